@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test: formatting, lints of both builds, native tests, browser tests.
+# Assumes scripts/setup.sh test has run (make test does both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+step() { printf '\n==> %s\n' "$*"; }
+start=$(date +%s)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo leptos build (server + WebAssembly, debug)"
+cargo leptos build
+
+# cargo-leptos builds the server with these settings; using the same ones
+# lets cargo test reuse its artifacts instead of building everything again.
+export RUSTFLAGS="--cfg erase_components"
+export LEPTOS_OUTPUT_NAME="dsmb"
+
+step "native tests"
+cargo test --features ssr
+
+step "clippy (ssr, native)"
+cargo clippy --features ssr --all-targets -- -D warnings
+step "clippy (hydrate, wasm32)"
+cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+unset RUSTFLAGS
+
+step "browser tests (Playwright, Debian chromium)"
+rm -f end2end/test-results/results.json
+cargo leptos end-to-end
+node -e '
+  const r = require("./end2end/test-results/results.json");
+  const s = r.stats;
+  console.log(`end2end: ${s.expected} passed, ${s.unexpected} failed, ${s.skipped} skipped`);
+  if (s.unexpected > 0) process.exit(1);
+'
+echo "all tests done in $(( $(date +%s) - start )) s"

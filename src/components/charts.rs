@@ -1,0 +1,132 @@
+//! Charts. The figures are built with the `plotly` crate and drawn by
+//! plotly.js in the browser, from an `Effect` (effects never run during
+//! server-side rendering). Every number in a chart is also in a table on
+//! the same page, so nothing is lost with JavaScript off.
+
+use crate::dto::EnrollmentSummary;
+use leptos::prelude::*;
+
+/// Cumulative enrollment over calendar time against the planned target.
+#[component]
+pub fn EnrollmentChart(data: EnrollmentSummary) -> impl IntoView {
+    let id = format!("enrollment-chart-{}", data.trial_id);
+    let target_id = id.clone();
+    Effect::new(move |_| {
+        plotly_js::draw(&target_id, || figures::enrollment(&data));
+    });
+    view! {
+        <div
+            id=id
+            class="chart"
+            data-testid="enrollment-chart"
+            role="img"
+            aria-label="Cumulative enrollment over time against the planned target; the numbers are in the table below."
+        ></div>
+    }
+}
+
+/// Figure builders: browser only, since plotly is a browser dependency.
+#[cfg(feature = "hydrate")]
+mod figures {
+    use crate::dto::EnrollmentSummary;
+    use plotly::common::{DashType, Line, LineShape, Mode, Title};
+    use plotly::layout::{Axis, Legend, Margin};
+    use plotly::{Configuration, Layout, Plot, Scatter};
+
+    /// Okabe-Ito colour-blind-safe palette.
+    pub const BLUE: &str = "#0072B2";
+    pub const VERMILION: &str = "#D55E00";
+
+    pub fn enrollment(data: &EnrollmentSummary) -> Plot {
+        let dates: Vec<String> = data.cumulative.iter().map(|p| p.date.clone()).collect();
+        let counts: Vec<u32> = data.cumulative.iter().map(|p| p.enrolled).collect();
+        let mut plot = Plot::new();
+        plot.add_trace(
+            Scatter::new(dates.clone(), counts)
+                .mode(Mode::Lines)
+                .line(Line::new().shape(LineShape::Hv).color(BLUE).width(2.0))
+                .name("Enrolled"),
+        );
+        let span = match (dates.first(), dates.last()) {
+            (Some(a), Some(b)) => vec![a.clone(), b.clone()],
+            _ => vec![],
+        };
+        plot.add_trace(
+            Scatter::new(span, vec![data.target, data.target])
+                .mode(Mode::Lines)
+                .line(Line::new().dash(DashType::Dash).color(VERMILION).width(1.5))
+                .name(format!("Target ({})", data.target)),
+        );
+        plot.set_layout(
+            Layout::new()
+                .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+                .height(360)
+                .x_axis(Axis::new().title(Title::with_text("Randomization date")))
+                .y_axis(
+                    Axis::new()
+                        .title(Title::with_text("Subjects enrolled"))
+                        .range(vec![0.0, f64::from(data.target) * 1.05]),
+                )
+                .legend(Legend::new().x(0.01).y(0.99)),
+        );
+        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+        plot
+    }
+}
+
+/// The binding to plotly.js (browser build).
+#[cfg(feature = "hydrate")]
+mod plotly_js {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(catch, js_namespace = Plotly, js_name = react)]
+        fn plotly_react(id: &str, figure: &JsValue) -> Result<JsValue, JsValue>;
+    }
+
+    /// Draw (or redraw) the figure made by `figure` into the element `id`.
+    /// Failures are logged to the console, never panics.
+    pub fn draw(id: &str, figure: impl FnOnce() -> plotly::Plot) {
+        let loaded = js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("Plotly"))
+            .unwrap_or(false);
+        if !loaded {
+            leptos::logging::error!("plotly.js is not loaded: chart {id} cannot be drawn");
+            return;
+        }
+        let json = figure().to_json();
+        let figure = match js_sys::JSON::parse(&json) {
+            Ok(f) => f,
+            Err(e) => {
+                leptos::logging::error!("chart {id}: bad figure JSON: {e:?}");
+                return;
+            }
+        };
+        match plotly_react(id, &figure) {
+            Ok(promise) => {
+                if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
+                    let id = id.to_string();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
+                            leptos::logging::error!("chart {id}: plotly.js failed: {e:?}");
+                        }
+                    });
+                }
+            }
+            Err(e) => leptos::logging::error!("chart {id}: plotly.js failed: {e:?}"),
+        }
+    }
+}
+
+/// The server build's twin: charts are drawn only in the browser.
+#[cfg(not(feature = "hydrate"))]
+mod plotly_js {
+    pub fn draw<F>(_id: &str, _figure: impl FnOnce() -> F) {}
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod figures {
+    use crate::dto::EnrollmentSummary;
+    pub fn enrollment(_data: &EnrollmentSummary) {}
+}

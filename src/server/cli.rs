@@ -1,0 +1,121 @@
+//! The `dsmb` command line: `serve` (the default) and, in later work, the
+//! headless commands that answer the same questions as the web app.
+
+use super::catalog::Catalog;
+use super::http::{app, AppState};
+use clap::{Parser, Subcommand};
+use leptos::prelude::*;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// DSMB interim-monitoring dashboard.
+#[derive(Debug, Parser)]
+#[command(name = "dsmb", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app (the default when no command is given).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: $LEPTOS_SITE_ADDR, else 127.0.0.1:3000].
+    #[arg(long)]
+    pub addr: Option<SocketAddr>,
+    /// Folder of trials, one sub-folder each with a trial.toml and its cuts.
+    #[arg(long, env = "DSMB_DATA", default_value = "demo")]
+    pub data: PathBuf,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs {
+            addr: None,
+            data: std::env::var_os("DSMB_DATA")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("demo")),
+        }
+    }
+}
+
+/// Run the command line; the process exit code is returned.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(args).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> ExitCode {
+    let conf = match get_configuration(None) {
+        Ok(conf) => conf,
+        Err(e) => {
+            eprintln!("dsmb: bad Leptos configuration: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut leptos_options = conf.leptos_options;
+    if let Some(addr) = args.addr {
+        leptos_options.site_addr = addr;
+    }
+    let addr = leptos_options.site_addr;
+
+    let data = args.data.clone();
+    let catalog = match tokio::task::spawn_blocking(move || Catalog::load(&data)).await {
+        Ok(Ok(catalog)) => catalog,
+        Ok(Err(e)) => {
+            eprintln!("dsmb: cannot load the trials in {}: {e}", args.data.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("dsmb: loading the trials failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for t in &catalog.trials {
+        tracing::info!(
+            trial = %t.config.id,
+            cut = %t.enrollment.cut_date,
+            enrolled = t.enrollment.total,
+            "loaded trial"
+        );
+    }
+    let state = AppState {
+        leptos_options,
+        catalog: Arc::new(catalog),
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("dsmb: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("dsmb: serving on http://{addr}");
+    let served = axum::serve(listener, app(state).into_make_service())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dsmb: server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Everything that runs only in the native server build: reading data cuts
+//! with polars, the trial catalog, the HTTP router and the command line.
+
+pub mod catalog;
+pub mod cli;
+pub mod http;
+pub mod ingest;
+pub mod trial;

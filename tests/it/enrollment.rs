@@ -1,0 +1,58 @@
+//! Enrollment counts of every demo cut, from Parquet (unblinded) and CSV
+//! (blinded), against the reconstruction's expected.json.
+
+use crate::helpers::{altshock2, expected};
+use dsmb::server::catalog::{cut_dirs, enrollment_summary, Catalog};
+use dsmb::server::trial::TrialConfig;
+
+#[test]
+fn every_demo_cut_in_both_formats_gives_the_expected_enrollment() {
+    // Arrange
+    let expected = expected();
+    let config = TrialConfig::load(&altshock2().join("trial.toml")).unwrap();
+    let cuts = cut_dirs(&altshock2()).unwrap();
+    assert_eq!(cuts.len(), 3, "the demo ships three cuts");
+
+    for cut in cuts {
+        let name = cut.file_name().unwrap().to_str().unwrap().to_string();
+        let want = &expected["cuts"][&name];
+        let cut_date = want["cut_date"].as_str().unwrap();
+        for part in ["unblinded", "blinded"] {
+            // Act
+            let got = enrollment_summary(&config, cut_date, &cut.join(part)).unwrap();
+
+            // Assert
+            assert_eq!(
+                u64::from(got.total),
+                want["enrolled"]["total"].as_u64().unwrap(),
+                "{name}/{part} total"
+            );
+            let sites = want["enrolled_by_site"].as_object().unwrap();
+            assert_eq!(got.by_site.len(), sites.len(), "{name}/{part} sites");
+            for s in &got.by_site {
+                assert_eq!(
+                    u64::from(s.enrolled),
+                    sites[&s.site]["total"].as_u64().unwrap(),
+                    "{name}/{part} site {}",
+                    s.site
+                );
+            }
+            let last = got.cumulative.last().unwrap();
+            assert_eq!(last.enrolled, got.total, "{name}/{part} cumulative ends at the total");
+            assert!(last.date.as_str() <= cut_date, "{name}/{part} no randomization after the cut");
+            assert!(
+                got.cumulative.windows(2).all(|w| w[0].date < w[1].date && w[0].enrolled < w[1].enrolled),
+                "{name}/{part} cumulative is strictly increasing"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_catalog_serves_the_latest_cut_of_the_demo() {
+    let catalog = Catalog::load(&crate::helpers::repo().join("demo")).unwrap();
+    let t = catalog.trial("altshock2").expect("the demo trial");
+    assert_eq!(t.enrollment.cut_date, "2024-12-31");
+    assert_eq!(t.enrollment.total, 101);
+    assert_eq!(t.enrollment.target, 200);
+}

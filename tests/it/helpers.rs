@@ -1,0 +1,19 @@
+//! Shared test helpers.
+
+use std::path::PathBuf;
+
+/// The repository root (where Cargo.toml is).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled Altshock-2 demo trial folder.
+pub fn altshock2() -> PathBuf {
+    repo().join("demo/altshock2")
+}
+
+/// The reconstruction's expected.json (written by its generator, not by us).
+pub fn expected() -> serde_json::Value {
+    let text = std::fs::read_to_string(altshock2().join("expected.json")).expect("expected.json");
+    serde_json::from_str(&text).expect("expected.json is JSON")
+}

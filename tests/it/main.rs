@@ -1,0 +1,4 @@
+//! Integration tests, one binary. Shared set-up lives in `helpers`.
+
+mod enrollment;
+mod helpers;
