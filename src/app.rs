@@ -4,7 +4,7 @@ use crate::pages::{NotFound, OverviewPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
+use leptos_router::{SsrMode, StaticSegment};
 
 /// The HTML document around the app. plotly.js is served by this app from
 /// `public/js/` (copied there from the npm package by the set-up), never
@@ -29,7 +29,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The app: top bar and routes.
+/// The app: top bar and routes. Pages render with `SsrMode::Async`: the
+/// server waits for the page's data and sends complete HTML, so every table
+/// is right with JavaScript off (out-of-order streaming would need scripts to
+/// move the resolved fragments into place).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -42,7 +45,7 @@ pub fn App() -> impl IntoView {
             </header>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=StaticSegment("") view=OverviewPage/>
+                    <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

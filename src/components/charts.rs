@@ -67,7 +67,7 @@ mod figures {
                         .title(Title::with_text("Subjects enrolled"))
                         .range(vec![0.0, f64::from(data.target) * 1.05]),
                 )
-                .legend(Legend::new().x(0.01).y(0.99)),
+                .legend(Legend::new().x(0.01).y(0.9)),
         );
         plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
         plot
@@ -89,8 +89,8 @@ mod plotly_js {
     /// Draw (or redraw) the figure made by `figure` into the element `id`.
     /// Failures are logged to the console, never panics.
     pub fn draw(id: &str, figure: impl FnOnce() -> plotly::Plot) {
-        let loaded = js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("Plotly"))
-            .unwrap_or(false);
+        let loaded =
+            js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("Plotly")).unwrap_or(false);
         if !loaded {
             leptos::logging::error!("plotly.js is not loaded: chart {id} cannot be drawn");
             return;

@@ -43,8 +43,16 @@ fn EnrollmentSection(data: EnrollmentSummary) -> impl IntoView {
         })
         .collect_view();
     let pct = percent(data.total, data.target);
-    let first = data.cumulative.first().map(|p| p.date.clone()).unwrap_or_default();
-    let last = data.cumulative.last().map(|p| p.date.clone()).unwrap_or_default();
+    let first = data
+        .cumulative
+        .first()
+        .map(|p| p.date.clone())
+        .unwrap_or_default();
+    let last = data
+        .cumulative
+        .last()
+        .map(|p| p.date.clone())
+        .unwrap_or_default();
     view! {
         <section class="panel">
             <h1>{data.trial_title.clone()}</h1>

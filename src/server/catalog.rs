@@ -76,18 +76,20 @@ pub fn enrollment_summary(
     data_dir: &Path,
 ) -> Result<EnrollmentSummary, IngestError> {
     let adsl = ingest::read_dataset(data_dir, "adsl")?;
-    let (total, by_site, cumulative) = ingest::enrollment(&adsl, "RANDDT")?;
+    let counts = ingest::enrollment(&adsl, "RANDDT")?;
     Ok(EnrollmentSummary {
         trial_id: config.id.clone(),
         trial_title: config.title.clone(),
         cut_date: cut_date.to_string(),
-        total,
+        total: counts.total,
         target: config.enrollment.target,
-        by_site: by_site
+        by_site: counts
+            .by_site
             .into_iter()
             .map(|(site, enrolled)| SiteCount { site, enrolled })
             .collect(),
-        cumulative: cumulative
+        cumulative: counts
+            .cumulative
             .into_iter()
             .map(|(d, enrolled)| CumulativePoint {
                 date: d.format("%Y-%m-%d").to_string(),

@@ -78,7 +78,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let catalog = match tokio::task::spawn_blocking(move || Catalog::load(&data)).await {
         Ok(Ok(catalog)) => catalog,
         Ok(Err(e)) => {
-            eprintln!("dsmb: cannot load the trials in {}: {e}", args.data.display());
+            eprintln!(
+                "dsmb: cannot load the trials in {}: {e}",
+                args.data.display()
+            );
             return ExitCode::FAILURE;
         }
         Err(e) => {

@@ -55,8 +55,7 @@ pub fn read_dataset(dir: &Path, name: &str) -> Result<Dataset, IngestError> {
         .filter(|p| {
             let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
             let ext = p.extension().and_then(|s| s.to_str()).unwrap_or("");
-            stem.eq_ignore_ascii_case(name)
-                && FORMATS.iter().any(|f| ext.eq_ignore_ascii_case(f))
+            stem.eq_ignore_ascii_case(name) && FORMATS.iter().any(|f| ext.eq_ignore_ascii_case(f))
         })
         .collect();
     found.sort();
@@ -198,12 +197,20 @@ pub fn text_column(ds: &Dataset, name: &str) -> Result<Vec<String>, IngestError>
         .collect()
 }
 
+/// Pooled enrollment counts from ADSL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrollmentCounts {
+    /// Subjects in ADSL.
+    pub total: u32,
+    /// (SITEID, subjects), sorted by site.
+    pub by_site: Vec<(String, u32)>,
+    /// (day, subjects randomized on or before it), days with randomizations only.
+    pub cumulative: Vec<(chrono::NaiveDate, u32)>,
+}
+
 /// Pooled enrollment from ADSL: total, per site and cumulative over calendar
 /// days. Counted with polars, lazily, one collect per table.
-pub fn enrollment(
-    adsl: &Dataset,
-    date_var: &str,
-) -> Result<(u32, Vec<(String, u32)>, Vec<(chrono::NaiveDate, u32)>), IngestError> {
+pub fn enrollment(adsl: &Dataset, date_var: &str) -> Result<EnrollmentCounts, IngestError> {
     // Validate (and type) the two columns first so that a bad row is named.
     let sites = text_column(adsl, "SITEID")?;
     let dates = date_column(adsl, date_var)?;
@@ -213,7 +220,10 @@ pub fn enrollment(
             "DATE".into(),
             dates
                 .iter()
-                .map(|d| (*d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32)
+                .map(|d| {
+                    (*d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days()
+                        as i32
+                })
                 .collect::<Vec<i32>>(),
         ),
     ])
@@ -235,7 +245,12 @@ pub fn enrollment(
         .sort(["SITEID"], SortMultipleOptions::default())
         .collect()
         .map_err(polars_err)?;
-    let site_ids = by_site.column("SITEID").map_err(polars_err)?.str().map_err(polars_err)?.clone();
+    let site_ids = by_site
+        .column("SITEID")
+        .map_err(polars_err)?
+        .str()
+        .map_err(polars_err)?
+        .clone();
     let site_n = by_site
         .column("n")
         .map_err(polars_err)?
@@ -256,7 +271,12 @@ pub fn enrollment(
         .select([col("DATE"), col("n").cum_sum(false).alias("cumulative")])
         .collect()
         .map_err(polars_err)?;
-    let days = by_day.column("DATE").map_err(polars_err)?.i32().map_err(polars_err)?.clone();
+    let days = by_day
+        .column("DATE")
+        .map_err(polars_err)?
+        .i32()
+        .map_err(polars_err)?
+        .clone();
     let cum = by_day
         .column("cumulative")
         .map_err(polars_err)?
@@ -268,7 +288,11 @@ pub fn enrollment(
         .zip(cum.iter())
         .filter_map(|(d, n)| Some((date_from_epoch_days(d?), n?)))
         .collect();
-    Ok((total, by_site, cumulative))
+    Ok(EnrollmentCounts {
+        total,
+        by_site,
+        cumulative,
+    })
 }
 
 #[cfg(test)]
@@ -276,11 +300,8 @@ mod tests {
     use super::*;
 
     fn csv_dataset(text: &str) -> Dataset {
-        let dir = std::env::temp_dir().join(format!(
-            "dsmb-ingest-{}-{}",
-            std::process::id(),
-            text.len()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("dsmb-ingest-{}-{}", std::process::id(), text.len()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("adsl.csv"), text).unwrap();
         read_dataset(&dir, "adsl").unwrap()
@@ -307,9 +328,13 @@ mod tests {
         let ds = csv_dataset(
             "USUBJID,SITEID,RANDDT\nS1,02,2020-01-03\nS2,01,2020-01-01\nS3,01,2020-01-03\n",
         );
-        let (total, by_site, cum) = enrollment(&ds, "RANDDT").unwrap();
-        assert_eq!(total, 3);
-        assert_eq!(by_site, vec![("01".to_string(), 2), ("02".to_string(), 1)]);
+        let counts = enrollment(&ds, "RANDDT").unwrap();
+        assert_eq!(counts.total, 3);
+        assert_eq!(
+            counts.by_site,
+            vec![("01".to_string(), 2), ("02".to_string(), 1)]
+        );
+        let cum = counts.cumulative;
         let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(cum, vec![(d("2020-01-01"), 1), (d("2020-01-03"), 3)]);
     }

@@ -52,7 +52,12 @@ impl TrialConfig {
     /// Parse the text of a `trial.toml`; the error names line and column.
     pub fn parse(text: &str) -> Result<Self, String> {
         let cfg: TrialConfig = toml::from_str(text).map_err(|e| e.to_string())?;
-        if cfg.id.is_empty() || !cfg.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if cfg.id.is_empty()
+            || !cfg
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(format!(
                 "id {:?} must be non-empty and use only letters, digits, '-' and '_'",
                 cfg.id
@@ -71,17 +76,17 @@ mod tests {
 
     #[test]
     fn a_minimal_config_parses() {
-        let cfg = TrialConfig::parse(
-            "id = \"t1\"\ntitle = \"T\"\n[enrollment]\ntarget = 200\n",
-        )
-        .unwrap();
+        let cfg =
+            TrialConfig::parse("id = \"t1\"\ntitle = \"T\"\n[enrollment]\ntarget = 200\n").unwrap();
         assert_eq!(cfg.enrollment.target, 200);
     }
 
     #[test]
     fn an_unknown_key_is_refused_with_its_position() {
-        let err = TrialConfig::parse("id = \"t1\"\ntitle = \"T\"\ntargte = 3\n[enrollment]\ntarget = 2\n")
-            .unwrap_err();
+        let err = TrialConfig::parse(
+            "id = \"t1\"\ntitle = \"T\"\ntargte = 3\n[enrollment]\ntarget = 2\n",
+        )
+        .unwrap_err();
         assert!(err.contains("targte"), "{err}");
         assert!(err.contains("line 3"), "{err}");
     }

@@ -38,10 +38,18 @@ fn every_demo_cut_in_both_formats_gives_the_expected_enrollment() {
                 );
             }
             let last = got.cumulative.last().unwrap();
-            assert_eq!(last.enrolled, got.total, "{name}/{part} cumulative ends at the total");
-            assert!(last.date.as_str() <= cut_date, "{name}/{part} no randomization after the cut");
+            assert_eq!(
+                last.enrolled, got.total,
+                "{name}/{part} cumulative ends at the total"
+            );
             assert!(
-                got.cumulative.windows(2).all(|w| w[0].date < w[1].date && w[0].enrolled < w[1].enrolled),
+                last.date.as_str() <= cut_date,
+                "{name}/{part} no randomization after the cut"
+            );
+            assert!(
+                got.cumulative
+                    .windows(2)
+                    .all(|w| w[0].date < w[1].date && w[0].enrolled < w[1].enrolled),
                 "{name}/{part} cumulative is strictly increasing"
             );
         }

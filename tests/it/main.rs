@@ -2,3 +2,4 @@
 
 mod enrollment;
 mod helpers;
+mod http;
