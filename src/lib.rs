@@ -9,6 +9,7 @@ pub mod components;
 pub mod dto;
 pub mod pages;
 pub mod serverfns;
+pub mod stats;
 
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -1,18 +1,31 @@
 //! The trials the server knows, found in a data folder: one sub-folder per
 //! trial holding its `trial.toml` and its data cuts (`cut-YYYY-MM-DD/`).
+//!
+//! A cut that fails its checks never replaces a good one: the catalog serves
+//! the newest cut that loads, and keeps the problems of the others to show.
 
-use super::ingest::{self, IngestError};
+use super::cut::{self, LoadOptions, Snapshot};
+use super::problem::Problems;
+use super::report;
 use super::trial::{TrialConfig, TrialConfigError};
 use crate::dto::{CumulativePoint, EnrollmentSummary, SiteCount};
 use std::path::{Path, PathBuf};
 
-/// One trial and the pooled enrollment of its latest cut.
+/// A cut that could not be loaded, and why.
+#[derive(Clone, Debug)]
+pub struct RejectedCut {
+    pub dir: PathBuf,
+    pub problems: Problems,
+}
+
+/// One trial and the pooled enrollment of its newest good cut.
 #[derive(Clone, Debug)]
 pub struct TrialEntry {
     pub config: TrialConfig,
     pub dir: PathBuf,
     pub latest_cut: PathBuf,
     pub enrollment: EnrollmentSummary,
+    pub rejected: Vec<RejectedCut>,
 }
 
 /// All trials found under the data folder, sorted by id.
@@ -27,12 +40,10 @@ pub enum CatalogError {
     Io(String, std::io::Error),
     #[error(transparent)]
     Config(#[from] TrialConfigError),
-    #[error(transparent)]
-    Ingest(#[from] IngestError),
     #[error("{0}: the trial has no data cut (expected a folder named cut-YYYY-MM-DD)")]
     NoCut(String),
-    #[error("{0}: the cut has neither an unblinded/ nor a blinded/ folder")]
-    EmptyCut(String),
+    #[error("{dir}: no cut of the trial passes its checks; the newest fails with:\n{problems}")]
+    NoGoodCut { dir: String, problems: Problems },
 }
 
 fn list_dirs(dir: &Path) -> Result<Vec<PathBuf>, CatalogError> {
@@ -50,53 +61,45 @@ pub fn cut_dirs(trial_dir: &Path) -> Result<Vec<PathBuf>, CatalogError> {
     Ok(list_dirs(trial_dir)?
         .into_iter()
         .filter(|p| {
-            p.file_name()
-                .and_then(|s| s.to_str())
-                .and_then(|s| s.strip_prefix("cut-"))
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .is_some()
+            cut::cut_date_from_path(p).is_some()
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("cut-"))
         })
         .collect())
 }
 
-/// The folder holding a cut's datasets: its `unblinded/` part when present
-/// (the statistician's copy), else `blinded/`.
-pub fn cut_data_dir(cut: &Path) -> Result<PathBuf, CatalogError> {
-    ["unblinded", "blinded"]
+/// The folder the pooled (open) view is computed from: the cut's `blinded/`
+/// part when present, else `unblinded/` (read with arm columns dropped), else
+/// the cut folder itself.
+pub fn open_data_dir(cut: &Path) -> PathBuf {
+    ["blinded", "unblinded"]
         .iter()
         .map(|d| cut.join(d))
         .find(|p| p.is_dir())
-        .ok_or_else(|| CatalogError::EmptyCut(cut.display().to_string()))
+        .unwrap_or_else(|| cut.to_path_buf())
 }
 
-/// Pooled enrollment of the cut in `data_dir` for `config`.
-pub fn enrollment_summary(
-    config: &TrialConfig,
-    cut_date: &str,
-    data_dir: &Path,
-) -> Result<EnrollmentSummary, IngestError> {
-    let adsl = ingest::read_dataset(data_dir, "adsl")?;
-    let counts = ingest::enrollment(&adsl, "RANDDT")?;
-    Ok(EnrollmentSummary {
+/// Pooled enrollment of a snapshot, for the overview page.
+pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSummary {
+    let (by_site, cumulative) = report::enrollment_by_site_and_day(snap);
+    EnrollmentSummary {
         trial_id: config.id.clone(),
         trial_title: config.title.clone(),
-        cut_date: cut_date.to_string(),
-        total: counts.total,
+        cut_date: snap.cut_date.to_string(),
+        total: u32::try_from(snap.adsl.height()).unwrap_or(u32::MAX),
         target: config.enrollment.target,
-        by_site: counts
-            .by_site
+        by_site: by_site
             .into_iter()
             .map(|(site, enrolled)| SiteCount { site, enrolled })
             .collect(),
-        cumulative: counts
-            .cumulative
+        cumulative: cumulative
             .into_iter()
             .map(|(d, enrolled)| CumulativePoint {
                 date: d.format("%Y-%m-%d").to_string(),
                 enrolled,
             })
             .collect(),
-    })
+    }
 }
 
 impl Catalog {
@@ -110,23 +113,37 @@ impl Catalog {
             }
             let config = TrialConfig::load(&toml)?;
             let cuts = cut_dirs(&dir)?;
-            let latest_cut = cuts
-                .last()
-                .cloned()
-                .ok_or_else(|| CatalogError::NoCut(dir.display().to_string()))?;
-            let cut_date = latest_cut
-                .file_name()
-                .and_then(|s| s.to_str())
-                .and_then(|s| s.strip_prefix("cut-"))
-                .unwrap_or_default()
-                .to_string();
-            let data_dir = cut_data_dir(&latest_cut)?;
-            let enrollment = enrollment_summary(&config, &cut_date, &data_dir)?;
+            if cuts.is_empty() {
+                return Err(CatalogError::NoCut(dir.display().to_string()));
+            }
+            let mut rejected = Vec::new();
+            let mut good = None;
+            for cut_dir in cuts.iter().rev() {
+                match cut::load(&open_data_dir(cut_dir), &config, &LoadOptions::open()) {
+                    Ok(snap) => {
+                        good = Some((cut_dir.clone(), snap));
+                        break;
+                    }
+                    Err(problems) => rejected.push(RejectedCut {
+                        dir: cut_dir.clone(),
+                        problems,
+                    }),
+                }
+            }
+            let Some((latest_cut, snap)) = good else {
+                let first = rejected.remove(0);
+                return Err(CatalogError::NoGoodCut {
+                    dir: first.dir.display().to_string(),
+                    problems: first.problems,
+                });
+            };
+            let enrollment = enrollment_summary(&config, &snap);
             trials.push(TrialEntry {
                 config,
                 dir,
                 latest_cut,
                 enrollment,
+                rejected,
             });
         }
         trials.sort_by(|a, b| a.config.id.cmp(&b.config.id));

@@ -22,6 +22,57 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app (the default when no command is given).
     Serve(ServeArgs),
+    /// Validate a data cut: exit 0 with a short report, or 1 with every problem found.
+    Check(CutArgs),
+    /// Every number the dashboard shows for a cut.
+    Summary(SummaryArgs),
+    /// Register a cut: hash its files into cut-YYYY-MM-DD/manifest.json (immutable).
+    Register(RegisterArgs),
+}
+
+/// Which cut, for which trial.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CutArgs {
+    /// The folder holding adsl, adae and adtte (.csv, .parquet or .xpt).
+    pub cut_dir: PathBuf,
+    /// The trial's configuration.
+    #[arg(long)]
+    pub trial: PathBuf,
+    /// Randomization list (USUBJID, ARMCD) for a blinded cut.
+    #[arg(long)]
+    pub randlist: Option<PathBuf>,
+    /// Declare the cut blinded: any arm-identifying column is refused.
+    #[arg(long)]
+    pub blinded: bool,
+    /// The cut date, when the folder is not named cut-YYYY-MM-DD and not registered.
+    #[arg(long)]
+    pub cut_date: Option<chrono::NaiveDate>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub cut: CutArgs,
+    /// open: pooled numbers only (sponsor); closed: by arm (DSMB, statistician).
+    #[arg(long, value_enum)]
+    pub view: View,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct RegisterArgs {
+    /// The cut folder (cut-YYYY-MM-DD), holding blinded/ and/or unblinded/ or the files themselves.
+    pub cut_dir: PathBuf,
+    #[arg(long)]
+    pub trial: PathBuf,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -57,7 +108,17 @@ pub async fn main() -> ExitCode {
         .init();
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(args).await,
+        Command::Check(args) => blocking(move || super::commands::check(&args)).await,
+        Command::Summary(args) => blocking(move || super::commands::summary(&args)).await,
+        Command::Register(args) => blocking(move || super::commands::register(&args)).await,
     }
+}
+
+/// Run a CPU-bound command off the async runtime.
+async fn blocking(f: impl FnOnce() -> ExitCode + Send + 'static) -> ExitCode {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or(ExitCode::FAILURE)
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {

@@ -1,54 +1,44 @@
-//! Reading ADaM datasets from a data-cut folder into polars frames, and the
-//! pooled enrollment aggregates computed from ADSL.
+//! Reading ADaM datasets from a data-cut folder into polars frames (CSV,
+//! Parquet or SAS transport), hashing each file as it is read, and typed,
+//! row-checked access to the columns the reports use.
 
+use super::csvscan;
+use super::problem::{Collector, Problem, Problems};
+use super::trial::Encoding;
+use super::xpt;
+use chrono::NaiveDate;
 use polars::prelude::*;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-/// Why a dataset could not be read or used. Every variant names the file.
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    #[error("{dir}: no {dataset} dataset (looked for {dataset}.parquet and {dataset}.csv)")]
-    Missing { dir: String, dataset: String },
-    #[error("{dir}: {dataset} is present in more than one format ({found}); keep exactly one")]
-    Ambiguous {
-        dir: String,
-        dataset: String,
-        found: String,
-    },
-    #[error("{file}: cannot be read: {message}")]
-    Unreadable { file: String, message: String },
-    #[error("{file}: required column {column} is missing")]
-    MissingColumn { file: String, column: String },
-    #[error("{file}, row {row}, column {column}: {message}")]
-    BadValue {
-        file: String,
-        row: usize,
-        column: String,
-        message: String,
-    },
-}
+/// The supported file formats, in the order they are looked for.
+pub const FORMATS: [&str; 3] = ["parquet", "csv", "xpt"];
 
-/// A dataset read from a cut folder, with the file it came from.
-pub struct Dataset {
+/// A dataset read from a file, with its name and SHA-256.
+#[derive(Clone, Debug)]
+pub struct Frame {
     pub path: PathBuf,
+    /// The file's name within the cut folder (e.g. `adsl.parquet`).
+    pub file_name: String,
+    pub sha256: String,
     pub frame: DataFrame,
 }
 
-impl Dataset {
-    fn file(&self) -> String {
-        self.path.display().to_string()
-    }
+/// Hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The supported file formats, in the order they are looked for.
-const FORMATS: [&str; 2] = ["parquet", "csv"];
-
-/// Find and read dataset `name` (e.g. `adsl`) in `dir`, in whichever
-/// supported format it is stored. File names are matched case-insensitively.
-pub fn read_dataset(dir: &Path, name: &str) -> Result<Dataset, IngestError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| IngestError::Unreadable {
-        file: dir.display().to_string(),
-        message: e.to_string(),
+/// Find dataset `name` (e.g. `adsl`) in `dir` in whichever supported format
+/// it is stored (file names matched case-insensitively) and read it.
+pub fn read_frame(dir: &Path, name: &str, enc: Encoding) -> Result<Frame, Problems> {
+    let dir_s = dir.display().to_string();
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Problems::from(Problem::file(
+            &dir_s,
+            &format!("cannot list the folder: {e}"),
+        ))
     })?;
     let mut found: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -60,282 +50,375 @@ pub fn read_dataset(dir: &Path, name: &str) -> Result<Dataset, IngestError> {
         .collect();
     found.sort();
     match found.len() {
-        0 => Err(IngestError::Missing {
-            dir: dir.display().to_string(),
-            dataset: name.to_string(),
-        }),
-        1 => {
-            let path = found.remove(0);
-            let frame = read_table(&path)?;
-            Ok(Dataset { path, frame })
-        }
-        _ => Err(IngestError::Ambiguous {
-            dir: dir.display().to_string(),
-            dataset: name.to_string(),
-            found: found
-                .iter()
-                .filter_map(|p| p.file_name().and_then(|s| s.to_str()))
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
+        0 => Err(Problem::file(
+            &dir_s,
+            &format!(
+                "the {} dataset is missing (looked for {name}.parquet, {name}.csv and {name}.xpt)",
+                name.to_uppercase()
+            ),
+        )
+        .into()),
+        1 => read_frame_file(&found[0], enc),
+        _ => Err(Problem::file(
+            &dir_s,
+            &format!(
+                "{} is present in more than one format ({}); keep exactly one",
+                name.to_uppercase(),
+                found
+                    .iter()
+                    .filter_map(|p| p.file_name().and_then(|s| s.to_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .into()),
     }
 }
 
-/// Read one table. CSV is read with every column as text (typed afterwards,
-/// column by column, so that a bad value can be reported with its row);
-/// Parquet keeps its own schema.
-pub fn read_table(path: &Path) -> Result<DataFrame, IngestError> {
-    let unreadable = |e: PolarsError| IngestError::Unreadable {
-        file: path.display().to_string(),
-        message: e.to_string(),
-    };
+/// Read one file by its extension.
+pub fn read_frame_file(path: &Path, enc: Encoding) -> Result<Frame, Problems> {
+    let file_name = path
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Problems::from(Problem::file(&shown, &format!("cannot be read: {e}"))))?;
+    if bytes.is_empty() {
+        return Err(Problem::file(&shown, "the file is empty").into());
+    }
+    let sha256 = sha256_hex(&bytes);
     let ext = path
         .extension()
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    match ext.as_str() {
-        "parquet" => {
-            let file = std::fs::File::open(path).map_err(|e| IngestError::Unreadable {
-                file: path.display().to_string(),
-                message: e.to_string(),
-            })?;
-            ParquetReader::new(file).finish().map_err(unreadable)
+    let frame = match ext.as_str() {
+        "parquet" => ParquetReader::new(std::io::Cursor::new(bytes.as_slice()))
+            .finish()
+            .map_err(|e| {
+                Problems::from(Problem::file(
+                    &shown,
+                    &format!("not a readable Parquet file (truncated or corrupt?): {e}"),
+                ))
+            })?,
+        "csv" => read_csv(&shown, &bytes, enc)?,
+        "xpt" => read_xpt(&shown, &bytes, enc)?,
+        other => {
+            return Err(Problem::file(&shown, &format!("unsupported file type {other:?}")).into())
         }
-        "csv" => CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|r| r.finish())
-            .map_err(unreadable),
-        other => Err(IngestError::Unreadable {
-            file: path.display().to_string(),
-            message: format!("unsupported file type {other:?}"),
-        }),
-    }
-}
-
-/// Days from 1970-01-01 (polars' Date epoch) to a calendar date.
-fn date_from_epoch_days(days: i32) -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")
-        + chrono::Duration::days(i64::from(days))
-}
-
-/// Column `name` of `ds` as calendar dates: a Date column as it is, a text
-/// column parsed as ISO `YYYY-MM-DD`. A missing value or a bad date is an
-/// error naming the row (1-based, data rows only) and column.
-pub fn date_column(ds: &Dataset, name: &str) -> Result<Vec<chrono::NaiveDate>, IngestError> {
-    let column = ds
-        .frame
-        .column(name)
-        .map_err(|_| IngestError::MissingColumn {
-            file: ds.file(),
-            column: name.to_string(),
-        })?;
-    let bad = |row: usize, message: String| IngestError::BadValue {
-        file: ds.file(),
-        row: row + 1,
-        column: name.to_string(),
-        message,
     };
-    match column.dtype() {
-        DataType::Date => {
-            let days = column
-                .cast(&DataType::Int32)
-                .map_err(|e| bad(0, e.to_string()))?;
-            let days = days.i32().map_err(|e| bad(0, e.to_string()))?;
-            days.iter()
-                .enumerate()
-                .map(|(row, d)| {
-                    d.map(date_from_epoch_days)
-                        .ok_or_else(|| bad(row, "missing date".into()))
-                })
-                .collect()
-        }
-        DataType::String => {
-            let text = column.str().map_err(|e| bad(0, e.to_string()))?;
-            text.iter()
-                .enumerate()
-                .map(|(row, s)| {
-                    let s = s.map(str::trim).filter(|s| !s.is_empty());
-                    let s = s.ok_or_else(|| bad(row, "missing date".into()))?;
-                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .map_err(|_| bad(row, format!("{s:?} is not a date (YYYY-MM-DD)")))
-                })
-                .collect()
-        }
-        other => Err(bad(0, format!("expected a date, found a {other} column"))),
-    }
-}
-
-/// Column `name` of `ds` as non-empty text (site identifiers, subject ids).
-pub fn text_column(ds: &Dataset, name: &str) -> Result<Vec<String>, IngestError> {
-    let column = ds
-        .frame
-        .column(name)
-        .map_err(|_| IngestError::MissingColumn {
-            file: ds.file(),
-            column: name.to_string(),
-        })?;
-    let bad = |row: usize, message: String| IngestError::BadValue {
-        file: ds.file(),
-        row: row + 1,
-        column: name.to_string(),
-        message,
-    };
-    let text = column
-        .cast(&DataType::String)
-        .map_err(|e| bad(0, e.to_string()))?;
-    let text = text.str().map_err(|e| bad(0, e.to_string()))?;
-    text.iter()
-        .enumerate()
-        .map(|(row, s)| {
-            s.map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .ok_or_else(|| bad(row, "missing value".into()))
-        })
-        .collect()
-}
-
-/// Pooled enrollment counts from ADSL.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EnrollmentCounts {
-    /// Subjects in ADSL.
-    pub total: u32,
-    /// (SITEID, subjects), sorted by site.
-    pub by_site: Vec<(String, u32)>,
-    /// (day, subjects randomized on or before it), days with randomizations only.
-    pub cumulative: Vec<(chrono::NaiveDate, u32)>,
-}
-
-/// Pooled enrollment from ADSL: total, per site and cumulative over calendar
-/// days. Counted with polars, lazily, one collect per table.
-pub fn enrollment(adsl: &Dataset, date_var: &str) -> Result<EnrollmentCounts, IngestError> {
-    // Validate (and type) the two columns first so that a bad row is named.
-    let sites = text_column(adsl, "SITEID")?;
-    let dates = date_column(adsl, date_var)?;
-    let frame = DataFrame::new_infer_height(vec![
-        Column::new("SITEID".into(), sites),
-        Column::new(
-            "DATE".into(),
-            dates
-                .iter()
-                .map(|d| {
-                    (*d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days()
-                        as i32
-                })
-                .collect::<Vec<i32>>(),
-        ),
-    ])
-    .map_err(|e| IngestError::Unreadable {
-        file: adsl.file(),
-        message: e.to_string(),
-    })?;
-    let polars_err = |e: PolarsError| IngestError::Unreadable {
-        file: adsl.file(),
-        message: e.to_string(),
-    };
-    let total = u32::try_from(frame.height()).unwrap_or(u32::MAX);
-
-    let by_site = frame
-        .clone()
-        .lazy()
-        .group_by([col("SITEID")])
-        .agg([len().alias("n")])
-        .sort(["SITEID"], SortMultipleOptions::default())
-        .collect()
-        .map_err(polars_err)?;
-    let site_ids = by_site
-        .column("SITEID")
-        .map_err(polars_err)?
-        .str()
-        .map_err(polars_err)?
-        .clone();
-    let site_n = by_site
-        .column("n")
-        .map_err(polars_err)?
-        .cast(&DataType::UInt32)
-        .map_err(polars_err)?;
-    let site_n = site_n.u32().map_err(polars_err)?;
-    let by_site = site_ids
-        .iter()
-        .zip(site_n.iter())
-        .map(|(s, n)| (s.unwrap_or_default().to_string(), n.unwrap_or(0)))
-        .collect();
-
-    let by_day = frame
-        .lazy()
-        .group_by([col("DATE")])
-        .agg([len().cast(DataType::UInt32).alias("n")])
-        .sort(["DATE"], SortMultipleOptions::default())
-        .select([col("DATE"), col("n").cum_sum(false).alias("cumulative")])
-        .collect()
-        .map_err(polars_err)?;
-    let days = by_day
-        .column("DATE")
-        .map_err(polars_err)?
-        .i32()
-        .map_err(polars_err)?
-        .clone();
-    let cum = by_day
-        .column("cumulative")
-        .map_err(polars_err)?
-        .cast(&DataType::UInt32)
-        .map_err(polars_err)?;
-    let cum = cum.u32().map_err(polars_err)?;
-    let cumulative = days
-        .iter()
-        .zip(cum.iter())
-        .filter_map(|(d, n)| Some((date_from_epoch_days(d?), n?)))
-        .collect();
-    Ok(EnrollmentCounts {
-        total,
-        by_site,
-        cumulative,
+    Ok(Frame {
+        path: path.to_path_buf(),
+        file_name,
+        sha256,
+        frame,
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// CSV: structure checked first (row and column of any problem), then read
+/// by polars with every column as text; columns are typed on use.
+fn read_csv(shown: &str, bytes: &[u8], enc: Encoding) -> Result<DataFrame, Problems> {
+    let utf8 = enc == Encoding::Utf8;
+    let problems = csvscan::scan(shown, bytes, utf8, 20);
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    let text: std::borrow::Cow<[u8]> = if utf8 {
+        std::borrow::Cow::Borrowed(bytes)
+    } else {
+        std::borrow::Cow::Owned(csvscan::latin1_to_utf8(bytes).into_bytes())
+    };
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .into_reader_with_file_handle(std::io::Cursor::new(text.as_ref()))
+        .finish()
+        .map_err(|e| Problems::from(Problem::file(shown, &format!("cannot be read as CSV: {e}"))))
+}
 
-    fn csv_dataset(text: &str) -> Dataset {
-        let dir =
-            std::env::temp_dir().join(format!("dsmb-ingest-{}-{}", std::process::id(), text.len()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("adsl.csv"), text).unwrap();
-        read_dataset(&dir, "adsl").unwrap()
+/// SAS transport: numbers with a date format become dates, other numbers
+/// Float64, character variables text (blank = null).
+fn read_xpt(shown: &str, bytes: &[u8], enc: Encoding) -> Result<DataFrame, Problems> {
+    let member = xpt::read_single(bytes).map_err(|e| {
+        Problems::from(Problem::file(
+            shown,
+            &format!("not a valid SAS transport file: {e}"),
+        ))
+    })?;
+    let mut columns = Vec::with_capacity(member.variables.len());
+    for (var, values) in member.variables.iter().zip(member.columns) {
+        let name: PlSmallStr = var.name.as_str().into();
+        let column = match values {
+            xpt::Values::Numeric(v) if xpt::is_date_format(&var.format) => {
+                let mut bad = None;
+                let days: Vec<Option<i32>> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(row, x)| {
+                        x.and_then(|x| {
+                            if x.fract() != 0.0 || x.abs() > 3.0e6 {
+                                bad.get_or_insert(row);
+                                None
+                            } else {
+                                Some(x as i32 - xpt::SAS_EPOCH_OFFSET_DAYS)
+                            }
+                        })
+                    })
+                    .collect();
+                if let Some(row) = bad {
+                    return Err(Problem::at(
+                        shown,
+                        row + 1,
+                        var.name.as_str(),
+                        "a date-formatted value is not a whole number of days",
+                    )
+                    .into());
+                }
+                Column::new(name, days)
+                    .cast(&DataType::Date)
+                    .map_err(|e| Problems::from(Problem::file(shown, &e.to_string())))?
+            }
+            xpt::Values::Numeric(v) => Column::new(name, v),
+            xpt::Values::Text(v) => {
+                if enc == Encoding::Utf8 {
+                    // decode_text falls back to Latin-1 for invalid UTF-8;
+                    // with a UTF-8 trial that is a problem to report.
+                    if let Some(row) = v
+                        .iter()
+                        .position(|s| s.as_deref().is_some_and(|s| s.contains('\u{FFFD}')))
+                    {
+                        return Err(Problem::at(
+                            shown,
+                            row + 1,
+                            var.name.as_str(),
+                            "text is not valid UTF-8",
+                        )
+                        .into());
+                    }
+                }
+                Column::new(name, v)
+            }
+        };
+        columns.push(column);
+    }
+    DataFrame::new_infer_height(columns)
+        .map_err(|e| Problems::from(Problem::file(shown, &e.to_string())))
+}
+
+/// Parse a cell as a number: blank and `NA` are missing.
+fn parse_number(s: &str) -> Result<Option<f64>, ()> {
+    let s = s.trim();
+    if s.is_empty() || s == "NA" || s == "." {
+        return Ok(None);
+    }
+    s.parse::<f64>().map(Some).map_err(|_| ())
+}
+
+impl Frame {
+    /// Whether the dataset has column `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.frame.column(name).is_ok()
     }
 
-    #[test]
-    fn a_bad_date_names_file_row_and_column() {
-        let ds = csv_dataset("USUBJID,SITEID,RANDDT\nS1,01,2020-01-01\nS2,01,2020-13-01\n");
-        let err = enrollment(&ds, "RANDDT").unwrap_err().to_string();
-        assert!(err.contains("adsl.csv"), "{err}");
-        assert!(err.contains("row 2"), "{err}");
-        assert!(err.contains("RANDDT"), "{err}");
+    fn column(&self, c: &mut Collector, name: &str) -> Option<&Column> {
+        match self.frame.column(name) {
+            Ok(col) => Some(col),
+            Err(_) => {
+                c.push(
+                    "missing column",
+                    Problem::column(&self.file_name, name, "required column is missing"),
+                );
+                None
+            }
+        }
     }
 
-    #[test]
-    fn a_missing_site_column_is_named() {
-        let ds = csv_dataset("USUBJID,RANDDT\nS1,2020-01-01\n");
-        let err = enrollment(&ds, "RANDDT").unwrap_err().to_string();
-        assert!(err.contains("SITEID"), "{err}");
+    /// Column `name` as text; blanks are null. With `required`, a null is a
+    /// problem at its row.
+    pub fn text(
+        &self,
+        c: &mut Collector,
+        name: &str,
+        required: bool,
+    ) -> Option<Vec<Option<String>>> {
+        let col = self.column(c, name)?;
+        let col = match col.dtype() {
+            DataType::Float64 | DataType::Float32 => {
+                // XPT stores codes like CNSR or AGE as floats: 3.0 -> "3".
+                let v = col.cast(&DataType::Float64).ok()?;
+                let v = v.f64().ok()?;
+                let out: Vec<Option<String>> = v
+                    .iter()
+                    .map(|x| {
+                        x.map(|x| {
+                            if x.fract() == 0.0 {
+                                format!("{x:.0}")
+                            } else {
+                                x.to_string()
+                            }
+                        })
+                    })
+                    .collect();
+                return self.require(c, name, required, out);
+            }
+            _ => col.cast(&DataType::String).ok()?,
+        };
+        let out: Vec<Option<String>> = col
+            .str()
+            .ok()?
+            .iter()
+            .map(|s| {
+                s.map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            })
+            .collect();
+        self.require(c, name, required, out)
     }
 
-    #[test]
-    fn cumulative_enrollment_counts_days_with_ties() {
-        let ds = csv_dataset(
-            "USUBJID,SITEID,RANDDT\nS1,02,2020-01-03\nS2,01,2020-01-01\nS3,01,2020-01-03\n",
-        );
-        let counts = enrollment(&ds, "RANDDT").unwrap();
-        assert_eq!(counts.total, 3);
-        assert_eq!(
-            counts.by_site,
-            vec![("01".to_string(), 2), ("02".to_string(), 1)]
-        );
-        let cum = counts.cumulative;
-        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(cum, vec![(d("2020-01-01"), 1), (d("2020-01-03"), 3)]);
+    fn require<T>(
+        &self,
+        c: &mut Collector,
+        name: &str,
+        required: bool,
+        values: Vec<Option<T>>,
+    ) -> Option<Vec<Option<T>>> {
+        if required && values.iter().any(Option::is_none) {
+            for (row, v) in values.iter().enumerate() {
+                if v.is_none() {
+                    c.push(
+                        &format!("missing {name}"),
+                        Problem::at(&self.file_name, row + 1, name, "missing value"),
+                    );
+                }
+            }
+            return None;
+        }
+        Some(values)
+    }
+
+    /// Column `name` as numbers; text that is not a number is a problem at its row.
+    pub fn numbers(
+        &self,
+        c: &mut Collector,
+        name: &str,
+        required: bool,
+    ) -> Option<Vec<Option<f64>>> {
+        let col = self.column(c, name)?;
+        let out: Vec<Option<f64>> = match col.dtype() {
+            DataType::String => {
+                let mut bad = false;
+                let v: Vec<Option<f64>> = col
+                    .str()
+                    .ok()?
+                    .iter()
+                    .enumerate()
+                    .map(|(row, s)| match s.map(parse_number) {
+                        None => None,
+                        Some(Ok(x)) => x,
+                        Some(Err(())) => {
+                            bad = true;
+                            c.push(
+                                &format!("non-numeric {name}"),
+                                Problem::at(
+                                    &self.file_name,
+                                    row + 1,
+                                    name,
+                                    &format!("{:?} is not a number", s.unwrap_or_default()),
+                                ),
+                            );
+                            None
+                        }
+                    })
+                    .collect();
+                if bad {
+                    return None;
+                }
+                v
+            }
+            dt if dt.is_primitive_numeric() => {
+                let v = col.cast(&DataType::Float64).ok()?;
+                v.f64().ok()?.iter().collect()
+            }
+            other => {
+                c.push(
+                    "wrong type",
+                    Problem::column(
+                        &self.file_name,
+                        name,
+                        &format!("expected numbers, found a {other} column"),
+                    ),
+                );
+                return None;
+            }
+        };
+        self.require(c, name, required, out)
+    }
+
+    /// Column `name` as dates: a Date column as it is, text as `YYYY-MM-DD`.
+    pub fn dates(
+        &self,
+        c: &mut Collector,
+        name: &str,
+        required: bool,
+    ) -> Option<Vec<Option<NaiveDate>>> {
+        let col = self.column(c, name)?;
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+        let out: Vec<Option<NaiveDate>> = match col.dtype() {
+            DataType::Date => {
+                let v = col.cast(&DataType::Int32).ok()?;
+                v.i32()
+                    .ok()?
+                    .iter()
+                    .map(|d| d.map(|d| epoch + chrono::Duration::days(i64::from(d))))
+                    .collect()
+            }
+            DataType::String => {
+                let mut bad = false;
+                let v = col
+                    .str()
+                    .ok()?
+                    .iter()
+                    .enumerate()
+                    .map(|(row, s)| {
+                        let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+                        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                            Ok(d) => Some(d),
+                            Err(_) => {
+                                bad = true;
+                                c.push(
+                                    &format!("bad date in {name}"),
+                                    Problem::at(
+                                        &self.file_name,
+                                        row + 1,
+                                        name,
+                                        &format!("{s:?} is not a date (YYYY-MM-DD)"),
+                                    ),
+                                );
+                                None
+                            }
+                        }
+                    })
+                    .collect();
+                if bad {
+                    return None;
+                }
+                v
+            }
+            other => {
+                c.push(
+                    "wrong type",
+                    Problem::column(
+                        &self.file_name,
+                        name,
+                        &format!("expected dates, found a {other} column"),
+                    ),
+                );
+                return None;
+            }
+        };
+        self.require(c, name, required, out)
     }
 }

@@ -3,6 +3,13 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod commands;
+pub mod csvscan;
+pub mod cut;
 pub mod http;
 pub mod ingest;
+pub mod manifest;
+pub mod problem;
+pub mod report;
 pub mod trial;
+pub mod xpt;

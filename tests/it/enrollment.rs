@@ -1,15 +1,15 @@
 //! Enrollment counts of every demo cut, from Parquet (unblinded) and CSV
 //! (blinded), against the reconstruction's expected.json.
 
-use crate::helpers::{altshock2, expected};
+use crate::helpers::{altshock2, altshock2_trial, expected};
 use dsmb::server::catalog::{cut_dirs, enrollment_summary, Catalog};
-use dsmb::server::trial::TrialConfig;
+use dsmb::server::cut::{load, LoadOptions};
 
 #[test]
 fn every_demo_cut_in_both_formats_gives_the_expected_enrollment() {
     // Arrange
     let expected = expected();
-    let config = TrialConfig::load(&altshock2().join("trial.toml")).unwrap();
+    let config = altshock2_trial();
     let cuts = cut_dirs(&altshock2()).unwrap();
     assert_eq!(cuts.len(), 3, "the demo ships three cuts");
 
@@ -19,9 +19,11 @@ fn every_demo_cut_in_both_formats_gives_the_expected_enrollment() {
         let cut_date = want["cut_date"].as_str().unwrap();
         for part in ["unblinded", "blinded"] {
             // Act
-            let got = enrollment_summary(&config, cut_date, &cut.join(part)).unwrap();
+            let snap = load(&cut.join(part), &config, &LoadOptions::open()).unwrap();
+            let got = enrollment_summary(&config, &snap);
 
             // Assert
+            assert_eq!(got.cut_date, cut_date);
             assert_eq!(
                 u64::from(got.total),
                 want["enrolled"]["total"].as_u64().unwrap(),
@@ -57,10 +59,22 @@ fn every_demo_cut_in_both_formats_gives_the_expected_enrollment() {
 }
 
 #[test]
-fn the_catalog_serves_the_latest_cut_of_the_demo() {
+fn the_catalog_serves_the_latest_cut_of_each_demo_trial() {
     let catalog = Catalog::load(&crate::helpers::repo().join("demo")).unwrap();
     let t = catalog.trial("altshock2").expect("the demo trial");
     assert_eq!(t.enrollment.cut_date, "2024-12-31");
     assert_eq!(t.enrollment.total, 101);
     assert_eq!(t.enrollment.target, 200);
+    assert!(t.rejected.is_empty());
+    let pilot = catalog.trial("cdisc-pilot01").expect("the CDISC pilot");
+    // README of the pilot data: 254 subjects in ADSL, 17 sites, site 701 has 41.
+    assert_eq!(pilot.enrollment.total, 254);
+    assert_eq!(pilot.enrollment.by_site.len(), 17);
+    let s701 = pilot
+        .enrollment
+        .by_site
+        .iter()
+        .find(|s| s.site == "701")
+        .unwrap();
+    assert_eq!(s701.enrolled, 41);
 }

@@ -1,5 +1,6 @@
 //! Shared test helpers.
 
+use dsmb::server::trial::TrialConfig;
 use std::path::PathBuf;
 
 /// The repository root (where Cargo.toml is).
@@ -10,6 +11,11 @@ pub fn repo() -> PathBuf {
 /// The bundled Altshock-2 demo trial folder.
 pub fn altshock2() -> PathBuf {
     repo().join("demo/altshock2")
+}
+
+/// The Altshock-2 demo's trial configuration.
+pub fn altshock2_trial() -> TrialConfig {
+    TrialConfig::load(&altshock2().join("trial.toml")).expect("demo trial.toml")
 }
 
 /// The reconstruction's expected.json (written by its generator, not by us).

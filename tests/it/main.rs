@@ -3,3 +3,4 @@
 mod enrollment;
 mod helpers;
 mod http;
+mod summary;

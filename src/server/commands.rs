@@ -1,0 +1,256 @@
+//! The headless commands: `check`, `summary` and `register`.
+
+use super::cli::{CutArgs, RegisterArgs, SummaryArgs, View};
+use super::cut::{self, FileDigest, Level, LoadOptions, Snapshot};
+use super::ingest::sha256_hex;
+use super::manifest::{Folder, Manifest, MANIFEST};
+use super::problem::Problems;
+use super::report::{closed_report, open_report};
+use super::trial::TrialConfig;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+fn load_trial(args: &CutArgs) -> Result<TrialConfig, ExitCode> {
+    TrialConfig::load(&args.trial).map_err(|e| {
+        eprintln!("dsmb: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn options(args: &CutArgs, level: Level) -> LoadOptions {
+    LoadOptions {
+        level,
+        randlist: args.randlist.clone(),
+        blinded: args.blinded.then_some(true),
+        cut_date: args.cut_date,
+    }
+}
+
+fn report_problems(dir: &std::path::Path, problems: &Problems, json: bool) -> ExitCode {
+    if json {
+        let out = serde_json::json!({ "ok": false, "cut": dir.display().to_string(), "problems": problems.0 });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        eprintln!(
+            "dsmb: the cut {} has {} problem(s):",
+            dir.display(),
+            problems.0.len()
+        );
+        for p in &problems.0 {
+            eprintln!("  - {p}");
+        }
+    }
+    ExitCode::FAILURE
+}
+
+/// `dsmb check`: validate at the closed level when arms are available (an
+/// unblinded cut, or a randomization list), else at the open level.
+pub fn check(args: &CutArgs) -> ExitCode {
+    let trial = match load_trial(args) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let first = cut::load(&args.cut_dir, &trial, &options(args, Level::Open));
+    let snap = match first {
+        Err(p) => return report_problems(&args.cut_dir, &p, args.json),
+        Ok(open) if open.blinded_source && args.randlist.is_none() => open,
+        Ok(_) => match cut::load(&args.cut_dir, &trial, &options(args, Level::Closed)) {
+            Ok(s) => s,
+            Err(p) => return report_problems(&args.cut_dir, &p, args.json),
+        },
+    };
+    print_check(args, &snap);
+    ExitCode::SUCCESS
+}
+
+fn print_check(args: &CutArgs, snap: &Snapshot) {
+    if args.json {
+        let out = serde_json::json!({
+            "ok": true,
+            "trial": snap.trial_id,
+            "cut": args.cut_dir.display().to_string(),
+            "cut_date": snap.cut_date.to_string(),
+            "blinded": snap.blinded_source,
+            "registered": snap.registered,
+            "files": snap.files,
+            "subjects": snap.adsl.height(),
+            "adae_records": snap.adae.height(),
+            "adtte_records": snap.adtte.height(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return;
+    }
+    println!(
+        "OK  {} ({}), cut {}",
+        args.cut_dir.display(),
+        snap.trial_id,
+        snap.cut_date
+    );
+    println!(
+        "    {}; {}",
+        if snap.blinded_source {
+            "blinded (no arm column)"
+        } else {
+            "unblinded"
+        },
+        if snap.registered {
+            "registered: every file matches its SHA-256 in the manifest"
+        } else {
+            "not registered (no manifest)"
+        }
+    );
+    for f in &snap.files {
+        println!("    {:<16} sha256 {}", f.name, f.sha256);
+    }
+    println!(
+        "    {} subjects, {} AE records, {} time-to-event records",
+        snap.adsl.height(),
+        snap.adae.height(),
+        snap.adtte.height()
+    );
+}
+
+/// `dsmb summary`: every number of the open or closed report, as JSON.
+pub fn summary(args: &SummaryArgs) -> ExitCode {
+    let trial = match load_trial(&args.cut) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let json = match args.view {
+        View::Open => {
+            if args.cut.randlist.is_some() {
+                eprintln!("dsmb: the open view never uses a randomization list; drop --randlist");
+                return ExitCode::from(2);
+            }
+            let snap = match cut::load(&args.cut.cut_dir, &trial, &options(&args.cut, Level::Open))
+            {
+                Ok(s) => s,
+                Err(p) => return report_problems(&args.cut.cut_dir, &p, false),
+            };
+            open_report(&snap, &trial).map(|r| serde_json::to_string_pretty(&r))
+        }
+        View::Closed => {
+            let snap = match cut::load(
+                &args.cut.cut_dir,
+                &trial,
+                &options(&args.cut, Level::Closed),
+            ) {
+                Ok(s) => s,
+                Err(p) => return report_problems(&args.cut.cut_dir, &p, false),
+            };
+            closed_report(&snap, &trial).map(|r| serde_json::to_string_pretty(&r))
+        }
+    };
+    match json {
+        Ok(Ok(text)) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            eprintln!("dsmb: {e}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("dsmb: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `dsmb register`: check every data folder of the cut, then write its
+/// manifest. A registered cut is immutable: an existing manifest is never
+/// overwritten.
+pub fn register(args: &RegisterArgs) -> ExitCode {
+    let trial = match TrialConfig::load(&args.trial) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("dsmb: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let manifest_path = args.cut_dir.join(MANIFEST);
+    if manifest_path.exists() {
+        eprintln!(
+            "dsmb: {} exists: the cut is registered already, and a registered cut is immutable",
+            manifest_path.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let Some(cut_date) = cut::cut_date_from_path(&args.cut_dir) else {
+        eprintln!(
+            "dsmb: {}: name the cut folder cut-YYYY-MM-DD",
+            args.cut_dir.display()
+        );
+        return ExitCode::from(2);
+    };
+    let mut folders = BTreeMap::new();
+    let parts: Vec<&str> = ["blinded", "unblinded"]
+        .into_iter()
+        .filter(|p| args.cut_dir.join(p).is_dir())
+        .collect();
+    let parts = if parts.is_empty() { vec!["."] } else { parts };
+    for part in parts {
+        let dir = if part == "." {
+            args.cut_dir.clone()
+        } else {
+            args.cut_dir.join(part)
+        };
+        let opts = LoadOptions {
+            level: Level::Open,
+            randlist: None,
+            blinded: (part == "blinded").then_some(true),
+            cut_date: Some(cut_date),
+        };
+        let snap = match cut::load(&dir, &trial, &opts) {
+            Ok(s) => s,
+            Err(p) => return report_problems(&dir, &p, false),
+        };
+        folders.insert(
+            part.to_string(),
+            Folder {
+                blinded: snap.blinded_source,
+                files: snap.files.clone(),
+            },
+        );
+    }
+    let randlist_path = args.cut_dir.join("randlist.csv");
+    let randlist = if randlist_path.is_file() {
+        match std::fs::read(&randlist_path) {
+            Ok(bytes) => Some(FileDigest {
+                name: "randlist.csv".into(),
+                sha256: sha256_hex(&bytes),
+            }),
+            Err(e) => {
+                eprintln!("dsmb: {}: {e}", randlist_path.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+    let manifest = Manifest {
+        trial: trial.id.clone(),
+        cut_date,
+        registered_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        folders,
+        randlist,
+    };
+    let text = match serde_json::to_string_pretty(&manifest) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("dsmb: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = std::fs::write(&manifest_path, text + "\n") {
+        eprintln!("dsmb: {}: {e}", manifest_path.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "registered {} ({} {})",
+        manifest_path.display(),
+        trial.id,
+        cut_date
+    );
+    ExitCode::SUCCESS
+}

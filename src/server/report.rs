@@ -1,0 +1,578 @@
+//! The reports computed from a validated [`Snapshot`]: [`OpenReport`]
+//! (pooled, for the sponsor) and [`ClosedReport`] (by arm, for the DSMB and
+//! the independent statistician). Plain serde structs; the same numbers feed
+//! the pages and `dsmb summary --json`.
+//!
+//! The firewall is in the types: `OpenReport` has no field indexed by arm,
+//! and [`open_report`] refuses a snapshot loaded at the closed level.
+
+use super::cut::{FileDigest, Level, Snapshot};
+use super::trial::TrialConfig;
+use crate::stats::proportions::{clopper_pearson, compare, TestName, TestRule, TwoByTwo};
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Cumulative enrollment at the end of a calendar month.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MonthCount {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub enrolled: u32,
+}
+
+/// Pooled enrollment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpenEnrollment {
+    pub total: u32,
+    pub target: u32,
+    pub by_site: BTreeMap<String, u32>,
+    pub cumulative_by_month: Vec<MonthCount>,
+}
+
+/// A pooled count, suppressed when it is below the small-cell threshold.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpenRate {
+    pub category: String,
+    /// Subjects with at least one event; `None` when suppressed.
+    pub subjects: Option<u32>,
+    pub n: u32,
+    pub percent: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    pub suppressed: bool,
+}
+
+/// Pooled primary-endpoint events.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpenPrimary {
+    pub name: String,
+    pub events: Option<u32>,
+    pub n: u32,
+    pub suppressed: bool,
+}
+
+/// What the sponsor may see: pooled aggregates only.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpenReport {
+    pub trial: String,
+    pub title: String,
+    pub cut_date: String,
+    pub view: &'static str,
+    pub files: Vec<FileDigest>,
+    pub small_cell_threshold: u32,
+    pub enrollment: OpenEnrollment,
+    pub safety: Vec<OpenRate>,
+    pub primary: OpenPrimary,
+}
+
+/// Subjects with an event among `n`, with percent and exact 95% CI.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rate {
+    pub subjects: u32,
+    pub n: u32,
+    pub percent: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+}
+
+impl Rate {
+    fn new(subjects: u32, n: u32) -> Self {
+        Rate {
+            subjects,
+            n,
+            percent: (n > 0).then(|| 100.0 * f64::from(subjects) / f64::from(n)),
+            ci95: clopper_pearson(u64::from(subjects), u64::from(n), 0.95).map(|(a, b)| [a, b]),
+        }
+    }
+}
+
+/// One arm compared with the reference arm.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArmComparison {
+    pub arm: String,
+    pub reference: String,
+    pub p_value: f64,
+    pub test: TestName,
+}
+
+/// A safety category by arm.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClosedRate {
+    pub category: String,
+    pub subjects: u32,
+    pub n: u32,
+    pub percent: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    pub by_arm: BTreeMap<String, Rate>,
+    /// With two arms: the test by the trial's rule and its p-value.
+    pub p_value: Option<f64>,
+    pub test: Option<TestName>,
+    /// Every arm against the reference arm.
+    pub comparisons: Vec<ArmComparison>,
+}
+
+/// Events and subjects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct EventsN {
+    pub events: u32,
+    pub n: u32,
+}
+
+/// Closed enrollment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClosedEnrollment {
+    pub total: u32,
+    pub target: u32,
+    pub by_site: BTreeMap<String, u32>,
+    pub by_arm: BTreeMap<String, u32>,
+    pub by_site_arm: BTreeMap<String, BTreeMap<String, u32>>,
+    pub cumulative_by_month: Vec<MonthCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClosedPrimary {
+    pub name: String,
+    pub events: u32,
+    pub n: u32,
+    pub by_arm: BTreeMap<String, EventsN>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SubgroupRow {
+    pub variable: String,
+    pub level: String,
+    pub by_arm: BTreeMap<String, EventsN>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArmInfo {
+    pub code: String,
+    pub label: String,
+}
+
+/// What the DSMB and the independent statistician see: results by arm.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClosedReport {
+    pub trial: String,
+    pub title: String,
+    pub cut_date: String,
+    pub view: &'static str,
+    pub files: Vec<FileDigest>,
+    pub arms: Vec<ArmInfo>,
+    pub enrollment: ClosedEnrollment,
+    pub safety: Vec<ClosedRate>,
+    pub primary: ClosedPrimary,
+    pub subgroups: Vec<SubgroupRow>,
+}
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("the open report is computed from a snapshot loaded at the open level only")]
+    NotOpen,
+    #[error("the closed report needs a snapshot loaded at the closed level")]
+    NotClosed,
+    #[error("computing the report failed: {0}")]
+    Polars(#[from] PolarsError),
+}
+
+fn u32_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Counts per value of the text column `key` of `lf`.
+fn count_by(lf: LazyFrame, key: &str) -> Result<HashMap<String, u32>, PolarsError> {
+    let df = lf
+        .group_by([col(key)])
+        .agg([len().cast(DataType::UInt32).alias("n")])
+        .collect()?;
+    let keys = df.column(key)?.str()?.clone();
+    let n = df.column("n")?.u32()?.clone();
+    Ok(keys
+        .iter()
+        .zip(n.iter())
+        .map(|(k, n)| (k.unwrap_or_default().to_string(), n.unwrap_or(0)))
+        .collect())
+}
+
+/// Counts per (key1, key2).
+fn count_by2(
+    lf: LazyFrame,
+    k1: &str,
+    k2: &str,
+) -> Result<HashMap<(String, String), u32>, PolarsError> {
+    let df = lf
+        .group_by([col(k1), col(k2)])
+        .agg([len().cast(DataType::UInt32).alias("n")])
+        .collect()?;
+    let a = df.column(k1)?.str()?.clone();
+    let b = df.column(k2)?.str()?.clone();
+    let n = df.column("n")?.u32()?.clone();
+    Ok(a.iter()
+        .zip(b.iter())
+        .zip(n.iter())
+        .map(|((a, b), n)| {
+            (
+                (
+                    a.unwrap_or_default().to_string(),
+                    b.unwrap_or_default().to_string(),
+                ),
+                n.unwrap_or(0),
+            )
+        })
+        .collect())
+}
+
+fn cumulative_by_month(snap: &Snapshot) -> Result<Vec<MonthCount>, PolarsError> {
+    let days = snap.adsl.column("RANDDT")?.cast(&DataType::Int32)?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let mut months: BTreeMap<String, u32> = BTreeMap::new();
+    for d in days.i32()?.iter().flatten() {
+        let date = epoch + chrono::Duration::days(i64::from(d));
+        *months.entry(date.format("%Y-%m").to_string()).or_insert(0) += 1;
+    }
+    // Fill months without randomizations so the series is continuous.
+    let mut out = Vec::new();
+    let (Some(first), Some(last)) = (months.keys().next().cloned(), months.keys().last().cloned())
+    else {
+        return Ok(out);
+    };
+    let parse = |m: &str| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
+    let (Some(mut m), Some(end)) = (parse(&first), parse(&last)) else {
+        return Ok(out);
+    };
+    let mut total = 0;
+    while m <= end {
+        let key = m.format("%Y-%m").to_string();
+        total += months.get(&key).copied().unwrap_or(0);
+        out.push(MonthCount {
+            month: key,
+            enrolled: total,
+        });
+        m = m
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(end + chrono::Duration::days(1));
+    }
+    Ok(out)
+}
+
+fn by_site(snap: &Snapshot) -> Result<BTreeMap<String, u32>, PolarsError> {
+    Ok(count_by(snap.adsl.clone().lazy(), "SITEID")?
+        .into_iter()
+        .collect())
+}
+
+/// Subjects (unique USUBJID) of ADAE rows in safety category `k`.
+fn category_subjects(snap: &Snapshot, k: usize) -> LazyFrame {
+    snap.adae
+        .clone()
+        .lazy()
+        .filter(col(format!("CAT{k}")))
+        .select([col("USUBJID")])
+        .unique(None, UniqueKeepStrategy::First)
+}
+
+/// Subjects with a primary-endpoint event.
+fn primary_subjects(snap: &Snapshot, trial: &TrialConfig) -> LazyFrame {
+    if let Some(code) = &trial.primary.adtte_paramcd {
+        snap.adtte
+            .clone()
+            .lazy()
+            .filter(
+                col("PARAMCD")
+                    .eq(lit(code.as_str()))
+                    .and(col("CNSR").eq(lit(0))),
+            )
+            .select([col("USUBJID")])
+            .unique(None, UniqueKeepStrategy::First)
+    } else {
+        let value = trial.primary.event_value.clone().unwrap_or_default();
+        snap.adsl
+            .clone()
+            .lazy()
+            .filter(col("PRIMFL").eq(lit(value)))
+            .select([col("USUBJID")])
+    }
+}
+
+fn count_rows(lf: LazyFrame) -> Result<u32, PolarsError> {
+    Ok(u32_of(lf.collect()?.height()))
+}
+
+fn suppress(count: u32, threshold: u32) -> Option<u32> {
+    (count == 0 || count >= threshold).then_some(count)
+}
+
+/// The pooled report. Refuses a closed-level snapshot: the open path is
+/// computed from blinded frames only.
+pub fn open_report(snap: &Snapshot, trial: &TrialConfig) -> Result<OpenReport, ReportError> {
+    if snap.level != Level::Open || snap.adsl.column("ARM").is_ok() {
+        return Err(ReportError::NotOpen);
+    }
+    let n = u32_of(snap.adsl.height());
+    let threshold = trial.open_view.small_cell_threshold;
+    let mut safety = Vec::new();
+    for (k, cat) in trial.safety.iter().enumerate() {
+        let subjects = count_rows(category_subjects(snap, k))?;
+        let shown = suppress(subjects, threshold);
+        let rate = Rate::new(subjects, n);
+        safety.push(OpenRate {
+            category: cat.name.clone(),
+            subjects: shown,
+            n,
+            percent: shown.and(rate.percent),
+            ci95: shown.and(rate.ci95),
+            suppressed: shown.is_none(),
+        });
+    }
+    let events = count_rows(primary_subjects(snap, trial))?;
+    let shown = suppress(events, threshold);
+    Ok(OpenReport {
+        trial: trial.id.clone(),
+        title: trial.title.clone(),
+        cut_date: snap.cut_date.to_string(),
+        view: "open",
+        files: snap.files.clone(),
+        small_cell_threshold: threshold,
+        enrollment: OpenEnrollment {
+            total: n,
+            target: trial.enrollment.target,
+            by_site: by_site(snap)?,
+            cumulative_by_month: cumulative_by_month(snap)?,
+        },
+        safety,
+        primary: OpenPrimary {
+            name: trial.primary.name.clone(),
+            events: shown,
+            n,
+            suppressed: shown.is_none(),
+        },
+    })
+}
+
+/// Counts keyed by arm code.
+type ArmCounts = HashMap<String, u32>;
+
+/// Events per arm among the subjects in `events`, and n per arm, over ADSL
+/// rows (optionally restricted by `filter`).
+fn events_by_arm(
+    snap: &Snapshot,
+    events: LazyFrame,
+    filter: Option<Expr>,
+) -> Result<(ArmCounts, ArmCounts), PolarsError> {
+    let mut adsl = snap.adsl.clone().lazy();
+    if let Some(f) = filter {
+        adsl = adsl.filter(f);
+    }
+    let n = count_by(adsl.clone(), "ARM")?;
+    let with_event = adsl.join(
+        events,
+        [col("USUBJID")],
+        [col("USUBJID")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let e = count_by(with_event, "ARM")?;
+    Ok((e, n))
+}
+
+/// The closed report, by arm.
+pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedReport, ReportError> {
+    let rule: TestRule = trial.analysis.safety_test;
+    if snap.level != Level::Closed || snap.adsl.column("ARM").is_err() {
+        return Err(ReportError::NotClosed);
+    }
+    let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
+    let reference = codes[0];
+    let total = u32_of(snap.adsl.height());
+    let by_arm_n = count_by(snap.adsl.clone().lazy(), "ARM")?;
+    let get = |m: &HashMap<String, u32>, k: &str| m.get(k).copied().unwrap_or(0);
+
+    let mut by_site_arm: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+    for ((site, arm), n) in count_by2(snap.adsl.clone().lazy(), "SITEID", "ARM")? {
+        by_site_arm.entry(site).or_default().insert(arm, n);
+    }
+    for arms in by_site_arm.values_mut() {
+        for c in &codes {
+            arms.entry(c.to_string()).or_insert(0);
+        }
+    }
+
+    let mut safety = Vec::new();
+    for (k, cat) in trial.safety.iter().enumerate() {
+        let (e, n) = events_by_arm(snap, category_subjects(snap, k), None)?;
+        let by_arm: BTreeMap<String, Rate> = codes
+            .iter()
+            .map(|c| (c.to_string(), Rate::new(get(&e, c), get(&n, c))))
+            .collect();
+        let subjects: u32 = e.values().sum();
+        let pooled = Rate::new(subjects, total);
+        let comparisons: Vec<ArmComparison> = codes[1..]
+            .iter()
+            .filter_map(|c| {
+                let t = TwoByTwo {
+                    events_1: u64::from(get(&e, c)),
+                    n_1: u64::from(get(&n, c)),
+                    events_2: u64::from(get(&e, reference)),
+                    n_2: u64::from(get(&n, reference)),
+                };
+                compare(&t, rule, trial.analysis.continuity_correction).map(|cmp| ArmComparison {
+                    arm: c.to_string(),
+                    reference: reference.to_string(),
+                    p_value: cmp.p_value,
+                    test: cmp.test,
+                })
+            })
+            .collect();
+        let (p_value, test) = match comparisons.as_slice() {
+            [only] if codes.len() == 2 => (Some(only.p_value), Some(only.test)),
+            _ => (None, None),
+        };
+        safety.push(ClosedRate {
+            category: cat.name.clone(),
+            subjects,
+            n: total,
+            percent: pooled.percent,
+            ci95: pooled.ci95,
+            by_arm,
+            p_value,
+            test,
+            comparisons,
+        });
+    }
+
+    let (e, n) = events_by_arm(snap, primary_subjects(snap, trial), None)?;
+    let events_n =
+        |e: &HashMap<String, u32>, n: &HashMap<String, u32>| -> BTreeMap<String, EventsN> {
+            codes
+                .iter()
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        EventsN {
+                            events: get(e, c),
+                            n: get(n, c),
+                        },
+                    )
+                })
+                .collect()
+        };
+    let primary = ClosedPrimary {
+        name: trial.primary.name.clone(),
+        events: e.values().sum(),
+        n: total,
+        by_arm: events_n(&e, &n),
+    };
+
+    let mut subgroups = Vec::new();
+    for s in &trial.subgroups {
+        let v = s.variable.as_str();
+        let levels: Vec<(String, Expr)> = if let Some(cuts) = &s.cuts {
+            let fmt = |x: f64| {
+                if x.fract() == 0.0 {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x}")
+                }
+            };
+            let mut out = vec![(format!("<={}", fmt(cuts[0])), col(v).lt_eq(lit(cuts[0])))];
+            for w in cuts.windows(2) {
+                out.push((
+                    format!("({},{}]", fmt(w[0]), fmt(w[1])),
+                    col(v).gt(lit(w[0])).and(col(v).lt_eq(lit(w[1]))),
+                ));
+            }
+            let last = cuts[cuts.len() - 1];
+            out.push((format!(">{}", fmt(last)), col(v).gt(lit(last))));
+            if let Some(labels) = &s.labels {
+                for (level, label) in out.iter_mut().zip(labels) {
+                    level.0 = label.clone();
+                }
+            }
+            out
+        } else {
+            s.levels
+                .iter()
+                .flatten()
+                .map(|l| {
+                    let expr = l
+                        .values
+                        .iter()
+                        .map(|x| col(v).eq(lit(x.as_str())))
+                        .reduce(|a, b| a.or(b))
+                        .unwrap_or(lit(false));
+                    (l.label.clone(), expr)
+                })
+                .collect()
+        };
+        for (label, filter) in levels {
+            let (e, n) = events_by_arm(snap, primary_subjects(snap, trial), Some(filter))?;
+            subgroups.push(SubgroupRow {
+                variable: s.variable.clone(),
+                level: label,
+                by_arm: events_n(&e, &n),
+            });
+        }
+    }
+
+    Ok(ClosedReport {
+        trial: trial.id.clone(),
+        title: trial.title.clone(),
+        cut_date: snap.cut_date.to_string(),
+        view: "closed",
+        files: snap.files.clone(),
+        arms: trial
+            .arms
+            .iter()
+            .map(|a| ArmInfo {
+                code: a.code.clone(),
+                label: a.label.clone(),
+            })
+            .collect(),
+        enrollment: ClosedEnrollment {
+            total,
+            target: trial.enrollment.target,
+            by_site: by_site(snap)?,
+            by_arm: codes
+                .iter()
+                .map(|c| (c.to_string(), get(&by_arm_n, c)))
+                .collect(),
+            by_site_arm,
+            cumulative_by_month: cumulative_by_month(snap)?,
+        },
+        safety,
+        primary,
+        subgroups,
+    })
+}
+
+/// (site, subjects) pairs.
+pub type SiteCounts = Vec<(String, u32)>;
+/// (day, subjects randomized on or before it) pairs.
+pub type DailyCumulative = Vec<(chrono::NaiveDate, u32)>;
+
+/// Enrollment per site (sorted) and cumulatively per calendar day with
+/// randomizations (ascending), from the snapshot's ADSL.
+pub fn enrollment_by_site_and_day(snap: &Snapshot) -> (SiteCounts, DailyCumulative) {
+    let sites = by_site(snap).unwrap_or_default().into_iter().collect();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let mut per_day: BTreeMap<i32, u32> = BTreeMap::new();
+    if let Ok(days) = snap
+        .adsl
+        .column("RANDDT")
+        .and_then(|c| c.cast(&DataType::Int32))
+    {
+        if let Ok(days) = days.i32() {
+            for d in days.iter().flatten() {
+                *per_day.entry(d).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut total = 0;
+    let cumulative = per_day
+        .into_iter()
+        .map(|(d, n)| {
+            total += n;
+            (epoch + chrono::Duration::days(i64::from(d)), total)
+        })
+        .collect();
+    (sites, cumulative)
+}

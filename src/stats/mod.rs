@@ -1,0 +1,6 @@
+//! The statistics core: pure functions over plain numbers. No I/O, no
+//! polars, no web types; every estimator is tested against values computed
+//! by an independent implementation (R), with the R call beside the test.
+
+pub mod proportions;
+pub mod special;
