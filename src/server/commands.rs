@@ -1,13 +1,10 @@
 //! The headless commands: `check`, `summary` and `register`.
 
 use super::cli::{CutArgs, RegisterArgs, SummaryArgs, View};
-use super::cut::{self, FileDigest, Level, LoadOptions, Snapshot};
-use super::ingest::sha256_hex;
-use super::manifest::{Folder, Manifest, MANIFEST};
+use super::cut::{self, Level, LoadOptions, Snapshot};
 use super::problem::Problems;
 use super::report::{closed_report, open_report};
 use super::trial::TrialConfig;
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 fn load_trial(args: &CutArgs) -> Result<TrialConfig, ExitCode> {
@@ -158,8 +155,7 @@ pub fn summary(args: &SummaryArgs) -> ExitCode {
 }
 
 /// `dsmb register`: check every data folder of the cut, then write its
-/// manifest. A registered cut is immutable: an existing manifest is never
-/// overwritten.
+/// manifest (see [`super::manifest::register`]).
 pub fn register(args: &RegisterArgs) -> ExitCode {
     let trial = match TrialConfig::load(&args.trial) {
         Ok(t) => t,
@@ -168,89 +164,11 @@ pub fn register(args: &RegisterArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let manifest_path = args.cut_dir.join(MANIFEST);
-    if manifest_path.exists() {
-        eprintln!(
-            "dsmb: {} exists: the cut is registered already, and a registered cut is immutable",
-            manifest_path.display()
-        );
-        return ExitCode::FAILURE;
-    }
-    let Some(cut_date) = cut::cut_date_from_path(&args.cut_dir) else {
-        eprintln!(
-            "dsmb: {}: name the cut folder cut-YYYY-MM-DD",
-            args.cut_dir.display()
-        );
-        return ExitCode::from(2);
-    };
-    let mut folders = BTreeMap::new();
-    let parts: Vec<&str> = ["blinded", "unblinded"]
-        .into_iter()
-        .filter(|p| args.cut_dir.join(p).is_dir())
-        .collect();
-    let parts = if parts.is_empty() { vec!["."] } else { parts };
-    for part in parts {
-        let dir = if part == "." {
-            args.cut_dir.clone()
-        } else {
-            args.cut_dir.join(part)
-        };
-        let opts = LoadOptions {
-            level: Level::Open,
-            randlist: None,
-            blinded: (part == "blinded").then_some(true),
-            cut_date: Some(cut_date),
-        };
-        let snap = match cut::load(&dir, &trial, &opts) {
-            Ok(s) => s,
-            Err(p) => return report_problems(&dir, &p, false),
-        };
-        folders.insert(
-            part.to_string(),
-            Folder {
-                blinded: snap.blinded_source,
-                files: snap.files.clone(),
-            },
-        );
-    }
-    let randlist_path = args.cut_dir.join("randlist.csv");
-    let randlist = if randlist_path.is_file() {
-        match std::fs::read(&randlist_path) {
-            Ok(bytes) => Some(FileDigest {
-                name: "randlist.csv".into(),
-                sha256: sha256_hex(&bytes),
-            }),
-            Err(e) => {
-                eprintln!("dsmb: {}: {e}", randlist_path.display());
-                return ExitCode::FAILURE;
-            }
+    match super::manifest::register(&args.cut_dir, &trial) {
+        Ok(path) => {
+            println!("registered {} ({})", path.display(), trial.id);
+            ExitCode::SUCCESS
         }
-    } else {
-        None
-    };
-    let manifest = Manifest {
-        trial: trial.id.clone(),
-        cut_date,
-        registered_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        folders,
-        randlist,
-    };
-    let text = match serde_json::to_string_pretty(&manifest) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("dsmb: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Err(e) = std::fs::write(&manifest_path, text + "\n") {
-        eprintln!("dsmb: {}: {e}", manifest_path.display());
-        return ExitCode::FAILURE;
+        Err(p) => report_problems(&args.cut_dir, &p, false),
     }
-    println!(
-        "registered {} ({} {})",
-        manifest_path.display(),
-        trial.id,
-        cut_date
-    );
-    ExitCode::SUCCESS
 }

@@ -225,7 +225,27 @@ pub fn load(dir: &Path, trial: &TrialConfig, opts: &LoadOptions) -> Result<Snaps
     // Arms (closed level only; the open level never opens the randomization list).
     if opts.level == Level::Closed {
         let arms = if let Some(randlist) = &opts.randlist {
-            arms_from_randlist(randlist, trial, &subjects, adsl_df.height(), enc, &mut c)
+            // The registered randomization list, when this list is the cut's own.
+            let registered = manifest.as_ref().and_then(|(m, key)| {
+                let manifest_dir = if key == "." { Some(dir) } else { dir.parent() };
+                let same_dir = match (manifest_dir, randlist.parent()) {
+                    (Some(a), Some(b)) => a.canonicalize().ok() == b.canonicalize().ok(),
+                    _ => false,
+                };
+                let name = randlist.file_name().and_then(|s| s.to_str());
+                m.randlist
+                    .as_ref()
+                    .filter(|r| same_dir && Some(r.name.as_str()) == name)
+            });
+            arms_from_randlist(
+                randlist,
+                registered,
+                trial,
+                &subjects,
+                adsl_df.height(),
+                enc,
+                &mut c,
+            )
         } else if blinded_source {
             c.push(
                 "arms",
@@ -240,7 +260,7 @@ pub fn load(dir: &Path, trial: &TrialConfig, opts: &LoadOptions) -> Result<Snaps
         };
         if let Some(arms) = arms {
             if let Err(e) = adsl_df.with_column(Column::new("ARM".into(), arms)) {
-                c.push("internal", Problem::file(&adsl.file_name, &e.to_string()));
+                c.push("internal", Problem::file(&adsl.shown(), &e.to_string()));
             }
         }
     }
@@ -295,7 +315,7 @@ fn validate_adsl(
                 c.push(
                     "randomized after the cut",
                     Problem::at(
-                        &f.file_name,
+                        &f.shown(),
                         row + 1,
                         rand_var,
                         &format!("randomized on {r}, after the cut date {cut_date}"),
@@ -307,7 +327,7 @@ fn validate_adsl(
                     c.push(
                         "death before randomization",
                         Problem::at(
-                            &f.file_name,
+                            &f.shown(),
                             row + 1,
                             trial.data.death_date.as_deref().unwrap_or("DTHDT"),
                             &format!("death on {d} is before randomization on {r}"),
@@ -321,7 +341,7 @@ fn validate_adsl(
             c.push(
                 "duplicate USUBJID",
                 Problem::at(
-                    &f.file_name,
+                    &f.shown(),
                     row + 1,
                     "USUBJID",
                     &format!("subject {id} appears again (first at row {})", first + 1),
@@ -393,7 +413,7 @@ fn validate_adae(
             c.push(
                 "subject not in ADSL",
                 Problem::at(
-                    &f.file_name,
+                    &f.shown(),
                     row + 1,
                     "USUBJID",
                     &format!("subject {id} is not in ADSL"),
@@ -406,7 +426,7 @@ fn validate_adae(
             c.push(
                 "event before randomization",
                 Problem::at(
-                    &f.file_name,
+                    &f.shown(),
                     row + 1,
                     "ASTDT",
                     &format!("treatment-emergent event on {s} is before randomization on {rand}"),
@@ -418,7 +438,7 @@ fn validate_adae(
                 c.push(
                     "event after death",
                     Problem::at(
-                        &f.file_name,
+                        &f.shown(),
                         row + 1,
                         "ASTDT",
                         &format!("event on {s} is after the subject's death on {d}"),
@@ -430,7 +450,7 @@ fn validate_adae(
             c.push(
                 "event after the cut",
                 Problem::at(
-                    &f.file_name,
+                    &f.shown(),
                     row + 1,
                     "ASTDT",
                     &format!("event on {s} is after the cut date {cut_date}"),
@@ -460,7 +480,7 @@ fn validate_adae(
                     c.push(
                         "missing column",
                         Problem::column(
-                            &f.file_name,
+                            &f.shown(),
                             &cond.column,
                             &format!(
                                 "required column is missing (safety category {:?} filters on it)",
@@ -513,7 +533,7 @@ fn validate_adtte(
                 c.push(
                     "subject not in ADSL",
                     Problem::at(
-                        &f.file_name,
+                        &f.shown(),
                         row + 1,
                         "USUBJID",
                         &format!("subject {id} is not in ADSL"),
@@ -525,7 +545,7 @@ fn validate_adtte(
             Some(v) if v < 0.0 => c.push(
                 "negative AVAL",
                 Problem::at(
-                    &f.file_name,
+                    &f.shown(),
                     row + 1,
                     "AVAL",
                     &format!("time to event {v} is negative"),
@@ -533,7 +553,7 @@ fn validate_adtte(
             ),
             None => c.push(
                 "missing AVAL",
-                Problem::at(&f.file_name, row + 1, "AVAL", "missing value"),
+                Problem::at(&f.shown(), row + 1, "AVAL", "missing value"),
             ),
             _ => {}
         }
@@ -543,7 +563,7 @@ fn validate_adtte(
                 c.push(
                     "CNSR not 0/1",
                     Problem::at(
-                        &f.file_name,
+                        &f.shown(),
                         row + 1,
                         "CNSR",
                         &format!("{v} is not 0 (event) or 1 (censored)"),
@@ -554,7 +574,7 @@ fn validate_adtte(
             None => {
                 c.push(
                     "missing CNSR",
-                    Problem::at(&f.file_name, row + 1, "CNSR", "missing value"),
+                    Problem::at(&f.shown(), row + 1, "CNSR", "missing value"),
                 );
                 cnsr_int.push(None);
             }
@@ -565,7 +585,7 @@ fn validate_adtte(
             c.push(
                 "primary parameter missing",
                 Problem::column(
-                    &f.file_name,
+                    &f.shown(),
                     "PARAMCD",
                     &format!("no row has PARAMCD {code:?}, the primary endpoint's parameter"),
                 ),
@@ -588,7 +608,7 @@ fn arms_from_adsl(f: &Frame, trial: &TrialConfig, c: &mut Collector) -> Option<V
         c.push(
             "missing column",
             Problem::column(
-                &f.file_name,
+                &f.shown(),
                 col,
                 "the arm column named in trial.toml (data.arm_column) is missing",
             ),
@@ -605,7 +625,7 @@ fn arms_from_adsl(f: &Frame, trial: &TrialConfig, c: &mut Collector) -> Option<V
                 c.push(
                     "unknown arm",
                     Problem::at(
-                        &f.file_name,
+                        &f.shown(),
                         row + 1,
                         col,
                         &format!("{v:?} is not an arm of the trial"),
@@ -621,6 +641,7 @@ fn arms_from_adsl(f: &Frame, trial: &TrialConfig, c: &mut Collector) -> Option<V
 /// Arm codes per ADSL row from a randomization list (USUBJID, ARMCD).
 fn arms_from_randlist(
     path: &Path,
+    registered: Option<&FileDigest>,
     trial: &TrialConfig,
     subjects: &Subjects,
     adsl_height: usize,
@@ -636,6 +657,21 @@ fn arms_from_randlist(
             return None;
         }
     };
+    if let Some(r) = registered {
+        if r.sha256 != f.sha256 {
+            c.push(
+                "randlist changed",
+                Problem::file(
+                    &f.shown(),
+                    &format!(
+                        "REFUSED: the randomization list has changed since the cut was registered (SHA-256 {}, registered {})",
+                        f.sha256, r.sha256
+                    ),
+                ),
+            );
+            return None;
+        }
+    }
     let ids = f.text(c, "USUBJID", true)?;
     let arms = f.text(c, "ARMCD", true)?;
     let mut by_subject: HashMap<&str, &str> = HashMap::with_capacity(ids.len());
@@ -647,7 +683,7 @@ fn arms_from_randlist(
             c.push(
                 "unknown arm",
                 Problem::at(
-                    &f.file_name,
+                    &f.shown(),
                     row + 1,
                     "ARMCD",
                     &format!(
@@ -666,7 +702,7 @@ fn arms_from_randlist(
             c.push(
                 "duplicate USUBJID",
                 Problem::at(
-                    &f.file_name,
+                    &f.shown(),
                     row + 1,
                     "USUBJID",
                     &format!("subject {id} is listed twice"),
@@ -687,7 +723,7 @@ fn arms_from_randlist(
             None => c.push(
                 "subject not in the randomization list",
                 Problem::file(
-                    &f.file_name,
+                    &f.shown(),
                     &format!(
                         "subject {id} (ADSL row {}) is not in the randomization list",
                         row + 1

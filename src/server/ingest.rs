@@ -217,6 +217,11 @@ fn parse_number(s: &str) -> Result<Option<f64>, ()> {
 }
 
 impl Frame {
+    /// The file as problems name it: its path as given.
+    pub fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
+
     /// Whether the dataset has column `name`.
     pub fn has(&self, name: &str) -> bool {
         self.frame.column(name).is_ok()
@@ -228,7 +233,7 @@ impl Frame {
             Err(_) => {
                 c.push(
                     "missing column",
-                    Problem::column(&self.file_name, name, "required column is missing"),
+                    Problem::column(&self.shown(), name, "required column is missing"),
                 );
                 None
             }
@@ -290,7 +295,7 @@ impl Frame {
                 if v.is_none() {
                     c.push(
                         &format!("missing {name}"),
-                        Problem::at(&self.file_name, row + 1, name, "missing value"),
+                        Problem::at(&self.shown(), row + 1, name, "missing value"),
                     );
                 }
             }
@@ -323,7 +328,7 @@ impl Frame {
                             c.push(
                                 &format!("non-numeric {name}"),
                                 Problem::at(
-                                    &self.file_name,
+                                    &self.shown(),
                                     row + 1,
                                     name,
                                     &format!("{:?} is not a number", s.unwrap_or_default()),
@@ -346,7 +351,7 @@ impl Frame {
                 c.push(
                     "wrong type",
                     Problem::column(
-                        &self.file_name,
+                        &self.shown(),
                         name,
                         &format!("expected numbers, found a {other} column"),
                     ),
@@ -391,7 +396,7 @@ impl Frame {
                                 c.push(
                                     &format!("bad date in {name}"),
                                     Problem::at(
-                                        &self.file_name,
+                                        &self.shown(),
                                         row + 1,
                                         name,
                                         &format!("{s:?} is not a date (YYYY-MM-DD)"),
@@ -411,7 +416,7 @@ impl Frame {
                 c.push(
                     "wrong type",
                     Problem::column(
-                        &self.file_name,
+                        &self.shown(),
                         name,
                         &format!("expected dates, found a {other} column"),
                     ),

@@ -7,7 +7,10 @@
 //! randomization list.
 
 use super::cut::FileDigest;
-use super::problem::Problem;
+use super::cut::{self, Level, LoadOptions};
+use super::ingest::sha256_hex;
+use super::problem::{Problem, Problems};
+use super::trial::TrialConfig;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -114,4 +117,82 @@ impl Manifest {
         }
         Ok(())
     }
+}
+
+/// Register the cut in `cut_dir` (named `cut-YYYY-MM-DD`): check every data
+/// folder (`blinded/`, `unblinded/`, or the cut folder itself), then write
+/// `manifest.json` with each file's SHA-256 and, if present, the
+/// randomization list's. A registered cut is immutable: an existing manifest
+/// is never overwritten. Returns the manifest's path.
+pub fn register(cut_dir: &Path, trial: &TrialConfig) -> Result<PathBuf, Problems> {
+    let shown = cut_dir.display().to_string();
+    let manifest_path = cut_dir.join(MANIFEST);
+    if manifest_path.exists() {
+        return Err(Problem::file(
+            &manifest_path.display().to_string(),
+            "the cut is registered already, and a registered cut is immutable",
+        )
+        .into());
+    }
+    let cut_date = cut::cut_date_from_path(cut_dir).ok_or_else(|| {
+        Problems::from(Problem::file(&shown, "name the cut folder cut-YYYY-MM-DD"))
+    })?;
+    let mut folders = BTreeMap::new();
+    let parts: Vec<&str> = ["blinded", "unblinded"]
+        .into_iter()
+        .filter(|p| cut_dir.join(p).is_dir())
+        .collect();
+    let parts = if parts.is_empty() { vec!["."] } else { parts };
+    for part in parts {
+        let dir = if part == "." {
+            cut_dir.to_path_buf()
+        } else {
+            cut_dir.join(part)
+        };
+        let opts = LoadOptions {
+            level: Level::Open,
+            randlist: None,
+            blinded: (part == "blinded").then_some(true),
+            cut_date: Some(cut_date),
+        };
+        let snap = cut::load(&dir, trial, &opts)?;
+        folders.insert(
+            part.to_string(),
+            Folder {
+                blinded: snap.blinded_source,
+                files: snap.files.clone(),
+            },
+        );
+    }
+    let randlist_path = cut_dir.join("randlist.csv");
+    let randlist = if randlist_path.is_file() {
+        let bytes = std::fs::read(&randlist_path).map_err(|e| {
+            Problems::from(Problem::file(
+                &randlist_path.display().to_string(),
+                &format!("cannot be read: {e}"),
+            ))
+        })?;
+        Some(FileDigest {
+            name: "randlist.csv".into(),
+            sha256: sha256_hex(&bytes),
+        })
+    } else {
+        None
+    };
+    let manifest = Manifest {
+        trial: trial.id.clone(),
+        cut_date,
+        registered_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        folders,
+        randlist,
+    };
+    let text = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| Problems::from(Problem::file(&shown, &e.to_string())))?;
+    std::fs::write(&manifest_path, text + "\n").map_err(|e| {
+        Problems::from(Problem::file(
+            &manifest_path.display().to_string(),
+            &format!("cannot be written: {e}"),
+        ))
+    })?;
+    Ok(manifest_path)
 }

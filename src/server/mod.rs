@@ -11,5 +11,6 @@ pub mod ingest;
 pub mod manifest;
 pub mod problem;
 pub mod report;
+pub mod synth;
 pub mod trial;
 pub mod xpt;

@@ -1,7 +1,8 @@
 //! The trial configuration (`trial.toml`), written once by the independent
 //! statistician for each trial: arms, enrollment plan, design, the primary
 //! endpoint's source, safety categories, subgroups and the open view's
-//! small-cell threshold. See `docs/TRIAL-CONFIG.md` for a commented example.
+//! small-cell threshold. The demo trials' `trial.toml` files are commented examples;
+//! `docs/DATA.md` describes cuts, manifests and the checks.
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;

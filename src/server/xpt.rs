@@ -265,7 +265,7 @@ fn read_member(data: &[u8], start: usize) -> Result<(Member, usize), XptError> {
         end += RECORD;
     }
     let next = end;
-    if end == data.len() && !(data.len() - offset).is_multiple_of(RECORD) {
+    if end < data.len() && data.len() - end < RECORD {
         return Err(XptError::Truncated {
             offset: data.len(),
             what: "observations padded to a whole 80-byte record".into(),

@@ -1,6 +1,9 @@
 //! Integration tests, one binary. Shared set-up lives in `helpers`.
 
+mod cli;
 mod enrollment;
 mod helpers;
 mod http;
+mod malformed;
 mod summary;
+mod xpt;

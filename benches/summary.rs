@@ -1,0 +1,125 @@
+//! Benchmark of ingest + closed summary on a synthetic cut in the Altshock-2
+//! reconstruction's schema (50,000 subjects, about 15 AE records each by
+//! default), from Parquet and from CSV:
+//!
+//! ```sh
+//! cargo bench --features ssr --bench summary            # 50000 subjects, 15 AEs each
+//! cargo bench --features ssr --bench summary -- 5000 15 # another size
+//! ```
+//!
+//! It reports, for each format, the in-process split between reading and
+//! validating the files (`cut::load`) and computing the report
+//! (`closed_report`), then the whole `dsmb summary --view closed --json`
+//! process: wall time and peak resident memory (from `getrusage`).
+
+use dsmb::server::cut::{load, LoadOptions};
+use dsmb::server::report::closed_report;
+use dsmb::server::synth;
+use dsmb::server::trial::TrialConfig;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 7;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn peak_rss_children_kib() -> i64 {
+    // SAFETY: getrusage writes into the struct we pass; no other invariant.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage.ru_maxrss
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let subjects: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(50_000);
+    let ae: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(15);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let trial_path = root.join("demo/altshock2/trial.toml");
+    let trial = TrialConfig::load(&trial_path).expect("trial.toml");
+    let cut = root
+        .join("target/bench-data")
+        .join(format!("synth-{subjects}-{ae}"))
+        .join("cut-2024-12-31");
+    if !cut.join("randlist.csv").is_file() {
+        let t = Instant::now();
+        let mut c = synth::generate(subjects, ae, 1587).expect("generate");
+        synth::write(&mut c, &cut).expect("write");
+        eprintln!("generated {} in {:.1?}", cut.display(), t.elapsed());
+    }
+    let ae_rows = synth_rows(&cut);
+    println!(
+        "synthetic cut: {subjects} subjects, {ae_rows} AE records ({})",
+        cut.display()
+    );
+
+    for (label, dir, opts) in [
+        ("parquet", cut.join("unblinded"), LoadOptions::closed(None)),
+        (
+            "csv",
+            cut.join("blinded"),
+            LoadOptions::closed(Some(cut.join("randlist.csv"))),
+        ),
+    ] {
+        let mut read = Vec::new();
+        let mut compute = Vec::new();
+        for _ in 0..RUNS {
+            let t0 = Instant::now();
+            let snap = load(&dir, &trial, &opts).unwrap_or_else(|p| panic!("{p}"));
+            let t1 = Instant::now();
+            let report = closed_report(&snap, &trial).expect("report");
+            let t2 = Instant::now();
+            std::hint::black_box(report);
+            read.push(t1 - t0);
+            compute.push(t2 - t1);
+        }
+        println!(
+            "{label:>8} in-process: read+validate {:>8.1?}  compute {:>8.1?}  (median of {RUNS})",
+            median(read),
+            median(compute)
+        );
+        process_run(label, &dir, &trial_path, &cut);
+    }
+}
+
+fn synth_rows(cut: &Path) -> usize {
+    let text = std::fs::read_to_string(cut.join("blinded/adae.csv")).unwrap_or_default();
+    text.lines().count().saturating_sub(1)
+}
+
+fn process_run(label: &str, dir: &Path, trial: &Path, cut: &Path) {
+    let exe = env!("CARGO_BIN_EXE_dsmb");
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let mut cmd = Command::new(exe);
+        cmd.arg("summary")
+            .arg(dir)
+            .arg("--trial")
+            .arg(trial)
+            .args(["--view", "closed", "--json"])
+            .stdout(Stdio::null());
+        if label == "csv" {
+            cmd.arg("--randlist").arg(cut.join("randlist.csv"));
+        }
+        let t = Instant::now();
+        let status = cmd.status().expect("run dsmb");
+        times.push(t.elapsed());
+        assert!(status.success(), "dsmb summary failed");
+    }
+    // ru_maxrss of children is the largest of all children so far; the
+    // Parquet runs come first, so the CSV figure is the larger of the two.
+    println!(
+        "{label:>8} process:    dsmb summary {:>8.1?} (median of {RUNS}), peak RSS so far {:.0} MB",
+        median(times),
+        peak_rss_children_kib() as f64 / 1024.0
+    );
+}

@@ -1,0 +1,215 @@
+//! The `dsmb` command line, run as a user would run it.
+
+use crate::helpers::{altshock2, expected, repo};
+use std::process::{Command, Output};
+
+fn dsmb(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dsmb"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run dsmb")
+}
+
+fn path(p: &std::path::Path) -> String {
+    p.display().to_string()
+}
+
+#[test]
+fn check_accepts_a_good_cut_and_reports_its_hashes() {
+    let cut = altshock2().join("cut-2024-12-31/unblinded");
+    let out = dsmb(&[
+        "check",
+        &path(&cut),
+        "--trial",
+        &path(&altshock2().join("trial.toml")),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("OK"), "{stdout}");
+    assert!(
+        stdout.contains("adsl.parquet") && stdout.contains("sha256"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("101 subjects"), "{stdout}");
+}
+
+#[test]
+fn check_refuses_a_bad_cut_naming_file_row_and_column() {
+    let dir = std::env::temp_dir().join(format!("dsmb-cli-{}", std::process::id()));
+    let cut = dir.join("cut-2024-12-31");
+    std::fs::create_dir_all(&cut).unwrap();
+    for f in ["adsl.csv", "adae.csv", "adtte.csv"] {
+        std::fs::copy(
+            altshock2().join("cut-2024-12-31/blinded").join(f),
+            cut.join(f),
+        )
+        .unwrap();
+    }
+    let p = cut.join("adtte.csv");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replacen(",DAYS,1,", ",DAYS,7,", 1);
+    std::fs::write(&p, text).unwrap();
+    let out = dsmb(&[
+        "check",
+        &path(&cut),
+        "--trial",
+        &path(&altshock2().join("trial.toml")),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("adtte.csv, row 1, column CNSR"), "{stderr}");
+}
+
+#[test]
+fn closed_summaries_by_both_routes_are_identical_and_match_expected_json() {
+    let trial = path(&altshock2().join("trial.toml"));
+    let expected = expected();
+    for name in ["cut-2022-06-30", "cut-2023-09-30", "cut-2024-12-31"] {
+        let cut = altshock2().join(name);
+        let a = dsmb(&[
+            "summary",
+            &path(&cut.join("unblinded")),
+            "--trial",
+            &trial,
+            "--view",
+            "closed",
+            "--json",
+        ]);
+        let b = dsmb(&[
+            "summary",
+            &path(&cut.join("blinded")),
+            "--trial",
+            &trial,
+            "--randlist",
+            &path(&cut.join("randlist.csv")),
+            "--view",
+            "closed",
+            "--json",
+        ]);
+        assert!(
+            a.status.success() && b.status.success(),
+            "{}",
+            String::from_utf8_lossy(&b.stderr)
+        );
+        let mut a: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+        let mut b: serde_json::Value = serde_json::from_slice(&b.stdout).unwrap();
+        for key in [
+            "trial",
+            "cut_date",
+            "view",
+            "files",
+            "enrollment",
+            "safety",
+            "primary",
+            "subgroups",
+        ] {
+            assert!(a.get(key).is_some(), "{name}: key {key} missing");
+        }
+        a.as_object_mut().unwrap().remove("files");
+        b.as_object_mut().unwrap().remove("files");
+        assert_eq!(a, b, "{name}");
+        let want = &expected["cuts"][name];
+        assert_eq!(a["enrollment"]["by_arm"]["IABP"], want["enrolled"]["IABP"]);
+        assert_eq!(a["enrollment"]["by_arm"]["SOC"], want["enrolled"]["SOC"]);
+        assert_eq!(a["safety"][0]["category"], "BARC>=3 bleeding");
+        assert_eq!(
+            a["safety"][0]["by_arm"]["IABP"]["subjects"],
+            want["safety_subjects"]["bleeding_barc_ge3"]["IABP"]
+        );
+        assert_eq!(
+            a["primary"]["by_arm"]["SOC"]["events"],
+            want["primary_endpoint"]["failures_death_within_60d"]["SOC"]
+        );
+    }
+}
+
+#[test]
+fn the_open_summary_reveals_no_arm() {
+    let trial = path(&altshock2().join("trial.toml"));
+    for part in ["blinded", "unblinded"] {
+        let cut = altshock2().join("cut-2024-12-31").join(part);
+        let out = dsmb(&[
+            "summary",
+            &path(&cut),
+            "--trial",
+            &trial,
+            "--view",
+            "open",
+            "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        for word in [
+            "by_arm",
+            "IABP",
+            "SOC",
+            "SoC",
+            "arm",
+            "ARM",
+            "subgroups",
+            "p_value",
+        ] {
+            assert!(
+                !text.contains(word),
+                "{part}: open summary contains {word:?}"
+            );
+        }
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["view"], "open");
+        assert_eq!(v["enrollment"]["total"], 101);
+    }
+    // The open view never takes a randomization list.
+    let cut = altshock2().join("cut-2024-12-31");
+    let out = dsmb(&[
+        "summary",
+        &path(&cut.join("blinded")),
+        "--trial",
+        &trial,
+        "--randlist",
+        &path(&cut.join("randlist.csv")),
+        "--view",
+        "open",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_cdisc_pilot_summarises_from_its_unchanged_xpt_files() {
+    let pilot = repo().join("demo/cdisc-pilot01");
+    let out = dsmb(&[
+        "summary",
+        &path(&pilot.join("cut-2015-03-05/unblinded")),
+        "--trial",
+        &path(&pilot.join("trial.toml")),
+        "--view",
+        "closed",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Pilot README: 86 Placebo, 84 Low, 84 High; TTDE events 29 / 62 / 61.
+    assert_eq!(v["enrollment"]["by_arm"]["PBO"], 86);
+    assert_eq!(v["enrollment"]["by_arm"]["LOW"], 84);
+    assert_eq!(v["enrollment"]["by_arm"]["HIGH"], 84);
+    assert_eq!(v["primary"]["by_arm"]["PBO"]["events"], 29);
+    assert_eq!(v["primary"]["by_arm"]["LOW"]["events"], 62);
+    assert_eq!(v["primary"]["by_arm"]["HIGH"]["events"], 61);
+    // Three arms: each against Placebo, no single p-value.
+    assert!(v["safety"][0]["p_value"].is_null());
+    assert_eq!(v["safety"][0]["comparisons"].as_array().unwrap().len(), 2);
+}
