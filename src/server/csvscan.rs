@@ -187,6 +187,31 @@ fn column_name(header: &[String], k: usize) -> String {
         .unwrap_or_else(|| format!("#{}", k + 1))
 }
 
+/// The column names of the header (the first record), unquoted and trimmed.
+pub fn header(bytes: &[u8]) -> Vec<String> {
+    let mut names = vec![String::new()];
+    let mut quoted = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' if quoted && bytes.get(i + 1) == Some(&b'"') => {
+                names.last_mut().expect("non-empty").push('"');
+                i += 1;
+            }
+            b'"' => quoted = !quoted,
+            b',' if !quoted => names.push(String::new()),
+            b'\n' | b'\r' if !quoted => break,
+            _ => {
+                // Header names are ASCII in ADaM; other bytes are kept as Latin-1.
+                names.last_mut().expect("non-empty").push(char::from(b));
+            }
+        }
+        i += 1;
+    }
+    names.into_iter().map(|n| n.trim().to_string()).collect()
+}
+
 /// Transcode Latin-1 bytes to UTF-8 text.
 pub fn latin1_to_utf8(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| char::from(b)).collect()
@@ -243,6 +268,11 @@ mod tests {
         assert!(p[0].contains("0xFC"), "{p:?}");
         assert!(scan("x.csv", b"A,B\n1,M\xfcller\n", false, 10).is_empty());
         assert_eq!(latin1_to_utf8(b"M\xfcller"), "Müller");
+    }
+
+    #[test]
+    fn the_header_is_split_with_quotes() {
+        assert_eq!(header(b"A,\"B,C\", D\r\n1,2,3\n"), vec!["A", "B,C", "D"]);
     }
 
     #[test]

@@ -9,13 +9,12 @@
 //! - [`Level::Closed`] attaches each subject's arm, from the ADSL arm column
 //!   of an unblinded cut or from a randomization list.
 
-use super::ingest::{read_frame, Frame};
+use super::ingest::{day_numbers, epoch_days, from_epoch_days, read_frame, Frame};
 use super::manifest::Manifest;
 use super::problem::{Collector, Problem, Problems};
 use super::trial::TrialConfig;
 use chrono::NaiveDate;
 use polars::prelude::*;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Which report the cut is loaded for.
@@ -72,8 +71,8 @@ pub struct FileDigest {
 ///   ARM (arm code; closed level only), one column per subgroup variable
 ///   (Float64 for cut points, String for levels), PRIMFL (String) when the
 ///   primary endpoint is an ADSL flag.
-/// - `adae`: USUBJID, ASTDT (Date), and one boolean column per safety
-///   category (`CAT0`, `CAT1`, ...), AESER, AEOUT, AEDECOD (String).
+/// - `adae`: USUBJID, ASTDT (Date), the columns the safety categories
+///   filter on (String), and AESER, AEOUT, AEDECOD, AETERM (String).
 /// - `adtte`: USUBJID, PARAMCD, AVAL (Float64), CNSR (Int32).
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -121,6 +120,36 @@ pub fn cut_date_from_path(dir: &Path) -> Option<NaiveDate> {
     try_name(dir).or_else(|| dir.parent().and_then(try_name))
 }
 
+/// The columns each dataset is read with. The open level never reads the
+/// arm column.
+fn wanted_columns(trial: &TrialConfig, level: Level) -> PlHashMap<&'static str, Vec<String>> {
+    let mut adsl: Vec<String> = vec![
+        "USUBJID".into(),
+        "SITEID".into(),
+        trial.data.randomization_date.clone(),
+    ];
+    adsl.extend(trial.data.death_date.clone());
+    if level == Level::Closed {
+        adsl.push(trial.data.arm_column.clone());
+    }
+    adsl.extend(trial.subgroups.iter().map(|s| s.variable.clone()));
+    adsl.extend(trial.primary.adsl_flag.clone());
+    let mut adae: Vec<String> = [
+        "USUBJID", "ASTDT", "TRTEMFL", "AESER", "AEOUT", "AEDECOD", "AETERM",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    adae.extend(category_columns(trial));
+    let adtte: Vec<String> = ["USUBJID", "PARAMCD", "AVAL", "CNSR"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    [("adsl", adsl), ("adae", adae), ("adtte", adtte)]
+        .into_iter()
+        .collect()
+}
+
 /// Read, verify and validate the cut in `dir` for `trial`.
 pub fn load(dir: &Path, trial: &TrialConfig, opts: &LoadOptions) -> Result<Snapshot, Problems> {
     let dir_name = dir.display().to_string();
@@ -154,9 +183,10 @@ pub fn load(dir: &Path, trial: &TrialConfig, opts: &LoadOptions) -> Result<Snaps
         .unwrap_or_else(|| dir.file_name().and_then(|s| s.to_str()) == Some("blinded"));
 
     let enc = trial.data.encoding;
+    let wanted = wanted_columns(trial, opts.level);
     let mut files = Vec::new();
     let mut read = |name: &str| -> Result<Frame, Problems> {
-        let frame = read_frame(dir, name, enc)?;
+        let frame = read_frame(dir, name, enc, wanted.get(name).map(Vec::as_slice))?;
         if let Some((m, rel)) = &manifest {
             m.verify(rel, &frame.file_name, &frame.sha256)
                 .map_err(Problems::from)?;
@@ -190,11 +220,10 @@ pub fn load(dir: &Path, trial: &TrialConfig, opts: &LoadOptions) -> Result<Snaps
     let arm_columns: Vec<(String, String)> = [&adsl, &adae, &adtte]
         .iter()
         .flat_map(|f| {
-            f.frame
-                .get_column_names()
-                .into_iter()
+            f.columns
+                .iter()
                 .filter(|n| is_arm_column(n))
-                .map(|n| (f.file_name.clone(), n.to_string()))
+                .map(|n| (f.file_name.clone(), n.clone()))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -214,7 +243,7 @@ pub fn load(dir: &Path, trial: &TrialConfig, opts: &LoadOptions) -> Result<Snaps
     }
     let blinded_source = arm_columns.is_empty();
 
-    let adsl_t = validate_adsl(&adsl, trial, cut_date, opts.level, blinded_source, &mut c);
+    let adsl_t = validate_adsl(&adsl, trial, cut_date, &mut c);
     let (mut adsl_df, subjects) = match adsl_t {
         Some(x) => x,
         None => return Err(c.finish()),
@@ -259,7 +288,7 @@ pub fn load(dir: &Path, trial: &TrialConfig, opts: &LoadOptions) -> Result<Snaps
             arms_from_adsl(&adsl, trial, &mut c)
         };
         if let Some(arms) = arms {
-            if let Err(e) = adsl_df.with_column(Column::new("ARM".into(), arms)) {
+            if let Err(e) = adsl_df.with_column(arms) {
                 c.push("internal", Problem::file(&adsl.shown(), &e.to_string()));
             }
         }
@@ -282,61 +311,78 @@ pub fn load(dir: &Path, trial: &TrialConfig, opts: &LoadOptions) -> Result<Snaps
     })
 }
 
-/// Subjects of ADSL: row index, randomization date and death date.
+/// Subjects of ADSL: row index, randomization day and death day (days
+/// since 1970-01-01).
 struct Subjects {
-    index: HashMap<String, (usize, NaiveDate, Option<NaiveDate>)>,
+    index: PlHashMap<String, (usize, i32, Option<i32>)>,
+}
+
+fn date_text(days: i32) -> String {
+    from_epoch_days(days).to_string()
 }
 
 fn validate_adsl(
     f: &Frame,
     trial: &TrialConfig,
     cut_date: NaiveDate,
-    level: Level,
-    blinded_source: bool,
     c: &mut Collector,
 ) -> Option<(DataFrame, Subjects)> {
-    let _ = (level, blinded_source);
     let rand_var = trial.data.randomization_date.as_str();
+    let height = f.frame.height();
     let ids = f.text(c, "USUBJID", true);
     let sites = f.text(c, "SITEID", true);
     let rand = f.dates(c, rand_var, true);
     let death = match &trial.data.death_date {
         Some(col) if f.has(col) => f.dates(c, col, false),
-        _ => Some(vec![None; f.frame.height()]),
+        _ => Some(Column::full_null("DTHDT".into(), height, &DataType::Date)),
     };
     let (ids, sites, rand, death) = (ids?, sites?, rand?, death?);
-    let mut index = HashMap::with_capacity(ids.len());
-    let mut rand_dates = Vec::with_capacity(ids.len());
-    for (row, id) in ids.iter().enumerate() {
-        let Some(id) = id else { continue };
-        let r = rand[row];
-        if let Some(r) = r {
-            if r > cut_date {
+    let id_ca = ids.str().ok()?;
+    let rand_d = day_numbers(&rand)?;
+    let death_d = day_numbers(&death)?;
+    let cut_days = epoch_days(cut_date);
+    let death_var = trial.data.death_date.as_deref().unwrap_or("DTHDT");
+    let mut index = PlHashMap::with_capacity(height);
+    for (row, ((id, r), d)) in id_ca
+        .iter()
+        .zip(rand_d.iter())
+        .zip(death_d.iter())
+        .enumerate()
+    {
+        let (Some(id), Some(r)) = (id, r) else {
+            continue;
+        };
+        if r > cut_days {
+            c.push(
+                "randomized after the cut",
+                Problem::at(
+                    &f.shown(),
+                    row + 1,
+                    rand_var,
+                    &format!(
+                        "randomized on {}, after the cut date {cut_date}",
+                        date_text(r)
+                    ),
+                ),
+            );
+        }
+        if let Some(d) = d {
+            if d < r {
                 c.push(
-                    "randomized after the cut",
+                    "death before randomization",
                     Problem::at(
                         &f.shown(),
                         row + 1,
-                        rand_var,
-                        &format!("randomized on {r}, after the cut date {cut_date}"),
+                        death_var,
+                        &format!(
+                            "death on {} is before randomization on {}",
+                            date_text(d),
+                            date_text(r)
+                        ),
                     ),
                 );
             }
-            if let Some(d) = death[row] {
-                if d < r {
-                    c.push(
-                        "death before randomization",
-                        Problem::at(
-                            &f.shown(),
-                            row + 1,
-                            trial.data.death_date.as_deref().unwrap_or("DTHDT"),
-                            &format!("death on {d} is before randomization on {r}"),
-                        ),
-                    );
-                }
-            }
         }
-        rand_dates.push(r);
         if let Some((first, _, _)) = index.get(id) {
             c.push(
                 "duplicate USUBJID",
@@ -347,46 +393,42 @@ fn validate_adsl(
                     &format!("subject {id} appears again (first at row {})", first + 1),
                 ),
             );
-        } else if let Some(r) = r {
-            index.insert(id.clone(), (row, r, death[row]));
+        } else {
+            index.insert(id.to_string(), (row, r, d));
         }
     }
-    let to_days = |d: &Option<NaiveDate>| d.map(days_since_epoch);
     let mut columns = vec![
-        Column::new("USUBJID".into(), ids.clone()),
-        Column::new("SITEID".into(), sites),
-        Column::new(
-            "RANDDT".into(),
-            rand.iter().map(to_days).collect::<Vec<_>>(),
-        )
-        .cast(&DataType::Date)
-        .ok()?,
-        Column::new(
-            "DTHDT".into(),
-            death.iter().map(to_days).collect::<Vec<_>>(),
-        )
-        .cast(&DataType::Date)
-        .ok()?,
+        ids.clone(),
+        sites,
+        rand.with_name("RANDDT".into()),
+        death.with_name("DTHDT".into()),
     ];
     for s in &trial.subgroups {
         let col = if s.cuts.is_some() {
             f.numbers(c, &s.variable, false)
-                .map(|v| Column::new(s.variable.as_str().into(), v))
         } else {
             f.text(c, &s.variable, false)
-                .map(|v| Column::new(s.variable.as_str().into(), v))
         };
         columns.push(col?);
     }
     if let Some(flag) = &trial.primary.adsl_flag {
-        columns.push(Column::new("PRIMFL".into(), f.text(c, flag, false)?));
+        columns.push(f.text(c, flag, false)?.with_name("PRIMFL".into()));
     }
     let df = DataFrame::new_infer_height(columns).ok()?;
     Some((df, Subjects { index }))
 }
 
-fn days_since_epoch(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+/// The ADAE columns the safety categories filter on.
+pub fn category_columns(trial: &TrialConfig) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for cat in &trial.safety {
+        for cond in &cat.conditions {
+            if !out.contains(&cond.column) {
+                out.push(cond.column.clone());
+            }
+        }
+    }
+    out
 }
 
 fn validate_adae(
@@ -396,18 +438,28 @@ fn validate_adae(
     subjects: &Subjects,
     c: &mut Collector,
 ) -> Option<DataFrame> {
+    let height = f.frame.height();
     let ids = f.text(c, "USUBJID", true)?;
     let start = if f.has("ASTDT") {
         f.dates(c, "ASTDT", false)?
     } else {
-        vec![None; ids.len()]
+        Column::full_null("ASTDT".into(), height, &DataType::Date)
     };
     let emergent = if f.has("TRTEMFL") {
-        f.text(c, "TRTEMFL", false)?
+        Some(f.text(c, "TRTEMFL", false)?)
     } else {
-        vec![Some("Y".to_string()); ids.len()]
+        None
     };
-    for (row, id) in ids.iter().enumerate() {
+    let cut_days = epoch_days(cut_date);
+    let id_ca = ids.str().ok()?;
+    let start_d = day_numbers(&start)?;
+    let emergent_ca = emergent.as_ref().and_then(|e| e.str().ok());
+    let mut emergent_iter = emergent_ca.map(|e| e.iter());
+    for (row, (id, s)) in id_ca.iter().zip(start_d.iter()).enumerate() {
+        let is_emergent = match emergent_iter.as_mut() {
+            Some(it) => it.next().flatten() == Some("Y"),
+            None => true,
+        };
         let Some(id) = id else { continue };
         let Some(&(_, rand, death)) = subjects.index.get(id) else {
             c.push(
@@ -421,15 +473,19 @@ fn validate_adae(
             );
             continue;
         };
-        let Some(s) = start[row] else { continue };
-        if emergent[row].as_deref() == Some("Y") && s < rand {
+        let Some(s) = s else { continue };
+        if is_emergent && s < rand {
             c.push(
                 "event before randomization",
                 Problem::at(
                     &f.shown(),
                     row + 1,
                     "ASTDT",
-                    &format!("treatment-emergent event on {s} is before randomization on {rand}"),
+                    &format!(
+                        "treatment-emergent event on {} is before randomization on {}",
+                        date_text(s),
+                        date_text(rand)
+                    ),
                 ),
             );
         }
@@ -441,76 +497,64 @@ fn validate_adae(
                         &f.shown(),
                         row + 1,
                         "ASTDT",
-                        &format!("event on {s} is after the subject's death on {d}"),
+                        &format!(
+                            "event on {} is after the subject's death on {}",
+                            date_text(s),
+                            date_text(d)
+                        ),
                     ),
                 );
             }
         }
-        if s > cut_date {
+        if s > cut_days {
             c.push(
                 "event after the cut",
                 Problem::at(
                     &f.shown(),
                     row + 1,
                     "ASTDT",
-                    &format!("event on {s} is after the cut date {cut_date}"),
+                    &format!("event on {} is after the cut date {cut_date}", date_text(s)),
                 ),
             );
         }
     }
-    let mut columns = vec![
-        Column::new("USUBJID".into(), ids),
-        Column::new(
-            "ASTDT".into(),
-            start
+    let mut columns = vec![ids, start.with_name("ASTDT".into())];
+    let mut names: Vec<String> = vec!["USUBJID".into(), "ASTDT".into()];
+    for name in category_columns(trial) {
+        if !f.has(&name) {
+            let cats: Vec<&str> = trial
+                .safety
                 .iter()
-                .map(|d| d.map(days_since_epoch))
-                .collect::<Vec<_>>(),
-        )
-        .cast(&DataType::Date)
-        .ok()?,
-    ];
-    // One boolean column per safety category.
-    let mut cache: HashMap<String, Vec<Option<String>>> = HashMap::new();
-    for (k, cat) in trial.safety.iter().enumerate() {
-        let mut hit = vec![true; f.frame.height()];
-        for cond in &cat.conditions {
-            if !cache.contains_key(&cond.column) {
-                if !f.has(&cond.column) {
-                    c.push(
-                        "missing column",
-                        Problem::column(
-                            &f.shown(),
-                            &cond.column,
-                            &format!(
-                                "required column is missing (safety category {:?} filters on it)",
-                                cat.name
-                            ),
-                        ),
-                    );
-                    return None;
-                }
-                cache.insert(cond.column.clone(), f.text(c, &cond.column, false)?);
-            }
-            let values = &cache[&cond.column];
-            let wanted: HashSet<&str> = match (&cond.equals, &cond.any_of) {
-                (Some(v), _) => [v.as_str()].into_iter().collect(),
-                (None, Some(vs)) => vs.iter().map(String::as_str).collect(),
-                (None, None) => HashSet::new(),
-            };
-            for (h, v) in hit.iter_mut().zip(values) {
-                *h = *h && v.as_deref().is_some_and(|v| wanted.contains(v));
-            }
+                .filter(|cat| cat.conditions.iter().any(|x| x.column == name))
+                .map(|cat| cat.name.as_str())
+                .collect();
+            c.push(
+                "missing column",
+                Problem::column(
+                    &f.shown(),
+                    &name,
+                    &format!(
+                        "required column is missing (the safety categories {} filter on it)",
+                        cats.join(", ")
+                    ),
+                ),
+            );
+            return None;
         }
-        columns.push(Column::new(format!("CAT{k}").into(), hit));
+        columns.push(f.text(c, &name, false)?);
+        names.push(name);
     }
-    for name in ["AESER", "AEOUT", "AEDECOD"] {
-        let values = if f.has(name) {
+    for name in ["AESER", "AEOUT", "AEDECOD", "AETERM"] {
+        if names.iter().any(|n| n == name) {
+            continue;
+        }
+        let col = if f.has(name) {
             f.text(c, name, false)?
         } else {
-            vec![None; f.frame.height()]
+            Column::full_null(name.into(), height, &DataType::String)
         };
-        columns.push(Column::new(name.into(), values));
+        columns.push(col);
+        names.push(name.to_string());
     }
     DataFrame::new_infer_height(columns).ok()
 }
@@ -526,9 +570,17 @@ fn validate_adtte(
     let aval = f.numbers(c, "AVAL", true);
     let cnsr = f.numbers(c, "CNSR", true);
     let (ids, param, aval, cnsr) = (ids?, param?, aval?, cnsr?);
-    let mut cnsr_int = Vec::with_capacity(cnsr.len());
-    for row in 0..ids.len() {
-        if let Some(id) = &ids[row] {
+    let id_ca = ids.str().ok()?;
+    let aval_ca = aval.f64().ok()?;
+    let cnsr_ca = cnsr.f64().ok()?;
+    let mut bad_cnsr = false;
+    for (row, ((id, a), x)) in id_ca
+        .iter()
+        .zip(aval_ca.iter())
+        .zip(cnsr_ca.iter())
+        .enumerate()
+    {
+        if let Some(id) = id {
             if !subjects.index.contains_key(id) {
                 c.push(
                     "subject not in ADSL",
@@ -541,25 +593,22 @@ fn validate_adtte(
                 );
             }
         }
-        match aval[row] {
-            Some(v) if v < 0.0 => c.push(
-                "negative AVAL",
-                Problem::at(
-                    &f.shown(),
-                    row + 1,
-                    "AVAL",
-                    &format!("time to event {v} is negative"),
-                ),
-            ),
-            None => c.push(
-                "missing AVAL",
-                Problem::at(&f.shown(), row + 1, "AVAL", "missing value"),
-            ),
-            _ => {}
+        if let Some(v) = a {
+            if v < 0.0 {
+                c.push(
+                    "negative AVAL",
+                    Problem::at(
+                        &f.shown(),
+                        row + 1,
+                        "AVAL",
+                        &format!("time to event {v} is negative"),
+                    ),
+                );
+            }
         }
-        match cnsr[row] {
-            Some(v) if v == 0.0 || v == 1.0 => cnsr_int.push(Some(v as i32)),
-            Some(v) => {
+        if let Some(v) = x {
+            if v != 0.0 && v != 1.0 {
+                bad_cnsr = true;
                 c.push(
                     "CNSR not 0/1",
                     Problem::at(
@@ -569,19 +618,12 @@ fn validate_adtte(
                         &format!("{v} is not 0 (event) or 1 (censored)"),
                     ),
                 );
-                cnsr_int.push(None);
-            }
-            None => {
-                c.push(
-                    "missing CNSR",
-                    Problem::at(&f.shown(), row + 1, "CNSR", "missing value"),
-                );
-                cnsr_int.push(None);
             }
         }
     }
     if let Some(code) = &trial.primary.adtte_paramcd {
-        if !param.iter().any(|p| p.as_deref() == Some(code.as_str())) {
+        let found = param.str().ok()?.iter().any(|p| p == Some(code.as_str()));
+        if !found {
             c.push(
                 "primary parameter missing",
                 Problem::column(
@@ -592,17 +634,14 @@ fn validate_adtte(
             );
         }
     }
-    DataFrame::new_infer_height(vec![
-        Column::new("USUBJID".into(), ids),
-        Column::new("PARAMCD".into(), param),
-        Column::new("AVAL".into(), aval),
-        Column::new("CNSR".into(), cnsr_int),
-    ])
-    .ok()
+    if bad_cnsr {
+        return None;
+    }
+    DataFrame::new_infer_height(vec![ids, param, aval, cnsr.cast(&DataType::Int32).ok()?]).ok()
 }
 
 /// Arm codes per ADSL row from the trial's arm column.
-fn arms_from_adsl(f: &Frame, trial: &TrialConfig, c: &mut Collector) -> Option<Vec<String>> {
+fn arms_from_adsl(f: &Frame, trial: &TrialConfig, c: &mut Collector) -> Option<Column> {
     let col = trial.data.arm_column.as_str();
     if !f.has(col) {
         c.push(
@@ -616,26 +655,41 @@ fn arms_from_adsl(f: &Frame, trial: &TrialConfig, c: &mut Collector) -> Option<V
         return None;
     }
     let values = f.text(c, col, true)?;
-    let mut out = Vec::with_capacity(values.len());
-    for (row, v) in values.iter().enumerate() {
-        let v = v.as_deref().unwrap_or("");
-        match trial.arms.iter().find(|a| a.column_value() == v) {
-            Some(a) => out.push(a.code.clone()),
-            None => {
-                c.push(
-                    "unknown arm",
-                    Problem::at(
-                        &f.shown(),
-                        row + 1,
-                        col,
-                        &format!("{v:?} is not an arm of the trial"),
-                    ),
-                );
-                out.push(String::new());
+    let codes: PlHashMap<&str, &str> = trial
+        .arms
+        .iter()
+        .map(|a| (a.column_value(), a.code.as_str()))
+        .collect();
+    let mut bad = false;
+    let out: StringChunked = values
+        .str()
+        .ok()?
+        .iter()
+        .enumerate()
+        .map(|(row, v)| {
+            let v = v.unwrap_or("");
+            match codes.get(v) {
+                Some(code) => Some(*code),
+                None => {
+                    bad = true;
+                    c.push(
+                        "unknown arm",
+                        Problem::at(
+                            &f.shown(),
+                            row + 1,
+                            col,
+                            &format!("{v:?} is not an arm of the trial"),
+                        ),
+                    );
+                    None
+                }
             }
-        }
+        })
+        .collect();
+    if bad {
+        return None;
     }
-    Some(out)
+    Some(out.with_name("ARM".into()).into_column())
 }
 
 /// Arm codes per ADSL row from a randomization list (USUBJID, ARMCD).
@@ -647,8 +701,9 @@ fn arms_from_randlist(
     adsl_height: usize,
     enc: super::trial::Encoding,
     c: &mut Collector,
-) -> Option<Vec<String>> {
-    let f = match super::ingest::read_frame_file(path, enc) {
+) -> Option<Column> {
+    let wanted = ["USUBJID".to_string(), "ARMCD".to_string()];
+    let f = match super::ingest::read_frame_file(path, enc, Some(&wanted)) {
         Ok(f) => f,
         Err(p) => {
             for p in p.0 {
@@ -674,8 +729,20 @@ fn arms_from_randlist(
     }
     let ids = f.text(c, "USUBJID", true)?;
     let arms = f.text(c, "ARMCD", true)?;
-    let mut by_subject: HashMap<&str, &str> = HashMap::with_capacity(ids.len());
-    for (row, (id, arm)) in ids.iter().zip(&arms).enumerate() {
+    let mut by_subject: PlHashMap<&str, &str> = PlHashMap::with_capacity(ids.len());
+    let arm_list = trial
+        .arms
+        .iter()
+        .map(|a| a.code.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    for (row, (id, arm)) in ids
+        .str()
+        .ok()?
+        .iter()
+        .zip(arms.str().ok()?.iter())
+        .enumerate()
+    {
         let (Some(id), Some(arm)) = (id, arm) else {
             continue;
         };
@@ -686,15 +753,7 @@ fn arms_from_randlist(
                     &f.shown(),
                     row + 1,
                     "ARMCD",
-                    &format!(
-                        "{arm:?} is not an arm of the trial (arms: {})",
-                        trial
-                            .arms
-                            .iter()
-                            .map(|a| a.code.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    &format!("{arm:?} is not an arm of the trial (arms: {arm_list})"),
                 ),
             );
         }
@@ -710,16 +769,16 @@ fn arms_from_randlist(
             );
         }
     }
+    let mut out: Vec<Option<&str>> = vec![None; adsl_height];
     let mut rows: Vec<(&String, usize)> = subjects
         .index
         .iter()
         .map(|(id, (row, _, _))| (id, *row))
         .collect();
     rows.sort_by_key(|(_, r)| *r);
-    let mut out = vec![String::new(); adsl_height];
     for (id, row) in rows {
         match by_subject.get(id.as_str()) {
-            Some(arm) => out[row] = arm.to_string(),
+            Some(arm) => out[row] = Some(arm),
             None => c.push(
                 "subject not in the randomization list",
                 Problem::file(
@@ -732,5 +791,6 @@ fn arms_from_randlist(
             ),
         }
     }
-    Some(out)
+    let ca: StringChunked = out.into_iter().collect();
+    Some(ca.with_name("ARM".into()).into_column())
 }

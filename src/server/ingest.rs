@@ -21,6 +21,8 @@ pub struct Frame {
     /// The file's name within the cut folder (e.g. `adsl.parquet`).
     pub file_name: String,
     pub sha256: String,
+    /// Every column of the file (the frame may hold only those asked for).
+    pub columns: Vec<String>,
     pub frame: DataFrame,
 }
 
@@ -32,7 +34,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Find dataset `name` (e.g. `adsl`) in `dir` in whichever supported format
 /// it is stored (file names matched case-insensitively) and read it.
-pub fn read_frame(dir: &Path, name: &str, enc: Encoding) -> Result<Frame, Problems> {
+/// With `wanted`, only those columns (the ones that exist) are read.
+pub fn read_frame(
+    dir: &Path,
+    name: &str,
+    enc: Encoding,
+    wanted: Option<&[String]>,
+) -> Result<Frame, Problems> {
     let dir_s = dir.display().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Problems::from(Problem::file(
@@ -58,7 +66,7 @@ pub fn read_frame(dir: &Path, name: &str, enc: Encoding) -> Result<Frame, Proble
             ),
         )
         .into()),
-        1 => read_frame_file(&found[0], enc),
+        1 => read_frame_file(&found[0], enc, wanted),
         _ => Err(Problem::file(
             &dir_s,
             &format!(
@@ -75,8 +83,23 @@ pub fn read_frame(dir: &Path, name: &str, enc: Encoding) -> Result<Frame, Proble
     }
 }
 
-/// Read one file by its extension.
-pub fn read_frame_file(path: &Path, enc: Encoding) -> Result<Frame, Problems> {
+/// The columns of `all` that are in `wanted` (in file order); never empty
+/// when `all` is not, so the frame keeps its height.
+fn projection(all: &[String], wanted: Option<&[String]>) -> Option<Vec<String>> {
+    let wanted = wanted?;
+    let mut keep: Vec<String> = all.iter().filter(|c| wanted.contains(c)).cloned().collect();
+    if keep.is_empty() {
+        keep.extend(all.first().cloned());
+    }
+    Some(keep)
+}
+
+/// Read one file by its extension (only the `wanted` columns, when given).
+pub fn read_frame_file(
+    path: &Path,
+    enc: Encoding,
+    wanted: Option<&[String]>,
+) -> Result<Frame, Problems> {
     let file_name = path
         .file_name()
         .and_then(|s| s.to_str())
@@ -94,17 +117,39 @@ pub fn read_frame_file(path: &Path, enc: Encoding) -> Result<Frame, Problems> {
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let frame = match ext.as_str() {
-        "parquet" => ParquetReader::new(std::io::Cursor::new(bytes.as_slice()))
-            .finish()
-            .map_err(|e| {
-                Problems::from(Problem::file(
-                    &shown,
-                    &format!("not a readable Parquet file (truncated or corrupt?): {e}"),
-                ))
-            })?,
-        "csv" => read_csv(&shown, &bytes, enc)?,
-        "xpt" => read_xpt(&shown, &bytes, enc)?,
+    let parquet_problem = |e: PolarsError| {
+        Problems::from(Problem::file(
+            &shown,
+            &format!("not a readable Parquet file (truncated or corrupt?): {e}"),
+        ))
+    };
+    let (columns, frame) = match ext.as_str() {
+        "parquet" => {
+            let mut reader = ParquetReader::new(std::io::Cursor::new(bytes.as_slice()));
+            let schema = reader.schema().map_err(parquet_problem)?;
+            let columns: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+            let frame = reader
+                .with_columns(projection(&columns, wanted))
+                .finish()
+                .map_err(parquet_problem)?;
+            (columns, frame)
+        }
+        "csv" => read_csv(&shown, &bytes, enc, wanted)?,
+        "xpt" => {
+            let frame = read_xpt(&shown, &bytes, enc)?;
+            let columns: Vec<String> = frame
+                .get_column_names()
+                .iter()
+                .map(|n| n.to_string())
+                .collect();
+            let frame = match projection(&columns, wanted) {
+                Some(keep) => frame
+                    .select(keep)
+                    .map_err(|e| Problems::from(Problem::file(&shown, &e.to_string())))?,
+                None => frame,
+            };
+            (columns, frame)
+        }
         other => {
             return Err(Problem::file(&shown, &format!("unsupported file type {other:?}")).into())
         }
@@ -113,13 +158,19 @@ pub fn read_frame_file(path: &Path, enc: Encoding) -> Result<Frame, Problems> {
         path: path.to_path_buf(),
         file_name,
         sha256,
+        columns,
         frame,
     })
 }
 
 /// CSV: structure checked first (row and column of any problem), then read
 /// by polars with every column as text; columns are typed on use.
-fn read_csv(shown: &str, bytes: &[u8], enc: Encoding) -> Result<DataFrame, Problems> {
+fn read_csv(
+    shown: &str,
+    bytes: &[u8],
+    enc: Encoding,
+    wanted: Option<&[String]>,
+) -> Result<(Vec<String>, DataFrame), Problems> {
     let utf8 = enc == Encoding::Utf8;
     let problems = csvscan::scan(shown, bytes, utf8, 20);
     if !problems.is_empty() {
@@ -130,12 +181,19 @@ fn read_csv(shown: &str, bytes: &[u8], enc: Encoding) -> Result<DataFrame, Probl
     } else {
         std::borrow::Cow::Owned(csvscan::latin1_to_utf8(bytes).into_bytes())
     };
-    CsvReadOptions::default()
+    let columns = csvscan::header(&text);
+    let keep: Option<std::sync::Arc<[PlSmallStr]>> =
+        projection(&columns, wanted).map(|k| k.into_iter().map(PlSmallStr::from).collect());
+    let frame = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
+        .with_columns(keep)
         .into_reader_with_file_handle(std::io::Cursor::new(text.as_ref()))
         .finish()
-        .map_err(|e| Problems::from(Problem::file(shown, &format!("cannot be read as CSV: {e}"))))
+        .map_err(|e| {
+            Problems::from(Problem::file(shown, &format!("cannot be read as CSV: {e}")))
+        })?;
+    Ok((columns, frame))
 }
 
 /// SAS transport: numbers with a date format become dates, other numbers
@@ -216,6 +274,16 @@ fn parse_number(s: &str) -> Result<Option<f64>, ()> {
     s.parse::<f64>().map(Some).map_err(|_| ())
 }
 
+/// Days since 1970-01-01 of a calendar date.
+pub fn epoch_days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+/// The calendar date of a day count since 1970-01-01.
+pub fn from_epoch_days(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(i64::from(days))
+}
+
 impl Frame {
     /// The file as problems name it: its path as given.
     pub fn shown(&self) -> String {
@@ -240,21 +308,56 @@ impl Frame {
         }
     }
 
-    /// Column `name` as text; blanks are null. With `required`, a null is a
-    /// problem at its row.
-    pub fn text(
+    /// With `required`, every null of `col` is a problem at its row.
+    fn require(
         &self,
         c: &mut Collector,
         name: &str,
         required: bool,
-    ) -> Option<Vec<Option<String>>> {
+        col: Column,
+    ) -> Option<Column> {
+        if required && col.null_count() > 0 {
+            let mask = col.is_null();
+            for (row, missing) in mask.iter().enumerate() {
+                if missing == Some(true) {
+                    c.push(
+                        &format!("missing {name}"),
+                        Problem::at(&self.shown(), row + 1, name, "missing value"),
+                    );
+                }
+            }
+            return None;
+        }
+        Some(col)
+    }
+
+    /// Column `name` as a String column, trimmed, blanks as null. A column
+    /// that is already clean text is returned without copying.
+    pub fn text(&self, c: &mut Collector, name: &str, required: bool) -> Option<Column> {
         let col = self.column(c, name)?;
-        let col = match col.dtype() {
+        let out = match col.dtype() {
+            DataType::String => {
+                let ca = col.str().ok()?;
+                let clean = ca
+                    .iter()
+                    .flatten()
+                    .all(|s| !s.is_empty() && s.trim().len() == s.len());
+                if clean {
+                    col.clone()
+                } else {
+                    let v: StringChunked = ca
+                        .iter()
+                        .map(|s| s.map(str::trim).filter(|s| !s.is_empty()))
+                        .collect();
+                    v.with_name(name.into()).into_column()
+                }
+            }
             DataType::Float64 | DataType::Float32 => {
                 // XPT stores codes like CNSR or AGE as floats: 3.0 -> "3".
                 let v = col.cast(&DataType::Float64).ok()?;
-                let v = v.f64().ok()?;
-                let out: Vec<Option<String>> = v
+                let v: StringChunked = v
+                    .f64()
+                    .ok()?
                     .iter()
                     .map(|x| {
                         x.map(|x| {
@@ -266,56 +369,20 @@ impl Frame {
                         })
                     })
                     .collect();
-                return self.require(c, name, required, out);
+                v.with_name(name.into()).into_column()
             }
             _ => col.cast(&DataType::String).ok()?,
         };
-        let out: Vec<Option<String>> = col
-            .str()
-            .ok()?
-            .iter()
-            .map(|s| {
-                s.map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-            })
-            .collect();
         self.require(c, name, required, out)
     }
 
-    fn require<T>(
-        &self,
-        c: &mut Collector,
-        name: &str,
-        required: bool,
-        values: Vec<Option<T>>,
-    ) -> Option<Vec<Option<T>>> {
-        if required && values.iter().any(Option::is_none) {
-            for (row, v) in values.iter().enumerate() {
-                if v.is_none() {
-                    c.push(
-                        &format!("missing {name}"),
-                        Problem::at(&self.shown(), row + 1, name, "missing value"),
-                    );
-                }
-            }
-            return None;
-        }
-        Some(values)
-    }
-
-    /// Column `name` as numbers; text that is not a number is a problem at its row.
-    pub fn numbers(
-        &self,
-        c: &mut Collector,
-        name: &str,
-        required: bool,
-    ) -> Option<Vec<Option<f64>>> {
+    /// Column `name` as Float64; text that is not a number is a problem at its row.
+    pub fn numbers(&self, c: &mut Collector, name: &str, required: bool) -> Option<Column> {
         let col = self.column(c, name)?;
-        let out: Vec<Option<f64>> = match col.dtype() {
+        let out = match col.dtype() {
             DataType::String => {
                 let mut bad = false;
-                let v: Vec<Option<f64>> = col
+                let v: Float64Chunked = col
                     .str()
                     .ok()?
                     .iter()
@@ -341,12 +408,9 @@ impl Frame {
                 if bad {
                     return None;
                 }
-                v
+                v.with_name(name.into()).into_column()
             }
-            dt if dt.is_primitive_numeric() => {
-                let v = col.cast(&DataType::Float64).ok()?;
-                v.f64().ok()?.iter().collect()
-            }
+            dt if dt.is_primitive_numeric() => col.cast(&DataType::Float64).ok()?,
             other => {
                 c.push(
                     "wrong type",
@@ -362,27 +426,15 @@ impl Frame {
         self.require(c, name, required, out)
     }
 
-    /// Column `name` as dates: a Date column as it is, text as `YYYY-MM-DD`.
-    pub fn dates(
-        &self,
-        c: &mut Collector,
-        name: &str,
-        required: bool,
-    ) -> Option<Vec<Option<NaiveDate>>> {
+    /// Column `name` as a Date column: a Date column as it is, text parsed
+    /// as `YYYY-MM-DD`.
+    pub fn dates(&self, c: &mut Collector, name: &str, required: bool) -> Option<Column> {
         let col = self.column(c, name)?;
-        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
-        let out: Vec<Option<NaiveDate>> = match col.dtype() {
-            DataType::Date => {
-                let v = col.cast(&DataType::Int32).ok()?;
-                v.i32()
-                    .ok()?
-                    .iter()
-                    .map(|d| d.map(|d| epoch + chrono::Duration::days(i64::from(d))))
-                    .collect()
-            }
+        let out = match col.dtype() {
+            DataType::Date => col.clone(),
             DataType::String => {
                 let mut bad = false;
-                let v = col
+                let v: Int32Chunked = col
                     .str()
                     .ok()?
                     .iter()
@@ -390,7 +442,7 @@ impl Frame {
                     .map(|(row, s)| {
                         let s = s.map(str::trim).filter(|s| !s.is_empty())?;
                         match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                            Ok(d) => Some(d),
+                            Ok(d) => Some(epoch_days(d)),
                             Err(_) => {
                                 bad = true;
                                 c.push(
@@ -410,7 +462,10 @@ impl Frame {
                 if bad {
                     return None;
                 }
-                v
+                v.with_name(name.into())
+                    .into_column()
+                    .cast(&DataType::Date)
+                    .ok()?
             }
             other => {
                 c.push(
@@ -426,4 +481,9 @@ impl Frame {
         };
         self.require(c, name, required, out)
     }
+}
+
+/// The day numbers (since 1970-01-01) of a Date column.
+pub fn day_numbers(col: &Column) -> Option<Int32Chunked> {
+    col.cast(&DataType::Int32).ok()?.i32().ok().cloned()
 }

@@ -7,7 +7,7 @@
 //! and [`open_report`] refuses a snapshot loaded at the closed level.
 
 use super::cut::{FileDigest, Level, Snapshot};
-use super::trial::TrialConfig;
+use super::trial::{SafetyCategory, TrialConfig};
 use crate::stats::proportions::{clopper_pearson, compare, TestName, TestRule, TwoByTwo};
 use polars::prelude::*;
 use serde::Serialize;
@@ -261,14 +261,26 @@ fn by_site(snap: &Snapshot) -> Result<BTreeMap<String, u32>, PolarsError> {
         .collect())
 }
 
-/// Subjects (unique USUBJID) of ADAE rows in safety category `k`.
-fn category_subjects(snap: &Snapshot, k: usize) -> LazyFrame {
-    snap.adae
-        .clone()
-        .lazy()
-        .filter(col(format!("CAT{k}")))
-        .select([col("USUBJID")])
-        .unique(None, UniqueKeepStrategy::First)
+/// The filter of one safety category over ADAE rows: every condition holds
+/// (a missing value matches nothing).
+fn category_expr(cat: &SafetyCategory) -> Expr {
+    cat.conditions
+        .iter()
+        .map(|cond| {
+            let values: Vec<&str> = match (&cond.equals, &cond.any_of) {
+                (Some(v), _) => vec![v.as_str()],
+                (None, Some(vs)) => vs.iter().map(String::as_str).collect(),
+                (None, None) => vec![],
+            };
+            values
+                .into_iter()
+                .map(|v| col(cond.column.as_str()).eq(lit(v)))
+                .reduce(|a, b| a.or(b))
+                .unwrap_or(lit(false))
+                .fill_null(lit(false))
+        })
+        .reduce(|a, b| a.and(b))
+        .unwrap_or(lit(false))
 }
 
 /// Subjects with a primary-endpoint event.
@@ -294,8 +306,94 @@ fn primary_subjects(snap: &Snapshot, trial: &TrialConfig) -> LazyFrame {
     }
 }
 
-fn count_rows(lf: LazyFrame) -> Result<u32, PolarsError> {
-    Ok(u32_of(lf.collect()?.height()))
+fn cat_name(k: usize) -> String {
+    format!("CAT{k}")
+}
+
+/// One row per ADSL subject: the ADSL columns, `CAT0..` (the subject has at
+/// least one event of safety category k) and `PRIMEV` (a primary-endpoint
+/// event). Computed in one pass over ADAE.
+fn subject_frame(snap: &Snapshot, trial: &TrialConfig) -> Result<DataFrame, PolarsError> {
+    let mut flags: Vec<Expr> = trial
+        .safety
+        .iter()
+        .enumerate()
+        .map(|(k, cat)| category_expr(cat).any(true).alias(cat_name(k)))
+        .collect();
+    let mut adsl = snap.adsl.clone().lazy();
+    if !flags.is_empty() {
+        let per_subject = snap
+            .adae
+            .clone()
+            .lazy()
+            .group_by([col("USUBJID")])
+            .agg(std::mem::take(&mut flags));
+        adsl = adsl.join(
+            per_subject,
+            [col("USUBJID")],
+            [col("USUBJID")],
+            JoinArgs::new(JoinType::Left),
+        );
+    }
+    let primary = primary_subjects(snap, trial).with_column(lit(true).alias("PRIMEV"));
+    let fill: Vec<Expr> = (0..trial.safety.len())
+        .map(|k| col(cat_name(k)).fill_null(lit(false)))
+        .chain([col("PRIMEV").fill_null(lit(false))])
+        .collect();
+    adsl.join(
+        primary,
+        [col("USUBJID")],
+        [col("USUBJID")],
+        JoinArgs::new(JoinType::Left),
+    )
+    .with_columns(fill)
+    .collect()
+}
+
+/// The sums a report needs: subjects, subjects with each category, subjects
+/// with a primary event; grouped by arm when `by_arm`.
+fn sums(
+    lf: LazyFrame,
+    categories: usize,
+    by_arm: bool,
+) -> Result<Vec<(String, Vec<u32>)>, PolarsError> {
+    let mut aggs = vec![len().cast(DataType::UInt32).alias("N")];
+    aggs.extend((0..categories).map(|k| {
+        col(cat_name(k))
+            .cast(DataType::UInt32)
+            .sum()
+            .alias(cat_name(k))
+    }));
+    aggs.push(col("PRIMEV").cast(DataType::UInt32).sum().alias("PRIMEV"));
+    let df = if by_arm {
+        lf.group_by([col("ARM")]).agg(aggs).collect()?
+    } else {
+        lf.select(aggs).collect()?
+    };
+    let mut names: Vec<String> = vec!["N".into()];
+    names.extend((0..categories).map(cat_name));
+    names.push("PRIMEV".into());
+    let columns: Vec<UInt32Chunked> = names
+        .iter()
+        .map(|n| Ok(df.column(n)?.cast(&DataType::UInt32)?.u32()?.clone()))
+        .collect::<Result<_, PolarsError>>()?;
+    let keys: Vec<String> = if by_arm {
+        df.column("ARM")?
+            .str()?
+            .iter()
+            .map(|k| k.unwrap_or_default().to_string())
+            .collect()
+    } else {
+        vec![String::new(); df.height()]
+    };
+    Ok(keys
+        .into_iter()
+        .enumerate()
+        .map(|(row, key)| {
+            let values = columns.iter().map(|c| c.get(row).unwrap_or(0)).collect();
+            (key, values)
+        })
+        .collect())
 }
 
 fn suppress(count: u32, threshold: u32) -> Option<u32> {
@@ -310,11 +408,15 @@ pub fn open_report(snap: &Snapshot, trial: &TrialConfig) -> Result<OpenReport, R
     }
     let n = u32_of(snap.adsl.height());
     let threshold = trial.open_view.small_cell_threshold;
+    let subjects = subject_frame(snap, trial)?;
+    let totals = sums(subjects.lazy(), trial.safety.len(), false)?;
+    let totals = totals.first().map(|(_, v)| v.clone()).unwrap_or_default();
+    let at = |i: usize| totals.get(i).copied().unwrap_or(0);
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
-        let subjects = count_rows(category_subjects(snap, k))?;
-        let shown = suppress(subjects, threshold);
-        let rate = Rate::new(subjects, n);
+        let count = at(1 + k);
+        let shown = suppress(count, threshold);
+        let rate = Rate::new(count, n);
         safety.push(OpenRate {
             category: cat.name.clone(),
             subjects: shown,
@@ -324,7 +426,7 @@ pub fn open_report(snap: &Snapshot, trial: &TrialConfig) -> Result<OpenReport, R
             suppressed: shown.is_none(),
         });
     }
-    let events = count_rows(primary_subjects(snap, trial))?;
+    let events = at(1 + trial.safety.len());
     let shown = suppress(events, threshold);
     Ok(OpenReport {
         trial: trial.id.clone(),
@@ -349,31 +451,6 @@ pub fn open_report(snap: &Snapshot, trial: &TrialConfig) -> Result<OpenReport, R
     })
 }
 
-/// Counts keyed by arm code.
-type ArmCounts = HashMap<String, u32>;
-
-/// Events per arm among the subjects in `events`, and n per arm, over ADSL
-/// rows (optionally restricted by `filter`).
-fn events_by_arm(
-    snap: &Snapshot,
-    events: LazyFrame,
-    filter: Option<Expr>,
-) -> Result<(ArmCounts, ArmCounts), PolarsError> {
-    let mut adsl = snap.adsl.clone().lazy();
-    if let Some(f) = filter {
-        adsl = adsl.filter(f);
-    }
-    let n = count_by(adsl.clone(), "ARM")?;
-    let with_event = adsl.join(
-        events,
-        [col("USUBJID")],
-        [col("USUBJID")],
-        JoinArgs::new(JoinType::Inner),
-    );
-    let e = count_by(with_event, "ARM")?;
-    Ok((e, n))
-}
-
 /// The closed report, by arm.
 pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedReport, ReportError> {
     let rule: TestRule = trial.analysis.safety_test;
@@ -396,23 +473,40 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
         }
     }
 
+    let subjects = subject_frame(snap, trial)?;
+    let ncat = trial.safety.len();
+    let per_arm: HashMap<String, Vec<u32>> = sums(subjects.clone().lazy(), ncat, true)?
+        .into_iter()
+        .collect();
+    let arm_value = |arm: &str, i: usize| {
+        per_arm
+            .get(arm)
+            .and_then(|v| v.get(i))
+            .copied()
+            .unwrap_or(0)
+    };
+
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
-        let (e, n) = events_by_arm(snap, category_subjects(snap, k), None)?;
         let by_arm: BTreeMap<String, Rate> = codes
             .iter()
-            .map(|c| (c.to_string(), Rate::new(get(&e, c), get(&n, c))))
+            .map(|c| {
+                (
+                    c.to_string(),
+                    Rate::new(arm_value(c, 1 + k), arm_value(c, 0)),
+                )
+            })
             .collect();
-        let subjects: u32 = e.values().sum();
-        let pooled = Rate::new(subjects, total);
+        let count: u32 = codes.iter().map(|c| arm_value(c, 1 + k)).sum();
+        let pooled = Rate::new(count, total);
         let comparisons: Vec<ArmComparison> = codes[1..]
             .iter()
             .filter_map(|c| {
                 let t = TwoByTwo {
-                    events_1: u64::from(get(&e, c)),
-                    n_1: u64::from(get(&n, c)),
-                    events_2: u64::from(get(&e, reference)),
-                    n_2: u64::from(get(&n, reference)),
+                    events_1: u64::from(arm_value(c, 1 + k)),
+                    n_1: u64::from(arm_value(c, 0)),
+                    events_2: u64::from(arm_value(reference, 1 + k)),
+                    n_2: u64::from(arm_value(reference, 0)),
                 };
                 compare(&t, rule, trial.analysis.continuity_correction).map(|cmp| ArmComparison {
                     arm: c.to_string(),
@@ -428,7 +522,7 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
         };
         safety.push(ClosedRate {
             category: cat.name.clone(),
-            subjects,
+            subjects: count,
             n: total,
             percent: pooled.percent,
             ci95: pooled.ci95,
@@ -439,27 +533,28 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
         });
     }
 
-    let (e, n) = events_by_arm(snap, primary_subjects(snap, trial), None)?;
-    let events_n =
-        |e: &HashMap<String, u32>, n: &HashMap<String, u32>| -> BTreeMap<String, EventsN> {
-            codes
-                .iter()
-                .map(|c| {
-                    (
-                        c.to_string(),
-                        EventsN {
-                            events: get(e, c),
-                            n: get(n, c),
-                        },
-                    )
-                })
-                .collect()
-        };
+    let events_n = |per: &HashMap<String, Vec<u32>>| -> BTreeMap<String, EventsN> {
+        codes
+            .iter()
+            .map(|c| {
+                let v = per.get(*c);
+                let get = |i: usize| v.and_then(|v| v.get(i)).copied().unwrap_or(0);
+                (
+                    c.to_string(),
+                    EventsN {
+                        events: get(1 + ncat),
+                        n: get(0),
+                    },
+                )
+            })
+            .collect()
+    };
+    let primary_by_arm = events_n(&per_arm);
     let primary = ClosedPrimary {
         name: trial.primary.name.clone(),
-        events: e.values().sum(),
+        events: primary_by_arm.values().map(|e| e.events).sum(),
         n: total,
-        by_arm: events_n(&e, &n),
+        by_arm: primary_by_arm,
     };
 
     let mut subgroups = Vec::new();
@@ -504,11 +599,17 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
                 .collect()
         };
         for (label, filter) in levels {
-            let (e, n) = events_by_arm(snap, primary_subjects(snap, trial), Some(filter))?;
+            let per: HashMap<String, Vec<u32>> = sums(
+                subjects.clone().lazy().filter(filter.fill_null(lit(false))),
+                ncat,
+                true,
+            )?
+            .into_iter()
+            .collect();
             subgroups.push(SubgroupRow {
                 variable: s.variable.clone(),
                 level: label,
-                by_arm: events_n(&e, &n),
+                by_arm: events_n(&per),
             });
         }
     }

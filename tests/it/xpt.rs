@@ -93,6 +93,7 @@ fn xpt_dates_become_polars_dates() {
     let f = read_frame_file(
         &repo().join("demo/cdisc-pilot01/cut-2015-03-05/unblinded/adsl.xpt"),
         Encoding::Utf8,
+        None,
     )
     .unwrap();
     assert_eq!(f.frame.height(), 254);
