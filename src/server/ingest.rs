@@ -376,50 +376,62 @@ impl Frame {
         self.require(c, name, required, out)
     }
 
+    /// Parse every cell of a text column with `parse` (blank cells are
+    /// missing); a cell it refuses is a problem at its row, described by
+    /// `refused`. `None` when any cell was refused.
+    fn parse_cells<T>(
+        &self,
+        c: &mut Collector,
+        name: &str,
+        col: &Column,
+        parse: impl Fn(&str) -> Result<Option<T>, ()>,
+        refused: impl Fn(&str) -> String,
+    ) -> Option<Vec<Option<T>>> {
+        let mut bad = false;
+        let out = col
+            .str()
+            .ok()?
+            .iter()
+            .enumerate()
+            .map(|(row, s)| {
+                let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+                parse(s).unwrap_or_else(|()| {
+                    bad = true;
+                    c.push(
+                        &format!("bad value in {name}"),
+                        Problem::at(&self.shown(), row + 1, name, &refused(s)),
+                    );
+                    None
+                })
+            })
+            .collect();
+        (!bad).then_some(out)
+    }
+
+    fn wrong_type(&self, c: &mut Collector, name: &str, expected: &str, found: &DataType) {
+        c.push(
+            "wrong type",
+            Problem::column(
+                &self.shown(),
+                name,
+                &format!("expected {expected}, found a {found} column"),
+            ),
+        );
+    }
+
     /// Column `name` as Float64; text that is not a number is a problem at its row.
     pub fn numbers(&self, c: &mut Collector, name: &str, required: bool) -> Option<Column> {
         let col = self.column(c, name)?;
         let out = match col.dtype() {
             DataType::String => {
-                let mut bad = false;
-                let v: Float64Chunked = col
-                    .str()
-                    .ok()?
-                    .iter()
-                    .enumerate()
-                    .map(|(row, s)| match s.map(parse_number) {
-                        None => None,
-                        Some(Ok(x)) => x,
-                        Some(Err(())) => {
-                            bad = true;
-                            c.push(
-                                &format!("non-numeric {name}"),
-                                Problem::at(
-                                    &self.shown(),
-                                    row + 1,
-                                    name,
-                                    &format!("{:?} is not a number", s.unwrap_or_default()),
-                                ),
-                            );
-                            None
-                        }
-                    })
-                    .collect();
-                if bad {
-                    return None;
-                }
-                v.with_name(name.into()).into_column()
+                let v = self.parse_cells(c, name, col, parse_number, |s| {
+                    format!("{s:?} is not a number")
+                })?;
+                Float64Chunked::from_iter_options(name.into(), v.into_iter()).into_column()
             }
             dt if dt.is_primitive_numeric() => col.cast(&DataType::Float64).ok()?,
             other => {
-                c.push(
-                    "wrong type",
-                    Problem::column(
-                        &self.shown(),
-                        name,
-                        &format!("expected numbers, found a {other} column"),
-                    ),
-                );
+                self.wrong_type(c, name, "numbers", other);
                 return None;
             }
         };
@@ -433,49 +445,21 @@ impl Frame {
         let out = match col.dtype() {
             DataType::Date => col.clone(),
             DataType::String => {
-                let mut bad = false;
-                let v: Int32Chunked = col
-                    .str()
-                    .ok()?
-                    .iter()
-                    .enumerate()
-                    .map(|(row, s)| {
-                        let s = s.map(str::trim).filter(|s| !s.is_empty())?;
-                        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                            Ok(d) => Some(epoch_days(d)),
-                            Err(_) => {
-                                bad = true;
-                                c.push(
-                                    &format!("bad date in {name}"),
-                                    Problem::at(
-                                        &self.shown(),
-                                        row + 1,
-                                        name,
-                                        &format!("{s:?} is not a date (YYYY-MM-DD)"),
-                                    ),
-                                );
-                                None
-                            }
-                        }
-                    })
-                    .collect();
-                if bad {
-                    return None;
-                }
-                v.with_name(name.into())
+                let parse = |s: &str| {
+                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map(|d| Some(epoch_days(d)))
+                        .map_err(|_| ())
+                };
+                let v = self.parse_cells(c, name, col, parse, |s| {
+                    format!("{s:?} is not a date (YYYY-MM-DD)")
+                })?;
+                Int32Chunked::from_iter_options(name.into(), v.into_iter())
                     .into_column()
                     .cast(&DataType::Date)
                     .ok()?
             }
             other => {
-                c.push(
-                    "wrong type",
-                    Problem::column(
-                        &self.shown(),
-                        name,
-                        &format!("expected dates, found a {other} column"),
-                    ),
-                );
+                self.wrong_type(c, name, "dates", other);
                 return None;
             }
         };

@@ -15,6 +15,23 @@ fn path(p: &std::path::Path) -> String {
     p.display().to_string()
 }
 
+/// `dsmb summary <dir> --trial <trial> [--randlist <list>] --view <view> --json`
+fn summary(
+    dir: &std::path::Path,
+    trial: &std::path::Path,
+    randlist: Option<&std::path::Path>,
+    view: &str,
+) -> Output {
+    let (dir, trial) = (path(dir), path(trial));
+    let mut args = vec!["summary", &dir, "--trial", &trial];
+    let list = randlist.map(path);
+    if let Some(list) = &list {
+        args.extend(["--randlist", list.as_str()]);
+    }
+    args.extend(["--view", view, "--json"]);
+    dsmb(&args)
+}
+
 #[test]
 fn check_accepts_a_good_cut_and_reports_its_hashes() {
     let cut = altshock2().join("cut-2024-12-31/unblinded");
@@ -68,30 +85,13 @@ fn check_refuses_a_bad_cut_naming_file_row_and_column() {
 
 #[test]
 fn closed_summaries_by_both_routes_are_identical_and_match_expected_json() {
-    let trial = path(&altshock2().join("trial.toml"));
+    let trial = altshock2().join("trial.toml");
     let expected = expected();
     for name in ["cut-2022-06-30", "cut-2023-09-30", "cut-2024-12-31"] {
         let cut = altshock2().join(name);
-        let a = dsmb(&[
-            "summary",
-            &path(&cut.join("unblinded")),
-            "--trial",
-            &trial,
-            "--view",
-            "closed",
-            "--json",
-        ]);
-        let b = dsmb(&[
-            "summary",
-            &path(&cut.join("blinded")),
-            "--trial",
-            &trial,
-            "--randlist",
-            &path(&cut.join("randlist.csv")),
-            "--view",
-            "closed",
-            "--json",
-        ]);
+        let a = summary(&cut.join("unblinded"), &trial, None, "closed");
+        let randlist = cut.join("randlist.csv");
+        let b = summary(&cut.join("blinded"), &trial, Some(&randlist), "closed");
         assert!(
             a.status.success() && b.status.success(),
             "{}",
@@ -131,18 +131,10 @@ fn closed_summaries_by_both_routes_are_identical_and_match_expected_json() {
 
 #[test]
 fn the_open_summary_reveals_no_arm() {
-    let trial = path(&altshock2().join("trial.toml"));
+    let trial = altshock2().join("trial.toml");
     for part in ["blinded", "unblinded"] {
         let cut = altshock2().join("cut-2024-12-31").join(part);
-        let out = dsmb(&[
-            "summary",
-            &path(&cut),
-            "--trial",
-            &trial,
-            "--view",
-            "open",
-            "--json",
-        ]);
+        let out = summary(&cut, &trial, None, "open");
         assert!(
             out.status.success(),
             "{}",
@@ -170,32 +162,20 @@ fn the_open_summary_reveals_no_arm() {
     }
     // The open view never takes a randomization list.
     let cut = altshock2().join("cut-2024-12-31");
-    let out = dsmb(&[
-        "summary",
-        &path(&cut.join("blinded")),
-        "--trial",
-        &trial,
-        "--randlist",
-        &path(&cut.join("randlist.csv")),
-        "--view",
-        "open",
-        "--json",
-    ]);
+    let randlist = cut.join("randlist.csv");
+    let out = summary(&cut.join("blinded"), &trial, Some(&randlist), "open");
     assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
 fn the_cdisc_pilot_summarises_from_its_unchanged_xpt_files() {
     let pilot = repo().join("demo/cdisc-pilot01");
-    let out = dsmb(&[
-        "summary",
-        &path(&pilot.join("cut-2015-03-05/unblinded")),
-        "--trial",
-        &path(&pilot.join("trial.toml")),
-        "--view",
+    let out = summary(
+        &pilot.join("cut-2015-03-05/unblinded"),
+        &pilot.join("trial.toml"),
+        None,
         "closed",
-        "--json",
-    ]);
+    );
     assert!(
         out.status.success(),
         "{}",
