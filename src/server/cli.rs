@@ -28,6 +28,27 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Register a cut: hash its files into cut-YYYY-MM-DD/manifest.json (immutable).
     Register(RegisterArgs),
+    /// Boundaries of a group-sequential design.
+    Design(DesignArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DesignArgs {
+    /// Information fractions of the looks, increasing, ending at 1 (e.g. 0.3,0.55,0.8,1).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub looks: Vec<f64>,
+    /// Type I error: one-sided, or with --sided 2 the two-sided total.
+    #[arg(long, default_value_t = 0.025)]
+    pub alpha: f64,
+    /// 1 (one-sided) or 2 (two-sided, symmetric boundaries).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub sided: u8,
+    /// obf, pocock, kd:<gamma>, hsd:<gamma>, obf-classic, pocock-classic, haybittle-peto.
+    #[arg(long, default_value = "obf")]
+    pub spending: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which cut, for which trial.
@@ -111,6 +132,7 @@ pub async fn main() -> ExitCode {
         Command::Check(args) => blocking(move || super::commands::check(&args)).await,
         Command::Summary(args) => blocking(move || super::commands::summary(&args)).await,
         Command::Register(args) => blocking(move || super::commands::register(&args)).await,
+        Command::Design(args) => super::commands::design(&args),
     }
 }
 

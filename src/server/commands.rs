@@ -1,6 +1,6 @@
 //! The headless commands: `check`, `summary` and `register`.
 
-use super::cli::{CutArgs, RegisterArgs, SummaryArgs, View};
+use super::cli::{CutArgs, DesignArgs, RegisterArgs, SummaryArgs, View};
 use super::cut::{self, Level, LoadOptions, Snapshot};
 use super::problem::Problems;
 use super::report::{closed_report, open_report};
@@ -171,4 +171,56 @@ pub fn register(args: &RegisterArgs) -> ExitCode {
         }
         Err(p) => report_problems(&args.cut_dir, &p, false),
     }
+}
+
+/// `dsmb design`: boundaries of a group-sequential design.
+pub fn design(args: &DesignArgs) -> ExitCode {
+    use crate::stats::gsd::{efficacy_boundaries, EfficacyRule};
+    let t = &args.looks;
+    let valid = !t.is_empty()
+        && t.len() <= 20
+        && t[0] > 0.0
+        && t.windows(2).all(|w| w[0] < w[1])
+        && (t[t.len() - 1] - 1.0).abs() < 1e-12;
+    if !valid {
+        eprintln!(
+            "dsmb: --looks must be 1 to 20 increasing information fractions in (0, 1], ending at 1"
+        );
+        return ExitCode::from(2);
+    }
+    if !(args.alpha > 0.0 && args.alpha < 0.5) {
+        eprintln!("dsmb: --alpha must be in (0, 0.5)");
+        return ExitCode::from(2);
+    }
+    let rule: EfficacyRule = match args.spending.parse() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("dsmb: --spending {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let b = efficacy_boundaries(t, args.alpha, args.sided == 2, rule);
+    if args.json {
+        let out = serde_json::json!({
+            "looks": t,
+            "alpha": args.alpha,
+            "sided": args.sided,
+            "spending": args.spending,
+            "efficacy_z": b.efficacy,
+            "futility_z": serde_json::Value::Null,
+            "cumulative_alpha": b.cumulative_alpha,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        println!("look  fraction  efficacy z  cumulative alpha");
+        for (k, ((tk, z), a)) in t
+            .iter()
+            .zip(&b.efficacy)
+            .zip(&b.cumulative_alpha)
+            .enumerate()
+        {
+            println!("{:>4}  {tk:>8.4}  {z:>10.4}  {a:>16.6}", k + 1);
+        }
+    }
+    ExitCode::SUCCESS
 }

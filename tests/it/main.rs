@@ -2,6 +2,7 @@
 
 mod cli;
 mod enrollment;
+mod gsd;
 mod helpers;
 mod http;
 mod malformed;

@@ -1,0 +1,56 @@
+//! Group-sequential boundaries against rpact 3.3 (getDesignGroupSequential).
+//! The reference values come from validation/rpact_boundaries.R (the R calls
+//! are there); tests read tests/fixtures/rpact_boundaries.json.
+
+use crate::helpers::repo;
+use dsmb::stats::gsd::{efficacy_boundaries, EfficacyRule};
+
+#[test]
+fn efficacy_boundaries_match_rpact_within_1e_5() {
+    let text =
+        std::fs::read_to_string(repo().join("tests/fixtures/rpact_boundaries.json")).unwrap();
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    assert!(
+        cases.len() >= 25,
+        "the validation table has {} cases",
+        cases.len()
+    );
+    let floats = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap_or(f64::INFINITY)) // rpact: null = Inf
+            .collect()
+    };
+    let mut worst: f64 = 0.0;
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        let rule: EfficacyRule = case["rule"].as_str().unwrap().parse().unwrap();
+        let looks = floats(&case["looks"]);
+        let alpha = case["alpha"].as_f64().unwrap();
+        let two_sided = case["sided"].as_u64().unwrap() == 2;
+        let got = efficacy_boundaries(&looks, alpha, two_sided, rule);
+        let want = floats(&case["efficacy_z"]);
+        for (k, (g, w)) in got.efficacy.iter().zip(&want).enumerate() {
+            if w.is_infinite() {
+                assert!(*g > 7.9, "{id} look {}: {g} vs rpact Inf", k + 1);
+                continue;
+            }
+            worst = worst.max((g - w).abs());
+            assert!(
+                (g - w).abs() < 1e-5,
+                "{id} look {}: {g} vs rpact {w}",
+                k + 1
+            );
+        }
+        let want_alpha = floats(&case["cumulative_alpha"]);
+        for (k, (g, w)) in got.cumulative_alpha.iter().zip(&want_alpha).enumerate() {
+            assert!(
+                (g - w).abs() < 1e-6,
+                "{id} cumulative alpha {}: {g} vs rpact {w}",
+                k + 1
+            );
+        }
+    }
+    eprintln!("largest boundary difference from rpact: {worst:.2e}");
+}
