@@ -1,7 +1,7 @@
 //! Timing of group-sequential boundary computations:
 //! `cargo bench --features ssr --bench gsd`.
 
-use dsmb::stats::gsd::{efficacy_boundaries, EfficacyRule, Spending};
+use dsmb::stats::gsd::{efficacy_boundaries, futility_design, EfficacyRule, Spending};
 use std::time::{Duration, Instant};
 
 fn time(label: &str, runs: usize, f: impl Fn()) {
@@ -38,6 +38,23 @@ fn main() {
             std::hint::black_box(efficacy_boundaries(&ten, 0.025, false, obf));
         },
     );
+    for binding in [false, true] {
+        let label = if binding { "binding" } else { "non-binding" };
+        time(
+            &format!("10 looks, OBF spending + {label} OBF beta spending"),
+            50,
+            || {
+                std::hint::black_box(futility_design(
+                    &ten,
+                    0.025,
+                    0.1,
+                    Spending::OBrienFleming,
+                    Spending::OBrienFleming,
+                    binding,
+                ));
+            },
+        );
+    }
     time(
         "5 looks, classical O'Brien-Fleming (root over the constant)",
         50,

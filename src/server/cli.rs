@@ -46,6 +46,18 @@ pub struct DesignArgs {
     /// obf, pocock, kd:<gamma>, hsd:<gamma>, obf-classic, pocock-classic, haybittle-peto.
     #[arg(long, default_value = "obf")]
     pub spending: String,
+    /// Type II error for the futility boundary (with --futility).
+    #[arg(long, default_value_t = 0.1)]
+    pub beta: f64,
+    /// Beta-spending function for a futility boundary (obf, pocock, kd:<gamma>, hsd:<gamma>).
+    #[arg(long)]
+    pub futility: Option<String>,
+    /// The futility boundary binds (efficacy bounds computed with it).
+    #[arg(long, conflicts_with = "nonbinding")]
+    pub binding: bool,
+    /// The futility boundary does not bind (the default).
+    #[arg(long)]
+    pub nonbinding: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -199,27 +199,65 @@ pub fn design(args: &DesignArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let b = efficacy_boundaries(t, args.alpha, args.sided == 2, rule);
+    let (efficacy, futility, cumulative_alpha, drift) = match &args.futility {
+        None => {
+            let b = efficacy_boundaries(t, args.alpha, args.sided == 2, rule);
+            (b.efficacy, None, b.cumulative_alpha, None)
+        }
+        Some(f) => {
+            let (EfficacyRule::Spending(alpha_spending), Ok(EfficacyRule::Spending(beta_spending))) =
+                (rule, f.parse::<EfficacyRule>())
+            else {
+                eprintln!("dsmb: a futility boundary needs alpha spending (--spending obf, pocock, kd:, hsd:) and a beta-spending function (--futility obf, pocock, kd:, hsd:)");
+                return ExitCode::from(2);
+            };
+            if args.sided != 1 {
+                eprintln!("dsmb: futility boundaries are for one-sided designs (--sided 1)");
+                return ExitCode::from(2);
+            }
+            if !(args.beta > 0.0 && args.beta < 0.5) {
+                eprintln!("dsmb: --beta must be in (0, 0.5)");
+                return ExitCode::from(2);
+            }
+            let d = crate::stats::gsd::futility_design(
+                t,
+                args.alpha,
+                args.beta,
+                alpha_spending,
+                beta_spending,
+                args.binding,
+            );
+            (
+                d.efficacy,
+                Some(d.futility),
+                d.cumulative_alpha,
+                Some(d.drift),
+            )
+        }
+    };
     if args.json {
         let out = serde_json::json!({
             "looks": t,
             "alpha": args.alpha,
             "sided": args.sided,
             "spending": args.spending,
-            "efficacy_z": b.efficacy,
-            "futility_z": serde_json::Value::Null,
-            "cumulative_alpha": b.cumulative_alpha,
+            "futility": args.futility,
+            "binding": args.futility.is_some().then_some(args.binding),
+            "beta": args.futility.is_some().then_some(args.beta),
+            "efficacy_z": efficacy,
+            "futility_z": futility,
+            "cumulative_alpha": cumulative_alpha,
+            "drift": drift,
         });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
-        println!("look  fraction  efficacy z  cumulative alpha");
-        for (k, ((tk, z), a)) in t
-            .iter()
-            .zip(&b.efficacy)
-            .zip(&b.cumulative_alpha)
-            .enumerate()
-        {
-            println!("{:>4}  {tk:>8.4}  {z:>10.4}  {a:>16.6}", k + 1);
+        println!("look  fraction  efficacy z  futility z  cumulative alpha");
+        for (k, ((tk, z), a)) in t.iter().zip(&efficacy).zip(&cumulative_alpha).enumerate() {
+            let f = futility
+                .as_ref()
+                .and_then(|f| f.get(k))
+                .map_or("-".to_string(), |f| format!("{f:.4}"));
+            println!("{:>4}  {tk:>8.4}  {z:>10.4}  {f:>10}  {a:>16.6}", k + 1);
         }
     }
     ExitCode::SUCCESS

@@ -193,3 +193,70 @@ fn the_cdisc_pilot_summarises_from_its_unchanged_xpt_files() {
     assert!(v["safety"][0]["p_value"].is_null());
     assert_eq!(v["safety"][0]["comparisons"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn design_prints_the_boundaries_rpact_gives() {
+    // R: d <- rpact::getDesignGroupSequential(kMax = 4, alpha = 0.025, beta = 0.1,
+    //   sided = 1, typeOfDesign = "asOF", typeBetaSpending = "bsOF",
+    //   informationRates = c(0.3, 0.55, 0.8, 1), bindingFutility = FALSE)
+    // d$criticalValues: 3.92857254263 2.80787686259 2.27609807998 2.02924463898
+    // d$futilityBounds: -0.926838651926 0.568478960078 1.463081345428
+    let out = dsmb(&[
+        "design",
+        "--looks",
+        "0.3,0.55,0.8,1",
+        "--alpha",
+        "0.025",
+        "--sided",
+        "1",
+        "--spending",
+        "obf",
+        "--beta",
+        "0.1",
+        "--futility",
+        "obf",
+        "--nonbinding",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = |k: &str| -> Vec<f64> {
+        v[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let efficacy = [
+        3.928_572_542_63,
+        2.807_876_862_59,
+        2.276_098_079_98,
+        2.029_244_638_98,
+    ];
+    let futility = [-0.926_838_651_926, 0.568_478_960_078, 1.463_081_345_428];
+    for (g, w) in got("efficacy_z").iter().zip(efficacy) {
+        assert!((g - w).abs() < 1e-5, "{g} vs {w}");
+    }
+    for (g, w) in got("futility_z").iter().zip(futility) {
+        assert!((g - w).abs() < 1e-5, "{g} vs {w}");
+    }
+    assert_eq!(got("cumulative_alpha").len(), 4);
+    // Without --futility the futility bounds are null.
+    let out = dsmb(&[
+        "design",
+        "--looks",
+        "0.5,1",
+        "--spending",
+        "pocock",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["futility_z"].is_null());
+    // Bad looks are refused.
+    let out = dsmb(&["design", "--looks", "0.5,0.4,1"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -54,3 +54,58 @@ fn efficacy_boundaries_match_rpact_within_1e_5() {
     }
     eprintln!("largest boundary difference from rpact: {worst:.2e}");
 }
+
+fn spending(rule: &str) -> dsmb::stats::gsd::Spending {
+    match rule.parse::<EfficacyRule>().unwrap() {
+        EfficacyRule::Spending(s) => s,
+        other => panic!("{rule}: not a spending function ({other:?})"),
+    }
+}
+
+#[test]
+fn futility_designs_match_rpact_within_1e_5() {
+    use dsmb::stats::gsd::futility_design;
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/rpact_futility.json")).unwrap();
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let floats = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let mut worst: f64 = 0.0;
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        let looks = floats(&case["looks"]);
+        let d = futility_design(
+            &looks,
+            case["alpha"].as_f64().unwrap(),
+            case["beta"].as_f64().unwrap(),
+            spending(case["rule"].as_str().unwrap()),
+            spending(case["futility"].as_str().unwrap()),
+            case["binding"].as_bool().unwrap(),
+        );
+        for (name, got, want) in [
+            ("efficacy", &d.efficacy, floats(&case["efficacy_z"])),
+            ("futility", &d.futility, floats(&case["futility_z"])),
+        ] {
+            assert_eq!(got.len(), want.len(), "{id} {name}");
+            for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+                worst = worst.max((g - w).abs());
+                assert!(
+                    (g - w).abs() < 1e-5,
+                    "{id} {name} look {}: {g} vs rpact {w}",
+                    k + 1
+                );
+            }
+        }
+        let drift = case["drift"].as_f64().unwrap();
+        assert!(
+            (d.drift - drift).abs() < 1e-5,
+            "{id} drift {} vs rpact {drift}",
+            d.drift
+        );
+    }
+    eprintln!("largest futility-design difference from rpact: {worst:.2e}");
+}
