@@ -3,6 +3,7 @@
 //! by an independent implementation (R), with the R call beside the test.
 
 pub mod gsd;
+pub mod interim;
 pub mod normal;
 pub mod proportions;
 pub mod special;

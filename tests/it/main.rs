@@ -1,10 +1,12 @@
 //! Integration tests, one binary. Shared set-up lives in `helpers`.
 
+mod altshock_interim;
 mod cli;
 mod enrollment;
 mod gsd;
 mod helpers;
 mod http;
+mod interim;
 mod malformed;
 mod summary;
 mod xpt;

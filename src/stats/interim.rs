@@ -1,0 +1,149 @@
+//! Interim inference for group-sequential designs: conditional power and the
+//! conditional rejection probability, as rpact defines them for its
+//! group-sequential analyses (`getAnalysisResults`, `getConditionalPower`):
+//! the remaining looks' boundaries are shifted by what the observed overall
+//! z-statistic already contributes and by the assumed effect over the
+//! planned remaining sample, and the crossing probabilities of the shifted
+//! boundaries are computed on the remaining, rescaled information
+//! (Wassmer & Brannath 2016, §2.3 and ch. 7; rpact documentation).
+
+use super::gsd::Recursion;
+use super::normal;
+
+/// Conditional power of a one-sided group-sequential design at look `k`
+/// (1-based, k < K) given the overall z-statistic `z_k`, for a standardized
+/// effect `theta` per unit of `n_planned` (the planned sample of each
+/// remaining look, on the scale `theta` is given in). `t` are the design's
+/// information fractions, `efficacy` its boundaries, `futility` its interim
+/// futility bounds (K − 1 values) if any. Returns the cumulative
+/// probabilities of crossing at looks k+1..K; the last is the conditional
+/// power.
+pub fn conditional_power(
+    t: &[f64],
+    efficacy: &[f64],
+    futility: Option<&[f64]>,
+    k: usize,
+    z_k: f64,
+    theta: f64,
+    n_planned: &[f64],
+) -> Vec<f64> {
+    let k_max = t.len();
+    assert!(
+        k >= 1 && k < k_max,
+        "conditional power needs a look before the last"
+    );
+    assert_eq!(
+        n_planned.len(),
+        k_max - k,
+        "one planned sample per remaining look"
+    );
+    let tk = t[k - 1];
+    let mut upper = Vec::with_capacity(k_max - k);
+    let mut lower = Vec::with_capacity(k_max - k);
+    let mut effect = 0.0;
+    for (i, j) in (k..k_max).enumerate() {
+        let tj = t[j];
+        let w = (tj - t[j - 1]).sqrt();
+        effect += n_planned[i].sqrt() * w;
+        let scale = (tj - tk).sqrt();
+        let shift =
+            |c: f64| c * tj.sqrt() / scale - z_k * tk.sqrt() / scale - theta * effect / scale;
+        upper.push(shift(efficacy[j]));
+        let f = match futility {
+            Some(f) if j + 1 < k_max => shift(f[j]),
+            _ => f64::NEG_INFINITY,
+        };
+        lower.push(f);
+    }
+    let scaled: Vec<f64> = t[k..].iter().map(|&tj| (tj - tk) / (1.0 - tk)).collect();
+    let mut rec = Recursion::new(&scaled, 0.0);
+    let mut total = 0.0;
+    let mut out = Vec::with_capacity(scaled.len());
+    for i in 0..scaled.len() {
+        total += rec.upper(upper[i]);
+        out.push(total);
+        if i + 1 < scaled.len() {
+            rec.advance(lower[i], upper[i]);
+        }
+    }
+    out
+}
+
+/// The conditional rejection probability: the conditional power under the
+/// null hypothesis (θ = 0).
+pub fn conditional_rejection_probability(
+    t: &[f64],
+    efficacy: &[f64],
+    futility: Option<&[f64]>,
+    k: usize,
+    z_k: f64,
+) -> f64 {
+    let n = vec![0.0; t.len() - k];
+    *conditional_power(t, efficacy, futility, k, z_k, 0.0, &n)
+        .last()
+        .unwrap_or(&0.0)
+}
+
+/// Two rates: the z-statistic of H0: π1 = π2 (pooled variance), for `x1`
+/// events of `n1` against `x2` of `n2`.
+pub fn rates_z(x1: u64, n1: u64, x2: u64, n2: u64) -> f64 {
+    let (x1, n1, x2, n2) = (x1 as f64, n1 as f64, x2 as f64, n2 as f64);
+    let (p1, p2) = (x1 / n1, x2 / n2);
+    let p = (x1 + x2) / (n1 + n2);
+    (p1 - p2) / (p * (1.0 - p) * (1.0 / n1 + 1.0 / n2)).sqrt()
+}
+
+/// Conditional power of a two-rate comparison (group 1 against group 2,
+/// larger π1 is better) at look `k`, for assumed rates `pi1`, `pi2`,
+/// allocation ratio `r` = n1/n2, and the planned total sample of each
+/// remaining look. The effect is rpact's: (π1 − π2) / √(π1(1−π1) +
+/// r π2(1−π2)) · √(1 + r), adjusted for the variance under H0 (the
+/// Farrington-Manning rates, here the weighted mean rate) through the
+/// conditional rejection probability, on the sample scale r/(1 + r)² n.
+#[allow(clippy::too_many_arguments)]
+pub fn conditional_power_rates(
+    t: &[f64],
+    efficacy: &[f64],
+    futility: Option<&[f64]>,
+    k: usize,
+    z_k: f64,
+    pi1: f64,
+    pi2: f64,
+    r: f64,
+    n_planned_total: &[f64],
+) -> f64 {
+    let crp = conditional_rejection_probability(t, efficacy, futility, k, z_k);
+    let remaining: f64 = n_planned_total.iter().sum();
+    let var_h1 = pi1 * (1.0 - pi1) + r * pi2 * (1.0 - pi2);
+    let pooled = (pi1 + r * pi2) / (1.0 + r);
+    let var_h0 = (1.0 + r) * pooled * (1.0 - pooled);
+    let adjustment = if crp < 1e-12 {
+        0.0
+    } else {
+        normal::quantile(1.0 - crp) * (1.0 - var_h0.sqrt() / var_h1.sqrt()) * (1.0 + r)
+            / (r * remaining).sqrt()
+    };
+    let theta = (pi1 - pi2) / var_h1.sqrt() * (1.0 + r).sqrt() + adjustment;
+    let scaled: Vec<f64> = n_planned_total
+        .iter()
+        .map(|n| r / (1.0 + r).powi(2) * n)
+        .collect();
+    *conditional_power(t, efficacy, futility, k, z_k, theta, &scaled)
+        .last()
+        .unwrap_or(&0.0)
+}
+
+/// The overall z-statistic that design-weighted stage-wise z-statistics
+/// make: Σ √(t_i − t_{i−1}) z_i / √t_k. rpact's group-sequential conditional
+/// power for survival data combines the stage-wise log-rank statistics this
+/// way (for rates and means it takes the observed overall statistic).
+pub fn design_weighted_z(t: &[f64], stage_z: &[f64]) -> f64 {
+    let k = stage_z.len();
+    let mut prev = 0.0;
+    let mut sum = 0.0;
+    for (&ti, &zi) in t.iter().zip(stage_z) {
+        sum += (ti - prev).sqrt() * zi;
+        prev = ti;
+    }
+    sum / t[k - 1].sqrt()
+}
