@@ -162,9 +162,45 @@ pub struct ClosedReport {
     pub safety: Vec<ClosedRate>,
     pub primary: ClosedPrimary,
     pub subgroups: Vec<SubgroupRow>,
+    /// The group-sequential look (binary endpoint, two arms); null otherwise.
+    pub interim: Option<Interim>,
 }
 
-/// Why a report could not be made.
+/// Conditional power under three assumptions about the effect.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConditionalPowers {
+    /// Under the design's assumed rates (null when the design gives none).
+    pub design: Option<f64>,
+    /// Under the rates observed so far.
+    pub trend: f64,
+    /// Under the null hypothesis (the conditional rejection probability).
+    pub null: f64,
+}
+
+/// Where the trial stands at this cut in its group-sequential design.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Interim {
+    /// The planned look this cut is (1-based).
+    pub look: usize,
+    /// Evaluable subjects over the planned total.
+    pub information_fraction: f64,
+    /// The fractions the boundaries were recomputed at (earlier and later
+    /// looks as planned, this one as observed).
+    pub fractions: Vec<f64>,
+    pub evaluable: BTreeMap<String, EventsN>,
+    /// The test statistic, treatment against the reference arm (positive
+    /// favours treatment).
+    pub z: f64,
+    pub b_value: f64,
+    pub efficacy_bound: f64,
+    pub efficacy_bounds: Vec<f64>,
+    pub futility_bound: Option<f64>,
+    /// Null at the final look.
+    pub conditional_power: Option<ConditionalPowers>,
+    /// Flat prior, final analysis; null at the final look.
+    pub predictive_power: Option<f64>,
+    pub verdict: String,
+}
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("the open report is computed from a snapshot loaded at the open level only")]
@@ -642,7 +678,194 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
         safety,
         primary,
         subgroups,
+        interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat))?,
     })
+}
+
+fn per_arm_primary_events(
+    per_arm: &HashMap<String, Vec<u32>>,
+    ncat: usize,
+) -> HashMap<String, u32> {
+    per_arm
+        .iter()
+        .map(|(k, v)| (k.clone(), v.get(1 + ncat).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// The interim look for a binary primary endpoint from ADTTE with two arms.
+fn interim(
+    snap: &Snapshot,
+    trial: &TrialConfig,
+    events: &HashMap<String, u32>,
+) -> Result<Option<Interim>, PolarsError> {
+    use super::trial::{EndpointKind, Sided};
+    use crate::stats::gsd::{efficacy_boundaries, EfficacyRule};
+    use crate::stats::interim::{
+        b_value, conditional_power_rates, conditional_rejection_probability, predictive_power_flat,
+        rates_z,
+    };
+    let design = &trial.design;
+    let (Some(code), Some(horizon)) = (&trial.primary.adtte_paramcd, trial.primary.horizon) else {
+        return Ok(None);
+    };
+    if design.endpoint != EndpointKind::Binary || trial.arms.len() != 2 {
+        return Ok(None);
+    }
+    let Ok(rule) = design.efficacy_spending.parse::<EfficacyRule>() else {
+        return Ok(None);
+    };
+    let evaluable_subjects = snap
+        .adtte
+        .clone()
+        .lazy()
+        .filter(
+            col("PARAMCD")
+                .eq(lit(code.as_str()))
+                .and(col("CNSR").eq(lit(0)).or(col("AVAL").gt_eq(lit(horizon)))),
+        )
+        .select([col("USUBJID")])
+        .unique(None, UniqueKeepStrategy::First);
+    let with_arm = snap.adsl.clone().lazy().join(
+        evaluable_subjects,
+        [col("USUBJID")],
+        [col("USUBJID")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let n_eval = count_by(with_arm, "ARM")?;
+    let (reference, treatment) = (&trial.arms[0], &trial.arms[1]);
+    let n = |c: &str| n_eval.get(c).copied().unwrap_or(0);
+    let e = |c: &str| events.get(c).copied().unwrap_or(0);
+    let successes = |c: &str| {
+        if trial.primary.event_is_success {
+            e(c)
+        } else {
+            n(c).saturating_sub(e(c))
+        }
+    };
+    let (n_t, n_r) = (n(&treatment.code), n(&reference.code));
+    if n_t == 0 || n_r == 0 {
+        return Ok(None);
+    }
+    let total_eval = n_t + n_r;
+    let target = f64::from(trial.enrollment.target);
+    let t_obs = f64::from(total_eval) / target;
+    // This cut is the planned look nearest to the observed fraction.
+    let planned = &design.looks;
+    let look = planned
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1 - t_obs).abs().total_cmp(&(b.1 - t_obs).abs()))
+        .map_or(0, |(i, _)| i);
+    let mut fractions: Vec<f64> = planned.clone();
+    fractions[look] = t_obs.min(1.0);
+    if t_obs >= 1.0 {
+        fractions.truncate(look + 1);
+        fractions[look] = 1.0;
+    }
+    let valid = fractions.windows(2).all(|w| w[0] < w[1]) && fractions[0] > 0.0;
+    if !valid {
+        return Ok(None);
+    }
+    let two_sided = design.sided == Sided::Two;
+    let bounds = efficacy_boundaries(&fractions, design.alpha, two_sided, rule);
+    let z = rates_z(
+        u64::from(successes(&treatment.code)),
+        u64::from(n_t),
+        u64::from(successes(&reference.code)),
+        u64::from(n_r),
+    );
+    let k = look + 1;
+    let r = treatment.allocation / reference.allocation;
+    let last = fractions.len() == k;
+    let (cp, pp) = if last {
+        (None, None)
+    } else {
+        let remaining: Vec<f64> = fractions[look..]
+            .windows(2)
+            .map(|w| (w[1] - w[0]) * target)
+            .collect();
+        let b = &bounds.efficacy;
+        let rate = |c: &str| {
+            design
+                .assumptions
+                .rates
+                .as_ref()
+                .and_then(|m| m.get(c))
+                .copied()
+        };
+        let p_t = f64::from(successes(&treatment.code)) / f64::from(n_t);
+        let p_r = f64::from(successes(&reference.code)) / f64::from(n_r);
+        let under_design = match (rate(&treatment.code), rate(&reference.code)) {
+            (Some(a), Some(b0)) => Some(conditional_power_rates(
+                &fractions, b, None, k, z, a, b0, r, &remaining,
+            )),
+            _ => None,
+        };
+        let trend = conditional_power_rates(&fractions, b, None, k, z, p_t, p_r, r, &remaining);
+        let null = conditional_rejection_probability(&fractions, b, None, k, z);
+        let c = b[b.len() - 1];
+        (
+            Some(ConditionalPowers {
+                design: under_design,
+                trend,
+                null,
+            }),
+            Some(predictive_power_flat(fractions[look], z, c)),
+        )
+    };
+    let bound = bounds.efficacy[look];
+    let threshold = design
+        .futility
+        .as_ref()
+        .and_then(|f| f.conditional_power_below);
+    let verdict = if z >= bound {
+        format!("The efficacy boundary is crossed at look {k}: z = {z:.3} >= {bound:.3}.")
+    } else if let (Some(cp), Some(th)) = (&cp, threshold) {
+        if cp.trend < th {
+            format!(
+                "No efficacy (z = {z:.3} < {bound:.3}). Conditional power under the current trend is {:.1}%, below the {}futility guideline of {:.0}%: the guideline indicates stopping for futility.",
+                100.0 * cp.trend,
+                if design.futility.as_ref().is_some_and(|f| f.binding) { "binding " } else { "non-binding " },
+                100.0 * th
+            )
+        } else {
+            format!(
+                "No efficacy (z = {z:.3} < {bound:.3}). Conditional power under the current trend is {:.1}%, above the futility guideline of {:.0}%: the guideline indicates continuing.",
+                100.0 * cp.trend,
+                100.0 * th
+            )
+        }
+    } else if last {
+        format!("Final look: z = {z:.3} does not reach the boundary {bound:.3}.")
+    } else {
+        format!("No boundary is crossed at look {k} (z = {z:.3} < {bound:.3}); no futility rule is configured.")
+    };
+    let evaluable = [reference, treatment]
+        .iter()
+        .map(|a| {
+            (
+                a.code.clone(),
+                EventsN {
+                    events: e(&a.code),
+                    n: n(&a.code),
+                },
+            )
+        })
+        .collect();
+    Ok(Some(Interim {
+        look: k,
+        information_fraction: t_obs,
+        fractions: fractions.clone(),
+        evaluable,
+        z,
+        b_value: b_value(fractions[look], z),
+        efficacy_bound: bound,
+        efficacy_bounds: bounds.efficacy,
+        futility_bound: None,
+        conditional_power: cp,
+        predictive_power: pp,
+        verdict,
+    }))
 }
 
 /// (site, subjects) pairs.

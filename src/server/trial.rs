@@ -233,6 +233,10 @@ pub struct PrimaryEndpoint {
     /// For a binary endpoint: whether an event is a success (true) or a failure.
     #[serde(default)]
     pub event_is_success: bool,
+    /// For a binary endpoint from ADTTE: the follow-up (in AVAL units) after
+    /// which a subject without an event is evaluable.
+    #[serde(default)]
+    pub horizon: Option<f64>,
 }
 
 /// A safety category: ADAE records matching every condition; subjects with

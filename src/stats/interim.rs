@@ -147,3 +147,61 @@ pub fn design_weighted_z(t: &[f64], stage_z: &[f64]) -> f64 {
     }
     sum / t[k - 1].sqrt()
 }
+
+/// Predictive power at information fraction `t` (0 < t < 1) with a flat
+/// prior on the drift, for the final analysis only (later interim looks
+/// ignored): with θ̂ = z/√t the posterior θ ~ N(z/√t, 1/t), the final
+/// statistic is predicted N(z/√t, (1 − t)/t), so the probability that it
+/// exceeds the final boundary `c` is Φ((z − c√t)/√(1 − t)) (Spiegelhalter,
+/// Freedman & Blackburn 1986; Jennison & Turnbull 2000, §10.3).
+pub fn predictive_power_flat(t: f64, z: f64, c: f64) -> f64 {
+    normal::cdf((z - c * t.sqrt()) / (1.0 - t).sqrt())
+}
+
+/// Predictive power with a normal prior N(`prior_mean`, `prior_sd`²) on the
+/// drift θ (the expected final z-statistic): the posterior after observing
+/// z at fraction t is normal with precision 1/σ₀² + t and mean
+/// (μ₀/σ₀² + z√t)/(1/σ₀² + t); the final statistic, √t z + √(1−t) Z',
+/// Z' ~ N(θ√(1−t), 1), is then normal with mean √t z + (1 − t) μ_post and
+/// variance (1 − t) + (1 − t)² σ²_post.
+pub fn predictive_power_normal(t: f64, z: f64, c: f64, prior_mean: f64, prior_sd: f64) -> f64 {
+    let prior_precision = 1.0 / (prior_sd * prior_sd);
+    let post_precision = prior_precision + t;
+    let post_mean = (prior_mean * prior_precision + z * t.sqrt()) / post_precision;
+    let mean = t.sqrt() * z + (1.0 - t) * post_mean;
+    let var = (1.0 - t) + (1.0 - t).powi(2) / post_precision;
+    normal::sf((c - mean) / var.sqrt())
+}
+
+/// The B-value B(t) = Z(t)·√t (Lan & Wittes 1988).
+pub fn b_value(t: f64, z: f64) -> f64 {
+    z * t.sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R (validation/predictive_power.R): integrate conditional power over the
+    // posterior numerically, t = 0.505, z = 0.745593040705, c = 1.96859564632.
+    #[test]
+    fn predictive_power_matches_numerical_integration_in_r() {
+        let (t, z, c) = (0.505, 0.745_593_040_705, 1.968_595_646_32);
+        let flat = predictive_power_flat(t, z, c);
+        assert!((flat - 0.176_537_525_745).abs() < 1e-9, "{flat}");
+        let prior = predictive_power_normal(t, z, c, 3.0, 1.0);
+        assert!((prior - 0.365_992_833_38).abs() < 1e-9, "{prior}");
+    }
+
+    #[test]
+    fn a_vague_normal_prior_gives_the_flat_prior_answer() {
+        let a = predictive_power_flat(0.4, 1.2, 2.0);
+        let b = predictive_power_normal(0.4, 1.2, 2.0, 0.0, 1e6);
+        assert!((a - b).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_b_value_is_z_times_root_t() {
+        assert!((b_value(0.25, 2.0) - 1.0).abs() < 1e-15);
+    }
+}

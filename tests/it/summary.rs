@@ -162,3 +162,65 @@ fn the_open_summary_has_no_arm_and_suppresses_small_cells() {
         assert!((ci[1] - 0.210_042_011_205_691_3).abs() < 1e-9);
     }
 }
+
+/// The interim block of the closed summary, against rpact at the observed
+/// information fractions:
+///
+/// ```r
+/// d  <- getDesignGroupSequential(kMax = 2, alpha = 0.025, sided = 1,
+///         typeOfDesign = "asOF", informationRates = c(0.505, 1))
+/// d$criticalValues                                          # 2.94591790727 1.96906141192
+/// ds <- getDataset(n1 = 53, n2 = 48, events1 = 43, events2 = 36)
+/// getAnalysisResults(d, ds, stage = 1, nPlanned = 99, pi1 = 0.75, pi2 = 0.55,
+///   normalApproximation = TRUE)$conditionalPower[2]         # 0.516497308451 (CRP 0.0203971126781)
+/// getAnalysisResults(d, ds, stage = 1, nPlanned = 99,
+///   normalApproximation = TRUE)$conditionalPower[2]         # 0.0947621625379
+/// d1 <- getDesignGroupSequential(kMax = 2, alpha = 0.025, sided = 1,
+///         typeOfDesign = "asOF", informationRates = c(0.19, 1))
+/// ds1 <- getDataset(n1 = 18, n2 = 20, events1 = 14, events2 = 16)
+/// # bounds 5.01036088512 1.95996569842; z -0.167774098562
+/// getAnalysisResults(d1, ds1, stage = 1, nPlanned = 162, pi1 = 0.75, pi2 = 0.55,
+///   normalApproximation = TRUE)$conditionalPower[2]         # 0.662322211107
+/// ```
+#[test]
+fn the_interim_block_matches_rpact_at_the_observed_information() {
+    let expected = expected();
+    let r = closed(&altshock2().join("cut-2024-12-31"), false);
+    let i = r
+        .interim
+        .as_ref()
+        .expect("a binary two-arm design has an interim block");
+    let want = &expected["cuts"]["cut-2024-12-31"]["primary_endpoint"]["evaluable_day60"];
+    assert_eq!(
+        u64::from(i.evaluable["IABP"].n),
+        want["IABP"].as_u64().unwrap()
+    );
+    assert_eq!(
+        u64::from(i.evaluable["SOC"].n),
+        want["SOC"].as_u64().unwrap()
+    );
+    assert_eq!(i.look, 1);
+    assert!((i.information_fraction - 0.505).abs() < 1e-12);
+    assert!((i.z - 0.745_593_040_705).abs() < 1e-9);
+    assert!((i.efficacy_bounds[0] - 2.945_917_907_27).abs() < 1e-5);
+    assert!((i.efficacy_bounds[1] - 1.969_061_411_92).abs() < 1e-5);
+    let cp = i.conditional_power.as_ref().unwrap();
+    assert!(
+        (cp.design.unwrap() - 0.516_497_308_451).abs() < 1e-4,
+        "{cp:?}"
+    );
+    assert!((cp.trend - 0.094_762_162_537_9).abs() < 1e-4, "{cp:?}");
+    assert!((cp.null - 0.020_397_112_678_1).abs() < 1e-4, "{cp:?}");
+    assert!(i.verdict.contains("stopping for futility"), "{}", i.verdict);
+
+    let r = closed(&altshock2().join("cut-2022-06-30"), false);
+    let i = r.interim.as_ref().unwrap();
+    assert_eq!(i.evaluable["IABP"].n + i.evaluable["SOC"].n, 38);
+    assert!((i.z - -0.167_774_098_562).abs() < 1e-9, "{}", i.z);
+    assert!((i.efficacy_bounds[0] - 5.010_360_885_12).abs() < 1e-5);
+    let cp = i.conditional_power.as_ref().unwrap();
+    assert!(
+        (cp.design.unwrap() - 0.662_322_211_107).abs() < 1e-4,
+        "{cp:?}"
+    );
+}
