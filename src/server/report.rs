@@ -199,6 +199,10 @@ pub struct Interim {
     pub conditional_power: Option<ConditionalPowers>,
     /// Flat prior, final analysis; null at the final look.
     pub predictive_power: Option<f64>,
+    /// Repeated confidence interval of the difference in success rates
+    /// (treatment − reference) at this look's boundary.
+    pub repeated_ci: [f64; 2],
+    pub repeated_p_value: f64,
     pub verdict: String,
 }
 #[derive(Debug, thiserror::Error)]
@@ -702,7 +706,7 @@ fn interim(
     use crate::stats::gsd::{efficacy_boundaries, EfficacyRule};
     use crate::stats::interim::{
         b_value, conditional_power_rates, conditional_rejection_probability, predictive_power_flat,
-        rates_z,
+        rates_z, repeated_ci_rates, repeated_p_value,
     };
     let design = &trial.design;
     let (Some(code), Some(horizon)) = (&trial.primary.adtte_paramcd, trial.primary.horizon) else {
@@ -864,6 +868,17 @@ fn interim(
         futility_bound: None,
         conditional_power: cp,
         predictive_power: pp,
+        repeated_ci: {
+            let (lo, hi) = repeated_ci_rates(
+                u64::from(successes(&treatment.code)),
+                u64::from(n_t),
+                u64::from(successes(&reference.code)),
+                u64::from(n_r),
+                bound,
+            );
+            [lo, hi]
+        },
+        repeated_p_value: repeated_p_value(&fractions, k, z, two_sided, rule),
         verdict,
     }))
 }

@@ -205,3 +205,95 @@ mod tests {
         assert!((b_value(0.25, 2.0) - 1.0).abs() < 1e-15);
     }
 }
+
+/// Restricted maximum-likelihood rates (π̃1, π̃2) under H0: π1 − π2 = `delta`
+/// for x1/n1 against x2/n2: the closed-form root of the likelihood cubic
+/// given by Farrington & Manning (1990, Statistics in Medicine 9:1447),
+/// also used by Miettinen & Nurminen (1985).
+pub fn restricted_rates(x1: f64, n1: f64, x2: f64, n2: f64, delta: f64) -> (f64, f64) {
+    let (p1, p2) = (x1 / n1, x2 / n2);
+    let theta = n2 / n1;
+    let a = 1.0 + theta;
+    let b = -(1.0 + theta + p1 + theta * p2 + delta * (theta + 2.0));
+    let c = delta * delta + delta * (2.0 * p1 + theta + 1.0) + p1 + theta * p2;
+    let d = -p1 * delta * (1.0 + delta);
+    let v = b.powi(3) / (3.0 * a).powi(3) - b * c / (6.0 * a * a) + d / (2.0 * a);
+    let u0 = (b * b / (3.0 * a).powi(2) - c / (3.0 * a)).max(0.0).sqrt();
+    let u = if v < 0.0 { -u0 } else { u0 };
+    let ratio = if u == 0.0 {
+        0.0
+    } else {
+        (v / u.powi(3)).clamp(-1.0, 1.0)
+    };
+    let w = (std::f64::consts::PI + ratio.acos()) / 3.0;
+    let r1 = (2.0 * u * w.cos() - b / (3.0 * a)).clamp(0.0, 1.0);
+    let r2 = (r1 - delta).clamp(0.0, 1.0);
+    (r1, r2)
+}
+
+/// The Farrington-Manning z-statistic for H0: π1 − π2 = `delta`.
+pub fn farrington_manning_z(x1: f64, n1: f64, x2: f64, n2: f64, delta: f64) -> f64 {
+    let (r1, r2) = restricted_rates(x1, n1, x2, n2, delta);
+    let se = (r1 * (1.0 - r1) / n1 + r2 * (1.0 - r2) / n2).sqrt();
+    (x1 / n1 - x2 / n2 - delta) / se
+}
+
+/// Repeated confidence interval for π1 − π2 at a look with boundary `c`:
+/// the differences δ the Farrington-Manning test does not reject at level
+/// c, i.e. −c < z(δ) < c (Jennison & Turnbull 2000, ch. 9; rpact's
+/// group-sequential RCI for rates).
+pub fn repeated_ci_rates(x1: u64, n1: u64, x2: u64, n2: u64, c: f64) -> (f64, f64) {
+    let (x1, n1, x2, n2) = (x1 as f64, n1 as f64, x2 as f64, n2 as f64);
+    let est = x1 / n1 - x2 / n2;
+    let z = |d: f64| farrington_manning_z(x1, n1, x2, n2, d);
+    // z(δ) decreases in δ; bisection inside (−1, 1).
+    let solve = |target: f64, mut lo: f64, mut hi: f64| {
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if z(mid) > target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+            if hi - lo < 1e-13 {
+                break;
+            }
+        }
+        0.5 * (lo + hi)
+    };
+    let eps = 1e-12;
+    (solve(c, -1.0 + eps, est), solve(-c, est, 1.0 - eps))
+}
+
+/// Repeated p-value at look `k` (1-based) of a design with looks `t`: the
+/// smallest α (up to 0.5) at which the look's boundary would be reached by
+/// the observed `z` (Jennison & Turnbull 2000, §9.5).
+pub fn repeated_p_value(
+    t: &[f64],
+    k: usize,
+    z: f64,
+    two_sided: bool,
+    rule: super::gsd::EfficacyRule,
+) -> f64 {
+    let bound = |alpha: f64| {
+        super::gsd::efficacy_boundaries(&t[..], alpha, two_sided, rule).efficacy[k - 1]
+    };
+    let target = if two_sided { z.abs() } else { z };
+    if bound(0.5) > target {
+        return 0.5;
+    }
+    let (mut lo, mut hi) = (1e-12_f64, 0.5_f64);
+    // The bound falls as α grows: find α with bound(α) = z, on a log scale.
+    for _ in 0..80 {
+        let mid = (lo.ln() * 0.5 + hi.ln() * 0.5).exp();
+        if bound(mid) > target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi / lo < 1.0 + 1e-9 {
+            break;
+        }
+    }
+    (lo * hi).sqrt()
+}

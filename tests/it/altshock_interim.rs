@@ -58,3 +58,21 @@ fn the_altshock2_interim_matches_rpact() {
     // the current trend below 0.20) says stop.
     assert!(under_trend < 0.20);
 }
+
+/// R: the same `d`, `ds` as above,
+/// `r$repeatedConfidenceIntervalLowerBounds[1]`  -0.185437306616,
+/// `r$repeatedConfidenceIntervalUpperBounds[1]`   0.310671065095,
+/// `r$repeatedPValues[1]`                         0.393927786303.
+#[test]
+fn the_altshock2_repeated_ci_and_p_value_match_rpact() {
+    use dsmb::stats::interim::{repeated_ci_rates, repeated_p_value};
+    let t = [0.5, 1.0];
+    let rule = EfficacyRule::Spending(Spending::OBrienFleming);
+    let design = efficacy_boundaries(&t, 0.025, false, rule);
+    let (lo, hi) = repeated_ci_rates(43, 53, 36, 48, design.efficacy[0]);
+    assert!((lo - -0.185_437_306_616).abs() < 1e-4, "{lo}");
+    assert!((hi - 0.310_671_065_095).abs() < 1e-4, "{hi}");
+    let z = rates_z(43, 53, 36, 48);
+    let p = repeated_p_value(&t, 1, z, false, rule);
+    assert!((p - 0.393_927_786_303).abs() < 1e-4, "{p}");
+}

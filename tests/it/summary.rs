@@ -212,6 +212,24 @@ fn the_interim_block_matches_rpact_at_the_observed_information() {
     assert!((cp.trend - 0.094_762_162_537_9).abs() < 1e-4, "{cp:?}");
     assert!((cp.null - 0.020_397_112_678_1).abs() < 1e-4, "{cp:?}");
     assert!(i.verdict.contains("stopping for futility"), "{}", i.verdict);
+    // R: r$repeatedConfidenceIntervalLowerBounds[1], ...UpperBounds[1],
+    // r$repeatedPValues[1] for the t = 0.505 design: -0.184024609440,
+    // 0.309275343101, 0.391574122797.
+    assert!(
+        (i.repeated_ci[0] - -0.184_024_609_440).abs() < 1e-4,
+        "{:?}",
+        i.repeated_ci
+    );
+    assert!(
+        (i.repeated_ci[1] - 0.309_275_343_101).abs() < 1e-4,
+        "{:?}",
+        i.repeated_ci
+    );
+    assert!(
+        (i.repeated_p_value - 0.391_574_122_797).abs() < 1e-4,
+        "{}",
+        i.repeated_p_value
+    );
 
     let r = closed(&altshock2().join("cut-2022-06-30"), false);
     let i = r.interim.as_ref().unwrap();
