@@ -178,34 +178,6 @@ pub fn b_value(t: f64, z: f64) -> f64 {
     z * t.sqrt()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // R (validation/predictive_power.R): integrate conditional power over the
-    // posterior numerically, t = 0.505, z = 0.745593040705, c = 1.96859564632.
-    #[test]
-    fn predictive_power_matches_numerical_integration_in_r() {
-        let (t, z, c) = (0.505, 0.745_593_040_705, 1.968_595_646_32);
-        let flat = predictive_power_flat(t, z, c);
-        assert!((flat - 0.176_537_525_745).abs() < 1e-9, "{flat}");
-        let prior = predictive_power_normal(t, z, c, 3.0, 1.0);
-        assert!((prior - 0.365_992_833_38).abs() < 1e-9, "{prior}");
-    }
-
-    #[test]
-    fn a_vague_normal_prior_gives_the_flat_prior_answer() {
-        let a = predictive_power_flat(0.4, 1.2, 2.0);
-        let b = predictive_power_normal(0.4, 1.2, 2.0, 0.0, 1e6);
-        assert!((a - b).abs() < 1e-9);
-    }
-
-    #[test]
-    fn the_b_value_is_z_times_root_t() {
-        assert!((b_value(0.25, 2.0) - 1.0).abs() < 1e-15);
-    }
-}
-
 /// Restricted maximum-likelihood rates (π̃1, π̃2) under H0: π1 − π2 = `delta`
 /// for x1/n1 against x2/n2: the closed-form root of the likelihood cubic
 /// given by Farrington & Manning (1990, Statistics in Medicine 9:1447),
@@ -275,9 +247,8 @@ pub fn repeated_p_value(
     two_sided: bool,
     rule: super::gsd::EfficacyRule,
 ) -> f64 {
-    let bound = |alpha: f64| {
-        super::gsd::efficacy_boundaries(&t[..], alpha, two_sided, rule).efficacy[k - 1]
-    };
+    let bound =
+        |alpha: f64| super::gsd::efficacy_boundaries(t, alpha, two_sided, rule).efficacy[k - 1];
     let target = if two_sided { z.abs() } else { z };
     if bound(0.5) > target {
         return 0.5;
@@ -296,4 +267,32 @@ pub fn repeated_p_value(
         }
     }
     (lo * hi).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // R (validation/predictive_power.R): integrate conditional power over the
+    // posterior numerically, t = 0.505, z = 0.745593040705, c = 1.96859564632.
+    #[test]
+    fn predictive_power_matches_numerical_integration_in_r() {
+        let (t, z, c) = (0.505, 0.745_593_040_705, 1.968_595_646_32);
+        let flat = predictive_power_flat(t, z, c);
+        assert!((flat - 0.176_537_525_745).abs() < 1e-9, "{flat}");
+        let prior = predictive_power_normal(t, z, c, 3.0, 1.0);
+        assert!((prior - 0.365_992_833_38).abs() < 1e-9, "{prior}");
+    }
+
+    #[test]
+    fn a_vague_normal_prior_gives_the_flat_prior_answer() {
+        let a = predictive_power_flat(0.4, 1.2, 2.0);
+        let b = predictive_power_normal(0.4, 1.2, 2.0, 0.0, 1e6);
+        assert!((a - b).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_b_value_is_z_times_root_t() {
+        assert!((b_value(0.25, 2.0) - 1.0).abs() < 1e-15);
+    }
 }
