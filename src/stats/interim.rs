@@ -219,20 +219,7 @@ pub fn repeated_ci_rates(x1: u64, n1: u64, x2: u64, n2: u64, c: f64) -> (f64, f6
     let est = x1 / n1 - x2 / n2;
     let z = |d: f64| farrington_manning_z(x1, n1, x2, n2, d);
     // z(δ) decreases in δ; bisection inside (−1, 1).
-    let solve = |target: f64, mut lo: f64, mut hi: f64| {
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if z(mid) > target {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-            if hi - lo < 1e-13 {
-                break;
-            }
-        }
-        0.5 * (lo + hi)
-    };
+    let solve = |target: f64, lo: f64, hi: f64| super::gsd::solve_decreasing(z, target, lo, hi);
     let eps = 1e-12;
     (solve(c, -1.0 + eps, est), solve(-c, est, 1.0 - eps))
 }
