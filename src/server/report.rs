@@ -177,6 +177,14 @@ pub struct ConditionalPowers {
     pub null: f64,
 }
 
+/// One point of a conditional-power curve.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CurvePoint {
+    /// Difference in success rates, treatment − reference.
+    pub effect: f64,
+    pub conditional_power: f64,
+}
+
 /// Where the trial stands at this cut in its group-sequential design.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Interim {
@@ -199,6 +207,10 @@ pub struct Interim {
     pub conditional_power: Option<ConditionalPowers>,
     /// Flat prior, final analysis; null at the final look.
     pub predictive_power: Option<f64>,
+    /// Conditional power over a range of differences in success rates
+    /// (treatment − reference, the reference at its observed rate); empty at
+    /// the final look.
+    pub conditional_power_curve: Vec<CurvePoint>,
     /// Repeated confidence interval of the difference in success rates
     /// (treatment − reference) at this look's boundary.
     pub repeated_ci: [f64; 2],
@@ -781,6 +793,7 @@ fn interim(
     let k = look + 1;
     let r = treatment.allocation / reference.allocation;
     let last = fractions.len() == k;
+    let mut curve = Vec::new();
     let (cp, pp) = if last {
         (None, None)
     } else {
@@ -806,6 +819,20 @@ fn interim(
             _ => None,
         };
         let trend = conditional_power_rates(&fractions, b, None, k, z, p_t, p_r, r, &remaining);
+        // Differences from -0.20 to +0.40 in steps of 0.02, where both rates
+        // stay inside (0, 1).
+        for step in 0..=30 {
+            let effect = -0.2 + 0.02 * f64::from(step);
+            let p1 = p_r + effect;
+            if p1 > 0.0 && p1 < 1.0 {
+                curve.push(CurvePoint {
+                    effect,
+                    conditional_power: conditional_power_rates(
+                        &fractions, b, None, k, z, p1, p_r, r, &remaining,
+                    ),
+                });
+            }
+        }
         let null = conditional_rejection_probability(&fractions, b, None, k, z);
         let c = b[b.len() - 1];
         (
@@ -868,6 +895,7 @@ fn interim(
         futility_bound: None,
         conditional_power: cp,
         predictive_power: pp,
+        conditional_power_curve: curve,
         repeated_ci: {
             let (lo, hi) = repeated_ci_rates(
                 u64::from(successes(&treatment.code)),

@@ -182,6 +182,10 @@ fn the_open_summary_has_no_arm_and_suppresses_small_cells() {
 /// getAnalysisResults(d1, ds1, stage = 1, nPlanned = 162, pi1 = 0.75, pi2 = 0.55,
 ///   normalApproximation = TRUE)$conditionalPower[2]         # 0.662322211107
 /// ```
+/// R: getAnalysisResults(d, ds, stage = 1, nPlanned = 99, pi1 = 0.85,
+/// pi2 = 0.75, normalApproximation = TRUE)$conditionalPower[2] (t = 0.505 design).
+const RPACT_CP_085_075: f64 = 0.209_481_921_163;
+
 #[test]
 fn the_interim_block_matches_rpact_at_the_observed_information() {
     let expected = expected();
@@ -230,6 +234,24 @@ fn the_interim_block_matches_rpact_at_the_observed_information() {
         "{}",
         i.repeated_p_value
     );
+
+    // The curve: at no difference it is the conditional rejection
+    // probability; it rises with the effect; at +0.10 over the observed SoC
+    // rate (0.85 vs 0.75) rpact gives the value below (getAnalysisResults as
+    // above with pi1 = 0.85, pi2 = 0.75).
+    let curve = &i.conditional_power_curve;
+    let at = |e: f64| {
+        curve
+            .iter()
+            .find(|p| (p.effect - e).abs() < 1e-9)
+            .unwrap()
+            .conditional_power
+    };
+    assert!((at(0.0) - cp.null).abs() < 1e-9);
+    assert!(curve
+        .windows(2)
+        .all(|w| w[0].conditional_power < w[1].conditional_power));
+    assert!((at(0.1) - RPACT_CP_085_075).abs() < 1e-4, "{}", at(0.1));
 
     let r = closed(&altshock2().join("cut-2022-06-30"), false);
     let i = r.interim.as_ref().unwrap();
