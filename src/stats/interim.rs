@@ -115,7 +115,8 @@ pub fn conditional_power_rates(
     let crp = conditional_rejection_probability(t, efficacy, futility, k, z_k);
     let remaining: f64 = n_planned_total.iter().sum();
     let var_h1 = pi1 * (1.0 - pi1) + r * pi2 * (1.0 - pi2);
-    let pooled = (pi1 + r * pi2) / (1.0 + r);
+    // The restricted (H0) rate for samples n1 = r·n2: (r·π1 + π2)/(1 + r).
+    let pooled = (r * pi1 + pi2) / (1.0 + r);
     let var_h0 = (1.0 + r) * pooled * (1.0 - pooled);
     let adjustment = if crp < 1e-12 {
         0.0
@@ -254,6 +255,72 @@ pub fn repeated_p_value(
         }
     }
     (lo * hi).sqrt()
+}
+
+/// The drift θ (expected final z) at which a design with efficacy bounds
+/// `efficacy` at looks `t` rejects with probability `power` (upper crossing
+/// at any look, no futility stop).
+pub fn drift_for_power(t: &[f64], efficacy: &[f64], power: f64) -> f64 {
+    let power_at = |theta: f64| {
+        let mut rec = super::gsd::Recursion::new(t, theta);
+        let mut total = 0.0;
+        for (k, &b) in efficacy.iter().enumerate() {
+            total += rec.upper(b);
+            if k + 1 < t.len() {
+                rec.advance(f64::NEG_INFINITY, b);
+            }
+        }
+        total
+    };
+    // Power rises with θ: bisection on a bracket around the fixed-sample drift.
+    let (mut lo, mut hi) = (
+        0.0_f64,
+        2.0 * (efficacy[efficacy.len() - 1] + normal::quantile(power)).max(1.0),
+    );
+    while power_at(hi) < power {
+        hi *= 2.0;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if power_at(mid) < power {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo < 1e-10 {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Sample size for comparing two rates (π1 against π2, n1 = r·n2) with
+/// one-sided level `alpha` (or two-sided total with `two_sided`) and power
+/// 1 − `beta`: the fixed-sample total by rpact's normal-approximation
+/// formula (H0 variance at the restricted rates, H1 variance at π1, π2),
+/// and the group-sequential maximum = fixed × inflation factor, the
+/// inflation being (θ_GS / θ_fixed)² for the design's bounds.
+#[allow(clippy::too_many_arguments)]
+pub fn sample_size_rates(
+    t: &[f64],
+    efficacy: &[f64],
+    alpha: f64,
+    beta: f64,
+    two_sided: bool,
+    pi1: f64,
+    pi2: f64,
+    r: f64,
+) -> (f64, f64) {
+    let a = if two_sided { alpha / 2.0 } else { alpha };
+    let pooled = (r * pi1 + pi2) / (1.0 + r);
+    let v0 = ((1.0 + r) * pooled * (1.0 - pooled)).sqrt();
+    let v1 = (pi1 * (1.0 - pi1) + r * pi2 * (1.0 - pi2)).sqrt();
+    let n1 = (normal::quantile(1.0 - a) * v0 + normal::quantile(1.0 - beta) * v1).powi(2)
+        / (pi1 - pi2).powi(2);
+    let n_fixed = n1 + n1 / r;
+    let fixed_drift = normal::quantile(1.0 - a) + normal::quantile(1.0 - beta);
+    let inflation = (drift_for_power(t, efficacy, 1.0 - beta) / fixed_drift).powi(2);
+    (n_fixed, n_fixed * inflation)
 }
 
 #[cfg(test)]

@@ -70,3 +70,31 @@ fn conditional_power_for_survival_matches_rpact() {
     assert!((cp[0] - 0.060_889_623_839).abs() < 1e-4, "{cp:?}");
     assert!((cp[1] - 0.563_666_659_628).abs() < 1e-4, "{cp:?}");
 }
+
+/// ```r
+/// d <- getDesignGroupSequential(kMax = 2, alpha = 0.025, beta = 0.2, sided = 1,
+///        typeOfDesign = "asOF", informationRates = c(0.5, 1))
+/// s <- getSampleSizeRates(d, pi1 = 0.75, pi2 = 0.55)       # max 176.841900424, fixed 176.185603769
+/// getSampleSizeRates(d, pi1 = 0.75, pi2 = 0.55, allocationRatioPlanned = 2)
+///                                                          # max 194.715326176, fixed 193.992697564
+/// d5 <- getDesignGroupSequential(kMax = 5, alpha = 0.025, beta = 0.1, sided = 1, typeOfDesign = "asP")
+/// getSampleSizeRates(d5, pi1 = 0.4, pi2 = 0.25)            # max 483.632421335, fixed 405.619019024
+/// ```
+#[test]
+fn sample_sizes_for_rates_match_rpact() {
+    use dsmb::stats::interim::sample_size_rates;
+    let rule = |s| EfficacyRule::Spending(s);
+    let t2 = [0.5, 1.0];
+    let b2 = efficacy_boundaries(&t2, 0.025, false, rule(Spending::OBrienFleming)).efficacy;
+    let (fixed, max) = sample_size_rates(&t2, &b2, 0.025, 0.2, false, 0.75, 0.55, 1.0);
+    assert!((fixed - 176.185_603_769).abs() < 1e-6, "{fixed}");
+    assert!((max - 176.841_900_424).abs() < 1e-3, "{max}");
+    let (fixed, max) = sample_size_rates(&t2, &b2, 0.025, 0.2, false, 0.75, 0.55, 2.0);
+    assert!((fixed - 193.992_697_564).abs() < 1e-6, "{fixed}");
+    assert!((max - 194.715_326_176).abs() < 1e-3, "{max}");
+    let t5: Vec<f64> = (1..=5).map(|k| k as f64 / 5.0).collect();
+    let b5 = efficacy_boundaries(&t5, 0.025, false, rule(Spending::Pocock)).efficacy;
+    let (fixed, max) = sample_size_rates(&t5, &b5, 0.025, 0.1, false, 0.4, 0.25, 1.0);
+    assert!((fixed - 405.619_019_024).abs() < 1e-6, "{fixed}");
+    assert!((max - 483.632_421_335).abs() < 1e-2, "{max}");
+}
