@@ -144,7 +144,7 @@ pub async fn main() -> ExitCode {
         Command::Check(args) => blocking(move || super::commands::check(&args)).await,
         Command::Summary(args) => blocking(move || super::commands::summary(&args)).await,
         Command::Register(args) => blocking(move || super::commands::register(&args)).await,
-        Command::Design(args) => super::commands::design(&args),
+        Command::Design(args) => blocking(move || super::commands::design(&args)).await,
     }
 }
 

@@ -317,6 +317,32 @@ struct Subjects {
     index: PlHashMap<String, (usize, i32, Option<i32>)>,
 }
 
+impl Subjects {
+    /// The subject's (ADSL row, randomization day, death day), or a problem
+    /// at `row` of `f` saying it is not in ADSL.
+    fn known(
+        &self,
+        c: &mut Collector,
+        f: &Frame,
+        row: usize,
+        id: &str,
+    ) -> Option<(usize, i32, Option<i32>)> {
+        let found = self.index.get(id).copied();
+        if found.is_none() {
+            c.push(
+                "subject not in ADSL",
+                Problem::at(
+                    &f.shown(),
+                    row + 1,
+                    "USUBJID",
+                    &format!("subject {id} is not in ADSL"),
+                ),
+            );
+        }
+        found
+    }
+}
+
 fn date_text(days: i32) -> String {
     from_epoch_days(days).to_string()
 }
@@ -461,16 +487,7 @@ fn validate_adae(
             None => true,
         };
         let Some(id) = id else { continue };
-        let Some(&(_, rand, death)) = subjects.index.get(id) else {
-            c.push(
-                "subject not in ADSL",
-                Problem::at(
-                    &f.shown(),
-                    row + 1,
-                    "USUBJID",
-                    &format!("subject {id} is not in ADSL"),
-                ),
-            );
+        let Some((_, rand, death)) = subjects.known(c, f, row, id) else {
             continue;
         };
         let Some(s) = s else { continue };
@@ -581,17 +598,7 @@ fn validate_adtte(
         .enumerate()
     {
         if let Some(id) = id {
-            if !subjects.index.contains_key(id) {
-                c.push(
-                    "subject not in ADSL",
-                    Problem::at(
-                        &f.shown(),
-                        row + 1,
-                        "USUBJID",
-                        &format!("subject {id} is not in ADSL"),
-                    ),
-                );
-            }
+            subjects.known(c, f, row, id);
         }
         if let Some(v) = a {
             if v < 0.0 {

@@ -25,20 +25,15 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 /// The full router: pages, server functions, static files and the 404 page.
-/// The state is provided as Leptos context to pages and server functions.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let context_state = state.clone();
     Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(context_state.clone()),
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        // The router state (AppState) reaches pages and server functions as
+        // Leptos context: leptos_axum provides it for both.
+        .leptos_routes_with_context(&state, routes, || (), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

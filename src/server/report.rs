@@ -512,8 +512,6 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
     let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
     let reference = codes[0];
     let total = u32_of(snap.adsl.height());
-    let by_arm_n = count_by(snap.adsl.clone().lazy(), "ARM")?;
-    let get = |m: &HashMap<String, u32>, k: &str| m.get(k).copied().unwrap_or(0);
 
     let mut by_site_arm: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
     for ((site, arm), n) in count_by2(snap.adsl.clone().lazy(), "SITEID", "ARM")? {
@@ -686,7 +684,7 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
             by_site: by_site(snap)?,
             by_arm: codes
                 .iter()
-                .map(|c| (c.to_string(), get(&by_arm_n, c)))
+                .map(|c| (c.to_string(), arm_value(c, 0)))
                 .collect(),
             by_site_arm,
             cumulative_by_month: cumulative_by_month(snap)?,
