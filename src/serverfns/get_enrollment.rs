@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 /// Pooled enrollment of a trial's latest cut (the first trial when `trial`
 /// is `None`). Pooled numbers only: nothing here is split by arm.
-#[server]
+#[server(endpoint = "get_enrollment")]
 pub async fn get_enrollment(trial: Option<String>) -> Result<EnrollmentSummary, ServerFnError> {
     use crate::server::http::AppState;
     let state = use_context::<AppState>()

@@ -91,3 +91,43 @@ async fn an_unknown_path_is_a_404_page() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(text(&html).contains("Page not found"));
 }
+
+/// No sign-in exists yet (issue 6), so the one server function must be safe
+/// for anyone: pooled numbers only. Called as a browser would, for each demo
+/// trial, no arm code, label or by-arm key may appear in its answer.
+#[tokio::test]
+async fn the_enrollment_server_function_returns_no_arm_data() {
+    let forbidden = [
+        "IABP",
+        "SOC",
+        "SoC",
+        "Placebo",
+        "Xanomeline",
+        "PBO",
+        "by_arm",
+        "ARM",
+    ];
+    for body in ["trial=altshock2", "trial=cdisc-pilot01", ""] {
+        let response = app(state())
+            .oneshot(
+                Request::post("/api/get_enrollment")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{body}");
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("\"total\""), "{body}: {text}");
+        for word in forbidden {
+            assert!(
+                !text.contains(word),
+                "{body}: the answer contains {word:?}: {text}"
+            );
+        }
+    }
+}
