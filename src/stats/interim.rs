@@ -10,14 +10,147 @@
 use super::gsd::Recursion;
 use super::normal;
 
+/// A group-sequential design as conditional power needs it: information
+/// fractions, efficacy boundaries, interim futility bounds (K − 1 values) if
+/// any and whether they bind, and whether the test is two-sided (symmetric
+/// boundaries ±c, no futility).
+#[derive(Clone, Copy, Debug)]
+pub struct Design<'a> {
+    pub t: &'a [f64],
+    pub efficacy: &'a [f64],
+    pub futility: Option<&'a [f64]>,
+    pub binding: bool,
+    pub two_sided: bool,
+}
+
+impl<'a> Design<'a> {
+    /// A one-sided design without futility bounds.
+    pub fn one_sided(t: &'a [f64], efficacy: &'a [f64]) -> Self {
+        Design {
+            t,
+            efficacy,
+            futility: None,
+            binding: false,
+            two_sided: false,
+        }
+    }
+
+    /// Conditional power at look `k` (1-based, k < K) given the combined
+    /// z-statistic `z_k`, for a standardized effect `theta` per unit of
+    /// `n_planned` (the planned sample of each remaining look, on the scale
+    /// `theta` is given in). Returns the cumulative probabilities of
+    /// crossing the upper boundary at looks k+1..K; the last is the
+    /// conditional power. As rpact: futility bounds stop paths whether or
+    /// not they bind; a two-sided design stops paths at −c instead.
+    pub fn conditional_power(&self, k: usize, z_k: f64, theta: f64, n_planned: &[f64]) -> Vec<f64> {
+        let shift = self.shifter(k, z_k, theta, n_planned);
+        let k_max = self.t.len();
+        let upper: Vec<f64> = (k..k_max).map(|j| shift(j, self.efficacy[j])).collect();
+        let lower: Vec<f64> = (k..k_max)
+            .map(|j| {
+                if self.two_sided {
+                    shift(j, -self.efficacy[j])
+                } else {
+                    match self.futility {
+                        Some(f) if j + 1 < k_max => shift(j, f[j]),
+                        _ => f64::NEG_INFINITY,
+                    }
+                }
+            })
+            .collect();
+        self.crossings(k, &upper, &lower).0
+    }
+
+    /// The conditional rejection probability at look `k` given the overall
+    /// z-statistic: the chance of rejecting H0 under H0 from here on. As
+    /// rpact: futility bounds count only when binding; a two-sided design
+    /// counts crossings of ±(the shifted upper boundary).
+    pub fn conditional_rejection_probability(&self, k: usize, z_k: f64) -> f64 {
+        let k_max = self.t.len();
+        let shift = self.shifter(k, z_k, 0.0, &vec![0.0; k_max - k]);
+        let upper: Vec<f64> = (k..k_max).map(|j| shift(j, self.efficacy[j])).collect();
+        let lower: Vec<f64> = (k..k_max)
+            .enumerate()
+            .map(|(i, j)| {
+                if self.two_sided {
+                    -upper[i]
+                } else {
+                    match self.futility {
+                        Some(f) if self.binding && j + 1 < k_max => shift(j, f[j]),
+                        _ => f64::NEG_INFINITY,
+                    }
+                }
+            })
+            .collect();
+        let (up, below) = self.crossings(k, &upper, &lower);
+        up.last().copied().unwrap_or(0.0) + below
+    }
+
+    /// A boundary `c` at look j+1 (0-based `j` > k − 1) on the scale of the
+    /// increments after look k, shifted by what z_k and the effect over the
+    /// planned samples contribute (Wassmer & Brannath 2016, §2.3).
+    fn shifter(
+        &self,
+        k: usize,
+        z_k: f64,
+        theta: f64,
+        n_planned: &[f64],
+    ) -> impl Fn(usize, f64) -> f64 + '_ {
+        let t = self.t;
+        let k_max = t.len();
+        assert!(
+            k >= 1 && k < k_max,
+            "conditional power needs a look before the last"
+        );
+        assert_eq!(
+            n_planned.len(),
+            k_max - k,
+            "one planned sample per remaining look"
+        );
+        let tk = t[k - 1];
+        let mut effect = vec![0.0; k_max];
+        let mut sum = 0.0;
+        for (i, j) in (k..k_max).enumerate() {
+            sum += n_planned[i].sqrt() * (t[j] - t[j - 1]).sqrt();
+            effect[j] = sum;
+        }
+        move |j: usize, c: f64| {
+            let scale = (t[j] - tk).sqrt();
+            c * t[j].sqrt() / scale - z_k * tk.sqrt() / scale - theta * effect[j] / scale
+        }
+    }
+
+    /// Cumulative upper-crossing probabilities at looks k+1..K of shifted
+    /// boundaries `upper`/`lower` on the remaining, rescaled information,
+    /// and, for a two-sided design, the total probability of crossing below.
+    fn crossings(&self, k: usize, upper: &[f64], lower: &[f64]) -> (Vec<f64>, f64) {
+        let tk = self.t[k - 1];
+        let scaled: Vec<f64> = self.t[k..]
+            .iter()
+            .map(|&tj| (tj - tk) / (1.0 - tk))
+            .collect();
+        let mut rec = Recursion::new(&scaled, 0.0);
+        let mut total = 0.0;
+        let mut below = 0.0;
+        let mut out = Vec::with_capacity(scaled.len());
+        for i in 0..scaled.len() {
+            total += rec.upper(upper[i]);
+            if self.two_sided {
+                below += rec.lower(lower[i]);
+            }
+            out.push(total);
+            if i + 1 < scaled.len() {
+                rec.advance(lower[i], upper[i]);
+            }
+        }
+        (out, below)
+    }
+}
+
 /// Conditional power of a one-sided group-sequential design at look `k`
-/// (1-based, k < K) given the overall z-statistic `z_k`, for a standardized
-/// effect `theta` per unit of `n_planned` (the planned sample of each
-/// remaining look, on the scale `theta` is given in). `t` are the design's
-/// information fractions, `efficacy` its boundaries, `futility` its interim
-/// futility bounds (K − 1 values) if any. Returns the cumulative
-/// probabilities of crossing at looks k+1..K; the last is the conditional
-/// power.
+/// (1-based, k < K) given the z-statistic `z_k`, for a standardized
+/// effect `theta` per unit of `n_planned`; see [`Design::conditional_power`].
+/// `futility` holds the interim futility bounds (K − 1 values) if any.
 pub fn conditional_power(
     t: &[f64],
     efficacy: &[f64],
@@ -27,50 +160,15 @@ pub fn conditional_power(
     theta: f64,
     n_planned: &[f64],
 ) -> Vec<f64> {
-    let k_max = t.len();
-    assert!(
-        k >= 1 && k < k_max,
-        "conditional power needs a look before the last"
-    );
-    assert_eq!(
-        n_planned.len(),
-        k_max - k,
-        "one planned sample per remaining look"
-    );
-    let tk = t[k - 1];
-    let mut upper = Vec::with_capacity(k_max - k);
-    let mut lower = Vec::with_capacity(k_max - k);
-    let mut effect = 0.0;
-    for (i, j) in (k..k_max).enumerate() {
-        let tj = t[j];
-        let w = (tj - t[j - 1]).sqrt();
-        effect += n_planned[i].sqrt() * w;
-        let scale = (tj - tk).sqrt();
-        let shift =
-            |c: f64| c * tj.sqrt() / scale - z_k * tk.sqrt() / scale - theta * effect / scale;
-        upper.push(shift(efficacy[j]));
-        let f = match futility {
-            Some(f) if j + 1 < k_max => shift(f[j]),
-            _ => f64::NEG_INFINITY,
-        };
-        lower.push(f);
-    }
-    let scaled: Vec<f64> = t[k..].iter().map(|&tj| (tj - tk) / (1.0 - tk)).collect();
-    let mut rec = Recursion::new(&scaled, 0.0);
-    let mut total = 0.0;
-    let mut out = Vec::with_capacity(scaled.len());
-    for i in 0..scaled.len() {
-        total += rec.upper(upper[i]);
-        out.push(total);
-        if i + 1 < scaled.len() {
-            rec.advance(lower[i], upper[i]);
-        }
-    }
-    out
+    let design = Design {
+        futility,
+        ..Design::one_sided(t, efficacy)
+    };
+    design.conditional_power(k, z_k, theta, n_planned)
 }
 
-/// The conditional rejection probability: the conditional power under the
-/// null hypothesis (θ = 0).
+/// The conditional rejection probability of a one-sided design (binding
+/// futility bounds if given): the conditional power under θ = 0.
 pub fn conditional_rejection_probability(
     t: &[f64],
     efficacy: &[f64],
@@ -78,10 +176,12 @@ pub fn conditional_rejection_probability(
     k: usize,
     z_k: f64,
 ) -> f64 {
-    let n = vec![0.0; t.len() - k];
-    *conditional_power(t, efficacy, futility, k, z_k, 0.0, &n)
-        .last()
-        .unwrap_or(&0.0)
+    let design = Design {
+        futility,
+        binding: true,
+        ..Design::one_sided(t, efficacy)
+    };
+    design.conditional_rejection_probability(k, z_k)
 }
 
 /// Two rates: the z-statistic of H0: π1 = π2 (pooled variance), for `x1`
@@ -94,12 +194,12 @@ pub fn rates_z(x1: u64, n1: u64, x2: u64, n2: u64) -> f64 {
 }
 
 /// Conditional power of a two-rate comparison (group 1 against group 2,
-/// larger π1 is better) at look `k`, for assumed rates `pi1`, `pi2`,
-/// allocation ratio `r` = n1/n2, and the planned total sample of each
-/// remaining look. The effect is rpact's: (π1 − π2) / √(π1(1−π1) +
-/// r π2(1−π2)) · √(1 + r), adjusted for the variance under H0 (the
-/// Farrington-Manning rates, here the weighted mean rate) through the
-/// conditional rejection probability, on the sample scale r/(1 + r)² n.
+/// larger π1 is better) at look `k` of a one-sided design without futility
+/// bounds, for assumed rates `pi1`, `pi2`, allocation ratio `r` = n1/n2,
+/// and the planned total sample of each remaining look, given the overall
+/// z-statistic (at the first look, the only one a cut holds); see
+/// [`conditional_power_rates_by_look`]. Returns the conditional power at
+/// the final look.
 #[allow(clippy::too_many_arguments)]
 pub fn conditional_power_rates(
     t: &[f64],
@@ -112,10 +212,41 @@ pub fn conditional_power_rates(
     r: f64,
     n_planned_total: &[f64],
 ) -> f64 {
-    let crp = conditional_rejection_probability(t, efficacy, futility, k, z_k);
+    let design = Design {
+        futility,
+        ..Design::one_sided(t, efficacy)
+    };
+    *conditional_power_rates_by_look(&design, k, z_k, z_k, pi1, pi2, r, n_planned_total)
+        .last()
+        .unwrap_or(&0.0)
+}
+
+/// Conditional power of a two-rate comparison at each remaining look
+/// (k+1..K), as rpact's `getConditionalPower` for rates: the effect is
+/// (π1 − π2) / √(π1(1−π1) + r π2(1−π2)) · √(1 + r), adjusted once, over the
+/// whole remaining sample, for the variance under H0 (the Farrington-Manning
+/// restricted rates for π1, π2 with allocation r) through the conditional
+/// rejection probability, which takes the overall z-statistic `z_overall`;
+/// the boundaries are shifted by `z_combined`, the design-weighted
+/// combination of the stage-wise z-statistics ([`design_weighted_z`]); on
+/// the sample scale r/(1 + r)² n.
+#[allow(clippy::too_many_arguments)]
+pub fn conditional_power_rates_by_look(
+    design: &Design,
+    k: usize,
+    z_overall: f64,
+    z_combined: f64,
+    pi1: f64,
+    pi2: f64,
+    r: f64,
+    n_planned_total: &[f64],
+) -> Vec<f64> {
+    let crp = design.conditional_rejection_probability(k, z_overall);
     let remaining: f64 = n_planned_total.iter().sum();
     let var_h1 = pi1 * (1.0 - pi1) + r * pi2 * (1.0 - pi2);
-    // The restricted (H0) rate for samples n1 = r·n2: (r·π1 + π2)/(1 + r).
+    // The restricted (H0: π1 = π2) rates for samples n1 = r·n2 with these
+    // proportions (rpact's Farrington-Manning values at θ0 = 0): both equal
+    // the weighted mean (r·π1 + π2)/(1 + r).
     let pooled = (r * pi1 + pi2) / (1.0 + r);
     let var_h0 = (1.0 + r) * pooled * (1.0 - pooled);
     let adjustment = if crp < 1e-12 {
@@ -129,9 +260,7 @@ pub fn conditional_power_rates(
         .iter()
         .map(|n| r / (1.0 + r).powi(2) * n)
         .collect();
-    *conditional_power(t, efficacy, futility, k, z_k, theta, &scaled)
-        .last()
-        .unwrap_or(&0.0)
+    design.conditional_power(k, z_combined, theta, &scaled)
 }
 
 /// The overall z-statistic that design-weighted stage-wise z-statistics

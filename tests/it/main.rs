@@ -2,6 +2,7 @@
 
 mod altshock_interim;
 mod cli;
+mod conditional_power;
 mod enrollment;
 mod gsd;
 mod helpers;
