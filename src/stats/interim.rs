@@ -388,15 +388,16 @@ pub fn repeated_p_value(
 
 /// The drift θ (expected final z) at which a design with efficacy bounds
 /// `efficacy` at looks `t` rejects with probability `power` (upper crossing
-/// at any look, no futility stop).
-pub fn drift_for_power(t: &[f64], efficacy: &[f64], power: f64) -> f64 {
+/// at any look, no futility stop; for a `two_sided` design, paths that
+/// cross −c first stop there and do not count, as in rpact).
+pub fn drift_for_power(t: &[f64], efficacy: &[f64], two_sided: bool, power: f64) -> f64 {
     let power_at = |theta: f64| {
         let mut rec = super::gsd::Recursion::new(t, theta);
         let mut total = 0.0;
         for (k, &b) in efficacy.iter().enumerate() {
             total += rec.upper(b);
             if k + 1 < t.len() {
-                rec.advance(f64::NEG_INFINITY, b);
+                rec.advance(if two_sided { -b } else { f64::NEG_INFINITY }, b);
             }
         }
         total
@@ -447,9 +448,66 @@ pub fn sample_size_rates(
     let n1 = (normal::quantile(1.0 - a) * v0 + normal::quantile(1.0 - beta) * v1).powi(2)
         / (pi1 - pi2).powi(2);
     let n_fixed = n1 + n1 / r;
+    (
+        n_fixed,
+        n_fixed * inflation(t, efficacy, alpha, beta, two_sided),
+    )
+}
+
+/// The group-sequential inflation of a fixed-sample size: (θ_GS / θ_fixed)²,
+/// θ being the drift (expected final z) that gives power 1 − `beta`.
+fn inflation(t: &[f64], efficacy: &[f64], alpha: f64, beta: f64, two_sided: bool) -> f64 {
+    let a = if two_sided { alpha / 2.0 } else { alpha };
     let fixed_drift = normal::quantile(1.0 - a) + normal::quantile(1.0 - beta);
-    let inflation = (drift_for_power(t, efficacy, 1.0 - beta) / fixed_drift).powi(2);
-    (n_fixed, n_fixed * inflation)
+    (drift_for_power(t, efficacy, two_sided, 1.0 - beta) / fixed_drift).powi(2)
+}
+
+/// Fixed-sample (z_α + z_β)² for one-sided `alpha` (halved when two-sided).
+fn z_sum_squared(alpha: f64, beta: f64, two_sided: bool) -> f64 {
+    let a = if two_sided { alpha / 2.0 } else { alpha };
+    (normal::quantile(1.0 - a) + normal::quantile(1.0 - beta)).powi(2)
+}
+
+/// Sample size for comparing two means (difference `delta`, common standard
+/// deviation `sd`, n1 = r·n2) by the normal approximation, as rpact's
+/// `getSampleSizeMeans(normalApproximation = TRUE)`: the fixed total
+/// (z_α + z_β)² (1 + r)²/r · (σ/δ)² and the group-sequential maximum.
+#[allow(clippy::too_many_arguments)]
+pub fn sample_size_means(
+    t: &[f64],
+    efficacy: &[f64],
+    alpha: f64,
+    beta: f64,
+    two_sided: bool,
+    delta: f64,
+    sd: f64,
+    r: f64,
+) -> (f64, f64) {
+    let fixed =
+        z_sum_squared(alpha, beta, two_sided) * (1.0 + r).powi(2) / r * (sd / delta).powi(2);
+    (
+        fixed,
+        fixed * inflation(t, efficacy, alpha, beta, two_sided),
+    )
+}
+
+/// Number of events for a log-rank comparison at hazard ratio `hr` with
+/// allocation r (Schoenfeld 1981), as rpact's `getSampleSizeSurvival`
+/// `eventsFixed` and `maxNumberOfEvents`: (z_α + z_β)² (1 + r)²/r / ln(hr)².
+pub fn events_survival(
+    t: &[f64],
+    efficacy: &[f64],
+    alpha: f64,
+    beta: f64,
+    two_sided: bool,
+    hr: f64,
+    r: f64,
+) -> (f64, f64) {
+    let fixed = z_sum_squared(alpha, beta, two_sided) * (1.0 + r).powi(2) / r / hr.ln().powi(2);
+    (
+        fixed,
+        fixed * inflation(t, efficacy, alpha, beta, two_sided),
+    )
 }
 
 #[cfg(test)]

@@ -98,3 +98,79 @@ fn sample_sizes_for_rates_match_rpact() {
     assert!((fixed - 405.619_019_024).abs() < 1e-6, "{fixed}");
     assert!((max - 483.632_421_335).abs() < 1e-2, "{max}");
 }
+
+/// ```r
+/// d <- getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.1, sided = 1,
+///        typeOfDesign = "asOF", informationRates = c(0.3, 0.6, 1))
+/// getSampleSizeMeans(d, alternative = 2.5, stDev = 6, normalApproximation = TRUE)
+///   # max 244.006169745, fixed 242.091027336
+/// getSampleSizeMeans(d, alternative = 2.5, stDev = 6, normalApproximation = TRUE,
+///   allocationRatioPlanned = 2)                       # 274.506940964, 272.352405753
+/// d2 <- getDesignGroupSequential(kMax = 4, alpha = 0.05, beta = 0.2, sided = 2, typeOfDesign = "asP")
+/// getSampleSizeMeans(d2, alternative = 0.4, stDev = 1, normalApproximation = TRUE)
+///                                                     # 234.742342845, 196.221993359
+/// getSampleSizeSurvival(d, hazardRatio = 0.7, pi2 = 0.3, accrualTime = 12, followUpTime = 12)
+///   # maxNumberOfEvents 332.991479453, eventsFixed 330.377913964
+/// getSampleSizeSurvival(d2, hazardRatio = 0.75, pi2 = 0.3, accrualTime = 12,
+///   followUpTime = 12, allocationRatioPlanned = 2)    # 510.550072772, 426.770695797
+/// d5 <- getDesignGroupSequential(kMax = 5, alpha = 0.025, beta = 0.1, sided = 1,
+///         typeOfDesign = "asKD", gammaA = 2)
+/// getSampleSizeSurvival(d5, hazardRatio = 0.8, pi2 = 0.3, accrualTime = 12, followUpTime = 12)
+///                                                     # 893.344113680, 844.087616526
+/// getSampleSizeMeans(d5, alternative = 1, stDev = 3, normalApproximation = TRUE)
+///                                                     # 400.340908801, 378.267230212
+/// ```
+#[test]
+fn sample_sizes_for_means_and_events_for_survival_match_rpact() {
+    use dsmb::stats::interim::{events_survival, sample_size_means};
+    let rule = |s| EfficacyRule::Spending(s);
+    let t3 = [0.3, 0.6, 1.0];
+    let b3 = efficacy_boundaries(&t3, 0.025, false, rule(Spending::OBrienFleming)).efficacy;
+    let t4 = [0.25, 0.5, 0.75, 1.0];
+    let b4 = efficacy_boundaries(&t4, 0.05, true, rule(Spending::Pocock)).efficacy;
+    let t5: Vec<f64> = (1..=5).map(|k| k as f64 / 5.0).collect();
+    let b5 = efficacy_boundaries(&t5, 0.025, false, rule(Spending::KimDeMets(2.0))).efficacy;
+    let check = |(fixed, max): (f64, f64), want_fixed: f64, want_max: f64| {
+        assert!((fixed - want_fixed).abs() < 1e-6, "{fixed} vs {want_fixed}");
+        assert!((max - want_max).abs() < 1e-3, "{max} vs {want_max}");
+    };
+    let m = |t: &[f64], b: &[f64], a, beta, two, d, sd, r| {
+        sample_size_means(t, b, a, beta, two, d, sd, r)
+    };
+    check(
+        m(&t3, &b3, 0.025, 0.1, false, 2.5, 6.0, 1.0),
+        242.091_027_336,
+        244.006_169_745,
+    );
+    check(
+        m(&t3, &b3, 0.025, 0.1, false, 2.5, 6.0, 2.0),
+        272.352_405_753,
+        274.506_940_964,
+    );
+    check(
+        m(&t4, &b4, 0.05, 0.2, true, 0.4, 1.0, 1.0),
+        196.221_993_359,
+        234.742_342_845,
+    );
+    check(
+        m(&t5, &b5, 0.025, 0.1, false, 1.0, 3.0, 1.0),
+        378.267_230_212,
+        400.340_908_801,
+    );
+    let e = events_survival;
+    check(
+        e(&t3, &b3, 0.025, 0.1, false, 0.7, 1.0),
+        330.377_913_964,
+        332.991_479_453,
+    );
+    check(
+        e(&t4, &b4, 0.05, 0.2, true, 0.75, 2.0),
+        426.770_695_797,
+        510.550_072_772,
+    );
+    check(
+        e(&t5, &b5, 0.025, 0.1, false, 0.8, 1.0),
+        844.087_616_526,
+        893.344_113_680,
+    );
+}
