@@ -713,10 +713,10 @@ fn interim(
     events: &HashMap<String, u32>,
 ) -> Result<Option<Interim>, PolarsError> {
     use super::trial::{EndpointKind, Sided};
-    use crate::stats::gsd::{efficacy_boundaries, EfficacyRule};
+    use crate::stats::gsd::{efficacy_boundaries, futility_design, EfficacyRule};
     use crate::stats::interim::{
-        b_value, conditional_power_rates, conditional_rejection_probability, predictive_power_flat,
-        rates_z, repeated_ci_rates, repeated_p_value,
+        b_value, conditional_power_rates_by_look, predictive_power_flat, rates_z,
+        repeated_ci_rates, repeated_p_value, Design,
     };
     let design = &trial.design;
     let (Some(code), Some(horizon)) = (&trial.primary.adtte_paramcd, trial.primary.horizon) else {
@@ -781,7 +781,41 @@ fn interim(
         return Ok(None);
     }
     let two_sided = design.sided == Sided::Two;
-    let bounds = efficacy_boundaries(&fractions, design.alpha, two_sided, rule);
+    let mut bounds = efficacy_boundaries(&fractions, design.alpha, two_sided, rule);
+    // Beta-spending futility bounds (one-sided designs with a spending
+    // efficacy rule), recomputed at the observed fractions; binding bounds
+    // also lower the efficacy boundaries.
+    let fut = design.futility.as_ref();
+    let binding = fut.is_some_and(|f| f.binding);
+    let futility: Option<Vec<f64>> = match (
+        fut.and_then(|f| f.beta_spending.as_deref())
+            .and_then(|s| s.parse::<EfficacyRule>().ok()),
+        rule,
+    ) {
+        (Some(EfficacyRule::Spending(beta_s)), EfficacyRule::Spending(alpha_s))
+            if !two_sided && fractions.len() > 1 =>
+        {
+            let d = futility_design(
+                &fractions,
+                design.alpha,
+                1.0 - design.power,
+                alpha_s,
+                beta_s,
+                binding,
+            );
+            bounds.efficacy = d.efficacy;
+            Some(d.futility)
+        }
+        _ => None,
+    };
+    let gs = Design {
+        t: &fractions,
+        efficacy: &bounds.efficacy,
+        futility: futility.as_deref(),
+        binding,
+        two_sided,
+    };
+    let futility_bound = futility.as_ref().and_then(|f| f.get(look).copied());
     let z = rates_z(
         u64::from(successes(&treatment.code)),
         u64::from(n_t),
@@ -808,15 +842,20 @@ fn interim(
                 .and_then(|m| m.get(c))
                 .copied()
         };
+        // One look in the cut: the overall z is also the combined one.
+        let cp_at = |p1: f64, p2: f64| {
+            conditional_power_rates_by_look(&gs, k, z, z, p1, p2, r, &remaining)
+                .last()
+                .copied()
+                .unwrap_or(0.0)
+        };
         let p_t = f64::from(successes(&treatment.code)) / f64::from(n_t);
         let p_r = f64::from(successes(&reference.code)) / f64::from(n_r);
         let under_design = match (rate(&treatment.code), rate(&reference.code)) {
-            (Some(a), Some(b0)) => Some(conditional_power_rates(
-                &fractions, b, None, k, z, a, b0, r, &remaining,
-            )),
+            (Some(a), Some(b0)) => Some(cp_at(a, b0)),
             _ => None,
         };
-        let trend = conditional_power_rates(&fractions, b, None, k, z, p_t, p_r, r, &remaining);
+        let trend = cp_at(p_t, p_r);
         // Differences from -0.20 to +0.40 in steps of 0.02, where both rates
         // stay inside (0, 1).
         for step in 0..=30 {
@@ -825,13 +864,11 @@ fn interim(
             if p1 > 0.0 && p1 < 1.0 {
                 curve.push(CurvePoint {
                     effect,
-                    conditional_power: conditional_power_rates(
-                        &fractions, b, None, k, z, p1, p_r, r, &remaining,
-                    ),
+                    conditional_power: cp_at(p1, p_r),
                 });
             }
         }
-        let null = conditional_rejection_probability(&fractions, b, None, k, z);
+        let null = gs.conditional_rejection_probability(k, z);
         let c = b[b.len() - 1];
         (
             Some(ConditionalPowers {
@@ -849,6 +886,11 @@ fn interim(
         .and_then(|f| f.conditional_power_below);
     let verdict = if z >= bound {
         format!("The efficacy boundary is crossed at look {k}: z = {z:.3} >= {bound:.3}.")
+    } else if let Some(f) = futility_bound.filter(|&f| z <= f) {
+        format!(
+            "The {}futility boundary is crossed at look {k}: z = {z:.3} <= {f:.3}.",
+            if binding { "binding " } else { "non-binding " }
+        )
     } else if let (Some(cp), Some(th)) = (&cp, threshold) {
         if cp.trend < th {
             format!(
@@ -890,7 +932,7 @@ fn interim(
         b_value: b_value(fractions[look], z),
         efficacy_bound: bound,
         efficacy_bounds: bounds.efficacy,
-        futility_bound: None,
+        futility_bound,
         conditional_power: cp,
         predictive_power: pp,
         conditional_power_curve: curve,

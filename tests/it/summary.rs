@@ -264,3 +264,71 @@ fn the_interim_block_matches_rpact_at_the_observed_information() {
         "{cp:?}"
     );
 }
+
+/// Beta-spending futility in the interim block, recomputed at the observed
+/// fraction, against rpact:
+///
+/// ```r
+/// for (b in c(FALSE, TRUE)) {
+///   d <- getDesignGroupSequential(kMax = 2, alpha = 0.025, beta = 0.2, sided = 1,
+///          typeOfDesign = "asOF", typeBetaSpending = "bsOF",
+///          informationRates = c(0.505, 1), bindingFutility = b)
+///   sr <- getStageResults(d, getDataset(n1 = 53, n2 = 48, events1 = 43, events2 = 36), stage = 1)
+///   c(d$criticalValues, d$futilityBounds)
+///   getConditionalPower(sr, nPlanned = 99, pi1 = 0.75, pi2 = 0.55)$conditionalPower[2]
+///   getConditionalPower(sr, nPlanned = 99, pi1 = 43/53, pi2 = 36/48)$conditionalPower[2]
+///   getConditionalRejectionProbabilities(sr)[1]
+/// }
+/// # non-binding: 2.945917907266 1.969061411917 | 0.581095974873; 0.516497308451 0.0947621625379 0.0203971126781
+/// # binding:     2.945917907266 1.937308661640 | 0.558777397054; 0.534871561844 0.102625604957  0.0227240127832
+/// ```
+#[test]
+fn beta_spending_futility_enters_the_interim_block_as_rpact_computes_it() {
+    let cut = altshock2().join("cut-2024-12-31/unblinded");
+    for (binding, eff2, fut1, design, trend, null) in [
+        (
+            false,
+            1.969_061_411_917,
+            0.581_095_974_873,
+            0.516_497_308_451,
+            0.094_762_162_537_9,
+            0.020_397_112_678_1,
+        ),
+        (
+            true,
+            1.937_308_661_640,
+            0.558_777_397_054,
+            0.534_871_561_844,
+            0.102_625_604_957,
+            0.022_724_012_783_2,
+        ),
+    ] {
+        let mut trial = altshock2_trial();
+        let f = trial.design.futility.as_mut().unwrap();
+        f.beta_spending = Some("obf".into());
+        f.binding = binding;
+        let snap = load(&cut, &trial, &LoadOptions::closed(None)).unwrap();
+        let r = closed_report(&snap, &trial).unwrap();
+        let i = r.interim.unwrap();
+        assert!((i.efficacy_bounds[0] - 2.945_917_907_266).abs() < 1e-5);
+        assert!(
+            (i.efficacy_bounds[1] - eff2).abs() < 1e-5,
+            "{:?}",
+            i.efficacy_bounds
+        );
+        let f = i.futility_bound.expect("a futility bound at the interim");
+        assert!((f - fut1).abs() < 1e-5, "{f}");
+        let cp = i.conditional_power.unwrap();
+        assert!((cp.design.unwrap() - design).abs() < 1e-4, "{cp:?}");
+        assert!((cp.trend - trend).abs() < 1e-4, "{cp:?}");
+        assert!((cp.null - null).abs() < 1e-4, "{cp:?}");
+        // z = 0.746 is above the futility bound: the beta-spending bound is
+        // not crossed; the conditional-power guideline still speaks.
+        assert!(
+            !i.verdict.contains("futility boundary is crossed"),
+            "{}",
+            i.verdict
+        );
+        assert!(i.verdict.contains("stopping for futility"), "{}", i.verdict);
+    }
+}
