@@ -6,4 +6,6 @@ pub mod gsd;
 pub mod interim;
 pub mod normal;
 pub mod proportions;
+pub mod rates;
 pub mod special;
+pub mod survival;

@@ -182,6 +182,36 @@ pub fn gamma_q(a: f64, x: f64) -> f64 {
     }
 }
 
+/// The p-quantile of Gamma(`a`, scale 1), by bisection on Q(a, x) to
+/// relative precision 1e-15.
+pub fn gamma_quantile(p: f64, a: f64) -> f64 {
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    // Lower CDF P(a, x) = 1 − Q(a, x); bracket then bisect.
+    let cdf = |x: f64| 1.0 - gamma_q(a, x);
+    let mut hi = a.max(1.0);
+    while cdf(hi) < p {
+        hi *= 2.0;
+    }
+    let mut lo = 0.0;
+    for _ in 0..300 {
+        let mid = 0.5 * (lo + hi);
+        if cdf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo <= 1e-15 * hi {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
 /// Upper tail of the chi-square distribution with `df` degrees of freedom.
 pub fn chi_square_sf(x: f64, df: f64) -> f64 {
     gamma_q(df / 2.0, x / 2.0)

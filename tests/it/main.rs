@@ -10,4 +10,5 @@ mod http;
 mod interim;
 mod malformed;
 mod summary;
+mod survival;
 mod xpt;
