@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod csvscan;
 pub mod cut;
+pub mod efficacy;
 pub mod http;
 pub mod ingest;
 pub mod manifest;

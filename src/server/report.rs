@@ -7,8 +7,9 @@
 //! and [`open_report`] refuses a snapshot loaded at the closed level.
 
 use super::cut::{FileDigest, Level, Snapshot};
-use super::trial::{SafetyCategory, TrialConfig};
+use super::trial::{RiskDifferenceCi, SafetyCategory, TrialConfig};
 use crate::stats::proportions::{clopper_pearson, compare, TestName, TestRule, TwoByTwo};
+use crate::stats::rates;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -85,6 +86,22 @@ impl Rate {
     }
 }
 
+/// An estimate with its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Estimate {
+    pub estimate: f64,
+    pub ci95: [f64; 2],
+}
+
+impl Estimate {
+    fn from(e: Option<(f64, (f64, f64))>) -> Option<Estimate> {
+        e.map(|(estimate, (lo, hi))| Estimate {
+            estimate,
+            ci95: [lo, hi],
+        })
+    }
+}
+
 /// One arm compared with the reference arm.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ArmComparison {
@@ -92,6 +109,12 @@ pub struct ArmComparison {
     pub reference: String,
     pub p_value: f64,
     pub test: TestName,
+    /// Arm minus reference, with the interval the trial's analysis names.
+    pub risk_difference: Option<Estimate>,
+    /// Katz log interval; null when an arm has no events.
+    pub risk_ratio: Option<Estimate>,
+    /// Woolf log interval; null when a cell is empty.
+    pub odds_ratio: Option<Estimate>,
 }
 
 /// A safety category by arm.
@@ -106,6 +129,8 @@ pub struct ClosedRate {
     /// With two arms: the test by the trial's rule and its p-value.
     pub p_value: Option<f64>,
     pub test: Option<TestName>,
+    /// With two arms: treatment minus reference.
+    pub risk_difference: Option<Estimate>,
     /// Every arm against the reference arm.
     pub comparisons: Vec<ArmComparison>,
 }
@@ -134,6 +159,10 @@ pub struct ClosedPrimary {
     pub events: u32,
     pub n: u32,
     pub by_arm: BTreeMap<String, EventsN>,
+    /// Time-to-event primary endpoints: Kaplan-Meier by arm, `logrank_p`,
+    /// and `cox` (each arm against the reference).
+    #[serde(flatten)]
+    pub survival: Option<super::efficacy::SurvivalSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -180,7 +209,7 @@ pub struct ConditionalPowers {
 /// One point of a conditional-power curve.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CurvePoint {
-    /// Difference in success rates, treatment − reference.
+    /// The effect on the interim block's `effect_measure` scale.
     pub effect: f64,
     pub conditional_power: f64,
 }
@@ -190,8 +219,15 @@ pub struct CurvePoint {
 pub struct Interim {
     /// The planned look this cut is (1-based).
     pub look: usize,
-    /// Evaluable subjects over the planned total.
+    /// Information so far over the planned total (see `information`).
     pub information_fraction: f64,
+    /// What the information is counted in.
+    pub information: &'static str,
+    /// What `repeated_ci` and the curve's `effect` are.
+    pub effect_measure: &'static str,
+    /// The compared arms (codes).
+    pub treatment: String,
+    pub reference: String,
     /// The fractions the boundaries were recomputed at (earlier and later
     /// looks as planned, this one as observed).
     pub fractions: Vec<f64>,
@@ -207,12 +243,10 @@ pub struct Interim {
     pub conditional_power: Option<ConditionalPowers>,
     /// Flat prior, final analysis; null at the final look.
     pub predictive_power: Option<f64>,
-    /// Conditional power over a range of differences in success rates
-    /// (treatment − reference, the reference at its observed rate); empty at
-    /// the final look.
+    /// Conditional power over a range of effects (`effect_measure`; for
+    /// rates the reference at its observed rate); empty at the final look.
     pub conditional_power_curve: Vec<CurvePoint>,
-    /// Repeated confidence interval of the difference in success rates
-    /// (treatment − reference) at this look's boundary.
+    /// Repeated confidence interval of the effect at this look's boundary.
     pub repeated_ci: [f64; 2],
     pub repeated_p_value: f64,
     pub verdict: String,
@@ -558,17 +592,29 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
                     events_2: u64::from(arm_value(reference, 1 + k)),
                     n_2: u64::from(arm_value(reference, 0)),
                 };
+                let (x1, n1, x2, n2) = (t.events_1, t.n_1, t.events_2, t.n_2);
+                let rd = match trial.analysis.risk_difference_ci {
+                    RiskDifferenceCi::Newcombe => rates::newcombe(x1, n1, x2, n2, 0.95),
+                    RiskDifferenceCi::MiettinenNurminen => {
+                        rates::miettinen_nurminen(x1, n1, x2, n2, 0.95)
+                    }
+                };
                 compare(&t, rule, trial.analysis.continuity_correction).map(|cmp| ArmComparison {
                     arm: c.to_string(),
                     reference: reference.to_string(),
                     p_value: cmp.p_value,
                     test: cmp.test,
+                    risk_difference: Estimate::from(rd),
+                    risk_ratio: Estimate::from(rates::risk_ratio(x1, n1, x2, n2, 0.95)),
+                    odds_ratio: Estimate::from(rates::odds_ratio(x1, n1, x2, n2, 0.95)),
                 })
             })
             .collect();
-        let (p_value, test) = match comparisons.as_slice() {
-            [only] if codes.len() == 2 => (Some(only.p_value), Some(only.test)),
-            _ => (None, None),
+        let (p_value, test, risk_difference) = match comparisons.as_slice() {
+            [only] if codes.len() == 2 => {
+                (Some(only.p_value), Some(only.test), only.risk_difference)
+            }
+            _ => (None, None, None),
         };
         safety.push(ClosedRate {
             category: cat.name.clone(),
@@ -579,6 +625,7 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
             by_arm,
             p_value,
             test,
+            risk_difference,
             comparisons,
         });
     }
@@ -600,11 +647,19 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
             .collect()
     };
     let primary_by_arm = events_n(&per_arm);
+    let tte = if trial.design.endpoint == super::trial::EndpointKind::TimeToEvent {
+        super::efficacy::time_to_event(snap, trial)?
+    } else {
+        None
+    };
     let primary = ClosedPrimary {
         name: trial.primary.name.clone(),
         events: primary_by_arm.values().map(|e| e.events).sum(),
         n: total,
         by_arm: primary_by_arm,
+        survival: tte
+            .as_ref()
+            .map(|d| super::efficacy::survival_summary(d, trial)),
     };
 
     let mut subgroups = Vec::new();
@@ -692,7 +747,12 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
         safety,
         primary,
         subgroups,
-        interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat))?,
+        interim: interim(
+            snap,
+            trial,
+            &per_arm_primary_events(&per_arm, ncat),
+            tte.as_ref(),
+        )?,
     })
 }
 
@@ -706,26 +766,204 @@ fn per_arm_primary_events(
         .collect()
 }
 
-/// The interim look for a binary primary endpoint from ADTTE with two arms.
+/// The group-sequential design at this cut's look: which planned look the
+/// cut is, the fractions the boundaries are recomputed at, and the bounds.
+struct LookPlan {
+    /// 0-based index of this look.
+    look: usize,
+    fractions: Vec<f64>,
+    efficacy: Vec<f64>,
+    futility: Option<Vec<f64>>,
+    binding: bool,
+    two_sided: bool,
+    rule: crate::stats::gsd::EfficacyRule,
+}
+
+impl LookPlan {
+    fn design(&self) -> crate::stats::interim::Design<'_> {
+        crate::stats::interim::Design {
+            t: &self.fractions,
+            efficacy: &self.efficacy,
+            futility: self.futility.as_deref(),
+            binding: self.binding,
+            two_sided: self.two_sided,
+        }
+    }
+
+    fn is_last(&self) -> bool {
+        self.look + 1 == self.fractions.len()
+    }
+
+    /// The planned information still to come at each later look, as a
+    /// multiple of `total` (subjects or events at the planned final look).
+    fn remaining(&self, total: f64) -> Vec<f64> {
+        self.fractions[self.look..]
+            .windows(2)
+            .map(|w| (w[1] - w[0]) * total)
+            .collect()
+    }
+}
+
+/// Plan the look for observed information fraction `t_obs`: the cut is the
+/// planned look nearest to it. An interim look is recomputed at the observed
+/// fraction (later looks as planned); at the final look every fraction is
+/// taken relative to the information actually reached, so that the whole
+/// alpha is spent (under- and over-running). Beta-spending futility bounds
+/// (one-sided designs with spending efficacy bounds) are recomputed too;
+/// binding ones lower the efficacy bounds.
+fn plan_look(design: &super::trial::Design, t_obs: f64) -> Option<LookPlan> {
+    use super::trial::Sided;
+    use crate::stats::gsd::{efficacy_boundaries, futility_design, EfficacyRule};
+    let rule: EfficacyRule = design.efficacy_spending.parse().ok()?;
+    if !(t_obs > 0.0 && t_obs.is_finite()) {
+        return None;
+    }
+    let planned = &design.looks;
+    let look = planned
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1 - t_obs).abs().total_cmp(&(b.1 - t_obs).abs()))
+        .map(|(i, _)| i)?;
+    let mut fractions: Vec<f64> = planned.clone();
+    if look + 1 == planned.len() {
+        fractions = planned[..look].iter().map(|f| f / t_obs).collect();
+        fractions.push(1.0);
+    } else {
+        fractions[look] = t_obs;
+    }
+    let valid = fractions.windows(2).all(|w| w[0] < w[1]) && fractions[0] > 0.0;
+    if !valid {
+        return None;
+    }
+    let two_sided = design.sided == Sided::Two;
+    let mut efficacy = efficacy_boundaries(&fractions, design.alpha, two_sided, rule).efficacy;
+    let fut = design.futility.as_ref();
+    let binding = fut.is_some_and(|f| f.binding);
+    let futility = match (
+        fut.and_then(|f| f.beta_spending.as_deref())
+            .and_then(|s| s.parse::<EfficacyRule>().ok()),
+        rule,
+    ) {
+        (Some(EfficacyRule::Spending(beta_s)), EfficacyRule::Spending(alpha_s))
+            if !two_sided && fractions.len() > 1 =>
+        {
+            let d = futility_design(
+                &fractions,
+                design.alpha,
+                1.0 - design.power,
+                alpha_s,
+                beta_s,
+                binding,
+            );
+            efficacy = d.efficacy;
+            Some(d.futility)
+        }
+        _ => None,
+    };
+    Some(LookPlan {
+        look,
+        fractions,
+        efficacy,
+        futility,
+        binding,
+        two_sided,
+        rule,
+    })
+}
+
+/// The verdict at a look, in words.
+fn verdict(
+    plan: &LookPlan,
+    design: &super::trial::Design,
+    z: f64,
+    cp: Option<&ConditionalPowers>,
+) -> String {
+    let k = plan.look + 1;
+    let bound = plan.efficacy[plan.look];
+    let futility_bound = plan
+        .futility
+        .as_ref()
+        .and_then(|f| f.get(plan.look).copied());
+    let threshold = design
+        .futility
+        .as_ref()
+        .and_then(|f| f.conditional_power_below);
+    if z >= bound {
+        format!("The efficacy boundary is crossed at look {k}: z = {z:.3} >= {bound:.3}.")
+    } else if let Some(f) = futility_bound.filter(|&f| z <= f) {
+        format!(
+            "The {}futility boundary is crossed at look {k}: z = {z:.3} <= {f:.3}.",
+            if plan.binding {
+                "binding "
+            } else {
+                "non-binding "
+            }
+        )
+    } else if let (Some(cp), Some(th)) = (cp, threshold) {
+        if cp.trend < th {
+            format!(
+                "No efficacy (z = {z:.3} < {bound:.3}). Conditional power under the current trend is {:.1}%, below the {}futility guideline of {:.0}%: the guideline indicates stopping for futility.",
+                100.0 * cp.trend,
+                if plan.binding { "binding " } else { "non-binding " },
+                100.0 * th
+            )
+        } else {
+            format!(
+                "No efficacy (z = {z:.3} < {bound:.3}). Conditional power under the current trend is {:.1}%, above the futility guideline of {:.0}%: the guideline indicates continuing.",
+                100.0 * cp.trend,
+                100.0 * th
+            )
+        }
+    } else if plan.is_last() {
+        format!("Final look: z = {z:.3} does not reach the boundary {bound:.3}.")
+    } else {
+        format!("No boundary is crossed at look {k} (z = {z:.3} < {bound:.3}); no futility rule is configured.")
+    }
+}
+
+/// The reference arm (the first) and the arm the design compares with it.
+fn compared_arms(trial: &TrialConfig) -> Option<(usize, usize)> {
+    match &trial.design.treatment_arm {
+        Some(code) => {
+            let t = trial.arms.iter().position(|a| &a.code == code)?;
+            (t != 0).then_some((0, t))
+        }
+        None if trial.arms.len() == 2 => Some((0, 1)),
+        None => None,
+    }
+}
+
+/// The interim look of the primary endpoint: a binary endpoint from ADTTE
+/// (alive/event by a horizon) or a time-to-event endpoint (log-rank).
 fn interim(
     snap: &Snapshot,
     trial: &TrialConfig,
     events: &HashMap<String, u32>,
+    tte: Option<&super::efficacy::TimeToEvent>,
 ) -> Result<Option<Interim>, PolarsError> {
-    use super::trial::{EndpointKind, Sided};
-    use crate::stats::gsd::{efficacy_boundaries, futility_design, EfficacyRule};
+    use super::trial::EndpointKind;
+    match trial.design.endpoint {
+        EndpointKind::Binary => interim_rates(snap, trial, events),
+        EndpointKind::TimeToEvent => Ok(tte.and_then(|d| interim_survival(d, trial))),
+        EndpointKind::Continuous => Ok(None),
+    }
+}
+
+/// The interim look for a binary primary endpoint from ADTTE.
+fn interim_rates(
+    snap: &Snapshot,
+    trial: &TrialConfig,
+    events: &HashMap<String, u32>,
+) -> Result<Option<Interim>, PolarsError> {
     use crate::stats::interim::{
         b_value, conditional_power_rates_by_look, predictive_power_flat, rates_z,
-        repeated_ci_rates, repeated_p_value, Design,
+        repeated_ci_rates, repeated_p_value,
     };
     let design = &trial.design;
     let (Some(code), Some(horizon)) = (&trial.primary.adtte_paramcd, trial.primary.horizon) else {
         return Ok(None);
     };
-    if design.endpoint != EndpointKind::Binary || trial.arms.len() != 2 {
-        return Ok(None);
-    }
-    let Ok(rule) = design.efficacy_spending.parse::<EfficacyRule>() else {
+    let Some((ri, ti)) = compared_arms(trial) else {
         return Ok(None);
     };
     let evaluable_subjects = snap
@@ -746,7 +984,7 @@ fn interim(
         JoinArgs::new(JoinType::Inner),
     );
     let n_eval = count_by(with_arm, "ARM")?;
-    let (reference, treatment) = (&trial.arms[0], &trial.arms[1]);
+    let (reference, treatment) = (&trial.arms[ri], &trial.arms[ti]);
     let n = |c: &str| n_eval.get(c).copied().unwrap_or(0);
     let e = |c: &str| events.get(c).copied().unwrap_or(0);
     let successes = |c: &str| {
@@ -760,80 +998,26 @@ fn interim(
     if n_t == 0 || n_r == 0 {
         return Ok(None);
     }
-    let total_eval = n_t + n_r;
     let target = f64::from(trial.enrollment.target);
-    let t_obs = f64::from(total_eval) / target;
-    // This cut is the planned look nearest to the observed fraction.
-    let planned = &design.looks;
-    let look = planned
-        .iter()
-        .enumerate()
-        .min_by(|a, b| (a.1 - t_obs).abs().total_cmp(&(b.1 - t_obs).abs()))
-        .map_or(0, |(i, _)| i);
-    let mut fractions: Vec<f64> = planned.clone();
-    fractions[look] = t_obs.min(1.0);
-    if t_obs >= 1.0 {
-        fractions.truncate(look + 1);
-        fractions[look] = 1.0;
-    }
-    let valid = fractions.windows(2).all(|w| w[0] < w[1]) && fractions[0] > 0.0;
-    if !valid {
+    let t_obs = f64::from(n_t + n_r) / target;
+    let Some(plan) = plan_look(design, t_obs) else {
         return Ok(None);
-    }
-    let two_sided = design.sided == Sided::Two;
-    let mut bounds = efficacy_boundaries(&fractions, design.alpha, two_sided, rule);
-    // Beta-spending futility bounds (one-sided designs with a spending
-    // efficacy rule), recomputed at the observed fractions; binding bounds
-    // also lower the efficacy boundaries.
-    let fut = design.futility.as_ref();
-    let binding = fut.is_some_and(|f| f.binding);
-    let futility: Option<Vec<f64>> = match (
-        fut.and_then(|f| f.beta_spending.as_deref())
-            .and_then(|s| s.parse::<EfficacyRule>().ok()),
-        rule,
-    ) {
-        (Some(EfficacyRule::Spending(beta_s)), EfficacyRule::Spending(alpha_s))
-            if !two_sided && fractions.len() > 1 =>
-        {
-            let d = futility_design(
-                &fractions,
-                design.alpha,
-                1.0 - design.power,
-                alpha_s,
-                beta_s,
-                binding,
-            );
-            bounds.efficacy = d.efficacy;
-            Some(d.futility)
-        }
-        _ => None,
     };
-    let gs = Design {
-        t: &fractions,
-        efficacy: &bounds.efficacy,
-        futility: futility.as_deref(),
-        binding,
-        two_sided,
-    };
-    let futility_bound = futility.as_ref().and_then(|f| f.get(look).copied());
+    let look = plan.look;
+    let k = look + 1;
     let z = rates_z(
         u64::from(successes(&treatment.code)),
         u64::from(n_t),
         u64::from(successes(&reference.code)),
         u64::from(n_r),
     );
-    let k = look + 1;
     let r = treatment.allocation / reference.allocation;
-    let last = fractions.len() == k;
     let mut curve = Vec::new();
-    let (cp, pp) = if last {
+    let (cp, pp) = if plan.is_last() {
         (None, None)
     } else {
-        let remaining: Vec<f64> = fractions[look..]
-            .windows(2)
-            .map(|w| (w[1] - w[0]) * target)
-            .collect();
-        let b = &bounds.efficacy;
+        let remaining = plan.remaining(target);
+        let gs = plan.design();
         let rate = |c: &str| {
             design
                 .assumptions
@@ -869,48 +1053,17 @@ fn interim(
             }
         }
         let null = gs.conditional_rejection_probability(k, z);
-        let c = b[b.len() - 1];
+        let c = plan.efficacy[plan.efficacy.len() - 1];
         (
             Some(ConditionalPowers {
                 design: under_design,
                 trend,
                 null,
             }),
-            Some(predictive_power_flat(fractions[look], z, c)),
+            Some(predictive_power_flat(plan.fractions[look], z, c)),
         )
     };
-    let bound = bounds.efficacy[look];
-    let threshold = design
-        .futility
-        .as_ref()
-        .and_then(|f| f.conditional_power_below);
-    let verdict = if z >= bound {
-        format!("The efficacy boundary is crossed at look {k}: z = {z:.3} >= {bound:.3}.")
-    } else if let Some(f) = futility_bound.filter(|&f| z <= f) {
-        format!(
-            "The {}futility boundary is crossed at look {k}: z = {z:.3} <= {f:.3}.",
-            if binding { "binding " } else { "non-binding " }
-        )
-    } else if let (Some(cp), Some(th)) = (&cp, threshold) {
-        if cp.trend < th {
-            format!(
-                "No efficacy (z = {z:.3} < {bound:.3}). Conditional power under the current trend is {:.1}%, below the {}futility guideline of {:.0}%: the guideline indicates stopping for futility.",
-                100.0 * cp.trend,
-                if design.futility.as_ref().is_some_and(|f| f.binding) { "binding " } else { "non-binding " },
-                100.0 * th
-            )
-        } else {
-            format!(
-                "No efficacy (z = {z:.3} < {bound:.3}). Conditional power under the current trend is {:.1}%, above the futility guideline of {:.0}%: the guideline indicates continuing.",
-                100.0 * cp.trend,
-                100.0 * th
-            )
-        }
-    } else if last {
-        format!("Final look: z = {z:.3} does not reach the boundary {bound:.3}.")
-    } else {
-        format!("No boundary is crossed at look {k} (z = {z:.3} < {bound:.3}); no futility rule is configured.")
-    };
+    let bound = plan.efficacy[look];
     let evaluable = [reference, treatment]
         .iter()
         .map(|a| {
@@ -923,32 +1076,164 @@ fn interim(
             )
         })
         .collect();
+    let (lo, hi) = repeated_ci_rates(
+        u64::from(successes(&treatment.code)),
+        u64::from(n_t),
+        u64::from(successes(&reference.code)),
+        u64::from(n_r),
+        bound,
+    );
     Ok(Some(Interim {
         look: k,
         information_fraction: t_obs,
-        fractions: fractions.clone(),
+        information: "subjects evaluable at the horizon over the enrollment target",
+        effect_measure: "difference in success rates (treatment - reference)",
+        treatment: treatment.code.clone(),
+        reference: reference.code.clone(),
+        fractions: plan.fractions.clone(),
         evaluable,
         z,
-        b_value: b_value(fractions[look], z),
+        b_value: b_value(plan.fractions[look], z),
         efficacy_bound: bound,
-        efficacy_bounds: bounds.efficacy,
-        futility_bound,
+        efficacy_bounds: plan.efficacy.clone(),
+        futility_bound: plan.futility.as_ref().and_then(|f| f.get(look).copied()),
+        verdict: verdict(&plan, design, z, cp.as_ref()),
         conditional_power: cp,
         predictive_power: pp,
         conditional_power_curve: curve,
-        repeated_ci: {
-            let (lo, hi) = repeated_ci_rates(
-                u64::from(successes(&treatment.code)),
-                u64::from(n_t),
-                u64::from(successes(&reference.code)),
-                u64::from(n_r),
-                bound,
-            );
-            [lo, hi]
-        },
-        repeated_p_value: repeated_p_value(&fractions, k, z, two_sided, rule),
-        verdict,
+        repeated_ci: [lo, hi],
+        repeated_p_value: repeated_p_value(&plan.fractions, k, z, plan.two_sided, plan.rule),
     }))
+}
+
+/// The interim look for a time-to-event primary endpoint: the log-rank
+/// statistic of the compared arms, information = events over the planned
+/// events at the final look, effects as hazard ratios (treatment against
+/// reference; below 1 favours treatment).
+fn interim_survival(data: &super::efficacy::TimeToEvent, trial: &TrialConfig) -> Option<Interim> {
+    use crate::stats::gsd::efficacy_boundaries;
+    use crate::stats::interim::{
+        b_value, events_survival, predictive_power_flat, repeated_p_value,
+    };
+    use crate::stats::survival::log_rank;
+    let design = &trial.design;
+    let (ri, ti) = compared_arms(trial)?;
+    let (reference, treatment) = (&trial.arms[ri], &trial.arms[ti]);
+    let two = data.two_arms(ri, ti);
+    let r = treatment.allocation / reference.allocation;
+    let max_events = match design.max_events {
+        Some(m) => m,
+        None => {
+            let hr = design.assumptions.hazard_ratio?;
+            let rule = design.efficacy_spending.parse().ok()?;
+            let two_sided = design.sided == super::trial::Sided::Two;
+            let b = efficacy_boundaries(&design.looks, design.alpha, two_sided, rule).efficacy;
+            events_survival(
+                &design.looks,
+                &b,
+                design.alpha,
+                1.0 - design.power,
+                two_sided,
+                hr,
+                r,
+            )
+            .1
+        }
+    };
+    let d_obs = two.event.iter().filter(|&&e| e).count() as f64;
+    if d_obs == 0.0 || max_events <= 0.0 {
+        return None;
+    }
+    let t_obs = d_obs / max_events;
+    let plan = plan_look(design, t_obs)?;
+    let look = plan.look;
+    let k = look + 1;
+    let lr = log_rank(&two.time, &two.event, &two.arm, 2, None);
+    // Positive z favours treatment: fewer events on treatment than expected.
+    let z = if lr.observed[1] <= lr.expected[1] {
+        lr.chisq.sqrt()
+    } else {
+        -lr.chisq.sqrt()
+    };
+    // Standardized effect per event: log HR (favourable positive) times
+    // √(r/(1 + r)²); the observed one is z (1 + r)/√(r D).
+    let per_event = r / (1.0 + r).powi(2);
+    let theta_obs = z / (per_event * d_obs).sqrt();
+    let mut curve = Vec::new();
+    let (cp, pp) = if plan.is_last() {
+        (None, None)
+    } else {
+        let gs = plan.design();
+        let scaled: Vec<f64> = plan
+            .remaining(max_events)
+            .iter()
+            .map(|n| n * per_event)
+            .collect();
+        let cp_at = |theta: f64| {
+            gs.conditional_power(k, z, theta, &scaled)
+                .last()
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let under_design = design.assumptions.hazard_ratio.map(|hr| cp_at(-hr.ln()));
+        let trend = cp_at(theta_obs);
+        // Hazard ratios from 0.50 to 1.20 in steps of 0.025.
+        for step in 0..=28 {
+            let hr = 0.5 + 0.025 * f64::from(step);
+            curve.push(CurvePoint {
+                effect: hr,
+                conditional_power: cp_at(-f64::ln(hr)),
+            });
+        }
+        let null = gs.conditional_rejection_probability(k, z);
+        let c = plan.efficacy[plan.efficacy.len() - 1];
+        (
+            Some(ConditionalPowers {
+                design: under_design,
+                trend,
+                null,
+            }),
+            Some(predictive_power_flat(plan.fractions[look], z, c)),
+        )
+    };
+    let bound = plan.efficacy[look];
+    // Repeated CI for the hazard ratio: exp(−(z ± c)/√(r/(1 + r)² D)).
+    let scale = (per_event * d_obs).sqrt();
+    let repeated_ci = [(-(z + bound) / scale).exp(), (-(z - bound) / scale).exp()];
+    let evaluable = [(ri, reference), (ti, treatment)]
+        .iter()
+        .map(|(g, a)| {
+            let idx = || (0..data.time.len()).filter(|&i| data.arm[i] == *g);
+            (
+                a.code.clone(),
+                EventsN {
+                    events: idx().filter(|&i| data.event[i]).count() as u32,
+                    n: idx().count() as u32,
+                },
+            )
+        })
+        .collect();
+    Some(Interim {
+        look: k,
+        information_fraction: t_obs,
+        information: "events in the compared arms over the planned events at the final look",
+        effect_measure: "hazard ratio (treatment / reference)",
+        treatment: treatment.code.clone(),
+        reference: reference.code.clone(),
+        fractions: plan.fractions.clone(),
+        evaluable,
+        z,
+        b_value: b_value(plan.fractions[look], z),
+        efficacy_bound: bound,
+        efficacy_bounds: plan.efficacy.clone(),
+        futility_bound: plan.futility.as_ref().and_then(|f| f.get(look).copied()),
+        verdict: verdict(&plan, design, z, cp.as_ref()),
+        conditional_power: cp,
+        predictive_power: pp,
+        conditional_power_curve: curve,
+        repeated_ci,
+        repeated_p_value: repeated_p_value(&plan.fractions, k, z, plan.two_sided, plan.rule),
+    })
 }
 
 /// (site, subjects) pairs.

@@ -51,6 +51,10 @@ pub struct Analysis {
     pub safety_test: crate::stats::proportions::TestRule,
     /// Yates' continuity correction in the chi-square test (R's default).
     pub continuity_correction: bool,
+    /// The interval for a risk difference between arms.
+    pub risk_difference_ci: RiskDifferenceCi,
+    /// How tied event times enter Cox models.
+    pub cox_ties: CoxTies,
 }
 
 impl Default for Analysis {
@@ -58,8 +62,30 @@ impl Default for Analysis {
         Analysis {
             safety_test: crate::stats::proportions::TestRule::ChiSquareOrFisher,
             continuity_correction: true,
+            risk_difference_ci: RiskDifferenceCi::Newcombe,
+            cox_ties: CoxTies::Efron,
         }
     }
+}
+
+/// Interval for a risk difference.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum RiskDifferenceCi {
+    /// Newcombe's hybrid score interval (Newcombe 1998, method 10).
+    #[serde(rename = "newcombe")]
+    Newcombe,
+    /// Miettinen-Nurminen score interval.
+    #[serde(rename = "miettinen-nurminen")]
+    MiettinenNurminen,
+}
+
+/// Tie handling in Cox models (R's `coxph` default is Efron).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum CoxTies {
+    #[serde(rename = "efron")]
+    Efron,
+    #[serde(rename = "breslow")]
+    Breslow,
 }
 
 /// Column names and encodings of the trial's ADaM files.
@@ -180,6 +206,15 @@ pub struct Design {
     pub futility: Option<FutilityRule>,
     /// Design assumptions.
     pub assumptions: Assumptions,
+    /// The arm (code) compared with the reference arm (the first) in the
+    /// group-sequential test; may be left out with two arms.
+    #[serde(default)]
+    pub treatment_arm: Option<String>,
+    /// Time-to-event: the planned number of events at the final look. Left
+    /// out, it is the number the design's power needs at the assumed hazard
+    /// ratio (Schoenfeld, with the group-sequential inflation).
+    #[serde(default)]
+    pub max_events: Option<f64>,
 }
 
 /// A futility rule: beta-spending and/or a conditional-power threshold.

@@ -2,7 +2,7 @@
 //! expected.json; the unblinded cut and the blinded cut + randomization list
 //! must give identical closed summaries.
 
-use crate::helpers::{altshock2, altshock2_trial, expected};
+use crate::helpers::{altshock2, altshock2_trial, expected, repo};
 use dsmb::server::catalog::cut_dirs;
 use dsmb::server::cut::{load, LoadOptions};
 use dsmb::server::report::{closed_report, open_report, ClosedReport};
@@ -330,5 +330,184 @@ fn beta_spending_futility_enters_the_interim_block_as_rpact_computes_it() {
             i.verdict
         );
         assert!(i.verdict.contains("stopping for futility"), "{}", i.verdict);
+    }
+}
+
+/// The time-to-event interim block (CDISC pilot, high dose against placebo,
+/// the hypothetical design with 400 planned events so the cut is an early
+/// look) against R: validation/cdisc_interim.R computes the log-rank z with
+/// `survdiff` and the rest with rpact, whose hazard ratios are the
+/// reciprocals of ours (there, above 1 favours the treatment).
+#[test]
+fn the_time_to_event_interim_block_matches_survival_and_rpact() {
+    let root = repo().join("demo/cdisc-pilot01");
+    let mut trial = dsmb::server::trial::TrialConfig::load(&root.join("trial.toml")).unwrap();
+    trial.design.max_events = Some(400.0);
+    let snap = load(
+        &root.join("cut-2015-03-05/unblinded"),
+        &trial,
+        &LoadOptions::closed(None),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let r = closed_report(&snap, &trial).unwrap();
+    let i = r
+        .interim
+        .expect("a time-to-event design has an interim block");
+    assert_eq!(
+        (i.treatment.as_str(), i.reference.as_str()),
+        ("HIGH", "PBO")
+    );
+    assert_eq!(i.evaluable["HIGH"].events + i.evaluable["PBO"].events, 90);
+    assert_eq!(i.look, 1);
+    assert!((i.information_fraction - 0.225).abs() < 1e-12);
+    assert!((i.z - -7.233_740_673_673).abs() < 1e-9, "{}", i.z);
+    assert!((i.efficacy_bounds[0] - 4.582_445_184_140).abs() < 1e-5);
+    assert!((i.efficacy_bounds[1] - 1.959_978_275_001).abs() < 1e-5);
+    let cp = i.conditional_power.as_ref().unwrap();
+    assert!(
+        (cp.design.unwrap() - 0.001_422_122_466).abs() < 1e-4,
+        "{cp:?}"
+    );
+    assert!(cp.trend < 1e-4 && cp.null < 1e-4, "{cp:?}");
+    assert!(
+        (i.repeated_ci[0] - 1.748_821_702_314).abs() < 1e-4,
+        "{:?}",
+        i.repeated_ci
+    );
+    assert!(
+        (i.repeated_ci[1] - 12.074_197_107_443).abs() < 1e-3,
+        "{:?}",
+        i.repeated_ci
+    );
+    assert!((i.repeated_p_value - 0.499_999_046_328).abs() < 1e-4);
+    assert!(i.verdict.contains("stopping for futility"), "{}", i.verdict);
+    // The curve runs over hazard ratios and rises as they fall.
+    let c = &i.conditional_power_curve;
+    assert!(c.first().unwrap().effect < c.last().unwrap().effect);
+    assert!(c
+        .windows(2)
+        .all(|w| w[0].conditional_power >= w[1].conditional_power));
+}
+
+fn r_fixture() -> serde_json::Value {
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/r_survival.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn rel_close(got: f64, want: f64) -> bool {
+    (got - want).abs() <= 1e-6 * want.abs()
+}
+
+/// The safety table's risk differences (Newcombe, the config's choice) for
+/// the published Altshock-2 counts, through the whole pipeline, against the
+/// R values of validation/r_survival.R.
+#[test]
+fn safety_risk_differences_match_r() {
+    let fx = r_fixture();
+    let r = closed(&altshock2().join("cut-2024-12-31"), false);
+    for (category, id) in [
+        ("BARC>=3 bleeding", "altshock2-9-53-vs-4-48"),
+        ("Vascular complications", "altshock2-4-53-vs-0-48"),
+        ("Stroke", "altshock2-3-53-vs-0-48"),
+    ] {
+        let want = fx["rates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap();
+        let row = r.safety.iter().find(|c| c.category == category).unwrap();
+        let rd = row.risk_difference.expect("two arms: a risk difference");
+        assert!(
+            rel_close(rd.estimate, want["rd"].as_f64().unwrap()),
+            "{category}"
+        );
+        for j in 0..2 {
+            let w = want["newcombe"][j].as_f64().unwrap();
+            assert!(
+                rel_close(rd.ci95[j], w),
+                "{category}: {:?} vs R {w}",
+                rd.ci95
+            );
+        }
+    }
+}
+
+/// `primary.logrank_p` and `primary.cox` of the CDISC pilot (TTDE, three
+/// arms, placebo the reference) from the unchanged SAS transport files,
+/// against R's survdiff and coxph (case cdisc-pilot01-ttde of
+/// validation/r_survival.R).
+#[test]
+fn the_cdisc_primary_log_rank_and_cox_match_r() {
+    let fx = r_fixture();
+    let want = fx["survival"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "cdisc-pilot01-ttde")
+        .unwrap();
+    let root = repo().join("demo/cdisc-pilot01");
+    let trial = dsmb::server::trial::TrialConfig::load(&root.join("trial.toml")).unwrap();
+    let snap = load(
+        &root.join("cut-2015-03-05/unblinded"),
+        &trial,
+        &LoadOptions::closed(None),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let r = closed_report(&snap, &trial).unwrap();
+    let s = r
+        .primary
+        .survival
+        .expect("a time-to-event primary endpoint");
+    let p = s.logrank_p.unwrap();
+    assert!(rel_close(p, want["logrank"]["p"].as_f64().unwrap()), "{p}");
+    let cox = s.cox.unwrap();
+    // R's factor levels: Placebo, Low, High (the config's arm order).
+    assert_eq!(
+        cox.iter().map(|c| c.arm.as_str()).collect::<Vec<_>>(),
+        ["LOW", "HIGH"]
+    );
+    let w = &want["cox_efron"];
+    for (j, row) in cox.iter().enumerate() {
+        assert!(rel_close(row.hr, w["hr"][j].as_f64().unwrap()), "{row:?}");
+        assert!(
+            rel_close(row.ci95[0], w["lower"][j].as_f64().unwrap()),
+            "{row:?}"
+        );
+        assert!(
+            rel_close(row.ci95[1], w["upper"][j].as_f64().unwrap()),
+            "{row:?}"
+        );
+        assert!(
+            rel_close(row.p, w["wald_p"][j].as_f64().unwrap()),
+            "{row:?}"
+        );
+    }
+    // Kaplan-Meier medians by arm, as survfit gives them.
+    for (code, level) in [("PBO", 0), ("LOW", 1), ("HIGH", 2)] {
+        let km = &s.kaplan_meier[code];
+        let wk = &want["km"][level];
+        assert_eq!(km.median, wk["median"].as_f64(), "{code}");
+        assert_eq!(km.median_ci95[0], wk["median_lower"].as_f64(), "{code}");
+        assert_eq!(km.median_ci95[1], wk["median_upper"].as_f64(), "{code}");
+    }
+    // The open view carries none of it.
+    let open = open_report(
+        &load(
+            &root.join("cut-2015-03-05/unblinded"),
+            &trial,
+            &LoadOptions::open(),
+        )
+        .unwrap(),
+        &trial,
+    )
+    .unwrap();
+    let text = serde_json::to_string(&open).unwrap();
+    for key in ["logrank_p", "cox", "kaplan_meier", "interim", "hr", "by_arm"] {
+        let quoted = format!("\"{key}\"");
+        assert!(!text.contains(&quoted), "open view carries {key}");
+    }
+    for code in ["PBO", "LOW", "HIGH", "Xanomeline"] {
+        assert!(!text.contains(code), "open view names arm {code}");
     }
 }
