@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 /// One subject per row: time, event, arm index into the trial's arms.
 #[derive(Clone, Debug, Default)]
 pub struct TimeToEvent {
+    pub usubjid: Vec<String>,
     pub time: Vec<f64>,
     pub event: Vec<bool>,
     pub arm: Vec<usize>,
@@ -25,6 +26,7 @@ impl TimeToEvent {
         for i in 0..self.time.len() {
             let g = self.arm[i];
             if g == a || g == b {
+                out.usubjid.push(self.usubjid[i].clone());
                 out.time.push(self.time[i]);
                 out.event.push(self.event[i]);
                 out.arm.push(usize::from(g == b));
@@ -67,17 +69,19 @@ pub fn time_to_event(
             JoinArgs::new(JoinType::Inner),
         )
         .collect()?;
+    let ids = rows.column("USUBJID")?.str()?.clone();
     let aval = rows.column("AVAL")?.f64()?.clone();
     let cnsr = rows.column("CNSR")?.f64()?.clone();
     let arm = rows.column("ARM")?.str()?.clone();
     let mut out = TimeToEvent::default();
-    for ((t, c), a) in aval.iter().zip(cnsr.iter()).zip(arm.iter()) {
-        let (Some(t), Some(c), Some(a)) = (t, c, a) else {
+    for (((id, t), c), a) in ids.iter().zip(aval.iter()).zip(cnsr.iter()).zip(arm.iter()) {
+        let (Some(id), Some(t), Some(c), Some(a)) = (id, t, c, a) else {
             continue;
         };
         let Some(g) = trial.arms.iter().position(|x| x.code == a) else {
             continue;
         };
+        out.usubjid.push(id.to_string());
         out.time.push(t);
         out.event.push(c == 0.0);
         out.arm.push(g);
@@ -125,6 +129,14 @@ pub struct SurvivalSummary {
     pub cox_converged: bool,
 }
 
+/// The trial's choice of tie handling in Cox models.
+pub fn ties(trial: &TrialConfig) -> Ties {
+    match trial.analysis.cox_ties {
+        CoxTies::Efron => Ties::Efron,
+        CoxTies::Breslow => Ties::Breslow,
+    }
+}
+
 /// Kaplan-Meier by arm, the k-group log-rank test and the treatment-factor
 /// Cox model.
 pub fn survival_summary(data: &TimeToEvent, trial: &TrialConfig) -> SurvivalSummary {
@@ -155,9 +167,10 @@ pub fn survival_summary(data: &TimeToEvent, trial: &TrialConfig) -> SurvivalSumm
         })
         .collect();
     let lr = log_rank(&data.time, &data.event, &data.arm, k, None);
-    let (ties, ties_name) = match trial.analysis.cox_ties {
-        CoxTies::Efron => (Ties::Efron, "efron"),
-        CoxTies::Breslow => (Ties::Breslow, "breslow"),
+    let ties = ties(trial);
+    let ties_name = match ties {
+        Ties::Efron => "efron",
+        Ties::Breslow => "breslow",
     };
     let fit = treatment_cox(&data.time, &data.event, &data.arm, k, ties);
     let cox = fit.as_ref().map(|fit| {
@@ -183,5 +196,100 @@ pub fn survival_summary(data: &TimeToEvent, trial: &TrialConfig) -> SurvivalSumm
         cox,
         cox_ties: ties_name,
         cox_converged: fit.is_some_and(|f| f.converged),
+    }
+}
+
+/// The treatment effect within each level of a subgroup variable and the
+/// test of treatment-by-subgroup interaction.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SubgroupEffects {
+    /// Per level (in the order given): the hazard ratio of the compared arms
+    /// with its Wald interval, null when it cannot be estimated (no events
+    /// or an arm without events in the level).
+    pub hazard_ratios: Vec<Option<CoxRow>>,
+    /// Likelihood-ratio test of the interaction (Cox model with treatment,
+    /// level and their product against treatment + level).
+    pub interaction: Option<InteractionTest>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct InteractionTest {
+    pub chisq: f64,
+    pub df: usize,
+    pub p: f64,
+}
+
+/// Hazard ratios of arm `b` against arm `a` within the levels of a subgroup
+/// variable (`level_of[i]` for subject row i; `None` = in no level), and the
+/// interaction test, from Cox models with `ties`.
+pub fn subgroup_effects(
+    data: &TimeToEvent,
+    level_of: &[Option<usize>],
+    levels: usize,
+    arm_code: &str,
+    ties: Ties,
+) -> SubgroupEffects {
+    use crate::stats::special::chi_square_sf;
+    use crate::stats::survival::cox;
+    let mut hazard_ratios = Vec::with_capacity(levels);
+    for l in 0..levels {
+        let idx: Vec<usize> = (0..data.time.len())
+            .filter(|&i| level_of[i] == Some(l))
+            .collect();
+        let t: Vec<f64> = idx.iter().map(|&i| data.time[i]).collect();
+        let e: Vec<bool> = idx.iter().map(|&i| data.event[i]).collect();
+        let g: Vec<usize> = idx.iter().map(|&i| data.arm[i]).collect();
+        let has_events = |arm: usize| (0..g.len()).any(|j| g[j] == arm && e[j]);
+        let row = if has_events(0) && has_events(1) {
+            treatment_cox(&t, &e, &g, 2, ties).map(|fit| {
+                let (hr, ci95, p) = fit.hazard_ratio(0, 0.95);
+                CoxRow {
+                    arm: arm_code.to_string(),
+                    hr,
+                    ci95,
+                    p,
+                }
+            })
+        } else {
+            None
+        };
+        hazard_ratios.push(row);
+    }
+    let idx: Vec<usize> = (0..data.time.len())
+        .filter(|&i| level_of[i].is_some())
+        .collect();
+    let interaction = (levels >= 2).then(|| {
+        let m = levels;
+        let main_p = m;
+        let full_p = 2 * m - 1;
+        let mut main = vec![0.0; idx.len() * main_p];
+        let mut full = vec![0.0; idx.len() * full_p];
+        for (r, &i) in idx.iter().enumerate() {
+            let trt = data.arm[i] as f64;
+            let l = level_of[i].unwrap_or(0);
+            let mut row = vec![0.0; full_p];
+            row[0] = trt;
+            if l > 0 {
+                row[l] = 1.0;
+                row[m + l - 1] = trt;
+            }
+            main[r * main_p..(r + 1) * main_p].copy_from_slice(&row[..main_p]);
+            full[r * full_p..(r + 1) * full_p].copy_from_slice(&row);
+        }
+        let t: Vec<f64> = idx.iter().map(|&i| data.time[i]).collect();
+        let e: Vec<bool> = idx.iter().map(|&i| data.event[i]).collect();
+        let a = cox(&t, &e, &main, main_p, ties)?;
+        let b = cox(&t, &e, &full, full_p, ties)?;
+        let chisq = (2.0 * (b.loglik[1] - a.loglik[1])).max(0.0);
+        let df = m - 1;
+        Some(InteractionTest {
+            chisq,
+            df,
+            p: chi_square_sf(chisq, df as f64),
+        })
+    });
+    SubgroupEffects {
+        hazard_ratios,
+        interaction: interaction.flatten(),
     }
 }

@@ -170,6 +170,20 @@ pub struct SubgroupRow {
     pub variable: String,
     pub level: String,
     pub by_arm: BTreeMap<String, EventsN>,
+    /// Time-to-event primary endpoints: the compared arms' hazard ratio
+    /// within the level (null when not estimable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hazard_ratio: Option<super::efficacy::CoxRow>,
+}
+
+/// Treatment-by-subgroup interaction for one subgroup variable.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SubgroupInteraction {
+    pub variable: String,
+    /// Likelihood-ratio test from Cox models (time-to-event primary).
+    pub chisq: f64,
+    pub df: usize,
+    pub p: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -191,6 +205,9 @@ pub struct ClosedReport {
     pub safety: Vec<ClosedRate>,
     pub primary: ClosedPrimary,
     pub subgroups: Vec<SubgroupRow>,
+    /// Time-to-event primary endpoints: one interaction test per subgroup
+    /// variable.
+    pub subgroup_interactions: Vec<SubgroupInteraction>,
     /// The group-sequential look (binary endpoint, two arms); null otherwise.
     pub interim: Option<Interim>,
 }
@@ -663,6 +680,12 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
     };
 
     let mut subgroups = Vec::new();
+    let mut subgroup_interactions = Vec::new();
+    let compared = compared_arms(trial);
+    let tte_two = match (&tte, compared) {
+        (Some(d), Some((ri, ti))) => Some(d.two_arms(ri, ti)),
+        _ => None,
+    };
     for s in &trial.subgroups {
         let v = s.variable.as_str();
         let levels: Vec<(String, Expr)> = if let Some(cuts) = &s.cuts {
@@ -703,19 +726,52 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
                 })
                 .collect()
         };
-        for (label, filter) in levels {
-            let per: HashMap<String, Vec<u32>> = sums(
-                subjects.clone().lazy().filter(filter.fill_null(lit(false))),
-                ncat,
-                true,
-            )?
-            .into_iter()
-            .collect();
+        let first = subgroups.len();
+        let mut level_of: Vec<Option<usize>> = tte_two
+            .as_ref()
+            .map_or_else(Vec::new, |d| vec![None; d.time.len()]);
+        for (li, (label, filter)) in levels.iter().enumerate() {
+            let in_level = subjects
+                .clone()
+                .lazy()
+                .filter(filter.clone().fill_null(lit(false)));
+            if let Some(d) = &tte_two {
+                let ids = in_level.clone().select([col("USUBJID")]).collect()?;
+                let ids: std::collections::HashSet<&str> =
+                    ids.column("USUBJID")?.str()?.iter().flatten().collect();
+                for (i, id) in d.usubjid.iter().enumerate() {
+                    if ids.contains(id.as_str()) {
+                        level_of[i] = Some(li);
+                    }
+                }
+            }
+            let per: HashMap<String, Vec<u32>> = sums(in_level, ncat, true)?.into_iter().collect();
             subgroups.push(SubgroupRow {
                 variable: s.variable.clone(),
-                level: label,
+                level: label.clone(),
                 by_arm: events_n(&per),
+                hazard_ratio: None,
             });
+        }
+        if let (Some(d), Some((_, ti))) = (&tte_two, compared) {
+            let fx = super::efficacy::subgroup_effects(
+                d,
+                &level_of,
+                levels.len(),
+                &trial.arms[ti].code,
+                super::efficacy::ties(trial),
+            );
+            for (row, hr) in subgroups[first..].iter_mut().zip(fx.hazard_ratios) {
+                row.hazard_ratio = hr;
+            }
+            if let Some(t) = fx.interaction {
+                subgroup_interactions.push(SubgroupInteraction {
+                    variable: s.variable.clone(),
+                    chisq: t.chisq,
+                    df: t.df,
+                    p: t.p,
+                });
+            }
         }
     }
 
@@ -747,6 +803,7 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
         safety,
         primary,
         subgroups,
+        subgroup_interactions,
         interim: interim(
             snap,
             trial,

@@ -503,11 +503,96 @@ fn the_cdisc_primary_log_rank_and_cox_match_r() {
     )
     .unwrap();
     let text = serde_json::to_string(&open).unwrap();
-    for key in ["logrank_p", "cox", "kaplan_meier", "interim", "hr", "by_arm"] {
+    for key in [
+        "logrank_p",
+        "cox",
+        "kaplan_meier",
+        "interim",
+        "hr",
+        "by_arm",
+    ] {
         let quoted = format!("\"{key}\"");
         assert!(!text.contains(&quoted), "open view carries {key}");
     }
     for code in ["PBO", "LOW", "HIGH", "Xanomeline"] {
         assert!(!text.contains(code), "open view names arm {code}");
+    }
+}
+
+/// Subgroup hazard ratios and interaction tests of the CDISC pilot (high
+/// dose against placebo) against survival::coxph, Efron ties
+/// (validation/cdisc_subgroups.R prints these):
+///
+/// ```text
+/// age (-Inf,64]  5.439505258375 1.663165081776 17.790307035727
+/// age (64,80]    5.323494398844 2.812589887474 10.075977568122
+/// age (80, Inf]  2.806862977192 1.119010880950  7.040574767281
+/// age interaction 2.507899346358 (df 2) p 0.285375428335
+/// SEX F 3.653332146722 1.981820976328 6.734632408121
+/// SEX M 6.819888663206 3.217370161414 14.456179750882
+/// SEX interaction 2.659360152237 (df 1) p 0.102942137325
+/// ```
+#[test]
+fn the_cdisc_subgroup_hazard_ratios_and_interactions_match_r() {
+    let root = repo().join("demo/cdisc-pilot01");
+    let trial = dsmb::server::trial::TrialConfig::load(&root.join("trial.toml")).unwrap();
+    let snap = load(
+        &root.join("cut-2015-03-05/unblinded"),
+        &trial,
+        &LoadOptions::closed(None),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let r = closed_report(&snap, &trial).unwrap();
+    let want = [
+        (
+            "AGE",
+            "<=64",
+            [5.439_505_258_375, 1.663_165_081_776, 17.790_307_035_727],
+        ),
+        (
+            "AGE",
+            "(64,80]",
+            [5.323_494_398_844, 2.812_589_887_474, 10.075_977_568_122],
+        ),
+        (
+            "AGE",
+            ">80",
+            [2.806_862_977_192, 1.119_010_880_950, 7.040_574_767_281],
+        ),
+        (
+            "SEX",
+            "F",
+            [3.653_332_146_722, 1.981_820_976_328, 6.734_632_408_121],
+        ),
+        (
+            "SEX",
+            "M",
+            [6.819_888_663_206, 3.217_370_161_414, 14.456_179_750_882],
+        ),
+    ];
+    for (var, level, w) in want {
+        let row = r
+            .subgroups
+            .iter()
+            .find(|s| s.variable == var && s.level == level)
+            .unwrap_or_else(|| panic!("{var} {level}"));
+        let hr = row.hazard_ratio.as_ref().unwrap();
+        for (g, w) in [hr.hr, hr.ci95[0], hr.ci95[1]].iter().zip(w) {
+            assert!(rel_close(*g, w), "{var} {level}: {hr:?}");
+        }
+    }
+    for (var, chisq, df, p) in [
+        ("AGE", 2.507_899_346_358, 2, 0.285_375_428_335),
+        ("SEX", 2.659_360_152_237, 1, 0.102_942_137_325),
+    ] {
+        let t = r
+            .subgroup_interactions
+            .iter()
+            .find(|t| t.variable == var)
+            .unwrap();
+        assert!(
+            rel_close(t.chisq, chisq) && t.df == df && rel_close(t.p, p),
+            "{t:?}"
+        );
     }
 }
