@@ -70,7 +70,8 @@ pub struct FileDigest {
 /// - `adsl`: USUBJID, SITEID, RANDDT (Date), DTHDT (Date, null = alive),
 ///   ARM (arm code; closed level only), one column per subgroup variable
 ///   (Float64 for cut points, String for levels), PRIMFL (String) when the
-///   primary endpoint is an ADSL flag.
+///   primary endpoint is an ADSL flag, EXPDAYS (Float64) when the exposure
+///   time is an ADSL column.
 /// - `adae`: USUBJID, ASTDT (Date), the columns the safety categories
 ///   filter on (String), and AESER, AEOUT, AEDECOD, AETERM (String).
 /// - `adtte`: USUBJID, PARAMCD, AVAL (Float64), CNSR (Int32).
@@ -134,6 +135,13 @@ fn wanted_columns(trial: &TrialConfig, level: Level) -> PlHashMap<&'static str, 
     }
     adsl.extend(trial.subgroups.iter().map(|s| s.variable.clone()));
     adsl.extend(trial.primary.adsl_flag.clone());
+    adsl.extend(
+        trial
+            .analysis
+            .exposure
+            .as_ref()
+            .and_then(|e| e.adsl_days.clone()),
+    );
     let mut adae: Vec<String> = [
         "USUBJID", "ASTDT", "TRTEMFL", "AESER", "AEOUT", "AEDECOD", "AETERM",
     ]
@@ -439,6 +447,14 @@ fn validate_adsl(
     }
     if let Some(flag) = &trial.primary.adsl_flag {
         columns.push(f.text(c, flag, false)?.with_name("PRIMFL".into()));
+    }
+    if let Some(days) = trial
+        .analysis
+        .exposure
+        .as_ref()
+        .and_then(|e| e.adsl_days.as_ref())
+    {
+        columns.push(f.numbers(c, days, false)?.with_name("EXPDAYS".into()));
     }
     let df = DataFrame::new_infer_height(columns).ok()?;
     Some((df, Subjects { index }))

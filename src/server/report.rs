@@ -102,6 +102,24 @@ impl Estimate {
     }
 }
 
+/// Events per 100 patient-years with the exact Poisson interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct IncidenceRate {
+    pub events: u64,
+    pub patient_years: f64,
+    pub per_100_patient_years: f64,
+    pub ci95: [f64; 2],
+}
+
+/// The ratio of two arms' event rates with the exact conditional interval
+/// and test.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RateRatio {
+    pub estimate: f64,
+    pub ci95: [f64; 2],
+    pub p_value: f64,
+}
+
 /// One arm compared with the reference arm.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ArmComparison {
@@ -115,6 +133,9 @@ pub struct ArmComparison {
     pub risk_ratio: Option<Estimate>,
     /// Woolf log interval; null when a cell is empty.
     pub odds_ratio: Option<Estimate>,
+    /// Exposure-adjusted event rates, arm over reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_ratio: Option<RateRatio>,
 }
 
 /// A safety category by arm.
@@ -131,6 +152,10 @@ pub struct ClosedRate {
     pub test: Option<TestName>,
     /// With two arms: treatment minus reference.
     pub risk_difference: Option<Estimate>,
+    /// Exposure-adjusted event rates by arm (all events of the category per
+    /// 100 patient-years), when the trial names the exposure time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidence: Option<BTreeMap<String, IncidenceRate>>,
     /// Every arm against the reference arm.
     pub comparisons: Vec<ArmComparison>,
 }
@@ -453,6 +478,86 @@ fn subject_frame(snap: &Snapshot, trial: &TrialConfig) -> Result<DataFrame, Pola
     .collect()
 }
 
+/// Total exposure (follow-up) per arm in years (days / 365.25), from the
+/// ADSL column or the ADTTE parameter the trial names; `None` when it names
+/// none.
+fn exposure_years_by_arm(
+    snap: &Snapshot,
+    trial: &TrialConfig,
+) -> Result<Option<HashMap<String, f64>>, PolarsError> {
+    let Some(e) = &trial.analysis.exposure else {
+        return Ok(None);
+    };
+    let arms = snap
+        .adsl
+        .clone()
+        .lazy()
+        .select([col("USUBJID"), col("ARM")]);
+    let days = if e.adsl_days.is_some() {
+        // The loader keeps the configured column as EXPDAYS (Float64).
+        snap.adsl
+            .clone()
+            .lazy()
+            .select([col("ARM"), col("EXPDAYS").alias("DAYS")])
+    } else if let Some(code) = &e.adtte_paramcd {
+        snap.adtte
+            .clone()
+            .lazy()
+            .filter(col("PARAMCD").eq(lit(code.as_str())))
+            .select([
+                col("USUBJID"),
+                col("AVAL").cast(DataType::Float64).alias("DAYS"),
+            ])
+            .join(
+                arms,
+                [col("USUBJID")],
+                [col("USUBJID")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select([col("ARM"), col("DAYS")])
+    } else {
+        return Ok(None);
+    };
+    let df = days
+        .group_by([col("ARM")])
+        .agg([col("DAYS").sum()])
+        .collect()?;
+    let arm = df.column("ARM")?.str()?.clone();
+    let d = df.column("DAYS")?.f64()?.clone();
+    Ok(Some(
+        arm.iter()
+            .zip(d.iter())
+            .filter_map(|(a, d)| Some((a?.to_string(), d? / 365.25)))
+            .collect(),
+    ))
+}
+
+/// ADAE records of a safety category per arm (every occurrence).
+fn event_counts_by_arm(
+    snap: &Snapshot,
+    cat: &SafetyCategory,
+) -> Result<HashMap<String, u64>, PolarsError> {
+    let lf = snap
+        .adae
+        .clone()
+        .lazy()
+        .filter(category_expr(cat).fill_null(lit(false)))
+        .select([col("USUBJID")])
+        .join(
+            snap.adsl
+                .clone()
+                .lazy()
+                .select([col("USUBJID"), col("ARM")]),
+            [col("USUBJID")],
+            [col("USUBJID")],
+            JoinArgs::new(JoinType::Inner),
+        );
+    Ok(count_by(lf, "ARM")?
+        .into_iter()
+        .map(|(k, v)| (k, u64::from(v)))
+        .collect())
+}
+
 /// The sums a report needs: subjects, subjects with each category, subjects
 /// with a primary event; grouped by arm when `by_arm`.
 fn sums(
@@ -587,8 +692,35 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
             .unwrap_or(0)
     };
 
+    let exposure = exposure_years_by_arm(snap, trial)?;
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
+        let incidence: Option<BTreeMap<String, IncidenceRate>> = match &exposure {
+            Some(years) => {
+                let counts = event_counts_by_arm(snap, cat)?;
+                Some(
+                    codes
+                        .iter()
+                        .filter_map(|c| {
+                            let events = counts.get(*c).copied().unwrap_or(0);
+                            let py = years.get(*c).copied().unwrap_or(0.0);
+                            rates::incidence_rate(events, py, 100.0, 0.95).map(|(r, (lo, hi))| {
+                                (
+                                    c.to_string(),
+                                    IncidenceRate {
+                                        events,
+                                        patient_years: py,
+                                        per_100_patient_years: r,
+                                        ci95: [lo, hi],
+                                    },
+                                )
+                            })
+                        })
+                        .collect(),
+                )
+            }
+            None => None,
+        };
         let by_arm: BTreeMap<String, Rate> = codes
             .iter()
             .map(|c| {
@@ -624,6 +756,21 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
                     risk_difference: Estimate::from(rd),
                     risk_ratio: Estimate::from(rates::risk_ratio(x1, n1, x2, n2, 0.95)),
                     odds_ratio: Estimate::from(rates::odds_ratio(x1, n1, x2, n2, 0.95)),
+                    rate_ratio: incidence.as_ref().and_then(|m| {
+                        let (a, b) = (m.get(*c)?, m.get(reference)?);
+                        rates::rate_ratio(
+                            a.events,
+                            a.patient_years,
+                            b.events,
+                            b.patient_years,
+                            0.95,
+                        )
+                        .map(|(estimate, (lo, hi), p_value)| RateRatio {
+                            estimate,
+                            ci95: [lo, hi],
+                            p_value,
+                        })
+                    }),
                 })
             })
             .collect();
@@ -643,6 +790,7 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
             p_value,
             test,
             risk_difference,
+            incidence,
             comparisons,
         });
     }

@@ -55,6 +55,21 @@ pub struct Analysis {
     pub risk_difference_ci: RiskDifferenceCi,
     /// How tied event times enter Cox models.
     pub cox_ties: CoxTies,
+    /// Each subject's time at risk for exposure-adjusted event rates; left
+    /// out, the safety table has no rates per patient-year.
+    pub exposure: Option<Exposure>,
+}
+
+/// Where a subject's exposure (follow-up) time comes from, in days.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Exposure {
+    /// A numeric ADSL column in days (e.g. TRTDUR).
+    #[serde(default)]
+    pub adsl_days: Option<String>,
+    /// Or an ADTTE parameter whose AVAL (days) is the follow-up.
+    #[serde(default)]
+    pub adtte_paramcd: Option<String>,
 }
 
 impl Default for Analysis {
@@ -64,6 +79,7 @@ impl Default for Analysis {
             continuity_correction: true,
             risk_difference_ci: RiskDifferenceCi::Newcombe,
             cox_ties: CoxTies::Efron,
+            exposure: None,
         }
     }
 }
@@ -431,6 +447,13 @@ impl TrialConfig {
         }
         if !(self.design.power > 0.0 && self.design.power < 1.0) {
             return Err("design.power must be in (0, 1)".into());
+        }
+        if let Some(e) = &self.analysis.exposure {
+            if e.adsl_days.is_some() == e.adtte_paramcd.is_some() {
+                return Err(
+                    "analysis.exposure: give exactly one of adsl_days or adtte_paramcd".into(),
+                );
+            }
         }
         let p = &self.primary;
         match (&p.adtte_paramcd, &p.adsl_flag) {

@@ -198,18 +198,30 @@ pub fn binomial_test_p(x: u64, n: u64, p: f64) -> f64 {
             beta_cdf(1.0 - p, (n - q) as f64, q as f64 + 1.0)
         }
     };
+    // P(X > q) = I_p(q + 1, n − q), computed directly so that tiny upper
+    // tails keep their precision.
+    let sf = |q: i64| -> f64 {
+        if q < 0 {
+            1.0
+        } else if q as u64 >= n {
+            0.0
+        } else {
+            let q = q as u64;
+            beta_cdf(p, q as f64 + 1.0, (n - q) as f64)
+        }
+    };
     let rel = 1.0 + 1e-7;
     let total = if (x as f64) < m {
         // Outcomes on the other side (≥ ⌈m⌉) no more likely than x.
         let y = (m.ceil() as u64..=n)
             .filter(|&i| ln_pmf(i).exp() <= d * rel)
             .count() as i64;
-        cdf(x as i64) + (1.0 - cdf(n as i64 - y))
+        cdf(x as i64) + sf(n as i64 - y)
     } else {
         let y = (0..=m.floor() as u64)
             .filter(|&i| ln_pmf(i).exp() <= d * rel)
             .count() as i64;
-        cdf(y - 1) + (1.0 - cdf(x as i64 - 1))
+        cdf(y - 1) + sf(x as i64 - 1)
     };
     total.min(1.0)
 }

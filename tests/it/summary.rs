@@ -596,3 +596,103 @@ fn the_cdisc_subgroup_hazard_ratios_and_interactions_match_r() {
         );
     }
 }
+
+/// Exposure-adjusted event rates in the demo safety tables against R's
+/// poisson.test (validation/incidence_demo.R prints these):
+///
+/// ```text
+/// CDISC Dermatologic events, TRTDUR: Placebo 73 207.981669266771 [163.024428341988, 261.505723883261]
+///   High dose 199 870.580309019044 [753.818836615385, 1000.304391472663]
+///   rate ratio 4.18585114779 [3.18588388791, 5.55150560668] p 2.13354376772e-29
+/// Altshock-2 BARC>=3 bleeding, PRIMEP follow-up: SOC 5 75.840946843854 [24.625349002938, 176.987470596869]
+///   IABP 11 143.439842913245 [71.604652771626, 256.653501141861]
+///   rate ratio 1.89132452695 [0.60580775612, 6.94364115461] p 0.317079096961
+/// ```
+#[test]
+fn exposure_adjusted_rates_match_r_poisson_test() {
+    let root = repo().join("demo/cdisc-pilot01");
+    let trial = dsmb::server::trial::TrialConfig::load(&root.join("trial.toml")).unwrap();
+    let snap = load(
+        &root.join("cut-2015-03-05/unblinded"),
+        &trial,
+        &LoadOptions::closed(None),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let cdisc = closed_report(&snap, &trial).unwrap();
+    let altshock = closed(&altshock2().join("cut-2024-12-31"), true);
+    let cases = [
+        (
+            &cdisc,
+            "Dermatologic events",
+            "HIGH",
+            "PBO",
+            [
+                73.0,
+                207.981_669_266_771,
+                163.024_428_341_988,
+                261.505_723_883_261,
+            ],
+            [
+                199.0,
+                870.580_309_019_044,
+                753.818_836_615_385,
+                1_000.304_391_472_663,
+            ],
+            [
+                4.185_851_147_79,
+                3.185_883_887_91,
+                5.551_505_606_68,
+                2.133_543_767_72e-29,
+            ],
+        ),
+        (
+            &altshock,
+            "BARC>=3 bleeding",
+            "IABP",
+            "SOC",
+            [
+                5.0,
+                75.840_946_843_854,
+                24.625_349_002_938,
+                176.987_470_596_869,
+            ],
+            [
+                11.0,
+                143.439_842_913_245,
+                71.604_652_771_626,
+                256.653_501_141_861,
+            ],
+            [
+                1.891_324_526_95,
+                0.605_807_756_12,
+                6.943_641_154_61,
+                0.317_079_096_961,
+            ],
+        ),
+    ];
+    for (r, category, arm, reference, want_ref, want_arm, want_ratio) in cases {
+        let row = r.safety.iter().find(|c| c.category == category).unwrap();
+        let inc = row
+            .incidence
+            .as_ref()
+            .expect("the trial names the exposure");
+        for (code, w) in [(reference, want_ref), (arm, want_arm)] {
+            let got = &inc[code];
+            assert_eq!(got.events as f64, w[0], "{category} {code}");
+            for (g, w) in [got.per_100_patient_years, got.ci95[0], got.ci95[1]]
+                .iter()
+                .zip(&w[1..])
+            {
+                assert!(rel_close(*g, *w), "{category} {code}: {got:?}");
+            }
+        }
+        let cmp = row.comparisons.iter().find(|c| c.arm == arm).unwrap();
+        let rr = cmp.rate_ratio.unwrap();
+        for (g, w) in [rr.estimate, rr.ci95[0], rr.ci95[1], rr.p_value]
+            .iter()
+            .zip(want_ratio)
+        {
+            assert!((g - w).abs() <= 1e-6 * w.abs(), "{category}: {rr:?}");
+        }
+    }
+}
