@@ -265,6 +265,12 @@ pub struct Interim {
     pub information_fraction: f64,
     /// What the information is counted in.
     pub information: &'static str,
+    /// The planned information at the final look (subjects or events).
+    pub planned_information: f64,
+    /// What the design's power needs at its assumptions (subjects or
+    /// events at the final look, with the group-sequential inflation): a
+    /// check of the design; null when the design gives no effect.
+    pub required_information: Option<f64>,
     /// What `repeated_ci` and the curve's `effect` are.
     pub effect_measure: &'static str,
     /// The compared arms (codes).
@@ -1288,10 +1294,44 @@ fn interim_rates(
         u64::from(n_r),
         bound,
     );
+    let required = {
+        let rate = |c: &str| {
+            design
+                .assumptions
+                .rates
+                .as_ref()
+                .and_then(|m| m.get(c).copied())
+        };
+        match (rate(&treatment.code), rate(&reference.code)) {
+            (Some(p1), Some(p2)) => {
+                let b = crate::stats::gsd::efficacy_boundaries(
+                    &design.looks,
+                    design.alpha,
+                    plan.two_sided,
+                    plan.rule,
+                )
+                .efficacy;
+                let (_, max) = crate::stats::interim::sample_size_rates(
+                    &design.looks,
+                    &b,
+                    design.alpha,
+                    1.0 - design.power,
+                    plan.two_sided,
+                    p1,
+                    p2,
+                    r,
+                );
+                Some(max)
+            }
+            _ => None,
+        }
+    };
     Ok(Some(Interim {
         look: k,
         information_fraction: t_obs,
         information: "subjects evaluable at the horizon over the enrollment target",
+        planned_information: target,
+        required_information: required,
         effect_measure: "difference in success rates (treatment - reference)",
         treatment: treatment.code.clone(),
         reference: reference.code.clone(),
@@ -1326,13 +1366,11 @@ fn interim_survival(data: &super::efficacy::TimeToEvent, trial: &TrialConfig) ->
     let (reference, treatment) = (&trial.arms[ri], &trial.arms[ti]);
     let two = data.two_arms(ri, ti);
     let r = treatment.allocation / reference.allocation;
-    let max_events = match design.max_events {
-        Some(m) => m,
-        None => {
-            let hr = design.assumptions.hazard_ratio?;
-            let rule = design.efficacy_spending.parse().ok()?;
-            let two_sided = design.sided == super::trial::Sided::Two;
-            let b = efficacy_boundaries(&design.looks, design.alpha, two_sided, rule).efficacy;
+    let required = design.assumptions.hazard_ratio.and_then(|hr| {
+        let rule = design.efficacy_spending.parse().ok()?;
+        let two_sided = design.sided == super::trial::Sided::Two;
+        let b = efficacy_boundaries(&design.looks, design.alpha, two_sided, rule).efficacy;
+        Some(
             events_survival(
                 &design.looks,
                 &b,
@@ -1342,9 +1380,10 @@ fn interim_survival(data: &super::efficacy::TimeToEvent, trial: &TrialConfig) ->
                 hr,
                 r,
             )
-            .1
-        }
-    };
+            .1,
+        )
+    });
+    let max_events = design.max_events.or(required)?;
     let d_obs = two.event.iter().filter(|&&e| e).count() as f64;
     if d_obs == 0.0 || max_events <= 0.0 {
         return None;
@@ -1422,6 +1461,8 @@ fn interim_survival(data: &super::efficacy::TimeToEvent, trial: &TrialConfig) ->
         look: k,
         information_fraction: t_obs,
         information: "events in the compared arms over the planned events at the final look",
+        planned_information: max_events,
+        required_information: required,
         effect_measure: "hazard ratio (treatment / reference)",
         treatment: treatment.code.clone(),
         reference: reference.code.clone(),

@@ -205,6 +205,11 @@ fn the_interim_block_matches_rpact_at_the_observed_information() {
     );
     assert_eq!(i.look, 1);
     assert!((i.information_fraction - 0.505).abs() < 1e-12);
+    // The design check: rpact's getSampleSizeRates for the design (looks
+    // 0.5, 1; beta 0.2; 0.75 vs 0.55) needs 176.841900424 subjects.
+    assert_eq!(i.planned_information, 200.0);
+    let need = i.required_information.unwrap();
+    assert!((need - 176.841_900_424).abs() < 1e-3, "{need}");
     assert!((i.z - 0.745_593_040_705).abs() < 1e-9);
     assert!((i.efficacy_bounds[0] - 2.945_917_907_27).abs() < 1e-5);
     assert!((i.efficacy_bounds[1] - 1.969_061_411_92).abs() < 1e-5);
@@ -360,6 +365,12 @@ fn the_time_to_event_interim_block_matches_survival_and_rpact() {
     assert_eq!(i.evaluable["HIGH"].events + i.evaluable["PBO"].events, 90);
     assert_eq!(i.look, 1);
     assert!((i.information_fraction - 0.225).abs() < 1e-12);
+    // R: getSampleSizeSurvival(getDesignGroupSequential(kMax = 2, alpha = 0.025,
+    //   beta = 0.2, typeOfDesign = "asOF", informationRates = c(0.5, 1)),
+    //   hazardRatio = 0.7, pi2 = 0.3, accrualTime = 12, followUpTime = 12)$maxNumberOfEvents
+    let need = i.required_information.unwrap();
+    assert!((need - 247.706_393_908).abs() < 1e-3, "{need}");
+    assert_eq!(i.planned_information, 400.0);
     assert!((i.z - -7.233_740_673_673).abs() < 1e-9, "{}", i.z);
     assert!((i.efficacy_bounds[0] - 4.582_445_184_140).abs() < 1e-5);
     assert!((i.efficacy_bounds[1] - 1.959_978_275_001).abs() < 1e-5);
