@@ -9,7 +9,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 ## Install what is missing, then serve the bundled demo trials on http://127.0.0.1:3000
 run:
 	scripts/setup.sh run
-	cargo leptos serve
+	DSMB_DEMO=1 cargo leptos serve
 
 ## Install what is missing, then run every test (fmt, clippy, native, browser)
 test:
@@ -23,4 +23,4 @@ release:
 
 serve-release:
 	scripts/setup.sh run
-	cargo leptos serve --release
+	DSMB_DEMO=1 cargo leptos serve --release

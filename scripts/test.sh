@@ -29,6 +29,18 @@ cargo clippy --lib --no-default-features --features hydrate --target wasm32-unkn
 unset RUSTFLAGS
 
 step "browser tests (Playwright, Debian chromium)"
+# A fresh access database with one user per role, a random password shared
+# with the Playwright tests; the server cargo-leptos starts inherits DSMB_DB.
+export DSMB_DB="$PWD/target/e2e/dsmb.sqlite"
+rm -rf target/e2e
+E2E_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export E2E_PASSWORD
+add_user() { printf '%s\n' "$E2E_PASSWORD" | target/debug/dsmb user add "$1" --role "altshock2=$2" --role "cdisc-pilot01=$2" >/dev/null; }
+add_user e2e-sponsor sponsor
+add_user e2e-stat statistician
+add_user e2e-dsmb dsmb
+add_user e2e-dsmb-js-on dsmb
+add_user e2e-dsmb-js-off dsmb
 rm -f end2end/test-results/results.json
 cargo leptos end-to-end
 node -e '

@@ -1,14 +1,18 @@
 //! The application shell and router.
 
-use crate::pages::{NotFound, OverviewPage};
+use crate::pages::{
+    AuditPage, DecodePage, LoginPage, NotFound, OverviewPage, SignedIn, TrialsPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 /// The HTML document around the app. plotly.js is served by this app from
 /// `public/js/` (copied there from the npm package by the set-up), never
-/// from a CDN: closed sessions may be offline.
+/// from a CDN: closed sessions may be offline. The page's
+/// Content-Security-Policy names the nonce Leptos puts on its inline scripts
+/// (set by `server::auth::security_headers`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -29,10 +33,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The app: top bar and routes. Pages render with `SsrMode::Async`: the
-/// server waits for the page's data and sends complete HTML, so every table
-/// is right with JavaScript off (out-of-order streaming would need scripts to
-/// move the resolved fragments into place).
+/// The app: the sign-in page, and the pages behind sign-in under the layout
+/// with the top bar. Pages render with `SsrMode::Async`: the server waits
+/// for the page's data and sends complete HTML, so every table is right with
+/// JavaScript off (out-of-order streaming would need scripts to move the
+/// resolved fragments into place).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -40,14 +45,36 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/dsmb.css"/>
         <Title text="DSMB monitor"/>
         <Router>
-            <header class="topbar">
-                <a class="brand" href="/">"DSMB monitor"</a>
-            </header>
-            <main id="main">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=StaticSegment("") view=OverviewPage ssr=SsrMode::Async/>
-                </Routes>
-            </main>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=StaticSegment("login") view=LoginShell ssr=SsrMode::Async/>
+                <ParentRoute path=StaticSegment("") view=SignedIn ssr=SsrMode::Async>
+                    <Route path=StaticSegment("") view=TrialsPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("trial"), ParamSegment("id"))
+                        view=OverviewPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("decode"))
+                        view=DecodePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
         </Router>
+    }
+}
+
+/// The sign-in page with a plain top bar (no user yet).
+#[component]
+fn LoginShell() -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <span class="brand">"DSMB monitor"</span>
+        </header>
+        <main id="main">
+            <LoginPage/>
+        </main>
     }
 }

@@ -1,6 +1,7 @@
 import { test, expect, type Page, type ConsoleMessage } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { signIn } from "./auth";
 
 // The numbers a correct page shows come from the reconstruction's own
 // expected.json (written by its generator), not from this app.
@@ -30,7 +31,8 @@ test("the overview shows enrollment and per-site numbers", async ({ page }, info
   });
   page.on("pageerror", (err) => errors.push(err.message));
 
-  const response = await page.goto("/");
+  await signIn(page, "e2e-sponsor");
+  const response = await page.goto("/trial/altshock2");
   expect(response?.status()).toBe(200);
   await expect(page.getByText("101 enrolled", { exact: false })).toBeVisible();
   await checkEnrollmentTable(page);
@@ -56,7 +58,8 @@ test("plotly.js is served by the app itself, not a CDN", async ({ page }) => {
       external.push(req.url());
     }
   });
-  await page.goto("/");
+  await signIn(page, "e2e-sponsor");
+  await page.goto("/trial/altshock2");
   const js = await page.request.get("/js/plotly-basic.min.js");
   expect(js.status()).toBe(200);
   expect((await js.body()).length).toBeGreaterThan(500_000);
@@ -64,6 +67,7 @@ test("plotly.js is served by the app itself, not a CDN", async ({ page }) => {
 });
 
 test("an unknown page is a 404 with a way back", async ({ page }) => {
+  await signIn(page, "e2e-sponsor");
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("link", { name: "Back to the trials" })).toBeVisible();

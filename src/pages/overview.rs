@@ -1,20 +1,159 @@
 use crate::components::{EnrollmentChart, ErrorPanel};
-use crate::dto::EnrollmentSummary;
-use crate::serverfns::get_enrollment;
+use crate::dto::{ArmEnrollment, EnrollmentSummary};
+use crate::pages::layout::MeResource;
+use crate::serverfns::{get_arm_enrollment, get_enrollment};
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// The trial in the route (`/trial/:id`).
+pub fn trial_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()))
+}
 
 /// Trial overview for the latest cut: pooled enrollment against target,
-/// per site, and cumulatively over calendar time.
+/// per site, and cumulatively over calendar time; for closed roles, by arm
+/// (coded groups for a DSMB member until they decode).
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let enrollment = Resource::new(|| (), |_| get_enrollment(None));
+    let trial = trial_param();
+    let MeResource(me) = expect_context::<MeResource>();
+    let enrollment = Resource::new(move || trial.get(), get_enrollment);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
                 {move || Suspend::new(async move {
-                    enrollment.await.map(|data| view! { <EnrollmentSection data/> })
+                    let data = enrollment.await?;
+                    let role = me
+                        .await
+                        .ok()
+                        .and_then(|me| me.trials.into_iter().find(|t| t.id == data.trial_id))
+                        .map(|t| t.role)
+                        .unwrap_or_default();
+                    let closed = role == "dsmb" || role == "statistician";
+                    Ok::<_, ServerFnError>(view! {
+                        <EnrollmentSection data=data.clone()/>
+                        {closed.then(|| view! { <ArmSection trial=data.trial_id.clone()/> })}
+                    })
                 })}
             </ErrorBoundary>
+        </Transition>
+    }
+}
+
+/// Enrollment by arm, closed roles only: the server decides what the
+/// groups are called.
+#[component]
+fn ArmSection(trial: String) -> impl IntoView {
+    let arms = Resource::new(move || trial.clone(), get_arm_enrollment);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                {move || Suspend::new(async move {
+                    arms.await.map(|data| view! { <ArmTable data/> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn ArmTable(data: ArmEnrollment) -> impl IntoView {
+    let total: u32 = data.groups.iter().map(|g| g.enrolled).sum();
+    let rows = data
+        .groups
+        .iter()
+        .map(|g| {
+            view! {
+                <tr>
+                    <th scope="row">{g.group.clone()}</th>
+                    <td class="num">{g.enrolled}</td>
+                    <td class="num">{percent(g.enrolled, total)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let note = if data.coded {
+        "Arms are shown as coded groups. Decoding is recorded in the audit trail."
+    } else if data.decoded_at.is_some() {
+        "You decoded the groups; the decode is in the audit trail."
+    } else {
+        "Arms decoded (independent statistician)."
+    };
+    view! {
+        <section class="panel closed">
+            <h2>"Enrollment by arm " <span class="badge">"closed"</span></h2>
+            <p class="caption" data-testid="arm-note">{note}</p>
+            <table class="data" data-testid="by-arm">
+                <thead>
+                    <tr>
+                        <th scope="col">{if data.coded { "Group" } else { "Arm" }}</th>
+                        <th scope="col" class="num">"Enrolled"</th>
+                        <th scope="col" class="num">"% of total"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            {data
+                .can_decode
+                .then(|| {
+                    view! {
+                        <p>
+                            <a href=format!("/trial/{}/decode", data.trial_id) data-testid="decode-link">
+                                "Decode the groups…"
+                            </a>
+                        </p>
+                    }
+                })}
+        </section>
+    }
+}
+
+/// Confirmation before a DSMB member decodes the groups.
+#[component]
+pub fn DecodePage() -> impl IntoView {
+    let trial = trial_param();
+    let MeResource(me) = expect_context::<MeResource>();
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let me = me.await.ok();
+                let id = trial.get();
+                let csrf = me.as_ref().map(|m| m.csrf.clone()).unwrap_or_default();
+                let may = me
+                    .as_ref()
+                    .is_some_and(|m| m.trials.iter().any(|t| t.id == id && t.role == "dsmb"));
+                if may {
+                    view! {
+                        <section class="panel closed">
+                            <h1>"Decode the groups?"</h1>
+                            <p>
+                                "You are about to see which coded group is which arm of this trial. "
+                                "The decode is recorded, with your name and the time, in the audit trail the independent statistician reviews."
+                            </p>
+                            <form method="post" action=format!("/trial/{id}/decode") class="stack">
+                                <input type="hidden" name="csrf" value=csrf/>
+                                <input type="hidden" name="confirm" value="yes"/>
+                                <button type="submit" data-testid="confirm-decode">"Decode and record it"</button>
+                                <a href=format!("/trial/{id}")>"Cancel"</a>
+                            </form>
+                        </section>
+                    }
+                        .into_any()
+                } else {
+                    #[cfg(feature = "ssr")]
+                    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                        resp.set_status(axum::http::StatusCode::FORBIDDEN);
+                    }
+                    view! {
+                        <section class="panel error" role="alert">
+                            <h1>"Not available"</h1>
+                            <p>"Only a DSMB member of this trial decodes its groups."</p>
+                        </section>
+                    }
+                        .into_any()
+                }
+            })}
         </Transition>
     }
 }

@@ -102,6 +102,25 @@ pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSu
     }
 }
 
+/// The closed (by-arm) report of a cut: from its `unblinded/` part when
+/// present, else from `blinded/` with the cut's randomization list. Only
+/// closed roles' server functions reach this.
+pub fn closed_report(config: &TrialConfig, cut_dir: &Path) -> Result<report::ClosedReport, String> {
+    let unblinded = cut_dir.join("unblinded");
+    let snap = if unblinded.is_dir() {
+        cut::load(&unblinded, config, &LoadOptions::closed(None))
+    } else {
+        let randlist = cut_dir.join("randlist.csv");
+        cut::load(
+            &cut_dir.join("blinded"),
+            config,
+            &LoadOptions::closed(Some(randlist)),
+        )
+    }
+    .map_err(|p| p.to_string())?;
+    report::closed_report(&snap, config).map_err(|e| e.to_string())
+}
+
 impl Catalog {
     /// Load every trial under `root` (folders with a `trial.toml`).
     pub fn load(root: &Path) -> Result<Self, CatalogError> {

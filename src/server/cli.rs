@@ -30,6 +30,66 @@ pub enum Command {
     Register(RegisterArgs),
     /// Boundaries of a group-sequential design.
     Design(DesignArgs),
+    /// Users and their roles (add, passwd, list, disable, enable, grant).
+    User(UserArgs),
+    /// The audit trail: verify its hash chain.
+    Audit(AuditArgs),
+}
+
+/// Where the access database is.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// The SQLite database of users, sessions and the audit trail.
+    #[arg(
+        long,
+        env = "DSMB_DB",
+        default_value = "dsmb-state/dsmb.sqlite",
+        global = true
+    )]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserAction {
+    /// Add a user; the password is read from standard input (one line).
+    Add {
+        username: String,
+        /// A role on a trial, as TRIAL=ROLE (role: dsmb, statistician or sponsor); repeat for more trials.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// Set a user's password (read from standard input); ends their sessions.
+    Passwd { username: String },
+    /// List users and their roles.
+    List,
+    /// Disable a user; ends their sessions.
+    Disable { username: String },
+    /// Enable a disabled user.
+    Enable { username: String },
+    /// Give a user a role on a trial (TRIAL=ROLE), replacing the one they had there.
+    Grant { username: String, role: String },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub action: AuditAction,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditAction {
+    /// Recompute the hash chain; exit 1 naming the first broken entry.
+    Verify,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -116,15 +176,26 @@ pub struct ServeArgs {
     /// Folder of trials, one sub-folder each with a trial.toml and its cuts.
     #[arg(long, env = "DSMB_DATA", default_value = "demo")]
     pub data: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The bundled demo: on the first start (no users yet) create one user
+    /// per role on every trial and print their passwords once.
+    #[arg(long, env = "DSMB_DEMO")]
+    pub demo: bool,
+    /// Mark the session cookie Secure (serve over TLS, or behind a proxy that terminates it).
+    #[arg(long, env = "DSMB_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        ServeArgs {
-            addr: None,
-            data: std::env::var_os("DSMB_DATA")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("demo")),
+        // `dsmb` with no command: the same defaults and environment as
+        // `dsmb serve`.
+        match Cli::try_parse_from(["dsmb", "serve"]) {
+            Ok(Cli {
+                command: Some(Command::Serve(args)),
+            }) => args,
+            _ => unreachable!("`dsmb serve` parses"),
         }
     }
 }
@@ -145,6 +216,8 @@ pub async fn main() -> ExitCode {
         Command::Summary(args) => blocking(move || super::commands::summary(&args)).await,
         Command::Register(args) => blocking(move || super::commands::register(&args)).await,
         Command::Design(args) => blocking(move || super::commands::design(&args)).await,
+        Command::User(args) => blocking(move || super::commands::user(&args)).await,
+        Command::Audit(args) => blocking(move || super::commands::audit(&args)).await,
     }
 }
 
@@ -192,10 +265,41 @@ async fn serve(args: ServeArgs) -> ExitCode {
             "loaded trial"
         );
     }
-    let state = AppState {
-        leptos_options,
-        catalog: Arc::new(catalog),
+    let db = args.db.db.clone();
+    let store = match tokio::task::spawn_blocking(move || super::store::Store::open(&db)).await {
+        Ok(Ok(store)) => store,
+        Ok(Err(e)) => {
+            eprintln!("dsmb: cannot open {}: {e}", args.db.db.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("dsmb: opening the database failed: {e}");
+            return ExitCode::FAILURE;
+        }
     };
+    if args.demo {
+        let trials: Vec<String> = catalog.trials.iter().map(|t| t.config.id.clone()).collect();
+        let s = store.clone();
+        match tokio::task::spawn_blocking(move || super::commands::demo_users(&s, &trials)).await {
+            Ok(Ok(created)) => {
+                for (user, password) in created {
+                    println!(
+                        "dsmb: demo user {user:<13} password {password}   (shown once; `dsmb user passwd {user}` sets another)"
+                    );
+                }
+            }
+            Ok(Err(e)) => {
+                eprintln!("dsmb: cannot create the demo users: {e}");
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("dsmb: creating the demo users failed: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let access = super::auth::Access::new(store, args.secure_cookies);
+    let state = AppState::new(leptos_options, Arc::new(catalog), access);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -204,11 +308,14 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     println!("dsmb: serving on http://{addr}");
-    let served = axum::serve(listener, app(state).into_make_service())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+    let served = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

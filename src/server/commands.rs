@@ -262,3 +262,144 @@ pub fn design(args: &DesignArgs) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// Read one line (a password) from standard input.
+fn read_password() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let p = line.trim_end_matches(['\n', '\r']).to_string();
+    if p.is_empty() {
+        return Err("give the password on standard input".into());
+    }
+    Ok(p)
+}
+
+fn parse_role(spec: &str) -> Result<(String, super::store::Role), String> {
+    let (trial, role) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("{spec:?}: give a role as TRIAL=ROLE"))?;
+    if trial.is_empty() {
+        return Err(format!("{spec:?}: no trial"));
+    }
+    Ok((trial.to_string(), role.parse()?))
+}
+
+/// `dsmb user add|passwd|list|disable|enable|grant`.
+pub fn user(args: &super::cli::UserArgs) -> ExitCode {
+    use super::cli::UserAction;
+    use super::store::Store;
+    let run = || -> Result<(), String> {
+        let store = Store::open(&args.db.db).map_err(|e| e.to_string())?;
+        match &args.action {
+            UserAction::Add { username, roles } => {
+                let roles = roles
+                    .iter()
+                    .map(|r| parse_role(r))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let password = read_password()?;
+                store
+                    .add_user(username, &password, &roles)
+                    .map_err(|e| e.to_string())?;
+                println!("added {username}");
+            }
+            UserAction::Passwd { username } => {
+                let password = read_password()?;
+                store
+                    .set_password(username, &password)
+                    .map_err(|e| e.to_string())?;
+                println!("password of {username} set; their sessions ended");
+            }
+            UserAction::List => {
+                for u in store.list_users().map_err(|e| e.to_string())? {
+                    let roles: Vec<String> = u
+                        .roles
+                        .iter()
+                        .map(|(t, r)| format!("{t}={}", r.as_str()))
+                        .collect();
+                    println!(
+                        "{:<24} {:<9} {}",
+                        u.username,
+                        if u.disabled { "disabled" } else { "active" },
+                        roles.join(" ")
+                    );
+                }
+            }
+            UserAction::Disable { username } => {
+                store
+                    .set_disabled(username, true)
+                    .map_err(|e| e.to_string())?;
+                println!("disabled {username}; their sessions ended");
+            }
+            UserAction::Enable { username } => {
+                store
+                    .set_disabled(username, false)
+                    .map_err(|e| e.to_string())?;
+                println!("enabled {username}");
+            }
+            UserAction::Grant { username, role } => {
+                let (trial, role) = parse_role(role)?;
+                store
+                    .grant(username, &trial, role)
+                    .map_err(|e| e.to_string())?;
+                println!("{username} is {} on {trial}", role.as_str());
+            }
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dsmb user: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `dsmb audit verify`: recompute the audit trail's hash chain.
+pub fn audit(args: &super::cli::AuditArgs) -> ExitCode {
+    use super::store::Store;
+    let store = match Store::open(&args.db.db) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("dsmb audit: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match store.verify_audit() {
+        Ok(Ok(n)) => {
+            println!("audit trail intact: {n} entries, every hash and link verified");
+            ExitCode::SUCCESS
+        }
+        Ok(Err((id, why))) => {
+            println!("audit trail BROKEN at entry {id}: {why}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("dsmb audit: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The demo's users, one per role on every trial, created when the
+/// database has no user yet; returns their names and passwords (empty when
+/// users exist already).
+pub fn demo_users(
+    store: &super::store::Store,
+    trials: &[String],
+) -> Result<Vec<(String, String)>, super::store::StoreError> {
+    use super::store::Role;
+    if store.user_count()? > 0 {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for role in [Role::Dsmb, Role::Statistician, Role::Sponsor] {
+        let password = super::store::random_hex(10);
+        let roles: Vec<(String, Role)> = trials.iter().map(|t| (t.clone(), role)).collect();
+        store.add_user(role.as_str(), &password, &roles)?;
+        out.push((role.as_str().to_string(), password));
+    }
+    Ok(out)
+}

@@ -1,21 +1,74 @@
 //! The HTTP application: one function builds the whole router so that tests
 //! can drive it without a socket (`app(state).oneshot(request)`).
 
+use super::auth::{self, Access};
 use super::catalog::Catalog;
+use super::report::ClosedReport;
 use crate::app::{shell, App};
 use axum::extract::FromRef;
+use axum::routing::post;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Shared, read-only state of the running server.
+/// Shared state of the running server.
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub catalog: Arc<Catalog>,
+    pub access: Access,
+    /// Closed (by-arm) reports of the trials' latest cuts, computed once, on
+    /// first use by a closed role (concurrent first requests wait for the
+    /// same computation).
+    pub closed: Arc<Mutex<HashMap<String, Arc<ClosedCell>>>>,
+}
+
+/// One trial's closed report, computed at most once (cuts are immutable,
+/// so a failure is kept too).
+pub type ClosedCell = tokio::sync::OnceCell<Result<Arc<ClosedReport>, String>>;
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, catalog: Arc<Catalog>, access: Access) -> Self {
+        AppState {
+            leptos_options,
+            catalog,
+            access,
+            closed: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// The closed report of `trial`'s latest cut (cached). Only closed roles'
+    /// server functions call this.
+    pub async fn closed_report(&self, trial: &str) -> Result<Arc<ClosedReport>, String> {
+        let entry = self
+            .catalog
+            .trial(trial)
+            .ok_or_else(|| format!("no trial {trial}"))?;
+        let cell = self
+            .closed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(trial.to_string())
+            .or_default()
+            .clone();
+        let (config, cut) = (entry.config.clone(), entry.latest_cut.clone());
+        cell.get_or_init(|| async move {
+            tokio::task::spawn_blocking(move || super::catalog::closed_report(&config, &cut))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r)
+                .map(Arc::new)
+        })
+        .await
+        .clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -24,10 +77,21 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The full router: pages, server functions, static files and the 404 page.
+/// Request bodies larger than this are refused (sign-in forms and server
+/// function arguments are small).
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Requests that take longer than this are cut off.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The full router: pages, server functions, the sign-in, sign-out and
+/// decode forms, static files and the 404 page; behind the gate (sessions,
+/// CSRF, sign-in required) and the security headers.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/trial/{id}/decode", post(auth::decode))
         // The router state (AppState) reaches pages and server functions as
         // Leptos context: leptos_axum provides it for both.
         .leptos_routes_with_context(&state, routes, || (), {
@@ -35,6 +99,16 @@ pub fn app(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::gate,
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(auth::security_headers))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

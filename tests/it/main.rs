@@ -1,5 +1,6 @@
 //! Integration tests, one binary. Shared set-up lives in `helpers`.
 
+mod access;
 mod altshock_interim;
 mod cli;
 mod conditional_power;

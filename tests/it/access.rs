@@ -1,0 +1,772 @@
+//! The access layer tested as an attacker would, without a socket
+//! (`app(state).oneshot`): a role x endpoint matrix, a leak test over
+//! everything the sponsor can reach (tampered requests included), CSRF,
+//! sessions that ended or expired, security headers, and the audit chain
+//! under concurrent writers and after a hand edit.
+
+use crate::helpers::repo;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use dsmb::server::auth::Access;
+use dsmb::server::catalog::Catalog;
+use dsmb::server::http::{app, AppState};
+use dsmb::server::store::{Role, Store};
+use leptos::prelude::LeptosOptions;
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+/// The demo catalog, loaded once, on a plain thread: polars must not block
+/// inside the async runtime (the server loads it with `spawn_blocking`).
+pub fn catalog() -> Arc<Catalog> {
+    static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| {
+            std::thread::spawn(|| Arc::new(Catalog::load(&repo().join("demo")).unwrap()))
+                .join()
+                .unwrap()
+        })
+        .clone()
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A server with the demo trials and four users: on altshock2 one per role,
+/// and `outsider`, DSMB member of cdisc-pilot01 only.
+pub fn state_with(store: Store) -> AppState {
+    let users: [(&str, &[(&str, Role)]); 4] = [
+        ("stat", &[("altshock2", Role::Statistician)]),
+        ("member", &[("altshock2", Role::Dsmb)]),
+        ("sponsor", &[("altshock2", Role::Sponsor)]),
+        ("outsider", &[("cdisc-pilot01", Role::Dsmb)]),
+    ];
+    for (name, roles) in users {
+        let roles: Vec<(String, Role)> = roles.iter().map(|(t, r)| (t.to_string(), *r)).collect();
+        store.add_user(name, PASSWORD, &roles).unwrap();
+    }
+    AppState::new(
+        LeptosOptions::builder()
+            .output_name("dsmb")
+            .site_root("target/site")
+            .build(),
+        catalog(),
+        Access::new(store, false),
+    )
+}
+
+pub fn state() -> AppState {
+    state_with(Store::in_memory().unwrap())
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+pub async fn send(state: &AppState, req: Request<Body>) -> Reply {
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// Sign in through the form, as a browser does; returns the session token.
+pub async fn sign_in(state: &AppState, user: &str) -> String {
+    let r = send(
+        state,
+        Request::post("/auth/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .body(Body::from(format!(
+                "username={user}&password={}&next=/",
+                PASSWORD.replace(' ', "+")
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in of {user}");
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .strip_prefix("dsmb_session=")
+        .unwrap()
+        .to_string()
+}
+
+pub fn get(path: &str, token: Option<&str>) -> Request<Body> {
+    let mut b = Request::get(path).header(header::HOST, "localhost");
+    if let Some(t) = token {
+        b = b.header(header::COOKIE, format!("dsmb_session={t}"));
+    }
+    b.body(Body::empty()).unwrap()
+}
+
+pub fn post(path: &str, token: Option<&str>, body: &str) -> Request<Body> {
+    let mut b = Request::post(path)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(t) = token {
+        b = b.header(header::COOKIE, format!("dsmb_session={t}"));
+    }
+    b.body(Body::from(body.to_string())).unwrap()
+}
+
+/// A session's CSRF token, as the page gives it to its forms.
+async fn csrf(state: &AppState, token: &str) -> String {
+    let r = send(state, post("/api/get_me", Some(token), "")).await;
+    let me: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    me["csrf"].as_str().unwrap().to_string()
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Nobody,
+    Sponsor,
+    Member,
+    Statistician,
+    Outsider,
+}
+
+const OK: u16 = 200;
+const SEE_OTHER: u16 = 303;
+const UNAUTHORIZED: u16 = 401;
+const FORBIDDEN: u16 = 403;
+
+/// Every route and server function the app has, and the status each kind of
+/// caller must get. `another trial` rows ask for a trial the caller holds no
+/// role on (the outsider's only trial is cdisc-pilot01).
+#[tokio::test]
+async fn the_role_by_endpoint_matrix_holds() {
+    let state = state();
+    let mut tokens = std::collections::HashMap::new();
+    for (who, name) in [
+        ("sponsor", "sponsor"),
+        ("member", "member"),
+        ("stat", "stat"),
+        ("outsider", "outsider"),
+    ] {
+        tokens.insert(who, sign_in(&state, name).await);
+    }
+    let token = |w: Who| -> Option<String> {
+        match w {
+            Who::Nobody => None,
+            Who::Sponsor => Some(tokens["sponsor"].clone()),
+            Who::Member => Some(tokens["member"].clone()),
+            Who::Statistician => Some(tokens["stat"].clone()),
+            Who::Outsider => Some(tokens["outsider"].clone()),
+        }
+    };
+    use Who::*;
+    // (method, path, body, [nobody, sponsor, member, statistician, outsider])
+    let matrix: Vec<(&str, &str, &str, [u16; 5])> = vec![
+        ("GET", "/login", "", [OK, OK, OK, OK, OK]),
+        ("GET", "/", "", [SEE_OTHER, OK, OK, OK, OK]),
+        (
+            "GET",
+            "/trial/altshock2",
+            "",
+            [SEE_OTHER, OK, OK, OK, FORBIDDEN],
+        ),
+        (
+            "GET",
+            "/trial/cdisc-pilot01",
+            "",
+            [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            "GET",
+            "/trial/no-such-trial",
+            "",
+            [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        ),
+        (
+            "GET",
+            "/trial/altshock2/decode",
+            "",
+            [SEE_OTHER, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN],
+        ),
+        (
+            "GET",
+            "/audit",
+            "",
+            [SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+        ),
+        ("POST", "/api/get_me", "", [UNAUTHORIZED, OK, OK, OK, OK]),
+        (
+            "POST",
+            "/api/get_enrollment",
+            "trial=altshock2",
+            [UNAUTHORIZED, OK, OK, OK, FORBIDDEN],
+        ),
+        (
+            "POST",
+            "/api/get_enrollment",
+            "trial=cdisc-pilot01",
+            [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            "POST",
+            "/api/get_arm_enrollment",
+            "trial=altshock2",
+            [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN],
+        ),
+        (
+            "POST",
+            "/api/get_arm_enrollment",
+            "trial=cdisc-pilot01",
+            [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+        ),
+        (
+            "POST",
+            "/api/get_audit",
+            "",
+            [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN],
+        ),
+        (
+            "POST",
+            "/trial/altshock2/decode",
+            "confirm=yes&csrf=CSRF",
+            [UNAUTHORIZED, FORBIDDEN, SEE_OTHER, FORBIDDEN, FORBIDDEN],
+        ),
+    ];
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for (method, path, body, want) in &matrix {
+        for (i, who) in [Nobody, Sponsor, Member, Statistician, Outsider]
+            .iter()
+            .enumerate()
+        {
+            let t = token(*who);
+            let body = if body.contains("CSRF") {
+                match &t {
+                    Some(t) => body.replace("CSRF", &csrf(&state, t).await),
+                    None => body.replace("CSRF", "x"),
+                }
+            } else {
+                body.to_string()
+            };
+            let req = if *method == "GET" {
+                get(path, t.as_deref())
+            } else {
+                post(path, t.as_deref(), &body)
+            };
+            let r = send(&state, req).await;
+            cells += 1;
+            if r.status.as_u16() != want[i] {
+                failures.push(format!(
+                    "{method} {path} as {who:?}: {} (want {})",
+                    r.status, want[i]
+                ));
+            }
+            if want[i] == SEE_OTHER && matches!(who, Nobody) {
+                let loc = r
+                    .headers
+                    .get(header::LOCATION)
+                    .map(|v| v.to_str().unwrap().to_string());
+                assert!(
+                    loc.as_deref().is_some_and(|l| l.starts_with("/login")),
+                    "{path}: {loc:?}"
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!(
+        "access matrix: {} endpoints x 5 callers = {cells} requests",
+        matrix.len()
+    );
+}
+
+/// Arm codes, labels, coded groups and by-arm keys of both demo trials.
+const ARM_WORDS: [&str; 14] = [
+    "IABP",
+    "SOC",
+    "SoC",
+    "Placebo",
+    "Xanomeline",
+    "PBO",
+    "HIGH",
+    "LOW",
+    "by_arm",
+    "Group A",
+    "Group B",
+    "Group C",
+    "\"groups\"",
+    "Enrollment by arm",
+];
+
+/// Everything the sponsor can reach, including tampered requests, carries
+/// no arm data.
+#[tokio::test]
+async fn nothing_the_sponsor_can_reach_carries_arm_data() {
+    let state = state();
+    let t = sign_in(&state, "sponsor").await;
+    let requests = vec![
+        get("/", Some(&t)),
+        get("/trial/altshock2", Some(&t)),
+        get("/trial/altshock2?view=closed", Some(&t)),
+        get("/trial/altshock2?role=statistician", Some(&t)),
+        get("/trial/altshock2/decode", Some(&t)),
+        get("/trial/cdisc-pilot01", Some(&t)),
+        get("/audit", Some(&t)),
+        post("/api/get_me", Some(&t), ""),
+        post("/api/get_enrollment", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_enrollment",
+            Some(&t),
+            "trial=altshock2&view=closed&role=dsmb",
+        ),
+        post("/api/get_enrollment", Some(&t), "trial=cdisc-pilot01"),
+        post("/api/get_arm_enrollment", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_arm_enrollment",
+            Some(&t),
+            "trial=altshock2&role=statistician",
+        ),
+        post("/api/get_arm_enrollment", Some(&t), "trial=cdisc-pilot01"),
+        post("/api/get_audit", Some(&t), ""),
+        post("/trial/altshock2/decode", Some(&t), "confirm=yes&csrf=x"),
+    ];
+    let n = requests.len();
+    for req in requests {
+        let what = format!("{} {}", req.method(), req.uri());
+        let r = send(&state, req).await;
+        for word in ARM_WORDS {
+            assert!(
+                !r.body.contains(word),
+                "{what} ({}): the sponsor's answer contains {word:?}",
+                r.status
+            );
+        }
+    }
+    // The statistician's page does show the arms: the words are findable.
+    let s = sign_in(&state, "stat").await;
+    let r = send(&state, get("/trial/altshock2", Some(&s))).await;
+    assert!(
+        r.body.contains("IABP") && r.body.contains("by-arm"),
+        "{}",
+        r.body
+    );
+    eprintln!("leak test: {n} sponsor requests, none with arm data");
+}
+
+/// A DSMB member sees coded groups until a confirmed decode, which is
+/// audited and which the statistician then sees in the audit trail.
+#[tokio::test]
+async fn dsmb_groups_are_coded_until_a_confirmed_decode() {
+    let state = state();
+    let m = sign_in(&state, "member").await;
+    let r = send(
+        &state,
+        post("/api/get_arm_enrollment", Some(&m), "trial=altshock2"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["coded"], true);
+    let groups: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["Group A", "Group B"]);
+    let counts: Vec<u64> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["enrolled"].as_u64().unwrap())
+        .collect();
+    let mut sorted = counts.clone();
+    sorted.sort();
+    assert_eq!(sorted, [48, 53], "the final cut: 53 IABP, 48 SoC");
+    for word in ["IABP", "SoC", "SOC"] {
+        assert!(!r.body.contains(word), "coded answer names {word}");
+    }
+    // Without confirmation nothing happens; with a wrong token it is refused.
+    let token = csrf(&state, &m).await;
+    let r = send(
+        &state,
+        post(
+            "/trial/altshock2/decode",
+            Some(&m),
+            &format!("csrf={token}"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = send(
+        &state,
+        post("/trial/altshock2/decode", Some(&m), "confirm=yes&csrf=0000"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let still: serde_json::Value = serde_json::from_str(
+        &send(
+            &state,
+            post("/api/get_arm_enrollment", Some(&m), "trial=altshock2"),
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert_eq!(still["coded"], true);
+    // The confirmed decode.
+    let r = send(
+        &state,
+        post(
+            "/trial/altshock2/decode",
+            Some(&m),
+            &format!("confirm=yes&csrf={token}"),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after: serde_json::Value = serde_json::from_str(
+        &send(
+            &state,
+            post("/api/get_arm_enrollment", Some(&m), "trial=altshock2"),
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert_eq!(after["coded"], false);
+    assert!(after["decoded_at"].is_string());
+    let names: Vec<&str> = after["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["SoC", "IABP + SoC"]);
+    // The statistician sees the decode in the audit trail.
+    let s = sign_in(&state, "stat").await;
+    let r = send(&state, post("/api/get_audit", Some(&s), "action=decode")).await;
+    let rows: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["username"], "member");
+    assert_eq!(rows[0]["trial"], "altshock2");
+    // The coding is stable: another member sees the same letters.
+    let codes = state
+        .access
+        .store
+        .arm_codes("altshock2", &["SOC".into(), "IABP".into()])
+        .unwrap();
+    assert_eq!(codes.len(), 2);
+}
+
+/// Sessions: a cookie replayed after sign-out, an expired session, a forged
+/// token, cross-origin posts and a missing CSRF token are all refused.
+#[tokio::test]
+async fn ended_expired_forged_and_cross_origin_requests_are_refused() {
+    let state = state();
+    // Sign-out ends the session server-side: the old cookie is worthless.
+    let m = sign_in(&state, "member").await;
+    let token = csrf(&state, &m).await;
+    let r = send(&state, post("/auth/logout", Some(&m), "csrf=wrong")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "sign-out needs the CSRF token"
+    );
+    let r = send(
+        &state,
+        post("/auth/logout", Some(&m), &format!("csrf={token}")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let r = send(
+        &state,
+        post("/api/get_arm_enrollment", Some(&m), "trial=altshock2"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "replayed cookie after sign-out"
+    );
+    let r = send(&state, get("/trial/altshock2", Some(&m))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // Idle for longer than the timeout.
+    let s = sign_in(&state, "stat").await;
+    state
+        .access
+        .store
+        .age_session(&s, dsmb::server::store::IDLE_TIMEOUT_SECS + 1)
+        .unwrap();
+    let r = send(&state, post("/api/get_me", Some(&s), "")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "expired session");
+
+    // A forged token.
+    let forged = "ab".repeat(32);
+    let r = send(&state, post("/api/get_me", Some(&forged), "")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    // A state change posted from another site.
+    let live = sign_in(&state, "member").await;
+    let token = csrf(&state, &live).await;
+    let cross = Request::post("/trial/altshock2/decode")
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::COOKIE, format!("dsmb_session={live}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("confirm=yes&csrf={token}")))
+        .unwrap();
+    assert_eq!(send(&state, cross).await.status, StatusCode::FORBIDDEN);
+    let fetch_cross = Request::post("/api/get_arm_enrollment")
+        .header(header::HOST, "localhost")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::COOKIE, format!("dsmb_session={live}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("trial=altshock2"))
+        .unwrap();
+    assert_eq!(
+        send(&state, fetch_cross).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // An opaque origin is accepted only with same-origin Fetch Metadata.
+    for (site, want) in [
+        ("cross-site", StatusCode::FORBIDDEN),
+        ("same-origin", StatusCode::OK),
+    ] {
+        let req = Request::post("/api/get_me")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "null")
+            .header("sec-fetch-site", site)
+            .header(header::COOKIE, format!("dsmb_session={live}"))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&state, req).await.status, want, "Origin null, {site}");
+    }
+    // Sign-in from another site (login CSRF).
+    let r = send(
+        &state,
+        Request::post("/auth/login")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("username=member&password=x"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A redirect target off the site is ignored.
+    let r = send(
+        &state,
+        post(
+            "/auth/login",
+            None,
+            &format!(
+                "username=stat&password={}&next=//evil.example/",
+                PASSWORD.replace(' ', "+")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(r.headers[header::LOCATION], "/");
+    // A disabled user's session ends at once.
+    let sp = sign_in(&state, "sponsor").await;
+    state.access.store.set_disabled("sponsor", true).unwrap();
+    let r = send(&state, post("/api/get_me", Some(&sp), "")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Failed sign-ins are throttled per account (and audited), even for the
+/// right password once the limit is reached.
+#[tokio::test]
+async fn failed_sign_ins_are_throttled_and_audited() {
+    let state = state();
+    let try_login = |password: &'static str| {
+        post(
+            "/auth/login",
+            None,
+            &format!("username=member&password={}", password.replace(' ', "+")),
+        )
+    };
+    for _ in 0..dsmb::server::auth::MAX_FAILURES_PER_ACCOUNT {
+        let r = send(&state, try_login("wrong password here")).await;
+        assert!(r.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .contains("error=failed"));
+    }
+    let r = send(&state, try_login(PASSWORD)).await;
+    let loc = r.headers[header::LOCATION].to_str().unwrap();
+    assert!(loc.contains("error=throttled"), "{loc}");
+    assert!(r.headers.get(header::SET_COOKIE).is_none());
+    let failed = state
+        .access
+        .store
+        .audit_entries(Some("member"), Some("sign-in-failed"), None, 100)
+        .unwrap();
+    assert_eq!(failed.len(), dsmb::server::auth::MAX_FAILURES_PER_ACCOUNT);
+    // Another account from the same address is not locked out by these.
+    sign_in(&state, "stat").await;
+}
+
+/// Security headers on pages, server functions and static files; page
+/// scripts carry the nonce the policy names.
+#[tokio::test]
+async fn responses_carry_the_security_headers() {
+    let state = state();
+    let t = sign_in(&state, "stat").await;
+    for req in [
+        get("/login", None),
+        get("/trial/altshock2", Some(&t)),
+        post("/api/get_me", Some(&t), ""),
+        get("/favicon.ico", None),
+    ] {
+        let what = req.uri().to_string();
+        let r = send(&state, req).await;
+        let csp = r.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+        assert!(
+            !csp.contains("http"),
+            "{what}: no third-party origin in {csp}"
+        );
+        assert_eq!(
+            r.headers[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff",
+            "{what}"
+        );
+        assert_eq!(r.headers[header::REFERRER_POLICY], "same-origin", "{what}");
+        assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY", "{what}");
+        if what.starts_with("/trial") || what.starts_with("/login") {
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|s| s.split('\'').next())
+                .unwrap_or_else(|| panic!("{what}: a page policy with a nonce: {csp}"));
+            assert!(
+                r.body.contains(&format!("nonce=\"{nonce}\"")),
+                "{what}: scripts carry the nonce"
+            );
+        }
+    }
+    // Oversized bodies are refused.
+    let big = "x".repeat(dsmb::server::http::BODY_LIMIT + 1);
+    let mut req = post("/api/get_audit", Some(&t), &big);
+    req.headers_mut()
+        .insert(header::CONTENT_LENGTH, big.len().into());
+    let r = send(&state, req).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// Hundreds of concurrent audited requests lose no entry and keep the chain.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_lose_no_audit_entry() {
+    let state = state();
+    let m = sign_in(&state, "member").await;
+    let before = state
+        .access
+        .store
+        .audit_entries(None, None, None, 100_000)
+        .unwrap()
+        .len();
+    let n = 300;
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let (state, m) = (state.clone(), m.clone());
+        tasks.push(tokio::spawn(async move {
+            send(
+                &state,
+                post("/api/get_arm_enrollment", Some(&m), "trial=altshock2"),
+            )
+            .await
+            .status
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::OK);
+    }
+    let after = state
+        .access
+        .store
+        .audit_entries(None, None, None, 100_000)
+        .unwrap();
+    assert_eq!(after.len(), before + n);
+    assert_eq!(
+        after.iter().filter(|e| e.action == "view-closed").count(),
+        n
+    );
+    assert_eq!(state.access.store.verify_audit().unwrap(), Ok(before + n));
+}
+
+/// A row edited by hand in the database file is caught by `dsmb audit
+/// verify`, which names the first broken entry.
+#[test]
+fn a_hand_edited_audit_row_is_caught() {
+    let dir = std::env::temp_dir().join(format!("dsmb-audit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("dsmb.sqlite");
+    let store = Store::open(&db).unwrap();
+    for i in 0..10 {
+        store
+            .audit(
+                "member",
+                "view-closed",
+                "altshock2",
+                &format!("page {i}"),
+                "local",
+            )
+            .unwrap();
+    }
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dsmb"))
+            .args(["audit", "verify", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap()
+    };
+    let ok = verify();
+    assert!(ok.status.success(), "{ok:?}");
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("10 entries"));
+    // The triggers refuse edits through SQL...
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert!(conn
+        .execute("UPDATE audit SET detail = 'nothing' WHERE id = 4", [])
+        .is_err());
+    assert!(conn.execute("DELETE FROM audit WHERE id = 4", []).is_err());
+    // ...so an attacker with the file drops them first.
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit SET username = 'someone else' WHERE id = 4;",
+    )
+    .unwrap();
+    let broken = verify();
+    assert!(!broken.status.success());
+    let out = String::from_utf8_lossy(&broken.stdout);
+    assert!(out.contains("entry 4"), "{out}");
+    // Deleting an entry (and re-linking is impossible without the hashes)
+    // is caught too.
+    conn.execute_batch("UPDATE audit SET username = 'member' WHERE id = 4; DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 7;")
+        .unwrap();
+    let gap = verify();
+    assert!(!gap.status.success());
+    assert!(String::from_utf8_lossy(&gap.stdout).contains("entry 7"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
