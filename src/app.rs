@@ -1,7 +1,8 @@
 //! The application shell and router.
 
 use crate::pages::{
-    AuditPage, DecodePage, LoginPage, NotFound, OverviewPage, SignedIn, TrialsPage,
+    AuditPage, DecodePage, EfficacyPage, LoginPage, NotFound, OverviewPage, SafetyPage, SignedIn,
+    TrialsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -52,6 +53,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("trial"), ParamSegment("id"))
                         view=OverviewPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("safety"))
+                        view=SafetyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("efficacy"))
+                        view=EfficacyPage
                         ssr=SsrMode::Async
                     />
                     <Route

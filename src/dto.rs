@@ -37,6 +37,11 @@ pub struct EnrollmentSummary {
     pub by_site: Vec<SiteCount>,
     /// Cumulative enrollment over calendar time, ascending.
     pub cumulative: Vec<CumulativePoint>,
+    /// The viewer's role on the trial (`dsmb`, `statistician`, `sponsor`),
+    /// so the page knows which closed sections to ask for; the server checks
+    /// the role again on every closed request.
+    #[serde(default)]
+    pub viewer_role: String,
 }
 
 /// A trial the signed-in user holds a role on.
@@ -90,4 +95,128 @@ pub struct AuditRow {
     pub trial: String,
     pub detail: String,
     pub address: String,
+}
+
+/// A pooled event rate (open view): subjects with at least one event, or
+/// nothing when the count is a small cell the trial suppresses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenRateRow {
+    pub category: String,
+    pub subjects: Option<u32>,
+    pub n: u32,
+    pub percent: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    pub suppressed: bool,
+}
+
+/// Pooled safety (any role): nothing here is split by arm.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenSafety {
+    pub trial_id: String,
+    /// The viewer's role on the trial (see `EnrollmentSummary::viewer_role`).
+    pub viewer_role: String,
+    pub cut_date: String,
+    pub small_cell_threshold: u32,
+    pub rows: Vec<OpenRateRow>,
+}
+
+/// One group's rate in a closed view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupRate {
+    pub group: String,
+    pub subjects: u32,
+    pub n: u32,
+    pub percent: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+}
+
+/// One group against the reference group for a safety category.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupComparison {
+    /// e.g. "Group B vs Group A".
+    pub label: String,
+    pub risk_difference: Option<f64>,
+    pub risk_difference_ci95: Option<[f64; 2]>,
+    pub p_value: f64,
+    /// "chi-square" or "fisher".
+    pub test: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClosedSafetyRow {
+    pub category: String,
+    pub groups: Vec<GroupRate>,
+    pub comparisons: Vec<GroupComparison>,
+}
+
+/// Safety by arm (closed views), groups named as the viewer may see them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClosedSafety {
+    pub trial_id: String,
+    pub cut_date: String,
+    pub coded: bool,
+    /// The interval method of the risk differences.
+    pub risk_difference_method: String,
+    pub rows: Vec<ClosedSafetyRow>,
+}
+
+/// Kaplan-Meier summary of a group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KmRow {
+    pub group: String,
+    pub n: u32,
+    pub events: u32,
+    pub median: Option<f64>,
+    pub median_ci95: [Option<f64>; 2],
+}
+
+/// A hazard ratio against the reference group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HazardRatioRow {
+    pub label: String,
+    pub hr: f64,
+    pub ci95: [f64; 2],
+    pub p: f64,
+}
+
+/// The group-sequential look at this cut.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InterimView {
+    pub look: usize,
+    pub looks: usize,
+    pub information_fraction: f64,
+    pub information: String,
+    pub planned_information: f64,
+    pub required_information: Option<f64>,
+    pub fractions: Vec<f64>,
+    pub z: f64,
+    pub b_value: f64,
+    pub efficacy_bounds: Vec<f64>,
+    pub futility_bound: Option<f64>,
+    pub cp_design: Option<f64>,
+    pub cp_trend: Option<f64>,
+    pub cp_null: Option<f64>,
+    pub predictive_power: Option<f64>,
+    /// What the effects are, with the groups named as the viewer sees them.
+    pub effect_measure: String,
+    pub repeated_ci: [f64; 2],
+    pub repeated_p_value: f64,
+    /// (effect, conditional power) over a range of effects.
+    pub curve: Vec<(f64, f64)>,
+    pub verdict: String,
+    pub futility_rule: Option<String>,
+}
+
+/// Efficacy and futility (closed views).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Efficacy {
+    pub trial_id: String,
+    pub cut_date: String,
+    pub endpoint: String,
+    pub coded: bool,
+    pub design: String,
+    pub interim: Option<InterimView>,
+    pub kaplan_meier: Vec<KmRow>,
+    pub logrank_p: Option<f64>,
+    pub hazard_ratios: Vec<HazardRatioRow>,
 }

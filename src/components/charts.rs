@@ -3,7 +3,7 @@
 //! server-side rendering). Every number in a chart is also in a table on
 //! the same page, so nothing is lost with JavaScript off.
 
-use crate::dto::EnrollmentSummary;
+use crate::dto::{EnrollmentSummary, InterimView};
 use leptos::prelude::*;
 
 /// Cumulative enrollment over calendar time against the planned target.
@@ -25,6 +25,41 @@ pub fn EnrollmentChart(data: EnrollmentSummary) -> impl IntoView {
     }
 }
 
+/// The efficacy (and futility) boundaries over information, with the
+/// observed z-statistic at this look.
+#[component]
+pub fn BoundaryChart(data: InterimView) -> impl IntoView {
+    Effect::new(move |_| {
+        plotly_js::draw("boundary-chart", || figures::boundaries(&data));
+    });
+    view! {
+        <div
+            id="boundary-chart"
+            class="chart"
+            data-testid="boundary-chart"
+            role="img"
+            aria-label="Group-sequential boundaries and the observed z-statistic; the numbers are in the table beside it."
+        ></div>
+    }
+}
+
+/// Conditional power over a range of effects.
+#[component]
+pub fn ConditionalPowerChart(data: InterimView) -> impl IntoView {
+    Effect::new(move |_| {
+        plotly_js::draw("cp-chart", || figures::conditional_power(&data));
+    });
+    view! {
+        <div
+            id="cp-chart"
+            class="chart"
+            data-testid="cp-chart"
+            role="img"
+            aria-label="Conditional power over a range of effects; the numbers are in the table below."
+        ></div>
+    }
+}
+
 /// Figure builders: browser only, since plotly is a browser dependency.
 #[cfg(feature = "hydrate")]
 mod figures {
@@ -36,6 +71,75 @@ mod figures {
     /// Okabe-Ito colour-blind-safe palette.
     pub const BLUE: &str = "#0072B2";
     pub const VERMILION: &str = "#D55E00";
+    pub const GREEN: &str = "#009E73";
+    pub const BLACK: &str = "#000000";
+
+    pub fn boundaries(data: &crate::dto::InterimView) -> Plot {
+        use plotly::common::Marker;
+        let t = data.fractions.clone();
+        let mut plot = Plot::new();
+        plot.add_trace(
+            Scatter::new(t.clone(), data.efficacy_bounds.clone())
+                .mode(Mode::LinesMarkers)
+                .line(Line::new().color(VERMILION).width(2.0))
+                .name("Efficacy boundary"),
+        );
+        if let Some(f) = data.futility_bound {
+            plot.add_trace(
+                Scatter::new(vec![t[data.look - 1]], vec![f])
+                    .mode(Mode::Markers)
+                    .marker(Marker::new().color(BLUE).size(10))
+                    .name("Futility bound"),
+            );
+        }
+        plot.add_trace(
+            Scatter::new(vec![0.0, data.information_fraction], vec![0.0, data.z])
+                .mode(Mode::LinesMarkers)
+                .line(Line::new().color(BLACK).dash(DashType::Dot))
+                .marker(Marker::new().color(BLACK).size(10))
+                .name(format!("Observed z = {:.3}", data.z)),
+        );
+        plot.set_layout(
+            Layout::new()
+                .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+                .height(360)
+                .x_axis(
+                    Axis::new()
+                        .title(Title::with_text("Information fraction"))
+                        .range(vec![0.0, 1.05]),
+                )
+                .y_axis(Axis::new().title(Title::with_text("z-statistic")))
+                .legend(Legend::new().x(0.6).y(0.98)),
+        );
+        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+        plot
+    }
+
+    pub fn conditional_power(data: &crate::dto::InterimView) -> Plot {
+        let x: Vec<f64> = data.curve.iter().map(|p| p.0).collect();
+        let y: Vec<f64> = data.curve.iter().map(|p| p.1).collect();
+        let mut plot = Plot::new();
+        plot.add_trace(
+            Scatter::new(x, y)
+                .mode(Mode::Lines)
+                .line(Line::new().color(GREEN).width(2.0))
+                .name("Conditional power"),
+        );
+        plot.set_layout(
+            Layout::new()
+                .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+                .height(320)
+                .x_axis(Axis::new().title(Title::with_text(data.effect_measure.as_str())))
+                .y_axis(
+                    Axis::new()
+                        .title(Title::with_text("Conditional power"))
+                        .range(vec![0.0, 1.0]),
+                )
+                .show_legend(false),
+        );
+        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+        plot
+    }
 
     pub fn enrollment(data: &EnrollmentSummary) -> Plot {
         let dates: Vec<String> = data.cumulative.iter().map(|p| p.date.clone()).collect();
@@ -127,6 +231,8 @@ mod plotly_js {
 
 #[cfg(not(feature = "hydrate"))]
 mod figures {
-    use crate::dto::EnrollmentSummary;
+    use crate::dto::{EnrollmentSummary, InterimView};
     pub fn enrollment(_data: &EnrollmentSummary) {}
+    pub fn boundaries(_data: &InterimView) {}
+    pub fn conditional_power(_data: &InterimView) {}
 }

@@ -4,16 +4,11 @@ use crate::serverfns::get_me;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
-/// The signed-in user, for the pages under the layout.
-#[derive(Clone, Copy)]
-pub struct MeResource(pub Resource<Result<Me, ServerFnError>>);
-
 /// Pages behind sign-in: the top bar with the user and sign-out, then the
 /// page.
 #[component]
 pub fn SignedIn() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
-    provide_context(MeResource(me));
     view! {
         <header class="topbar">
             <a class="brand" href="/">"DSMB monitor"</a>
@@ -47,7 +42,7 @@ fn UserBar(me: Me) -> impl IntoView {
 /// The trials the user holds a role on.
 #[component]
 pub fn TrialsPage() -> impl IntoView {
-    let MeResource(me) = expect_context::<MeResource>();
+    let me = Resource::new(|| (), |_| get_me());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>

@@ -1,6 +1,6 @@
 use crate::components::{EnrollmentChart, ErrorPanel};
 use crate::dto::{ArmEnrollment, EnrollmentSummary};
-use crate::pages::layout::MeResource;
+use crate::serverfns::get_me;
 use crate::serverfns::{get_arm_enrollment, get_enrollment};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -17,21 +17,15 @@ pub fn trial_param() -> Memo<String> {
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let trial = trial_param();
-    let MeResource(me) = expect_context::<MeResource>();
     let enrollment = Resource::new(move || trial.get(), get_enrollment);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
                 {move || Suspend::new(async move {
                     let data = enrollment.await?;
-                    let role = me
-                        .await
-                        .ok()
-                        .and_then(|me| me.trials.into_iter().find(|t| t.id == data.trial_id))
-                        .map(|t| t.role)
-                        .unwrap_or_default();
-                    let closed = role == "dsmb" || role == "statistician";
+                    let closed = data.viewer_role == "dsmb" || data.viewer_role == "statistician";
                     Ok::<_, ServerFnError>(view! {
+                        <crate::pages::monitoring::TrialNav trial=data.trial_id.clone() closed/>
                         <EnrollmentSection data=data.clone()/>
                         {closed.then(|| view! { <ArmSection trial=data.trial_id.clone()/> })}
                     })
@@ -113,7 +107,7 @@ fn ArmTable(data: ArmEnrollment) -> impl IntoView {
 #[component]
 pub fn DecodePage() -> impl IntoView {
     let trial = trial_param();
-    let MeResource(me) = expect_context::<MeResource>();
+    let me = Resource::new(|| (), |_| get_me());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -99,6 +99,7 @@ pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSu
                 enrolled,
             })
             .collect(),
+        viewer_role: String::new(),
     }
 }
 
@@ -119,6 +120,15 @@ pub fn closed_report(config: &TrialConfig, cut_dir: &Path) -> Result<report::Clo
     }
     .map_err(|p| p.to_string())?;
     report::closed_report(&snap, config).map_err(|e| e.to_string())
+}
+
+/// The open (pooled) report of a cut, from its open data folder at the
+/// open level: arm columns are never read, the randomization list never
+/// opened.
+pub fn open_report(config: &TrialConfig, cut_dir: &Path) -> Result<report::OpenReport, String> {
+    let snap = cut::load(&open_data_dir(cut_dir), config, &LoadOptions::open())
+        .map_err(|p| p.to_string())?;
+    report::open_report(&snap, config).map_err(|e| e.to_string())
 }
 
 impl Catalog {

@@ -47,3 +47,93 @@ pub async fn trial_role(
     }
     Ok((state, auth, role))
 }
+
+/// How the viewer sees a trial's arms: for each arm (in the trial's order)
+/// its code and the name to show, and whether the names are coded groups.
+pub struct ArmNames {
+    /// (arm code, shown name, coded letter).
+    pub arms: Vec<(String, String, String)>,
+    pub coded: bool,
+    pub decoded_at: Option<String>,
+}
+
+impl ArmNames {
+    /// The name to show for arm `code`.
+    pub fn name(&self, code: &str) -> String {
+        self.arms
+            .iter()
+            .find(|(c, _, _)| c == code)
+            .map(|(_, n, _)| n.clone())
+            .unwrap_or_else(|| "?".into())
+    }
+
+    /// Arm codes in display order: by letter when coded (the order then
+    /// says nothing), else the trial's order.
+    pub fn display_order(&self) -> Vec<String> {
+        let mut v = self.arms.clone();
+        if self.coded {
+            v.sort_by(|a, b| a.2.cmp(&b.2));
+        }
+        v.into_iter().map(|(c, _, _)| c).collect()
+    }
+}
+
+/// The arm names a closed-role viewer may see on `trial` (coded for a DSMB
+/// member until they decode), and an audit entry for the closed view
+/// `what`.
+pub async fn arm_names(
+    state: &AppState,
+    auth: &Auth,
+    role: Role,
+    trial: &str,
+    what: &str,
+) -> Result<ArmNames, ServerFnError> {
+    let user = auth
+        .user
+        .clone()
+        .ok_or_else(|| deny(401, "sign in first"))?;
+    let entry = state
+        .catalog
+        .trial(trial)
+        .ok_or_else(|| deny(403, "no access to this trial"))?;
+    let arms: Vec<(String, String)> = entry
+        .config
+        .arms
+        .iter()
+        .map(|a| (a.code.clone(), a.label.clone()))
+        .collect();
+    let codes_in: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
+    let store = state.access.store.clone();
+    let (t, address, what) = (trial.to_string(), auth.address.clone(), what.to_string());
+    let (codes, decoded_at) = tokio::task::spawn_blocking(move || {
+        let codes = store.arm_codes(&t, &codes_in)?;
+        let decoded = store.decoded_at(user.id, &t)?;
+        store.audit(&user.username, "view-closed", &t, &what, &address)?;
+        Ok::<_, super::store::StoreError>((codes, decoded))
+    })
+    .await
+    .map_err(|e| ServerFnError::new(e.to_string()))?
+    .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let coded = role == Role::Dsmb && decoded_at.is_none();
+    let arms = arms
+        .into_iter()
+        .map(|(code, label)| {
+            let letter = codes
+                .iter()
+                .find(|(a, _)| a == &code)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default();
+            let shown = if coded {
+                format!("Group {letter}")
+            } else {
+                label
+            };
+            (code, shown, letter)
+        })
+        .collect();
+    Ok(ArmNames {
+        arms,
+        coded,
+        decoded_at: if role == Role::Dsmb { decoded_at } else { None },
+    })
+}

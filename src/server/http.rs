@@ -3,7 +3,7 @@
 
 use super::auth::{self, Access};
 use super::catalog::Catalog;
-use super::report::ClosedReport;
+use super::report::{ClosedReport, OpenReport};
 use crate::app::{shell, App};
 use axum::extract::FromRef;
 use axum::routing::post;
@@ -28,7 +28,12 @@ pub struct AppState {
     /// first use by a closed role (concurrent first requests wait for the
     /// same computation).
     pub closed: Arc<Mutex<HashMap<String, Arc<ClosedCell>>>>,
+    /// Open (pooled) reports, likewise.
+    pub open: Arc<Mutex<HashMap<String, Arc<OpenCell>>>>,
 }
+
+/// One trial's open report, computed at most once.
+pub type OpenCell = tokio::sync::OnceCell<Result<Arc<OpenReport>, String>>;
 
 /// One trial's closed report, computed at most once (cuts are immutable,
 /// so a failure is kept too).
@@ -41,34 +46,64 @@ impl AppState {
             catalog,
             access,
             closed: Arc::new(Mutex::new(HashMap::new())),
+            open: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// The open (pooled) report of `trial`'s latest cut (cached), computed
+    /// from the open snapshot: no arm column, no randomization list.
+    pub async fn open_report(&self, trial: &str) -> Result<Arc<OpenReport>, String> {
+        once_per_trial(
+            &self.open,
+            &self.catalog,
+            trial,
+            super::catalog::open_report,
+        )
+        .await
     }
 
     /// The closed report of `trial`'s latest cut (cached). Only closed roles'
     /// server functions call this.
     pub async fn closed_report(&self, trial: &str) -> Result<Arc<ClosedReport>, String> {
-        let entry = self
-            .catalog
-            .trial(trial)
-            .ok_or_else(|| format!("no trial {trial}"))?;
-        let cell = self
-            .closed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(trial.to_string())
-            .or_default()
-            .clone();
-        let (config, cut) = (entry.config.clone(), entry.latest_cut.clone());
-        cell.get_or_init(|| async move {
-            tokio::task::spawn_blocking(move || super::catalog::closed_report(&config, &cut))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r)
-                .map(Arc::new)
-        })
+        once_per_trial(
+            &self.closed,
+            &self.catalog,
+            trial,
+            super::catalog::closed_report,
+        )
         .await
-        .clone()
     }
+}
+
+type Cells<R> = Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Result<Arc<R>, String>>>>>;
+
+/// `compute` for `trial`'s latest cut, once: concurrent first callers wait
+/// for the same computation, which runs off the async runtime.
+async fn once_per_trial<R: Send + Sync + 'static>(
+    cells: &Cells<R>,
+    catalog: &Catalog,
+    trial: &str,
+    compute: fn(&super::trial::TrialConfig, &std::path::Path) -> Result<R, String>,
+) -> Result<Arc<R>, String> {
+    let entry = catalog
+        .trial(trial)
+        .ok_or_else(|| format!("no trial {trial}"))?;
+    let cell = cells
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(trial.to_string())
+        .or_default()
+        .clone();
+    let (config, cut) = (entry.config.clone(), entry.latest_cut.clone());
+    cell.get_or_init(|| async move {
+        tokio::task::spawn_blocking(move || compute(&config, &cut))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r)
+            .map(Arc::new)
+    })
+    .await
+    .clone()
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -87,7 +122,13 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// decode forms, static files and the 404 page; behind the gate (sessions,
 /// CSRF, sign-in required) and the security headers.
 pub fn app(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    app_with_routes(state, generate_route_list(App))
+}
+
+/// [`app`] with the page routes already listed. Listing them renders the
+/// route tree in a special mode; tests list them once and build many routers,
+/// so that no listing runs while pages render.
+pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListing>) -> Router {
     Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))

@@ -5,6 +5,8 @@
 
 mod access;
 mod get_enrollment;
+mod monitoring;
 
 pub use access::*;
 pub use get_enrollment::*;
+pub use monitoring::*;

@@ -19,8 +19,12 @@ fn text(html: &str) -> String {
     out
 }
 
-#[tokio::test]
-async fn the_overview_is_rendered_complete_on_the_server() {
+#[test]
+fn the_overview_is_rendered_complete_on_the_server() {
+    crate::access::block_on(the_overview_is_rendered_complete_on_the_server_body());
+}
+
+async fn the_overview_is_rendered_complete_on_the_server_body() {
     let state = state();
     let t = sign_in(&state, "sponsor").await;
     let r = send(&state, get("/trial/altshock2", Some(&t))).await;
@@ -47,8 +51,12 @@ async fn the_overview_is_rendered_complete_on_the_server() {
     assert!(!html.contains("cdn."), "no CDN reference");
 }
 
-#[tokio::test]
-async fn the_trial_list_shows_only_the_users_trials() {
+#[test]
+fn the_trial_list_shows_only_the_users_trials() {
+    crate::access::block_on(the_trial_list_shows_only_the_users_trials_body());
+}
+
+async fn the_trial_list_shows_only_the_users_trials_body() {
     let state = state();
     let t = sign_in(&state, "outsider").await;
     let r = send(&state, get("/", Some(&t))).await;
@@ -58,8 +66,12 @@ async fn the_trial_list_shows_only_the_users_trials() {
     assert!(!text.contains("Altshock"), "{text}");
 }
 
-#[tokio::test]
-async fn an_unknown_path_is_a_404_page() {
+#[test]
+fn an_unknown_path_is_a_404_page() {
+    crate::access::block_on(an_unknown_path_is_a_404_page_body());
+}
+
+async fn an_unknown_path_is_a_404_page_body() {
     let state = state();
     let t = sign_in(&state, "sponsor").await;
     let r = send(&state, get("/no/such/page", Some(&t))).await;

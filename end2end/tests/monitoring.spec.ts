@@ -1,0 +1,74 @@
+import { test, expect } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { consoleErrors, signIn } from "./auth";
+
+// Counts from the reconstruction's own expected.json; statistics as R and
+// rpact give them (see tests/it/summary.rs and validation/).
+const expected = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "../../demo/altshock2/expected.json"), "utf8"),
+);
+const safety = expected.cuts["cut-2024-12-31"].safety_subjects;
+
+test("the statistician reviews Altshock-2 safety by arm", async ({ page }, info) => {
+  const errors = consoleErrors(page);
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/altshock2/safety");
+  const open = page.getByTestId("open-safety");
+  await expect(open.locator("tr", { hasText: "BARC>=3 bleeding" })).toContainText(
+    String(safety.bleeding_barc_ge3.total),
+  );
+  const row = page.getByTestId("closed-safety").locator("tr", { hasText: "BARC>=3 bleeding" });
+  await expect(row).toContainText(`${safety.bleeding_barc_ge3.IABP}/53`);
+  await expect(row).toContainText(`${safety.bleeding_barc_ge3.SOC}/48`);
+  await expect(row).toContainText("p = 0.318 (chi-square)");
+  const vascular = page.getByTestId("closed-safety").locator("tr", { hasText: "Vascular complications" });
+  await expect(vascular).toContainText("p = 0.119 (Fisher exact)");
+  await page.screenshot({ path: info.outputPath("safety-statistician.png"), fullPage: true });
+  expect(errors, errors.join("\n")).toEqual([]);
+});
+
+test("the DSMB reads the Altshock-2 futility look", async ({ page }, info) => {
+  const errors = consoleErrors(page);
+  await signIn(page, "e2e-dsmb");
+  await page.goto("/trial/altshock2/efficacy");
+  await expect(page.getByTestId("z")).toHaveText("0.746");
+  await expect(page.getByTestId("cp-design")).toHaveText("0.516");
+  await expect(page.getByTestId("cp-trend")).toHaveText("0.095");
+  await expect(page.getByTestId("cp-null")).toHaveText("0.020");
+  await expect(page.getByTestId("verdict")).toContainText("stopping for futility");
+  await expect(page.getByTestId("bounds").locator("tbody tr")).toHaveCount(2);
+  const html = await page.content();
+  expect(html).not.toContain("IABP");
+  await expect(page.getByTestId("rci")).toBeVisible();
+  if (info.project.name === "js-on") {
+    await expect(page.getByTestId("boundary-chart").locator("svg.main-svg").first()).toBeVisible();
+    await expect(page.getByTestId("cp-chart").locator("svg.main-svg").first()).toBeVisible();
+  }
+  await page.screenshot({ path: info.outputPath("efficacy-dsmb.png"), fullPage: true });
+  expect(errors, errors.join("\n")).toEqual([]);
+});
+
+test("the sponsor's safety page is pooled, small cells suppressed", async ({ page }, info) => {
+  await signIn(page, "e2e-sponsor");
+  await page.goto("/trial/altshock2/safety");
+  const stroke = page.getByTestId("open-safety").locator("tr", { hasText: "Stroke" });
+  await expect(stroke).toContainText("<5");
+  await expect(page.getByTestId("closed-safety")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Efficacy and futility" })).toHaveCount(0);
+  const html = await page.content();
+  for (const word of ["IABP", "SoC", "Group A", "by arm"]) expect(html).not.toContain(word);
+  expect((await page.goto("/trial/altshock2/efficacy"))?.status()).toBe(403);
+  await page.screenshot({ path: info.outputPath("safety-sponsor.png"), fullPage: true });
+});
+
+test("the CDISC pilot's time-to-event summaries", async ({ page }, info) => {
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/cdisc-pilot01/efficacy");
+  await expect(page.getByTestId("km").locator("tbody tr")).toHaveCount(3);
+  await expect(page.getByTestId("logrank-p")).toHaveText("<0.001");
+  await expect(page.getByTestId("cox").locator("tbody tr")).toHaveCount(2);
+  await expect(page.getByTestId("cox")).toContainText("5.026");
+  await expect(page.getByTestId("design")).toContainText("Hypothetical design");
+  await page.screenshot({ path: info.outputPath("efficacy-cdisc.png"), fullPage: true });
+});

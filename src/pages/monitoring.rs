@@ -1,0 +1,428 @@
+//! The monitoring pages of a trial: safety (pooled for everyone, by arm for
+//! closed roles) and efficacy/futility (closed roles). Every number is in a
+//! table that renders without JavaScript; charts repeat the tables.
+
+use crate::components::{BoundaryChart, ConditionalPowerChart, ErrorPanel};
+use crate::dto::{ClosedSafety, Efficacy, InterimView, OpenSafety};
+use crate::pages::overview::trial_param;
+use crate::serverfns::{get_closed_safety, get_efficacy, get_open_safety};
+use leptos::prelude::*;
+
+/// A proportion (0-1) as a percentage with one decimal.
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn ci_pct(ci: Option<[f64; 2]>) -> String {
+    ci.map(|[a, b]| format!("{:.1}–{:.1}", 100.0 * a, 100.0 * b))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// A p-value as a report prints it.
+pub fn p_fmt(p: f64) -> String {
+    if !p.is_finite() {
+        "–".into()
+    } else if p < 0.001 {
+        "<0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map(|v| format!("{v:.digits$}"))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// The tabs of a trial's pages; closed roles also see efficacy.
+#[component]
+pub fn TrialNav(trial: String, closed: bool) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Trial pages">
+            <a href=format!("/trial/{trial}")>"Overview"</a>
+            <a href=format!("/trial/{trial}/safety")>"Safety"</a>
+            {closed
+                .then(|| view! { <a href=format!("/trial/{trial}/efficacy")>"Efficacy and futility"</a> })}
+        </nav>
+    }
+}
+
+fn is_closed_role(role: &str) -> bool {
+    role == "dsmb" || role == "statistician"
+}
+
+/// Safety: pooled rates for everyone; by arm with risk differences and
+/// tests for closed roles.
+#[component]
+pub fn SafetyPage() -> impl IntoView {
+    let trial = trial_param();
+    let open = Resource::new(move || trial.get(), get_open_safety);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                {move || Suspend::new(async move {
+                    let data = open.await?;
+                    let closed = is_closed_role(&data.viewer_role);
+                    Ok::<_, ServerFnError>(view! {
+                        <TrialNav trial=data.trial_id.clone() closed/>
+                        <OpenSafetyTable data=data.clone()/>
+                        {closed.then(|| view! { <ClosedSafetySection trial=data.trial_id.clone()/> })}
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn OpenSafetyTable(data: OpenSafety) -> impl IntoView {
+    let rows = data
+        .rows
+        .iter()
+        .map(|r| {
+            let shown = match r.subjects {
+                Some(s) => s.to_string(),
+                None => format!("<{}", data.small_cell_threshold),
+            };
+            view! {
+                <tr>
+                    <th scope="row">{r.category.clone()}</th>
+                    <td class="num">{shown}</td>
+                    <td class="num">{r.n}</td>
+                    <td class="num">{r.percent.map(|p| format!("{p:.1}")).unwrap_or_else(|| "–".into())}</td>
+                    <td class="num">{ci_pct(r.ci95)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel">
+            <h1>"Safety, all subjects pooled"</h1>
+            <p class="subtitle">"Data cut " <time>{data.cut_date.clone()}</time></p>
+            <p class="caption">
+                "Subjects with at least one event; exact (Clopper-Pearson) 95% intervals. Counts from 1 to "
+                {data.small_cell_threshold.saturating_sub(1)} " are suppressed in pooled views."
+            </p>
+            <table class="data" data-testid="open-safety">
+                <thead>
+                    <tr>
+                        <th scope="col">"Category"</th>
+                        <th scope="col" class="num">"Subjects"</th>
+                        <th scope="col" class="num">"N"</th>
+                        <th scope="col" class="num">"%"</th>
+                        <th scope="col" class="num">"95% CI (%)"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn ClosedSafetySection(trial: String) -> impl IntoView {
+    let data = Resource::new(move || trial.clone(), get_closed_safety);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                {move || Suspend::new(async move { data.await.map(|data| view! { <ClosedSafetyTable data/> }) })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn ClosedSafetyTable(data: ClosedSafety) -> impl IntoView {
+    let groups: Vec<String> = data
+        .rows
+        .first()
+        .map(|r| r.groups.iter().map(|g| g.group.clone()).collect())
+        .unwrap_or_default();
+    let head = groups
+        .iter()
+        .map(|g| view! { <th scope="col" class="num">{g.clone()}</th> })
+        .collect_view();
+    let rows = data
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = r
+                .groups
+                .iter()
+                .map(|g| {
+                    view! {
+                        <td class="num">
+                            {format!("{}/{}", g.subjects, g.n)}
+                            <br/>
+                            <span class="small">
+                                {g.percent.map(|p| format!("{p:.1}%")).unwrap_or_default()} " (" {ci_pct(g.ci95)} ")"
+                            </span>
+                        </td>
+                    }
+                })
+                .collect_view();
+            let cmps = r
+                .comparisons
+                .iter()
+                .map(|c| {
+                    let rd = match (c.risk_difference, c.risk_difference_ci95) {
+                        (Some(d), Some([lo, hi])) => format!("{} ({} to {})", pct(d), pct(lo), pct(hi)),
+                        _ => "–".into(),
+                    };
+                    view! {
+                        <div>
+                            <span class="small">{c.label.clone()} ": "</span>
+                            {rd}
+                            "; p = "
+                            {p_fmt(c.p_value)}
+                            " (" {c.test.clone()} ")"
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{r.category.clone()}</th>
+                    {cells}
+                    <td>{cmps}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel closed">
+            <h2>"Safety by arm " <span class="badge">"closed"</span></h2>
+            <p class="caption">
+                {if data.coded { "Arms are shown as coded groups. " } else { "" }}
+                "Risk differences with " {data.risk_difference_method.clone()}
+                " 95% intervals; p-values by the trial's rule (chi-square with continuity correction unless an expected count is below 5, then Fisher's exact test)."
+            </p>
+            <table class="data" data-testid="closed-safety">
+                <thead>
+                    <tr>
+                        <th scope="col">"Category"</th>
+                        {head}
+                        <th scope="col">"Risk difference (95% CI); p"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+/// Efficacy and futility (closed roles): the look, the boundaries, the
+/// conditional powers and the verdict; survival summaries for a
+/// time-to-event endpoint.
+#[component]
+pub fn EfficacyPage() -> impl IntoView {
+    let trial = trial_param();
+    let data = Resource::new(move || trial.get(), get_efficacy);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                {move || Suspend::new(async move {
+                    data.await.map(|data| view! {
+                        <TrialNav trial=data.trial_id.clone() closed=true/>
+                        <EfficacyView data/>
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn EfficacyView(data: Efficacy) -> impl IntoView {
+    let interim = data.interim.clone();
+    view! {
+        <section class="panel closed">
+            <h1>"Efficacy and futility " <span class="badge">"closed"</span></h1>
+            <p class="subtitle">
+                "Data cut " <time>{data.cut_date.clone()}</time> ". Primary endpoint: "
+                {data.endpoint.clone()}
+            </p>
+            <p class="caption" data-testid="design">{data.design.clone()}</p>
+            {data.coded.then(|| view! { <p class="caption">"Arms are shown as coded groups."</p> })}
+        </section>
+        {interim.map(|i| view! { <InterimSection i/> })}
+        {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
+    }
+}
+
+#[component]
+fn InterimSection(i: InterimView) -> impl IntoView {
+    let bounds = i
+        .fractions
+        .iter()
+        .zip(&i.efficacy_bounds)
+        .enumerate()
+        .map(|(k, (t, b))| {
+            let here = k + 1 == i.look;
+            view! {
+                <tr class:current=here>
+                    <th scope="row">{k + 1}{here.then_some(" (this cut)")}</th>
+                    <td class="num">{format!("{t:.3}")}</td>
+                    <td class="num">{format!("{b:.3}")}</td>
+                    <td class="num">
+                        {if here { i.futility_bound.map(|f| format!("{f:.3}")).unwrap_or_else(|| "–".into()) } else { "–".into() }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let curve = i
+        .curve
+        .iter()
+        .map(|(e, c)| {
+            view! {
+                <tr>
+                    <td class="num">{format!("{e:.3}")}</td>
+                    <td class="num">{format!("{:.3}", c)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let chart = i.clone();
+    let cp_chart = i.clone();
+    let has_curve = !i.curve.is_empty();
+    view! {
+        <section class="panel">
+            <h2>"Look " {i.look} " of " {i.looks}</h2>
+            <p class="verdict" data-testid="verdict">{i.verdict.clone()}</p>
+            {i.futility_rule.clone().map(|r| view! { <p class="caption">{r}</p> })}
+            <table class="data" data-testid="interim">
+                <tbody>
+                    <tr><th scope="row">"Information fraction"</th><td class="num">{format!("{:.3}", i.information_fraction)}</td></tr>
+                    <tr><th scope="row">"Information"</th><td>{i.information.clone()}</td></tr>
+                    <tr><th scope="row">"Planned at the final look"</th><td class="num">{format!("{:.0}", i.planned_information)}</td></tr>
+                    <tr>
+                        <th scope="row">"Needed for the design's power"</th>
+                        <td class="num">{opt(i.required_information, 1)}</td>
+                    </tr>
+                    <tr><th scope="row">"z-statistic"</th><td class="num" data-testid="z">{format!("{:.3}", i.z)}</td></tr>
+                    <tr><th scope="row">"B-value"</th><td class="num">{format!("{:.3}", i.b_value)}</td></tr>
+                    <tr>
+                        <th scope="row">"Conditional power, design effect"</th>
+                        <td class="num" data-testid="cp-design">{opt(i.cp_design, 3)}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">"Conditional power, current trend"</th>
+                        <td class="num" data-testid="cp-trend">{opt(i.cp_trend, 3)}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">"Conditional power, null (CRP)"</th>
+                        <td class="num" data-testid="cp-null">{opt(i.cp_null, 3)}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">"Predictive power (flat prior)"</th>
+                        <td class="num">{opt(i.predictive_power, 3)}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">"Repeated 95% CI, " {i.effect_measure.clone()}</th>
+                        <td class="num" data-testid="rci">{format!("{:.3} to {:.3}", i.repeated_ci[0], i.repeated_ci[1])}</td>
+                    </tr>
+                    <tr><th scope="row">"Repeated p-value"</th><td class="num">{p_fmt(i.repeated_p_value)}</td></tr>
+                </tbody>
+            </table>
+        </section>
+        <section class="panel">
+            <h2>"Boundaries at the observed information"</h2>
+            <BoundaryChart data=chart/>
+            <table class="data" data-testid="bounds">
+                <thead>
+                    <tr>
+                        <th scope="col">"Look"</th>
+                        <th scope="col" class="num">"Information fraction"</th>
+                        <th scope="col" class="num">"Efficacy bound (z)"</th>
+                        <th scope="col" class="num">"Futility bound (z)"</th>
+                    </tr>
+                </thead>
+                <tbody>{bounds}</tbody>
+            </table>
+        </section>
+        {has_curve
+            .then(|| {
+                view! {
+                    <section class="panel">
+                        <h2>"Conditional power over a range of effects"</h2>
+                        <ConditionalPowerChart data=cp_chart/>
+                        <details>
+                            <summary>"The numbers"</summary>
+                            <table class="data" data-testid="cp-curve">
+                                <thead>
+                                    <tr>
+                                        <th scope="col" class="num">{i.effect_measure.clone()}</th>
+                                        <th scope="col" class="num">"Conditional power"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{curve}</tbody>
+                            </table>
+                        </details>
+                    </section>
+                }
+            })}
+    }
+}
+
+#[component]
+fn SurvivalSection(data: Efficacy) -> impl IntoView {
+    let km = data
+        .kaplan_meier
+        .iter()
+        .map(|k| {
+            view! {
+                <tr>
+                    <th scope="row">{k.group.clone()}</th>
+                    <td class="num">{k.n}</td>
+                    <td class="num">{k.events}</td>
+                    <td class="num">{opt(k.median, 1)}</td>
+                    <td class="num">{format!("{} to {}", opt(k.median_ci95[0], 1), opt(k.median_ci95[1], 1))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let hr = data
+        .hazard_ratios
+        .iter()
+        .map(|h| {
+            view! {
+                <tr>
+                    <th scope="row">{h.label.clone()}</th>
+                    <td class="num">{format!("{:.3}", h.hr)}</td>
+                    <td class="num">{format!("{:.3} to {:.3}", h.ci95[0], h.ci95[1])}</td>
+                    <td class="num">{p_fmt(h.p)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel">
+            <h2>"Time to event"</h2>
+            <table class="data" data-testid="km">
+                <thead>
+                    <tr>
+                        <th scope="col">"Group"</th>
+                        <th scope="col" class="num">"N"</th>
+                        <th scope="col" class="num">"Events"</th>
+                        <th scope="col" class="num">"Median"</th>
+                        <th scope="col" class="num">"95% CI"</th>
+                    </tr>
+                </thead>
+                <tbody>{km}</tbody>
+            </table>
+            <p>"Log-rank test over all groups: p = " <span data-testid="logrank-p">{data.logrank_p.map(p_fmt).unwrap_or_else(|| "–".into())}</span></p>
+            <table class="data" data-testid="cox">
+                <thead>
+                    <tr>
+                        <th scope="col">"Cox model"</th>
+                        <th scope="col" class="num">"Hazard ratio"</th>
+                        <th scope="col" class="num">"95% CI"</th>
+                        <th scope="col" class="num">"p"</th>
+                    </tr>
+                </thead>
+                <tbody>{hr}</tbody>
+            </table>
+        </section>
+    }
+}

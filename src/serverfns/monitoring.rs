@@ -1,0 +1,255 @@
+//! Server functions of the monitoring pages: pooled safety (any role), and
+//! safety by arm and efficacy/futility (closed roles only, arms named as
+//! the viewer may see them, every call audited).
+
+use crate::dto::{ClosedSafety, Efficacy, OpenSafety};
+use leptos::prelude::*;
+
+/// Pooled event rates of the latest cut, small cells suppressed. Computed
+/// from the open (blinded) snapshot: it never reads an arm column or the
+/// randomization list, so any role may see it.
+#[server(endpoint = "get_open_safety")]
+pub async fn get_open_safety(trial: String) -> Result<OpenSafety, ServerFnError> {
+    use crate::dto::OpenRateRow;
+    use crate::server::guard;
+    let (state, _auth, role) = guard::trial_role(&trial, &[]).await?;
+    let open = state
+        .open_report(&trial)
+        .await
+        .map_err(|e| ServerFnError::new(format!("the open report cannot be computed: {e}")))?;
+    Ok(OpenSafety {
+        trial_id: trial,
+        viewer_role: role.as_str().to_string(),
+        cut_date: open.cut_date.clone(),
+        small_cell_threshold: open.small_cell_threshold,
+        rows: open
+            .safety
+            .iter()
+            .map(|r| OpenRateRow {
+                category: r.category.clone(),
+                subjects: r.subjects,
+                n: r.n,
+                percent: r.percent,
+                ci95: r.ci95,
+                suppressed: r.suppressed,
+            })
+            .collect(),
+    })
+}
+
+/// Safety by arm with risk differences and the trial's test (closed roles).
+#[server(endpoint = "get_closed_safety")]
+pub async fn get_closed_safety(trial: String) -> Result<ClosedSafety, ServerFnError> {
+    use crate::dto::{ClosedSafetyRow, GroupComparison, GroupRate};
+    use crate::server::guard;
+    use crate::server::store::Role;
+    use crate::server::trial::RiskDifferenceCi;
+    let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
+    let closed = state
+        .closed_report(&trial)
+        .await
+        .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
+    let names = guard::arm_names(&state, &auth, role, &trial, "safety by arm").await?;
+    let order = names.display_order();
+    let method = state
+        .catalog
+        .trial(&trial)
+        .map(|t| t.config.analysis.risk_difference_ci)
+        .unwrap_or(RiskDifferenceCi::Newcombe);
+    let rows = closed
+        .safety
+        .iter()
+        .map(|c| ClosedSafetyRow {
+            category: c.category.clone(),
+            groups: order
+                .iter()
+                .filter_map(|code| {
+                    c.by_arm.get(code).map(|r| GroupRate {
+                        group: names.name(code),
+                        subjects: r.subjects,
+                        n: r.n,
+                        percent: r.percent,
+                        ci95: r.ci95,
+                    })
+                })
+                .collect(),
+            comparisons: c
+                .comparisons
+                .iter()
+                .map(|cmp| GroupComparison {
+                    label: format!("{} vs {}", names.name(&cmp.arm), names.name(&cmp.reference)),
+                    risk_difference: cmp.risk_difference.map(|e| e.estimate),
+                    risk_difference_ci95: cmp.risk_difference.map(|e| e.ci95),
+                    p_value: cmp.p_value,
+                    test: match cmp.test {
+                        crate::stats::proportions::TestName::ChiSquare => "chi-square".into(),
+                        crate::stats::proportions::TestName::Fisher => "Fisher exact".into(),
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(ClosedSafety {
+        trial_id: trial,
+        cut_date: closed.cut_date.clone(),
+        coded: names.coded,
+        risk_difference_method: match method {
+            RiskDifferenceCi::Newcombe => "Newcombe hybrid score".into(),
+            RiskDifferenceCi::MiettinenNurminen => "Miettinen-Nurminen".into(),
+        },
+        rows,
+    })
+}
+
+/// Efficacy and futility at the latest cut (closed roles): the
+/// group-sequential look, conditional and predictive power, the verdict,
+/// and for a time-to-event endpoint Kaplan-Meier, log-rank and Cox.
+#[server(endpoint = "get_efficacy")]
+pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
+    use crate::dto::{HazardRatioRow, InterimView, KmRow};
+    use crate::server::guard;
+    use crate::server::store::Role;
+    let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
+    let closed = state
+        .closed_report(&trial)
+        .await
+        .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
+    let names = guard::arm_names(&state, &auth, role, &trial, "efficacy and futility").await?;
+    let entry = state
+        .catalog
+        .trial(&trial)
+        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
+    let d = &entry.config.design;
+    let design = format!(
+        "{}{} looks at {}; {}-sided alpha {}; {} spending; power {}",
+        if d.hypothetical {
+            "Hypothetical design: "
+        } else {
+            ""
+        },
+        d.looks.len(),
+        d.looks
+            .iter()
+            .map(|t| format!("{t}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        match d.sided {
+            crate::server::trial::Sided::One => "one",
+            crate::server::trial::Sided::Two => "two",
+        },
+        d.alpha,
+        d.efficacy_spending,
+        d.power
+    );
+    let futility_rule = d.futility.as_ref().map(|f| {
+        let mut parts = Vec::new();
+        if let Some(b) = &f.beta_spending {
+            parts.push(format!("beta spending {b}"));
+        }
+        if let Some(c) = f.conditional_power_below {
+            parts.push(format!(
+                "conditional power under the current trend below {:.0}%",
+                100.0 * c
+            ));
+        }
+        let mut s = format!(
+            "{} futility guideline: {}",
+            if f.binding { "Binding" } else { "Non-binding" },
+            parts.join("; ")
+        );
+        if let Some(src) = &f.source {
+            s.push_str(&format!(" ({src})"));
+        }
+        s
+    });
+    let interim = closed.interim.as_ref().map(|i| {
+        let vs = format!(
+            "{} vs {}",
+            names.name(&i.treatment),
+            names.name(&i.reference)
+        );
+        let measure = if i.effect_measure.starts_with("hazard") {
+            format!(
+                "hazard ratio, {vs} (below 1 favours {})",
+                names.name(&i.treatment)
+            )
+        } else {
+            format!("difference in success rates, {vs}")
+        };
+        InterimView {
+            look: i.look,
+            looks: i.fractions.len(),
+            information_fraction: i.information_fraction,
+            information: i.information.to_string(),
+            planned_information: i.planned_information,
+            required_information: i.required_information,
+            fractions: i.fractions.clone(),
+            z: i.z,
+            b_value: i.b_value,
+            efficacy_bounds: i.efficacy_bounds.clone(),
+            futility_bound: i.futility_bound,
+            cp_design: i.conditional_power.as_ref().and_then(|c| c.design),
+            cp_trend: i.conditional_power.as_ref().map(|c| c.trend),
+            cp_null: i.conditional_power.as_ref().map(|c| c.null),
+            predictive_power: i.predictive_power,
+            effect_measure: measure,
+            repeated_ci: i.repeated_ci,
+            repeated_p_value: i.repeated_p_value,
+            curve: i
+                .conditional_power_curve
+                .iter()
+                .map(|p| (p.effect, p.conditional_power))
+                .collect(),
+            verdict: i.verdict.clone(),
+            futility_rule: futility_rule.clone(),
+        }
+    });
+    let survival = closed.primary.survival.as_ref();
+    let kaplan_meier = survival
+        .map(|s| {
+            names
+                .display_order()
+                .iter()
+                .filter_map(|code| {
+                    s.kaplan_meier.get(code).map(|k| KmRow {
+                        group: names.name(code),
+                        n: k.n,
+                        events: k.events,
+                        median: k.median,
+                        median_ci95: k.median_ci95,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let reference = entry
+        .config
+        .arms
+        .first()
+        .map(|a| a.code.clone())
+        .unwrap_or_default();
+    let hazard_ratios = survival
+        .and_then(|s| s.cox.as_ref())
+        .map(|rows| {
+            rows.iter()
+                .map(|r| HazardRatioRow {
+                    label: format!("{} vs {}", names.name(&r.arm), names.name(&reference)),
+                    hr: r.hr,
+                    ci95: r.ci95,
+                    p: r.p,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Efficacy {
+        trial_id: trial,
+        cut_date: closed.cut_date.clone(),
+        endpoint: closed.primary.name.clone(),
+        coded: names.coded,
+        design,
+        interim,
+        kaplan_meier,
+        logrank_p: survival.and_then(|s| s.logrank_p),
+        hazard_ratios,
+    })
+}
