@@ -1,8 +1,8 @@
 //! The application shell and router.
 
 use crate::pages::{
-    AuditPage, DecodePage, EfficacyPage, LoginPage, NotFound, OverviewPage, SafetyPage, SignedIn,
-    TrialsPage,
+    AuditPage, CutsPage, DecodePage, EfficacyPage, LoginPage, NotFound, OverviewPage, SafetyPage,
+    SignedIn, TrialsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -63,6 +63,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("efficacy"))
                         view=EfficacyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("cuts"))
+                        view=CutsPage
                         ssr=SsrMode::Async
                     />
                     <Route

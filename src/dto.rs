@@ -23,7 +23,7 @@ pub struct CumulativePoint {
 
 /// Pooled (blinded) enrollment of one trial at one data cut. Nothing in it is
 /// split by arm, so any role may see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnrollmentSummary {
     pub trial_id: String,
     pub trial_title: String,
@@ -37,6 +37,9 @@ pub struct EnrollmentSummary {
     pub by_site: Vec<SiteCount>,
     /// Cumulative enrollment over calendar time, ascending.
     pub cumulative: Vec<CumulativePoint>,
+    /// When the next planned look is expected, at the recent accrual rate.
+    #[serde(default)]
+    pub projection: Option<Projection>,
     /// The viewer's role on the trial (`dsmb`, `statistician`, `sponsor`),
     /// so the page knows which closed sections to ask for; the server checks
     /// the role again on every closed request.
@@ -219,4 +222,43 @@ pub struct Efficacy {
     pub kaplan_meier: Vec<KmRow>,
     pub logrank_p: Option<f64>,
     pub hazard_ratios: Vec<HazardRatioRow>,
+}
+
+/// The projected date of the next planned look (pooled enrollment only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Projection {
+    /// The look (1-based) and its planned information fraction.
+    pub look: usize,
+    pub fraction: f64,
+    /// Subjects whose randomization the look needs.
+    pub subjects_needed: u32,
+    /// Randomizations per 30 days in the accrual window.
+    pub rate_per_month: f64,
+    /// When the last subject the look needs is projected to be randomized,
+    /// and when the look's information is complete (after the endpoint's
+    /// follow-up horizon, if any); ISO dates.
+    pub randomized_by: String,
+    pub look_date: String,
+    /// The accrual model, in words.
+    pub model: String,
+}
+
+/// A file of a cut with its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutFile {
+    pub folder: String,
+    pub name: String,
+    pub sha256: String,
+}
+
+/// A data cut of a trial and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutInfo {
+    pub name: String,
+    /// `serving` (the newest cut that passed its checks), `rejected` (a
+    /// newer cut that failed them; the one before keeps serving) or `older`.
+    pub status: String,
+    pub registered_at: Option<String>,
+    pub files: Vec<CutFile>,
+    pub problems: Vec<String>,
 }

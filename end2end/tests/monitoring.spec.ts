@@ -72,3 +72,16 @@ test("the CDISC pilot's time-to-event summaries", async ({ page }, info) => {
   await expect(page.getByTestId("design")).toContainText("Hypothetical design");
   await page.screenshot({ path: info.outputPath("efficacy-cdisc.png"), fullPage: true });
 });
+
+test("the overview projects the next look; the cuts page lists the cuts", async ({ page }, info) => {
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/altshock2");
+  await expect(page.getByTestId("projection")).toContainText("Look 2 (information 1.00) needs 200 subjects");
+  await page.getByRole("link", { name: "Data cuts" }).click();
+  const rows = page.getByTestId("cuts").locator("tbody tr");
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(0)).toContainText("cut-2024-12-31");
+  await expect(rows.nth(0).getByTestId("cut-status")).toHaveText("serving");
+  await expect(rows.nth(0)).toContainText(/[0-9a-f]{64}/);
+  await page.screenshot({ path: info.outputPath("cuts-statistician.png"), fullPage: true });
+});

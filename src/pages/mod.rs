@@ -10,6 +10,6 @@ pub mod overview;
 pub use audit::AuditPage;
 pub use layout::{SignedIn, TrialsPage};
 pub use login::LoginPage;
-pub use monitoring::{EfficacyPage, SafetyPage};
+pub use monitoring::{CutsPage, EfficacyPage, SafetyPage};
 pub use not_found::NotFound;
 pub use overview::{DecodePage, OverviewPage};

@@ -198,6 +198,20 @@ fn EnrollmentSection(data: EnrollmentSummary) -> impl IntoView {
                 {pct}
                 "%)"
             </p>
+            {data
+                .projection
+                .clone()
+                .map(|p| {
+                    view! {
+                        <p class="caption" data-testid="projection">
+                            "Look " {p.look} " (information " {format!("{:.2}", p.fraction)} ") needs "
+                            {p.subjects_needed} " subjects: at " {format!("{:.1}", p.rate_per_month)}
+                            " randomized per month, the last would be randomized about "
+                            <time>{p.randomized_by.clone()}</time> " and the look reached about "
+                            <time>{p.look_date.clone()}</time> ". Model: " {p.model.clone()} "."
+                        </p>
+                    }
+                })}
         </section>
         <section class="panel">
             <h2>"Cumulative enrollment"</h2>

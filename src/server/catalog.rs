@@ -8,7 +8,7 @@ use super::cut::{self, LoadOptions, Snapshot};
 use super::problem::Problems;
 use super::report;
 use super::trial::{TrialConfig, TrialConfigError};
-use crate::dto::{CumulativePoint, EnrollmentSummary, SiteCount};
+use crate::dto::{CumulativePoint, EnrollmentSummary, Projection, SiteCount};
 use std::path::{Path, PathBuf};
 
 /// A cut that could not be loaded, and why.
@@ -99,7 +99,75 @@ pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSu
                 enrolled,
             })
             .collect(),
+        projection: None,
         viewer_role: String::new(),
+    }
+    .with_projection(config, snap.cut_date)
+}
+
+/// Days over which the recent accrual rate is measured.
+pub const ACCRUAL_WINDOW_DAYS: i64 = 180;
+
+impl EnrollmentSummary {
+    /// Add the projected date of the next planned look: the first look whose
+    /// subjects (fraction x target) are not all randomized by the cut, at a
+    /// constant accrual rate equal to the mean over the last 180 days before
+    /// the cut (or since the first randomization, if later), plus the primary
+    /// endpoint's follow-up horizon. Time-to-event looks are counted in
+    /// events and need an event model: none is projected for them.
+    fn with_projection(mut self, config: &TrialConfig, cut: chrono::NaiveDate) -> Self {
+        use super::trial::EndpointKind;
+        if config.design.endpoint == EndpointKind::TimeToEvent {
+            return self;
+        }
+        let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+        let Some(first) = self.cumulative.first().and_then(|p| parse(&p.date)) else {
+            return self;
+        };
+        let window_start = std::cmp::max(first, cut - chrono::Duration::days(ACCRUAL_WINDOW_DAYS));
+        let days = (cut - window_start).num_days().max(1);
+        let before: u32 = self
+            .cumulative
+            .iter()
+            .rev()
+            .find(|p| parse(&p.date).is_some_and(|d| d < window_start))
+            .map_or(0, |p| p.enrolled);
+        let in_window = self.total.saturating_sub(before);
+        if in_window == 0 {
+            return self;
+        }
+        let per_day = f64::from(in_window) / days as f64;
+        let horizon = config.primary.horizon.unwrap_or(0.0).ceil() as i64;
+        let next = config
+            .design
+            .looks
+            .iter()
+            .enumerate()
+            .find(|(_, f)| (*f * f64::from(self.target)).ceil() as u32 > self.total);
+        let Some((i, &fraction)) = next else {
+            return self;
+        };
+        let needed = (fraction * f64::from(self.target)).ceil() as u32;
+        let to_go = f64::from(needed - self.total);
+        let randomized_by = cut + chrono::Duration::days((to_go / per_day).ceil() as i64);
+        let look_date = randomized_by + chrono::Duration::days(horizon);
+        self.projection = Some(Projection {
+            look: i + 1,
+            fraction,
+            subjects_needed: needed,
+            rate_per_month: per_day * 30.0,
+            randomized_by: randomized_by.format("%Y-%m-%d").to_string(),
+            look_date: look_date.format("%Y-%m-%d").to_string(),
+            model: format!(
+                "constant accrual at the mean rate of the {days} days before the cut ({in_window} randomized){}",
+                if horizon > 0 {
+                    format!(", plus the {horizon}-day follow-up of the primary endpoint")
+                } else {
+                    String::new()
+                }
+            ),
+        });
+        self
     }
 }
 

@@ -4,9 +4,11 @@
 //! (`crate::server::guard`).
 
 mod access;
+mod cuts;
 mod get_enrollment;
 mod monitoring;
 
 pub use access::*;
+pub use cuts::*;
 pub use get_enrollment::*;
 pub use monitoring::*;

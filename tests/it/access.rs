@@ -230,6 +230,8 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("GET", "/trial/cdisc-pilot01/safety", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("GET", "/trial/altshock2/efficacy", "", [SEE_OTHER, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("GET", "/trial/cdisc-pilot01/efficacy", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("GET", "/trial/altshock2/cuts", "", [SEE_OTHER, FORBIDDEN, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_cuts", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_open_safety", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_closed_safety", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_closed_safety", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),

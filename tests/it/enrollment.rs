@@ -78,3 +78,63 @@ fn the_catalog_serves_the_latest_cut_of_each_demo_trial() {
         .unwrap();
     assert_eq!(s701.enrolled, 41);
 }
+
+/// The projected date of the next look, recomputed here from the ADSL
+/// randomization dates (read with polars directly, not through the summary):
+/// at cut-2023-09-30 (83 randomized of 200) the next look is look 1 (100
+/// subjects, evaluable 60 days after randomization); at the final cut (101)
+/// it is look 2 (200 subjects).
+#[test]
+fn the_next_look_is_projected_from_the_recent_accrual_rate() {
+    use chrono::{Duration, NaiveDate};
+    use polars::prelude::*;
+    let config = altshock2_trial();
+    for (cut, look, needed) in [("cut-2023-09-30", 1, 100), ("cut-2024-12-31", 2, 200)] {
+        let dir = altshock2().join(cut).join("blinded");
+        let snap = load(&dir, &config, &LoadOptions::open()).unwrap();
+        let got = enrollment_summary(&config, &snap)
+            .projection
+            .expect("a projection");
+        assert_eq!((got.look, got.subjects_needed), (look, needed), "{cut}");
+        // Independent count: randomization dates straight from the CSV.
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .try_into_reader_with_file_path(Some(dir.join("adsl.csv")))
+            .unwrap()
+            .finish()
+            .unwrap();
+        let dates: Vec<NaiveDate> = df
+            .column("RANDDT")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|d| NaiveDate::parse_from_str(d.unwrap(), "%Y-%m-%d").unwrap())
+            .collect();
+        let cut_date = snap.cut_date;
+        let first = *dates.iter().min().unwrap();
+        let start = first.max(cut_date - Duration::days(180));
+        let days = (cut_date - start).num_days() as f64;
+        let recent = dates
+            .iter()
+            .filter(|d| **d >= start && **d <= cut_date)
+            .count() as f64;
+        let per_day = recent / days;
+        assert!(
+            (got.rate_per_month - per_day * 30.0).abs() < 1e-9,
+            "{cut}: {got:?}"
+        );
+        let to_go = needed as f64 - dates.len() as f64;
+        let by = cut_date + Duration::days((to_go / per_day).ceil() as i64);
+        assert_eq!(
+            got.randomized_by,
+            by.format("%Y-%m-%d").to_string(),
+            "{cut}"
+        );
+        assert_eq!(
+            got.look_date,
+            (by + Duration::days(60)).format("%Y-%m-%d").to_string(),
+            "{cut}"
+        );
+    }
+}
