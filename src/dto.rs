@@ -171,6 +171,21 @@ pub struct KmRow {
     pub events: u32,
     pub median: Option<f64>,
     pub median_ci95: [Option<f64>; 2],
+    /// (time, S(t)) after each event time, from (0, 1).
+    pub curve: Vec<[f64; 2]>,
+    /// At risk at `Efficacy::risk_times`.
+    pub at_risk: Vec<u32>,
+}
+
+/// The treatment effect within one subgroup level, for the forest plot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ForestRow {
+    pub variable: String,
+    pub level: String,
+    /// Subjects in the level (compared groups).
+    pub n: u32,
+    pub estimate: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
 }
 
 /// A hazard ratio against the reference group.
@@ -220,8 +235,15 @@ pub struct Efficacy {
     pub design: String,
     pub interim: Option<InterimView>,
     pub kaplan_meier: Vec<KmRow>,
+    pub risk_times: Vec<f64>,
     pub logrank_p: Option<f64>,
     pub hazard_ratios: Vec<HazardRatioRow>,
+    /// The treatment effect by subgroup (hazard ratio for time-to-event,
+    /// difference in success rates for binary endpoints), with what it is.
+    pub forest: Vec<ForestRow>,
+    pub forest_measure: String,
+    /// Treatment-by-subgroup interaction p-values per variable.
+    pub interactions: Vec<(String, f64)>,
 }
 
 /// The projected date of the next planned look (pooled enrollment only).

@@ -85,3 +85,18 @@ test("the overview projects the next look; the cuts page lists the cuts", async 
   await expect(rows.nth(0)).toContainText(/[0-9a-f]{64}/);
   await page.screenshot({ path: info.outputPath("cuts-statistician.png"), fullPage: true });
 });
+
+test("survival curves, numbers at risk and the subgroup forest", async ({ page }, info) => {
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/cdisc-pilot01/efficacy");
+  await expect(page.getByTestId("at-risk").locator("tbody tr")).toHaveCount(3);
+  await expect(page.getByTestId("at-risk").locator("tbody tr").first().locator("td").first()).toHaveText("86");
+  await expect(page.getByTestId("forest").locator("tbody tr")).toHaveCount(5);
+  if (info.project.name === "js-on") {
+    await expect(page.getByTestId("km-chart").locator(".scatterlayer .trace")).toHaveCount(3);
+    await expect(page.getByTestId("forest-chart").locator("svg.main-svg").first()).toBeVisible();
+  }
+  await page.screenshot({ path: info.outputPath("efficacy-cdisc-survival.png"), fullPage: true });
+  await page.goto("/trial/altshock2/efficacy");
+  await expect(page.getByTestId("forest").locator("tbody tr")).toHaveCount(14);
+});

@@ -3,7 +3,7 @@
 //! server-side rendering). Every number in a chart is also in a table on
 //! the same page, so nothing is lost with JavaScript off.
 
-use crate::dto::{EnrollmentSummary, InterimView};
+use crate::dto::{EnrollmentSummary, ForestRow, InterimView, KmRow};
 use leptos::prelude::*;
 
 /// Cumulative enrollment over calendar time against the planned target.
@@ -25,39 +25,57 @@ pub fn EnrollmentChart(data: EnrollmentSummary) -> impl IntoView {
     }
 }
 
+/// A chart's element, drawn into by `draw` (given the element's id) once the
+/// page runs in the browser. The id doubles as the test id.
+fn chart_div(
+    id: &'static str,
+    label: &'static str,
+    draw: impl Fn(&str) + 'static,
+) -> impl IntoView {
+    Effect::new(move |_| draw(id));
+    view! { <div id=id class="chart" data-testid=id role="img" aria-label=label></div> }
+}
+
 /// The efficacy (and futility) boundaries over information, with the
 /// observed z-statistic at this look.
 #[component]
 pub fn BoundaryChart(data: InterimView) -> impl IntoView {
-    Effect::new(move |_| {
-        plotly_js::draw("boundary-chart", || figures::boundaries(&data));
-    });
-    view! {
-        <div
-            id="boundary-chart"
-            class="chart"
-            data-testid="boundary-chart"
-            role="img"
-            aria-label="Group-sequential boundaries and the observed z-statistic; the numbers are in the table beside it."
-        ></div>
-    }
+    chart_div(
+        "boundary-chart",
+        "Group-sequential boundaries and the observed z-statistic; the numbers are in the table beside it.",
+        move |id| plotly_js::draw(id, || figures::boundaries(&data)),
+    )
 }
 
 /// Conditional power over a range of effects.
 #[component]
 pub fn ConditionalPowerChart(data: InterimView) -> impl IntoView {
-    Effect::new(move |_| {
-        plotly_js::draw("cp-chart", || figures::conditional_power(&data));
-    });
-    view! {
-        <div
-            id="cp-chart"
-            class="chart"
-            data-testid="cp-chart"
-            role="img"
-            aria-label="Conditional power over a range of effects; the numbers are in the table below."
-        ></div>
-    }
+    chart_div(
+        "cp-chart",
+        "Conditional power over a range of effects; the numbers are in the table below.",
+        move |id| plotly_js::draw(id, || figures::conditional_power(&data)),
+    )
+}
+
+/// Kaplan-Meier curves by group (the numbers at risk are in the table
+/// below the chart).
+#[component]
+pub fn KmChart(rows: Vec<KmRow>, unit: String) -> impl IntoView {
+    chart_div(
+        "km-chart",
+        "Kaplan-Meier curves by group; medians and numbers at risk are in the tables.",
+        move |id| plotly_js::draw(id, || figures::kaplan_meier(&rows, &unit)),
+    )
+}
+
+/// The treatment effect by subgroup with 95% intervals.
+#[component]
+pub fn ForestChart(rows: Vec<ForestRow>, measure: String) -> impl IntoView {
+    chart_div(
+        "forest-chart",
+        "Treatment effect by subgroup with 95% intervals; the numbers are in the table below.",
+        move |id| plotly_js::draw(id, || figures::forest(&rows, &measure)),
+    )
 }
 
 /// Figure builders: browser only, since plotly is a browser dependency.
@@ -73,6 +91,102 @@ mod figures {
     pub const VERMILION: &str = "#D55E00";
     pub const GREEN: &str = "#009E73";
     pub const BLACK: &str = "#000000";
+
+    /// Okabe-Ito colours for groups, in order.
+    const GROUPS: [&str; 6] = [BLUE, VERMILION, GREEN, "#CC79A7", "#E69F00", "#56B4E9"];
+
+    pub fn kaplan_meier(rows: &[crate::dto::KmRow], unit: &str) -> Plot {
+        let mut plot = Plot::new();
+        for (i, r) in rows.iter().enumerate() {
+            let t: Vec<f64> = r.curve.iter().map(|p| p[0]).collect();
+            let s: Vec<f64> = r.curve.iter().map(|p| p[1]).collect();
+            plot.add_trace(
+                Scatter::new(t, s)
+                    .mode(Mode::Lines)
+                    .line(
+                        Line::new()
+                            .shape(LineShape::Hv)
+                            .color(GROUPS[i % GROUPS.len()])
+                            .width(2.0),
+                    )
+                    .name(r.group.as_str()),
+            );
+        }
+        plot.set_layout(
+            Layout::new()
+                .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+                .height(360)
+                .x_axis(Axis::new().title(Title::with_text(unit)))
+                .y_axis(
+                    Axis::new()
+                        .title(Title::with_text("Event-free probability"))
+                        .range(vec![0.0, 1.02]),
+                )
+                .legend(Legend::new().x(0.7).y(0.98)),
+        );
+        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+        plot
+    }
+
+    pub fn forest(rows: &[crate::dto::ForestRow], measure: &str) -> Plot {
+        use plotly::common::{ErrorData, ErrorType, Marker};
+        use plotly::layout::AxisType;
+        let shown: Vec<&crate::dto::ForestRow> = rows
+            .iter()
+            .filter(|r| r.estimate.is_some() && r.ci95.is_some())
+            .collect();
+        let labels: Vec<String> = shown
+            .iter()
+            .map(|r| format!("{}: {}", r.variable, r.level))
+            .collect();
+        let est: Vec<f64> = shown.iter().filter_map(|r| r.estimate).collect();
+        let plus: Vec<f64> = shown
+            .iter()
+            .map(|r| r.ci95.map_or(0.0, |c| c[1]) - r.estimate.unwrap_or(0.0))
+            .collect();
+        let minus: Vec<f64> = shown
+            .iter()
+            .map(|r| r.estimate.unwrap_or(0.0) - r.ci95.map_or(0.0, |c| c[0]))
+            .collect();
+        let ratio = measure.starts_with("hazard");
+        let mut plot = Plot::new();
+        plot.add_trace(
+            Scatter::new(est, labels.clone())
+                .mode(Mode::Markers)
+                .marker(Marker::new().color(BLACK).size(9))
+                .error_x(
+                    ErrorData::new(ErrorType::Data)
+                        .array(plus)
+                        .array_minus(minus)
+                        .symmetric(false)
+                        .color(BLACK),
+                )
+                .name("Estimate (95% CI)"),
+        );
+        let null = if ratio { 1.0 } else { 0.0 };
+        if let (Some(first), Some(last)) = (labels.first(), labels.last()) {
+            plot.add_trace(
+                Scatter::new(vec![null, null], vec![first.clone(), last.clone()])
+                    .mode(Mode::Lines)
+                    .line(Line::new().dash(DashType::Dash).color(VERMILION))
+                    .name("No effect"),
+            );
+        }
+        let mut x = Axis::new().title(Title::with_text(measure));
+        if ratio {
+            x = x.type_(AxisType::Log);
+        }
+        plot.set_layout(
+            Layout::new()
+                .margin(Margin::new().left(160).right(20).top(20).bottom(50))
+                .height(80 + 28 * labels.len())
+                .x_axis(x)
+                .y_axis(Axis::new().auto_range(true))
+                .show_legend(false),
+        );
+        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+        plot
+    }
 
     pub fn boundaries(data: &crate::dto::InterimView) -> Plot {
         use plotly::common::Marker;
@@ -231,8 +345,10 @@ mod plotly_js {
 
 #[cfg(not(feature = "hydrate"))]
 mod figures {
-    use crate::dto::{EnrollmentSummary, InterimView};
+    use crate::dto::{EnrollmentSummary, ForestRow, InterimView, KmRow};
     pub fn enrollment(_data: &EnrollmentSummary) {}
+    pub fn kaplan_meier(_rows: &[KmRow], _unit: &str) {}
+    pub fn forest(_rows: &[ForestRow], _measure: &str) {}
     pub fn boundaries(_data: &InterimView) {}
     pub fn conditional_power(_data: &InterimView) {}
 }

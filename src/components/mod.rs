@@ -3,5 +3,5 @@
 mod charts;
 mod error_panel;
 
-pub use charts::{BoundaryChart, ConditionalPowerChart, EnrollmentChart};
+pub use charts::{BoundaryChart, ConditionalPowerChart, EnrollmentChart, ForestChart, KmChart};
 pub use error_panel::ErrorPanel;

@@ -2,7 +2,7 @@
 //! closed roles) and efficacy/futility (closed roles). Every number is in a
 //! table that renders without JavaScript; charts repeat the tables.
 
-use crate::components::{BoundaryChart, ConditionalPowerChart, ErrorPanel};
+use crate::components::{BoundaryChart, ConditionalPowerChart, ErrorPanel, ForestChart, KmChart};
 use crate::dto::{ClosedSafety, Efficacy, InterimView, OpenSafety};
 use crate::pages::overview::trial_param;
 use crate::serverfns::{get_closed_safety, get_efficacy, get_open_safety};
@@ -252,6 +252,63 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
         </section>
         {interim.map(|i| view! { <InterimSection i/> })}
         {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
+        {(!data.forest.is_empty()).then(|| view! { <ForestSection data=data.clone()/> })}
+    }
+}
+
+#[component]
+fn ForestSection(data: Efficacy) -> impl IntoView {
+    let rows = data
+        .forest
+        .iter()
+        .map(|r| {
+            let est = r
+                .estimate
+                .map(|e| format!("{e:.3}"))
+                .unwrap_or_else(|| "–".into());
+            let ci = r
+                .ci95
+                .map(|[a, b]| format!("{a:.3} to {b:.3}"))
+                .unwrap_or_else(|| "–".into());
+            view! {
+                <tr>
+                    <th scope="row">{format!("{}: {}", r.variable, r.level)}</th>
+                    <td class="num">{r.n}</td>
+                    <td class="num">{est}</td>
+                    <td class="num">{ci}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let interactions = data
+        .interactions
+        .iter()
+        .map(|(v, p)| view! { <li>{v.clone()} ": p = " {p_fmt(*p)}</li> })
+        .collect_view();
+    view! {
+        <section class="panel">
+            <h2>"Subgroups"</h2>
+            <p class="caption">{data.forest_measure.clone()} ", 95% intervals."</p>
+            <ForestChart rows=data.forest.clone() measure=data.forest_measure.clone()/>
+            <table class="data" data-testid="forest">
+                <thead>
+                    <tr>
+                        <th scope="col">"Subgroup"</th>
+                        <th scope="col" class="num">"N"</th>
+                        <th scope="col" class="num">"Estimate"</th>
+                        <th scope="col" class="num">"95% CI"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            {(!data.interactions.is_empty())
+                .then(|| {
+                    view! {
+                        <p>"Treatment-by-subgroup interaction (likelihood ratio):"</p>
+                        <ul>{interactions}</ul>
+                    }
+                })}
+        </section>
     }
 }
 
@@ -401,9 +458,41 @@ fn SurvivalSection(data: Efficacy) -> impl IntoView {
             }
         })
         .collect_view();
+    let risk_head = data
+        .risk_times
+        .iter()
+        .map(|t| view! { <th scope="col" class="num">{format!("{t:.0}")}</th> })
+        .collect_view();
+    let risk_rows = data
+        .kaplan_meier
+        .iter()
+        .map(|k| {
+            let cells = k
+                .at_risk
+                .iter()
+                .map(|n| view! { <td class="num">{*n}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{k.group.clone()}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
         <section class="panel">
             <h2>"Time to event"</h2>
+            <KmChart rows=data.kaplan_meier.clone() unit="Days".to_string()/>
+            <table class="data" data-testid="at-risk">
+                <thead>
+                    <tr>
+                        <th scope="col">"At risk, by day"</th>
+                        {risk_head}
+                    </tr>
+                </thead>
+                <tbody>{risk_rows}</tbody>
+            </table>
             <table class="data" data-testid="km">
                 <thead>
                     <tr>

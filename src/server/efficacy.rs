@@ -99,6 +99,11 @@ pub struct KmSummary {
     /// Brookmeyer-Crowley interval from the log-log limits; either end may
     /// be open (null).
     pub median_ci95: [Option<f64>; 2],
+    /// The step curve: S(t) just after each time with an event (and 1 at
+    /// time 0).
+    pub curve: Vec<[f64; 2]>,
+    /// Subjects at risk at the times of `SurvivalSummary::risk_times`.
+    pub at_risk: Vec<u32>,
 }
 
 /// One arm against the reference arm in the Cox model.
@@ -115,6 +120,9 @@ pub struct CoxRow {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SurvivalSummary {
     pub kaplan_meier: BTreeMap<String, KmSummary>,
+    /// The times the numbers at risk are given at (0 and every 30 time
+    /// units, or a sixth of the longest time when that is under 90).
+    pub risk_times: Vec<f64>,
     pub logrank_chisq: f64,
     pub logrank_df: usize,
     /// Null when no events (nothing to test).
@@ -143,6 +151,16 @@ pub fn survival_summary(data: &TimeToEvent, trial: &TrialConfig) -> SurvivalSumm
     let k = trial.arms.len();
     let mut order: Vec<usize> = (0..data.time.len()).collect();
     order.sort_by(|&a, &b| data.time[a].total_cmp(&data.time[b]));
+    let longest = order.last().map_or(0.0, |&i| data.time[i]);
+    let step = if longest >= 90.0 {
+        30.0
+    } else {
+        (longest / 6.0).ceil().max(1.0)
+    };
+    let risk_times: Vec<f64> = (0..)
+        .map(|j| f64::from(j) * step)
+        .take_while(|t| *t <= longest)
+        .collect();
     let kaplan_meier = trial
         .arms
         .iter()
@@ -162,6 +180,17 @@ pub fn survival_summary(data: &TimeToEvent, trial: &TrialConfig) -> SurvivalSumm
                     events: idx.iter().filter(|&&i| data.event[i]).count() as u32,
                     median: km.median(),
                     median_ci95: [lo, hi],
+                    curve: std::iter::once([0.0, 1.0])
+                        .chain(
+                            km.time
+                                .iter()
+                                .zip(&km.surv)
+                                .zip(&km.n_event)
+                                .filter(|(_, &d)| d > 0)
+                                .map(|((&t, &s), _)| [t, s]),
+                        )
+                        .collect(),
+                    at_risk: risk_times.iter().map(|&t| km.at_risk(t)).collect(),
                 },
             )
         })
@@ -190,6 +219,7 @@ pub fn survival_summary(data: &TimeToEvent, trial: &TrialConfig) -> SurvivalSumm
     });
     SurvivalSummary {
         kaplan_meier,
+        risk_times,
         logrank_chisq: lr.chisq,
         logrank_df: lr.df,
         logrank_p: lr.p.is_finite().then_some(lr.p),

@@ -106,7 +106,7 @@ pub async fn get_closed_safety(trial: String) -> Result<ClosedSafety, ServerFnEr
 /// and for a time-to-event endpoint Kaplan-Meier, log-rank and Cox.
 #[server(endpoint = "get_efficacy")]
 pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
-    use crate::dto::{HazardRatioRow, InterimView, KmRow};
+    use crate::dto::{ForestRow, HazardRatioRow, InterimView, KmRow};
     use crate::server::guard;
     use crate::server::store::Role;
     let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
@@ -217,6 +217,8 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
                         events: k.events,
                         median: k.median,
                         median_ci95: k.median_ci95,
+                        curve: k.curve.clone(),
+                        at_risk: k.at_risk.clone(),
                     })
                 })
                 .collect()
@@ -241,6 +243,84 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
                 .collect()
         })
         .unwrap_or_default();
+    // The forest: hazard ratios by subgroup for a time-to-event endpoint,
+    // else differences in success rates (Newcombe intervals), for the
+    // design's compared groups.
+    let cfg = &entry.config;
+    let compared = cfg
+        .design
+        .treatment_arm
+        .clone()
+        .or_else(|| (cfg.arms.len() == 2).then(|| cfg.arms[1].code.clone()));
+    let (forest, forest_measure) = match (&compared, survival.is_some()) {
+        (Some(t), true) => (
+            closed
+                .subgroups
+                .iter()
+                .map(|r| ForestRow {
+                    variable: r.variable.clone(),
+                    level: r.level.clone(),
+                    n: r.by_arm.get(t).map_or(0, |e| e.n)
+                        + r.by_arm.get(&reference).map_or(0, |e| e.n),
+                    estimate: r.hazard_ratio.as_ref().map(|h| h.hr),
+                    ci95: r.hazard_ratio.as_ref().map(|h| h.ci95),
+                })
+                .collect(),
+            format!(
+                "hazard ratio, {} vs {}",
+                names.name(t),
+                names.name(&reference)
+            ),
+        ),
+        (Some(t), false) => (
+            closed
+                .subgroups
+                .iter()
+                .map(|r| {
+                    let get = |c: &str| {
+                        r.by_arm
+                            .get(c)
+                            .copied()
+                            .unwrap_or(crate::server::report::EventsN { events: 0, n: 0 })
+                    };
+                    let (a, b) = (get(t), get(&reference));
+                    let success = |e: crate::server::report::EventsN| {
+                        if cfg.primary.event_is_success {
+                            u64::from(e.events)
+                        } else {
+                            u64::from(e.n - e.events)
+                        }
+                    };
+                    let rd = crate::stats::rates::newcombe(
+                        success(a),
+                        u64::from(a.n),
+                        success(b),
+                        u64::from(b.n),
+                        0.95,
+                    );
+                    ForestRow {
+                        variable: r.variable.clone(),
+                        level: r.level.clone(),
+                        n: a.n + b.n,
+                        estimate: rd.map(|x| x.0),
+                        ci95: rd.map(|x| [x.1 .0, x.1 .1]),
+                    }
+                })
+                .collect(),
+            format!(
+                "difference in success rates, {} vs {}",
+                names.name(t),
+                names.name(&reference)
+            ),
+        ),
+        (None, _) => (Vec::new(), String::new()),
+    };
+    let interactions = closed
+        .subgroup_interactions
+        .iter()
+        .map(|i| (i.variable.clone(), i.p))
+        .collect();
+    let risk_times = survival.map(|s| s.risk_times.clone()).unwrap_or_default();
     Ok(Efficacy {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
@@ -249,7 +329,11 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
         design,
         interim,
         kaplan_meier,
+        risk_times,
         logrank_p: survival.and_then(|s| s.logrank_p),
         hazard_ratios,
+        forest,
+        forest_measure,
+        interactions,
     })
 }

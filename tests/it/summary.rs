@@ -494,10 +494,40 @@ fn the_cdisc_primary_log_rank_and_cox_match_r() {
             "{row:?}"
         );
     }
-    // Kaplan-Meier medians by arm, as survfit gives them.
+    // Kaplan-Meier medians and numbers at risk by arm, as survfit gives
+    // them (R's risk times are 0, 30, ..., 180: the first seven here).
+    assert_eq!(
+        &s.risk_times[..7],
+        &[0.0, 30.0, 60.0, 90.0, 120.0, 150.0, 180.0]
+    );
     for (code, level) in [("PBO", 0), ("LOW", 1), ("HIGH", 2)] {
         let km = &s.kaplan_meier[code];
         let wk = &want["km"][level];
+        let r_at_risk: Vec<u32> = wk["at_risk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(&km.at_risk[..7], &r_at_risk[..], "{code} at risk");
+        // The curve's last step is the survfit estimate after the last event.
+        let r_surv: Vec<f64> = wk["surv"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let r_events: Vec<f64> = wk["n_event"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let last_event = r_events.iter().rposition(|&d| d > 0.0).unwrap();
+        assert!(
+            rel_close(km.curve.last().unwrap()[1], r_surv[last_event]),
+            "{code}"
+        );
         assert_eq!(km.median, wk["median"].as_f64(), "{code}");
         assert_eq!(km.median_ci95[0], wk["median_lower"].as_f64(), "{code}");
         assert_eq!(km.median_ci95[1], wk["median_upper"].as_f64(), "{code}");
