@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test setup release serve-release bench
+.PHONY: run test setup release serve-release bench loadtest
 
 ## Install what is missing, then serve the bundled demo trials on http://127.0.0.1:3000
 run:
@@ -24,3 +24,7 @@ release:
 serve-release:
 	scripts/setup.sh run
 	DSMB_DEMO=1 cargo leptos serve --release
+
+## Load test of the release server (wrk on loopback; see scripts/loadtest.sh)
+loadtest: release
+	scripts/loadtest.sh
