@@ -1005,6 +1005,39 @@ impl LookPlan {
         self.look + 1 == self.fractions.len()
     }
 
+    /// The interim block: what the endpoint's analysis found, placed in the
+    /// design (boundaries, B-value, verdict, repeated p-value).
+    fn interim(&self, design: &super::trial::Design, f: LookFindings) -> Interim {
+        use crate::stats::interim::{b_value, repeated_p_value};
+        let k = self.look + 1;
+        Interim {
+            look: k,
+            information_fraction: f.information_fraction,
+            information: f.information,
+            planned_information: f.planned_information,
+            required_information: f.required_information,
+            effect_measure: f.effect_measure,
+            treatment: f.treatment,
+            reference: f.reference,
+            fractions: self.fractions.clone(),
+            evaluable: f.evaluable,
+            z: f.z,
+            b_value: b_value(self.fractions[self.look], f.z),
+            efficacy_bound: self.efficacy[self.look],
+            efficacy_bounds: self.efficacy.clone(),
+            futility_bound: self
+                .futility
+                .as_ref()
+                .and_then(|v| v.get(self.look).copied()),
+            verdict: verdict(self, design, f.z, f.conditional_power.as_ref()),
+            conditional_power: f.conditional_power,
+            predictive_power: f.predictive_power,
+            conditional_power_curve: f.curve,
+            repeated_ci: f.repeated_ci,
+            repeated_p_value: repeated_p_value(&self.fractions, k, f.z, self.two_sided, self.rule),
+        }
+    }
+
     /// The planned information still to come at each later look, as a
     /// multiple of `total` (subjects or events at the planned final look).
     fn remaining(&self, total: f64) -> Vec<f64> {
@@ -1013,6 +1046,24 @@ impl LookPlan {
             .map(|w| (w[1] - w[0]) * total)
             .collect()
     }
+}
+
+/// What an endpoint's analysis found at a look, before it is placed in the
+/// design by [`LookPlan::interim`].
+struct LookFindings {
+    information_fraction: f64,
+    information: &'static str,
+    planned_information: f64,
+    required_information: Option<f64>,
+    effect_measure: &'static str,
+    treatment: String,
+    reference: String,
+    evaluable: BTreeMap<String, EventsN>,
+    z: f64,
+    conditional_power: Option<ConditionalPowers>,
+    predictive_power: Option<f64>,
+    curve: Vec<CurvePoint>,
+    repeated_ci: [f64; 2],
 }
 
 /// Plan the look for observed information fraction `t_obs`: the cut is the
@@ -1133,7 +1184,7 @@ fn verdict(
 }
 
 /// The reference arm (the first) and the arm the design compares with it.
-fn compared_arms(trial: &TrialConfig) -> Option<(usize, usize)> {
+pub fn compared_arms(trial: &TrialConfig) -> Option<(usize, usize)> {
     match &trial.design.treatment_arm {
         Some(code) => {
             let t = trial.arms.iter().position(|a| &a.code == code)?;
@@ -1167,8 +1218,7 @@ fn interim_rates(
     events: &HashMap<String, u32>,
 ) -> Result<Option<Interim>, PolarsError> {
     use crate::stats::interim::{
-        b_value, conditional_power_rates_by_look, predictive_power_flat, rates_z,
-        repeated_ci_rates, repeated_p_value,
+        conditional_power_rates_by_look, predictive_power_flat, rates_z, repeated_ci_rates,
     };
     let design = &trial.design;
     let (Some(code), Some(horizon)) = (&trial.primary.adtte_paramcd, trial.primary.horizon) else {
@@ -1326,29 +1376,24 @@ fn interim_rates(
             _ => None,
         }
     };
-    Ok(Some(Interim {
-        look: k,
-        information_fraction: t_obs,
-        information: "subjects evaluable at the horizon over the enrollment target",
-        planned_information: target,
-        required_information: required,
-        effect_measure: "difference in success rates (treatment - reference)",
-        treatment: treatment.code.clone(),
-        reference: reference.code.clone(),
-        fractions: plan.fractions.clone(),
-        evaluable,
-        z,
-        b_value: b_value(plan.fractions[look], z),
-        efficacy_bound: bound,
-        efficacy_bounds: plan.efficacy.clone(),
-        futility_bound: plan.futility.as_ref().and_then(|f| f.get(look).copied()),
-        verdict: verdict(&plan, design, z, cp.as_ref()),
-        conditional_power: cp,
-        predictive_power: pp,
-        conditional_power_curve: curve,
-        repeated_ci: [lo, hi],
-        repeated_p_value: repeated_p_value(&plan.fractions, k, z, plan.two_sided, plan.rule),
-    }))
+    Ok(Some(plan.interim(
+        design,
+        LookFindings {
+            information_fraction: t_obs,
+            information: "subjects evaluable at the horizon over the enrollment target",
+            planned_information: target,
+            required_information: required,
+            effect_measure: "difference in success rates (treatment - reference)",
+            treatment: treatment.code.clone(),
+            reference: reference.code.clone(),
+            evaluable,
+            z,
+            conditional_power: cp,
+            predictive_power: pp,
+            curve,
+            repeated_ci: [lo, hi],
+        },
+    )))
 }
 
 /// The interim look for a time-to-event primary endpoint: the log-rank
@@ -1357,9 +1402,7 @@ fn interim_rates(
 /// reference; below 1 favours treatment).
 fn interim_survival(data: &super::efficacy::TimeToEvent, trial: &TrialConfig) -> Option<Interim> {
     use crate::stats::gsd::efficacy_boundaries;
-    use crate::stats::interim::{
-        b_value, events_survival, predictive_power_flat, repeated_p_value,
-    };
+    use crate::stats::interim::{events_survival, predictive_power_flat};
     use crate::stats::survival::log_rank;
     let design = &trial.design;
     let (ri, ti) = compared_arms(trial)?;
@@ -1457,29 +1500,24 @@ fn interim_survival(data: &super::efficacy::TimeToEvent, trial: &TrialConfig) ->
             )
         })
         .collect();
-    Some(Interim {
-        look: k,
-        information_fraction: t_obs,
-        information: "events in the compared arms over the planned events at the final look",
-        planned_information: max_events,
-        required_information: required,
-        effect_measure: "hazard ratio (treatment / reference)",
-        treatment: treatment.code.clone(),
-        reference: reference.code.clone(),
-        fractions: plan.fractions.clone(),
-        evaluable,
-        z,
-        b_value: b_value(plan.fractions[look], z),
-        efficacy_bound: bound,
-        efficacy_bounds: plan.efficacy.clone(),
-        futility_bound: plan.futility.as_ref().and_then(|f| f.get(look).copied()),
-        verdict: verdict(&plan, design, z, cp.as_ref()),
-        conditional_power: cp,
-        predictive_power: pp,
-        conditional_power_curve: curve,
-        repeated_ci,
-        repeated_p_value: repeated_p_value(&plan.fractions, k, z, plan.two_sided, plan.rule),
-    })
+    Some(plan.interim(
+        design,
+        LookFindings {
+            information_fraction: t_obs,
+            information: "events in the compared arms over the planned events at the final look",
+            planned_information: max_events,
+            required_information: required,
+            effect_measure: "hazard ratio (treatment / reference)",
+            treatment: treatment.code.clone(),
+            reference: reference.code.clone(),
+            evaluable,
+            z,
+            conditional_power: cp,
+            predictive_power: pp,
+            curve,
+            repeated_ci,
+        },
+    ))
 }
 
 /// (site, subjects) pairs.

@@ -247,11 +247,7 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
     // else differences in success rates (Newcombe intervals), for the
     // design's compared groups.
     let cfg = &entry.config;
-    let compared = cfg
-        .design
-        .treatment_arm
-        .clone()
-        .or_else(|| (cfg.arms.len() == 2).then(|| cfg.arms[1].code.clone()));
+    let compared = crate::server::report::compared_arms(cfg).map(|(_, t)| cfg.arms[t].code.clone());
     let (forest, forest_measure) = match (&compared, survival.is_some()) {
         (Some(t), true) => (
             closed
