@@ -3,6 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A plotly figure (`{data, layout, config}`) as JSON, built on the server
+/// and drawn by plotly.js in the browser; empty when there is nothing to
+/// draw. Every number in it is also in a table on the same page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure(pub String);
+
 /// Subjects enrolled at one site.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteCount {
@@ -45,6 +51,9 @@ pub struct EnrollmentSummary {
     /// the role again on every closed request.
     #[serde(default)]
     pub viewer_role: String,
+    /// Cumulative enrollment against the target.
+    #[serde(default)]
+    pub chart: Figure,
 }
 
 /// A trial the signed-in user holds a role on.
@@ -223,6 +232,9 @@ pub struct InterimView {
     pub curve: Vec<(f64, f64)>,
     pub verdict: String,
     pub futility_rule: Option<String>,
+    /// Boundaries with the observed z; conditional power over effects.
+    pub boundary_chart: Figure,
+    pub cp_chart: Figure,
 }
 
 /// Efficacy and futility (closed views).
@@ -244,6 +256,9 @@ pub struct Efficacy {
     pub forest_measure: String,
     /// Treatment-by-subgroup interaction p-values per variable.
     pub interactions: Vec<(String, f64)>,
+    /// Kaplan-Meier curves; the forest plot.
+    pub km_chart: Figure,
+    pub forest_chart: Figure,
 }
 
 /// The projected date of the next planned look (pooled enrollment only).

@@ -14,10 +14,11 @@ pub mod stats;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Entry point of the WebAssembly build: hydrate the server-rendered page.
+/// Entry point of the WebAssembly build: hydrate the islands (the charts) of
+/// the server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -1,295 +1,29 @@
-//! Charts. The figures are built with the `plotly` crate and drawn by
-//! plotly.js in the browser, from an `Effect` (effects never run during
-//! server-side rendering). Every number in a chart is also in a table on
-//! the same page, so nothing is lost with JavaScript off.
+//! Charts. The figures are built on the server (`server::figures`) and come
+//! with each page's data as plotly JSON; plotly.js draws them in the browser
+//! from an `Effect` (effects never run during server-side rendering). Every
+//! number in a chart is also in a table on the same page, so nothing is lost
+//! with JavaScript off.
 
-use crate::dto::{EnrollmentSummary, ForestRow, InterimView, KmRow};
+use crate::dto::Figure;
 use leptos::prelude::*;
 
-/// Cumulative enrollment over calendar time against the planned target.
-#[component]
-pub fn EnrollmentChart(data: EnrollmentSummary) -> impl IntoView {
-    let id = format!("enrollment-chart-{}", data.trial_id);
-    let target_id = id.clone();
-    Effect::new(move |_| {
-        plotly_js::draw(&target_id, || figures::enrollment(&data));
-    });
-    view! {
-        <div
-            id=id
-            class="chart"
-            data-testid="enrollment-chart"
-            role="img"
-            aria-label="Cumulative enrollment over time against the planned target; the numbers are in the table below."
-        ></div>
+/// A chart's element, drawn into once the page runs in the browser. `id` is
+/// the element's id and its test id; `label` says what the chart shows and
+/// where its numbers are (screen readers read it instead of the drawing).
+/// Nothing is rendered when the figure is empty.
+///
+/// An island: the only part of a page that hydrates. Its props travel to the
+/// browser in the page, so the figure is sent once.
+#[island]
+pub fn Chart(id: String, label: String, figure: Figure) -> impl IntoView {
+    if figure.0.is_empty() {
+        return None;
     }
-}
-
-/// A chart's element, drawn into by `draw` (given the element's id) once the
-/// page runs in the browser. The id doubles as the test id.
-fn chart_div(
-    id: &'static str,
-    label: &'static str,
-    draw: impl Fn(&str) + 'static,
-) -> impl IntoView {
-    Effect::new(move |_| draw(id));
-    view! { <div id=id class="chart" data-testid=id role="img" aria-label=label></div> }
-}
-
-/// The efficacy (and futility) boundaries over information, with the
-/// observed z-statistic at this look.
-#[component]
-pub fn BoundaryChart(data: InterimView) -> impl IntoView {
-    chart_div(
-        "boundary-chart",
-        "Group-sequential boundaries and the observed z-statistic; the numbers are in the table beside it.",
-        move |id| plotly_js::draw(id, || figures::boundaries(&data)),
-    )
-}
-
-/// Conditional power over a range of effects.
-#[component]
-pub fn ConditionalPowerChart(data: InterimView) -> impl IntoView {
-    chart_div(
-        "cp-chart",
-        "Conditional power over a range of effects; the numbers are in the table below.",
-        move |id| plotly_js::draw(id, || figures::conditional_power(&data)),
-    )
-}
-
-/// Kaplan-Meier curves by group (the numbers at risk are in the table
-/// below the chart).
-#[component]
-pub fn KmChart(rows: Vec<KmRow>, unit: String) -> impl IntoView {
-    chart_div(
-        "km-chart",
-        "Kaplan-Meier curves by group; medians and numbers at risk are in the tables.",
-        move |id| plotly_js::draw(id, || figures::kaplan_meier(&rows, &unit)),
-    )
-}
-
-/// The treatment effect by subgroup with 95% intervals.
-#[component]
-pub fn ForestChart(rows: Vec<ForestRow>, measure: String) -> impl IntoView {
-    chart_div(
-        "forest-chart",
-        "Treatment effect by subgroup with 95% intervals; the numbers are in the table below.",
-        move |id| plotly_js::draw(id, || figures::forest(&rows, &measure)),
-    )
-}
-
-/// Figure builders: browser only, since plotly is a browser dependency.
-#[cfg(feature = "hydrate")]
-mod figures {
-    use crate::dto::EnrollmentSummary;
-    use plotly::common::{DashType, Line, LineShape, Mode, Title};
-    use plotly::layout::{Axis, Legend, Margin};
-    use plotly::{Configuration, Layout, Plot, Scatter};
-
-    /// Okabe-Ito colour-blind-safe palette.
-    pub const BLUE: &str = "#0072B2";
-    pub const VERMILION: &str = "#D55E00";
-    pub const GREEN: &str = "#009E73";
-    pub const BLACK: &str = "#000000";
-
-    /// Okabe-Ito colours for groups, in order.
-    const GROUPS: [&str; 6] = [BLUE, VERMILION, GREEN, "#CC79A7", "#E69F00", "#56B4E9"];
-
-    pub fn kaplan_meier(rows: &[crate::dto::KmRow], unit: &str) -> Plot {
-        let mut plot = Plot::new();
-        for (i, r) in rows.iter().enumerate() {
-            let t: Vec<f64> = r.curve.iter().map(|p| p[0]).collect();
-            let s: Vec<f64> = r.curve.iter().map(|p| p[1]).collect();
-            plot.add_trace(
-                Scatter::new(t, s)
-                    .mode(Mode::Lines)
-                    .line(
-                        Line::new()
-                            .shape(LineShape::Hv)
-                            .color(GROUPS[i % GROUPS.len()])
-                            .width(2.0),
-                    )
-                    .name(r.group.as_str()),
-            );
-        }
-        plot.set_layout(
-            Layout::new()
-                .margin(Margin::new().left(50).right(20).top(20).bottom(50))
-                .height(360)
-                .x_axis(Axis::new().title(Title::with_text(unit)))
-                .y_axis(
-                    Axis::new()
-                        .title(Title::with_text("Event-free probability"))
-                        .range(vec![0.0, 1.02]),
-                )
-                .legend(Legend::new().x(0.7).y(0.98)),
-        );
-        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-        plot
-    }
-
-    pub fn forest(rows: &[crate::dto::ForestRow], measure: &str) -> Plot {
-        use plotly::common::{ErrorData, ErrorType, Marker};
-        use plotly::layout::AxisType;
-        let shown: Vec<&crate::dto::ForestRow> = rows
-            .iter()
-            .filter(|r| r.estimate.is_some() && r.ci95.is_some())
-            .collect();
-        let labels: Vec<String> = shown
-            .iter()
-            .map(|r| format!("{}: {}", r.variable, r.level))
-            .collect();
-        let est: Vec<f64> = shown.iter().filter_map(|r| r.estimate).collect();
-        let plus: Vec<f64> = shown
-            .iter()
-            .map(|r| r.ci95.map_or(0.0, |c| c[1]) - r.estimate.unwrap_or(0.0))
-            .collect();
-        let minus: Vec<f64> = shown
-            .iter()
-            .map(|r| r.estimate.unwrap_or(0.0) - r.ci95.map_or(0.0, |c| c[0]))
-            .collect();
-        let ratio = measure.starts_with("hazard");
-        let mut plot = Plot::new();
-        plot.add_trace(
-            Scatter::new(est, labels.clone())
-                .mode(Mode::Markers)
-                .marker(Marker::new().color(BLACK).size(9))
-                .error_x(
-                    ErrorData::new(ErrorType::Data)
-                        .array(plus)
-                        .array_minus(minus)
-                        .symmetric(false)
-                        .color(BLACK),
-                )
-                .name("Estimate (95% CI)"),
-        );
-        let null = if ratio { 1.0 } else { 0.0 };
-        if let (Some(first), Some(last)) = (labels.first(), labels.last()) {
-            plot.add_trace(
-                Scatter::new(vec![null, null], vec![first.clone(), last.clone()])
-                    .mode(Mode::Lines)
-                    .line(Line::new().dash(DashType::Dash).color(VERMILION))
-                    .name("No effect"),
-            );
-        }
-        let mut x = Axis::new().title(Title::with_text(measure));
-        if ratio {
-            x = x.type_(AxisType::Log);
-        }
-        plot.set_layout(
-            Layout::new()
-                .margin(Margin::new().left(160).right(20).top(20).bottom(50))
-                .height(80 + 28 * labels.len())
-                .x_axis(x)
-                .y_axis(Axis::new().auto_range(true))
-                .show_legend(false),
-        );
-        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-        plot
-    }
-
-    pub fn boundaries(data: &crate::dto::InterimView) -> Plot {
-        use plotly::common::Marker;
-        let t = data.fractions.clone();
-        let mut plot = Plot::new();
-        plot.add_trace(
-            Scatter::new(t.clone(), data.efficacy_bounds.clone())
-                .mode(Mode::LinesMarkers)
-                .line(Line::new().color(VERMILION).width(2.0))
-                .name("Efficacy boundary"),
-        );
-        if let Some(f) = data.futility_bound {
-            plot.add_trace(
-                Scatter::new(vec![t[data.look - 1]], vec![f])
-                    .mode(Mode::Markers)
-                    .marker(Marker::new().color(BLUE).size(10))
-                    .name("Futility bound"),
-            );
-        }
-        plot.add_trace(
-            Scatter::new(vec![0.0, data.information_fraction], vec![0.0, data.z])
-                .mode(Mode::LinesMarkers)
-                .line(Line::new().color(BLACK).dash(DashType::Dot))
-                .marker(Marker::new().color(BLACK).size(10))
-                .name(format!("Observed z = {:.3}", data.z)),
-        );
-        plot.set_layout(
-            Layout::new()
-                .margin(Margin::new().left(50).right(20).top(20).bottom(50))
-                .height(360)
-                .x_axis(
-                    Axis::new()
-                        .title(Title::with_text("Information fraction"))
-                        .range(vec![0.0, 1.05]),
-                )
-                .y_axis(Axis::new().title(Title::with_text("z-statistic")))
-                .legend(Legend::new().x(0.6).y(0.98)),
-        );
-        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-        plot
-    }
-
-    pub fn conditional_power(data: &crate::dto::InterimView) -> Plot {
-        let x: Vec<f64> = data.curve.iter().map(|p| p.0).collect();
-        let y: Vec<f64> = data.curve.iter().map(|p| p.1).collect();
-        let mut plot = Plot::new();
-        plot.add_trace(
-            Scatter::new(x, y)
-                .mode(Mode::Lines)
-                .line(Line::new().color(GREEN).width(2.0))
-                .name("Conditional power"),
-        );
-        plot.set_layout(
-            Layout::new()
-                .margin(Margin::new().left(50).right(20).top(20).bottom(50))
-                .height(320)
-                .x_axis(Axis::new().title(Title::with_text(data.effect_measure.as_str())))
-                .y_axis(
-                    Axis::new()
-                        .title(Title::with_text("Conditional power"))
-                        .range(vec![0.0, 1.0]),
-                )
-                .show_legend(false),
-        );
-        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-        plot
-    }
-
-    pub fn enrollment(data: &EnrollmentSummary) -> Plot {
-        let dates: Vec<String> = data.cumulative.iter().map(|p| p.date.clone()).collect();
-        let counts: Vec<u32> = data.cumulative.iter().map(|p| p.enrolled).collect();
-        let mut plot = Plot::new();
-        plot.add_trace(
-            Scatter::new(dates.clone(), counts)
-                .mode(Mode::Lines)
-                .line(Line::new().shape(LineShape::Hv).color(BLUE).width(2.0))
-                .name("Enrolled"),
-        );
-        let span = match (dates.first(), dates.last()) {
-            (Some(a), Some(b)) => vec![a.clone(), b.clone()],
-            _ => vec![],
-        };
-        plot.add_trace(
-            Scatter::new(span, vec![data.target, data.target])
-                .mode(Mode::Lines)
-                .line(Line::new().dash(DashType::Dash).color(VERMILION).width(1.5))
-                .name(format!("Target ({})", data.target)),
-        );
-        plot.set_layout(
-            Layout::new()
-                .margin(Margin::new().left(50).right(20).top(20).bottom(50))
-                .height(360)
-                .x_axis(Axis::new().title(Title::with_text("Randomization date")))
-                .y_axis(
-                    Axis::new()
-                        .title(Title::with_text("Subjects enrolled"))
-                        .range(vec![0.0, f64::from(data.target) * 1.05]),
-                )
-                .legend(Legend::new().x(0.01).y(0.9)),
-        );
-        plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-        plot
-    }
+    let target = id.clone();
+    Effect::new(move |_| plotly_js::draw(&target, &figure.0));
+    Some(view! {
+        <div id=id.clone() class="chart" data-testid=id role="img" aria-label=label></div>
+    })
 }
 
 /// The binding to plotly.js (browser build).
@@ -304,17 +38,16 @@ mod plotly_js {
         fn plotly_react(id: &str, figure: &JsValue) -> Result<JsValue, JsValue>;
     }
 
-    /// Draw (or redraw) the figure made by `figure` into the element `id`.
-    /// Failures are logged to the console, never panics.
-    pub fn draw(id: &str, figure: impl FnOnce() -> plotly::Plot) {
+    /// Draw (or redraw) the figure `json` into the element `id`. Failures
+    /// are logged to the console, never panics.
+    pub fn draw(id: &str, json: &str) {
         let loaded =
             js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("Plotly")).unwrap_or(false);
         if !loaded {
             leptos::logging::error!("plotly.js is not loaded: chart {id} cannot be drawn");
             return;
         }
-        let json = figure().to_json();
-        let figure = match js_sys::JSON::parse(&json) {
+        let figure = match js_sys::JSON::parse(json) {
             Ok(f) => f,
             Err(e) => {
                 leptos::logging::error!("chart {id}: bad figure JSON: {e:?}");
@@ -340,15 +73,5 @@ mod plotly_js {
 /// The server build's twin: charts are drawn only in the browser.
 #[cfg(not(feature = "hydrate"))]
 mod plotly_js {
-    pub fn draw<F>(_id: &str, _figure: impl FnOnce() -> F) {}
-}
-
-#[cfg(not(feature = "hydrate"))]
-mod figures {
-    use crate::dto::{EnrollmentSummary, ForestRow, InterimView, KmRow};
-    pub fn enrollment(_data: &EnrollmentSummary) {}
-    pub fn kaplan_meier(_rows: &[KmRow], _unit: &str) {}
-    pub fn forest(_rows: &[ForestRow], _measure: &str) {}
-    pub fn boundaries(_data: &InterimView) {}
-    pub fn conditional_power(_data: &InterimView) {}
+    pub fn draw(_id: &str, _json: &str) {}
 }

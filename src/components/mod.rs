@@ -3,5 +3,5 @@
 mod charts;
 mod error_panel;
 
-pub use charts::{BoundaryChart, ConditionalPowerChart, EnrollmentChart, ForestChart, KmChart};
+pub use charts::Chart;
 pub use error_panel::ErrorPanel;

@@ -2,7 +2,7 @@
 //! closed roles) and efficacy/futility (closed roles). Every number is in a
 //! table that renders without JavaScript; charts repeat the tables.
 
-use crate::components::{BoundaryChart, ConditionalPowerChart, ErrorPanel, ForestChart, KmChart};
+use crate::components::{Chart, ErrorPanel};
 use crate::dto::{ClosedSafety, Efficacy, InterimView, OpenSafety};
 use crate::pages::overview::trial_param;
 use crate::serverfns::{get_closed_safety, get_efficacy, get_open_safety};
@@ -289,7 +289,11 @@ fn ForestSection(data: Efficacy) -> impl IntoView {
         <section class="panel">
             <h2>"Subgroups"</h2>
             <p class="caption">{data.forest_measure.clone()} ", 95% intervals."</p>
-            <ForestChart rows=data.forest.clone() measure=data.forest_measure.clone()/>
+            <Chart
+                id="forest-chart".to_string()
+                label="Treatment effect by subgroup with 95% intervals; the numbers are in the table below.".to_string()
+                figure=data.forest_chart.clone()
+            />
             <table class="data" data-testid="forest">
                 <thead>
                     <tr>
@@ -345,8 +349,6 @@ fn InterimSection(i: InterimView) -> impl IntoView {
             }
         })
         .collect_view();
-    let chart = i.clone();
-    let cp_chart = i.clone();
     let has_curve = !i.curve.is_empty();
     view! {
         <section class="panel">
@@ -390,7 +392,11 @@ fn InterimSection(i: InterimView) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>"Boundaries at the observed information"</h2>
-            <BoundaryChart data=chart/>
+            <Chart
+                id="boundary-chart".to_string()
+                label="Group-sequential boundaries and the observed z-statistic; the numbers are in the table below.".to_string()
+                figure=i.boundary_chart.clone()
+            />
             <table class="data" data-testid="bounds">
                 <thead>
                     <tr>
@@ -408,7 +414,11 @@ fn InterimSection(i: InterimView) -> impl IntoView {
                 view! {
                     <section class="panel">
                         <h2>"Conditional power over a range of effects"</h2>
-                        <ConditionalPowerChart data=cp_chart/>
+                        <Chart
+                            id="cp-chart".to_string()
+                            label="Conditional power over a range of effects; the numbers are in the table below.".to_string()
+                            figure=i.cp_chart.clone()
+                        />
                         <details>
                             <summary>"The numbers"</summary>
                             <table class="data" data-testid="cp-curve">
@@ -483,7 +493,11 @@ fn SurvivalSection(data: Efficacy) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Time to event"</h2>
-            <KmChart rows=data.kaplan_meier.clone() unit="Days".to_string()/>
+            <Chart
+                id="km-chart".to_string()
+                label="Kaplan-Meier curves by group; medians and numbers at risk are in the tables.".to_string()
+                figure=data.km_chart.clone()
+            />
             <table class="data" data-testid="at-risk">
                 <thead>
                     <tr>

@@ -1,4 +1,4 @@
-use crate::components::{EnrollmentChart, ErrorPanel};
+use crate::components::{Chart, ErrorPanel};
 use crate::dto::{ArmEnrollment, EnrollmentSummary};
 use crate::serverfns::get_me;
 use crate::serverfns::{get_arm_enrollment, get_enrollment};
@@ -219,7 +219,11 @@ fn EnrollmentSection(data: EnrollmentSummary) -> impl IntoView {
                 "Subjects randomized by calendar date, " {first} " to " {last}
                 ", against the planned " {data.target} "."
             </p>
-            <EnrollmentChart data=data.clone()/>
+            <Chart
+                id="enrollment-chart".to_string()
+                label="Cumulative enrollment over time against the planned target; the numbers are in the tables.".to_string()
+                figure=data.chart.clone()
+            />
         </section>
         <section class="panel">
             <h2>"Enrollment by site"</h2>

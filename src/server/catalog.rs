@@ -82,7 +82,7 @@ pub fn open_data_dir(cut: &Path) -> PathBuf {
 /// Pooled enrollment of a snapshot, for the overview page.
 pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSummary {
     let (by_site, cumulative) = report::enrollment_by_site_and_day(snap);
-    EnrollmentSummary {
+    let mut summary = EnrollmentSummary {
         trial_id: config.id.clone(),
         trial_title: config.title.clone(),
         cut_date: snap.cut_date.to_string(),
@@ -101,8 +101,11 @@ pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSu
             .collect(),
         projection: None,
         viewer_role: String::new(),
+        chart: Default::default(),
     }
-    .with_projection(config, snap.cut_date)
+    .with_projection(config, snap.cut_date);
+    summary.chart = super::figures::enrollment(&summary);
+    summary
 }
 
 /// Days over which the recent accrual rate is measured.

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod csvscan;
 pub mod cut;
 pub mod efficacy;
+pub mod figures;
 pub mod guard;
 pub mod http;
 pub mod ingest;

@@ -107,8 +107,8 @@ pub async fn get_closed_safety(trial: String) -> Result<ClosedSafety, ServerFnEr
 #[server(endpoint = "get_efficacy")]
 pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
     use crate::dto::{ForestRow, HazardRatioRow, InterimView, KmRow};
-    use crate::server::guard;
     use crate::server::store::Role;
+    use crate::server::{figures, guard};
     let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
     let closed = state
         .closed_report(&trial)
@@ -176,7 +176,7 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
         } else {
             format!("difference in success rates, {vs}")
         };
-        InterimView {
+        let mut view = InterimView {
             look: i.look,
             looks: i.fractions.len(),
             information_fraction: i.information_fraction,
@@ -202,10 +202,17 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
                 .collect(),
             verdict: i.verdict.clone(),
             futility_rule: futility_rule.clone(),
+            boundary_chart: Default::default(),
+            cp_chart: Default::default(),
+        };
+        view.boundary_chart = figures::boundaries(&view);
+        if !view.curve.is_empty() {
+            view.cp_chart = figures::conditional_power(&view);
         }
+        view
     });
     let survival = closed.primary.survival.as_ref();
-    let kaplan_meier = survival
+    let kaplan_meier: Vec<KmRow> = survival
         .map(|s| {
             names
                 .display_order()
@@ -317,6 +324,16 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
         .map(|i| (i.variable.clone(), i.p))
         .collect();
     let risk_times = survival.map(|s| s.risk_times.clone()).unwrap_or_default();
+    let km_chart = if kaplan_meier.is_empty() {
+        Default::default()
+    } else {
+        figures::kaplan_meier(&kaplan_meier, "Days")
+    };
+    let forest_chart = if forest.iter().any(|r| r.ci95.is_some()) {
+        figures::forest(&forest, &forest_measure)
+    } else {
+        Default::default()
+    };
     Ok(Efficacy {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
@@ -331,5 +348,7 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
         forest,
         forest_measure,
         interactions,
+        km_chart,
+        forest_chart,
     })
 }

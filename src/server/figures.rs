@@ -1,0 +1,214 @@
+//! The charts' figures, built on the server with the `plotly` crate and
+//! shipped to the browser as JSON, where plotly.js draws them. Building them
+//! here keeps the plotly crate (and a JSON serializer) out of the WebAssembly
+//! bundle. Every number in a figure is also in a table on the same page.
+
+use crate::dto::{EnrollmentSummary, Figure};
+use plotly::common::{DashType, Line, LineShape, Mode, Title};
+use plotly::layout::{Axis, Legend, Margin};
+use plotly::{Configuration, Layout, Plot, Scatter};
+
+/// Okabe-Ito colour-blind-safe palette.
+pub const BLUE: &str = "#0072B2";
+pub const VERMILION: &str = "#D55E00";
+pub const GREEN: &str = "#009E73";
+pub const BLACK: &str = "#000000";
+
+/// Okabe-Ito colours for groups, in order.
+const GROUPS: [&str; 6] = [BLUE, VERMILION, GREEN, "#CC79A7", "#E69F00", "#56B4E9"];
+
+pub fn kaplan_meier(rows: &[crate::dto::KmRow], unit: &str) -> Figure {
+    let mut plot = Plot::new();
+    for (i, r) in rows.iter().enumerate() {
+        let t: Vec<f64> = r.curve.iter().map(|p| p[0]).collect();
+        let s: Vec<f64> = r.curve.iter().map(|p| p[1]).collect();
+        plot.add_trace(
+            Scatter::new(t, s)
+                .mode(Mode::Lines)
+                .line(
+                    Line::new()
+                        .shape(LineShape::Hv)
+                        .color(GROUPS[i % GROUPS.len()])
+                        .width(2.0),
+                )
+                .name(r.group.as_str()),
+        );
+    }
+    plot.set_layout(
+        Layout::new()
+            .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+            .height(360)
+            .x_axis(Axis::new().title(Title::with_text(unit)))
+            .y_axis(
+                Axis::new()
+                    .title(Title::with_text("Event-free probability"))
+                    .range(vec![0.0, 1.02]),
+            )
+            .legend(Legend::new().x(0.7).y(0.98)),
+    );
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    Figure(plot.to_json())
+}
+
+pub fn forest(rows: &[crate::dto::ForestRow], measure: &str) -> Figure {
+    use plotly::common::{ErrorData, ErrorType, Marker};
+    use plotly::layout::AxisType;
+    let shown: Vec<&crate::dto::ForestRow> = rows
+        .iter()
+        .filter(|r| r.estimate.is_some() && r.ci95.is_some())
+        .collect();
+    let labels: Vec<String> = shown
+        .iter()
+        .map(|r| format!("{}: {}", r.variable, r.level))
+        .collect();
+    let est: Vec<f64> = shown.iter().filter_map(|r| r.estimate).collect();
+    let plus: Vec<f64> = shown
+        .iter()
+        .map(|r| r.ci95.map_or(0.0, |c| c[1]) - r.estimate.unwrap_or(0.0))
+        .collect();
+    let minus: Vec<f64> = shown
+        .iter()
+        .map(|r| r.estimate.unwrap_or(0.0) - r.ci95.map_or(0.0, |c| c[0]))
+        .collect();
+    let ratio = measure.starts_with("hazard");
+    let mut plot = Plot::new();
+    plot.add_trace(
+        Scatter::new(est, labels.clone())
+            .mode(Mode::Markers)
+            .marker(Marker::new().color(BLACK).size(9))
+            .error_x(
+                ErrorData::new(ErrorType::Data)
+                    .array(plus)
+                    .array_minus(minus)
+                    .symmetric(false)
+                    .color(BLACK),
+            )
+            .name("Estimate (95% CI)"),
+    );
+    let null = if ratio { 1.0 } else { 0.0 };
+    if let (Some(first), Some(last)) = (labels.first(), labels.last()) {
+        plot.add_trace(
+            Scatter::new(vec![null, null], vec![first.clone(), last.clone()])
+                .mode(Mode::Lines)
+                .line(Line::new().dash(DashType::Dash).color(VERMILION))
+                .name("No effect"),
+        );
+    }
+    let mut x = Axis::new().title(Title::with_text(measure));
+    if ratio {
+        x = x.type_(AxisType::Log);
+    }
+    plot.set_layout(
+        Layout::new()
+            .margin(Margin::new().left(160).right(20).top(20).bottom(50))
+            .height(80 + 28 * labels.len())
+            .x_axis(x)
+            .y_axis(Axis::new().auto_range(true))
+            .show_legend(false),
+    );
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    Figure(plot.to_json())
+}
+
+pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
+    use plotly::common::Marker;
+    let t = data.fractions.clone();
+    let mut plot = Plot::new();
+    plot.add_trace(
+        Scatter::new(t.clone(), data.efficacy_bounds.clone())
+            .mode(Mode::LinesMarkers)
+            .line(Line::new().color(VERMILION).width(2.0))
+            .name("Efficacy boundary"),
+    );
+    if let Some(f) = data.futility_bound {
+        plot.add_trace(
+            Scatter::new(vec![t[data.look - 1]], vec![f])
+                .mode(Mode::Markers)
+                .marker(Marker::new().color(BLUE).size(10))
+                .name("Futility bound"),
+        );
+    }
+    plot.add_trace(
+        Scatter::new(vec![0.0, data.information_fraction], vec![0.0, data.z])
+            .mode(Mode::LinesMarkers)
+            .line(Line::new().color(BLACK).dash(DashType::Dot))
+            .marker(Marker::new().color(BLACK).size(10))
+            .name(format!("Observed z = {:.3}", data.z)),
+    );
+    plot.set_layout(
+        Layout::new()
+            .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+            .height(360)
+            .x_axis(
+                Axis::new()
+                    .title(Title::with_text("Information fraction"))
+                    .range(vec![0.0, 1.05]),
+            )
+            .y_axis(Axis::new().title(Title::with_text("z-statistic")))
+            .legend(Legend::new().x(0.6).y(0.98)),
+    );
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    Figure(plot.to_json())
+}
+
+pub fn conditional_power(data: &crate::dto::InterimView) -> Figure {
+    let x: Vec<f64> = data.curve.iter().map(|p| p.0).collect();
+    let y: Vec<f64> = data.curve.iter().map(|p| p.1).collect();
+    let mut plot = Plot::new();
+    plot.add_trace(
+        Scatter::new(x, y)
+            .mode(Mode::Lines)
+            .line(Line::new().color(GREEN).width(2.0))
+            .name("Conditional power"),
+    );
+    plot.set_layout(
+        Layout::new()
+            .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+            .height(320)
+            .x_axis(Axis::new().title(Title::with_text(data.effect_measure.as_str())))
+            .y_axis(
+                Axis::new()
+                    .title(Title::with_text("Conditional power"))
+                    .range(vec![0.0, 1.0]),
+            )
+            .show_legend(false),
+    );
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    Figure(plot.to_json())
+}
+
+pub fn enrollment(data: &EnrollmentSummary) -> Figure {
+    let dates: Vec<String> = data.cumulative.iter().map(|p| p.date.clone()).collect();
+    let counts: Vec<u32> = data.cumulative.iter().map(|p| p.enrolled).collect();
+    let mut plot = Plot::new();
+    plot.add_trace(
+        Scatter::new(dates.clone(), counts)
+            .mode(Mode::Lines)
+            .line(Line::new().shape(LineShape::Hv).color(BLUE).width(2.0))
+            .name("Enrolled"),
+    );
+    let span = match (dates.first(), dates.last()) {
+        (Some(a), Some(b)) => vec![a.clone(), b.clone()],
+        _ => vec![],
+    };
+    plot.add_trace(
+        Scatter::new(span, vec![data.target, data.target])
+            .mode(Mode::Lines)
+            .line(Line::new().dash(DashType::Dash).color(VERMILION).width(1.5))
+            .name(format!("Target ({})", data.target)),
+    );
+    plot.set_layout(
+        Layout::new()
+            .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+            .height(360)
+            .x_axis(Axis::new().title(Title::with_text("Randomization date")))
+            .y_axis(
+                Axis::new()
+                    .title(Title::with_text("Subjects enrolled"))
+                    .range(vec![0.0, f64::from(data.target) * 1.05]),
+            )
+            .legend(Legend::new().x(0.01).y(0.9)),
+    );
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    Figure(plot.to_json())
+}
