@@ -54,6 +54,9 @@ pub struct EnrollmentSummary {
     /// Cumulative enrollment against the target.
     #[serde(default)]
     pub chart: Figure,
+    /// The trial's good cuts, newest first (the cut picker).
+    #[serde(default)]
+    pub cuts: Vec<String>,
 }
 
 /// A trial the signed-in user holds a role on.
@@ -130,6 +133,8 @@ pub struct OpenSafety {
     pub cut_date: String,
     pub small_cell_threshold: u32,
     pub rows: Vec<OpenRateRow>,
+    /// The trial's good cuts, newest first (the cut picker).
+    pub cuts: Vec<String>,
 }
 
 /// One group's rate in a closed view.
@@ -237,6 +242,20 @@ pub struct InterimView {
     pub cp_chart: Figure,
 }
 
+/// The primary endpoint in one group (closed views).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryRow {
+    pub group: String,
+    /// Subjects randomized to the group by the cut.
+    pub randomized: u32,
+    /// Subjects whose outcome is known at the endpoint's horizon (binary
+    /// endpoints at a look); `None` when the endpoint has no horizon.
+    pub evaluable: Option<u32>,
+    /// Primary-endpoint events (failures, or the time-to-event endpoint's
+    /// events) among the evaluable, or among the randomized.
+    pub events: u32,
+}
+
 /// Efficacy and futility (closed views).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Efficacy {
@@ -245,6 +264,8 @@ pub struct Efficacy {
     pub endpoint: String,
     pub coded: bool,
     pub design: String,
+    /// The primary endpoint by group.
+    pub primary: Vec<PrimaryRow>,
     pub interim: Option<InterimView>,
     pub kaplan_meier: Vec<KmRow>,
     pub risk_times: Vec<f64>,
@@ -259,6 +280,8 @@ pub struct Efficacy {
     /// Kaplan-Meier curves; the forest plot.
     pub km_chart: Figure,
     pub forest_chart: Figure,
+    /// The trial's good cuts, newest first (the cut picker).
+    pub cuts: Vec<String>,
 }
 
 /// The projected date of the next planned look (pooled enrollment only).

@@ -10,6 +10,7 @@ use leptos_router::components::Outlet;
 pub fn SignedIn() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     view! {
+        <a class="skip" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">"DSMB monitor"</a>
             <Transition fallback=|| ()>

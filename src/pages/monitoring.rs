@@ -4,7 +4,7 @@
 
 use crate::components::{Chart, ErrorPanel};
 use crate::dto::{ClosedSafety, Efficacy, InterimView, OpenSafety};
-use crate::pages::overview::trial_param;
+use crate::pages::overview::{cut_param, trial_param};
 use crate::serverfns::{get_closed_safety, get_efficacy, get_open_safety};
 use leptos::prelude::*;
 
@@ -34,21 +34,80 @@ fn opt(x: Option<f64>, digits: usize) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
-/// The tabs of a trial's pages; closed roles also see efficacy.
+/// Which of a trial's pages is shown (for the tabs).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Overview,
+    Safety,
+    Efficacy,
+    Cuts,
+}
+
+/// The tabs of a trial's pages (closed roles also see efficacy and the
+/// cuts) and the cut picker. The picker is a plain GET form: it reloads the
+/// same page at the chosen cut, with or without JavaScript, and the tabs
+/// keep the chosen cut. `cuts` are the good cuts, newest first; `shown` is
+/// the cut on the page (no picker when `cuts` is empty).
 #[component]
-pub fn TrialNav(trial: String, closed: bool) -> impl IntoView {
+pub fn TrialNav(
+    trial: String,
+    closed: bool,
+    tab: Tab,
+    #[prop(optional)] shown: String,
+    #[prop(optional)] cuts: Vec<String>,
+) -> impl IntoView {
+    // The newest cut needs no query: links stay short and follow new cuts.
+    let query = if cuts.first().is_some_and(|newest| *newest != shown) && !shown.is_empty() {
+        format!("?cut={shown}")
+    } else {
+        String::new()
+    };
+    let link = move |t: Tab, tail: &str, label: &'static str| {
+        let current = (t == tab).then_some("page");
+        let href = if t == Tab::Cuts {
+            format!("/trial/{trial}{tail}")
+        } else {
+            format!("/trial/{trial}{tail}{query}")
+        };
+        view! { <a href=href aria-current=current>{label}</a> }
+    };
+    let picker = (!cuts.is_empty()).then(|| {
+        let options = cuts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let label = if i == 0 {
+                    format!("{c} (latest)")
+                } else {
+                    c.clone()
+                };
+                view! { <option value=c.clone() selected=*c == shown>{label}</option> }
+            })
+            .collect_view();
+        view! {
+            <form method="get" class="cut-picker" data-testid="cut-picker">
+                <label>
+                    "Data cut " <select name="cut" data-testid="cut-select">{options}</select>
+                </label>
+                <button type="submit">"Show"</button>
+            </form>
+        }
+    });
     view! {
-        <nav class="tabs" aria-label="Trial pages">
-            <a href=format!("/trial/{trial}")>"Overview"</a>
-            <a href=format!("/trial/{trial}/safety")>"Safety"</a>
-            {closed
-                .then(|| {
-                    view! {
-                        <a href=format!("/trial/{trial}/efficacy")>"Efficacy and futility"</a>
-                        <a href=format!("/trial/{trial}/cuts")>"Data cuts"</a>
-                    }
-                })}
-        </nav>
+        <div class="trial-bar">
+            <nav class="tabs" aria-label="Trial pages">
+                {link(Tab::Overview, "", "Overview")}
+                {link(Tab::Safety, "/safety", "Safety")}
+                {closed
+                    .then(|| {
+                        view! {
+                            {link(Tab::Efficacy, "/efficacy", "Efficacy and futility")}
+                            {link(Tab::Cuts, "/cuts", "Data cuts")}
+                        }
+                    })}
+            </nav>
+            {picker}
+        </div>
     }
 }
 
@@ -61,17 +120,29 @@ fn is_closed_role(role: &str) -> bool {
 #[component]
 pub fn SafetyPage() -> impl IntoView {
     let trial = trial_param();
-    let open = Resource::new(move || trial.get(), get_open_safety);
+    let cut = cut_param();
+    let open = Resource::new(
+        move || (trial.get(), cut.get()),
+        |(t, c)| get_open_safety(t, c),
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
                 {move || Suspend::new(async move {
                     let data = open.await?;
                     let closed = is_closed_role(&data.viewer_role);
+                    let shown = data.cut_date.clone();
                     Ok::<_, ServerFnError>(view! {
-                        <TrialNav trial=data.trial_id.clone() closed/>
+                        <TrialNav
+                            trial=data.trial_id.clone()
+                            closed
+                            tab=Tab::Safety
+                            shown=shown.clone()
+                            cuts=data.cuts.clone()
+                        />
                         <OpenSafetyTable data=data.clone()/>
-                        {closed.then(|| view! { <ClosedSafetySection trial=data.trial_id.clone()/> })}
+                        {closed
+                            .then(|| view! { <ClosedSafetySection trial=data.trial_id.clone() cut=shown/> })}
                     })
                 })}
             </ErrorBoundary>
@@ -125,8 +196,11 @@ fn OpenSafetyTable(data: OpenSafety) -> impl IntoView {
 }
 
 #[component]
-fn ClosedSafetySection(trial: String) -> impl IntoView {
-    let data = Resource::new(move || trial.clone(), get_closed_safety);
+fn ClosedSafetySection(trial: String, cut: String) -> impl IntoView {
+    let data = Resource::new(
+        move || (trial.clone(), cut.clone()),
+        |(t, c)| get_closed_safety(t, Some(c)),
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
@@ -222,13 +296,23 @@ fn ClosedSafetyTable(data: ClosedSafety) -> impl IntoView {
 #[component]
 pub fn EfficacyPage() -> impl IntoView {
     let trial = trial_param();
-    let data = Resource::new(move || trial.get(), get_efficacy);
+    let cut = cut_param();
+    let data = Resource::new(
+        move || (trial.get(), cut.get()),
+        |(t, c)| get_efficacy(t, c),
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
                 {move || Suspend::new(async move {
                     data.await.map(|data| view! {
-                        <TrialNav trial=data.trial_id.clone() closed=true/>
+                        <TrialNav
+                            trial=data.trial_id.clone()
+                            closed=true
+                            tab=Tab::Efficacy
+                            shown=data.cut_date.clone()
+                            cuts=data.cuts.clone()
+                        />
                         <EfficacyView data/>
                     })
                 })}
@@ -240,6 +324,28 @@ pub fn EfficacyPage() -> impl IntoView {
 #[component]
 fn EfficacyView(data: Efficacy) -> impl IntoView {
     let interim = data.interim.clone();
+    let has_evaluable = data.primary.iter().any(|r| r.evaluable.is_some());
+    let primary_rows = data
+        .primary
+        .iter()
+        .map(|r| {
+            let base = r.evaluable.unwrap_or(r.randomized);
+            let share = if base == 0 {
+                "–".to_string()
+            } else {
+                format!("{:.1}", 100.0 * f64::from(r.events) / f64::from(base))
+            };
+            view! {
+                <tr>
+                    <th scope="row">{r.group.clone()}</th>
+                    <td class="num">{r.randomized}</td>
+                    {has_evaluable.then(|| view! { <td class="num">{r.evaluable.unwrap_or(0)}</td> })}
+                    <td class="num">{r.events}</td>
+                    <td class="num">{share}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
         <section class="panel closed">
             <h1>"Efficacy and futility " <span class="badge">"closed"</span></h1>
@@ -249,6 +355,21 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
             </p>
             <p class="caption" data-testid="design">{data.design.clone()}</p>
             {data.coded.then(|| view! { <p class="caption">"Arms are shown as coded groups."</p> })}
+            <table class="data" data-testid="primary">
+                <caption>"Primary endpoint by group"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{if data.coded { "Group" } else { "Arm" }}</th>
+                        <th scope="col" class="num">"Randomized"</th>
+                        {has_evaluable.then(|| view! { <th scope="col" class="num">"Evaluable"</th> })}
+                        <th scope="col" class="num">"Events"</th>
+                        <th scope="col" class="num">
+                            {if has_evaluable { "% of evaluable" } else { "% of randomized" }}
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>{primary_rows}</tbody>
+            </table>
         </section>
         {interim.map(|i| view! { <InterimSection i/> })}
         {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
@@ -569,7 +690,7 @@ pub fn CutsPage() -> impl IntoView {
                             })
                             .collect_view();
                         view! {
-                            <TrialNav trial=trial.get_untracked() closed=true/>
+                            <TrialNav trial=trial.get_untracked() closed=true tab=Tab::Cuts/>
                             <section class="panel">
                                 <h1>"Data cuts"</h1>
                                 <p class="caption">

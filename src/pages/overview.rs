@@ -1,14 +1,23 @@
 use crate::components::{Chart, ErrorPanel};
 use crate::dto::{ArmEnrollment, EnrollmentSummary};
+use crate::pages::monitoring::{Tab, TrialNav};
 use crate::serverfns::get_me;
 use crate::serverfns::{get_arm_enrollment, get_enrollment};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The trial in the route (`/trial/:id`).
 pub fn trial_param() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()))
+}
+
+/// The data cut asked for in the query (`?cut=YYYY-MM-DD`); `None` means
+/// the newest. The server refuses a date that is not one of the trial's
+/// good cuts.
+pub fn cut_param() -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("cut").filter(|c| !c.is_empty())))
 }
 
 /// Trial overview for the latest cut: pooled enrollment against target,
@@ -17,7 +26,11 @@ pub fn trial_param() -> Memo<String> {
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let trial = trial_param();
-    let enrollment = Resource::new(move || trial.get(), get_enrollment);
+    let cut = cut_param();
+    let enrollment = Resource::new(
+        move || (trial.get(), cut.get()),
+        |(t, c)| get_enrollment(t, c),
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
@@ -25,9 +38,16 @@ pub fn OverviewPage() -> impl IntoView {
                     let data = enrollment.await?;
                     let closed = data.viewer_role == "dsmb" || data.viewer_role == "statistician";
                     Ok::<_, ServerFnError>(view! {
-                        <crate::pages::monitoring::TrialNav trial=data.trial_id.clone() closed/>
+                        <TrialNav
+                            trial=data.trial_id.clone()
+                            closed
+                            tab=Tab::Overview
+                            shown=data.cut_date.clone()
+                            cuts=data.cuts.clone()
+                        />
                         <EnrollmentSection data=data.clone()/>
-                        {closed.then(|| view! { <ArmSection trial=data.trial_id.clone()/> })}
+                        {closed
+                            .then(|| view! { <ArmSection trial=data.trial_id.clone() cut=data.cut_date.clone()/> })}
                     })
                 })}
             </ErrorBoundary>
@@ -38,8 +58,11 @@ pub fn OverviewPage() -> impl IntoView {
 /// Enrollment by arm, closed roles only: the server decides what the
 /// groups are called.
 #[component]
-fn ArmSection(trial: String) -> impl IntoView {
-    let arms = Resource::new(move || trial.clone(), get_arm_enrollment);
+fn ArmSection(trial: String, cut: String) -> impl IntoView {
+    let arms = Resource::new(
+        move || (trial.clone(), cut.clone()),
+        |(t, c)| get_arm_enrollment(t, Some(c)),
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>

@@ -18,14 +18,47 @@ pub struct RejectedCut {
     pub problems: Problems,
 }
 
-/// One trial and the pooled enrollment of its newest good cut.
+/// A cut that passed its checks and can be shown, with its pooled
+/// enrollment.
+#[derive(Clone, Debug)]
+pub struct ServedCut {
+    /// The cut date, `YYYY-MM-DD` (what the pages' cut picker names).
+    pub date: String,
+    pub dir: PathBuf,
+    pub enrollment: EnrollmentSummary,
+}
+
+/// One trial: its cuts that pass their checks (oldest first, never empty;
+/// the newest is shown unless the viewer picks another) and those that
+/// do not.
 #[derive(Clone, Debug)]
 pub struct TrialEntry {
     pub config: TrialConfig,
     pub dir: PathBuf,
-    pub latest_cut: PathBuf,
-    pub enrollment: EnrollmentSummary,
+    pub cuts: Vec<ServedCut>,
     pub rejected: Vec<RejectedCut>,
+}
+
+impl TrialEntry {
+    /// The newest good cut: the one served by default.
+    pub fn latest(&self) -> &ServedCut {
+        self.cuts
+            .last()
+            .expect("a catalog entry has at least one good cut")
+    }
+
+    /// The good cut dated `date`, or the newest when `date` is `None`.
+    pub fn cut(&self, date: Option<&str>) -> Option<&ServedCut> {
+        match date {
+            None => Some(self.latest()),
+            Some(d) => self.cuts.iter().find(|c| c.date == d),
+        }
+    }
+
+    /// The good cuts' dates, newest first.
+    pub fn cut_dates(&self) -> Vec<String> {
+        self.cuts.iter().rev().map(|c| c.date.clone()).collect()
+    }
 }
 
 /// All trials found under the data folder, sorted by id.
@@ -102,6 +135,7 @@ pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSu
         projection: None,
         viewer_role: String::new(),
         chart: Default::default(),
+        cuts: Vec::new(),
     }
     .with_projection(config, snap.cut_date);
     summary.chart = super::figures::enrollment(&summary);
@@ -216,33 +250,35 @@ impl Catalog {
             if cuts.is_empty() {
                 return Err(CatalogError::NoCut(dir.display().to_string()));
             }
+            // Every cut is checked; those that pass can be shown (newest by
+            // default), those that fail are listed with their problems.
             let mut rejected = Vec::new();
-            let mut good = None;
+            let mut good = Vec::new();
             for cut_dir in cuts.iter().rev() {
                 match cut::load(&open_data_dir(cut_dir), &config, &LoadOptions::open()) {
-                    Ok(snap) => {
-                        good = Some((cut_dir.clone(), snap));
-                        break;
-                    }
+                    Ok(snap) => good.push(ServedCut {
+                        date: snap.cut_date.format("%Y-%m-%d").to_string(),
+                        dir: cut_dir.clone(),
+                        enrollment: enrollment_summary(&config, &snap),
+                    }),
                     Err(problems) => rejected.push(RejectedCut {
                         dir: cut_dir.clone(),
                         problems,
                     }),
                 }
             }
-            let Some((latest_cut, snap)) = good else {
+            if good.is_empty() {
                 let first = rejected.remove(0);
                 return Err(CatalogError::NoGoodCut {
                     dir: first.dir.display().to_string(),
                     problems: first.problems,
                 });
-            };
-            let enrollment = enrollment_summary(&config, &snap);
+            }
+            good.reverse();
             trials.push(TrialEntry {
                 config,
                 dir,
-                latest_cut,
-                enrollment,
+                cuts: good,
                 rejected,
             });
         }

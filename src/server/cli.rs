@@ -260,8 +260,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
     for t in &catalog.trials {
         tracing::info!(
             trial = %t.config.id,
-            cut = %t.enrollment.cut_date,
-            enrolled = t.enrollment.total,
+            cut = %t.latest().enrollment.cut_date,
+            enrolled = t.latest().enrollment.total,
             "loaded trial"
         );
     }

@@ -48,6 +48,27 @@ pub async fn trial_role(
     Ok((state, auth, role))
 }
 
+/// The date of the cut a page asked for, `cut` (`YYYY-MM-DD`), or of the
+/// newest good cut when `None`. A cut that is not one of the trial's good
+/// cuts is refused (404), so no rejected cut is ever shown.
+pub fn cut_date(state: &AppState, trial: &str, cut: Option<&str>) -> Result<String, ServerFnError> {
+    state
+        .catalog
+        .trial(trial)
+        .and_then(|t| t.cut(cut))
+        .map(|c| c.date.clone())
+        .ok_or_else(|| deny(404, "no such data cut"))
+}
+
+/// The dates of the trial's good cuts, newest first (for the cut picker).
+pub fn cut_dates(state: &AppState, trial: &str) -> Vec<String> {
+    state
+        .catalog
+        .trial(trial)
+        .map(|t| t.cut_dates())
+        .unwrap_or_default()
+}
+
 /// How the viewer sees a trial's arms: for each arm (in the trial's order)
 /// its code and the name to show, and whether the names are coded groups.
 pub struct ArmNames {

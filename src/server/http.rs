@@ -24,20 +24,13 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub catalog: Arc<Catalog>,
     pub access: Access,
-    /// Closed (by-arm) reports of the trials' latest cuts, computed once, on
+    /// Closed (by-arm) reports per (trial, cut date), computed once, on
     /// first use by a closed role (concurrent first requests wait for the
     /// same computation).
-    pub closed: Arc<Mutex<HashMap<String, Arc<ClosedCell>>>>,
+    pub closed: Arc<Cells<ClosedReport>>,
     /// Open (pooled) reports, likewise.
-    pub open: Arc<Mutex<HashMap<String, Arc<OpenCell>>>>,
+    pub open: Arc<Cells<OpenReport>>,
 }
-
-/// One trial's open report, computed at most once.
-pub type OpenCell = tokio::sync::OnceCell<Result<Arc<OpenReport>, String>>;
-
-/// One trial's closed report, computed at most once (cuts are immutable,
-/// so a failure is kept too).
-pub type ClosedCell = tokio::sync::OnceCell<Result<Arc<ClosedReport>, String>>;
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, catalog: Arc<Catalog>, access: Access) -> Self {
@@ -50,53 +43,70 @@ impl AppState {
         }
     }
 
-    /// The open (pooled) report of `trial`'s latest cut (cached), computed
-    /// from the open snapshot: no arm column, no randomization list.
-    pub async fn open_report(&self, trial: &str) -> Result<Arc<OpenReport>, String> {
-        once_per_trial(
+    /// The open (pooled) report of `trial`'s cut dated `cut` (the newest
+    /// when `None`), cached, computed from the open snapshot: no arm
+    /// column, no randomization list.
+    pub async fn open_report(
+        &self,
+        trial: &str,
+        cut: Option<&str>,
+    ) -> Result<Arc<OpenReport>, String> {
+        once_per_cut(
             &self.open,
             &self.catalog,
             trial,
+            cut,
             super::catalog::open_report,
         )
         .await
     }
 
-    /// The closed report of `trial`'s latest cut (cached). Only closed roles'
-    /// server functions call this.
-    pub async fn closed_report(&self, trial: &str) -> Result<Arc<ClosedReport>, String> {
-        once_per_trial(
+    /// The closed report of `trial`'s cut dated `cut` (the newest when
+    /// `None`), cached. Only closed roles' server functions call this.
+    pub async fn closed_report(
+        &self,
+        trial: &str,
+        cut: Option<&str>,
+    ) -> Result<Arc<ClosedReport>, String> {
+        once_per_cut(
             &self.closed,
             &self.catalog,
             trial,
+            cut,
             super::catalog::closed_report,
         )
         .await
     }
 }
 
-type Cells<R> = Mutex<HashMap<String, Arc<tokio::sync::OnceCell<Result<Arc<R>, String>>>>>;
+pub type Cells<R> =
+    Mutex<HashMap<(String, String), Arc<tokio::sync::OnceCell<Result<Arc<R>, String>>>>>;
 
-/// `compute` for `trial`'s latest cut, once: concurrent first callers wait
-/// for the same computation, which runs off the async runtime.
-async fn once_per_trial<R: Send + Sync + 'static>(
+/// `compute` for a cut of `trial`, once: concurrent first callers wait for
+/// the same computation, which runs off the async runtime. Cuts are
+/// immutable, so a failure is kept too.
+async fn once_per_cut<R: Send + Sync + 'static>(
     cells: &Cells<R>,
     catalog: &Catalog,
     trial: &str,
+    cut: Option<&str>,
     compute: fn(&super::trial::TrialConfig, &std::path::Path) -> Result<R, String>,
 ) -> Result<Arc<R>, String> {
     let entry = catalog
         .trial(trial)
         .ok_or_else(|| format!("no trial {trial}"))?;
+    let served = entry
+        .cut(cut)
+        .ok_or_else(|| format!("no data cut {} of {trial}", cut.unwrap_or("?")))?;
     let cell = cells
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .entry(trial.to_string())
+        .entry((trial.to_string(), served.date.clone()))
         .or_default()
         .clone();
-    let (config, cut) = (entry.config.clone(), entry.latest_cut.clone());
+    let (config, dir) = (entry.config.clone(), served.dir.clone());
     cell.get_or_init(|| async move {
-        tokio::task::spawn_blocking(move || compute(&config, &cut))
+        tokio::task::spawn_blocking(move || compute(&config, &dir))
             .await
             .map_err(|e| e.to_string())
             .and_then(|r| r)

@@ -1,8 +1,9 @@
 use crate::dto::CutInfo;
 use leptos::prelude::*;
 
-/// The trial's data cuts: which one serves, which were rejected and why,
-/// and the registered files with their SHA-256 (DSMB and statistician).
+/// The trial's data cuts: which one serves by default, which older ones can
+/// be picked, which were rejected and why, and the registered files with
+/// their SHA-256 (DSMB and statistician).
 #[server(endpoint = "get_cuts")]
 pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, ServerFnError> {
     use crate::dto::CutFile;
@@ -16,7 +17,8 @@ pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, ServerFnError> {
         .catalog
         .trial(&trial)
         .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
-    let (dir, latest) = (entry.dir.clone(), entry.latest_cut.clone());
+    let (dir, latest) = (entry.dir.clone(), entry.latest().dir.clone());
+    let good: Vec<std::path::PathBuf> = entry.cuts.iter().map(|c| c.dir.clone()).collect();
     let rejected: Vec<(std::path::PathBuf, Vec<String>)> = entry
         .rejected
         .iter()
@@ -42,7 +44,7 @@ pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, ServerFnError> {
                 .unwrap_or_default();
             let status = if *cut == latest {
                 "serving"
-            } else if !problems.is_empty() {
+            } else if !problems.is_empty() || !good.contains(cut) {
                 "rejected"
             } else {
                 "older"

@@ -1,35 +1,49 @@
 use crate::dto::{ArmEnrollment, EnrollmentSummary};
 use leptos::prelude::*;
 
-/// Pooled enrollment of a trial's latest cut. Pooled numbers only: nothing
-/// here is split by arm, so any role on the trial may see it.
+/// Pooled enrollment of a trial at the cut dated `cut` (the newest when
+/// `None`). Pooled numbers only: nothing here is split by arm, so any role
+/// on the trial may see it.
 #[server(endpoint = "get_enrollment")]
-pub async fn get_enrollment(trial: String) -> Result<EnrollmentSummary, ServerFnError> {
+pub async fn get_enrollment(
+    trial: String,
+    cut: Option<String>,
+) -> Result<EnrollmentSummary, ServerFnError> {
     use crate::server::guard;
     let (state, _auth, role) = guard::trial_role(&trial, &[]).await?;
-    state
+    let entry = state
         .catalog
         .trial(&trial)
-        .map(|t| EnrollmentSummary {
-            viewer_role: role.as_str().to_string(),
-            ..t.enrollment.clone()
-        })
-        .ok_or_else(|| guard::deny(403, "no access to this trial"))
+        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
+    let served = entry
+        .cut(cut.as_deref())
+        .ok_or_else(|| guard::deny(404, "no such data cut"))?;
+    Ok(EnrollmentSummary {
+        viewer_role: role.as_str().to_string(),
+        cuts: entry.cut_dates(),
+        ..served.enrollment.clone()
+    })
 }
 
-/// Enrollment by arm of a trial's latest cut: closed views only (DSMB and
-/// statistician). A DSMB member sees coded groups until they decode; each
-/// call is a view of closed data and is audited.
+/// Enrollment by arm of a trial at the cut dated `cut` (the newest when
+/// `None`): closed views only (DSMB and statistician). A DSMB member sees
+/// coded groups until they decode; each call is a view of closed data and
+/// is audited.
 #[server(endpoint = "get_arm_enrollment")]
-pub async fn get_arm_enrollment(trial: String) -> Result<ArmEnrollment, ServerFnError> {
+pub async fn get_arm_enrollment(
+    trial: String,
+    cut: Option<String>,
+) -> Result<ArmEnrollment, ServerFnError> {
     use crate::server::guard;
     use crate::server::store::Role;
     let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
+    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
     let closed = state
-        .closed_report(&trial)
+        .closed_report(&trial, Some(&date))
         .await
         .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
-    let names = guard::arm_names(&state, &auth, role, &trial, "enrollment by arm").await?;
+    let what = format!("enrollment by arm, cut {date}");
+    let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
     let groups = names
         .display_order()
         .iter()

@@ -9,12 +9,17 @@ use leptos::prelude::*;
 /// from the open (blinded) snapshot: it never reads an arm column or the
 /// randomization list, so any role may see it.
 #[server(endpoint = "get_open_safety")]
-pub async fn get_open_safety(trial: String) -> Result<OpenSafety, ServerFnError> {
+pub async fn get_open_safety(
+    trial: String,
+    cut: Option<String>,
+) -> Result<OpenSafety, ServerFnError> {
     use crate::dto::OpenRateRow;
     use crate::server::guard;
     let (state, _auth, role) = guard::trial_role(&trial, &[]).await?;
+    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
+    let cuts = guard::cut_dates(&state, &trial);
     let open = state
-        .open_report(&trial)
+        .open_report(&trial, Some(&date))
         .await
         .map_err(|e| ServerFnError::new(format!("the open report cannot be computed: {e}")))?;
     Ok(OpenSafety {
@@ -34,22 +39,28 @@ pub async fn get_open_safety(trial: String) -> Result<OpenSafety, ServerFnError>
                 suppressed: r.suppressed,
             })
             .collect(),
+        cuts,
     })
 }
 
 /// Safety by arm with risk differences and the trial's test (closed roles).
 #[server(endpoint = "get_closed_safety")]
-pub async fn get_closed_safety(trial: String) -> Result<ClosedSafety, ServerFnError> {
+pub async fn get_closed_safety(
+    trial: String,
+    cut: Option<String>,
+) -> Result<ClosedSafety, ServerFnError> {
     use crate::dto::{ClosedSafetyRow, GroupComparison, GroupRate};
     use crate::server::guard;
     use crate::server::store::Role;
     use crate::server::trial::RiskDifferenceCi;
     let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
+    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
     let closed = state
-        .closed_report(&trial)
+        .closed_report(&trial, Some(&date))
         .await
         .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
-    let names = guard::arm_names(&state, &auth, role, &trial, "safety by arm").await?;
+    let what = format!("safety by arm, cut {date}");
+    let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
     let order = names.display_order();
     let method = state
         .catalog
@@ -105,16 +116,19 @@ pub async fn get_closed_safety(trial: String) -> Result<ClosedSafety, ServerFnEr
 /// group-sequential look, conditional and predictive power, the verdict,
 /// and for a time-to-event endpoint Kaplan-Meier, log-rank and Cox.
 #[server(endpoint = "get_efficacy")]
-pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
+pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy, ServerFnError> {
     use crate::dto::{ForestRow, HazardRatioRow, InterimView, KmRow};
     use crate::server::store::Role;
     use crate::server::{figures, guard};
     let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
+    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
     let closed = state
-        .closed_report(&trial)
+        .closed_report(&trial, Some(&date))
         .await
         .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
-    let names = guard::arm_names(&state, &auth, role, &trial, "efficacy and futility").await?;
+    let what = format!("efficacy and futility, cut {date}");
+    let cuts = guard::cut_dates(&state, &trial);
+    let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
     let entry = state
         .catalog
         .trial(&trial)
@@ -211,6 +225,20 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
         }
         view
     });
+    let primary = names
+        .display_order()
+        .iter()
+        .filter_map(|code| {
+            let all = closed.primary.by_arm.get(code)?;
+            let evaluable = closed.interim.as_ref().and_then(|i| i.evaluable.get(code));
+            Some(crate::dto::PrimaryRow {
+                group: names.name(code),
+                randomized: all.n,
+                evaluable: evaluable.map(|e| e.n),
+                events: evaluable.map_or(all.events, |e| e.events),
+            })
+        })
+        .collect();
     let survival = closed.primary.survival.as_ref();
     let kaplan_meier: Vec<KmRow> = survival
         .map(|s| {
@@ -340,6 +368,7 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
         endpoint: closed.primary.name.clone(),
         coded: names.coded,
         design,
+        primary,
         interim,
         kaplan_meier,
         risk_times,
@@ -350,5 +379,6 @@ pub async fn get_efficacy(trial: String) -> Result<Efficacy, ServerFnError> {
         interactions,
         km_chart,
         forest_chart,
+        cuts,
     })
 }

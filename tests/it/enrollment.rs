@@ -62,12 +62,18 @@ fn every_demo_cut_in_both_formats_gives_the_expected_enrollment() {
 fn the_catalog_serves_the_latest_cut_of_each_demo_trial() {
     let catalog = Catalog::load(&crate::helpers::repo().join("demo")).unwrap();
     let t = catalog.trial("altshock2").expect("the demo trial");
-    assert_eq!(t.enrollment.cut_date, "2024-12-31");
-    assert_eq!(t.enrollment.total, 101);
-    assert_eq!(t.enrollment.target, 200);
+    assert_eq!(t.latest().enrollment.cut_date, "2024-12-31");
+    assert_eq!(t.latest().enrollment.total, 101);
+    assert_eq!(t.latest().enrollment.target, 200);
     assert!(t.rejected.is_empty());
+    // Every good cut can be picked, newest first; expected.json: 46, 83, 101.
+    assert_eq!(t.cut_dates(), ["2024-12-31", "2023-09-30", "2022-06-30"]);
+    assert_eq!(t.cut(Some("2022-06-30")).unwrap().enrollment.total, 46);
+    assert_eq!(t.cut(Some("2023-09-30")).unwrap().enrollment.total, 83);
+    assert!(t.cut(Some("2023-01-01")).is_none());
     let pilot = catalog.trial("cdisc-pilot01").expect("the CDISC pilot");
     // README of the pilot data: 254 subjects in ADSL, 17 sites, site 701 has 41.
+    let pilot = pilot.latest();
     assert_eq!(pilot.enrollment.total, 254);
     assert_eq!(pilot.enrollment.by_site.len(), 17);
     let s701 = pilot

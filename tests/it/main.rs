@@ -10,6 +10,7 @@ mod helpers;
 mod http;
 mod interim;
 mod malformed;
+mod pages;
 mod summary;
 mod survival;
 mod xpt;

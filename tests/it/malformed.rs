@@ -643,10 +643,15 @@ fn a_broken_newest_cut_leaves_the_last_good_one_serving() {
     let catalog = Catalog::load(&root).unwrap();
     let t = catalog.trial("altshock2").unwrap();
     assert_eq!(
-        t.enrollment.cut_date, "2023-09-30",
+        t.latest().enrollment.cut_date,
+        "2023-09-30",
         "the last good cut serves"
     );
-    assert_eq!(t.enrollment.total, 83);
+    assert_eq!(t.latest().enrollment.total, 83);
+    assert!(
+        t.cut(Some("2024-12-31")).is_none(),
+        "a rejected cut cannot be picked"
+    );
     assert_eq!(t.rejected.len(), 1);
     assert!(t.rejected[0].problems.to_string().contains("adsl.csv"));
 }

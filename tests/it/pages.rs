@@ -1,0 +1,277 @@
+//! Each page's data, as its server functions return it to a signed-in user,
+//! against the demo cuts' `expected.json` (counted by the data's generator,
+//! not by this program): every Altshock-2 cut, picked with the cut picker's
+//! query, for the statistician (arms decoded), a DSMB member (coded groups)
+//! and the sponsor (pooled, small cells suppressed).
+
+use crate::access::{block_on, post, send, sign_in, state, TestApp};
+use crate::helpers::expected;
+use axum::http::StatusCode;
+use serde_json::Value;
+
+/// The demo configuration's safety categories and their expected.json keys.
+const CATEGORIES: [(&str, &str); 9] = [
+    ("BARC>=3 bleeding", "bleeding_barc_ge3"),
+    ("Vascular complications", "vascular_complication"),
+    ("Limb ischaemia", "limb_ischaemia"),
+    ("Systemic embolism", "systemic_embolism"),
+    ("Stroke", "stroke"),
+    (
+        "Major ventricular arrhythmia",
+        "major_ventricular_arrhythmia",
+    ),
+    ("Cardiac arrest", "cardiac_arrest"),
+    ("Sepsis", "sepsis"),
+    ("Septic shock", "septic_shock"),
+];
+
+/// The arm labels the statistician sees, and their codes in expected.json.
+const ARMS: [(&str, &str); 2] = [("SoC", "SOC"), ("IABP + SoC", "IABP")];
+
+async fn call(app: &TestApp, token: &str, endpoint: &str, body: &str) -> Value {
+    let r = send(app, post(&format!("/api/{endpoint}"), Some(token), body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{endpoint} {body}: {}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
+fn cuts() -> Vec<(String, Value)> {
+    let e = expected();
+    e["cuts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, v)| (name.strip_prefix("cut-").unwrap().to_string(), v.clone()))
+        .collect()
+}
+
+fn n(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("a count: {v}"))
+}
+
+#[test]
+fn overview_data_matches_expected_at_every_cut() {
+    block_on(async {
+        let app = state();
+        let stat = sign_in(&app, "stat").await;
+        let sponsor = sign_in(&app, "sponsor").await;
+        for (date, exp) in cuts() {
+            let body = format!("trial=altshock2&cut={date}");
+            for token in [&stat, &sponsor] {
+                let e = call(&app, token, "get_enrollment", &body).await;
+                assert_eq!(e["cut_date"], date.as_str());
+                assert_eq!(n(&e["total"]), n(&exp["enrolled"]["total"]), "{date}");
+                let sites = exp["enrolled_by_site"].as_object().unwrap();
+                let by_site = e["by_site"].as_array().unwrap();
+                assert_eq!(by_site.len(), sites.len(), "{date}: sites");
+                for s in by_site {
+                    let site = s["site"].as_str().unwrap();
+                    assert_eq!(
+                        n(&s["enrolled"]),
+                        n(&sites[site]["total"]),
+                        "{date} site {site}"
+                    );
+                }
+                let last = e["cumulative"].as_array().unwrap().last().unwrap().clone();
+                assert_eq!(n(&last["enrolled"]), n(&exp["enrolled"]["total"]));
+                assert_eq!(
+                    e["cuts"],
+                    serde_json::json!(["2024-12-31", "2023-09-30", "2022-06-30"])
+                );
+            }
+            let arms = call(&app, &stat, "get_arm_enrollment", &body).await;
+            assert_eq!(arms["coded"], false);
+            for (label, code) in ARMS {
+                let g = arms["groups"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|g| g["group"] == label)
+                    .unwrap_or_else(|| panic!("{date}: arm {label}"));
+                assert_eq!(
+                    n(&g["enrolled"]),
+                    n(&exp["enrolled"][code]),
+                    "{date} {label}"
+                );
+            }
+        }
+    });
+}
+
+#[test]
+fn safety_data_matches_expected_at_every_cut() {
+    block_on(async {
+        let app = state();
+        let stat = sign_in(&app, "stat").await;
+        let member = sign_in(&app, "member").await;
+        let sponsor = sign_in(&app, "sponsor").await;
+        for (date, exp) in cuts() {
+            let body = format!("trial=altshock2&cut={date}");
+            let total = n(&exp["enrolled"]["total"]);
+
+            // Pooled, as the sponsor sees it: counts of 1 to 4 suppressed.
+            let open = call(&app, &sponsor, "get_open_safety", &body).await;
+            assert_eq!(open["cut_date"], date.as_str());
+            for (name, key) in CATEGORIES {
+                let row = open["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["category"] == name)
+                    .unwrap_or_else(|| panic!("{date}: {name}"));
+                let want = n(&exp["safety_subjects"][key]["total"]);
+                assert_eq!(n(&row["n"]), total);
+                if (1..5).contains(&want) {
+                    assert_eq!(row["subjects"], Value::Null, "{date} {name} suppressed");
+                    assert_eq!(row["suppressed"], true);
+                } else {
+                    assert_eq!(n(&row["subjects"]), want, "{date} {name}");
+                }
+            }
+
+            // By arm, as the statistician sees it.
+            let closed = call(&app, &stat, "get_closed_safety", &body).await;
+            assert_eq!(closed["cut_date"], date.as_str());
+            for (name, key) in CATEGORIES {
+                let row = closed["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["category"] == name)
+                    .unwrap();
+                for (label, code) in ARMS {
+                    let g = row["groups"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|g| g["group"] == label)
+                        .unwrap();
+                    assert_eq!(
+                        n(&g["subjects"]),
+                        n(&exp["safety_subjects"][key][code]),
+                        "{date} {name} {label}"
+                    );
+                    assert_eq!(n(&g["n"]), n(&exp["enrolled"][code]));
+                }
+            }
+
+            // Coded, as a DSMB member sees it: the same counts under letters.
+            let coded = call(&app, &member, "get_closed_safety", &body).await;
+            assert_eq!(coded["coded"], true);
+            for (name, key) in CATEGORIES {
+                let row = coded["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["category"] == name)
+                    .unwrap();
+                let mut got: Vec<(u64, u64)> = row["groups"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|g| {
+                        assert!(g["group"].as_str().unwrap().starts_with("Group "));
+                        (n(&g["subjects"]), n(&g["n"]))
+                    })
+                    .collect();
+                let mut want: Vec<(u64, u64)> = ARMS
+                    .iter()
+                    .map(|(_, c)| (n(&exp["safety_subjects"][key][c]), n(&exp["enrolled"][c])))
+                    .collect();
+                got.sort_unstable();
+                want.sort_unstable();
+                assert_eq!(got, want, "{date} {name}");
+            }
+        }
+    });
+}
+
+#[test]
+fn efficacy_data_matches_expected_at_every_cut() {
+    block_on(async {
+        let app = state();
+        let stat = sign_in(&app, "stat").await;
+        for (date, exp) in cuts() {
+            let body = format!("trial=altshock2&cut={date}");
+            let e = call(&app, &stat, "get_efficacy", &body).await;
+            assert_eq!(e["cut_date"], date.as_str());
+            let pe = &exp["primary_endpoint"];
+            for (label, code) in ARMS {
+                let row = e["primary"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["group"] == label)
+                    .unwrap();
+                assert_eq!(
+                    n(&row["randomized"]),
+                    n(&exp["enrolled"][code]),
+                    "{date} {label}"
+                );
+                assert_eq!(
+                    n(&row["evaluable"]),
+                    n(&pe["evaluable_day60"][code]),
+                    "{date} {label}"
+                );
+                assert_eq!(
+                    n(&row["events"]),
+                    n(&pe["failures_death_within_60d"][code]),
+                    "{date} {label}"
+                );
+            }
+            // The subgroup forest: subjects per level, both arms.
+            for r in e["forest"].as_array().unwrap() {
+                let (var, level) = (
+                    r["variable"].as_str().unwrap(),
+                    r["level"].as_str().unwrap(),
+                );
+                let lv = &exp["subgroups_primep"][var][level];
+                assert!(lv.is_object(), "{date}: expected.json has {var} {level}");
+                assert_eq!(
+                    n(&r["n"]),
+                    n(&lv["IABP"]["n"]) + n(&lv["SOC"]["n"]),
+                    "{date} {var} {level}"
+                );
+            }
+        }
+    });
+}
+
+#[test]
+fn a_cut_that_is_not_a_good_cut_of_the_trial_is_refused() {
+    block_on(async {
+        let app = state();
+        let stat = sign_in(&app, "stat").await;
+        for endpoint in [
+            "get_enrollment",
+            "get_open_safety",
+            "get_closed_safety",
+            "get_efficacy",
+        ] {
+            for cut in ["2023-01-01", "../cut-2024-12-31", "latest"] {
+                let r = send(
+                    &app,
+                    post(
+                        &format!("/api/{endpoint}"),
+                        Some(&stat),
+                        &format!("trial=altshock2&cut={cut}"),
+                    ),
+                )
+                .await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::NOT_FOUND,
+                    "{endpoint} cut={cut}: {}",
+                    r.body
+                );
+            }
+        }
+        // A page asked for such a cut says so and shows no data.
+        let r = send(
+            &app,
+            crate::access::get("/trial/altshock2/safety?cut=2023-01-01", Some(&stat)),
+        )
+        .await;
+        assert!(r.body.contains("no such data cut"), "{}", r.body);
+        assert!(!r.body.contains("BARC"), "no table is shown");
+    });
+}
