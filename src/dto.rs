@@ -164,6 +164,30 @@ pub struct ClosedSafetyRow {
     pub category: String,
     pub groups: Vec<GroupRate>,
     pub comparisons: Vec<GroupComparison>,
+    /// Cumulative incidence of a first event over study days, by group.
+    pub incidence: Vec<GroupIncidence>,
+}
+
+/// One group's cumulative incidence of a safety category.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupIncidence {
+    pub group: String,
+    /// At `ClosedSafety::incidence_days`.
+    pub at_days: Vec<f64>,
+    /// (study day, cumulative incidence) at each step, from (0, 0).
+    pub steps: Vec<[f64; 2]>,
+}
+
+/// A serious or fatal adverse event in the listing (closed views).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriousRow {
+    pub group: String,
+    pub usubjid: String,
+    pub term: String,
+    /// Study day of onset (randomization = day 1).
+    pub day: Option<i64>,
+    pub serious: bool,
+    pub fatal: bool,
 }
 
 /// Safety by arm (closed views), groups named as the viewer may see them.
@@ -175,6 +199,13 @@ pub struct ClosedSafety {
     /// The interval method of the risk differences.
     pub risk_difference_method: String,
     pub rows: Vec<ClosedSafetyRow>,
+    /// Study days at which cumulative incidence is tabulated.
+    pub incidence_days: Vec<f64>,
+    /// Cumulative incidence by group, one category at a time (a menu
+    /// picks it).
+    pub incidence_chart: Figure,
+    /// Serious and fatal adverse events, by group, subject and day.
+    pub serious: Vec<SeriousRow>,
 }
 
 /// Kaplan-Meier summary of a group.

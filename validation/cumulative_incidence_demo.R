@@ -1,12 +1,13 @@
 # Cumulative incidence of the Altshock-2 safety categories by arm at the
-# final cut, death as a competing risk, with survival's Aalen-Johansen
+# interim (2023-09-30, with subjects still in follow-up) and final cuts, death as a competing risk, with survival's Aalen-Johansen
 # estimator (survfit on a multi-state Surv). Time is the study day of the
 # first qualifying event (randomization = day 1); death before it is the
 # competing event; everyone else is censored at the cut's study day.
 # Rscript validation/cumulative_incidence_demo.R
 suppressMessages(library(survival))
-cut <- "demo/altshock2/cut-2024-12-31"
-cut_date <- as.Date("2024-12-31")
+for (cut_name in c("2023-09-30", "2024-12-31")) {
+cut <- paste0("demo/altshock2/cut-", cut_name)
+cut_date <- as.Date(cut_name)
 rl <- read.csv(file.path(cut, "randlist.csv"), colClasses = "character")
 sl <- read.csv(file.path(cut, "blinded/adsl.csv"), colClasses = "character")
 ae <- read.csv(file.path(cut, "blinded/adae.csv"), colClasses = "character")
@@ -33,7 +34,8 @@ for (name in names(cats)) {
   s <- summary(fit, times = days, extend = TRUE)
   for (arm in c("SOC", "IABP")) {
     k <- s$strata == paste0("ARMCD=", arm)
-    cat(sprintf('("%s", "%s", [%s]),\n', name, arm,
+    cat(sprintf('("%s", "%s", "%s", [%s]),\n', cut_name, name, arm,
                 paste(sprintf("%.12f", s$pstate[k, 2]), collapse = ", ")))
   }
+}
 }

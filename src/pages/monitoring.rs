@@ -287,6 +287,179 @@ fn ClosedSafetyTable(data: ClosedSafety) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </section>
+        <IncidenceSection data=data.clone()/>
+        <SeriousSection data/>
+    }
+}
+
+/// Cumulative incidence of each category over study days, by group: the
+/// chart shows one category at a time; the table has every category at the
+/// tabulated days and, folded, every step of every curve.
+#[component]
+fn IncidenceSection(data: ClosedSafety) -> impl IntoView {
+    let days = data.incidence_days.clone();
+    let head = days
+        .iter()
+        .map(|d| view! { <th scope="col" class="num">{format!("Day {d}")}</th> })
+        .collect_view();
+    let rows = data
+        .rows
+        .iter()
+        .flat_map(|r| {
+            let span = r.incidence.len().max(1);
+            r.incidence.iter().enumerate().map(move |(i, g)| {
+                let cells = g
+                    .at_days
+                    .iter()
+                    .map(|c| view! { <td class="num">{pct(*c)}</td> })
+                    .collect_view();
+                view! {
+                    <tr>
+                        {(i == 0).then(|| view! { <th scope="rowgroup" rowspan=span>{r.category.clone()}</th> })}
+                        <th scope="row">{g.group.clone()}</th>
+                        {cells}
+                    </tr>
+                }
+            })
+        })
+        .collect_view();
+    let steps = data
+        .rows
+        .iter()
+        .flat_map(|r| {
+            r.incidence.iter().flat_map(move |g| {
+                g.steps.iter().skip(1).map(move |p| {
+                    view! {
+                        <tr>
+                            <td>{r.category.clone()}</td>
+                            <td>{g.group.clone()}</td>
+                            <td class="num">{p[0]}</td>
+                            <td class="num">{format!("{:.4}", p[1])}</td>
+                        </tr>
+                    }
+                })
+            })
+        })
+        .collect_view();
+    view! {
+        <section class="panel closed">
+            <h2>"Cumulative incidence over time " <span class="badge">"closed"</span></h2>
+            <p class="caption">
+                "Probability of a first event by study day (randomization = day 1), Aalen-Johansen estimate with death before an event as the competing risk; subjects alive without an event are followed to the cut."
+            </p>
+            <Chart
+                id="incidence-chart".to_string()
+                label="Cumulative incidence by group for the category picked in the chart's menu; the numbers are in the tables below.".to_string()
+                figure=data.incidence_chart.clone()
+            />
+            <table class="data" data-testid="incidence">
+                <thead>
+                    <tr>
+                        <th scope="col">"Category"</th>
+                        <th scope="col">{if data.coded { "Group" } else { "Arm" }}</th>
+                        {head}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <details>
+                <summary>"Every step of the curves"</summary>
+                <table class="data" data-testid="incidence-steps">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">{if data.coded { "Group" } else { "Arm" }}</th>
+                            <th scope="col" class="num">"Study day"</th>
+                            <th scope="col" class="num">"Cumulative incidence"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{steps}</tbody>
+                </table>
+            </details>
+        </section>
+    }
+}
+
+/// Serious and fatal adverse events: counts by group, then the listing.
+#[component]
+fn SeriousSection(data: ClosedSafety) -> impl IntoView {
+    let mut groups: Vec<String> = Vec::new();
+    for r in &data.serious {
+        if !groups.contains(&r.group) {
+            groups.push(r.group.clone());
+        }
+    }
+    let summary = groups
+        .iter()
+        .map(|g| {
+            let of = data.serious.iter().filter(|r| &r.group == g);
+            let serious = of.clone().filter(|r| r.serious).count();
+            let fatal = of.clone().filter(|r| r.fatal).count();
+            let subjects: std::collections::BTreeSet<&str> =
+                of.map(|r| r.usubjid.as_str()).collect();
+            view! {
+                <tr>
+                    <th scope="row">{g.clone()}</th>
+                    <td class="num">{serious}</td>
+                    <td class="num">{fatal}</td>
+                    <td class="num">{subjects.len()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let listing = data
+        .serious
+        .iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <td>{r.group.clone()}</td>
+                    <td>{r.usubjid.clone()}</td>
+                    <td>{r.term.clone()}</td>
+                    <td class="num">{r.day.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}</td>
+                    <td>{if r.serious { "Yes" } else { "No" }}</td>
+                    <td>{if r.fatal { "Fatal" } else { "" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let empty = data.serious.is_empty();
+    view! {
+        <section class="panel closed">
+            <h2>"Serious and fatal adverse events " <span class="badge">"closed"</span></h2>
+            {empty.then(|| view! { <p>"No serious or fatal adverse event by this cut."</p> })}
+            {(!empty)
+                .then(|| {
+                    view! {
+                        <table class="data" data-testid="serious-summary">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{if data.coded { "Group" } else { "Arm" }}</th>
+                                    <th scope="col" class="num">"Serious events"</th>
+                                    <th scope="col" class="num">"Fatal events"</th>
+                                    <th scope="col" class="num">"Subjects"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{summary}</tbody>
+                        </table>
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Listing of serious and fatal events">
+                            <table class="data" data-testid="serious-listing">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{if data.coded { "Group" } else { "Arm" }}</th>
+                                        <th scope="col">"Subject"</th>
+                                        <th scope="col">"Event (preferred term)"</th>
+                                        <th scope="col" class="num">"Onset day"</th>
+                                        <th scope="col">"Serious"</th>
+                                        <th scope="col">"Outcome"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{listing}</tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+        </section>
     }
 }
 

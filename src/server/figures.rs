@@ -212,3 +212,63 @@ pub fn enrollment(data: &EnrollmentSummary) -> Figure {
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     Figure(plot.to_json())
 }
+
+/// Cumulative incidence by group, one safety category at a time: a menu
+/// above the chart picks the category (plotly's own control, no script of
+/// ours). The numbers are in the safety page's tables.
+pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow]) -> Figure {
+    use plotly::layout::update_menu::{Button, ButtonMethod, UpdateMenu};
+    if rows.iter().all(|r| r.incidence.is_empty()) {
+        return Figure::default();
+    }
+    let mut plot = Plot::new();
+    let per: Vec<usize> = rows.iter().map(|r| r.incidence.len()).collect();
+    let total: usize = per.iter().sum();
+    let mut buttons = Vec::new();
+    let mut first = 0;
+    for (k, r) in rows.iter().enumerate() {
+        for (g, inc) in r.incidence.iter().enumerate() {
+            let t: Vec<f64> = inc.steps.iter().map(|p| p[0]).collect();
+            let y: Vec<f64> = inc.steps.iter().map(|p| p[1]).collect();
+            let mut trace = Scatter::new(t, y)
+                .mode(Mode::Lines)
+                .line(
+                    Line::new()
+                        .shape(LineShape::Hv)
+                        .color(GROUPS[g % GROUPS.len()])
+                        .width(2.0),
+                )
+                .name(inc.group.as_str());
+            if k > 0 {
+                trace = trace.visible(plotly::common::Visible::False);
+            }
+            plot.add_trace(trace);
+        }
+        let visible: Vec<bool> = (0..total)
+            .map(|i| i >= first && i < first + per[k])
+            .collect();
+        buttons.push(
+            Button::new()
+                .label(r.category.as_str())
+                .method(ButtonMethod::Restyle)
+                .args(serde_json::json!([{ "visible": visible }])),
+        );
+        first += per[k];
+    }
+    plot.set_layout(
+        Layout::new()
+            .margin(Margin::new().left(50).right(20).top(50).bottom(50))
+            .height(360)
+            .x_axis(Axis::new().title(Title::with_text("Study day (randomization = day 1)")))
+            .y_axis(Axis::new().title(Title::with_text("Cumulative incidence")))
+            .legend(Legend::new().x(0.01).y(0.98))
+            .update_menus(vec![UpdateMenu::new()
+                .buttons(buttons)
+                .x(0.0)
+                .x_anchor(plotly::common::Anchor::Left)
+                .y(1.18)
+                .y_anchor(plotly::common::Anchor::Top)]),
+    );
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    Figure(plot.to_json())
+}

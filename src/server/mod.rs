@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod manifest;
 pub mod problem;
 pub mod report;
+pub mod safety_time;
 pub mod store;
 pub mod synth;
 pub mod trial;

@@ -158,6 +158,9 @@ pub struct ClosedRate {
     pub incidence: Option<BTreeMap<String, IncidenceRate>>,
     /// Every arm against the reference arm.
     pub comparisons: Vec<ArmComparison>,
+    /// Cumulative incidence of a first event by study day, by arm (death
+    /// the competing risk; see `safety_time`).
+    pub cumulative_incidence: BTreeMap<String, super::safety_time::IncidenceCurve>,
 }
 
 /// Events and subjects.
@@ -235,6 +238,11 @@ pub struct ClosedReport {
     pub subgroup_interactions: Vec<SubgroupInteraction>,
     /// The group-sequential look (binary endpoint, two arms); null otherwise.
     pub interim: Option<Interim>,
+    /// The study days at which each category's `cumulative_incidence` is
+    /// tabulated (`at_days`).
+    pub incidence_days: Vec<f64>,
+    /// Serious and fatal adverse events, by arm, subject and onset day.
+    pub serious_events: Vec<super::safety_time::SeriousEvent>,
 }
 
 /// Conditional power under three assumptions about the effect.
@@ -397,7 +405,7 @@ fn by_site(snap: &Snapshot) -> Result<BTreeMap<String, u32>, PolarsError> {
 
 /// The filter of one safety category over ADAE rows: every condition holds
 /// (a missing value matches nothing).
-fn category_expr(cat: &SafetyCategory) -> Expr {
+pub(crate) fn category_expr(cat: &SafetyCategory) -> Expr {
     cat.conditions
         .iter()
         .map(|cond| {
@@ -699,8 +707,11 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
     };
 
     let exposure = exposure_years_by_arm(snap, trial)?;
+    let incidence_days = super::safety_time::incidence_days(trial);
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
+        let cumulative_incidence =
+            super::safety_time::cumulative_incidence(snap, cat, &codes, &incidence_days)?;
         let incidence: Option<BTreeMap<String, IncidenceRate>> = match &exposure {
             Some(years) => {
                 let counts = event_counts_by_arm(snap, cat)?;
@@ -798,6 +809,7 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
             risk_difference,
             incidence,
             comparisons,
+            cumulative_incidence,
         });
     }
 
@@ -964,6 +976,8 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
             &per_arm_primary_events(&per_arm, ncat),
             tte.as_ref(),
         )?,
+        incidence_days,
+        serious_events: super::safety_time::serious_events(snap)?,
     })
 }
 

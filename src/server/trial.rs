@@ -58,6 +58,9 @@ pub struct Analysis {
     /// Each subject's time at risk for exposure-adjusted event rates; left
     /// out, the safety table has no rates per patient-year.
     pub exposure: Option<Exposure>,
+    /// Study days at which the safety table gives cumulative incidence
+    /// (default: see `safety_time::incidence_days`).
+    pub incidence_days: Option<Vec<f64>>,
 }
 
 /// Where a subject's exposure (follow-up) time comes from, in days.
@@ -80,6 +83,7 @@ impl Default for Analysis {
             risk_difference_ci: RiskDifferenceCi::Newcombe,
             cox_ties: CoxTies::Efron,
             exposure: None,
+            incidence_days: None,
         }
     }
 }

@@ -49,10 +49,10 @@ pub async fn get_closed_safety(
     trial: String,
     cut: Option<String>,
 ) -> Result<ClosedSafety, ServerFnError> {
-    use crate::dto::{ClosedSafetyRow, GroupComparison, GroupRate};
-    use crate::server::guard;
+    use crate::dto::{ClosedSafetyRow, GroupComparison, GroupIncidence, GroupRate, SeriousRow};
     use crate::server::store::Role;
     use crate::server::trial::RiskDifferenceCi;
+    use crate::server::{figures, guard};
     let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
     let date = guard::cut_date(&state, &trial, cut.as_deref())?;
     let closed = state
@@ -98,8 +98,36 @@ pub async fn get_closed_safety(
                     },
                 })
                 .collect(),
+            incidence: order
+                .iter()
+                .filter_map(|code| {
+                    c.cumulative_incidence.get(code).map(|k| GroupIncidence {
+                        group: names.name(code),
+                        at_days: k.at_days.clone(),
+                        steps: k.time.iter().zip(&k.cif).map(|(t, y)| [*t, *y]).collect(),
+                    })
+                })
+                .collect(),
+        })
+        .collect::<Vec<_>>();
+    // The listing in display order: by group (coded letter or trial order),
+    // then subject and day as the report sorted them.
+    let rank = |code: &str| order.iter().position(|c| c == code).unwrap_or(usize::MAX);
+    let mut listed: Vec<&crate::server::safety_time::SeriousEvent> =
+        closed.serious_events.iter().collect();
+    listed.sort_by_key(|e| rank(&e.arm));
+    let serious = listed
+        .into_iter()
+        .map(|e| SeriousRow {
+            group: names.name(&e.arm),
+            usubjid: e.usubjid.clone(),
+            term: e.term.clone(),
+            day: e.day,
+            serious: e.serious,
+            fatal: e.fatal,
         })
         .collect();
+    let incidence_chart = figures::cumulative_incidence(&rows);
     Ok(ClosedSafety {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
@@ -109,6 +137,9 @@ pub async fn get_closed_safety(
             RiskDifferenceCi::MiettinenNurminen => "Miettinen-Nurminen".into(),
         },
         rows,
+        incidence_days: closed.incidence_days.clone(),
+        incidence_chart,
+        serious,
     })
 }
 

@@ -11,6 +11,7 @@ mod http;
 mod interim;
 mod malformed;
 mod pages;
+mod safety_time;
 mod summary;
 mod survival;
 mod xpt;
