@@ -57,6 +57,44 @@ pub struct EnrollmentSummary {
     /// The trial's good cuts, newest first (the cut picker).
     #[serde(default)]
     pub cuts: Vec<String>,
+    /// Follow-up completeness and data timeliness of the cut.
+    #[serde(default)]
+    pub follow_up: Option<FollowUp>,
+    #[serde(default)]
+    pub timeliness: Option<Timeliness>,
+}
+
+/// Follow-up completeness of the primary endpoint (pooled; see
+/// `server::completeness`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub endpoint: String,
+    /// The endpoint's horizon in days, if it has one.
+    pub horizon_days: Option<f64>,
+    /// Subjects whose horizon has passed by the cut, and of them those whose
+    /// outcome at the horizon is known (with a horizon only).
+    pub due: Option<u32>,
+    pub complete: Option<u32>,
+    /// Clark's completeness index: observed over potential follow-up.
+    pub observed_days: f64,
+    pub potential_days: f64,
+    pub completeness: Option<f64>,
+}
+
+/// How recent a cut's data are (pooled).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeliness {
+    pub cut_date: String,
+    /// When the cut was registered (its manifest), and how many days after
+    /// the cut date.
+    pub registered_at: Option<String>,
+    pub days_cut_to_registration: Option<i64>,
+    /// The newest randomization and adverse-event onset on or before the
+    /// cut, and how many days before it.
+    pub last_randomization: Option<String>,
+    pub days_since_last_randomization: Option<i64>,
+    pub last_ae_onset: Option<String>,
+    pub days_since_last_ae_onset: Option<i64>,
 }
 
 /// A trial the signed-in user holds a role on.

@@ -46,6 +46,7 @@ pub fn OverviewPage() -> impl IntoView {
                             cuts=data.cuts.clone()
                         />
                         <EnrollmentSection data=data.clone()/>
+                        <DataQualitySection data=data.clone()/>
                         {closed
                             .then(|| view! { <ArmSection trial=data.trial_id.clone() cut=data.cut_date.clone()/> })}
                     })
@@ -266,6 +267,84 @@ fn EnrollmentSection(data: EnrollmentSummary) -> impl IntoView {
                         <td class="num">"100.0"</td>
                     </tr>
                 </tfoot>
+            </table>
+        </section>
+    }
+}
+
+/// Follow-up completeness and data timeliness (pooled, every role).
+#[component]
+fn DataQualitySection(data: EnrollmentSummary) -> impl IntoView {
+    let days = |d: Option<i64>| d.map(|d| format!("{d} days")).unwrap_or_else(|| "–".into());
+    let follow = data.follow_up.clone().map(|f| {
+        let due = match (f.horizon_days, f.due, f.complete) {
+            (Some(h), Some(due), Some(done)) => Some(view! {
+                <tr>
+                    <th scope="row">{format!("Outcome known at day {h}")}</th>
+                    <td class="num" data-testid="follow-up-complete">
+                        {format!("{done} of {due} due ({})", percent(done, due))}
+                        "%"
+                    </td>
+                </tr>
+            }),
+            _ => None,
+        };
+        view! {
+            <tr>
+                <th scope="row">"Follow-up completeness (Clark's index)"</th>
+                <td class="num" data-testid="follow-up-index">
+                    {f.completeness.map(|c| format!("{:.1}%", 100.0 * c)).unwrap_or_else(|| "–".into())}
+                    <span class="small">
+                        {format!(" ({:.0} of {:.0} days)", f.observed_days, f.potential_days)}
+                    </span>
+                </td>
+            </tr>
+            {due}
+        }
+    });
+    let t = data.timeliness.clone();
+    view! {
+        <section class="panel">
+            <h2>"Follow-up and data timeliness"</h2>
+            <p class="caption">
+                "All subjects pooled. Completeness is the follow-up observed over the follow-up possible by the cut"
+                {data
+                    .follow_up
+                    .as_ref()
+                    .map(|f| format!(" for the primary endpoint ({})", f.endpoint))}
+                "; a subject with the event counts as completely followed."
+            </p>
+            <table class="data" data-testid="data-quality">
+                <tbody>
+                    {follow}
+                    {t.map(|t| {
+                        view! {
+                            <tr>
+                                <th scope="row">"Newest randomization"</th>
+                                <td class="num">
+                                    {t.last_randomization.clone().unwrap_or_else(|| "–".into())}
+                                    <span class="small">{format!(" ({} before the cut)", days(t.days_since_last_randomization))}</span>
+                                </td>
+                            </tr>
+                            <tr>
+                                <th scope="row">"Newest adverse-event onset"</th>
+                                <td class="num" data-testid="last-ae">
+                                    {t.last_ae_onset.clone().unwrap_or_else(|| "–".into())}
+                                    <span class="small">{format!(" ({} before the cut)", days(t.days_since_last_ae_onset))}</span>
+                                </td>
+                            </tr>
+                            <tr>
+                                <th scope="row">"Cut registered"</th>
+                                <td class="num">
+                                    {t.registered_at.clone().unwrap_or_else(|| "not registered".into())}
+                                    <span class="small">
+                                        {t.days_cut_to_registration.map(|d| format!(" ({d} days after the cut date)"))}
+                                    </span>
+                                </td>
+                            </tr>
+                        }
+                    })}
+                </tbody>
             </table>
         </section>
     }

@@ -136,10 +136,20 @@ pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSu
         viewer_role: String::new(),
         chart: Default::default(),
         cuts: Vec::new(),
+        follow_up: super::completeness::follow_up(snap, config).ok().flatten(),
+        timeliness: super::completeness::timeliness(snap, registered_at(&snap.dir)).ok(),
     }
     .with_projection(config, snap.cut_date);
     summary.chart = super::figures::enrollment(&summary);
     summary
+}
+
+/// When the cut holding `dir` was registered, from its manifest.
+fn registered_at(dir: &Path) -> Option<String> {
+    super::manifest::Manifest::find(dir)
+        .ok()
+        .flatten()
+        .map(|(m, _)| m.registered_at)
 }
 
 /// Days over which the recent accrual rate is measured.

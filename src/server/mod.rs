@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod completeness;
 pub mod csvscan;
 pub mod cut;
 pub mod efficacy;

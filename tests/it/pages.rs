@@ -275,3 +275,47 @@ fn a_cut_that_is_not_a_good_cut_of_the_trial_is_refused() {
         assert!(!r.body.contains("BARC"), "no table is shown");
     });
 }
+
+/// Rscript validation/follow_up_completeness.R (base R, from the
+/// definitions): Altshock-2 subjects due at day 60, complete, Clark's index;
+/// the CDISC pilot's observed and potential days and index.
+#[test]
+fn follow_up_completeness_and_timeliness_match_r() {
+    let catalog = crate::access::catalog();
+    let t = catalog.trial("altshock2").unwrap();
+    for (date, due, complete, index) in [
+        ("2022-06-30", 37, 37, 1.0),
+        ("2023-09-30", 80, 80, 1.0),
+        ("2024-12-31", 101, 101, 1.0),
+    ] {
+        let e = &t.cut(Some(date)).unwrap().enrollment;
+        let f = e.follow_up.as_ref().expect("a 60-day endpoint in ADTTE");
+        assert_eq!((f.due, f.complete), (Some(due), Some(complete)), "{date}");
+        assert!((f.completeness.unwrap() - index).abs() < 1e-12, "{date}");
+        assert_eq!(f.horizon_days, Some(60.0));
+    }
+    let pilot = catalog.trial("cdisc-pilot01").unwrap().latest();
+    let f = pilot.enrollment.follow_up.as_ref().unwrap();
+    assert_eq!((f.due, f.complete), (None, None));
+    assert!(
+        (f.observed_days - 105764.0).abs() < 1e-6,
+        "{}",
+        f.observed_days
+    );
+    assert!(
+        (f.potential_days - 158872.0).abs() < 1e-6,
+        "{}",
+        f.potential_days
+    );
+    assert!((f.completeness.unwrap() - 0.665718314115).abs() < 1e-9);
+
+    // Timeliness. R: max(read.csv("randlist.csv")$RANDDT) is 2024-09-20,
+    // max(read.csv("blinded/adae.csv")$ASTDT) is 2024-10-11 (final cut).
+    let tl = t.latest().enrollment.timeliness.as_ref().unwrap();
+    assert_eq!(tl.cut_date, "2024-12-31");
+    assert_eq!(tl.last_randomization.as_deref(), Some("2024-09-20"));
+    assert_eq!(tl.days_since_last_randomization, Some(102));
+    assert_eq!(tl.last_ae_onset.as_deref(), Some("2024-10-11"));
+    assert_eq!(tl.days_since_last_ae_onset, Some(81));
+    assert!(tl.registered_at.is_some(), "the demo cuts are registered");
+}

@@ -1,0 +1,165 @@
+import { test, expect, type Page } from "@playwright/test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { consoleErrors, signIn } from "./auth";
+
+// Counts from the reconstruction's own expected.json.
+const expected = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "../../demo/altshock2/expected.json"), "utf8"),
+);
+const cut = (d: string) => expected.cuts[`cut-${d}`];
+
+/** Every chart element on the page is drawn by plotly.js (JS on only). */
+async function chartsDrawn(page: Page, js: boolean) {
+  const charts = page.locator(".chart");
+  const n = await charts.count();
+  for (let i = 0; i < n; i++) {
+    if (js) await expect(charts.nth(i).locator("svg.main-svg").first()).toBeVisible();
+    else await expect(charts.nth(i).locator("svg")).toHaveCount(0);
+  }
+  return n;
+}
+
+test("the cut picker keeps the page, and the tabs keep the cut", async ({ page }) => {
+  const errors = consoleErrors(page);
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/altshock2/safety");
+  await expect(page.getByTestId("cut-select")).toHaveValue("2024-12-31");
+  await page.getByTestId("cut-select").selectOption("2022-06-30");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/\/trial\/altshock2\/safety\?cut=2022-06-30$/);
+  await expect(page.getByTestId("cut-select")).toHaveValue("2022-06-30");
+  const early = cut("2022-06-30");
+  const row = page.getByTestId("closed-safety").locator("tr", { hasText: "BARC>=3 bleeding" });
+  await expect(row).toContainText(`${early.safety_subjects.bleeding_barc_ge3.IABP}/${early.enrolled.IABP}`);
+  await expect(row).toContainText(`${early.safety_subjects.bleeding_barc_ge3.SOC}/${early.enrolled.SOC}`);
+
+  await page.getByRole("link", { name: "Overview" }).click();
+  await expect(page).toHaveURL(/\/trial\/altshock2\?cut=2022-06-30$/);
+  await expect(page.getByTestId("enrolled-total")).toHaveText(String(early.enrolled.total));
+
+  await page.getByRole("link", { name: "Efficacy and futility" }).click();
+  await expect(page).toHaveURL(/\/trial\/altshock2\/efficacy\?cut=2022-06-30$/);
+  const iabp = page.getByTestId("primary").locator("tr", { hasText: "IABP + SoC" });
+  await expect(iabp).toContainText(String(early.primary_endpoint.evaluable_day60.IABP));
+  await expect(iabp).toContainText(String(early.primary_endpoint.failures_death_within_60d.IABP));
+
+  // The newest cut needs no query; an unknown cut is refused, not guessed.
+  await page.getByTestId("cut-select").selectOption("2024-12-31");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/\/trial\/altshock2\/efficacy\?cut=2024-12-31$/);
+  await expect(page.getByRole("link", { name: "Safety" })).toHaveAttribute("href", "/trial/altshock2/safety");
+  await expect(page.getByTestId("primary").locator("tr", { hasText: "IABP + SoC" })).toContainText("53");
+  await page.goto("/trial/altshock2/safety?cut=2023-01-01");
+  await expect(page.getByRole("alert")).toContainText("no such data cut");
+  expect(errors.filter((e) => !e.includes("404")), errors.join("\n")).toEqual([]);
+});
+
+const pages: Record<string, string[]> = {
+  "e2e-sponsor": ["", "/safety"],
+  "e2e-dsmb": ["", "/safety", "/efficacy", "/cuts"],
+  "e2e-stat": ["", "/safety", "/efficacy", "/cuts"],
+};
+
+for (const [user, tails] of Object.entries(pages)) {
+  test(`every page of both trials as ${user}: tables, charts, no console errors`, async ({ page }, info) => {
+    const errors = consoleErrors(page);
+    await signIn(page, user);
+    const js = info.project.name === "js-on";
+    for (const trial of ["altshock2", "cdisc-pilot01"]) {
+      for (const tail of tails) {
+        const resp = await page.goto(`/trial/${trial}${tail}`);
+        expect(resp?.status(), `${trial}${tail}`).toBe(200);
+        await expect(page.locator("table.data").first()).toBeVisible();
+        await chartsDrawn(page, js);
+        const name = `${trial}${tail.replace("/", "-") || "-overview"}-${user}.png`;
+        await page.screenshot({ path: info.outputPath(name), fullPage: true });
+      }
+    }
+    expect(errors, errors.join("\n")).toEqual([]);
+  });
+}
+
+test("the sponsor's pages carry no arm data at any cut", async ({ page }) => {
+  await signIn(page, "e2e-sponsor");
+  for (const d of ["2022-06-30", "2023-09-30", "2024-12-31"]) {
+    for (const tail of ["", "/safety"]) {
+      await page.goto(`/trial/altshock2${tail}?cut=${d}`);
+      await expect(page.getByTestId("cut-select")).toHaveValue(d);
+      const html = await page.content();
+      for (const word of ["IABP", "SoC", "Group A", "Group B", "closed-safety", "by-arm", "serious-listing"])
+        expect(html, `${tail} ${d}: ${word}`).not.toContain(word);
+    }
+    await page.goto(`/trial/altshock2?cut=${d}`);
+    await expect(page.getByTestId("follow-up-index")).toContainText("100.0%");
+    await expect(page.getByTestId("enrolled-total")).toHaveText(String(cut(d).enrolled.total));
+  }
+  expect((await page.goto("/trial/altshock2/cuts"))?.status()).toBe(403);
+});
+
+test("safety over time: cumulative incidence and the serious-event listing", async ({ page }, info) => {
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/altshock2/safety");
+  // R (validation/cumulative_incidence_demo.R): BARC>=3 bleeding by day 60,
+  // IABP 0.1698, SoC 0.0833.
+  const inc = page.getByTestId("incidence").locator("tbody tr");
+  await expect(inc.nth(0)).toContainText("BARC>=3 bleeding");
+  await expect(inc.nth(0)).toContainText("SoC");
+  await expect(inc.nth(0).locator("td").last()).toHaveText("8.3%");
+  await expect(inc.nth(1)).toContainText("IABP + SoC");
+  await expect(inc.nth(1).locator("td").last()).toHaveText("17.0%");
+  // R: serious or fatal events IABP 61 (10 fatal, 33 subjects), SoC 49 (12, 24).
+  const summary = page.getByTestId("serious-summary");
+  await expect(summary.locator("tr", { hasText: "IABP + SoC" })).toContainText(/61\s*10\s*33/);
+  await expect(page.getByTestId("serious-listing").locator("tbody tr")).toHaveCount(110);
+  if (info.project.name === "js-on") {
+    const chart = page.getByTestId("incidence-chart");
+    await expect(chart.locator(".scatterlayer .trace")).toHaveCount(2);
+    await expect(chart.locator(".updatemenu-container")).toHaveCount(1);
+  }
+});
+
+test("keyboard: skip link first, then the tabs and the cut picker", async ({ page }) => {
+  await signIn(page, "e2e-dsmb");
+  await page.goto("/trial/altshock2/safety");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await expect(page.getByRole("link", { name: "Safety" })).toHaveAttribute("aria-current", "page");
+  const select = page.getByTestId("cut-select");
+  await select.focus();
+  await page.keyboard.press("ArrowDown");
+  await expect(select).toHaveValue("2023-09-30");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Show" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/cut=2023-09-30/);
+});
+
+test("a page prints as a report page", async ({ page }) => {
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/altshock2/safety");
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".trial-bar")).toBeHidden();
+  await expect(page.locator(".userbar")).toBeHidden();
+  await expect(page.getByTestId("closed-safety")).toBeVisible();
+  await expect(page.getByTestId("incidence-steps")).toBeVisible();
+  const listing = page.getByTestId("serious-listing");
+  await expect(listing.locator("tbody tr").last()).toBeVisible();
+});
+
+test("the efficacy page's charts: time from navigation to drawn", async ({ page }, info) => {
+  test.skip(info.project.name !== "js-on", "charts need JavaScript");
+  await signIn(page, "e2e-dsmb");
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = Date.now();
+    await page.goto("/trial/altshock2/efficacy");
+    await expect(page.getByTestId("cp-chart").locator("svg.main-svg").first()).toBeVisible();
+    await expect(page.getByTestId("boundary-chart").locator("svg.main-svg").first()).toBeVisible();
+    times.push(Date.now() - start);
+  }
+  // Reported, not asserted (a timing is a measurement, not a test): see the
+  // issue note and scripts/test.sh's summary.
+  info.annotations.push({ type: "efficacy-charts-ms", description: times.join(",") });
+  console.log(`efficacy charts drawn after (ms): ${times.join(", ")}`);
+});
