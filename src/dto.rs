@@ -214,6 +214,8 @@ pub struct GroupIncidence {
     pub at_days: Vec<f64>,
     /// (study day, cumulative incidence) at each step, from (0, 0).
     pub steps: Vec<[f64; 2]>,
+    /// The last study day anyone in the group is followed to.
+    pub end: f64,
 }
 
 /// A serious or fatal adverse event in the listing (closed views).
@@ -306,6 +308,9 @@ pub struct InterimView {
     pub curve: Vec<(f64, f64)>,
     pub verdict: String,
     pub futility_rule: Option<String>,
+    /// The observed statistic at each of the trial's cuts up to this one
+    /// (oldest first), the path drawn over the boundaries.
+    pub path: Vec<PathPoint>,
     /// Boundaries with the observed z; conditional power over effects.
     pub boundary_chart: Figure,
     pub cp_chart: Figure,
@@ -323,6 +328,16 @@ pub struct PrimaryRow {
     /// Primary-endpoint events (failures, or the time-to-event endpoint's
     /// events) among the evaluable, or among the randomized.
     pub events: u32,
+}
+
+/// The test statistic at one cut.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PathPoint {
+    pub cut_date: String,
+    pub information_fraction: f64,
+    pub z: f64,
+    /// z times the square root of the information fraction.
+    pub b_value: f64,
 }
 
 /// Efficacy and futility (closed views).

@@ -644,6 +644,20 @@ fn InterimSection(i: InterimView) -> impl IntoView {
         })
         .collect_view();
     let has_curve = !i.curve.is_empty();
+    let path = i
+        .path
+        .iter()
+        .map(|p| {
+            view! {
+                <tr>
+                    <th scope="row">{p.cut_date.clone()}</th>
+                    <td class="num">{format!("{:.3}", p.information_fraction)}</td>
+                    <td class="num">{format!("{:.3}", p.z)}</td>
+                    <td class="num">{format!("{:.3}", p.b_value)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
         <section class="panel">
             <h2>"Look " {i.look} " of " {i.looks}</h2>
@@ -701,6 +715,18 @@ fn InterimSection(i: InterimView) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>{bounds}</tbody>
+            </table>
+            <table class="data" data-testid="path">
+                <caption>"The observed statistic at each data cut"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Data cut"</th>
+                        <th scope="col" class="num">"Information fraction"</th>
+                        <th scope="col" class="num">"z"</th>
+                        <th scope="col" class="num">"B-value"</th>
+                    </tr>
+                </thead>
+                <tbody>{path}</tbody>
             </table>
         </section>
         {has_curve

@@ -282,8 +282,7 @@ fn DataQualitySection(data: EnrollmentSummary) -> impl IntoView {
                 <tr>
                     <th scope="row">{format!("Outcome known at day {h}")}</th>
                     <td class="num" data-testid="follow-up-complete">
-                        {format!("{done} of {due} due ({})", percent(done, due))}
-                        "%"
+                        {format!("{done} of {due} due ({}%)", percent(done, due))}
                     </td>
                 </tr>
             }),

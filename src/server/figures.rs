@@ -53,8 +53,11 @@ pub fn kaplan_meier(rows: &[crate::dto::KmRow], unit: &str) -> Figure {
 pub fn forest(rows: &[crate::dto::ForestRow], measure: &str) -> Figure {
     use plotly::common::{ErrorData, ErrorType, Marker};
     use plotly::layout::AxisType;
+    // plotly stacks categories from the bottom up: reversed, the chart
+    // reads top-down in the table's order.
     let shown: Vec<&crate::dto::ForestRow> = rows
         .iter()
+        .rev()
         .filter(|r| r.estimate.is_some() && r.ci95.is_some())
         .collect();
     let labels: Vec<String> = shown
@@ -128,12 +131,34 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
                 .name("Futility bound"),
         );
     }
+    // The observed path over the trial's cuts up to this one, from (0, 0):
+    // z-statistics and B-values (z times the square root of the fraction).
+    let mut t_path = vec![0.0];
+    let mut z_path = vec![0.0];
+    let mut b_path = vec![0.0];
+    for p in &data.path {
+        t_path.push(p.information_fraction);
+        z_path.push(p.z);
+        b_path.push(p.b_value);
+    }
+    if data.path.is_empty() {
+        t_path.push(data.information_fraction);
+        z_path.push(data.z);
+        b_path.push(data.b_value);
+    }
     plot.add_trace(
-        Scatter::new(vec![0.0, data.information_fraction], vec![0.0, data.z])
+        Scatter::new(t_path.clone(), z_path)
             .mode(Mode::LinesMarkers)
             .line(Line::new().color(BLACK).dash(DashType::Dot))
-            .marker(Marker::new().color(BLACK).size(10))
-            .name(format!("Observed z = {:.3}", data.z)),
+            .marker(Marker::new().color(BLACK).size(9))
+            .name(format!("Observed z (this cut {:.3})", data.z)),
+    );
+    plot.add_trace(
+        Scatter::new(t_path, b_path)
+            .mode(Mode::LinesMarkers)
+            .line(Line::new().color(GREEN).dash(DashType::Dash))
+            .marker(Marker::new().color(GREEN).size(7))
+            .name("B-value"),
     );
     plot.set_layout(
         Layout::new()
@@ -216,7 +241,11 @@ pub fn enrollment(data: &EnrollmentSummary) -> Figure {
 /// Cumulative incidence by group, one safety category at a time: a menu
 /// above the chart picks the category (plotly's own control, no script of
 /// ours). The numbers are in the safety page's tables.
-pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow]) -> Figure {
+///
+/// The day axis runs to the last tabulated day or the last event, whichever
+/// is later; each curve stays flat after its last step for as long as its
+/// group is followed.
+pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow], days: &[f64]) -> Figure {
     use plotly::layout::update_menu::{Button, ButtonMethod, UpdateMenu};
     if rows.iter().all(|r| r.incidence.is_empty()) {
         return Figure::default();
@@ -226,10 +255,23 @@ pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow]) -> Figure {
     let total: usize = per.iter().sum();
     let mut buttons = Vec::new();
     let mut first = 0;
+    let last_event = rows
+        .iter()
+        .flat_map(|r| r.incidence.iter())
+        .filter_map(|i| i.steps.last().map(|p| p[0]))
+        .fold(0.0, f64::max);
+    let axis_end = days.iter().copied().fold(last_event, f64::max);
     for (k, r) in rows.iter().enumerate() {
         for (g, inc) in r.incidence.iter().enumerate() {
-            let t: Vec<f64> = inc.steps.iter().map(|p| p[0]).collect();
-            let y: Vec<f64> = inc.steps.iter().map(|p| p[1]).collect();
+            let mut t: Vec<f64> = inc.steps.iter().map(|p| p[0]).collect();
+            let mut y: Vec<f64> = inc.steps.iter().map(|p| p[1]).collect();
+            let end = inc.end.min(axis_end);
+            if let (Some(&lt), Some(&ly)) = (t.last(), y.last()) {
+                if end > lt {
+                    t.push(end);
+                    y.push(ly);
+                }
+            }
             let mut trace = Scatter::new(t, y)
                 .mode(Mode::Lines)
                 .line(
@@ -259,7 +301,11 @@ pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow]) -> Figure {
         Layout::new()
             .margin(Margin::new().left(50).right(20).top(50).bottom(50))
             .height(360)
-            .x_axis(Axis::new().title(Title::with_text("Study day (randomization = day 1)")))
+            .x_axis(
+                Axis::new()
+                    .title(Title::with_text("Study day (randomization = day 1)"))
+                    .range(vec![0.0, axis_end * 1.02]),
+            )
             .y_axis(Axis::new().title(Title::with_text("Cumulative incidence")))
             .legend(Legend::new().x(0.01).y(0.98))
             .update_menus(vec![UpdateMenu::new()

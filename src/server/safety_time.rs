@@ -24,6 +24,9 @@ pub struct IncidenceCurve {
     pub cif: Vec<f64>,
     /// The estimate at each of the report's `incidence_days`.
     pub at_days: Vec<f64>,
+    /// The last study day anyone in the arm is followed to (the curve is
+    /// flat from its last step to here).
+    pub end: f64,
 }
 
 impl IncidenceCurve {
@@ -150,6 +153,7 @@ pub fn cumulative_incidence(
             time: vec![0.0],
             cif: vec![0.0],
             at_days: Vec::new(),
+            end: time.iter().copied().fold(0.0, f64::max),
         };
         for (t, c) in aj.time.iter().zip(&aj.cif1) {
             if *c > *curve.cif.last().unwrap_or(&0.0) {

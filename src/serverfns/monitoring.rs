@@ -105,6 +105,7 @@ pub async fn get_closed_safety(
                         group: names.name(code),
                         at_days: k.at_days.clone(),
                         steps: k.time.iter().zip(&k.cif).map(|(t, y)| [*t, *y]).collect(),
+                        end: k.end,
                     })
                 })
                 .collect(),
@@ -127,7 +128,7 @@ pub async fn get_closed_safety(
             fatal: e.fatal,
         })
         .collect();
-    let incidence_chart = figures::cumulative_incidence(&rows);
+    let incidence_chart = figures::cumulative_incidence(&rows, &closed.incidence_days);
     Ok(ClosedSafety {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
@@ -207,6 +208,27 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
         }
         s
     });
+    // The statistic's path: this cut and every earlier good cut (each
+    // report cached once computed).
+    let mut path = Vec::new();
+    for d in entry.cut_dates().iter().rev().filter(|d| **d <= date) {
+        let r = if *d == date {
+            closed.clone()
+        } else {
+            match state.closed_report(&trial, Some(d)).await {
+                Ok(r) => r,
+                Err(_) => continue,
+            }
+        };
+        if let Some(i) = &r.interim {
+            path.push(crate::dto::PathPoint {
+                cut_date: d.clone(),
+                information_fraction: i.information_fraction,
+                z: i.z,
+                b_value: i.b_value,
+            });
+        }
+    }
     let interim = closed.interim.as_ref().map(|i| {
         let vs = format!(
             "{} vs {}",
@@ -247,6 +269,7 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
                 .collect(),
             verdict: i.verdict.clone(),
             futility_rule: futility_rule.clone(),
+            path: path.clone(),
             boundary_chart: Default::default(),
             cp_chart: Default::default(),
         };

@@ -218,6 +218,28 @@ fn efficacy_data_matches_expected_at_every_cut() {
                     "{date} {label}"
                 );
             }
+            // The path of the statistic over the cuts so far. R, from the
+            // expected successes / evaluable: sign(p1 - p2) * sqrt(prop.test(
+            // c(s1, s2), c(n1, n2), correct = FALSE)$statistic), and the
+            // evaluable over the 200 planned.
+            let r_path = [
+                ("2022-06-30", 38.0 / 200.0, -0.1677740986),
+                ("2023-09-30", 80.0 / 200.0, 1.3665334362),
+                ("2024-12-31", 101.0 / 200.0, 0.7455930407),
+            ];
+            let path = e["interim"]["path"].as_array().unwrap();
+            let want: Vec<_> = r_path.iter().filter(|p| p.0 <= date.as_str()).collect();
+            assert_eq!(path.len(), want.len(), "{date}");
+            for (p, (d, t, z)) in path.iter().zip(want) {
+                assert_eq!(p["cut_date"], *d);
+                let (pt, pz) = (
+                    p["information_fraction"].as_f64().unwrap(),
+                    p["z"].as_f64().unwrap(),
+                );
+                assert!((pt - t).abs() < 1e-12, "{d}: t {pt}");
+                assert!((pz - z).abs() < 1e-8, "{d}: z {pz} vs R {z}");
+                assert!((p["b_value"].as_f64().unwrap() - z * t.sqrt()).abs() < 1e-8);
+            }
             // The subgroup forest: subjects per level, both arms.
             for r in e["forest"].as_array().unwrap() {
                 let (var, level) = (
