@@ -2,6 +2,7 @@
 
 mod charts;
 mod error_panel;
+pub mod fragment;
 
 pub use charts::Chart;
 pub use error_panel::ErrorPanel;

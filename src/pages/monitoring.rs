@@ -2,7 +2,7 @@
 //! closed roles) and efficacy/futility (closed roles). Every number is in a
 //! table that renders without JavaScript; charts repeat the tables.
 
-use crate::components::{Chart, ErrorPanel};
+use crate::components::{fragment, Chart, ErrorPanel};
 use crate::dto::{ClosedSafety, Efficacy, InterimView, OpenSafety};
 use crate::pages::overview::{cut_param, trial_param};
 use crate::serverfns::{get_closed_safety, get_efficacy, get_open_safety};
@@ -140,7 +140,16 @@ pub fn SafetyPage() -> impl IntoView {
                             shown=shown.clone()
                             cuts=data.cuts.clone()
                         />
-                        <OpenSafetyTable data=data.clone()/>
+                        {
+                            let d = data.clone();
+                            fragment::cached(
+                                "open-safety",
+                                &d.trial_id.clone(),
+                                &d.cut_date.clone(),
+                                false,
+                                move || view! { <OpenSafetyTable data=d/> },
+                            )
+                        }
                         {closed
                             .then(|| view! { <ClosedSafetySection trial=data.trial_id.clone() cut=shown/> })}
                     })
@@ -204,7 +213,19 @@ fn ClosedSafetySection(trial: String, cut: String) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
-                {move || Suspend::new(async move { data.await.map(|data| view! { <ClosedSafetyTable data/> }) })}
+                {move || Suspend::new(async move {
+                    data.await
+                        .map(|data| {
+                            let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
+                            fragment::cached(
+                                "closed-safety",
+                                &trial,
+                                &cut,
+                                coded,
+                                move || view! { <ClosedSafetyTable data/> },
+                            )
+                        })
+                })}
             </ErrorBoundary>
         </Transition>
     }
@@ -486,7 +507,10 @@ pub fn EfficacyPage() -> impl IntoView {
                             shown=data.cut_date.clone()
                             cuts=data.cuts.clone()
                         />
-                        <EfficacyView data/>
+                        {
+                            let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
+                            fragment::cached("efficacy", &trial, &cut, coded, move || view! { <EfficacyView data/> })
+                        }
                     })
                 })}
             </ErrorBoundary>

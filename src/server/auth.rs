@@ -456,11 +456,17 @@ async fn with_page_csp(resp: Response) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "page too large").into_response();
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let nonce = text
-        .split("nonce=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next());
+    // The nonce is on the scripts in <head>: look there first, the whole
+    // page only if the head is unusually long.
+    let find = |b: &[u8]| {
+        let at = b.windows(7).position(|w| w == b"nonce=\"")? + 7;
+        let len = b[at..].iter().position(|c| *c == b'"')?;
+        std::str::from_utf8(&b[at..at + len])
+            .ok()
+            .map(str::to_string)
+    };
+    let nonce = find(&bytes[..bytes.len().min(8192)]).or_else(|| find(&bytes));
+    let nonce = nonce.as_deref();
     let csp = match nonce {
         Some(n)
             if !n.is_empty()

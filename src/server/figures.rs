@@ -8,6 +8,35 @@ use plotly::common::{DashType, Line, LineShape, Mode, Title};
 use plotly::layout::{Axis, Legend, Margin};
 use plotly::{Configuration, Layout, Plot, Scatter};
 
+/// The figure as JSON, every number to 6 significant digits: a chart needs
+/// no more, and the page carries the figure (the tables keep their own
+/// precision).
+fn finish(plot: &Plot) -> Figure {
+    fn round(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Number(n) if n.is_f64() => {
+                if let Some(x) = n.as_f64().filter(|x| x.is_finite()) {
+                    let r: f64 = format!("{x:.5e}").parse().unwrap_or(x);
+                    if let Some(m) = serde_json::Number::from_f64(r) {
+                        *n = m;
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(round),
+            serde_json::Value::Object(o) => o.values_mut().for_each(round),
+            _ => {}
+        }
+    }
+    let json = plot.to_json();
+    match serde_json::from_str::<serde_json::Value>(&json) {
+        Ok(mut v) => {
+            round(&mut v);
+            Figure(v.to_string())
+        }
+        Err(_) => Figure(json),
+    }
+}
+
 /// Okabe-Ito colour-blind-safe palette.
 pub const BLUE: &str = "#0072B2";
 pub const VERMILION: &str = "#D55E00";
@@ -47,7 +76,7 @@ pub fn kaplan_meier(rows: &[crate::dto::KmRow], unit: &str) -> Figure {
             .legend(Legend::new().x(0.7).y(0.98)),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-    Figure(plot.to_json())
+    finish(&plot)
 }
 
 pub fn forest(rows: &[crate::dto::ForestRow], measure: &str) -> Figure {
@@ -110,7 +139,7 @@ pub fn forest(rows: &[crate::dto::ForestRow], measure: &str) -> Figure {
             .show_legend(false),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-    Figure(plot.to_json())
+    finish(&plot)
 }
 
 pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
@@ -173,7 +202,7 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
             .legend(Legend::new().x(0.6).y(0.98)),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-    Figure(plot.to_json())
+    finish(&plot)
 }
 
 pub fn conditional_power(data: &crate::dto::InterimView) -> Figure {
@@ -199,7 +228,7 @@ pub fn conditional_power(data: &crate::dto::InterimView) -> Figure {
             .show_legend(false),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-    Figure(plot.to_json())
+    finish(&plot)
 }
 
 pub fn enrollment(data: &EnrollmentSummary) -> Figure {
@@ -235,7 +264,7 @@ pub fn enrollment(data: &EnrollmentSummary) -> Figure {
             .legend(Legend::new().x(0.01).y(0.9)),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-    Figure(plot.to_json())
+    finish(&plot)
 }
 
 /// Cumulative incidence by group, one safety category at a time: a menu
@@ -316,5 +345,5 @@ pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow], days: &[f64]) 
                 .y_anchor(plotly::common::Anchor::Top)]),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
-    Figure(plot.to_json())
+    finish(&plot)
 }

@@ -30,7 +30,15 @@ pub struct AppState {
     pub closed: Arc<Cells<ClosedReport>>,
     /// Open (pooled) reports, likewise.
     pub open: Arc<Cells<OpenReport>>,
+    /// Page data built from the reports (tables, figures), per view: cuts
+    /// are immutable, so a page's data is built once per (what, trial, cut,
+    /// arms coded or not) and cloned for every later request. The role
+    /// check and the audit entry still run on every request.
+    pub views: Arc<Mutex<HashMap<ViewKey, Arc<dyn std::any::Any + Send + Sync>>>>,
 }
+
+/// What a cached page view is: (server function, trial, cut date, coded).
+pub type ViewKey = (&'static str, String, String, bool);
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, catalog: Arc<Catalog>, access: Access) -> Self {
@@ -40,7 +48,45 @@ impl AppState {
             access,
             closed: Arc::new(Mutex::new(HashMap::new())),
             open: Arc::new(Mutex::new(HashMap::new())),
+            views: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// The page data `key` names, built by `build` the first time and
+    /// cloned from the cache after. Two first requests at once may both
+    /// build it; the data are the same, one is kept.
+    pub fn view<T: Clone + Send + Sync + 'static, E>(
+        &self,
+        key: ViewKey,
+        build: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        if let Some(v) = self.cached_view(&key) {
+            return Ok(v);
+        }
+        let v = build()?;
+        self.keep_view(key, v.clone());
+        Ok(v)
+    }
+
+    /// The cached page data `key` names, if built already.
+    pub fn cached_view<T: Clone + Send + Sync + 'static>(&self, key: &ViewKey) -> Option<T> {
+        let cached = self
+            .views
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned();
+        cached
+            .and_then(|v| v.downcast::<T>().ok())
+            .map(|v| (*v).clone())
+    }
+
+    /// Keep page data for later requests.
+    pub fn keep_view<T: Send + Sync + 'static>(&self, key: ViewKey, v: T) {
+        self.views
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::new(v));
     }
 
     /// The open (pooled) report of `trial`'s cut dated `cut` (the newest

@@ -183,10 +183,104 @@ pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
 /// And after this long in any case.
 pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
 
-/// The store: one SQLite connection behind a mutex.
+/// The store: one SQLite connection behind a mutex, and the audit writer.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    audit_tx: std::sync::mpsc::Sender<AuditJob>,
+}
+
+/// An audit entry waiting to be written, and where to send its id.
+type AuditJob = (NewAuditEntry, std::sync::mpsc::SyncSender<Result<i64>>);
+
+struct NewAuditEntry {
+    username: String,
+    action: String,
+    trial: String,
+    detail: String,
+    address: String,
+}
+
+/// The audit writer: one thread appends every audit entry, with group
+/// commit. The entries waiting when it wakes are chained and written in one
+/// transaction, so one durable commit (one fsync) serves a whole closed
+/// session's burst of page views; each caller returns only once its entry
+/// is committed. Being the only writer of the audit table, it also keeps
+/// the hash chain in order. It stops when the last `Store` is dropped.
+fn spawn_audit_writer(conn: Arc<Mutex<Connection>>) -> std::sync::mpsc::Sender<AuditJob> {
+    let (tx, rx) = std::sync::mpsc::channel::<AuditJob>();
+    std::thread::Builder::new()
+        .name("dsmb-audit".into())
+        .spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut batch = vec![first];
+                while batch.len() < 1024 {
+                    match rx.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let written = {
+                    let mut c = conn.lock().unwrap_or_else(|e| e.into_inner());
+                    write_audit_batch(&mut c, &batch)
+                };
+                match written {
+                    Ok(ids) => {
+                        for ((_, reply), id) in batch.into_iter().zip(ids) {
+                            let _ = reply.send(Ok(id));
+                        }
+                    }
+                    Err(e) => {
+                        let msg = e.to_string();
+                        for (_, reply) in batch {
+                            let _ = reply.send(Err(StoreError::Invalid(format!(
+                                "the audit entry was not written: {msg}"
+                            ))));
+                        }
+                    }
+                }
+            }
+        })
+        .expect("the audit writer thread starts");
+    tx
+}
+
+/// Append `batch` to the audit trail in one transaction, each entry chained
+/// to the one before; the new ids in order.
+fn write_audit_batch(c: &mut Connection, batch: &[AuditJob]) -> Result<Vec<i64>> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut prev: String = tx
+        .query_row("SELECT hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or_else(|| "0".repeat(64));
+    let mut ids = Vec::with_capacity(batch.len());
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO audit (at, username, action, trial, detail, address, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for (e, _) in batch {
+            let at = now_text();
+            let hash = entry_hash(
+                &prev,
+                &at,
+                &e.username,
+                &e.action,
+                &e.trial,
+                &e.detail,
+                &e.address,
+            );
+            insert.execute(params![
+                at, e.username, e.action, e.trial, e.detail, e.address, prev, hash
+            ])?;
+            ids.push(tx.last_insert_rowid());
+            prev = hash;
+        }
+    }
+    tx.commit()?;
+    Ok(ids)
 }
 
 impl Store {
@@ -200,21 +294,39 @@ impl Store {
                 })?;
             }
         }
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        Self::migrate(conn)
+        let connect = || -> Result<Connection> {
+            let conn = Connection::open(path)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            Ok(conn)
+        };
+        // The audit writer gets a connection of its own: while it waits for
+        // a commit to reach the disk, sessions and pages read through the
+        // other (WAL lets readers run beside the writer).
+        let conn = Self::migrate(connect()?)?;
+        let audit = Arc::new(Mutex::new(connect()?));
+        Ok(Store {
+            audit_tx: spawn_audit_writer(audit),
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// An in-memory store (tests).
     pub fn in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Self::migrate(conn)
+        // One connection for both: a second in-memory connection would be a
+        // second database.
+        let conn = Arc::new(Mutex::new(Self::migrate(conn)?));
+        Ok(Store {
+            audit_tx: spawn_audit_writer(conn.clone()),
+            conn,
+        })
     }
 
-    fn migrate(mut conn: Connection) -> Result<Store> {
+    /// Apply the migrations `conn`'s database lacks.
+    fn migrate(mut conn: Connection) -> Result<Connection> {
         conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
         let have: i64 = conn
             .query_row("SELECT MAX(version) FROM schema_version", [], |r| {
@@ -233,9 +345,7 @@ impl Store {
                 tx.commit()?;
             }
         }
-        Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(conn)
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
@@ -510,7 +620,8 @@ impl Store {
 
     // ---- audit -------------------------------------------------------------
 
-    /// Append an entry to the audit trail, chained to the last one.
+    /// Append an entry to the audit trail, chained to the last one; returns
+    /// once it is committed (see `spawn_audit_writer`).
     pub fn audit(
         &self,
         username: &str,
@@ -519,25 +630,17 @@ impl Store {
         detail: &str,
         address: &str,
     ) -> Result<i64> {
-        self.with(|c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let prev: String = tx
-                .query_row("SELECT hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
-                    r.get(0)
-                })
-                .optional()?
-                .unwrap_or_else(|| "0".repeat(64));
-            let at = now_text();
-            let hash = entry_hash(&prev, &at, username, action, trial, detail, address);
-            tx.execute(
-                "INSERT INTO audit (at, username, action, trial, detail, address, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![at, username, action, trial, detail, address, prev, hash],
-            )?;
-            let id = tx.last_insert_rowid();
-            tx.commit()?;
-            Ok(id)
-        })
+        let stopped = || StoreError::Invalid("the audit writer has stopped".into());
+        let (reply, done) = std::sync::mpsc::sync_channel(1);
+        let entry = NewAuditEntry {
+            username: username.to_string(),
+            action: action.to_string(),
+            trial: trial.to_string(),
+            detail: detail.to_string(),
+            address: address.to_string(),
+        };
+        self.audit_tx.send((entry, reply)).map_err(|_| stopped())?;
+        done.recv().map_err(|_| stopped())?
     }
 
     /// Audit entries, newest first, filtered by user, action and trial (any

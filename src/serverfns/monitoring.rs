@@ -49,10 +49,8 @@ pub async fn get_closed_safety(
     trial: String,
     cut: Option<String>,
 ) -> Result<ClosedSafety, ServerFnError> {
-    use crate::dto::{ClosedSafetyRow, GroupComparison, GroupIncidence, GroupRate, SeriousRow};
+    use crate::server::guard;
     use crate::server::store::Role;
-    use crate::server::trial::RiskDifferenceCi;
-    use crate::server::{figures, guard};
     let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
     let date = guard::cut_date(&state, &trial, cut.as_deref())?;
     let closed = state
@@ -61,6 +59,23 @@ pub async fn get_closed_safety(
         .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
     let what = format!("safety by arm, cut {date}");
     let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
+    let key = ("closed_safety", trial.clone(), date, names.coded);
+    state.view(key, || {
+        Ok::<_, ServerFnError>(closed_safety_view(&state, trial, &closed, &names))
+    })
+}
+
+/// The closed safety page's data (tables and figures) from the report.
+#[cfg(feature = "ssr")]
+fn closed_safety_view(
+    state: &crate::server::http::AppState,
+    trial: String,
+    closed: &crate::server::report::ClosedReport,
+    names: &crate::server::guard::ArmNames,
+) -> ClosedSafety {
+    use crate::dto::{ClosedSafetyRow, GroupComparison, GroupIncidence, GroupRate, SeriousRow};
+    use crate::server::figures;
+    use crate::server::trial::RiskDifferenceCi;
     let order = names.display_order();
     let method = state
         .catalog
@@ -129,7 +144,7 @@ pub async fn get_closed_safety(
         })
         .collect();
     let incidence_chart = figures::cumulative_incidence(&rows, &closed.incidence_days);
-    Ok(ClosedSafety {
+    ClosedSafety {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
         coded: names.coded,
@@ -141,7 +156,7 @@ pub async fn get_closed_safety(
         incidence_days: closed.incidence_days.clone(),
         incidence_chart,
         serious,
-    })
+    }
 }
 
 /// Efficacy and futility at the latest cut (closed roles): the
@@ -161,6 +176,10 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
     let what = format!("efficacy and futility, cut {date}");
     let cuts = guard::cut_dates(&state, &trial);
     let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
+    let key = ("efficacy", trial.clone(), date.clone(), names.coded);
+    if let Some(v) = state.cached_view::<Efficacy>(&key) {
+        return Ok(v);
+    }
     let entry = state
         .catalog
         .trial(&trial)
@@ -416,7 +435,7 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
     } else {
         Default::default()
     };
-    Ok(Efficacy {
+    let out = Efficacy {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
         endpoint: closed.primary.name.clone(),
@@ -434,5 +453,7 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
         km_chart,
         forest_chart,
         cuts,
-    })
+    };
+    state.keep_view(key, out.clone());
+    Ok(out)
 }

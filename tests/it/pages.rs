@@ -341,3 +341,59 @@ fn follow_up_completeness_and_timeliness_match_r() {
     assert_eq!(tl.days_since_last_ae_onset, Some(81));
     assert!(tl.registered_at.is_some(), "the demo cuts are registered");
 }
+
+/// Closed sections are rendered once and reused (server-side fragment
+/// cache). An attacker's angle: after the statistician has seen a page
+/// decoded, a DSMB member who has not decoded must still get coded groups,
+/// at every cut and in either order; and the sponsor gets no closed section.
+#[test]
+fn cached_closed_sections_follow_each_viewers_coding() {
+    block_on(async {
+        let app = state();
+        let stat = sign_in(&app, "stat").await;
+        let member = sign_in(&app, "member").await;
+        let sponsor = sign_in(&app, "sponsor").await;
+        for cut in ["", "?cut=2023-09-30"] {
+            for page in [
+                "/trial/altshock2",
+                "/trial/altshock2/safety",
+                "/trial/altshock2/efficacy",
+            ] {
+                let path = format!("{page}{cut}");
+                let order: [&String; 2] = if cut.is_empty() {
+                    [&stat, &member]
+                } else {
+                    [&member, &stat]
+                };
+                for token in order {
+                    let r = send(&app, crate::access::get(&path, Some(token))).await;
+                    assert_eq!(r.status, StatusCode::OK, "{path}");
+                    let decoded = r.body.contains("IABP + SoC");
+                    let coded = r.body.contains("Group A") && r.body.contains("Group B");
+                    if token == &stat {
+                        assert!(decoded && !coded, "{path}: the statistician sees arms");
+                    } else {
+                        assert!(
+                            coded && !decoded,
+                            "{path}: the DSMB member sees coded groups"
+                        );
+                    }
+                }
+                let r = send(&app, crate::access::get(&path, Some(&sponsor))).await;
+                if page.ends_with("efficacy") {
+                    assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+                }
+                for word in [
+                    "IABP",
+                    "SoC",
+                    "Group A",
+                    "closed-safety",
+                    "by-arm",
+                    "serious-listing",
+                ] {
+                    assert!(!r.body.contains(word), "{path}: the sponsor got {word}");
+                }
+            }
+        }
+    });
+}
