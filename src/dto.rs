@@ -122,6 +122,10 @@ pub struct Me {
 pub struct GroupCount {
     pub group: String,
     pub enrolled: u32,
+    /// Cumulative randomizations at the end of each of
+    /// `ArmEnrollment::months`.
+    #[serde(default)]
+    pub cumulative: Vec<u32>,
 }
 
 /// Enrollment by arm (closed views only).
@@ -136,6 +140,11 @@ pub struct ArmEnrollment {
     pub can_decode: bool,
     /// When this viewer decoded, if they did.
     pub decoded_at: Option<String>,
+    /// Months (`YYYY-MM`) of the cumulative series, and its chart.
+    #[serde(default)]
+    pub months: Vec<String>,
+    #[serde(default)]
+    pub chart: Figure,
 }
 
 /// One audit-trail entry.

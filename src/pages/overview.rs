@@ -91,6 +91,29 @@ fn ArmTable(data: ArmEnrollment) -> impl IntoView {
             }
         })
         .collect_view();
+    let month_head = data
+        .groups
+        .iter()
+        .map(|g| view! { <th scope="col" class="num">{g.group.clone()}</th> })
+        .collect_view();
+    let month_rows = data
+        .months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let cells = data
+                .groups
+                .iter()
+                .map(|g| view! { <td class="num">{g.cumulative.get(i).copied().unwrap_or(0)}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{m.clone()}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
     let note = if data.coded {
         "Arms are shown as coded groups. Decoding is recorded in the audit trail."
     } else if data.decoded_at.is_some() {
@@ -112,6 +135,23 @@ fn ArmTable(data: ArmEnrollment) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            <Chart
+                id="arm-enrollment-chart".to_string()
+                label="Cumulative randomizations by group at month ends; the numbers are in the table below.".to_string()
+                figure=data.chart.clone()
+            />
+            <details>
+                <summary>"Cumulative randomizations by month"</summary>
+                <table class="data" data-testid="by-arm-month">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Month"</th>
+                            {month_head}
+                        </tr>
+                    </thead>
+                    <tbody>{month_rows}</tbody>
+                </table>
+            </details>
             {data
                 .can_decode
                 .then(|| {

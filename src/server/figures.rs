@@ -347,3 +347,33 @@ pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow], days: &[f64]) 
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     finish(&plot)
 }
+
+/// Cumulative randomizations by group at month ends (closed views): the
+/// balance of the randomization over time. The numbers are in the table
+/// beside it.
+pub fn enrollment_by_arm(months: &[String], groups: &[crate::dto::GroupCount]) -> Figure {
+    use plotly::common::Marker;
+    if months.is_empty() {
+        return Figure::default();
+    }
+    let mut plot = Plot::new();
+    for (g, group) in groups.iter().enumerate() {
+        plot.add_trace(
+            Scatter::new(months.to_vec(), group.cumulative.clone())
+                .mode(Mode::LinesMarkers)
+                .line(Line::new().color(GROUPS[g % GROUPS.len()]).width(2.0))
+                .marker(Marker::new().size(4))
+                .name(group.group.as_str()),
+        );
+    }
+    plot.set_layout(
+        Layout::new()
+            .margin(Margin::new().left(50).right(20).top(20).bottom(50))
+            .height(320)
+            .x_axis(Axis::new().title(Title::with_text("Month (end)")))
+            .y_axis(Axis::new().title(Title::with_text("Subjects randomized")))
+            .legend(Legend::new().x(0.01).y(0.98)),
+    );
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    finish(&plot)
+}

@@ -179,6 +179,8 @@ pub struct ClosedEnrollment {
     pub by_arm: BTreeMap<String, u32>,
     pub by_site_arm: BTreeMap<String, BTreeMap<String, u32>>,
     pub cumulative_by_month: Vec<MonthCount>,
+    /// Each arm's cumulative randomizations at month ends (same months).
+    pub cumulative_by_arm_month: BTreeMap<String, Vec<MonthCount>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -365,17 +367,58 @@ fn count_by2(
 }
 
 fn cumulative_by_month(snap: &Snapshot) -> Result<Vec<MonthCount>, PolarsError> {
+    cumulative_by_month_of(snap, None)
+}
+
+/// Cumulative randomizations at the end of each month from the first
+/// randomization's month to the last's (months without any included), of
+/// all subjects or of those randomized to `arm` (closed snapshots): every
+/// arm's series has the same months.
+fn cumulative_by_month_of(
+    snap: &Snapshot,
+    arm: Option<&str>,
+) -> Result<Vec<MonthCount>, PolarsError> {
     let days = snap.adsl.column("RANDDT")?.cast(&DataType::Int32)?;
+    let arms: Option<Vec<Option<String>>> = match arm {
+        Some(_) => Some(
+            snap.adsl
+                .column("ARM")?
+                .str()?
+                .iter()
+                .map(|v| v.map(str::to_string))
+                .collect(),
+        ),
+        None => None,
+    };
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let month_of = |d: i32| {
+        (epoch + chrono::Duration::days(i64::from(d)))
+            .format("%Y-%m")
+            .to_string()
+    };
     let mut months: BTreeMap<String, u32> = BTreeMap::new();
-    for d in days.i32()?.iter().flatten() {
-        let date = epoch + chrono::Duration::days(i64::from(d));
-        *months.entry(date.format("%Y-%m").to_string()).or_insert(0) += 1;
+    let (mut first, mut last): (Option<String>, Option<String>) = (None, None);
+    for (i, d) in days.i32()?.iter().enumerate() {
+        let Some(d) = d else { continue };
+        let m = month_of(d);
+        if first.as_ref().is_none_or(|f| m < *f) {
+            first = Some(m.clone());
+        }
+        if last.as_ref().is_none_or(|l| m > *l) {
+            last = Some(m.clone());
+        }
+        let counted = match (&arms, arm) {
+            (Some(a), Some(want)) => a.get(i).and_then(|x| x.as_deref()) == Some(want),
+            _ => true,
+        };
+        let e = months.entry(m).or_insert(0);
+        if counted {
+            *e += 1;
+        }
     }
     // Fill months without randomizations so the series is continuous.
     let mut out = Vec::new();
-    let (Some(first), Some(last)) = (months.keys().next().cloned(), months.keys().last().cloned())
-    else {
+    let (Some(first), Some(last)) = (first, last) else {
         return Ok(out);
     };
     let parse = |m: &str| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
@@ -965,6 +1008,10 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
                 .collect(),
             by_site_arm,
             cumulative_by_month: cumulative_by_month(snap)?,
+            cumulative_by_arm_month: codes
+                .iter()
+                .map(|c| Ok((c.to_string(), cumulative_by_month_of(snap, Some(c))?)))
+                .collect::<Result<_, PolarsError>>()?,
         },
         safety,
         primary,

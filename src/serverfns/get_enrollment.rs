@@ -44,14 +44,28 @@ pub async fn get_arm_enrollment(
         .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
     let what = format!("enrollment by arm, cut {date}");
     let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
-    let groups = names
+    let by_month = &closed.enrollment.cumulative_by_arm_month;
+    let months: Vec<String> = by_month
+        .values()
+        .next()
+        .map(|v| v.iter().map(|m| m.month.clone()).collect())
+        .unwrap_or_default();
+    let groups: Vec<crate::dto::GroupCount> = names
         .display_order()
         .iter()
         .map(|code| crate::dto::GroupCount {
             group: names.name(code),
             enrolled: closed.enrollment.by_arm.get(code).copied().unwrap_or(0),
+            cumulative: by_month
+                .get(code)
+                .map(|v| v.iter().map(|m| m.enrolled).collect())
+                .unwrap_or_default(),
         })
         .collect();
+    let key = ("arm_enrollment_chart", trial.clone(), date, names.coded);
+    let chart = state.view(key, || {
+        Ok::<_, ServerFnError>(crate::server::figures::enrollment_by_arm(&months, &groups))
+    })?;
     Ok(ArmEnrollment {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
@@ -59,5 +73,7 @@ pub async fn get_arm_enrollment(
         coded: names.coded,
         can_decode: role == Role::Dsmb && names.decoded_at.is_none(),
         decoded_at: names.decoded_at,
+        months,
+        chart,
     })
 }

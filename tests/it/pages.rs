@@ -92,7 +92,28 @@ fn overview_data_matches_expected_at_every_cut() {
                     n(&exp["enrolled"][code]),
                     "{date} {label}"
                 );
+                // The monthly cumulative series ends at the arm's total, and
+                // at the end of an earlier cut's month it equals that cut's
+                // count (June 2022 and September 2023 end on a cut date).
+                let cum = g["cumulative"].as_array().unwrap();
+                assert_eq!(
+                    n(cum.last().unwrap()),
+                    n(&exp["enrolled"][code]),
+                    "{date} {label}"
+                );
+                let months = arms["months"].as_array().unwrap();
+                assert_eq!(months.len(), cum.len());
+                for (earlier, month) in [("2022-06-30", "2022-06"), ("2023-09-30", "2023-09")] {
+                    if earlier <= date.as_str() {
+                        let i = months.iter().position(|m| m == month).unwrap();
+                        let want = &expected()["cuts"][format!("cut-{earlier}")]["enrolled"][code];
+                        assert_eq!(n(&cum[i]), n(want), "{date} {label} at {month}");
+                    }
+                }
             }
+            assert!(arms["chart"]
+                .as_str()
+                .is_some_and(|c| c.contains("\"scatter\"")));
         }
     });
 }
