@@ -65,6 +65,68 @@ pub async fn get_closed_safety(
     })
 }
 
+#[cfg(feature = "ssr")]
+fn test_name(t: crate::stats::proportions::TestName) -> String {
+    match t {
+        crate::stats::proportions::TestName::ChiSquare => "chi-square".into(),
+        crate::stats::proportions::TestName::Fisher => "Fisher exact".into(),
+    }
+}
+
+/// Safety comparisons as a DSMB member sees them while the groups are
+/// coded: every pair of groups in letter order (B vs A, C vs A, C vs B), so
+/// that no group stands out as the reference arm, which would tell the
+/// control from the treatment. The risk-difference intervals and tests are
+/// symmetric in the two groups, so each pair is what the report would give
+/// with the groups' roles swapped.
+#[cfg(feature = "ssr")]
+fn coded_pairs(
+    c: &crate::server::report::ClosedRate,
+    order: &[String],
+    names: &crate::server::guard::ArmNames,
+    analysis: &crate::server::trial::Analysis,
+) -> Vec<crate::dto::GroupComparison> {
+    use crate::server::trial::RiskDifferenceCi;
+    use crate::stats::proportions::{compare, TwoByTwo};
+    use crate::stats::rates;
+    let mut out = Vec::new();
+    for (j, later) in order.iter().enumerate() {
+        for earlier in &order[..j] {
+            let (Some(a), Some(b)) = (c.by_arm.get(later), c.by_arm.get(earlier)) else {
+                continue;
+            };
+            let (x1, n1, x2, n2) = (
+                u64::from(a.subjects),
+                u64::from(a.n),
+                u64::from(b.subjects),
+                u64::from(b.n),
+            );
+            let rd = match analysis.risk_difference_ci {
+                RiskDifferenceCi::Newcombe => rates::newcombe(x1, n1, x2, n2, 0.95),
+                RiskDifferenceCi::MiettinenNurminen => {
+                    rates::miettinen_nurminen(x1, n1, x2, n2, 0.95)
+                }
+            };
+            let t = TwoByTwo {
+                events_1: x1,
+                n_1: n1,
+                events_2: x2,
+                n_2: n2,
+            };
+            if let Some(cmp) = compare(&t, analysis.safety_test, analysis.continuity_correction) {
+                out.push(crate::dto::GroupComparison {
+                    label: format!("{} vs {}", names.name(later), names.name(earlier)),
+                    risk_difference: rd.map(|r| r.0),
+                    risk_difference_ci95: rd.map(|r| [r.1 .0, r.1 .1]),
+                    p_value: cmp.p_value,
+                    test: test_name(cmp.test),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The closed safety page's data (tables and figures) from the report.
 #[cfg(feature = "ssr")]
 fn closed_safety_view(
@@ -77,11 +139,13 @@ fn closed_safety_view(
     use crate::server::figures;
     use crate::server::trial::RiskDifferenceCi;
     let order = names.display_order();
-    let method = state
+    let default_analysis = crate::server::trial::Analysis::default();
+    let analysis = state
         .catalog
         .trial(&trial)
-        .map(|t| t.config.analysis.risk_difference_ci)
-        .unwrap_or(RiskDifferenceCi::Newcombe);
+        .map(|t| &t.config.analysis)
+        .unwrap_or(&default_analysis);
+    let method = analysis.risk_difference_ci;
     let rows = closed
         .safety
         .iter()
@@ -99,20 +163,24 @@ fn closed_safety_view(
                     })
                 })
                 .collect(),
-            comparisons: c
-                .comparisons
-                .iter()
-                .map(|cmp| GroupComparison {
-                    label: format!("{} vs {}", names.name(&cmp.arm), names.name(&cmp.reference)),
-                    risk_difference: cmp.risk_difference.map(|e| e.estimate),
-                    risk_difference_ci95: cmp.risk_difference.map(|e| e.ci95),
-                    p_value: cmp.p_value,
-                    test: match cmp.test {
-                        crate::stats::proportions::TestName::ChiSquare => "chi-square".into(),
-                        crate::stats::proportions::TestName::Fisher => "Fisher exact".into(),
-                    },
-                })
-                .collect(),
+            comparisons: if names.coded {
+                coded_pairs(c, &order, names, analysis)
+            } else {
+                c.comparisons
+                    .iter()
+                    .map(|cmp| GroupComparison {
+                        label: format!(
+                            "{} vs {}",
+                            names.name(&cmp.arm),
+                            names.name(&cmp.reference)
+                        ),
+                        risk_difference: cmp.risk_difference.map(|e| e.estimate),
+                        risk_difference_ci95: cmp.risk_difference.map(|e| e.ci95),
+                        p_value: cmp.p_value,
+                        test: test_name(cmp.test),
+                    })
+                    .collect()
+            },
             incidence: order
                 .iter()
                 .filter_map(|code| {
@@ -248,16 +316,25 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
             });
         }
     }
+    // While the groups are coded, directional comparisons name no group:
+    // "Group B vs Group A" would tell which coded group is the control.
+    let vs = |t: &str, r: &str| {
+        if names.coded {
+            "experimental arm vs control (groups not named while coded)".to_string()
+        } else {
+            format!("{} vs {}", names.name(t), names.name(r))
+        }
+    };
     let interim = closed.interim.as_ref().map(|i| {
-        let vs = format!(
-            "{} vs {}",
-            names.name(&i.treatment),
-            names.name(&i.reference)
-        );
+        let vs = vs(&i.treatment, &i.reference);
         let measure = if i.effect_measure.starts_with("hazard") {
             format!(
                 "hazard ratio, {vs} (below 1 favours {})",
-                names.name(&i.treatment)
+                if names.coded {
+                    "the experimental arm".to_string()
+                } else {
+                    names.name(&i.treatment)
+                }
             )
         } else {
             format!("difference in success rates, {vs}")
@@ -341,9 +418,18 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
     let hazard_ratios = survival
         .and_then(|s| s.cox.as_ref())
         .map(|rows| {
+            let several = rows.len() > 1;
             rows.iter()
-                .map(|r| HazardRatioRow {
-                    label: format!("{} vs {}", names.name(&r.arm), names.name(&reference)),
+                .enumerate()
+                .map(|(k, r)| HazardRatioRow {
+                    label: if names.coded && several {
+                        format!(
+                            "experimental arm {} vs control (groups not named while coded)",
+                            k + 1
+                        )
+                    } else {
+                        vs(&r.arm, &reference)
+                    },
                     hr: r.hr,
                     ci95: r.ci95,
                     p: r.p,
@@ -370,11 +456,7 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
                     ci95: r.hazard_ratio.as_ref().map(|h| h.ci95),
                 })
                 .collect(),
-            format!(
-                "hazard ratio, {} vs {}",
-                names.name(t),
-                names.name(&reference)
-            ),
+            format!("hazard ratio, {}", vs(t, &reference)),
         ),
         (Some(t), false) => (
             closed
@@ -411,11 +493,7 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
                     }
                 })
                 .collect(),
-            format!(
-                "difference in success rates, {} vs {}",
-                names.name(t),
-                names.name(&reference)
-            ),
+            format!("difference in success rates, {}", vs(t, &reference)),
         ),
         (None, _) => (Vec::new(), String::new()),
     };

@@ -418,3 +418,95 @@ fn cached_closed_sections_follow_each_viewers_coding() {
         }
     });
 }
+
+/// While groups are coded nothing may tell the control from the treatment:
+/// safety comparisons are every pair in letter order (none is "vs" one
+/// reference group), and directional effects name no group. Each coded
+/// pair is the decoded comparison with the groups' roles swapped or not:
+/// same p-value, same or negated risk difference and interval.
+#[test]
+fn coded_views_do_not_reveal_the_reference_arm() {
+    block_on(async {
+        let app = state();
+        let stat = sign_in(&app, "stat").await;
+        let member = sign_in(&app, "member").await;
+        let outsider = sign_in(&app, "outsider").await; // DSMB on the 3-arm pilot
+
+        let pilot = call(&app, &outsider, "get_closed_safety", "trial=cdisc-pilot01").await;
+        assert_eq!(pilot["coded"], true);
+        for row in pilot["rows"].as_array().unwrap() {
+            let labels: Vec<&str> = row["comparisons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["label"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                labels,
+                [
+                    "Group B vs Group A",
+                    "Group C vs Group A",
+                    "Group C vs Group B"
+                ]
+            );
+        }
+        let eff = call(&app, &outsider, "get_efficacy", "trial=cdisc-pilot01").await;
+        let text = serde_json::to_string(&eff["hazard_ratios"]).unwrap()
+            + eff["forest_measure"].as_str().unwrap()
+            + eff["interim"]["effect_measure"]
+                .as_str()
+                .unwrap_or_default();
+        assert!(
+            !text.contains("Group"),
+            "directional labels name a group: {text}"
+        );
+
+        let coded = call(&app, &member, "get_closed_safety", "trial=altshock2").await;
+        let decoded = call(&app, &stat, "get_closed_safety", "trial=altshock2").await;
+        let arms = call(&app, &member, "get_arm_enrollment", "trial=altshock2").await;
+        // Which letter is IABP + SoC? The group with 53 randomized.
+        let b_is_iabp = arms["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["group"] == "Group B" && g["enrolled"] == 53);
+        for (c, d) in coded["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(decoded["rows"].as_array().unwrap())
+        {
+            let (c, d) = (&c["comparisons"][0], &d["comparisons"][0]);
+            assert_eq!(c["label"], "Group B vs Group A");
+            assert_eq!(d["label"], "IABP + SoC vs SoC");
+            assert!(
+                (c["p_value"].as_f64().unwrap() - d["p_value"].as_f64().unwrap()).abs() < 1e-12
+            );
+            let sign = if b_is_iabp { 1.0 } else { -1.0 };
+            let (cr, dr) = (
+                c["risk_difference"].as_f64().unwrap(),
+                d["risk_difference"].as_f64().unwrap(),
+            );
+            assert!((cr - sign * dr).abs() < 1e-12, "{cr} vs {dr}");
+            let (clo, chi) = (
+                c["risk_difference_ci95"][0].as_f64().unwrap(),
+                c["risk_difference_ci95"][1].as_f64().unwrap(),
+            );
+            let (dlo, dhi) = (
+                d["risk_difference_ci95"][0].as_f64().unwrap(),
+                d["risk_difference_ci95"][1].as_f64().unwrap(),
+            );
+            let (wlo, whi) = if b_is_iabp { (dlo, dhi) } else { (-dhi, -dlo) };
+            assert!(
+                (clo - wlo).abs() < 1e-9 && (chi - whi).abs() < 1e-9,
+                "[{clo}, {chi}] vs [{wlo}, {whi}]"
+            );
+        }
+        let eff = call(&app, &member, "get_efficacy", "trial=altshock2").await;
+        assert!(!eff["forest_measure"].as_str().unwrap().contains("Group"));
+        assert!(!eff["interim"]["effect_measure"]
+            .as_str()
+            .unwrap()
+            .contains("Group"));
+    });
+}
