@@ -225,6 +225,9 @@ pub struct GroupIncidence {
     pub steps: Vec<[f64; 2]>,
     /// The last study day anyone in the group is followed to.
     pub end: f64,
+    /// Subjects left out of the curve: their events have no onset date.
+    #[serde(default)]
+    pub undated: u32,
 }
 
 /// A serious or fatal adverse event in the listing (closed views).

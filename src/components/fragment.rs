@@ -8,8 +8,10 @@
 
 use leptos::prelude::*;
 
-/// The HTML of `render()`, rendered the first time `key` is seen on this
-/// server and reused after (server build).
+/// The HTML of `render()`, rendered the first time (`what`, trial, cut,
+/// coded) is seen on this server and reused after (server build). `what`
+/// shares `AppState::view`'s key space: name fragments `...-html` so that
+/// no page data is stored under the same key.
 #[cfg(feature = "ssr")]
 pub fn cached<V: IntoView + 'static>(
     what: &'static str,

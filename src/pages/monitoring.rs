@@ -143,7 +143,7 @@ pub fn SafetyPage() -> impl IntoView {
                         {
                             let d = data.clone();
                             fragment::cached(
-                                "open-safety",
+                                "open-safety-html",
                                 &d.trial_id.clone(),
                                 &d.cut_date.clone(),
                                 false,
@@ -218,7 +218,7 @@ fn ClosedSafetySection(trial: String, cut: String) -> impl IntoView {
                         .map(|data| {
                             let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
                             fragment::cached(
-                                "closed-safety",
+                                "closed-safety-html",
                                 &trial,
                                 &cut,
                                 coded,
@@ -319,6 +319,11 @@ fn ClosedSafetyTable(data: ClosedSafety) -> impl IntoView {
 #[component]
 fn IncidenceSection(data: ClosedSafety) -> impl IntoView {
     let days = data.incidence_days.clone();
+    let undated: u32 = data
+        .rows
+        .iter()
+        .flat_map(|r| r.incidence.iter().map(|g| g.undated))
+        .sum();
     let head = days
         .iter()
         .map(|d| view! { <th scope="col" class="num">{format!("Day {d}")}</th> })
@@ -368,6 +373,16 @@ fn IncidenceSection(data: ClosedSafety) -> impl IntoView {
             <p class="caption">
                 "Probability of a first event by study day (randomization = day 1), Aalen-Johansen estimate with death before an event as the competing risk; subjects alive without an event are followed to the cut."
             </p>
+            {(undated > 0)
+                .then(|| {
+                    view! {
+                        <p class="caption" data-testid="undated">
+                            {format!(
+                                "{undated} subject-categories are left out of the curves: their qualifying events have no onset date (they are counted in the table above).",
+                            )}
+                        </p>
+                    }
+                })}
             <Chart
                 id="incidence-chart".to_string()
                 label="Cumulative incidence by group for the category picked in the chart's menu; the numbers are in the tables below.".to_string()
@@ -509,7 +524,7 @@ pub fn EfficacyPage() -> impl IntoView {
                         />
                         {
                             let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
-                            fragment::cached("efficacy", &trial, &cut, coded, move || view! { <EfficacyView data/> })
+                            fragment::cached("efficacy-html", &trial, &cut, coded, move || view! { <EfficacyView data/> })
                         }
                     })
                 })}

@@ -4,8 +4,8 @@
 //! Completeness is Clark's index (Clark, Altman, De Stavola, Lancet 2002;
 //! 359:1309): the follow-up observed over the follow-up that could have been
 //! observed by the cut. Each subject's potential follow-up runs from
-//! randomization to the cut, capped at the primary endpoint's horizon when
-//! it has one; the observed follow-up is the primary endpoint's ADTTE time,
+//! randomization to the cut (or to death, if earlier), capped at the primary
+//! endpoint's horizon when it has one; the observed follow-up is the primary endpoint's ADTTE time,
 //! and a subject with the event counts as completely followed. With a
 //! horizon the counts of subjects whose horizon has passed ("due") and
 //! whose outcome is known at it ("complete") are given too.
@@ -70,15 +70,20 @@ pub fn follow_up(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Option<Fo
         .collect();
     let ids = text(&snap.adsl, "USUBJID")?;
     let rand = days_of(&snap.adsl, "RANDDT")?;
+    let death = days_of(&snap.adsl, "DTHDT")?;
     let cut = i32::try_from((snap.cut_date - epoch()).num_days()).unwrap_or(i32::MAX);
     let horizon = trial.primary.horizon.filter(|h| *h > 0.0);
     let (mut observed, mut potential) = (0.0, 0.0);
     let (mut due, mut complete) = (0u32, 0u32);
-    for (id, r) in ids.iter().zip(&rand) {
+    for ((id, r), dth) in ids.iter().zip(&rand).zip(&death) {
         let Some(r) = r else { continue };
-        let mut pot = f64::from((cut - r).max(0));
+        // Follow-up could run to the cut, or to death (Clark: a death ends
+        // the follow-up that was possible).
+        let end = dth.filter(|d| *d < cut).unwrap_or(cut);
+        let mut pot = f64::from((end - r).max(0));
         if let Some(h) = horizon {
-            if pot >= h {
+            // Due: the horizon has passed by the cut (whatever happened).
+            if f64::from((cut - r).max(0)) >= h {
                 due += 1;
             }
             pot = pot.min(h);

@@ -171,7 +171,11 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
         b_path.push(p.b_value);
     }
     if data.path.is_empty() {
-        t_path.push(data.information_fraction);
+        t_path.push(
+            t.get(data.look - 1)
+                .copied()
+                .unwrap_or(data.information_fraction),
+        );
         z_path.push(data.z);
         b_path.push(data.b_value);
     }

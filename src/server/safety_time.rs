@@ -27,6 +27,8 @@ pub struct IncidenceCurve {
     /// The last study day anyone in the arm is followed to (the curve is
     /// flat from its last step to here).
     pub end: f64,
+    /// Subjects left out because their qualifying events have no onset date.
+    pub undated: u32,
 }
 
 impl IncidenceCurve {
@@ -49,7 +51,8 @@ pub struct SeriousEvent {
     pub arm: String,
     /// Preferred term (AEDECOD), else the verbatim term.
     pub term: String,
-    /// Study day of onset (randomization = day 1); `None` without a date.
+    /// Study day of onset (randomization = day 1, the day before it -1);
+    /// `None` without a date.
     pub day: Option<i64>,
     pub serious: bool,
     pub fatal: bool,
@@ -120,11 +123,16 @@ pub fn cumulative_incidence(
         .group_by([col("USUBJID")])
         .agg([col("ASTDT").min().alias("FIRST")])
         .collect()?;
-    let first_day: HashMap<String, i32> = strings(&first, "USUBJID")?
+    // A subject whose qualifying events all lack an onset date had an event
+    // at an unknown time: they are left out of the curve (neither event-free
+    // nor placed at a guessed day) and counted in `undated`.
+    let mut first_day: HashMap<String, Option<i32>> = HashMap::new();
+    for (id, d) in strings(&first, "USUBJID")?
         .into_iter()
         .zip(day_numbers(&first, "FIRST")?)
-        .filter_map(|(id, d)| d.map(|d| (id, d)))
-        .collect();
+    {
+        first_day.insert(id, d);
+    }
     let cut = i32::try_from(
         (snap.cut_date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days(),
     )
@@ -132,15 +140,25 @@ pub fn cumulative_incidence(
     let mut out = BTreeMap::new();
     for code in codes {
         let (mut time, mut cause) = (Vec::new(), Vec::new());
+        let mut undated = 0u32;
         for i in 0..subj.ids.len() {
             let (Some(rand), true) = (subj.rand[i], subj.arm[i] == *code) else {
                 continue;
             };
             let day = |d: i32| f64::from((d - rand + 1).max(1));
-            if let Some(&e) = first_day.get(&subj.ids[i]) {
-                time.push(day(e));
-                cause.push(1u8);
-            } else if let Some(d) = subj.death[i] {
+            match first_day.get(&subj.ids[i]) {
+                Some(Some(e)) => {
+                    time.push(day(*e));
+                    cause.push(1u8);
+                    continue;
+                }
+                Some(None) => {
+                    undated += 1;
+                    continue;
+                }
+                None => {}
+            }
+            if let Some(d) = subj.death[i] {
                 time.push(day(d));
                 cause.push(2);
             } else {
@@ -154,6 +172,7 @@ pub fn cumulative_incidence(
             cif: vec![0.0],
             at_days: Vec::new(),
             end: time.iter().copied().fold(0.0, f64::max),
+            undated,
         };
         for (t, c) in aj.time.iter().zip(&aj.cif1) {
             if *c > *curve.cif.last().unwrap_or(&0.0) {
@@ -206,7 +225,10 @@ pub fn serious_events(snap: &Snapshot) -> PolarsResult<Vec<SeriousEvent>> {
                     decod[r].clone()
                 },
                 day: match (start[r], subj.rand[i]) {
-                    (Some(s), Some(rd)) => Some(i64::from(s - rd) + 1),
+                    // CDISC study day: no day 0; the day before
+                    // randomization is day -1.
+                    (Some(s), Some(rd)) if s >= rd => Some(i64::from(s - rd) + 1),
+                    (Some(s), Some(rd)) => Some(i64::from(s - rd)),
                     _ => None,
                 },
                 serious: ser[r] == "Y",

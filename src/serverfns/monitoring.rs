@@ -189,6 +189,7 @@ fn closed_safety_view(
                         at_days: k.at_days.clone(),
                         steps: k.time.iter().zip(&k.cif).map(|(t, y)| [*t, *y]).collect(),
                         end: k.end,
+                        undated: k.undated,
                     })
                 })
                 .collect(),
@@ -325,6 +326,22 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
             format!("{} vs {}", names.name(t), names.name(r))
         }
     };
+    // The boundaries are drawn at the plan's fractions, which at a final
+    // look that over- or under-runs are rescaled so that it is 1 (see
+    // report::plan_look); the path is put on the same scale.
+    if let Some(i) = &closed.interim {
+        let here = i.fractions.get(i.look.saturating_sub(1)).copied();
+        if let Some(scale) = here
+            .filter(|_| i.information_fraction > 0.0)
+            .map(|h| h / i.information_fraction)
+            .filter(|s| (s - 1.0).abs() > 1e-12)
+        {
+            for p in &mut path {
+                p.information_fraction *= scale;
+                p.b_value = p.z * p.information_fraction.sqrt();
+            }
+        }
+    }
     let interim = closed.interim.as_ref().map(|i| {
         let vs = vs(&i.treatment, &i.reference);
         let measure = if i.effect_measure.starts_with("hazard") {

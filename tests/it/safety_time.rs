@@ -96,3 +96,84 @@ fn serious_and_fatal_listing_matches_r() {
             .all(|e| e.day.is_some_and(|d| (1..=60).contains(&d))));
     }
 }
+
+/// A subject whose qualifying events have no onset date is left out of the
+/// curve, not counted as event-free. At the final cut everyone has 60 days
+/// of follow-up and events stop by day 60, so the curve at day 365 is the
+/// crude proportion: with one such subject, (events - 1) / (n - 1).
+#[test]
+fn undated_events_leave_the_subject_out_of_the_curve() {
+    let src = altshock2().join("cut-2024-12-31");
+    let n = std::process::id();
+    let dir = std::env::temp_dir().join(format!("dsmb-undated-{n}/cut-2024-12-31"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("blinded")).unwrap();
+    for f in ["adsl.csv", "adtte.csv"] {
+        std::fs::copy(src.join("blinded").join(f), dir.join("blinded").join(f)).unwrap();
+    }
+    std::fs::copy(src.join("randlist.csv"), dir.join("randlist.csv")).unwrap();
+    let ae = std::fs::read_to_string(src.join("blinded/adae.csv")).unwrap();
+    let qualifies = |l: &str| {
+        l.contains(",BLEEDING,")
+            && ["3a", "3b", "3c", "4", "5"]
+                .iter()
+                .any(|b| l.ends_with(&format!(",{b}")))
+    };
+    let subject: String = ae
+        .lines()
+        .find(|l| qualifies(l))
+        .and_then(|l| l.split(',').nth(1))
+        .unwrap()
+        .to_string();
+    let edited: Vec<String> = ae
+        .lines()
+        .map(|l| {
+            if qualifies(l) && l.split(',').nth(1) == Some(subject.as_str()) {
+                // ...,BLEEDING,YYYY-MM-DD,... -> ...,BLEEDING,,...
+                let at = l.find(",BLEEDING,").unwrap() + ",BLEEDING,".len();
+                format!("{}{}", &l[..at], &l[at + 10..])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("blinded/adae.csv"), edited.join("\n") + "\n").unwrap();
+    let rand = std::fs::read_to_string(src.join("randlist.csv")).unwrap();
+    let arm = rand
+        .lines()
+        .find(|l| l.starts_with(&format!("{subject},")))
+        .and_then(|l| l.split(',').nth(2))
+        .unwrap()
+        .to_string();
+
+    let trial = altshock2_trial();
+    let snap = load(
+        &dir.join("blinded"),
+        &trial,
+        &LoadOptions::closed(Some(dir.join("randlist.csv"))),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let r = closed_report(&snap, &trial).unwrap();
+    let row = r
+        .safety
+        .iter()
+        .find(|c| c.category == "BARC>=3 bleeding")
+        .unwrap();
+    let curve = &row.cumulative_incidence[&arm];
+    assert_eq!(curve.undated, 1);
+    let e = crate::helpers::expected();
+    let cut = &e["cuts"]["cut-2024-12-31"];
+    let k = cut["safety_subjects"]["bleeding_barc_ge3"][&arm]
+        .as_f64()
+        .unwrap();
+    let n = cut["enrolled"][&arm].as_f64().unwrap();
+    assert!(
+        (curve.at(365.0) - (k - 1.0) / (n - 1.0)).abs() < 1e-12,
+        "{arm}: {} vs {}",
+        curve.at(365.0),
+        (k - 1.0) / (n - 1.0)
+    );
+    // The subject still counts in the table of subjects with an event.
+    assert_eq!(f64::from(row.by_arm[&arm].subjects), k);
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap());
+}
