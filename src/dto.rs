@@ -184,6 +184,14 @@ pub struct OpenSafety {
     pub cuts: Vec<String>,
 }
 
+/// The safety page's data in one answer: pooled rates for everyone, and
+/// by arm only when the server finds the caller holds a closed role.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SafetyPage {
+    pub open: OpenSafety,
+    pub closed: Option<ClosedSafety>,
+}
+
 /// One group's rate in a closed view.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupRate {

@@ -3,9 +3,9 @@
 //! table that renders without JavaScript; charts repeat the tables.
 
 use crate::components::{fragment, Chart, ErrorPanel};
-use crate::dto::{ClosedSafety, Efficacy, InterimView, OpenSafety};
+use crate::dto::{ClosedSafety, Efficacy, InterimView, OpenSafety, SafetyPage};
 use crate::pages::overview::{cut_param, trial_param};
-use crate::serverfns::{get_closed_safety, get_efficacy, get_open_safety};
+use crate::serverfns::{get_efficacy, get_safety};
 use leptos::prelude::*;
 
 /// A proportion (0-1) as a percentage with one decimal.
@@ -121,23 +121,18 @@ fn is_closed_role(role: &str) -> bool {
 pub fn SafetyPage() -> impl IntoView {
     let trial = trial_param();
     let cut = cut_param();
-    let open = Resource::new(
-        move || (trial.get(), cut.get()),
-        |(t, c)| get_open_safety(t, c),
-    );
+    let page = Resource::new(move || (trial.get(), cut.get()), |(t, c)| get_safety(t, c));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
                 {move || Suspend::new(async move {
-                    let data = open.await?;
-                    let closed = is_closed_role(&data.viewer_role);
-                    let shown = data.cut_date.clone();
+                    let SafetyPage { open: data, closed } = page.await?;
                     Ok::<_, ServerFnError>(view! {
                         <TrialNav
                             trial=data.trial_id.clone()
-                            closed
+                            closed=is_closed_role(&data.viewer_role)
                             tab=Tab::Safety
-                            shown=shown.clone()
+                            shown=data.cut_date.clone()
                             cuts=data.cuts.clone()
                         />
                         {
@@ -151,7 +146,16 @@ pub fn SafetyPage() -> impl IntoView {
                             )
                         }
                         {closed
-                            .then(|| view! { <ClosedSafetySection trial=data.trial_id.clone() cut=shown/> })}
+                            .map(|data| {
+                                let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
+                                fragment::cached(
+                                    "closed-safety-html",
+                                    &trial,
+                                    &cut,
+                                    coded,
+                                    move || view! { <ClosedSafetyTable data/> },
+                                )
+                            })}
                     })
                 })}
             </ErrorBoundary>
@@ -201,33 +205,6 @@ fn OpenSafetyTable(data: OpenSafety) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </section>
-    }
-}
-
-#[component]
-fn ClosedSafetySection(trial: String, cut: String) -> impl IntoView {
-    let data = Resource::new(
-        move || (trial.clone(), cut.clone()),
-        |(t, c)| get_closed_safety(t, Some(c)),
-    );
-    view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
-                {move || Suspend::new(async move {
-                    data.await
-                        .map(|data| {
-                            let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
-                            fragment::cached(
-                                "closed-safety-html",
-                                &trial,
-                                &cut,
-                                coded,
-                                move || view! { <ClosedSafetyTable data/> },
-                            )
-                        })
-                })}
-            </ErrorBoundary>
-        </Transition>
     }
 }
 

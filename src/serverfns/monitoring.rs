@@ -2,7 +2,7 @@
 //! safety by arm and efficacy/futility (closed roles only, arms named as
 //! the viewer may see them, every call audited).
 
-use crate::dto::{ClosedSafety, Efficacy, OpenSafety};
+use crate::dto::{ClosedSafety, Efficacy, OpenSafety, SafetyPage};
 use leptos::prelude::*;
 
 /// Pooled event rates of the latest cut, small cells suppressed. Computed
@@ -41,6 +41,20 @@ pub async fn get_open_safety(
             .collect(),
         cuts,
     })
+}
+
+/// The safety page in one call: the pooled rates, and for a closed role
+/// (decided here, on the server, from the session) the rates by arm, which
+/// are audited as a closed view. The sponsor's answer has `closed: null`.
+#[server(endpoint = "get_safety")]
+pub async fn get_safety(trial: String, cut: Option<String>) -> Result<SafetyPage, ServerFnError> {
+    let open = get_open_safety(trial.clone(), cut).await?;
+    let closed = if open.viewer_role == "dsmb" || open.viewer_role == "statistician" {
+        Some(get_closed_safety(trial, Some(open.cut_date.clone())).await?)
+    } else {
+        None
+    };
+    Ok(SafetyPage { open, closed })
 }
 
 /// Safety by arm with risk differences and the trial's test (closed roles).

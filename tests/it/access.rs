@@ -233,6 +233,8 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("GET", "/trial/altshock2/cuts", "", [SEE_OTHER, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_cuts", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_open_safety", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_safety", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_safety", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_closed_safety", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_closed_safety", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_efficacy", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
@@ -407,6 +409,17 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
             "trial=altshock2&view=closed",
         ),
         post("/api/get_closed_safety", Some(&t), "trial=altshock2"),
+        post("/api/get_safety", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_safety",
+            Some(&t),
+            "trial=altshock2&view=closed&role=dsmb",
+        ),
+        post(
+            "/api/get_safety",
+            Some(&t),
+            "trial=altshock2&cut=2022-06-30",
+        ),
         post("/api/get_efficacy", Some(&t), "trial=altshock2"),
         post("/trial/altshock2/decode", Some(&t), "confirm=yes&csrf=x"),
     ];

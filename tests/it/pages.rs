@@ -510,3 +510,38 @@ fn coded_views_do_not_reveal_the_reference_arm() {
             .contains("Group"));
     });
 }
+
+/// The safety page's one call: the sponsor's answer has no closed part,
+/// whatever the request says; closed roles get the same data as the two
+/// separate server functions.
+#[test]
+fn the_safety_page_call_adds_the_closed_part_for_closed_roles_only() {
+    block_on(async {
+        let app = state();
+        let sponsor = sign_in(&app, "sponsor").await;
+        let stat = sign_in(&app, "stat").await;
+        let member = sign_in(&app, "member").await;
+        for body in [
+            "trial=altshock2",
+            "trial=altshock2&cut=2023-09-30&view=closed&role=dsmb",
+        ] {
+            let s = call(&app, &sponsor, "get_safety", body).await;
+            assert_eq!(s["closed"], Value::Null, "{body}");
+            assert_eq!(
+                s["open"],
+                call(&app, &sponsor, "get_open_safety", body).await
+            );
+        }
+        for token in [&stat, &member] {
+            let s = call(&app, token, "get_safety", "trial=altshock2&cut=2023-09-30").await;
+            let closed = call(
+                &app,
+                token,
+                "get_closed_safety",
+                "trial=altshock2&cut=2023-09-30",
+            )
+            .await;
+            assert_eq!(s["closed"], closed);
+        }
+    });
+}
