@@ -11,38 +11,15 @@
 //! whose outcome is known at it ("complete") are given too.
 
 use super::cut::Snapshot;
+use super::ingest::{epoch_days, from_epoch_days};
+use super::safety_time::{day_numbers as days_of, strings as text};
 use super::trial::TrialConfig;
 use crate::dto::{FollowUp, Timeliness};
 use polars::prelude::*;
 use std::collections::HashMap;
 
-fn epoch() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
-}
-
 fn iso(day: i32) -> String {
-    (epoch() + chrono::Duration::days(i64::from(day)))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-fn days_of(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::Int32)?
-        .i32()?
-        .iter()
-        .collect())
-}
-
-fn text(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
-    Ok(df
-        .column(name)?
-        .cast(&DataType::String)?
-        .str()?
-        .iter()
-        .map(|v| v.unwrap_or_default().to_string())
-        .collect())
+    from_epoch_days(day).format("%Y-%m-%d").to_string()
 }
 
 /// Completeness of the primary endpoint's follow-up; `None` when the
@@ -51,27 +28,17 @@ pub fn follow_up(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Option<Fo
     let Some(code) = &trial.primary.adtte_paramcd else {
         return Ok(None);
     };
-    let tte = snap
-        .adtte
-        .clone()
-        .lazy()
-        .filter(col("PARAMCD").eq(lit(code.as_str())))
-        .select([
-            col("USUBJID"),
-            col("AVAL").cast(DataType::Float64),
-            col("CNSR").cast(DataType::Int32),
-        ])
-        .collect()?;
+    let tte = super::efficacy::primary_adtte(snap, code).collect()?;
     let aval = tte.column("AVAL")?.f64()?.clone();
-    let cnsr = tte.column("CNSR")?.i32()?.clone();
-    let by_id: HashMap<String, (Option<f64>, Option<i32>)> = text(&tte, "USUBJID")?
+    let cnsr = tte.column("CNSR")?.f64()?.clone();
+    let by_id: HashMap<String, (Option<f64>, Option<f64>)> = text(&tte, "USUBJID")?
         .into_iter()
         .zip(aval.iter().zip(cnsr.iter()))
         .collect();
     let ids = text(&snap.adsl, "USUBJID")?;
     let rand = days_of(&snap.adsl, "RANDDT")?;
     let death = days_of(&snap.adsl, "DTHDT")?;
-    let cut = i32::try_from((snap.cut_date - epoch()).num_days()).unwrap_or(i32::MAX);
+    let cut = epoch_days(snap.cut_date);
     let horizon = trial.primary.horizon.filter(|h| *h > 0.0);
     let (mut observed, mut potential) = (0.0, 0.0);
     let (mut due, mut complete) = (0u32, 0u32);
@@ -89,7 +56,7 @@ pub fn follow_up(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Option<Fo
             pot = pot.min(h);
         }
         let (t, c) = by_id.get(id).copied().unwrap_or((None, None));
-        let event = c == Some(0);
+        let event = c == Some(0.0);
         let obs = if event {
             pot
         } else {
@@ -121,7 +88,7 @@ pub fn follow_up(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Option<Fo
 /// How recent the cut's data are: the newest randomization and adverse-event
 /// onset against the cut date, and when the cut was registered.
 pub fn timeliness(snap: &Snapshot, registered_at: Option<String>) -> PolarsResult<Timeliness> {
-    let cut = i32::try_from((snap.cut_date - epoch()).num_days()).unwrap_or(i32::MAX);
+    let cut = epoch_days(snap.cut_date);
     let newest = |df: &DataFrame, name: &str| -> PolarsResult<Option<i32>> {
         Ok(days_of(df, name)?
             .into_iter()

@@ -36,6 +36,20 @@ impl TimeToEvent {
     }
 }
 
+/// The ADTTE records of parameter `code`: USUBJID, AVAL and CNSR (both
+/// Float64).
+pub(crate) fn primary_adtte(snap: &Snapshot, code: &str) -> LazyFrame {
+    snap.adtte
+        .clone()
+        .lazy()
+        .filter(col("PARAMCD").eq(lit(code)))
+        .select([
+            col("USUBJID"),
+            col("AVAL").cast(DataType::Float64),
+            col("CNSR").cast(DataType::Float64),
+        ])
+}
+
 /// The primary endpoint's ADTTE rows (PARAMCD = the configured code; event
 /// when CNSR = 0) with each subject's arm. `None` when the trial's primary
 /// endpoint is not an ADTTE parameter or the snapshot is not closed.
@@ -49,16 +63,7 @@ pub fn time_to_event(
     if snap.level != Level::Closed || snap.adsl.column("ARM").is_err() {
         return Ok(None);
     }
-    let rows = snap
-        .adtte
-        .clone()
-        .lazy()
-        .filter(col("PARAMCD").eq(lit(code.as_str())))
-        .select([
-            col("USUBJID"),
-            col("AVAL").cast(DataType::Float64),
-            col("CNSR").cast(DataType::Float64),
-        ])
+    let rows = primary_adtte(snap, code)
         .join(
             snap.adsl
                 .clone()

@@ -158,3 +158,36 @@ pub async fn arm_names(
         decoded_at: if role == Role::Dsmb { decoded_at } else { None },
     })
 }
+
+/// What every closed server function starts from: the role checked (DSMB
+/// or statistician), the cut resolved (404 if it is not a good cut), the
+/// closed report of that cut, and the arm names for this viewer, with the
+/// view (`what`, and the cut) written to the audit trail.
+pub struct ClosedView {
+    pub state: AppState,
+    pub role: Role,
+    pub date: String,
+    pub report: std::sync::Arc<super::report::ClosedReport>,
+    pub names: ArmNames,
+}
+
+pub async fn closed_view(
+    trial: &str,
+    cut: Option<&str>,
+    what: &str,
+) -> Result<ClosedView, ServerFnError> {
+    let (state, auth, role) = trial_role(trial, &[Role::Dsmb, Role::Statistician]).await?;
+    let date = cut_date(&state, trial, cut)?;
+    let report = state
+        .closed_report(trial, Some(&date))
+        .await
+        .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
+    let names = arm_names(&state, &auth, role, trial, &format!("{what}, cut {date}")).await?;
+    Ok(ClosedView {
+        state,
+        role,
+        date,
+        report,
+        names,
+    })
+}

@@ -751,10 +751,16 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
 
     let exposure = exposure_years_by_arm(snap, trial)?;
     let incidence_days = super::safety_time::incidence_days(trial);
+    let subjects_by_day = super::safety_time::Subjects::of(snap)?;
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
-        let cumulative_incidence =
-            super::safety_time::cumulative_incidence(snap, cat, &codes, &incidence_days)?;
+        let cumulative_incidence = super::safety_time::cumulative_incidence(
+            snap,
+            &subjects_by_day,
+            cat,
+            &codes,
+            &incidence_days,
+        )?;
         let incidence: Option<BTreeMap<String, IncidenceRate>> = match &exposure {
             Some(years) => {
                 let counts = event_counts_by_arm(snap, cat)?;
@@ -1024,7 +1030,7 @@ pub fn closed_report(snap: &Snapshot, trial: &TrialConfig) -> Result<ClosedRepor
             tte.as_ref(),
         )?,
         incidence_days,
-        serious_events: super::safety_time::serious_events(snap)?,
+        serious_events: super::safety_time::serious_events(snap, &subjects_by_day)?,
     })
 }
 

@@ -76,20 +76,22 @@ pub fn incidence_days(trial: &TrialConfig) -> Vec<f64> {
 }
 
 /// Per subject of ADSL: arm, randomization day and death day (days since
-/// 1970), as plain vectors.
-struct Subjects {
+/// 1970), as plain vectors; read once per report (`Subjects::of`).
+pub struct Subjects {
     ids: Vec<String>,
     arm: Vec<String>,
     rand: Vec<Option<i32>>,
     death: Vec<Option<i32>>,
 }
 
-fn day_numbers(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
+/// A date column as days since 1970 (null stays null).
+pub(crate) fn day_numbers(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
     let c = df.column(name)?.cast(&DataType::Int32)?;
     Ok(c.i32()?.iter().collect())
 }
 
-fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+/// A column as text (null as empty).
+pub(crate) fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
     let c = df.column(name)?.cast(&DataType::String)?;
     Ok(c.str()?
         .iter()
@@ -97,24 +99,27 @@ fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
         .collect())
 }
 
-fn subjects(snap: &Snapshot) -> PolarsResult<Subjects> {
-    let a = &snap.adsl;
-    Ok(Subjects {
-        ids: strings(a, "USUBJID")?,
-        arm: strings(a, "ARM")?,
-        rand: day_numbers(a, "RANDDT")?,
-        death: day_numbers(a, "DTHDT")?,
-    })
+impl Subjects {
+    /// The closed snapshot's subjects.
+    pub fn of(snap: &Snapshot) -> PolarsResult<Subjects> {
+        let a = &snap.adsl;
+        Ok(Subjects {
+            ids: strings(a, "USUBJID")?,
+            arm: strings(a, "ARM")?,
+            rand: day_numbers(a, "RANDDT")?,
+            death: day_numbers(a, "DTHDT")?,
+        })
+    }
 }
 
 /// The cumulative incidence of `cat` in each arm of `codes`.
 pub fn cumulative_incidence(
     snap: &Snapshot,
+    subj: &Subjects,
     cat: &SafetyCategory,
     codes: &[&str],
     days: &[f64],
 ) -> PolarsResult<BTreeMap<String, IncidenceCurve>> {
-    let subj = subjects(snap)?;
     let first = snap
         .adae
         .clone()
@@ -133,10 +138,7 @@ pub fn cumulative_incidence(
     {
         first_day.insert(id, d);
     }
-    let cut = i32::try_from(
-        (snap.cut_date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days(),
-    )
-    .unwrap_or(i32::MAX);
+    let cut = super::ingest::epoch_days(snap.cut_date);
     let mut out = BTreeMap::new();
     for code in codes {
         let (mut time, mut cause) = (Vec::new(), Vec::new());
@@ -188,8 +190,7 @@ pub fn cumulative_incidence(
 
 /// Serious (AESER = "Y") and fatal (AEOUT = "FATAL") adverse events, by
 /// arm, subject and onset day.
-pub fn serious_events(snap: &Snapshot) -> PolarsResult<Vec<SeriousEvent>> {
-    let subj = subjects(snap)?;
+pub fn serious_events(snap: &Snapshot, subj: &Subjects) -> PolarsResult<Vec<SeriousEvent>> {
     let index: HashMap<&str, usize> = subj
         .ids
         .iter()

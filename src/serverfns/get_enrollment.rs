@@ -36,14 +36,13 @@ pub async fn get_arm_enrollment(
 ) -> Result<ArmEnrollment, ServerFnError> {
     use crate::server::guard;
     use crate::server::store::Role;
-    let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
-    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
-    let closed = state
-        .closed_report(&trial, Some(&date))
-        .await
-        .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
-    let what = format!("enrollment by arm, cut {date}");
-    let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
+    let guard::ClosedView {
+        state,
+        role,
+        date,
+        report: closed,
+        names,
+    } = guard::closed_view(&trial, cut.as_deref(), "enrollment by arm").await?;
     let by_month = &closed.enrollment.cumulative_by_arm_month;
     let months: Vec<String> = by_month
         .values()

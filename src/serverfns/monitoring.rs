@@ -63,16 +63,13 @@ pub async fn get_closed_safety(
     trial: String,
     cut: Option<String>,
 ) -> Result<ClosedSafety, ServerFnError> {
-    use crate::server::guard;
-    use crate::server::store::Role;
-    let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
-    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
-    let closed = state
-        .closed_report(&trial, Some(&date))
-        .await
-        .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
-    let what = format!("safety by arm, cut {date}");
-    let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
+    let crate::server::guard::ClosedView {
+        state,
+        date,
+        report: closed,
+        names,
+        ..
+    } = crate::server::guard::closed_view(&trial, cut.as_deref(), "safety by arm").await?;
     let key = ("closed_safety", trial.clone(), date, names.coded);
     state.view(key, || {
         Ok::<_, ServerFnError>(closed_safety_view(&state, trial, &closed, &names))
@@ -248,17 +245,15 @@ fn closed_safety_view(
 #[server(endpoint = "get_efficacy")]
 pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy, ServerFnError> {
     use crate::dto::{ForestRow, HazardRatioRow, InterimView, KmRow};
-    use crate::server::store::Role;
     use crate::server::{figures, guard};
-    let (state, auth, role) = guard::trial_role(&trial, &[Role::Dsmb, Role::Statistician]).await?;
-    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
-    let closed = state
-        .closed_report(&trial, Some(&date))
-        .await
-        .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
-    let what = format!("efficacy and futility, cut {date}");
+    let guard::ClosedView {
+        state,
+        date,
+        report: closed,
+        names,
+        ..
+    } = guard::closed_view(&trial, cut.as_deref(), "efficacy and futility").await?;
     let cuts = guard::cut_dates(&state, &trial);
-    let names = guard::arm_names(&state, &auth, role, &trial, &what).await?;
     let key = ("efficacy", trial.clone(), date.clone(), names.coded);
     if let Some(v) = state.cached_view::<Efficacy>(&key) {
         return Ok(v);

@@ -5,25 +5,9 @@
 //! and the sponsor (pooled, small cells suppressed).
 
 use crate::access::{block_on, post, send, sign_in, state, TestApp};
-use crate::helpers::expected;
+use crate::helpers::{expected, SAFETY_KEYS};
 use axum::http::StatusCode;
 use serde_json::Value;
-
-/// The demo configuration's safety categories and their expected.json keys.
-const CATEGORIES: [(&str, &str); 9] = [
-    ("BARC>=3 bleeding", "bleeding_barc_ge3"),
-    ("Vascular complications", "vascular_complication"),
-    ("Limb ischaemia", "limb_ischaemia"),
-    ("Systemic embolism", "systemic_embolism"),
-    ("Stroke", "stroke"),
-    (
-        "Major ventricular arrhythmia",
-        "major_ventricular_arrhythmia",
-    ),
-    ("Cardiac arrest", "cardiac_arrest"),
-    ("Sepsis", "sepsis"),
-    ("Septic shock", "septic_shock"),
-];
 
 /// The arm labels the statistician sees, and their codes in expected.json.
 const ARMS: [(&str, &str); 2] = [("SoC", "SOC"), ("IABP + SoC", "IABP")];
@@ -132,7 +116,7 @@ fn safety_data_matches_expected_at_every_cut() {
             // Pooled, as the sponsor sees it: counts of 1 to 4 suppressed.
             let open = call(&app, &sponsor, "get_open_safety", &body).await;
             assert_eq!(open["cut_date"], date.as_str());
-            for (name, key) in CATEGORIES {
+            for (name, key) in SAFETY_KEYS {
                 let row = open["rows"]
                     .as_array()
                     .unwrap()
@@ -152,7 +136,7 @@ fn safety_data_matches_expected_at_every_cut() {
             // By arm, as the statistician sees it.
             let closed = call(&app, &stat, "get_closed_safety", &body).await;
             assert_eq!(closed["cut_date"], date.as_str());
-            for (name, key) in CATEGORIES {
+            for (name, key) in SAFETY_KEYS {
                 let row = closed["rows"]
                     .as_array()
                     .unwrap()
@@ -178,7 +162,7 @@ fn safety_data_matches_expected_at_every_cut() {
             // Coded, as a DSMB member sees it: the same counts under letters.
             let coded = call(&app, &member, "get_closed_safety", &body).await;
             assert_eq!(coded["coded"], true);
-            for (name, key) in CATEGORIES {
+            for (name, key) in SAFETY_KEYS {
                 let row = coded["rows"]
                     .as_array()
                     .unwrap()

@@ -2,27 +2,11 @@
 //! expected.json; the unblinded cut and the blinded cut + randomization list
 //! must give identical closed summaries.
 
-use crate::helpers::{altshock2, altshock2_trial, expected, repo};
+use crate::helpers::{altshock2, altshock2_trial, expected, repo, SAFETY_KEYS};
 use dsmb::server::catalog::cut_dirs;
 use dsmb::server::cut::{load, LoadOptions};
 use dsmb::server::report::{closed_report, open_report, ClosedReport};
 use dsmb::stats::proportions::TestName;
-
-/// expected.json's key for each safety category of the demo trial.toml.
-const SAFETY_KEYS: [(&str, &str); 9] = [
-    ("BARC>=3 bleeding", "bleeding_barc_ge3"),
-    ("Vascular complications", "vascular_complication"),
-    ("Limb ischaemia", "limb_ischaemia"),
-    ("Systemic embolism", "systemic_embolism"),
-    ("Stroke", "stroke"),
-    (
-        "Major ventricular arrhythmia",
-        "major_ventricular_arrhythmia",
-    ),
-    ("Cardiac arrest", "cardiac_arrest"),
-    ("Sepsis", "sepsis"),
-    ("Septic shock", "septic_shock"),
-];
 
 fn closed(cut: &std::path::Path, blinded: bool) -> ClosedReport {
     let trial = altshock2_trial();
