@@ -12,10 +12,10 @@
 //! (`closed_report`), then the whole `dsmb summary --view closed --json`
 //! process: wall time and peak resident memory (from `getrusage`).
 
-use dsmb::server::cut::{load, LoadOptions};
+use dsmb::server::config::TrialConfig;
+use dsmb::server::data::synth;
+use dsmb::server::firewall::{load, LoadOptions};
 use dsmb::server::report::closed_report;
-use dsmb::server::synth;
-use dsmb::server::trial::TrialConfig;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

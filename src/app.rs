@@ -13,7 +13,7 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 /// `public/js/` (copied there from the npm package by the set-up), never
 /// from a CDN: closed sessions may be offline. The page's
 /// Content-Security-Policy names the nonce Leptos puts on its inline scripts
-/// (set by `server::auth::security_headers`).
+/// (set by `server::web::headers::security_headers`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>

@@ -1,4 +1,4 @@
-//! Charts. The figures are built on the server (`server::figures`) and come
+//! Charts. The figures are built on the server (`server::views::figures`) and come
 //! with each page's data as plotly JSON; plotly.js draws them in the browser
 //! from an `Effect` (effects never run during server-side rendering). Every
 //! number in a chart is also in a table on the same page, so nothing is lost

@@ -9,9 +9,8 @@
 use leptos::prelude::*;
 
 /// The HTML of `render()`, rendered the first time (`what`, trial, cut,
-/// coded) is seen on this server and reused after (server build). `what`
-/// shares `AppState::view`'s key space: name fragments `...-html` so that
-/// no page data is stored under the same key.
+/// coded) is seen on this server and reused after (server build), in a
+/// cache of its own (`AppState::fragment`).
 #[cfg(feature = "ssr")]
 pub fn cached<V: IntoView + 'static>(
     what: &'static str,
@@ -20,14 +19,10 @@ pub fn cached<V: IntoView + 'static>(
     coded: bool,
     render: impl FnOnce() -> V,
 ) -> impl IntoView {
-    use crate::server::http::AppState;
+    use crate::server::firewall::ViewKey;
+    use crate::server::web::AppState;
     let html = match use_context::<AppState>() {
-        Some(state) => state
-            .view::<String, std::convert::Infallible>(
-                (what, trial.to_string(), cut.to_string(), coded),
-                || Ok(render().to_html()),
-            )
-            .unwrap_or_default(),
+        Some(state) => state.fragment(ViewKey::new(what, trial, cut, coded), || render().to_html()),
         None => render().to_html(),
     };
     view! { <div class="fragment" inner_html=html></div> }

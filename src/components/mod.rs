@@ -1,7 +1,9 @@
-//! Reusable view pieces.
+//! Reusable view pieces: the chart island, the error panel, the closed
+//! sections' fragment cache, and how numbers are formatted on every page.
 
 mod charts;
 mod error_panel;
+pub mod format;
 pub mod fragment;
 
 pub use charts::Chart;

@@ -1,15 +1,26 @@
-//! Pages, one per route.
+//! Pages, one file per route; the trial pages' shared chrome (tabs, cut
+//! picker, route parameters) is in [`trial_nav`], the frame of every page
+//! behind sign-in in [`layout`].
 
 mod audit;
+mod cuts;
+mod decode;
+mod efficacy;
 pub mod layout;
 mod login;
-pub mod monitoring;
 mod not_found;
-pub mod overview;
+mod overview;
+mod safety;
+pub mod trial_nav;
+mod trials;
 
 pub use audit::AuditPage;
-pub use layout::{SignedIn, TrialsPage};
+pub use cuts::CutsPage;
+pub use decode::DecodePage;
+pub use efficacy::EfficacyPage;
+pub use layout::SignedIn;
 pub use login::LoginPage;
-pub use monitoring::{CutsPage, EfficacyPage, SafetyPage};
 pub use not_found::NotFound;
-pub use overview::{DecodePage, OverviewPage};
+pub use overview::OverviewPage;
+pub use safety::SafetyPage;
+pub use trials::TrialsPage;

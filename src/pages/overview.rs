@@ -1,24 +1,13 @@
+//! The overview page: pooled enrollment against target, by site and over
+//! time, follow-up completeness and timeliness (every role); enrollment by
+//! group (closed roles).
+
+use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
+use crate::components::format::percent;
 use crate::components::{Chart, ErrorPanel};
 use crate::dto::{ArmEnrollment, EnrollmentSummary};
-use crate::pages::monitoring::{Tab, TrialNav};
-use crate::serverfns::get_me;
 use crate::serverfns::{get_arm_enrollment, get_enrollment};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The trial in the route (`/trial/:id`).
-pub fn trial_param() -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()))
-}
-
-/// The data cut asked for in the query (`?cut=YYYY-MM-DD`); `None` means
-/// the newest. The server refuses a date that is not one of the trial's
-/// good cuts.
-pub fn cut_param() -> Memo<Option<String>> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(|q| q.get("cut").filter(|c| !c.is_empty())))
-}
 
 /// Trial overview for the latest cut: pooled enrollment against target,
 /// per site, and cumulatively over calendar time; for closed roles, by arm
@@ -36,7 +25,7 @@ pub fn OverviewPage() -> impl IntoView {
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
                 {move || Suspend::new(async move {
                     let data = enrollment.await?;
-                    let closed = data.viewer_role == "dsmb" || data.viewer_role == "statistician";
+                    let closed = data.viewer_role.is_some_and(|r| r.is_closed());
                     Ok::<_, ServerFnError>(view! {
                         <TrialNav
                             trial=data.trial_id.clone()
@@ -165,63 +154,6 @@ fn ArmTable(data: ArmEnrollment) -> impl IntoView {
                 })}
         </section>
     }
-}
-
-/// Confirmation before a DSMB member decodes the groups.
-#[component]
-pub fn DecodePage() -> impl IntoView {
-    let trial = trial_param();
-    let me = Resource::new(|| (), |_| get_me());
-    view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let me = me.await.ok();
-                let id = trial.get();
-                let csrf = me.as_ref().map(|m| m.csrf.clone()).unwrap_or_default();
-                let may = me
-                    .as_ref()
-                    .is_some_and(|m| m.trials.iter().any(|t| t.id == id && t.role == "dsmb"));
-                if may {
-                    view! {
-                        <section class="panel closed">
-                            <h1>"Decode the groups?"</h1>
-                            <p>
-                                "You are about to see which coded group is which arm of this trial. "
-                                "The decode is recorded, with your name and the time, in the audit trail the independent statistician reviews."
-                            </p>
-                            <form method="post" action=format!("/trial/{id}/decode") class="stack">
-                                <input type="hidden" name="csrf" value=csrf/>
-                                <input type="hidden" name="confirm" value="yes"/>
-                                <button type="submit" data-testid="confirm-decode">"Decode and record it"</button>
-                                <a href=format!("/trial/{id}")>"Cancel"</a>
-                            </form>
-                        </section>
-                    }
-                        .into_any()
-                } else {
-                    #[cfg(feature = "ssr")]
-                    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-                        resp.set_status(axum::http::StatusCode::FORBIDDEN);
-                    }
-                    view! {
-                        <section class="panel error" role="alert">
-                            <h1>"Not available"</h1>
-                            <p>"Only a DSMB member of this trial decodes its groups."</p>
-                        </section>
-                    }
-                        .into_any()
-                }
-            })}
-        </Transition>
-    }
-}
-
-/// Percentage with one decimal, e.g. `50.5`.
-fn percent(part: u32, whole: u32) -> String {
-    if whole == 0 {
-        return "–".into();
-    }
-    format!("{:.1}", 100.0 * f64::from(part) / f64::from(whole))
 }
 
 #[component]

@@ -1,23 +1,17 @@
-//! Everything that runs only in the native server build: reading data cuts
-//! with polars, the trial catalog, the HTTP router and the command line.
+//! Everything that runs only in the native server build (see
+//! `docs/ARCHITECTURE.md` for the rooms and the flow through them):
+//! the trial configuration ([`config`]), data cuts ([`data`]), the blinding
+//! firewall ([`firewall`]), the reports ([`report`]), page data
+//! ([`views`]), the catalog of trials ([`catalog`]), the web layer
+//! ([`web`]), the access store ([`store`]) and the command line ([`cli`]).
 
-pub mod auth;
 pub mod catalog;
 pub mod cli;
-pub mod commands;
-pub mod completeness;
-pub mod csvscan;
-pub mod cut;
-pub mod efficacy;
-pub mod figures;
-pub mod guard;
-pub mod http;
-pub mod ingest;
-pub mod manifest;
-pub mod problem;
+pub mod config;
+pub mod data;
+pub mod digest;
+pub mod firewall;
 pub mod report;
-pub mod safety_time;
 pub mod store;
-pub mod synth;
-pub mod trial;
-pub mod xpt;
+pub mod views;
+pub mod web;

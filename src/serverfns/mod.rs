@@ -1,14 +1,19 @@
-//! Server functions, one per file. Each runs on the server only; its body
-//! imports server-side code, and its result is a small DTO from [`crate::dto`].
-//! Every one checks the caller's session and role on the server
-//! (`crate::server::guard`).
+//! Server functions, one file per page. Each runs on the server only, starts
+//! at `crate::server::web::guard` (the session's role, the cut, the coding
+//! and the audit entry), and hands the report to `crate::server::views` for
+//! the page's data: no statistics and no page text here. Results are small
+//! DTOs from [`crate::dto`].
 
-mod access;
+mod audit;
 mod cuts;
-mod get_enrollment;
-mod monitoring;
+mod efficacy;
+mod me;
+mod overview;
+mod safety;
 
-pub use access::*;
+pub use audit::*;
 pub use cuts::*;
-pub use get_enrollment::*;
-pub use monitoring::*;
+pub use efficacy::*;
+pub use me::*;
+pub use overview::*;
+pub use safety::*;

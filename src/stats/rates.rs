@@ -19,6 +19,22 @@ fn z_for(conf: f64) -> f64 {
     normal::quantile(1.0 - (1.0 - conf) / 2.0)
 }
 
+/// An estimate with its confidence interval (lower, upper).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EstimateCi {
+    pub estimate: f64,
+    pub ci: (f64, f64),
+}
+
+/// A ratio of incidence rates with its exact interval and the two-sided
+/// p-value of the conditional test.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RateRatioTest {
+    pub estimate: f64,
+    pub ci: (f64, f64),
+    pub p_value: f64,
+}
+
 /// Wilson score interval for `x` of `n` (no continuity correction).
 pub fn wilson(x: u64, n: u64, conf: f64) -> Option<(f64, f64)> {
     if n == 0 || x > n {
@@ -34,7 +50,7 @@ pub fn wilson(x: u64, n: u64, conf: f64) -> Option<(f64, f64)> {
 
 /// Risk difference p1 − p2 with Newcombe's hybrid-score interval, built
 /// from the two Wilson intervals.
-pub fn newcombe(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<(f64, (f64, f64))> {
+pub fn newcombe(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<EstimateCi> {
     let (l1, u1) = wilson(x1, n1, conf)?;
     let (l2, u2) = wilson(x2, n2, conf)?;
     let p1 = x1 as f64 / n1 as f64;
@@ -42,7 +58,10 @@ pub fn newcombe(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<(f64, (
     let d = p1 - p2;
     let lo = d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
     let hi = d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
-    Some((d, (lo, hi)))
+    Some(EstimateCi {
+        estimate: d,
+        ci: (lo, hi),
+    })
 }
 
 /// The Miettinen-Nurminen score statistic for H0: p1 − p2 = `delta`,
@@ -64,13 +83,7 @@ fn mn_z(x1: f64, n1: f64, x2: f64, n2: f64, delta: f64) -> f64 {
 
 /// Risk difference p1 − p2 with the Miettinen-Nurminen score interval: the
 /// differences δ whose score statistic satisfies z(δ)² ≤ χ²₁(conf).
-pub fn miettinen_nurminen(
-    x1: u64,
-    n1: u64,
-    x2: u64,
-    n2: u64,
-    conf: f64,
-) -> Option<(f64, (f64, f64))> {
+pub fn miettinen_nurminen(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<EstimateCi> {
     if n1 == 0 || n2 == 0 || x1 > n1 || x2 > n2 || n1 + n2 < 2 {
         return None;
     }
@@ -107,12 +120,15 @@ pub fn miettinen_nurminen(
     } else {
         root(-1.0, est, &lower_f)
     };
-    Some((est, (lo, hi)))
+    Some(EstimateCi {
+        estimate: est,
+        ci: (lo, hi),
+    })
 }
 
 /// Risk ratio p1/p2 with the log-scale (Katz) interval; `None` when an arm
 /// has no events.
-pub fn risk_ratio(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<(f64, (f64, f64))> {
+pub fn risk_ratio(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<EstimateCi> {
     if x1 == 0 || x2 == 0 || n1 == 0 || n2 == 0 {
         return None;
     }
@@ -120,11 +136,14 @@ pub fn risk_ratio(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<(f64,
     let rr = (a / b) / (c / d);
     let se = (1.0 / a - 1.0 / b + 1.0 / c - 1.0 / d).sqrt();
     let z = z_for(conf);
-    Some((rr, ((rr.ln() - z * se).exp(), (rr.ln() + z * se).exp())))
+    Some(EstimateCi {
+        estimate: rr,
+        ci: ((rr.ln() - z * se).exp(), (rr.ln() + z * se).exp()),
+    })
 }
 
 /// Odds ratio with Woolf's log-scale interval; `None` when a cell is 0.
-pub fn odds_ratio(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<(f64, (f64, f64))> {
+pub fn odds_ratio(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<EstimateCi> {
     if x1 == 0 || x2 == 0 || x1 >= n1 || x2 >= n2 {
         return None;
     }
@@ -132,7 +151,10 @@ pub fn odds_ratio(x1: u64, n1: u64, x2: u64, n2: u64, conf: f64) -> Option<(f64,
     let or = a * d / (b * c);
     let se = (1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d).sqrt();
     let z = z_for(conf);
-    Some((or, ((or.ln() - z * se).exp(), (or.ln() + z * se).exp())))
+    Some(EstimateCi {
+        estimate: or,
+        ci: ((or.ln() - z * se).exp(), (or.ln() + z * se).exp()),
+    })
 }
 
 /// Exact Poisson interval for the mean of `x` events (Garwood):
@@ -149,20 +171,15 @@ pub fn poisson_exact(x: u64, conf: f64) -> (f64, f64) {
 
 /// An incidence rate per `per` units of exposure (e.g. 100 patient-years)
 /// with its exact Poisson interval.
-pub fn incidence_rate(
-    events: u64,
-    exposure: f64,
-    per: f64,
-    conf: f64,
-) -> Option<(f64, (f64, f64))> {
+pub fn incidence_rate(events: u64, exposure: f64, per: f64, conf: f64) -> Option<EstimateCi> {
     if exposure <= 0.0 {
         return None;
     }
     let (lo, hi) = poisson_exact(events, conf);
-    Some((
-        events as f64 / exposure * per,
-        (lo / exposure * per, hi / exposure * per),
-    ))
+    Some(EstimateCi {
+        estimate: events as f64 / exposure * per,
+        ci: (lo / exposure * per, hi / exposure * per),
+    })
 }
 
 /// Two-sided exact binomial test p-value for `x` of `n` at probability `p`:
@@ -230,7 +247,7 @@ pub fn binomial_test_p(x: u64, n: u64, p: f64) -> f64 {
 /// and two-sided p-value of the conditional test: given x1 + x2 events, x1
 /// is binomial with p = t1/(t1 + t2) under equal rates, and the ratio's
 /// limits follow from the Clopper-Pearson limits for that proportion.
-pub fn rate_ratio(x1: u64, t1: f64, x2: u64, t2: f64, conf: f64) -> Option<(f64, (f64, f64), f64)> {
+pub fn rate_ratio(x1: u64, t1: f64, x2: u64, t2: f64, conf: f64) -> Option<RateRatioTest> {
     let n = x1 + x2;
     if n == 0 || t1 <= 0.0 || t2 <= 0.0 {
         return None;
@@ -249,5 +266,9 @@ pub fn rate_ratio(x1: u64, t1: f64, x2: u64, t2: f64, conf: f64) -> Option<(f64,
     let to_ratio = |p: f64| p / (1.0 - p) * t2 / t1;
     let est = (x1 as f64 / t1) / (x2 as f64 / t2);
     let p_value = binomial_test_p(x1, n, t1 / (t1 + t2));
-    Some((est, (to_ratio(p_lo), to_ratio(p_hi)), p_value))
+    Some(RateRatioTest {
+        estimate: est,
+        ci: (to_ratio(p_lo), to_ratio(p_hi)),
+        p_value,
+    })
 }

@@ -4,167 +4,10 @@
 //! sessions that ended or expired, security headers, and the audit chain
 //! under concurrent writers and after a hand edit.
 
-use crate::helpers::repo;
+use crate::helpers::{get, post, routes, send, sign_in, state, TestApp, PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use dsmb::server::auth::Access;
-use dsmb::server::catalog::Catalog;
-use dsmb::server::http::AppState;
-use dsmb::server::store::{Role, Store};
-use leptos::prelude::LeptosOptions;
-use std::sync::{Arc, OnceLock};
-use tower::ServiceExt;
-
-/// The demo catalog, loaded once, on a plain thread: polars must not block
-/// inside the async runtime (the server loads it with `spawn_blocking`).
-pub fn catalog() -> Arc<Catalog> {
-    static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
-    CATALOG
-        .get_or_init(|| {
-            std::thread::spawn(|| Arc::new(Catalog::load(&repo().join("demo")).unwrap()))
-                .join()
-                .unwrap()
-        })
-        .clone()
-}
-
-pub const PASSWORD: &str = "correct horse battery staple";
-
-/// Every HTTP test runs on this one multi-threaded runtime, as the server
-/// does.
-pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(4)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime")
-    })
-    .block_on(f)
-}
-
-/// A server with the demo trials and four users: on altshock2 one per role,
-/// and `outsider`, DSMB member of cdisc-pilot01 only.
-/// The app under test: its state, and a router built once from it.
-#[derive(Clone)]
-pub struct TestApp {
-    pub state: AppState,
-    router: axum::Router,
-}
-
-impl std::ops::Deref for TestApp {
-    type Target = AppState;
-    fn deref(&self) -> &AppState {
-        &self.state
-    }
-}
-
-/// The page routes, listed once for every test: listing renders the route
-/// tree in a special mode, and a listing running while another test's page
-/// rendered sometimes left that page waiting until the request timeout.
-fn routes() -> Vec<leptos_axum::AxumRouteListing> {
-    static ROUTES: OnceLock<Vec<leptos_axum::AxumRouteListing>> = OnceLock::new();
-    ROUTES
-        .get_or_init(|| leptos_axum::generate_route_list(dsmb::app::App))
-        .clone()
-}
-
-pub fn state_with(store: Store) -> TestApp {
-    let users: [(&str, &[(&str, Role)]); 4] = [
-        ("stat", &[("altshock2", Role::Statistician)]),
-        ("member", &[("altshock2", Role::Dsmb)]),
-        ("sponsor", &[("altshock2", Role::Sponsor)]),
-        ("outsider", &[("cdisc-pilot01", Role::Dsmb)]),
-    ];
-    for (name, roles) in users {
-        let roles: Vec<(String, Role)> = roles.iter().map(|(t, r)| (t.to_string(), *r)).collect();
-        store.add_user(name, PASSWORD, &roles).unwrap();
-    }
-    let state = AppState::new(
-        LeptosOptions::builder()
-            .output_name("dsmb")
-            .site_root("target/site")
-            .build(),
-        catalog(),
-        Access::new(store, false),
-    );
-    let router = dsmb::server::http::app_with_routes(state.clone(), routes());
-    TestApp { state, router }
-}
-
-pub fn state() -> TestApp {
-    state_with(Store::in_memory().unwrap())
-}
-
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: axum::http::HeaderMap,
-    pub body: String,
-}
-
-pub async fn send(app: &TestApp, req: Request<Body>) -> Reply {
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
-}
-
-/// Sign in through the form, as a browser does; returns the session token.
-pub async fn sign_in(state: &TestApp, user: &str) -> String {
-    let r = send(
-        state,
-        Request::post("/auth/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::HOST, "localhost")
-            .header(header::ORIGIN, "http://localhost")
-            .body(Body::from(format!(
-                "username={user}&password={}&next=/",
-                PASSWORD.replace(' ', "+")
-            )))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in of {user}");
-    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .strip_prefix("dsmb_session=")
-        .unwrap()
-        .to_string()
-}
-
-pub fn get(path: &str, token: Option<&str>) -> Request<Body> {
-    let mut b = Request::get(path).header(header::HOST, "localhost");
-    if let Some(t) = token {
-        b = b.header(header::COOKIE, format!("dsmb_session={t}"));
-    }
-    b.body(Body::empty()).unwrap()
-}
-
-pub fn post(path: &str, token: Option<&str>, body: &str) -> Request<Body> {
-    let mut b = Request::post(path)
-        .header(header::HOST, "localhost")
-        .header(header::ORIGIN, "http://localhost")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(t) = token {
-        b = b.header(header::COOKIE, format!("dsmb_session={t}"));
-    }
-    b.body(Body::from(body.to_string())).unwrap()
-}
+use dsmb::server::store::Store;
 
 /// A session's CSRF token, as the page gives it to its forms.
 async fn csrf(state: &TestApp, token: &str) -> String {
@@ -192,7 +35,7 @@ const FORBIDDEN: u16 = 403;
 /// role on (the outsider's only trial is cdisc-pilot01).
 #[test]
 fn the_role_by_endpoint_matrix_holds() {
-    crate::access::block_on(the_role_by_endpoint_matrix_holds_body());
+    crate::helpers::block_on(the_role_by_endpoint_matrix_holds_body());
 }
 
 async fn the_role_by_endpoint_matrix_holds_body() {
@@ -369,7 +212,7 @@ const ARM_WORDS: [&str; 14] = [
 /// no arm data.
 #[test]
 fn nothing_the_sponsor_can_reach_carries_arm_data() {
-    crate::access::block_on(nothing_the_sponsor_can_reach_carries_arm_data_body());
+    crate::helpers::block_on(nothing_the_sponsor_can_reach_carries_arm_data_body());
 }
 
 async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
@@ -457,7 +300,7 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
 /// audited and which the statistician then sees in the audit trail.
 #[test]
 fn dsmb_groups_are_coded_until_a_confirmed_decode() {
-    crate::access::block_on(dsmb_groups_are_coded_until_a_confirmed_decode_body());
+    crate::helpers::block_on(dsmb_groups_are_coded_until_a_confirmed_decode_body());
 }
 
 async fn dsmb_groups_are_coded_until_a_confirmed_decode_body() {
@@ -568,7 +411,7 @@ async fn dsmb_groups_are_coded_until_a_confirmed_decode_body() {
 /// token, cross-origin posts and a missing CSRF token are all refused.
 #[test]
 fn ended_expired_forged_and_cross_origin_requests_are_refused() {
-    crate::access::block_on(ended_expired_forged_and_cross_origin_requests_are_refused_body());
+    crate::helpers::block_on(ended_expired_forged_and_cross_origin_requests_are_refused_body());
 }
 
 async fn ended_expired_forged_and_cross_origin_requests_are_refused_body() {
@@ -693,7 +536,7 @@ async fn ended_expired_forged_and_cross_origin_requests_are_refused_body() {
 /// right password once the limit is reached.
 #[test]
 fn failed_sign_ins_are_throttled_and_audited() {
-    crate::access::block_on(failed_sign_ins_are_throttled_and_audited_body());
+    crate::helpers::block_on(failed_sign_ins_are_throttled_and_audited_body());
 }
 
 async fn failed_sign_ins_are_throttled_and_audited_body() {
@@ -705,7 +548,7 @@ async fn failed_sign_ins_are_throttled_and_audited_body() {
             &format!("username=member&password={}", password.replace(' ', "+")),
         )
     };
-    for _ in 0..dsmb::server::auth::MAX_FAILURES_PER_ACCOUNT {
+    for _ in 0..dsmb::server::web::access::MAX_FAILURES_PER_ACCOUNT {
         let r = send(&state, try_login("wrong password here")).await;
         assert!(r.headers[header::LOCATION]
             .to_str()
@@ -721,7 +564,10 @@ async fn failed_sign_ins_are_throttled_and_audited_body() {
         .store
         .audit_entries(Some("member"), Some("sign-in-failed"), None, 100)
         .unwrap();
-    assert_eq!(failed.len(), dsmb::server::auth::MAX_FAILURES_PER_ACCOUNT);
+    assert_eq!(
+        failed.len(),
+        dsmb::server::web::access::MAX_FAILURES_PER_ACCOUNT
+    );
     // Another account from the same address is not locked out by these.
     sign_in(&state, "stat").await;
 }
@@ -730,7 +576,7 @@ async fn failed_sign_ins_are_throttled_and_audited_body() {
 /// scripts carry the nonce the policy names.
 #[test]
 fn responses_carry_the_security_headers() {
-    crate::access::block_on(responses_carry_the_security_headers_body());
+    crate::helpers::block_on(responses_carry_the_security_headers_body());
 }
 
 async fn responses_carry_the_security_headers_body() {
@@ -776,7 +622,7 @@ async fn responses_carry_the_security_headers_body() {
         }
     }
     // Oversized bodies are refused.
-    let big = "x".repeat(dsmb::server::http::BODY_LIMIT + 1);
+    let big = "x".repeat(dsmb::server::web::BODY_LIMIT + 1);
     let mut req = post("/api/get_audit", Some(&t), &big);
     req.headers_mut()
         .insert(header::CONTENT_LENGTH, big.len().into());
@@ -787,7 +633,7 @@ async fn responses_carry_the_security_headers_body() {
 /// Hundreds of concurrent audited requests lose no entry and keep the chain.
 #[test]
 fn concurrent_writers_lose_no_audit_entry() {
-    crate::access::block_on(concurrent_writers_lose_no_audit_entry_body());
+    crate::helpers::block_on(concurrent_writers_lose_no_audit_entry_body());
 }
 
 async fn concurrent_writers_lose_no_audit_entry_body() {

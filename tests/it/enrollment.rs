@@ -2,8 +2,10 @@
 //! (blinded), against the reconstruction's expected.json.
 
 use crate::helpers::{altshock2, altshock2_trial, expected};
-use dsmb::server::catalog::{cut_dirs, enrollment_summary, Catalog};
-use dsmb::server::cut::{load, LoadOptions};
+use dsmb::server::catalog::Catalog;
+use dsmb::server::data::layout::cut_dirs;
+use dsmb::server::firewall::{load, LoadOptions};
+use dsmb::server::report::enrollment::enrollment_summary;
 
 #[test]
 fn every_demo_cut_in_both_formats_gives_the_expected_enrollment() {

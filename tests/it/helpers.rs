@@ -1,7 +1,17 @@
-//! Shared test helpers.
+//! Shared test helpers: the demo's paths and expected values, and the app
+//! under test (`TestApp`) with sign-in and requests as a browser sends them.
 
-use dsmb::server::trial::TrialConfig;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use dsmb::dto::Role;
+use dsmb::server::catalog::Catalog;
+use dsmb::server::config::TrialConfig;
+use dsmb::server::store::Store;
+use dsmb::server::web::{Access, AppState};
+use leptos::prelude::LeptosOptions;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
 
 /// The repository root (where Cargo.toml is).
 pub fn repo() -> PathBuf {
@@ -39,3 +49,154 @@ pub const SAFETY_KEYS: [(&str, &str); 9] = [
     ("Sepsis", "sepsis"),
     ("Septic shock", "septic_shock"),
 ];
+
+/// The demo catalog, loaded once, on a plain thread: polars must not block
+/// inside the async runtime (the server loads it with `spawn_blocking`).
+pub fn catalog() -> Arc<Catalog> {
+    static CATALOG: OnceLock<Arc<Catalog>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| {
+            std::thread::spawn(|| Arc::new(Catalog::load(&repo().join("demo")).unwrap()))
+                .join()
+                .unwrap()
+        })
+        .clone()
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Every HTTP test runs on this one multi-threaded runtime, as the server
+/// does.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    })
+    .block_on(f)
+}
+
+/// A server with the demo trials and four users: on altshock2 one per role,
+/// and `outsider`, DSMB member of cdisc-pilot01 only.
+/// The app under test: its state, and a router built once from it.
+#[derive(Clone)]
+pub struct TestApp {
+    pub state: AppState,
+    router: axum::Router,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.state
+    }
+}
+
+/// The page routes, listed once for every test: listing renders the route
+/// tree in a special mode, and a listing running while another test's page
+/// rendered sometimes left that page waiting until the request timeout.
+pub fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<leptos_axum::AxumRouteListing>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| leptos_axum::generate_route_list(dsmb::app::App))
+        .clone()
+}
+
+pub fn state_with(store: Store) -> TestApp {
+    let users: [(&str, &[(&str, Role)]); 4] = [
+        ("stat", &[("altshock2", Role::Statistician)]),
+        ("member", &[("altshock2", Role::Dsmb)]),
+        ("sponsor", &[("altshock2", Role::Sponsor)]),
+        ("outsider", &[("cdisc-pilot01", Role::Dsmb)]),
+    ];
+    for (name, roles) in users {
+        let roles: Vec<(String, Role)> = roles.iter().map(|(t, r)| (t.to_string(), *r)).collect();
+        store.add_user(name, PASSWORD, &roles).unwrap();
+    }
+    let state = AppState::new(
+        LeptosOptions::builder()
+            .output_name("dsmb")
+            .site_root("target/site")
+            .build(),
+        catalog(),
+        Access::new(store, false),
+    );
+    let router = dsmb::server::web::app_with_routes(state.clone(), routes());
+    TestApp { state, router }
+}
+
+pub fn state() -> TestApp {
+    state_with(Store::in_memory().unwrap())
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+pub async fn send(app: &TestApp, req: Request<Body>) -> Reply {
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// Sign in through the form, as a browser does; returns the session token.
+pub async fn sign_in(state: &TestApp, user: &str) -> String {
+    let r = send(
+        state,
+        Request::post("/auth/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
+            .body(Body::from(format!(
+                "username={user}&password={}&next=/",
+                PASSWORD.replace(' ', "+")
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in of {user}");
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .strip_prefix("dsmb_session=")
+        .unwrap()
+        .to_string()
+}
+
+pub fn get(path: &str, token: Option<&str>) -> Request<Body> {
+    let mut b = Request::get(path).header(header::HOST, "localhost");
+    if let Some(t) = token {
+        b = b.header(header::COOKIE, format!("dsmb_session={t}"));
+    }
+    b.body(Body::empty()).unwrap()
+}
+
+pub fn post(path: &str, token: Option<&str>, body: &str) -> Request<Body> {
+    let mut b = Request::post(path)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(t) = token {
+        b = b.header(header::COOKIE, format!("dsmb_session={t}"));
+    }
+    b.body(Body::from(body.to_string())).unwrap()
+}

@@ -1,7 +1,7 @@
 //! The router driven without a socket: server-side rendered HTML must carry
 //! the numbers (the page has to be right before, or without, hydration).
 
-use crate::access::{get, send, sign_in, state};
+use crate::helpers::{get, send, sign_in, state};
 use axum::http::StatusCode;
 
 /// Text content of the HTML, without tags or Leptos' hydration markers.
@@ -21,7 +21,7 @@ fn text(html: &str) -> String {
 
 #[test]
 fn the_overview_is_rendered_complete_on_the_server() {
-    crate::access::block_on(the_overview_is_rendered_complete_on_the_server_body());
+    crate::helpers::block_on(the_overview_is_rendered_complete_on_the_server_body());
 }
 
 async fn the_overview_is_rendered_complete_on_the_server_body() {
@@ -53,7 +53,7 @@ async fn the_overview_is_rendered_complete_on_the_server_body() {
 
 #[test]
 fn the_trial_list_shows_only_the_users_trials() {
-    crate::access::block_on(the_trial_list_shows_only_the_users_trials_body());
+    crate::helpers::block_on(the_trial_list_shows_only_the_users_trials_body());
 }
 
 async fn the_trial_list_shows_only_the_users_trials_body() {
@@ -68,7 +68,7 @@ async fn the_trial_list_shows_only_the_users_trials_body() {
 
 #[test]
 fn an_unknown_path_is_a_404_page() {
-    crate::access::block_on(an_unknown_path_is_a_404_page_body());
+    crate::helpers::block_on(an_unknown_path_is_a_404_page_body());
 }
 
 async fn an_unknown_path_is_a_404_page_body() {

@@ -3,9 +3,9 @@
 
 use crate::helpers::{altshock2, altshock2_trial, repo};
 use dsmb::server::catalog::Catalog;
-use dsmb::server::cut::{load, LoadOptions};
-use dsmb::server::manifest::register;
-use dsmb::server::trial::TrialConfig;
+use dsmb::server::config::TrialConfig;
+use dsmb::server::data::register::register;
+use dsmb::server::firewall::{load, Closed, Level, LoadOptions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -111,12 +111,17 @@ fn cell(path: &Path, row: usize, column: &str) -> String {
 }
 
 #[track_caller]
-fn refused(dir: &Path, opts: &LoadOptions, needles: &[&str]) {
+fn refused<L: Level>(dir: &Path, opts: &LoadOptions<L>, needles: &[&str]) {
     refused_with(dir, &altshock2_trial(), opts, needles)
 }
 
 #[track_caller]
-fn refused_with(dir: &Path, trial: &TrialConfig, opts: &LoadOptions, needles: &[&str]) {
+fn refused_with<L: Level>(
+    dir: &Path,
+    trial: &TrialConfig,
+    opts: &LoadOptions<L>,
+    needles: &[&str],
+) {
     let problems = match load(dir, trial, opts) {
         Ok(_) => panic!(
             "{} was accepted; expected a problem with {needles:?}",
@@ -136,7 +141,7 @@ fn blinded(cut: &Path) -> PathBuf {
     cut.join("blinded")
 }
 
-fn closed_with_randlist(cut: &Path) -> LoadOptions {
+fn closed_with_randlist(cut: &Path) -> LoadOptions<Closed> {
     LoadOptions::closed(Some(cut.join("randlist.csv")))
 }
 
@@ -323,7 +328,7 @@ fn a_latin1_file_loads_when_the_trial_says_latin1() {
     bytes[at + 2] = 0xE6;
     std::fs::write(&p, bytes).unwrap();
     let mut trial = altshock2_trial();
-    trial.data.encoding = dsmb::server::trial::Encoding::Latin1;
+    trial.data.encoding = dsmb::server::config::Encoding::Latin1;
     assert!(load(&blinded(&cut), &trial, &LoadOptions::open()).is_ok());
 }
 

@@ -4,7 +4,7 @@
 //! query, for the statistician (arms decoded), a DSMB member (coded groups)
 //! and the sponsor (pooled, small cells suppressed).
 
-use crate::access::{block_on, post, send, sign_in, state, TestApp};
+use crate::helpers::{block_on, post, send, sign_in, state, TestApp};
 use crate::helpers::{expected, SAFETY_KEYS};
 use axum::http::StatusCode;
 use serde_json::Value;
@@ -295,7 +295,7 @@ fn a_cut_that_is_not_a_good_cut_of_the_trial_is_refused() {
         // A page asked for such a cut says so and shows no data.
         let r = send(
             &app,
-            crate::access::get("/trial/altshock2/safety?cut=2023-01-01", Some(&stat)),
+            crate::helpers::get("/trial/altshock2/safety?cut=2023-01-01", Some(&stat)),
         )
         .await;
         assert!(r.body.contains("no such data cut"), "{}", r.body);
@@ -308,7 +308,7 @@ fn a_cut_that_is_not_a_good_cut_of_the_trial_is_refused() {
 /// the CDISC pilot's observed and potential days and index.
 #[test]
 fn follow_up_completeness_and_timeliness_match_r() {
-    let catalog = crate::access::catalog();
+    let catalog = crate::helpers::catalog();
     let t = catalog.trial("altshock2").unwrap();
     for (date, due, complete, index) in [
         ("2022-06-30", 37, 37, 1.0),
@@ -371,7 +371,7 @@ fn cached_closed_sections_follow_each_viewers_coding() {
                     [&member, &stat]
                 };
                 for token in order {
-                    let r = send(&app, crate::access::get(&path, Some(token))).await;
+                    let r = send(&app, crate::helpers::get(&path, Some(token))).await;
                     assert_eq!(r.status, StatusCode::OK, "{path}");
                     let decoded = r.body.contains("IABP + SoC");
                     let coded = r.body.contains("Group A") && r.body.contains("Group B");
@@ -384,7 +384,7 @@ fn cached_closed_sections_follow_each_viewers_coding() {
                         );
                     }
                 }
-                let r = send(&app, crate::access::get(&path, Some(&sponsor))).await;
+                let r = send(&app, crate::helpers::get(&path, Some(&sponsor))).await;
                 if page.ends_with("efficacy") {
                     assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
                 }

@@ -5,7 +5,7 @@
 //! list.
 
 use crate::helpers::{altshock2, altshock2_trial};
-use dsmb::server::cut::{load, LoadOptions};
+use dsmb::server::firewall::{load, LoadOptions};
 use dsmb::server::report::{closed_report, ClosedReport};
 
 fn closed(cut: &str, blinded: bool) -> ClosedReport {

@@ -3,8 +3,8 @@
 //! must give identical closed summaries.
 
 use crate::helpers::{altshock2, altshock2_trial, expected, repo, SAFETY_KEYS};
-use dsmb::server::catalog::cut_dirs;
-use dsmb::server::cut::{load, LoadOptions};
+use dsmb::server::data::layout::cut_dirs;
+use dsmb::server::firewall::{load, LoadOptions};
 use dsmb::server::report::{closed_report, open_report, ClosedReport};
 use dsmb::stats::proportions::TestName;
 
@@ -330,7 +330,7 @@ fn beta_spending_futility_enters_the_interim_block_as_rpact_computes_it() {
 #[test]
 fn the_time_to_event_interim_block_matches_survival_and_rpact() {
     let root = repo().join("demo/cdisc-pilot01");
-    let mut trial = dsmb::server::trial::TrialConfig::load(&root.join("trial.toml")).unwrap();
+    let mut trial = dsmb::server::config::TrialConfig::load(&root.join("trial.toml")).unwrap();
     trial.design.max_events = Some(400.0);
     let snap = load(
         &root.join("cut-2015-03-05/unblinded"),
@@ -442,7 +442,7 @@ fn the_cdisc_primary_log_rank_and_cox_match_r() {
         .find(|c| c["id"] == "cdisc-pilot01-ttde")
         .unwrap();
     let root = repo().join("demo/cdisc-pilot01");
-    let trial = dsmb::server::trial::TrialConfig::load(&root.join("trial.toml")).unwrap();
+    let trial = dsmb::server::config::TrialConfig::load(&root.join("trial.toml")).unwrap();
     let snap = load(
         &root.join("cut-2015-03-05/unblinded"),
         &trial,
@@ -560,7 +560,7 @@ fn the_cdisc_primary_log_rank_and_cox_match_r() {
 #[test]
 fn the_cdisc_subgroup_hazard_ratios_and_interactions_match_r() {
     let root = repo().join("demo/cdisc-pilot01");
-    let trial = dsmb::server::trial::TrialConfig::load(&root.join("trial.toml")).unwrap();
+    let trial = dsmb::server::config::TrialConfig::load(&root.join("trial.toml")).unwrap();
     let snap = load(
         &root.join("cut-2015-03-05/unblinded"),
         &trial,
@@ -636,7 +636,7 @@ fn the_cdisc_subgroup_hazard_ratios_and_interactions_match_r() {
 #[test]
 fn exposure_adjusted_rates_match_r_poisson_test() {
     let root = repo().join("demo/cdisc-pilot01");
-    let trial = dsmb::server::trial::TrialConfig::load(&root.join("trial.toml")).unwrap();
+    let trial = dsmb::server::config::TrialConfig::load(&root.join("trial.toml")).unwrap();
     let snap = load(
         &root.join("cut-2015-03-05/unblinded"),
         &trial,

@@ -362,16 +362,16 @@ fn rate_estimators_match_r_within_1e_6() {
         c.pair(&name("cp1"), clopper_pearson(x1, n1, 0.95), &case["cp1"]);
         c.pair(&name("cp2"), clopper_pearson(x2, n2, 0.95), &case["cp2"]);
         let nc = newcombe(x1, n1, x2, n2, 0.95);
-        c.num(&name("rd"), nc.map(|x| x.0), &case["rd"]);
-        c.pair(&name("newcombe"), nc.map(|x| x.1), &case["newcombe"]);
+        c.num(&name("rd"), nc.map(|x| x.estimate), &case["rd"]);
+        c.pair(&name("newcombe"), nc.map(|x| x.ci), &case["newcombe"]);
         let mn = miettinen_nurminen(x1, n1, x2, n2, 0.95);
-        c.pair(&name("mn"), mn.map(|x| x.1), &case["mn"]);
+        c.pair(&name("mn"), mn.map(|x| x.ci), &case["mn"]);
         let rr = risk_ratio(x1, n1, x2, n2, 0.95);
-        c.num(&name("rr"), rr.map(|x| x.0), &case["rr"]);
-        c.pair(&name("rr_ci"), rr.map(|x| x.1), &case["rr_ci"]);
+        c.num(&name("rr"), rr.map(|x| x.estimate), &case["rr"]);
+        c.pair(&name("rr_ci"), rr.map(|x| x.ci), &case["rr_ci"]);
         let or = odds_ratio(x1, n1, x2, n2, 0.95);
-        c.num(&name("or"), or.map(|x| x.0), &case["or"]);
-        c.pair(&name("or_ci"), or.map(|x| x.1), &case["or_ci"]);
+        c.num(&name("or"), or.map(|x| x.estimate), &case["or"]);
+        c.pair(&name("or_ci"), or.map(|x| x.ci), &case["or_ci"]);
         let t = TwoByTwo {
             events_1: x1,
             n_1: n1,
@@ -411,20 +411,24 @@ fn incidence_rates_match_r_poisson_test_within_1e_6() {
         let name = |s: &str| format!("{id} {s}");
         let r1 = incidence_rate(x1, t1, 100.0, 0.95);
         let r2 = incidence_rate(x2, t2, 100.0, 0.95);
-        c.num(&name("rate1"), r1.map(|x| x.0), &case["rate1"]);
-        c.num(&name("rate2"), r2.map(|x| x.0), &case["rate2"]);
-        c.pair(&name("ci1"), r1.map(|x| x.1), &case["ci1"]);
-        c.pair(&name("ci2"), r2.map(|x| x.1), &case["ci2"]);
+        c.num(&name("rate1"), r1.map(|x| x.estimate), &case["rate1"]);
+        c.num(&name("rate2"), r2.map(|x| x.estimate), &case["rate2"]);
+        c.pair(&name("ci1"), r1.map(|x| x.ci), &case["ci1"]);
+        c.pair(&name("ci2"), r2.map(|x| x.ci), &case["ci2"]);
         let rr = rate_ratio(x1, t1, x2, t2, 0.95);
-        c.num(&name("rate_ratio"), rr.map(|x| x.0), &case["rate_ratio"]);
+        c.num(
+            &name("rate_ratio"),
+            rr.map(|x| x.estimate),
+            &case["rate_ratio"],
+        );
         c.pair(
             &name("rate_ratio_ci"),
-            rr.map(|x| x.1),
+            rr.map(|x| x.ci),
             &case["rate_ratio_ci"],
         );
         c.num(
             &name("rate_ratio_p"),
-            rr.map(|x| x.2),
+            rr.map(|x| x.p_value),
             &case["rate_ratio_p"],
         );
     }

@@ -2,9 +2,9 @@
 //! against R's foreign::read.xport (values written beside each assertion).
 
 use crate::helpers::repo;
-use dsmb::server::ingest::read_frame_file;
-use dsmb::server::trial::Encoding;
-use dsmb::server::xpt::{read_single, Values};
+use dsmb::server::config::Encoding;
+use dsmb::server::data::read::read_frame_file;
+use dsmb::server::data::xpt::{read_single, Values};
 
 fn pilot(name: &str) -> Vec<u8> {
     std::fs::read(
@@ -15,7 +15,7 @@ fn pilot(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-fn num(m: &dsmb::server::xpt::Member, var: &str, row: usize) -> Option<f64> {
+fn num(m: &dsmb::server::data::xpt::Member, var: &str, row: usize) -> Option<f64> {
     let k = m.variables.iter().position(|v| v.name == var).unwrap();
     match &m.columns[k] {
         Values::Numeric(v) => v[row],
@@ -23,7 +23,7 @@ fn num(m: &dsmb::server::xpt::Member, var: &str, row: usize) -> Option<f64> {
     }
 }
 
-fn text(m: &dsmb::server::xpt::Member, var: &str, row: usize) -> Option<String> {
+fn text(m: &dsmb::server::data::xpt::Member, var: &str, row: usize) -> Option<String> {
     let k = m.variables.iter().position(|v| v.name == var).unwrap();
     match &m.columns[k] {
         Values::Text(v) => v[row].clone(),

@@ -1,0 +1,37 @@
+//! How numbers read on every page: percentages, intervals, p-values.
+
+/// A proportion (0-1) as a percentage with one decimal.
+pub fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// An interval of proportions as percentages (`12.3–45.6`).
+pub fn ci_pct(ci: Option<[f64; 2]>) -> String {
+    ci.map(|[a, b]| format!("{:.1}–{:.1}", 100.0 * a, 100.0 * b))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// A p-value as a report prints it.
+pub fn p_fmt(p: f64) -> String {
+    if !p.is_finite() {
+        "–".into()
+    } else if p < 0.001 {
+        "<0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// A number to `digits` decimals, or a dash.
+pub fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map(|v| format!("{v:.digits$}"))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// Percentage with one decimal, e.g. `50.5`.
+pub fn percent(part: u32, whole: u32) -> String {
+    if whole == 0 {
+        return "–".into();
+    }
+    format!("{:.1}", 100.0 * f64::from(part) / f64::from(whole))
+}

@@ -1,0 +1,34 @@
+//! The signed-in user and the audit trail.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+
+/// A trial the signed-in user holds a role on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrialAccess {
+    pub id: String,
+    pub title: String,
+    /// `dsmb`, `statistician` or `sponsor`.
+    pub role: Role,
+}
+
+/// The signed-in user, for the top bar and the forms that change state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+    /// The session's CSRF token, sent back with every form that changes state.
+    pub csrf: String,
+    pub trials: Vec<TrialAccess>,
+}
+
+/// One audit-trail entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub trial: String,
+    pub detail: String,
+    pub address: String,
+}

@@ -1,0 +1,124 @@
+//! The efficacy and futility page (closed roles).
+
+use super::Figure;
+use serde::{Deserialize, Serialize};
+
+/// Kaplan-Meier summary of a group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KmRow {
+    pub group: String,
+    pub n: u32,
+    pub events: u32,
+    pub median: Option<f64>,
+    pub median_ci95: [Option<f64>; 2],
+    /// (time, S(t)) after each event time, from (0, 1).
+    pub curve: Vec<[f64; 2]>,
+    /// At risk at `Efficacy::risk_times`.
+    pub at_risk: Vec<u32>,
+}
+
+/// The treatment effect within one subgroup level, for the forest plot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ForestRow {
+    pub variable: String,
+    pub level: String,
+    /// Subjects in the level (compared groups).
+    pub n: u32,
+    pub estimate: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+}
+
+/// A hazard ratio against the reference group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HazardRatioRow {
+    pub label: String,
+    pub hr: f64,
+    pub ci95: [f64; 2],
+    pub p: f64,
+}
+
+/// The group-sequential look at this cut.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InterimView {
+    pub look: usize,
+    pub looks: usize,
+    pub information_fraction: f64,
+    pub information: String,
+    pub planned_information: f64,
+    pub required_information: Option<f64>,
+    pub fractions: Vec<f64>,
+    pub z: f64,
+    pub b_value: f64,
+    pub efficacy_bounds: Vec<f64>,
+    pub futility_bound: Option<f64>,
+    pub cp_design: Option<f64>,
+    pub cp_trend: Option<f64>,
+    pub cp_null: Option<f64>,
+    pub predictive_power: Option<f64>,
+    /// What the effects are, with the groups named as the viewer sees them.
+    pub effect_measure: String,
+    pub repeated_ci: [f64; 2],
+    pub repeated_p_value: f64,
+    /// (effect, conditional power) over a range of effects.
+    pub curve: Vec<(f64, f64)>,
+    pub verdict: String,
+    pub futility_rule: Option<String>,
+    /// The observed statistic at each of the trial's cuts up to this one
+    /// (oldest first), the path drawn over the boundaries.
+    pub path: Vec<PathPoint>,
+    /// Boundaries with the observed z; conditional power over effects.
+    pub boundary_chart: Figure,
+    pub cp_chart: Figure,
+}
+
+/// The primary endpoint in one group (closed views).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryRow {
+    pub group: String,
+    /// Subjects randomized to the group by the cut.
+    pub randomized: u32,
+    /// Subjects whose outcome is known at the endpoint's horizon (binary
+    /// endpoints at a look); `None` when the endpoint has no horizon.
+    pub evaluable: Option<u32>,
+    /// Primary-endpoint events (failures, or the time-to-event endpoint's
+    /// events) among the evaluable, or among the randomized.
+    pub events: u32,
+}
+
+/// The test statistic at one cut.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PathPoint {
+    pub cut_date: String,
+    pub information_fraction: f64,
+    pub z: f64,
+    /// z times the square root of the information fraction.
+    pub b_value: f64,
+}
+
+/// Efficacy and futility (closed views).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Efficacy {
+    pub trial_id: String,
+    pub cut_date: String,
+    pub endpoint: String,
+    pub coded: bool,
+    pub design: String,
+    /// The primary endpoint by group.
+    pub primary: Vec<PrimaryRow>,
+    pub interim: Option<InterimView>,
+    pub kaplan_meier: Vec<KmRow>,
+    pub risk_times: Vec<f64>,
+    pub logrank_p: Option<f64>,
+    pub hazard_ratios: Vec<HazardRatioRow>,
+    /// The treatment effect by subgroup (hazard ratio for time-to-event,
+    /// difference in success rates for binary endpoints), with what it is.
+    pub forest: Vec<ForestRow>,
+    pub forest_measure: String,
+    /// Treatment-by-subgroup interaction p-values per variable.
+    pub interactions: Vec<(String, f64)>,
+    /// Kaplan-Meier curves; the forest plot.
+    pub km_chart: Figure,
+    pub forest_chart: Figure,
+    /// The trial's good cuts, newest first (the cut picker).
+    pub cuts: Vec<String>,
+}

@@ -1,0 +1,405 @@
+//! The efficacy and futility page (closed roles): the look, the boundaries
+//! with the statistic's path, conditional power, the verdict; survival and
+//! the subgroup forest.
+
+use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
+use crate::components::format::{opt, p_fmt};
+use crate::components::{fragment, Chart, ErrorPanel};
+use crate::dto::{Efficacy, InterimView};
+use crate::serverfns::get_efficacy;
+use leptos::prelude::*;
+
+/// Efficacy and futility (closed roles): the look, the boundaries, the
+/// conditional powers and the verdict; survival summaries for a
+/// time-to-event endpoint.
+#[component]
+pub fn EfficacyPage() -> impl IntoView {
+    let trial = trial_param();
+    let cut = cut_param();
+    let data = Resource::new(
+        move || (trial.get(), cut.get()),
+        |(t, c)| get_efficacy(t, c),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                {move || Suspend::new(async move {
+                    data.await.map(|data| view! {
+                        <TrialNav
+                            trial=data.trial_id.clone()
+                            closed=true
+                            tab=Tab::Efficacy
+                            shown=data.cut_date.clone()
+                            cuts=data.cuts.clone()
+                        />
+                        {
+                            let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
+                            fragment::cached("efficacy-html", &trial, &cut, coded, move || view! { <EfficacyView data/> })
+                        }
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn EfficacyView(data: Efficacy) -> impl IntoView {
+    let interim = data.interim.clone();
+    let has_evaluable = data.primary.iter().any(|r| r.evaluable.is_some());
+    let primary_rows = data
+        .primary
+        .iter()
+        .map(|r| {
+            let base = r.evaluable.unwrap_or(r.randomized);
+            let share = if base == 0 {
+                "–".to_string()
+            } else {
+                format!("{:.1}", 100.0 * f64::from(r.events) / f64::from(base))
+            };
+            view! {
+                <tr>
+                    <th scope="row">{r.group.clone()}</th>
+                    <td class="num">{r.randomized}</td>
+                    {has_evaluable.then(|| view! { <td class="num">{r.evaluable.unwrap_or(0)}</td> })}
+                    <td class="num">{r.events}</td>
+                    <td class="num">{share}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel closed">
+            <h1>"Efficacy and futility " <span class="badge">"closed"</span></h1>
+            <p class="subtitle">
+                "Data cut " <time>{data.cut_date.clone()}</time> ". Primary endpoint: "
+                {data.endpoint.clone()}
+            </p>
+            <p class="caption" data-testid="design">{data.design.clone()}</p>
+            {data.coded.then(|| view! { <p class="caption">"Arms are shown as coded groups."</p> })}
+            <table class="data" data-testid="primary">
+                <caption>"Primary endpoint by group"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{if data.coded { "Group" } else { "Arm" }}</th>
+                        <th scope="col" class="num">"Randomized"</th>
+                        {has_evaluable.then(|| view! { <th scope="col" class="num">"Evaluable"</th> })}
+                        <th scope="col" class="num">"Events"</th>
+                        <th scope="col" class="num">
+                            {if has_evaluable { "% of evaluable" } else { "% of randomized" }}
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>{primary_rows}</tbody>
+            </table>
+        </section>
+        {interim.map(|i| view! { <InterimSection i/> })}
+        {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
+        {(!data.forest.is_empty()).then(|| view! { <ForestSection data=data.clone()/> })}
+    }
+}
+
+#[component]
+fn ForestSection(data: Efficacy) -> impl IntoView {
+    let rows = data
+        .forest
+        .iter()
+        .map(|r| {
+            let est = r
+                .estimate
+                .map(|e| format!("{e:.3}"))
+                .unwrap_or_else(|| "–".into());
+            let ci = r
+                .ci95
+                .map(|[a, b]| format!("{a:.3} to {b:.3}"))
+                .unwrap_or_else(|| "–".into());
+            view! {
+                <tr>
+                    <th scope="row">{format!("{}: {}", r.variable, r.level)}</th>
+                    <td class="num">{r.n}</td>
+                    <td class="num">{est}</td>
+                    <td class="num">{ci}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let interactions = data
+        .interactions
+        .iter()
+        .map(|(v, p)| view! { <li>{v.clone()} ": p = " {p_fmt(*p)}</li> })
+        .collect_view();
+    view! {
+        <section class="panel">
+            <h2>"Subgroups"</h2>
+            <p class="caption">{data.forest_measure.clone()} ", 95% intervals."</p>
+            <Chart
+                id="forest-chart".to_string()
+                label="Treatment effect by subgroup with 95% intervals; the numbers are in the table below.".to_string()
+                figure=data.forest_chart.clone()
+            />
+            <table class="data" data-testid="forest">
+                <thead>
+                    <tr>
+                        <th scope="col">"Subgroup"</th>
+                        <th scope="col" class="num">"N"</th>
+                        <th scope="col" class="num">"Estimate"</th>
+                        <th scope="col" class="num">"95% CI"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            {(!data.interactions.is_empty())
+                .then(|| {
+                    view! {
+                        <p>"Treatment-by-subgroup interaction (likelihood ratio):"</p>
+                        <ul>{interactions}</ul>
+                    }
+                })}
+        </section>
+    }
+}
+
+#[component]
+fn InterimSection(i: InterimView) -> impl IntoView {
+    let bounds = i
+        .fractions
+        .iter()
+        .zip(&i.efficacy_bounds)
+        .enumerate()
+        .map(|(k, (t, b))| {
+            let here = k + 1 == i.look;
+            view! {
+                <tr class:current=here>
+                    <th scope="row">{k + 1}{here.then_some(" (this cut)")}</th>
+                    <td class="num">{format!("{t:.3}")}</td>
+                    <td class="num">{format!("{b:.3}")}</td>
+                    <td class="num">
+                        {if here { i.futility_bound.map(|f| format!("{f:.3}")).unwrap_or_else(|| "–".into()) } else { "–".into() }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let curve = i
+        .curve
+        .iter()
+        .map(|(e, c)| {
+            view! {
+                <tr>
+                    <td class="num">{format!("{e:.3}")}</td>
+                    <td class="num">{format!("{:.3}", c)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let has_curve = !i.curve.is_empty();
+    let path = i
+        .path
+        .iter()
+        .map(|p| {
+            view! {
+                <tr>
+                    <th scope="row">{p.cut_date.clone()}</th>
+                    <td class="num">{format!("{:.3}", p.information_fraction)}</td>
+                    <td class="num">{format!("{:.3}", p.z)}</td>
+                    <td class="num">{format!("{:.3}", p.b_value)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel">
+            <h2>"Look " {i.look} " of " {i.looks}</h2>
+            <p class="verdict" data-testid="verdict">{i.verdict.clone()}</p>
+            {i.futility_rule.clone().map(|r| view! { <p class="caption">{r}</p> })}
+            <table class="data" data-testid="interim">
+                <tbody>
+                    <tr><th scope="row">"Information fraction"</th><td class="num">{format!("{:.3}", i.information_fraction)}</td></tr>
+                    <tr><th scope="row">"Information"</th><td>{i.information.clone()}</td></tr>
+                    <tr><th scope="row">"Planned at the final look"</th><td class="num">{format!("{:.0}", i.planned_information)}</td></tr>
+                    <tr>
+                        <th scope="row">"Needed for the design's power"</th>
+                        <td class="num">{opt(i.required_information, 1)}</td>
+                    </tr>
+                    <tr><th scope="row">"z-statistic"</th><td class="num" data-testid="z">{format!("{:.3}", i.z)}</td></tr>
+                    <tr><th scope="row">"B-value"</th><td class="num">{format!("{:.3}", i.b_value)}</td></tr>
+                    <tr>
+                        <th scope="row">"Conditional power, design effect"</th>
+                        <td class="num" data-testid="cp-design">{opt(i.cp_design, 3)}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">"Conditional power, current trend"</th>
+                        <td class="num" data-testid="cp-trend">{opt(i.cp_trend, 3)}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">"Conditional power, null (CRP)"</th>
+                        <td class="num" data-testid="cp-null">{opt(i.cp_null, 3)}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">"Predictive power (flat prior)"</th>
+                        <td class="num">{opt(i.predictive_power, 3)}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">"Repeated 95% CI, " {i.effect_measure.clone()}</th>
+                        <td class="num" data-testid="rci">{format!("{:.3} to {:.3}", i.repeated_ci[0], i.repeated_ci[1])}</td>
+                    </tr>
+                    <tr><th scope="row">"Repeated p-value"</th><td class="num">{p_fmt(i.repeated_p_value)}</td></tr>
+                </tbody>
+            </table>
+        </section>
+        <section class="panel">
+            <h2>"Boundaries at the observed information"</h2>
+            <Chart
+                id="boundary-chart".to_string()
+                label="Group-sequential boundaries and the observed z-statistic; the numbers are in the table below.".to_string()
+                figure=i.boundary_chart.clone()
+            />
+            <table class="data" data-testid="bounds">
+                <thead>
+                    <tr>
+                        <th scope="col">"Look"</th>
+                        <th scope="col" class="num">"Information fraction"</th>
+                        <th scope="col" class="num">"Efficacy bound (z)"</th>
+                        <th scope="col" class="num">"Futility bound (z)"</th>
+                    </tr>
+                </thead>
+                <tbody>{bounds}</tbody>
+            </table>
+            <table class="data" data-testid="path">
+                <caption>"The observed statistic at each data cut"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Data cut"</th>
+                        <th scope="col" class="num">"Information fraction"</th>
+                        <th scope="col" class="num">"z"</th>
+                        <th scope="col" class="num">"B-value"</th>
+                    </tr>
+                </thead>
+                <tbody>{path}</tbody>
+            </table>
+        </section>
+        {has_curve
+            .then(|| {
+                view! {
+                    <section class="panel">
+                        <h2>"Conditional power over a range of effects"</h2>
+                        <Chart
+                            id="cp-chart".to_string()
+                            label="Conditional power over a range of effects; the numbers are in the table below.".to_string()
+                            figure=i.cp_chart.clone()
+                        />
+                        <details>
+                            <summary>"The numbers"</summary>
+                            <table class="data" data-testid="cp-curve">
+                                <thead>
+                                    <tr>
+                                        <th scope="col" class="num">{i.effect_measure.clone()}</th>
+                                        <th scope="col" class="num">"Conditional power"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{curve}</tbody>
+                            </table>
+                        </details>
+                    </section>
+                }
+            })}
+    }
+}
+
+#[component]
+fn SurvivalSection(data: Efficacy) -> impl IntoView {
+    let km = data
+        .kaplan_meier
+        .iter()
+        .map(|k| {
+            view! {
+                <tr>
+                    <th scope="row">{k.group.clone()}</th>
+                    <td class="num">{k.n}</td>
+                    <td class="num">{k.events}</td>
+                    <td class="num">{opt(k.median, 1)}</td>
+                    <td class="num">{format!("{} to {}", opt(k.median_ci95[0], 1), opt(k.median_ci95[1], 1))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let hr = data
+        .hazard_ratios
+        .iter()
+        .map(|h| {
+            view! {
+                <tr>
+                    <th scope="row">{h.label.clone()}</th>
+                    <td class="num">{format!("{:.3}", h.hr)}</td>
+                    <td class="num">{format!("{:.3} to {:.3}", h.ci95[0], h.ci95[1])}</td>
+                    <td class="num">{p_fmt(h.p)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let risk_head = data
+        .risk_times
+        .iter()
+        .map(|t| view! { <th scope="col" class="num">{format!("{t:.0}")}</th> })
+        .collect_view();
+    let risk_rows = data
+        .kaplan_meier
+        .iter()
+        .map(|k| {
+            let cells = k
+                .at_risk
+                .iter()
+                .map(|n| view! { <td class="num">{*n}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{k.group.clone()}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel">
+            <h2>"Time to event"</h2>
+            <Chart
+                id="km-chart".to_string()
+                label="Kaplan-Meier curves by group; medians and numbers at risk are in the tables.".to_string()
+                figure=data.km_chart.clone()
+            />
+            <table class="data" data-testid="at-risk">
+                <thead>
+                    <tr>
+                        <th scope="col">"At risk, by day"</th>
+                        {risk_head}
+                    </tr>
+                </thead>
+                <tbody>{risk_rows}</tbody>
+            </table>
+            <table class="data" data-testid="km">
+                <thead>
+                    <tr>
+                        <th scope="col">"Group"</th>
+                        <th scope="col" class="num">"N"</th>
+                        <th scope="col" class="num">"Events"</th>
+                        <th scope="col" class="num">"Median"</th>
+                        <th scope="col" class="num">"95% CI"</th>
+                    </tr>
+                </thead>
+                <tbody>{km}</tbody>
+            </table>
+            <p>"Log-rank test over all groups: p = " <span data-testid="logrank-p">{data.logrank_p.map(p_fmt).unwrap_or_else(|| "–".into())}</span></p>
+            <table class="data" data-testid="cox">
+                <thead>
+                    <tr>
+                        <th scope="col">"Cox model"</th>
+                        <th scope="col" class="num">"Hazard ratio"</th>
+                        <th scope="col" class="num">"95% CI"</th>
+                        <th scope="col" class="num">"p"</th>
+                    </tr>
+                </thead>
+                <tbody>{hr}</tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,96 @@
+//! The chrome of a trial's pages: the tabs, the cut picker, and the trial
+//! and cut the route names.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The trial in the route (`/trial/:id`).
+pub fn trial_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()))
+}
+
+/// The data cut asked for in the query (`?cut=YYYY-MM-DD`); `None` means
+/// the newest. The server refuses a date that is not one of the trial's
+/// good cuts.
+pub fn cut_param() -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("cut").filter(|c| !c.is_empty())))
+}
+
+/// Which of a trial's pages is shown (for the tabs).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Overview,
+    Safety,
+    Efficacy,
+    Cuts,
+}
+
+/// The tabs of a trial's pages (closed roles also see efficacy and the
+/// cuts) and the cut picker. The picker is a plain GET form: it reloads the
+/// same page at the chosen cut, with or without JavaScript, and the tabs
+/// keep the chosen cut. `cuts` are the good cuts, newest first; `shown` is
+/// the cut on the page (no picker when `cuts` is empty).
+#[component]
+pub fn TrialNav(
+    trial: String,
+    closed: bool,
+    tab: Tab,
+    #[prop(optional)] shown: String,
+    #[prop(optional)] cuts: Vec<String>,
+) -> impl IntoView {
+    // The newest cut needs no query: links stay short and follow new cuts.
+    let query = if cuts.first().is_some_and(|newest| *newest != shown) && !shown.is_empty() {
+        format!("?cut={shown}")
+    } else {
+        String::new()
+    };
+    let link = move |t: Tab, tail: &str, label: &'static str| {
+        let current = (t == tab).then_some("page");
+        let href = if t == Tab::Cuts {
+            format!("/trial/{trial}{tail}")
+        } else {
+            format!("/trial/{trial}{tail}{query}")
+        };
+        view! { <a href=href aria-current=current>{label}</a> }
+    };
+    let picker = (!cuts.is_empty()).then(|| {
+        let options = cuts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let label = if i == 0 {
+                    format!("{c} (latest)")
+                } else {
+                    c.clone()
+                };
+                view! { <option value=c.clone() selected=*c == shown>{label}</option> }
+            })
+            .collect_view();
+        view! {
+            <form method="get" class="cut-picker" data-testid="cut-picker">
+                <label>
+                    "Data cut " <select name="cut" data-testid="cut-select">{options}</select>
+                </label>
+                <button type="submit">"Show"</button>
+            </form>
+        }
+    });
+    view! {
+        <div class="trial-bar">
+            <nav class="tabs" aria-label="Trial pages">
+                {link(Tab::Overview, "", "Overview")}
+                {link(Tab::Safety, "/safety", "Safety")}
+                {closed
+                    .then(|| {
+                        view! {
+                            {link(Tab::Efficacy, "/efficacy", "Efficacy and futility")}
+                            {link(Tab::Cuts, "/cuts", "Data cuts")}
+                        }
+                    })}
+            </nav>
+            {picker}
+        </div>
+    }
+}

@@ -1,0 +1,86 @@
+//! The `dsmb` command line, one file per command, each owning its
+//! arguments: `serve` (the default), `check`, `summary`, `register`,
+//! `design`, `user` and `audit`. The headless commands answer the same
+//! questions as the web app, from the same reports.
+
+pub mod audit;
+pub mod check;
+pub mod design;
+pub mod register;
+pub mod serve;
+pub mod summary;
+pub mod user;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// DSMB interim-monitoring dashboard.
+#[derive(Debug, Parser)]
+#[command(name = "dsmb", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app (the default when no command is given).
+    Serve(serve::ServeArgs),
+    /// Validate a data cut: exit 0 with a short report, or 1 with every problem found.
+    Check(check::CutArgs),
+    /// Every number the dashboard shows for a cut.
+    Summary(summary::SummaryArgs),
+    /// Register a cut: hash its files into cut-YYYY-MM-DD/manifest.json (immutable).
+    Register(register::RegisterArgs),
+    /// Boundaries of a group-sequential design.
+    Design(design::DesignArgs),
+    /// Users and their roles (add, passwd, list, disable, enable, grant).
+    User(user::UserArgs),
+    /// The audit trail: verify its hash chain.
+    Audit(audit::AuditArgs),
+}
+
+/// Where the access database is.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArgs {
+    /// The SQLite database of users, sessions and the audit trail.
+    #[arg(
+        long,
+        env = "DSMB_DB",
+        default_value = "dsmb-state/dsmb.sqlite",
+        global = true
+    )]
+    pub db: PathBuf,
+}
+
+/// Run the command line; the process exit code is returned.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli
+        .command
+        .unwrap_or(Command::Serve(serve::ServeArgs::default()))
+    {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Check(args) => blocking(move || check::check(&args)).await,
+        Command::Summary(args) => blocking(move || summary::summary(&args)).await,
+        Command::Register(args) => blocking(move || register::register(&args)).await,
+        Command::Design(args) => blocking(move || design::design(&args)).await,
+        Command::User(args) => blocking(move || user::user(&args)).await,
+        Command::Audit(args) => blocking(move || audit::audit(&args)).await,
+    }
+}
+
+/// Run a CPU-bound command off the async runtime.
+async fn blocking(f: impl FnOnce() -> ExitCode + Send + 'static) -> ExitCode {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or(ExitCode::FAILURE)
+}

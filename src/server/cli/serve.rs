@@ -1,0 +1,161 @@
+//! `dsmb serve`: the web app on the trials of a data folder; with
+//! `--demo`, the demo users on first start.
+
+use super::{Cli, Command, DbArgs};
+use crate::dto::Role;
+use crate::server::catalog::Catalog;
+use crate::server::store::{random_hex, Store, StoreError};
+use crate::server::web::{app, Access, AppState};
+use clap::Parser;
+use leptos::prelude::*;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: $LEPTOS_SITE_ADDR, else 127.0.0.1:3000].
+    #[arg(long)]
+    pub addr: Option<SocketAddr>,
+    /// Folder of trials, one sub-folder each with a trial.toml and its cuts.
+    #[arg(long, env = "DSMB_DATA", default_value = "demo")]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The bundled demo: on the first start (no users yet) create one user
+    /// per role on every trial and print their passwords once.
+    #[arg(long, env = "DSMB_DEMO")]
+    pub demo: bool,
+    /// Mark the session cookie Secure (serve over TLS, or behind a proxy that terminates it).
+    #[arg(long, env = "DSMB_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        // `dsmb` with no command: the same defaults and environment as
+        // `dsmb serve`.
+        match Cli::try_parse_from(["dsmb", "serve"]) {
+            Ok(Cli {
+                command: Some(Command::Serve(args)),
+            }) => args,
+            _ => unreachable!("`dsmb serve` parses"),
+        }
+    }
+}
+
+/// Serve the web app until Ctrl-C.
+pub async fn serve(args: ServeArgs) -> ExitCode {
+    let conf = match get_configuration(None) {
+        Ok(conf) => conf,
+        Err(e) => {
+            eprintln!("dsmb: bad Leptos configuration: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut leptos_options = conf.leptos_options;
+    if let Some(addr) = args.addr {
+        leptos_options.site_addr = addr;
+    }
+    let addr = leptos_options.site_addr;
+
+    let data = args.data.clone();
+    let catalog = match tokio::task::spawn_blocking(move || Catalog::load(&data)).await {
+        Ok(Ok(catalog)) => catalog,
+        Ok(Err(e)) => {
+            eprintln!(
+                "dsmb: cannot load the trials in {}: {e}",
+                args.data.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("dsmb: loading the trials failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for t in &catalog.trials {
+        tracing::info!(
+            trial = %t.config.id,
+            cut = %t.latest().enrollment.cut_date,
+            enrolled = t.latest().enrollment.total,
+            "loaded trial"
+        );
+    }
+    let db = args.db.db.clone();
+    let store = match tokio::task::spawn_blocking(move || Store::open(&db)).await {
+        Ok(Ok(store)) => store,
+        Ok(Err(e)) => {
+            eprintln!("dsmb: cannot open {}: {e}", args.db.db.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("dsmb: opening the database failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.demo {
+        let trials: Vec<String> = catalog.trials.iter().map(|t| t.config.id.clone()).collect();
+        let s = store.clone();
+        match tokio::task::spawn_blocking(move || demo_users(&s, &trials)).await {
+            Ok(Ok(created)) => {
+                for (user, password) in created {
+                    println!(
+                        "dsmb: demo user {user:<13} password {password}   (shown once; `dsmb user passwd {user}` sets another)"
+                    );
+                }
+            }
+            Ok(Err(e)) => {
+                eprintln!("dsmb: cannot create the demo users: {e}");
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("dsmb: creating the demo users failed: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let access = Access::new(store, args.secure_cookies);
+    let state = AppState::new(leptos_options, Arc::new(catalog), access);
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("dsmb: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("dsmb: serving on http://{addr}");
+    let served = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dsmb: server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The demo's users, one per role on every trial, created when the
+/// database has no user yet; returns their names and passwords (empty when
+/// users exist already).
+pub fn demo_users(store: &Store, trials: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+    if store.user_count()? > 0 {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for role in [Role::Dsmb, Role::Statistician, Role::Sponsor] {
+        let password = random_hex(10);
+        let roles: Vec<(String, Role)> = trials.iter().map(|t| (t.clone(), role)).collect();
+        store.add_user(role.as_str(), &password, &roles)?;
+        out.push((role.as_str().to_string(), password));
+    }
+    Ok(out)
+}

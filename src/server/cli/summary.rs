@@ -1,0 +1,63 @@
+//! `dsmb summary`: every number of the open or closed report, as JSON.
+
+use super::check::{closed, load_trial, options, report_problems, CutArgs};
+use crate::server::firewall::{load, Open};
+use crate::server::report::{closed_report, open_report};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub cut: CutArgs,
+    /// open: pooled numbers only (sponsor); closed: by arm (DSMB, statistician).
+    #[arg(long, value_enum)]
+    pub view: View,
+}
+
+/// `dsmb summary`: every number of the open or closed report, as JSON.
+pub fn summary(args: &SummaryArgs) -> ExitCode {
+    let trial = match load_trial(&args.cut) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let json = match args.view {
+        View::Open => {
+            if args.cut.randlist.is_some() {
+                eprintln!("dsmb: the open view never uses a randomization list; drop --randlist");
+                return ExitCode::from(2);
+            }
+            let snap = match load(&args.cut.cut_dir, &trial, &options(&args.cut, Open)) {
+                Ok(s) => s,
+                Err(p) => return report_problems(&args.cut.cut_dir, &p, false),
+            };
+            open_report(&snap, &trial).map(|r| serde_json::to_string_pretty(&r))
+        }
+        View::Closed => {
+            let snap = match load(&args.cut.cut_dir, &trial, &closed(&args.cut)) {
+                Ok(s) => s,
+                Err(p) => return report_problems(&args.cut.cut_dir, &p, false),
+            };
+            closed_report(&snap, &trial).map(|r| serde_json::to_string_pretty(&r))
+        }
+    };
+    match json {
+        Ok(Ok(text)) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            eprintln!("dsmb: {e}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("dsmb: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

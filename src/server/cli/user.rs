@@ -1,0 +1,131 @@
+//! `dsmb user`: users and their roles.
+
+use super::DbArgs;
+use crate::dto::{Role, UnknownRole};
+use crate::server::store::Store;
+use clap::Subcommand;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserAction {
+    /// Add a user; the password is read from standard input (one line).
+    Add {
+        username: String,
+        /// A role on a trial, as TRIAL=ROLE (role: dsmb, statistician or sponsor); repeat for more trials.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// Set a user's password (read from standard input); ends their sessions.
+    Passwd { username: String },
+    /// List users and their roles.
+    List,
+    /// Disable a user; ends their sessions.
+    Disable { username: String },
+    /// Enable a disabled user.
+    Enable { username: String },
+    /// Give a user a role on a trial (TRIAL=ROLE), replacing the one they had there.
+    Grant { username: String, role: String },
+}
+
+/// Read one line (a password) from standard input.
+fn read_password() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let p = line.trim_end_matches(['\n', '\r']).to_string();
+    if p.is_empty() {
+        return Err("give the password on standard input".into());
+    }
+    Ok(p)
+}
+
+fn parse_role(spec: &str) -> Result<(String, Role), String> {
+    let (trial, role) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("{spec:?}: give a role as TRIAL=ROLE"))?;
+    if trial.is_empty() {
+        return Err(format!("{spec:?}: no trial"));
+    }
+    Ok((
+        trial.to_string(),
+        role.parse().map_err(|e: UnknownRole| e.to_string())?,
+    ))
+}
+
+/// `dsmb user add|passwd|list|disable|enable|grant`.
+pub fn user(args: &UserArgs) -> ExitCode {
+    let run = || -> Result<(), String> {
+        let store = Store::open(&args.db.db).map_err(|e| e.to_string())?;
+        match &args.action {
+            UserAction::Add { username, roles } => {
+                let roles = roles
+                    .iter()
+                    .map(|r| parse_role(r))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let password = read_password()?;
+                store
+                    .add_user(username, &password, &roles)
+                    .map_err(|e| e.to_string())?;
+                println!("added {username}");
+            }
+            UserAction::Passwd { username } => {
+                let password = read_password()?;
+                store
+                    .set_password(username, &password)
+                    .map_err(|e| e.to_string())?;
+                println!("password of {username} set; their sessions ended");
+            }
+            UserAction::List => {
+                for u in store.list_users().map_err(|e| e.to_string())? {
+                    let roles: Vec<String> = u
+                        .roles
+                        .iter()
+                        .map(|(t, r)| format!("{t}={}", r.as_str()))
+                        .collect();
+                    println!(
+                        "{:<24} {:<9} {}",
+                        u.username,
+                        if u.disabled { "disabled" } else { "active" },
+                        roles.join(" ")
+                    );
+                }
+            }
+            UserAction::Disable { username } => {
+                store
+                    .set_disabled(username, true)
+                    .map_err(|e| e.to_string())?;
+                println!("disabled {username}; their sessions ended");
+            }
+            UserAction::Enable { username } => {
+                store
+                    .set_disabled(username, false)
+                    .map_err(|e| e.to_string())?;
+                println!("enabled {username}");
+            }
+            UserAction::Grant { username, role } => {
+                let (trial, role) = parse_role(role)?;
+                store
+                    .grant(username, &trial, role)
+                    .map_err(|e| e.to_string())?;
+                println!("{username} is {} on {trial}", role.as_str());
+            }
+        }
+        Ok(())
+    };
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dsmb user: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,574 @@
+//! The trial configuration (`trial.toml`), written once by the independent
+//! statistician for each trial: arms, enrollment plan, design, the primary
+//! endpoint's source, safety categories, subgroups and the open view's
+//! small-cell threshold. The demo trials' `trial.toml` files are commented examples;
+//! `docs/DATA.md` describes cuts, manifests and the checks.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A trial as described by its `trial.toml`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrialConfig {
+    /// Short identifier used in URLs and on the command line, e.g. `altshock2`.
+    pub id: String,
+    /// Human-readable title shown on every page.
+    pub title: String,
+    /// Free-text notes (sources, assumptions) shown with the design.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Data conventions of this trial's cuts.
+    #[serde(default)]
+    pub data: DataConventions,
+    /// The arms, the first being the reference (control) arm.
+    pub arms: Vec<Arm>,
+    /// Enrollment plan.
+    pub enrollment: EnrollmentPlan,
+    /// The group-sequential design.
+    pub design: TrialDesign,
+    /// Where the primary endpoint comes from.
+    pub primary: PrimaryEndpoint,
+    /// Safety event categories, counted as subjects with at least one event.
+    #[serde(default)]
+    pub safety: Vec<SafetyCategory>,
+    /// Subgroups for the forest plot.
+    #[serde(default)]
+    pub subgroups: Vec<Subgroup>,
+    /// The open (sponsor) view.
+    #[serde(default)]
+    pub open_view: OpenView,
+    /// Analysis choices.
+    #[serde(default)]
+    pub analysis: Analysis,
+}
+
+/// Analysis choices a trial's statistical analysis plan makes.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Analysis {
+    /// How safety rates are compared between arms.
+    pub safety_test: crate::stats::proportions::TestRule,
+    /// Yates' continuity correction in the chi-square test (R's default).
+    pub continuity_correction: bool,
+    /// The interval for a risk difference between arms.
+    pub risk_difference_ci: RiskDifferenceCi,
+    /// How tied event times enter Cox models.
+    pub cox_ties: CoxTies,
+    /// Each subject's time at risk for exposure-adjusted event rates; left
+    /// out, the safety table has no rates per patient-year.
+    pub exposure: Option<Exposure>,
+    /// Study days at which the safety table gives cumulative incidence
+    /// (default: see `safety_time::incidence_days`).
+    pub incidence_days: Option<Vec<f64>>,
+}
+
+/// Where a subject's exposure (follow-up) time comes from, in days.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Exposure {
+    /// A numeric ADSL column in days (e.g. TRTDUR).
+    #[serde(default)]
+    pub adsl_days: Option<String>,
+    /// Or an ADTTE parameter whose AVAL (days) is the follow-up.
+    #[serde(default)]
+    pub adtte_paramcd: Option<String>,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            safety_test: crate::stats::proportions::TestRule::ChiSquareOrFisher,
+            continuity_correction: true,
+            risk_difference_ci: RiskDifferenceCi::Newcombe,
+            cox_ties: CoxTies::Efron,
+            exposure: None,
+            incidence_days: None,
+        }
+    }
+}
+
+/// Interval for a risk difference.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum RiskDifferenceCi {
+    /// Newcombe's hybrid score interval (Newcombe 1998, method 10).
+    #[serde(rename = "newcombe")]
+    Newcombe,
+    /// Miettinen-Nurminen score interval.
+    #[serde(rename = "miettinen-nurminen")]
+    MiettinenNurminen,
+}
+
+/// Tie handling in Cox models (R's `coxph` default is Efron).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum CoxTies {
+    #[serde(rename = "efron")]
+    Efron,
+    #[serde(rename = "breslow")]
+    Breslow,
+}
+
+/// Column names and encodings of the trial's ADaM files.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataConventions {
+    /// ADSL date of randomization (or its proxy, e.g. TRTSDT).
+    pub randomization_date: String,
+    /// ADSL column holding the randomized arm in an unblinded cut.
+    pub arm_column: String,
+    /// ADSL column with the date of death, if any (checked against AE dates).
+    pub death_date: Option<String>,
+    /// Text encoding of CSV files and XPT character fields.
+    pub encoding: Encoding,
+}
+
+impl Default for DataConventions {
+    fn default() -> Self {
+        DataConventions {
+            randomization_date: "RANDDT".into(),
+            arm_column: "ARMCD".into(),
+            death_date: None,
+            encoding: Encoding::Utf8,
+        }
+    }
+}
+
+/// Text encoding of input files.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8; an invalid byte sequence is an error naming row and column.
+    #[serde(rename = "utf-8", alias = "utf8")]
+    Utf8,
+    /// ISO 8859-1, every byte a character.
+    #[serde(rename = "latin-1", alias = "latin1", alias = "iso-8859-1")]
+    Latin1,
+}
+
+/// One arm of the trial.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arm {
+    /// Arm code, as in ADSL.ARMCD and the randomization list (e.g. `SOC`).
+    pub code: String,
+    /// Label shown to those who may see decoded arms (e.g. `SoC`).
+    pub label: String,
+    /// The value of `data.arm_column` that means this arm (default: `code`).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Allocation ratio weight (1 for 1:1).
+    #[serde(default = "one")]
+    pub allocation: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Arm {
+    /// The value in the arm column that identifies this arm.
+    pub fn column_value(&self) -> &str {
+        self.value.as_deref().unwrap_or(&self.code)
+    }
+}
+
+/// Planned enrollment.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentPlan {
+    /// Number of subjects the trial plans to randomize.
+    pub target: u32,
+    /// Planned date of the first randomization (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub planned_start: Option<String>,
+    /// Planned date of the last randomization (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub planned_end: Option<String>,
+}
+
+/// The kind of the primary endpoint.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointKind {
+    Binary,
+    TimeToEvent,
+    Continuous,
+}
+
+/// Sidedness of the test.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Sided {
+    #[serde(rename = "one")]
+    One,
+    #[serde(rename = "two")]
+    Two,
+}
+
+/// The group-sequential design.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrialDesign {
+    /// Marks a design that is not the trial's own (e.g. made up for a demo).
+    #[serde(default)]
+    pub hypothetical: bool,
+    pub endpoint: EndpointKind,
+    /// Planned information fractions of the looks, increasing, ending at 1.
+    pub looks: Vec<f64>,
+    /// Type I error (one-sided when `sided = "one"`, else two-sided total).
+    pub alpha: f64,
+    pub sided: Sided,
+    /// Power the trial was sized for.
+    pub power: f64,
+    /// Efficacy alpha-spending: `obf`, `pocock`, `kd:<gamma>`, `hsd:<gamma>`,
+    /// `obf-classic`, `pocock-classic`, `haybittle-peto`.
+    pub efficacy_spending: String,
+    /// Futility rule (non-binding unless `binding = true`).
+    #[serde(default)]
+    pub futility: Option<FutilityRule>,
+    /// Design assumptions.
+    pub assumptions: Assumptions,
+    /// The arm (code) compared with the reference arm (the first) in the
+    /// group-sequential test; may be left out with two arms.
+    #[serde(default)]
+    pub treatment_arm: Option<String>,
+    /// Time-to-event: the planned number of events at the final look. Left
+    /// out, it is the number the design's power needs at the assumed hazard
+    /// ratio (Schoenfeld, with the group-sequential inflation).
+    #[serde(default)]
+    pub max_events: Option<f64>,
+}
+
+/// A futility rule: beta-spending and/or a conditional-power threshold.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FutilityRule {
+    /// Beta-spending function, in the same notation as efficacy spending.
+    #[serde(default)]
+    pub beta_spending: Option<String>,
+    /// Stop for futility when conditional power under the current trend is below this.
+    #[serde(default)]
+    pub conditional_power_below: Option<f64>,
+    #[serde(default)]
+    pub binding: bool,
+    /// Where the rule comes from, or that it is an assumption.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Design assumptions.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assumptions {
+    /// Binary endpoint: assumed rate per arm code.
+    #[serde(default)]
+    pub rates: Option<std::collections::BTreeMap<String, f64>>,
+    /// Time-to-event: assumed hazard ratio (treatment vs reference).
+    #[serde(default)]
+    pub hazard_ratio: Option<f64>,
+    /// Continuous: assumed difference in means, and the common SD.
+    #[serde(default)]
+    pub effect: Option<f64>,
+    #[serde(default)]
+    pub sd: Option<f64>,
+}
+
+/// Where the primary endpoint comes from.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrimaryEndpoint {
+    /// Human-readable name.
+    pub name: String,
+    /// ADTTE parameter code (event = CNSR 0).
+    #[serde(default)]
+    pub adtte_paramcd: Option<String>,
+    /// Or an ADSL flag column and the value that means an event.
+    #[serde(default)]
+    pub adsl_flag: Option<String>,
+    #[serde(default)]
+    pub event_value: Option<String>,
+    /// For a binary endpoint: whether an event is a success (true) or a failure.
+    #[serde(default)]
+    pub event_is_success: bool,
+    /// For a binary endpoint from ADTTE: the follow-up (in AVAL units) after
+    /// which a subject without an event is evaluable.
+    #[serde(default)]
+    pub horizon: Option<f64>,
+}
+
+/// A safety category: ADAE records matching every condition; subjects with
+/// at least one such record are counted.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyCategory {
+    /// Name shown in tables, e.g. `BARC>=3 bleeding`.
+    pub name: String,
+    /// Conditions over ADAE columns, all of which must hold.
+    #[serde(rename = "where")]
+    pub conditions: Vec<Condition>,
+}
+
+/// One condition over an ADAE column.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub column: String,
+    /// The column equals this text.
+    #[serde(default)]
+    pub equals: Option<String>,
+    /// Or the column is one of these.
+    #[serde(default, rename = "in")]
+    pub any_of: Option<Vec<String>>,
+}
+
+/// A subgroup: an ADSL variable split at cut points (numeric) or by levels.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subgroup {
+    pub variable: String,
+    /// Numeric cut points: levels `<= c1`, `(c1, c2]`, ..., `> ck`.
+    #[serde(default)]
+    pub cuts: Option<Vec<f64>>,
+    /// Labels of the levels made by `cuts` (one more than the cuts); by
+    /// default `<=c1`, `(c1,c2]`, ..., `>ck`.
+    #[serde(default)]
+    pub labels: Option<Vec<String>>,
+    /// Categorical levels: each a label and the values it takes.
+    #[serde(default)]
+    pub levels: Option<Vec<SubgroupLevel>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubgroupLevel {
+    pub label: String,
+    pub values: Vec<String>,
+}
+
+/// The open (sponsor) view.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenView {
+    /// Pooled counts below this are suppressed (shown as `<N`).
+    pub small_cell_threshold: u32,
+}
+
+impl Default for OpenView {
+    fn default() -> Self {
+        OpenView {
+            small_cell_threshold: 5,
+        }
+    }
+}
+
+/// Why a trial configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum TrialConfigError {
+    #[error("{path}: cannot read the trial configuration: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn is_iso_date(s: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
+impl TrialConfig {
+    /// Read and parse a `trial.toml`.
+    pub fn load(path: &Path) -> Result<Self, TrialConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| TrialConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|message| TrialConfigError::Parse {
+            path: path.display().to_string(),
+            message,
+        })
+    }
+
+    /// Parse the text of a `trial.toml`; a syntax error names line and column,
+    /// a semantic one names the key.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let cfg: TrialConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if !is_identifier(&self.id) {
+            return Err(format!(
+                "id {:?} must be non-empty and use only letters, digits, '-' and '_'",
+                self.id
+            ));
+        }
+        if self.arms.len() < 2 {
+            return Err("arms: a trial needs at least two arms".into());
+        }
+        for (i, arm) in self.arms.iter().enumerate() {
+            if !is_identifier(&arm.code) {
+                return Err(format!("arms[{i}].code {:?} is not a valid code", arm.code));
+            }
+            if self.arms[..i].iter().any(|a| a.code == arm.code) {
+                return Err(format!("arms[{i}].code {:?} is used twice", arm.code));
+            }
+            if !(arm.allocation > 0.0 && arm.allocation.is_finite()) {
+                return Err(format!("arms[{i}].allocation must be positive"));
+            }
+        }
+        if self.enrollment.target == 0 {
+            return Err("enrollment.target must be at least 1".into());
+        }
+        for (key, d) in [
+            ("enrollment.planned_start", &self.enrollment.planned_start),
+            ("enrollment.planned_end", &self.enrollment.planned_end),
+        ] {
+            if let Some(d) = d {
+                if !is_iso_date(d) {
+                    return Err(format!("{key} {d:?} is not a date (YYYY-MM-DD)"));
+                }
+            }
+        }
+        let looks = &self.design.looks;
+        if looks.is_empty() || looks.len() > 20 {
+            return Err("design.looks must list 1 to 20 information fractions".into());
+        }
+        if looks.windows(2).any(|w| w[0] >= w[1])
+            || looks[0] <= 0.0
+            || (looks[looks.len() - 1] - 1.0).abs() > 1e-12
+        {
+            return Err("design.looks must increase strictly within (0, 1] and end at 1".into());
+        }
+        if !(self.design.alpha > 0.0 && self.design.alpha < 0.5) {
+            return Err("design.alpha must be in (0, 0.5)".into());
+        }
+        if !(self.design.power > 0.0 && self.design.power < 1.0) {
+            return Err("design.power must be in (0, 1)".into());
+        }
+        if let Some(e) = &self.analysis.exposure {
+            if e.adsl_days.is_some() == e.adtte_paramcd.is_some() {
+                return Err(
+                    "analysis.exposure: give exactly one of adsl_days or adtte_paramcd".into(),
+                );
+            }
+        }
+        let p = &self.primary;
+        match (&p.adtte_paramcd, &p.adsl_flag) {
+            (Some(_), None) => {}
+            (None, Some(_)) if p.event_value.is_some() => {}
+            (None, Some(_)) => {
+                return Err("primary.event_value is needed with primary.adsl_flag".into())
+            }
+            _ => return Err("primary: give exactly one of adtte_paramcd or adsl_flag".into()),
+        }
+        for (i, cat) in self.safety.iter().enumerate() {
+            if cat.conditions.is_empty() {
+                return Err(format!("safety[{i}] ({}) has no condition", cat.name));
+            }
+            for (j, c) in cat.conditions.iter().enumerate() {
+                if c.equals.is_some() == c.any_of.is_some() {
+                    return Err(format!(
+                        "safety[{i}] ({}) where[{j}]: give exactly one of equals or in",
+                        cat.name
+                    ));
+                }
+            }
+        }
+        for (i, s) in self.subgroups.iter().enumerate() {
+            match (&s.cuts, &s.levels) {
+                (Some(c), None)
+                    if !c.is_empty()
+                        && c.windows(2).all(|w| w[0] < w[1])
+                        && s.labels.as_ref().is_none_or(|l| l.len() == c.len() + 1) => {}
+                (None, Some(l)) if !l.is_empty() => {}
+                _ => {
+                    return Err(format!(
+                        "subgroups[{i}] ({}): give increasing cuts (with one label more than cuts, if labelled) or non-empty levels, not both",
+                        s.variable
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The arm with code `code`.
+    pub fn arm(&self, code: &str) -> Option<&Arm> {
+        self.arms.iter().find(|a| a.code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+id = "t1"
+title = "T"
+[[arms]]
+code = "C"
+label = "Control"
+[[arms]]
+code = "T"
+label = "Treated"
+[enrollment]
+target = 200
+[design]
+endpoint = "binary"
+looks = [0.5, 1.0]
+alpha = 0.025
+sided = "one"
+power = 0.8
+efficacy_spending = "obf"
+[design.assumptions]
+rates = { C = 0.55, T = 0.75 }
+[primary]
+name = "Death by day 60"
+adtte_paramcd = "PRIMEP"
+"#;
+
+    #[test]
+    fn a_minimal_config_parses() {
+        let cfg = TrialConfig::parse(MINIMAL).unwrap();
+        assert_eq!(cfg.enrollment.target, 200);
+        assert_eq!(cfg.arms[0].column_value(), "C");
+        assert_eq!(cfg.open_view.small_cell_threshold, 5);
+        assert_eq!(cfg.data.randomization_date, "RANDDT");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_its_position() {
+        let text = MINIMAL.replace("title = \"T\"", "title = \"T\"\ntargte = 3");
+        let err = TrialConfig::parse(&text).unwrap_err();
+        assert!(err.contains("targte"), "{err}");
+        assert!(err.contains("line 4"), "{err}");
+    }
+
+    #[test]
+    fn an_id_with_a_slash_is_refused() {
+        let err = TrialConfig::parse(&MINIMAL.replace("\"t1\"", "\"a/b\"")).unwrap_err();
+        assert!(err.contains("id"), "{err}");
+    }
+
+    #[test]
+    fn looks_that_do_not_end_at_one_are_refused() {
+        let err = TrialConfig::parse(&MINIMAL.replace("[0.5, 1.0]", "[0.5, 0.9]")).unwrap_err();
+        assert!(err.contains("design.looks"), "{err}");
+    }
+
+    #[test]
+    fn a_condition_with_both_equals_and_in_is_refused() {
+        let text = format!(
+            "{MINIMAL}\n[[safety]]\nname = \"x\"\nwhere = [{{ column = \"A\", equals = \"1\", in = [\"2\"] }}]\n"
+        );
+        let err = TrialConfig::parse(&text).unwrap_err();
+        assert!(err.contains("safety[0]"), "{err}");
+    }
+}

@@ -1,0 +1,255 @@
+//! Loading a data folder: read ADSL, ADAE and ADTTE (CSV, Parquet or XPT),
+//! verify the registered manifest, refuse a declared-blinded folder that
+//! carries arm columns, validate every row, and build a [`Snapshot`] of
+//! small typed frames.
+//!
+//! No arm is attached here: the loader reads only the columns the reports
+//! use. The firewall's closed level asks for the arm column and passes the
+//! step that turns it, or a randomization list, into each subject's arm
+//! ([`crate::server::firewall`]); that is the only way an `ARM` column
+//! reaches a snapshot.
+
+use super::layout;
+use super::manifest::{FileDigest, Manifest};
+use super::problem::{Collector, Problem, Problems};
+use super::read::{read_frame, Frame};
+use super::validate::{category_columns, validate_adae, validate_adsl, validate_adtte, AdslIndex};
+use crate::server::config::TrialConfig;
+use crate::server::firewall::is_arm_column;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// How to read a data folder, whatever the level.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// The folder is declared blinded (it must then carry no arm column).
+    /// When `None`, the manifest decides, else a folder named `blinded`.
+    pub blinded: Option<bool>,
+    /// The cut date, when neither the manifest nor the folder name gives it.
+    pub cut_date: Option<NaiveDate>,
+}
+
+/// What the firewall's arm step is given: the folder, its ADSL as read
+/// (with the columns it asked for), the subjects' index, and the manifest.
+pub struct ArmInput<'a> {
+    pub dir: &'a Path,
+    pub adsl: &'a Frame,
+    pub subjects: &'a AdslIndex,
+    pub adsl_height: usize,
+    pub manifest: Option<&'a (Manifest, String)>,
+    /// The folder's files carry no arm column.
+    pub blinded_source: bool,
+}
+
+/// The firewall's step that attaches arms: each ADSL row's arm code, or
+/// `None` with its problems pushed.
+pub type ArmStep<'a> = &'a dyn Fn(&ArmInput<'_>, &mut Collector) -> Option<Column>;
+
+/// A validated data cut: typed frames and what is known about them.
+///
+/// Frames (only the columns the reports use):
+/// - `adsl`: USUBJID, SITEID, RANDDT (Date), DTHDT (Date, null = alive),
+///   ARM (arm code; only when the firewall attached arms, see
+///   [`crate::server::firewall`]), one column per subgroup variable
+///   (Float64 for cut points, String for levels), PRIMFL (String) when the
+///   primary endpoint is an ADSL flag, EXPDAYS (Float64) when the exposure
+///   time is an ADSL column.
+/// - `adae`: USUBJID, ASTDT (Date), the columns the safety categories
+///   filter on (String), and AESER, AEOUT, AEDECOD, AETERM (String).
+/// - `adtte`: USUBJID, PARAMCD, AVAL (Float64), CNSR (Int32).
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub trial_id: String,
+    pub cut_date: NaiveDate,
+    pub dir: PathBuf,
+    /// The folder's files carry no arm column.
+    pub blinded_source: bool,
+    /// A manifest covers the files and their hashes were verified.
+    pub registered: bool,
+    pub files: Vec<FileDigest>,
+    pub adsl: DataFrame,
+    pub adae: DataFrame,
+    pub adtte: DataFrame,
+}
+
+/// The columns each dataset is read with: the reports' own, plus
+/// `extra_adsl` (what the firewall's closed level asks for). Nothing else is
+/// read, so an arm column reaches a frame only when the firewall asks.
+fn wanted_columns(
+    trial: &TrialConfig,
+    extra_adsl: &[String],
+) -> PlHashMap<&'static str, Vec<String>> {
+    let mut adsl: Vec<String> = vec![
+        "USUBJID".into(),
+        "SITEID".into(),
+        trial.data.randomization_date.clone(),
+    ];
+    adsl.extend(trial.data.death_date.clone());
+    adsl.extend(extra_adsl.iter().cloned());
+    adsl.extend(trial.subgroups.iter().map(|s| s.variable.clone()));
+    adsl.extend(trial.primary.adsl_flag.clone());
+    adsl.extend(
+        trial
+            .analysis
+            .exposure
+            .as_ref()
+            .and_then(|e| e.adsl_days.clone()),
+    );
+    let mut adae: Vec<String> = [
+        "USUBJID", "ASTDT", "TRTEMFL", "AESER", "AEOUT", "AEDECOD", "AETERM",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    adae.extend(category_columns(trial));
+    let adtte: Vec<String> = ["USUBJID", "PARAMCD", "AVAL", "CNSR"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    [("adsl", adsl), ("adae", adae), ("adtte", adtte)]
+        .into_iter()
+        .collect()
+}
+
+/// Read, verify and validate the data folder `dir` for `trial`, with no
+/// arm attached. The firewall's load levels call this; with `arms` (the
+/// closed level) the step's column becomes ADSL's `ARM`.
+pub fn load(
+    dir: &Path,
+    trial: &TrialConfig,
+    opts: &ReadOptions,
+    extra_adsl: &[String],
+    arms: Option<ArmStep<'_>>,
+) -> Result<Snapshot, Problems> {
+    let dir_name = dir.display().to_string();
+    let manifest = Manifest::find(dir).map_err(Problems::from)?;
+    if let Some((m, _)) = &manifest {
+        if m.trial != trial.id {
+            return Err(Problem::file(
+                &dir_name,
+                &format!(
+                    "the cut is registered for trial {:?}, not {:?}",
+                    m.trial, trial.id
+                ),
+            )
+            .into());
+        }
+    }
+    let cut_date = manifest
+        .as_ref()
+        .map(|(m, _)| m.cut_date)
+        .or(opts.cut_date)
+        .or_else(|| layout::cut_date_from_path(dir))
+        .ok_or_else(|| {
+            Problems::from(Problem::file(
+                &dir_name,
+                "cannot tell the cut date: name the folder cut-YYYY-MM-DD, register the cut, or pass --cut-date",
+            ))
+        })?;
+    let declared_blinded = opts
+        .blinded
+        .or_else(|| manifest.as_ref().and_then(|(m, rel)| m.blinded_for(rel)))
+        .unwrap_or_else(|| layout::named_blinded(dir));
+
+    let enc = trial.data.encoding;
+    let wanted = wanted_columns(trial, extra_adsl);
+    let mut files = Vec::new();
+    let mut read = |name: &str| -> Result<Frame, Problems> {
+        let frame = read_frame(dir, name, enc, wanted.get(name).map(Vec::as_slice))?;
+        if let Some((m, rel)) = &manifest {
+            m.verify(rel, &frame.file_name, &frame.sha256)
+                .map_err(Problems::from)?;
+        }
+        files.push(FileDigest {
+            name: frame.file_name.clone(),
+            sha256: frame.sha256.clone(),
+        });
+        Ok(frame)
+    };
+    // Read all three, reporting every unreadable one.
+    let (adsl, adae, adtte) = (read("adsl"), read("adae"), read("adtte"));
+    let mut unreadable = Vec::new();
+    for r in [&adsl, &adae, &adtte] {
+        if let Err(p) = r {
+            unreadable.extend(p.0.iter().cloned());
+        }
+    }
+    if !unreadable.is_empty() {
+        return Err(Problems(unreadable));
+    }
+    let (Ok(adsl), Ok(adae), Ok(adtte)) = (adsl, adae, adtte) else {
+        unreachable!("every unreadable file was returned above")
+    };
+    if let Some((m, rel)) = &manifest {
+        m.verify_complete(rel, &files).map_err(Problems::from)?;
+    }
+
+    // Blinding.
+    let mut c = Collector::default();
+    let identifying: Vec<(String, String)> = [&adsl, &adae, &adtte]
+        .iter()
+        .flat_map(|f| {
+            f.columns
+                .iter()
+                .filter(|n| is_arm_column(n))
+                .map(|n| (f.file_name.clone(), n.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if declared_blinded && !identifying.is_empty() {
+        let list: Vec<String> = identifying
+            .iter()
+            .map(|(f, n)| format!("{f}:{n}"))
+            .collect();
+        return Err(Problem::file(
+            &dir_name,
+            &format!(
+                "REFUSED: this cut is declared blinded but carries arm-identifying columns ({}). Remove them, or register the folder as unblinded.",
+                list.join(", ")
+            ),
+        )
+        .into());
+    }
+    let blinded_source = identifying.is_empty();
+
+    let adsl_t = validate_adsl(&adsl, trial, cut_date, &mut c);
+    let (mut adsl_df, subjects) = match adsl_t {
+        Some(x) => x,
+        None => return Err(c.finish()),
+    };
+    let adae_df = validate_adae(&adae, trial, cut_date, &subjects, &mut c);
+    let adtte_df = validate_adtte(&adtte, trial, &subjects, &mut c);
+
+    // Arms: only when the firewall's closed level asks.
+    if let Some(step) = arms {
+        let input = ArmInput {
+            dir,
+            adsl: &adsl,
+            subjects: &subjects,
+            adsl_height: adsl_df.height(),
+            manifest: manifest.as_ref(),
+            blinded_source,
+        };
+        if let Some(arms) = step(&input, &mut c) {
+            if let Err(e) = adsl_df.with_column(arms) {
+                c.push("internal", Problem::file(&adsl.shown(), &e.to_string()));
+            }
+        }
+    }
+    let problems = c.finish();
+    if !problems.0.is_empty() {
+        return Err(problems);
+    }
+    Ok(Snapshot {
+        trial_id: trial.id.clone(),
+        cut_date,
+        dir: dir.to_path_buf(),
+        blinded_source,
+        registered: manifest.is_some(),
+        files,
+        adsl: adsl_df,
+        adae: adae_df.unwrap_or_default(),
+        adtte: adtte_df.unwrap_or_default(),
+    })
+}

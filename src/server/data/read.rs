@@ -1,0 +1,453 @@
+//! Reading ADaM datasets from a data folder into polars frames (CSV,
+//! Parquet or SAS transport), hashing each file as it is read, and typed,
+//! row-checked access to the columns the reports use.
+
+use super::csvscan;
+use super::days::epoch_days;
+use super::problem::{Collector, Problem, Problems};
+use super::xpt;
+use crate::server::config::Encoding;
+use crate::server::digest::sha256_hex;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The supported file formats, in the order they are looked for.
+pub const FORMATS: [&str; 3] = ["parquet", "csv", "xpt"];
+
+/// A dataset read from a file, with its name and SHA-256.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub path: PathBuf,
+    /// The file's name within the cut folder (e.g. `adsl.parquet`).
+    pub file_name: String,
+    pub sha256: String,
+    /// Every column of the file (the frame may hold only those asked for).
+    pub columns: Vec<String>,
+    pub frame: DataFrame,
+}
+
+/// Find dataset `name` (e.g. `adsl`) in `dir` in whichever supported format
+/// it is stored (file names matched case-insensitively) and read it.
+/// With `wanted`, only those columns (the ones that exist) are read.
+pub fn read_frame(
+    dir: &Path,
+    name: &str,
+    enc: Encoding,
+    wanted: Option<&[String]>,
+) -> Result<Frame, Problems> {
+    let dir_s = dir.display().to_string();
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Problems::from(Problem::file(
+            &dir_s,
+            &format!("cannot list the folder: {e}"),
+        ))
+    })?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let ext = p.extension().and_then(|s| s.to_str()).unwrap_or("");
+            stem.eq_ignore_ascii_case(name) && FORMATS.iter().any(|f| ext.eq_ignore_ascii_case(f))
+        })
+        .collect();
+    found.sort();
+    match found.len() {
+        0 => Err(Problem::file(
+            &dir_s,
+            &format!(
+                "the {} dataset is missing (looked for {name}.parquet, {name}.csv and {name}.xpt)",
+                name.to_uppercase()
+            ),
+        )
+        .into()),
+        1 => read_frame_file(&found[0], enc, wanted),
+        _ => Err(Problem::file(
+            &dir_s,
+            &format!(
+                "{} is present in more than one format ({}); keep exactly one",
+                name.to_uppercase(),
+                found
+                    .iter()
+                    .filter_map(|p| p.file_name().and_then(|s| s.to_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .into()),
+    }
+}
+
+/// The columns of `all` that are in `wanted` (in file order); never empty
+/// when `all` is not, so the frame keeps its height.
+fn projection(all: &[String], wanted: Option<&[String]>) -> Option<Vec<String>> {
+    let wanted = wanted?;
+    let mut keep: Vec<String> = all.iter().filter(|c| wanted.contains(c)).cloned().collect();
+    if keep.is_empty() {
+        keep.extend(all.first().cloned());
+    }
+    Some(keep)
+}
+
+/// Read one file by its extension (only the `wanted` columns, when given).
+pub fn read_frame_file(
+    path: &Path,
+    enc: Encoding,
+    wanted: Option<&[String]>,
+) -> Result<Frame, Problems> {
+    let file_name = path
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Problems::from(Problem::file(&shown, &format!("cannot be read: {e}"))))?;
+    if bytes.is_empty() {
+        return Err(Problem::file(&shown, "the file is empty").into());
+    }
+    let sha256 = sha256_hex(&bytes);
+    let ext = path
+        .extension()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let parquet_problem = |e: PolarsError| {
+        Problems::from(Problem::file(
+            &shown,
+            &format!("not a readable Parquet file (truncated or corrupt?): {e}"),
+        ))
+    };
+    let (columns, frame) = match ext.as_str() {
+        "parquet" => {
+            let mut reader = ParquetReader::new(std::io::Cursor::new(bytes.as_slice()));
+            let schema = reader.schema().map_err(parquet_problem)?;
+            let columns: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+            let frame = reader
+                .with_columns(projection(&columns, wanted))
+                .finish()
+                .map_err(parquet_problem)?;
+            (columns, frame)
+        }
+        "csv" => read_csv(&shown, &bytes, enc, wanted)?,
+        "xpt" => {
+            let frame = read_xpt(&shown, &bytes, enc)?;
+            let columns: Vec<String> = frame
+                .get_column_names()
+                .iter()
+                .map(|n| n.to_string())
+                .collect();
+            let frame = match projection(&columns, wanted) {
+                Some(keep) => frame
+                    .select(keep)
+                    .map_err(|e| Problems::from(Problem::file(&shown, &e.to_string())))?,
+                None => frame,
+            };
+            (columns, frame)
+        }
+        other => {
+            return Err(Problem::file(&shown, &format!("unsupported file type {other:?}")).into())
+        }
+    };
+    Ok(Frame {
+        path: path.to_path_buf(),
+        file_name,
+        sha256,
+        columns,
+        frame,
+    })
+}
+
+/// CSV: structure checked first (row and column of any problem), then read
+/// by polars with every column as text; columns are typed on use.
+fn read_csv(
+    shown: &str,
+    bytes: &[u8],
+    enc: Encoding,
+    wanted: Option<&[String]>,
+) -> Result<(Vec<String>, DataFrame), Problems> {
+    let utf8 = enc == Encoding::Utf8;
+    let problems = csvscan::scan(shown, bytes, utf8, 20);
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    let text: std::borrow::Cow<[u8]> = if utf8 {
+        std::borrow::Cow::Borrowed(bytes)
+    } else {
+        std::borrow::Cow::Owned(csvscan::latin1_to_utf8(bytes).into_bytes())
+    };
+    let columns = csvscan::header(&text);
+    let keep: Option<std::sync::Arc<[PlSmallStr]>> =
+        projection(&columns, wanted).map(|k| k.into_iter().map(PlSmallStr::from).collect());
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_columns(keep)
+        .into_reader_with_file_handle(std::io::Cursor::new(text.as_ref()))
+        .finish()
+        .map_err(|e| {
+            Problems::from(Problem::file(shown, &format!("cannot be read as CSV: {e}")))
+        })?;
+    Ok((columns, frame))
+}
+
+/// SAS transport: numbers with a date format become dates, other numbers
+/// Float64, character variables text (blank = null).
+fn read_xpt(shown: &str, bytes: &[u8], enc: Encoding) -> Result<DataFrame, Problems> {
+    let member = xpt::read_single(bytes).map_err(|e| {
+        Problems::from(Problem::file(
+            shown,
+            &format!("not a valid SAS transport file: {e}"),
+        ))
+    })?;
+    let mut columns = Vec::with_capacity(member.variables.len());
+    for (var, values) in member.variables.iter().zip(member.columns) {
+        let name: PlSmallStr = var.name.as_str().into();
+        let column = match values {
+            xpt::Values::Numeric(v) if xpt::is_date_format(&var.format) => {
+                let mut bad = None;
+                let days: Vec<Option<i32>> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(row, x)| {
+                        x.and_then(|x| {
+                            if x.fract() != 0.0 || x.abs() > 3.0e6 {
+                                bad.get_or_insert(row);
+                                None
+                            } else {
+                                Some(x as i32 - xpt::SAS_EPOCH_OFFSET_DAYS)
+                            }
+                        })
+                    })
+                    .collect();
+                if let Some(row) = bad {
+                    return Err(Problem::at(
+                        shown,
+                        row + 1,
+                        var.name.as_str(),
+                        "a date-formatted value is not a whole number of days",
+                    )
+                    .into());
+                }
+                Column::new(name, days)
+                    .cast(&DataType::Date)
+                    .map_err(|e| Problems::from(Problem::file(shown, &e.to_string())))?
+            }
+            xpt::Values::Numeric(v) => Column::new(name, v),
+            xpt::Values::Text(v) => {
+                if enc == Encoding::Utf8 {
+                    // decode_text falls back to Latin-1 for invalid UTF-8;
+                    // with a UTF-8 trial that is a problem to report.
+                    if let Some(row) = v
+                        .iter()
+                        .position(|s| s.as_deref().is_some_and(|s| s.contains('\u{FFFD}')))
+                    {
+                        return Err(Problem::at(
+                            shown,
+                            row + 1,
+                            var.name.as_str(),
+                            "text is not valid UTF-8",
+                        )
+                        .into());
+                    }
+                }
+                Column::new(name, v)
+            }
+        };
+        columns.push(column);
+    }
+    DataFrame::new_infer_height(columns)
+        .map_err(|e| Problems::from(Problem::file(shown, &e.to_string())))
+}
+
+/// Parse a cell as a number: blank and `NA` are missing.
+fn parse_number(s: &str) -> Result<Option<f64>, ()> {
+    let s = s.trim();
+    if s.is_empty() || s == "NA" || s == "." {
+        return Ok(None);
+    }
+    s.parse::<f64>().map(Some).map_err(|_| ())
+}
+
+impl Frame {
+    /// The file as problems name it: its path as given.
+    pub fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Whether the dataset has column `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.frame.column(name).is_ok()
+    }
+
+    fn column(&self, c: &mut Collector, name: &str) -> Option<&Column> {
+        match self.frame.column(name) {
+            Ok(col) => Some(col),
+            Err(_) => {
+                c.push(
+                    "missing column",
+                    Problem::column(&self.shown(), name, "required column is missing"),
+                );
+                None
+            }
+        }
+    }
+
+    /// With `required`, every null of `col` is a problem at its row.
+    fn require(
+        &self,
+        c: &mut Collector,
+        name: &str,
+        required: bool,
+        col: Column,
+    ) -> Option<Column> {
+        if required && col.null_count() > 0 {
+            let mask = col.is_null();
+            for (row, missing) in mask.iter().enumerate() {
+                if missing == Some(true) {
+                    c.push(
+                        &format!("missing {name}"),
+                        Problem::at(&self.shown(), row + 1, name, "missing value"),
+                    );
+                }
+            }
+            return None;
+        }
+        Some(col)
+    }
+
+    /// Column `name` as a String column, trimmed, blanks as null. A column
+    /// that is already clean text is returned without copying.
+    pub fn text(&self, c: &mut Collector, name: &str, required: bool) -> Option<Column> {
+        let col = self.column(c, name)?;
+        let out = match col.dtype() {
+            DataType::String => {
+                let ca = col.str().ok()?;
+                let clean = ca
+                    .iter()
+                    .flatten()
+                    .all(|s| !s.is_empty() && s.trim().len() == s.len());
+                if clean {
+                    col.clone()
+                } else {
+                    let v: StringChunked = ca
+                        .iter()
+                        .map(|s| s.map(str::trim).filter(|s| !s.is_empty()))
+                        .collect();
+                    v.with_name(name.into()).into_column()
+                }
+            }
+            DataType::Float64 | DataType::Float32 => {
+                // XPT stores codes like CNSR or AGE as floats: 3.0 -> "3".
+                let v = col.cast(&DataType::Float64).ok()?;
+                let v: StringChunked = v
+                    .f64()
+                    .ok()?
+                    .iter()
+                    .map(|x| {
+                        x.map(|x| {
+                            if x.fract() == 0.0 {
+                                format!("{x:.0}")
+                            } else {
+                                x.to_string()
+                            }
+                        })
+                    })
+                    .collect();
+                v.with_name(name.into()).into_column()
+            }
+            _ => col.cast(&DataType::String).ok()?,
+        };
+        self.require(c, name, required, out)
+    }
+
+    /// Parse every cell of a text column with `parse` (blank cells are
+    /// missing); a cell it refuses is a problem at its row, described by
+    /// `refused`. `None` when any cell was refused.
+    fn parse_cells<T>(
+        &self,
+        c: &mut Collector,
+        name: &str,
+        col: &Column,
+        parse: impl Fn(&str) -> Result<Option<T>, ()>,
+        refused: impl Fn(&str) -> String,
+    ) -> Option<Vec<Option<T>>> {
+        let mut bad = false;
+        let out = col
+            .str()
+            .ok()?
+            .iter()
+            .enumerate()
+            .map(|(row, s)| {
+                let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+                parse(s).unwrap_or_else(|()| {
+                    bad = true;
+                    c.push(
+                        &format!("bad value in {name}"),
+                        Problem::at(&self.shown(), row + 1, name, &refused(s)),
+                    );
+                    None
+                })
+            })
+            .collect();
+        (!bad).then_some(out)
+    }
+
+    fn wrong_type(&self, c: &mut Collector, name: &str, expected: &str, found: &DataType) {
+        c.push(
+            "wrong type",
+            Problem::column(
+                &self.shown(),
+                name,
+                &format!("expected {expected}, found a {found} column"),
+            ),
+        );
+    }
+
+    /// Column `name` as Float64; text that is not a number is a problem at its row.
+    pub fn numbers(&self, c: &mut Collector, name: &str, required: bool) -> Option<Column> {
+        let col = self.column(c, name)?;
+        let out = match col.dtype() {
+            DataType::String => {
+                let v = self.parse_cells(c, name, col, parse_number, |s| {
+                    format!("{s:?} is not a number")
+                })?;
+                Float64Chunked::from_iter_options(name.into(), v.into_iter()).into_column()
+            }
+            dt if dt.is_primitive_numeric() => col.cast(&DataType::Float64).ok()?,
+            other => {
+                self.wrong_type(c, name, "numbers", other);
+                return None;
+            }
+        };
+        self.require(c, name, required, out)
+    }
+
+    /// Column `name` as a Date column: a Date column as it is, text parsed
+    /// as `YYYY-MM-DD`.
+    pub fn dates(&self, c: &mut Collector, name: &str, required: bool) -> Option<Column> {
+        let col = self.column(c, name)?;
+        let out = match col.dtype() {
+            DataType::Date => col.clone(),
+            DataType::String => {
+                let parse = |s: &str| {
+                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map(|d| Some(epoch_days(d)))
+                        .map_err(|_| ())
+                };
+                let v = self.parse_cells(c, name, col, parse, |s| {
+                    format!("{s:?} is not a date (YYYY-MM-DD)")
+                })?;
+                Int32Chunked::from_iter_options(name.into(), v.into_iter())
+                    .into_column()
+                    .cast(&DataType::Date)
+                    .ok()?
+            }
+            other => {
+                self.wrong_type(c, name, "dates", other);
+                return None;
+            }
+        };
+        self.require(c, name, required, out)
+    }
+}

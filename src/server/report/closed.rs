@@ -1,0 +1,120 @@
+//! The closed report, by arm, for the DSMB and the independent
+//! statistician: computed from a [`ClosedSnapshot`] only.
+
+use super::efficacy::{survival_summary, time_to_event};
+use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
+use super::frames::{count_by2, subject_frame, sums, u32_of};
+use super::interim::interim;
+use super::safety::closed_rates;
+use super::safety_time::{serious_events, SubjectDays};
+use super::subgroups::{events_by_arm, subgroups};
+use super::types::{ArmInfo, ClosedEnrollment, ClosedPrimary, ClosedReport, ReportError};
+use crate::server::config::{EndpointKind, TrialConfig};
+use crate::server::firewall::ClosedSnapshot;
+use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// The closed report, by arm, from a closed snapshot.
+pub fn closed_report(
+    snap: &ClosedSnapshot,
+    trial: &TrialConfig,
+) -> Result<ClosedReport, ReportError> {
+    let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
+    let total = u32_of(snap.adsl.height());
+
+    let mut by_site_arm: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+    for ((site, arm), n) in count_by2(snap.adsl.clone().lazy(), "SITEID", "ARM")? {
+        by_site_arm.entry(site).or_default().insert(arm, n);
+    }
+    for arms in by_site_arm.values_mut() {
+        for c in &codes {
+            arms.entry(c.to_string()).or_insert(0);
+        }
+    }
+
+    let subjects = subject_frame(snap, trial)?;
+    let ncat = trial.safety.len();
+    let per_arm: HashMap<String, Vec<u32>> = sums(subjects.clone().lazy(), ncat, true)?
+        .into_iter()
+        .collect();
+    let arm_value = |arm: &str, i: usize| {
+        per_arm
+            .get(arm)
+            .and_then(|v| v.get(i))
+            .copied()
+            .unwrap_or(0)
+    };
+
+    let incidence_days = super::safety_time::incidence_days(trial);
+    let subject_days = SubjectDays::of(snap)?;
+    let safety = closed_rates(snap, trial, &per_arm, total, &subject_days, &incidence_days)?;
+
+    let primary_by_arm = events_by_arm(&per_arm, &codes, ncat);
+    let tte = if trial.design.endpoint == EndpointKind::TimeToEvent {
+        time_to_event(snap, trial)?
+    } else {
+        None
+    };
+    let primary = ClosedPrimary {
+        name: trial.primary.name.clone(),
+        events: primary_by_arm.values().map(|e| e.events).sum(),
+        n: total,
+        by_arm: primary_by_arm,
+        survival: tte.as_ref().map(|d| survival_summary(d, trial)),
+    };
+
+    let (subgroups, subgroup_interactions) = subgroups(trial, &subjects, tte.as_ref(), ncat)?;
+
+    Ok(ClosedReport {
+        trial: trial.id.clone(),
+        title: trial.title.clone(),
+        cut_date: snap.cut_date.to_string(),
+        view: "closed",
+        files: snap.files.clone(),
+        arms: trial
+            .arms
+            .iter()
+            .map(|a| ArmInfo {
+                code: a.code.clone(),
+                label: a.label.clone(),
+            })
+            .collect(),
+        enrollment: ClosedEnrollment {
+            total,
+            target: trial.enrollment.target,
+            by_site: by_site(snap)?,
+            by_arm: codes
+                .iter()
+                .map(|c| (c.to_string(), arm_value(c, 0)))
+                .collect(),
+            by_site_arm,
+            cumulative_by_month: cumulative_by_month(snap)?,
+            cumulative_by_arm_month: codes
+                .iter()
+                .map(|c| Ok((c.to_string(), cumulative_by_month_of(snap, Some(c))?)))
+                .collect::<Result<_, PolarsError>>()?,
+        },
+        safety,
+        primary,
+        subgroups,
+        subgroup_interactions,
+        interim: interim(
+            snap,
+            trial,
+            &per_arm_primary_events(&per_arm, ncat),
+            tte.as_ref(),
+        )?,
+        incidence_days,
+        serious_events: serious_events(snap, &subject_days)?,
+    })
+}
+
+fn per_arm_primary_events(
+    per_arm: &HashMap<String, Vec<u32>>,
+    ncat: usize,
+) -> HashMap<String, u32> {
+    per_arm
+        .iter()
+        .map(|(k, v)| (k.clone(), v.get(1 + ncat).copied().unwrap_or(0)))
+        .collect()
+}

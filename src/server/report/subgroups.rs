@@ -1,0 +1,141 @@
+//! The configured subgroups (closed report): the primary endpoint by arm
+//! within each level, and for a time-to-event primary the compared arms'
+//! hazard ratio per level and the treatment-by-subgroup interaction.
+
+use super::efficacy::{subgroup_effects, ties, TimeToEvent};
+use super::frames::sums;
+use super::interim::compared_arms;
+use super::types::{EventsN, SubgroupInteraction, SubgroupRow};
+use crate::server::config::TrialConfig;
+use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Each arm's events and subjects from its sums (see `frames::sums`).
+pub fn events_by_arm(
+    per: &HashMap<String, Vec<u32>>,
+    codes: &[&str],
+    ncat: usize,
+) -> BTreeMap<String, EventsN> {
+    codes
+        .iter()
+        .map(|c| {
+            let v = per.get(*c);
+            let get = |i: usize| v.and_then(|v| v.get(i)).copied().unwrap_or(0);
+            (
+                c.to_string(),
+                EventsN {
+                    events: get(1 + ncat),
+                    n: get(0),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The subgroup rows and interaction tests. `subjects` is the per-subject
+/// frame (`frames::subject_frame`), `tte` the primary endpoint's times when
+/// it is time-to-event.
+pub fn subgroups(
+    trial: &TrialConfig,
+    subjects: &DataFrame,
+    tte: Option<&TimeToEvent>,
+    ncat: usize,
+) -> Result<(Vec<SubgroupRow>, Vec<SubgroupInteraction>), PolarsError> {
+    let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
+    let mut subgroups = Vec::new();
+    let mut subgroup_interactions = Vec::new();
+    let compared = compared_arms(trial);
+    let tte_two = match (tte, compared) {
+        (Some(d), Some((ri, ti))) => Some(d.two_arms(ri, ti)),
+        _ => None,
+    };
+    for s in &trial.subgroups {
+        let v = s.variable.as_str();
+        let levels: Vec<(String, Expr)> = if let Some(cuts) = &s.cuts {
+            let fmt = |x: f64| {
+                if x.fract() == 0.0 {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x}")
+                }
+            };
+            let mut out = vec![(format!("<={}", fmt(cuts[0])), col(v).lt_eq(lit(cuts[0])))];
+            for w in cuts.windows(2) {
+                out.push((
+                    format!("({},{}]", fmt(w[0]), fmt(w[1])),
+                    col(v).gt(lit(w[0])).and(col(v).lt_eq(lit(w[1]))),
+                ));
+            }
+            let last = cuts[cuts.len() - 1];
+            out.push((format!(">{}", fmt(last)), col(v).gt(lit(last))));
+            if let Some(labels) = &s.labels {
+                for (level, label) in out.iter_mut().zip(labels) {
+                    level.0 = label.clone();
+                }
+            }
+            out
+        } else {
+            s.levels
+                .iter()
+                .flatten()
+                .map(|l| {
+                    let expr = l
+                        .values
+                        .iter()
+                        .map(|x| col(v).eq(lit(x.as_str())))
+                        .reduce(|a, b| a.or(b))
+                        .unwrap_or(lit(false));
+                    (l.label.clone(), expr)
+                })
+                .collect()
+        };
+        let first = subgroups.len();
+        let mut level_of: Vec<Option<usize>> = tte_two
+            .as_ref()
+            .map_or_else(Vec::new, |d| vec![None; d.time.len()]);
+        for (li, (label, filter)) in levels.iter().enumerate() {
+            let in_level = subjects
+                .clone()
+                .lazy()
+                .filter(filter.clone().fill_null(lit(false)));
+            if let Some(d) = &tte_two {
+                let ids = in_level.clone().select([col("USUBJID")]).collect()?;
+                let ids: std::collections::HashSet<&str> =
+                    ids.column("USUBJID")?.str()?.iter().flatten().collect();
+                for (i, id) in d.usubjid.iter().enumerate() {
+                    if ids.contains(id.as_str()) {
+                        level_of[i] = Some(li);
+                    }
+                }
+            }
+            let per: HashMap<String, Vec<u32>> = sums(in_level, ncat, true)?.into_iter().collect();
+            subgroups.push(SubgroupRow {
+                variable: s.variable.clone(),
+                level: label.clone(),
+                by_arm: events_by_arm(&per, &codes, ncat),
+                hazard_ratio: None,
+            });
+        }
+        if let (Some(d), Some((_, ti))) = (&tte_two, compared) {
+            let fx = subgroup_effects(
+                d,
+                &level_of,
+                levels.len(),
+                &trial.arms[ti].code,
+                ties(trial),
+            );
+            for (row, hr) in subgroups[first..].iter_mut().zip(fx.hazard_ratios) {
+                row.hazard_ratio = hr;
+            }
+            if let Some(t) = fx.interaction {
+                subgroup_interactions.push(SubgroupInteraction {
+                    variable: s.variable.clone(),
+                    chisq: t.chisq,
+                    df: t.df,
+                    p: t.p,
+                });
+            }
+        }
+    }
+    Ok((subgroups, subgroup_interactions))
+}

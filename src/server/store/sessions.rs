@@ -1,0 +1,109 @@
+//! Sessions: only the SHA-256 of a token is stored; idle and absolute
+//! timeouts.
+
+use super::clock::{now_unix, random_hex};
+use super::db::Store;
+use super::error::Result;
+use super::users::roles_of;
+use crate::dto::Role;
+use crate::server::digest::sha256_hex;
+use rusqlite::{params, OptionalExtension};
+
+/// A signed-in user, as a request sees them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub roles: Vec<(String, Role)>,
+    pub csrf: String,
+}
+
+impl SessionUser {
+    /// The user's role on `trial`, if any.
+    pub fn role_on(&self, trial: &str) -> Option<Role> {
+        self.roles.iter().find(|(t, _)| t == trial).map(|(_, r)| *r)
+    }
+}
+
+/// Sessions end after this long without a request.
+pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
+/// And after this long in any case.
+pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
+
+impl Store {
+    /// Start a session for user `id`; returns the token for the cookie (only
+    /// its hash is stored).
+    pub fn create_session(&self, id: i64) -> Result<String> {
+        let token = random_hex(32);
+        let csrf = random_hex(32);
+        let now = now_unix();
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
+                params![sha256_hex(token.as_bytes()), id, csrf, now],
+            )?;
+            Ok(())
+        })?;
+        Ok(token)
+    }
+
+    /// The user of a live session: not ended, not idle for longer than the
+    /// idle timeout, younger than the absolute timeout, user not disabled.
+    /// Touches the session's last-seen time.
+    pub fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
+        let now = now_unix();
+        let key = sha256_hex(token.as_bytes());
+        self.with(|c| {
+            let row: Option<(i64, String, i64, i64, bool, String, bool)> = c
+                .query_row(
+                    "SELECT s.user_id, s.csrf, s.created_at, s.last_seen, s.ended, u.username, u.disabled
+                     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
+                    [&key],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                )
+                .optional()?;
+            let Some((id, csrf, created, last_seen, ended, username, disabled)) = row else {
+                return Ok(None);
+            };
+            let expired = now - last_seen > IDLE_TIMEOUT_SECS || now - created > ABSOLUTE_TIMEOUT_SECS;
+            if ended || disabled || expired {
+                if expired && !ended {
+                    c.execute("UPDATE sessions SET ended = 1 WHERE token_hash = ?1", [&key])?;
+                }
+                return Ok(None);
+            }
+            if now > last_seen {
+                c.execute("UPDATE sessions SET last_seen = ?1 WHERE token_hash = ?2", params![now, key])?;
+            }
+            Ok(Some(SessionUser {
+                id,
+                username,
+                roles: roles_of(c, id)?,
+                csrf,
+            }))
+        })
+    }
+
+    /// End a session (sign-out).
+    pub fn end_session(&self, token: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE sessions SET ended = 1 WHERE token_hash = ?1",
+                [sha256_hex(token.as_bytes())],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Move a session's last-seen time back by `secs` (tests of the idle
+    /// timeout).
+    pub fn age_session(&self, token: &str, secs: i64) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE sessions SET last_seen = last_seen - ?1, created_at = created_at - ?1 WHERE token_hash = ?2",
+                params![secs, sha256_hex(token.as_bytes())],
+            )?;
+            Ok(())
+        })
+    }
+}

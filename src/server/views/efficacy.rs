@@ -1,0 +1,332 @@
+//! The efficacy and futility page's data: the design and the futility rule
+//! in words, the look with the statistic's path over the cuts, conditional
+//! power, the survival summaries and the subgroup forest, every direction
+//! named as the viewer may see it (no group while coded).
+
+use super::figures;
+use crate::dto::{Efficacy, ForestRow, HazardRatioRow, InterimView, KmRow, PathPoint, PrimaryRow};
+use crate::server::config::{Sided, TrialConfig, TrialDesign};
+use crate::server::firewall::ArmNames;
+use crate::server::report::{compared_arms, ClosedReport, EventsN};
+use crate::server::web::AppState;
+use crate::stats::rates::newcombe;
+use std::sync::Arc;
+
+/// The design in words.
+fn design_text(d: &TrialDesign) -> String {
+    format!(
+        "{}{} looks at {}; {}-sided alpha {}; {} spending; power {}",
+        if d.hypothetical {
+            "Hypothetical design: "
+        } else {
+            ""
+        },
+        d.looks.len(),
+        d.looks
+            .iter()
+            .map(|t| format!("{t}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        match d.sided {
+            Sided::One => "one",
+            Sided::Two => "two",
+        },
+        d.alpha,
+        d.efficacy_spending,
+        d.power
+    )
+}
+
+/// The futility rule in words, with its source.
+fn futility_text(d: &TrialDesign) -> Option<String> {
+    d.futility.as_ref().map(|f| {
+        let mut parts = Vec::new();
+        if let Some(b) = &f.beta_spending {
+            parts.push(format!("beta spending {b}"));
+        }
+        if let Some(c) = f.conditional_power_below {
+            parts.push(format!(
+                "conditional power under the current trend below {:.0}%",
+                100.0 * c
+            ));
+        }
+        let mut s = format!(
+            "{} futility guideline: {}",
+            if f.binding { "Binding" } else { "Non-binding" },
+            parts.join("; ")
+        );
+        if let Some(src) = &f.source {
+            s.push_str(&format!(" ({src})"));
+        }
+        s
+    })
+}
+
+/// The statistic's path: z and B at this cut and every earlier good cut of
+/// the trial (each report cached once computed).
+pub async fn z_path(
+    state: &AppState,
+    trial: &str,
+    date: &str,
+    closed: &Arc<ClosedReport>,
+    dates: &[String],
+) -> Vec<PathPoint> {
+    let mut path = Vec::new();
+    for d in dates.iter().rev().filter(|d| d.as_str() <= date) {
+        let r = if *d == date {
+            closed.clone()
+        } else {
+            match state.closed_report(trial, Some(d)).await {
+                Ok(r) => r,
+                Err(_) => continue,
+            }
+        };
+        if let Some(i) = &r.interim {
+            path.push(PathPoint {
+                cut_date: d.clone(),
+                information_fraction: i.information_fraction,
+                z: i.z,
+                b_value: i.b_value,
+            });
+        }
+    }
+    path
+}
+
+/// The path on the boundaries' scale: at a final look that over- or
+/// under-runs, the plan's fractions are rescaled so that it is 1 (see
+/// `report::interim`'s look planning); the path is put on the same scale.
+fn rescale_path(closed: &ClosedReport, path: &mut [PathPoint]) {
+    if let Some(i) = &closed.interim {
+        let here = i.fractions.get(i.look.saturating_sub(1)).copied();
+        if let Some(scale) = here
+            .filter(|_| i.information_fraction > 0.0)
+            .map(|h| h / i.information_fraction)
+            .filter(|s| (s - 1.0).abs() > 1e-12)
+        {
+            for p in path.iter_mut() {
+                p.information_fraction *= scale;
+                p.b_value = p.z * p.information_fraction.sqrt();
+            }
+        }
+    }
+}
+
+/// The efficacy page's data from the closed report, named as the viewer
+/// may see them; `path` is the statistic's path over the cuts
+/// ([`z_path`]).
+pub fn efficacy(
+    trial: String,
+    config: &TrialConfig,
+    closed: &ClosedReport,
+    names: &ArmNames,
+    mut path: Vec<PathPoint>,
+    cuts: Vec<String>,
+) -> Efficacy {
+    let design = design_text(&config.design);
+    let futility_rule = futility_text(&config.design);
+    // While the groups are coded, directional comparisons name no group
+    // (`ArmNames::versus`).
+    let vs = |t: &str, r: &str| names.versus(t, r);
+    rescale_path(closed, &mut path);
+    let interim = closed.interim.as_ref().map(|i| {
+        let vs = vs(&i.treatment, &i.reference);
+        let measure = if i.effect_measure.starts_with("hazard") {
+            format!(
+                "hazard ratio, {vs} (below 1 favours {})",
+                if names.coded {
+                    "the experimental arm".to_string()
+                } else {
+                    names.name(&i.treatment)
+                }
+            )
+        } else {
+            format!("difference in success rates, {vs}")
+        };
+        let mut view = InterimView {
+            look: i.look,
+            looks: i.fractions.len(),
+            information_fraction: i.information_fraction,
+            information: i.information.to_string(),
+            planned_information: i.planned_information,
+            required_information: i.required_information,
+            fractions: i.fractions.clone(),
+            z: i.z,
+            b_value: i.b_value,
+            efficacy_bounds: i.efficacy_bounds.clone(),
+            futility_bound: i.futility_bound,
+            cp_design: i.conditional_power.as_ref().and_then(|c| c.design),
+            cp_trend: i.conditional_power.as_ref().map(|c| c.trend),
+            cp_null: i.conditional_power.as_ref().map(|c| c.null),
+            predictive_power: i.predictive_power,
+            effect_measure: measure,
+            repeated_ci: i.repeated_ci,
+            repeated_p_value: i.repeated_p_value,
+            curve: i
+                .conditional_power_curve
+                .iter()
+                .map(|p| (p.effect, p.conditional_power))
+                .collect(),
+            verdict: i.verdict.clone(),
+            futility_rule: futility_rule.clone(),
+            path: path.clone(),
+            boundary_chart: Default::default(),
+            cp_chart: Default::default(),
+        };
+        view.boundary_chart = figures::boundaries(&view);
+        if !view.curve.is_empty() {
+            view.cp_chart = figures::conditional_power(&view);
+        }
+        view
+    });
+    let primary = names
+        .display_order()
+        .iter()
+        .filter_map(|code| {
+            let all = closed.primary.by_arm.get(code)?;
+            let evaluable = closed.interim.as_ref().and_then(|i| i.evaluable.get(code));
+            Some(PrimaryRow {
+                group: names.name(code),
+                randomized: all.n,
+                evaluable: evaluable.map(|e| e.n),
+                events: evaluable.map_or(all.events, |e| e.events),
+            })
+        })
+        .collect();
+    let survival = closed.primary.survival.as_ref();
+    let kaplan_meier: Vec<KmRow> = survival
+        .map(|s| {
+            names
+                .display_order()
+                .iter()
+                .filter_map(|code| {
+                    s.kaplan_meier.get(code).map(|k| KmRow {
+                        group: names.name(code),
+                        n: k.n,
+                        events: k.events,
+                        median: k.median,
+                        median_ci95: k.median_ci95,
+                        curve: k.curve.clone(),
+                        at_risk: k.at_risk.clone(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let reference = config
+        .arms
+        .first()
+        .map(|a| a.code.clone())
+        .unwrap_or_default();
+    let hazard_ratios = survival
+        .and_then(|s| s.cox.as_ref())
+        .map(|rows| {
+            let several = rows.len() > 1;
+            rows.iter()
+                .enumerate()
+                .map(|(k, r)| HazardRatioRow {
+                    label: if names.coded && several {
+                        format!(
+                            "experimental arm {} vs control (groups not named while coded)",
+                            k + 1
+                        )
+                    } else {
+                        vs(&r.arm, &reference)
+                    },
+                    hr: r.hr,
+                    ci95: r.ci95,
+                    p: r.p,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // The forest: hazard ratios by subgroup for a time-to-event endpoint,
+    // else differences in success rates (Newcombe intervals), for the
+    // design's compared groups.
+    let cfg = config;
+    let compared = compared_arms(cfg).map(|(_, t)| cfg.arms[t].code.clone());
+    let (forest, forest_measure) = match (&compared, survival.is_some()) {
+        (Some(t), true) => (
+            closed
+                .subgroups
+                .iter()
+                .map(|r| ForestRow {
+                    variable: r.variable.clone(),
+                    level: r.level.clone(),
+                    n: r.by_arm.get(t).map_or(0, |e| e.n)
+                        + r.by_arm.get(&reference).map_or(0, |e| e.n),
+                    estimate: r.hazard_ratio.as_ref().map(|h| h.hr),
+                    ci95: r.hazard_ratio.as_ref().map(|h| h.ci95),
+                })
+                .collect(),
+            format!("hazard ratio, {}", vs(t, &reference)),
+        ),
+        (Some(t), false) => (
+            closed
+                .subgroups
+                .iter()
+                .map(|r| {
+                    let get = |c: &str| {
+                        r.by_arm
+                            .get(c)
+                            .copied()
+                            .unwrap_or(EventsN { events: 0, n: 0 })
+                    };
+                    let (a, b) = (get(t), get(&reference));
+                    let success = |e: EventsN| {
+                        if cfg.primary.event_is_success {
+                            u64::from(e.events)
+                        } else {
+                            u64::from(e.n - e.events)
+                        }
+                    };
+                    let rd = newcombe(success(a), u64::from(a.n), success(b), u64::from(b.n), 0.95);
+                    ForestRow {
+                        variable: r.variable.clone(),
+                        level: r.level.clone(),
+                        n: a.n + b.n,
+                        estimate: rd.map(|x| x.estimate),
+                        ci95: rd.map(|x| [x.ci.0, x.ci.1]),
+                    }
+                })
+                .collect(),
+            format!("difference in success rates, {}", vs(t, &reference)),
+        ),
+        (None, _) => (Vec::new(), String::new()),
+    };
+    let interactions = closed
+        .subgroup_interactions
+        .iter()
+        .map(|i| (i.variable.clone(), i.p))
+        .collect();
+    let risk_times = survival.map(|s| s.risk_times.clone()).unwrap_or_default();
+    let km_chart = if kaplan_meier.is_empty() {
+        Default::default()
+    } else {
+        figures::kaplan_meier(&kaplan_meier, "Days")
+    };
+    let forest_chart = if forest.iter().any(|r| r.ci95.is_some()) {
+        figures::forest(&forest, &forest_measure)
+    } else {
+        Default::default()
+    };
+    Efficacy {
+        trial_id: trial,
+        cut_date: closed.cut_date.clone(),
+        endpoint: closed.primary.name.clone(),
+        coded: names.coded,
+        design,
+        primary,
+        interim,
+        kaplan_meier,
+        risk_times,
+        logrank_p: survival.and_then(|s| s.logrank_p),
+        hazard_ratios,
+        forest,
+        forest_measure,
+        interactions,
+        km_chart,
+        forest_chart,
+        cuts,
+    }
+}

@@ -1,0 +1,12 @@
+//! Report + viewer -> page data: the DTOs and chart figures each page
+//! shows, with the groups named as the viewer may see them
+//! ([`crate::server::firewall::ArmNames`]) and all the page's words.
+//!
+//! May not: check roles or write audit entries (the server functions do,
+//! through `server::web::guard`), or read data files.
+
+pub mod cuts;
+pub mod efficacy;
+pub mod enrollment;
+pub mod figures;
+pub mod safety;

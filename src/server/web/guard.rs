@@ -1,0 +1,162 @@
+//! The start of every server function: the session and the role come from
+//! the request the gate resolved, on the server; nothing the browser sends
+//! can raise the view level. Closed views resolve the cut and the viewer's
+//! coding and write their audit entry here, before any data leave.
+
+use super::session::Auth;
+use super::state::AppState;
+use crate::dto::Role;
+use crate::server::firewall::ArmNames;
+use crate::server::report::ClosedReport;
+use axum::http::StatusCode;
+use leptos::prelude::*;
+
+/// An error that also sets the response status (401 no session, 403 no
+/// role).
+pub fn deny(status: u16, message: &str) -> ServerFnError {
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN));
+    }
+    ServerFnError::new(message)
+}
+
+/// The server's state and what the gate learned about this request.
+pub async fn context() -> Result<(AppState, Auth), ServerFnError> {
+    let state = use_context::<AppState>()
+        .ok_or_else(|| ServerFnError::new("the server's state is not available"))?;
+    let axum::Extension(auth) = leptos_axum::extract::<axum::Extension<Auth>>()
+        .await
+        .map_err(|_| deny(401, "sign in first"))?;
+    if auth.user.is_none() {
+        return Err(deny(401, "sign in first"));
+    }
+    Ok((state, auth))
+}
+
+/// The caller's role on `trial`. Unknown trials and trials without a role
+/// are refused alike (403), so that a probe learns nothing about which
+/// exist.
+pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnError> {
+    let (state, auth) = context().await?;
+    let role = auth
+        .role_on(trial)
+        .filter(|_| state.catalog.trial(trial).is_some())
+        .ok_or_else(|| deny(403, "no access to this trial"))?;
+    Ok((state, auth, role))
+}
+
+/// The caller's role on `trial`, which must be a closed one (DSMB or
+/// statistician).
+pub async fn closed_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnError> {
+    let (state, auth, role) = trial_role(trial).await?;
+    if !role.is_closed() {
+        return Err(deny(403, "this view is not open to your role"));
+    }
+    Ok((state, auth, role))
+}
+
+/// Run blocking work (the store, polars) off the async runtime; its error,
+/// or the task's, becomes the server function's.
+pub async fn blocking<T, E>(
+    f: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ServerFnError>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// The date of the cut a page asked for, `cut` (`YYYY-MM-DD`), or of the
+/// newest good cut when `None`. A cut that is not one of the trial's good
+/// cuts is refused (404), so no rejected cut is ever shown.
+pub fn cut_date(state: &AppState, trial: &str, cut: Option<&str>) -> Result<String, ServerFnError> {
+    state
+        .catalog
+        .trial(trial)
+        .and_then(|t| t.cut(cut))
+        .map(|c| c.date.clone())
+        .ok_or_else(|| deny(404, "no such data cut"))
+}
+
+/// The dates of the trial's good cuts, newest first (for the cut picker).
+pub fn cut_dates(state: &AppState, trial: &str) -> Vec<String> {
+    state
+        .catalog
+        .trial(trial)
+        .map(|t| t.cut_dates())
+        .unwrap_or_default()
+}
+
+/// The arm names a closed-role viewer may see on `trial` (coded for a DSMB
+/// member until they decode), and an audit entry for the closed view
+/// `what`.
+pub async fn arm_names(
+    state: &AppState,
+    auth: &Auth,
+    role: Role,
+    trial: &str,
+    what: &str,
+) -> Result<ArmNames, ServerFnError> {
+    let user = auth
+        .user
+        .clone()
+        .ok_or_else(|| deny(401, "sign in first"))?;
+    let entry = state
+        .catalog
+        .trial(trial)
+        .ok_or_else(|| deny(403, "no access to this trial"))?;
+    let arms: Vec<(String, String)> = entry
+        .config
+        .arms
+        .iter()
+        .map(|a| (a.code.clone(), a.label.clone()))
+        .collect();
+    let codes_in: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
+    let store = state.access.store.clone();
+    let (t, address, what) = (trial.to_string(), auth.address.clone(), what.to_string());
+    let (codes, decoded_at) = blocking(move || {
+        let codes = store.arm_codes(&t, &codes_in)?;
+        let decoded = store.decoded_at(user.id, &t)?;
+        store.audit(&user.username, "view-closed", &t, &what, &address)?;
+        Ok::<_, crate::server::store::StoreError>((codes, decoded))
+    })
+    .await?;
+    Ok(ArmNames::for_viewer(role, arms, &codes, decoded_at))
+}
+
+/// What every closed server function starts from: the role checked (DSMB
+/// or statistician), the cut resolved (404 if it is not a good cut), the
+/// closed report of that cut, and the arm names for this viewer, with the
+/// view (`what`, and the cut) written to the audit trail.
+pub struct ClosedView {
+    pub state: AppState,
+    pub role: Role,
+    pub date: String,
+    pub report: std::sync::Arc<ClosedReport>,
+    pub names: ArmNames,
+}
+
+pub async fn closed_view(
+    trial: &str,
+    cut: Option<&str>,
+    what: &str,
+) -> Result<ClosedView, ServerFnError> {
+    let (state, auth, role) = closed_role(trial).await?;
+    let date = cut_date(&state, trial, cut)?;
+    let report = state
+        .closed_report(trial, Some(&date))
+        .await
+        .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
+    let names = arm_names(&state, &auth, role, trial, &format!("{what}, cut {date}")).await?;
+    Ok(ClosedView {
+        state,
+        role,
+        date,
+        report,
+        names,
+    })
+}

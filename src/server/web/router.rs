@@ -1,0 +1,56 @@
+//! The HTTP application: one function builds the whole router so that tests
+//! can drive it without a socket (`app(state).oneshot(request)`).
+
+use super::decode::decode;
+use super::headers::security_headers;
+use super::session::{gate, login, logout};
+use super::state::AppState;
+use crate::app::{shell, App};
+use axum::routing::post;
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Request bodies larger than this are refused (sign-in forms and server
+/// function arguments are small).
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Requests that take longer than this are cut off.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The full router: pages, server functions, the sign-in, sign-out and
+/// decode forms, static files and the 404 page; behind the gate (sessions,
+/// CSRF, sign-in required) and the security headers.
+pub fn app(state: AppState) -> Router {
+    app_with_routes(state, generate_route_list(App))
+}
+
+/// [`app`] with the page routes already listed. Listing them renders the
+/// route tree in a special mode; tests list them once and build many routers,
+/// so that no listing runs while pages render.
+pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListing>) -> Router {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/trial/{id}/decode", post(decode))
+        // The router state (AppState) reaches pages and server functions as
+        // Leptos context: leptos_axum provides it for both.
+        .leptos_routes_with_context(&state, routes, || (), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,284 @@
+//! Sessions of the web app: the HttpOnly cookie, the gate that sends every
+//! request without a session to the sign-in page (pages) or answers 401
+//! (server functions), CSRF checks on every state-changing request, and the
+//! sign-in and sign-out handlers (throttled, audited). The view level of
+//! any answer comes from the signed-in user's role on the trial, looked up
+//! on the server, never from the request.
+
+use super::state::AppState;
+use crate::dto::Role;
+use crate::server::store::{SessionUser, StoreError};
+use axum::extract::{ConnectInfo, Form, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "dsmb_session";
+
+/// What the gate learned about a request; server functions and handlers
+/// read it from the request's extensions.
+#[derive(Clone, Debug)]
+pub struct Auth {
+    pub user: Option<SessionUser>,
+    pub token: Option<String>,
+    pub address: String,
+}
+
+impl Auth {
+    /// The user's role on `trial`, if signed in and holding one.
+    pub fn role_on(&self, trial: &str) -> Option<Role> {
+        self.user.as_ref().and_then(|u| u.role_on(trial))
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn client_address(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
+/// Paths served without a session: the sign-in page and its form, and the
+/// static assets (WASM, JS, CSS, icon), which carry no data.
+fn is_public(path: &str) -> bool {
+    path == "/login"
+        || path == "/auth/login"
+        || path == "/favicon.ico"
+        || path.starts_with("/pkg/")
+        || path.starts_with("/js/")
+}
+
+/// Whether a state-changing request comes from this site: its Origin (sent
+/// by browsers on every cross-origin and every POST request) names this
+/// host, and the Fetch Metadata header, when present, is not cross-site.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let Ok(origin) = origin.to_str() else {
+            return false;
+        };
+        // Browsers send "null" when the referrer policy withholds the
+        // origin; Fetch Metadata then still tells same-origin apart.
+        if origin == "null" {
+            return fetch_site == Some("same-origin");
+        }
+        let origin_host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        if origin_host.is_none() || origin_host != host {
+            return false;
+        }
+    }
+    !matches!(fetch_site, Some("cross-site") | Some("same-site"))
+}
+
+/// The gate, run on every request: resolve the session, refuse
+/// cross-origin state changes, and keep everything but the public paths
+/// behind a session.
+pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let address = client_address(&req);
+    let token = cookie(req.headers(), SESSION_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let user = match &token {
+        Some(t) => {
+            let store = state.access.store.clone();
+            let t = t.clone();
+            tokio::task::spawn_blocking(move || store.session_user(&t))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten()
+        }
+        None => None,
+    };
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !same_origin(req.headers()) {
+        return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
+    }
+    let path = req.uri().path().to_string();
+    if user.is_none() && !is_public(&path) {
+        if path.starts_with("/api/") || unsafe_method {
+            return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+        }
+        let next_path = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let target = format!("/login?next={}", urlencode(&next_path));
+        return Redirect::to(&target).into_response();
+    }
+    req.extensions_mut().insert(Auth {
+        user,
+        token,
+        address,
+    });
+    next.run(req).await
+}
+
+pub(super) fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A local path to go to after sign-in (never another site).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+fn session_cookie(value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let mut c = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).expect("a cookie of hex and fixed text")
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// POST /auth/login: check the password (off the async runtime), apply the
+/// throttle, start a session and set its cookie; every attempt is audited.
+pub async fn login(
+    State(state): State<AppState>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let access = state.access.clone();
+    let address = auth.address.clone();
+    let username = form.username.trim().to_string();
+    let blocked = access
+        .throttle
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .blocked(&username, &address);
+    let store = access.store.clone();
+    let next = safe_next(form.next.as_deref());
+    if blocked {
+        let (s, u, a) = (store.clone(), username.clone(), address.clone());
+        let _ = tokio::task::spawn_blocking(move || {
+            s.audit(&u, "sign-in-throttled", "", "too many failed sign-ins", &a)
+        })
+        .await;
+        return Redirect::to(&format!("/login?error=throttled&next={}", urlencode(&next)))
+            .into_response();
+    }
+    let (s, u, p) = (store.clone(), username.clone(), form.password.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        let id = s.authenticate(&u, &p)?;
+        match id {
+            Some(id) => Ok(Some(s.create_session(id)?)),
+            None => Ok::<_, StoreError>(None),
+        }
+    })
+    .await;
+    match result {
+        Ok(Ok(Some(token))) => {
+            access
+                .throttle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .succeeded(&username);
+            let (s, u, a) = (store, username, address);
+            let _ = tokio::task::spawn_blocking(move || s.audit(&u, "sign-in", "", "", &a)).await;
+            let mut resp = Redirect::to(&next).into_response();
+            resp.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&token, None, access.secure_cookies),
+            );
+            resp
+        }
+        Ok(Ok(None)) => {
+            access
+                .throttle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .failed(&username, &address);
+            let (s, u, a) = (store, username, address);
+            let _ = tokio::task::spawn_blocking(move || {
+                s.audit(&u, "sign-in-failed", "", "wrong username or password", &a)
+            })
+            .await;
+            Redirect::to(&format!("/login?error=failed&next={}", urlencode(&next))).into_response()
+        }
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "sign-in failed").into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub confirm: Option<String>,
+}
+
+pub(super) fn csrf_ok(auth: &Auth, form: &CsrfForm) -> bool {
+    auth.user.as_ref().is_some_and(|u| {
+        !form.csrf.is_empty()
+            && u.csrf.len() == form.csrf.len()
+            && u.csrf
+                .bytes()
+                .zip(form.csrf.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    })
+}
+
+/// POST /auth/logout: end the session (its cookie is then worthless even
+/// if replayed) and clear the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !csrf_ok(&auth, &form) {
+        return (StatusCode::FORBIDDEN, "missing or wrong CSRF token").into_response();
+    }
+    if let (Some(token), Some(user)) = (auth.token.clone(), auth.user.clone()) {
+        let store = state.access.store.clone();
+        let address = auth.address.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            store.end_session(&token)?;
+            store.audit(&user.username, "sign-out", "", "", &address)
+        })
+        .await;
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        session_cookie("", Some(0), state.access.secure_cookies),
+    );
+    resp
+}

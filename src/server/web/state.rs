@@ -1,0 +1,202 @@
+//! The running server's state: the catalog, the access layer, and the
+//! caches of reports (per trial and cut) and of page views (per
+//! [`ViewKey`], which names whether the view is coded).
+
+use super::access::Access;
+use crate::server::catalog::Catalog;
+use crate::server::config::TrialConfig;
+use crate::server::data::problem::Problems;
+use crate::server::firewall::{closed_snapshot, open_snapshot, ViewKey};
+use crate::server::report::{closed_report, open_report, ClosedReport, OpenReport, ReportError};
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Shared state of the running server.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub catalog: Arc<Catalog>,
+    pub access: Access,
+    /// Closed (by-arm) reports per (trial, cut date), computed once, on
+    /// first use by a closed role (concurrent first requests wait for the
+    /// same computation).
+    pub closed: Arc<Cells<ClosedReport>>,
+    /// Open (pooled) reports, likewise.
+    pub open: Arc<Cells<OpenReport>>,
+    /// Page data built from the reports (tables, figures), per view: cuts
+    /// are immutable, so a page's data is built once per (what, trial, cut,
+    /// arms coded or not) and cloned for every later request. The role
+    /// check and the audit entry still run on every request.
+    pub views: Arc<Mutex<HashMap<ViewKey, Arc<dyn std::any::Any + Send + Sync>>>>,
+    /// Rendered HTML of closed sections, per view (`components::fragment`);
+    /// apart from `views`, so that no page data and fragment share a key.
+    pub fragments: Arc<Mutex<HashMap<ViewKey, String>>>,
+}
+
+/// Why a cut's report is not available.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum CutReportError {
+    #[error("no trial {0}")]
+    NoTrial(String),
+    #[error("no data cut {cut} of {trial}")]
+    NoCut { trial: String, cut: String },
+    #[error("{0}")]
+    Problems(Problems),
+    #[error("{0}")]
+    Report(Arc<ReportError>),
+    #[error("{0}")]
+    Stopped(String),
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, catalog: Arc<Catalog>, access: Access) -> Self {
+        AppState {
+            leptos_options,
+            catalog,
+            access,
+            closed: Arc::new(Mutex::new(HashMap::new())),
+            open: Arc::new(Mutex::new(HashMap::new())),
+            views: Arc::new(Mutex::new(HashMap::new())),
+            fragments: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// The HTML `key` names, rendered by `render` the first time.
+    pub fn fragment(&self, key: ViewKey, render: impl FnOnce() -> String) -> String {
+        let cached = self
+            .fragments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        if let Some(html) = cached {
+            return html;
+        }
+        let html = render();
+        self.fragments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, html.clone());
+        html
+    }
+
+    /// The page data `key` names, built by `build` the first time and
+    /// cloned from the cache after. Two first requests at once may both
+    /// build it; the data are the same, one is kept.
+    pub fn view<T: Clone + Send + Sync + 'static, E>(
+        &self,
+        key: ViewKey,
+        build: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        if let Some(v) = self.cached_view(&key) {
+            return Ok(v);
+        }
+        let v = build()?;
+        self.keep_view(key, v.clone());
+        Ok(v)
+    }
+
+    /// The cached page data `key` names, if built already.
+    pub fn cached_view<T: Clone + Send + Sync + 'static>(&self, key: &ViewKey) -> Option<T> {
+        let cached = self
+            .views
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned();
+        cached
+            .and_then(|v| v.downcast::<T>().ok())
+            .map(|v| (*v).clone())
+    }
+
+    /// Keep page data for later requests.
+    pub fn keep_view<T: Send + Sync + 'static>(&self, key: ViewKey, v: T) {
+        self.views
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::new(v));
+    }
+
+    /// The open (pooled) report of `trial`'s cut dated `cut` (the newest
+    /// when `None`), cached, computed from the open snapshot: no arm
+    /// column, no randomization list.
+    pub async fn open_report(
+        &self,
+        trial: &str,
+        cut: Option<&str>,
+    ) -> Result<Arc<OpenReport>, CutReportError> {
+        once_per_cut(&self.open, &self.catalog, trial, cut, open_report_of).await
+    }
+
+    /// The closed report of `trial`'s cut dated `cut` (the newest when
+    /// `None`), cached. Only closed roles' server functions call this.
+    pub async fn closed_report(
+        &self,
+        trial: &str,
+        cut: Option<&str>,
+    ) -> Result<Arc<ClosedReport>, CutReportError> {
+        once_per_cut(&self.closed, &self.catalog, trial, cut, closed_report_of).await
+    }
+}
+
+/// The open report of a served cut, from its open snapshot: arm columns are
+/// never read, the randomization list never opened.
+fn open_report_of(config: &TrialConfig, cut_dir: &Path) -> Result<OpenReport, CutReportError> {
+    let snap = open_snapshot(config, cut_dir).map_err(CutReportError::Problems)?;
+    open_report(&snap, config).map_err(|e| CutReportError::Report(Arc::new(e)))
+}
+
+/// The closed report of a served cut. Only closed roles' server functions
+/// reach this.
+fn closed_report_of(config: &TrialConfig, cut_dir: &Path) -> Result<ClosedReport, CutReportError> {
+    let snap = closed_snapshot(config, cut_dir).map_err(CutReportError::Problems)?;
+    closed_report(&snap, config).map_err(|e| CutReportError::Report(Arc::new(e)))
+}
+
+/// Reports per (trial, cut date), each computed once.
+pub type Cells<R> =
+    Mutex<HashMap<(String, String), Arc<tokio::sync::OnceCell<Result<Arc<R>, CutReportError>>>>>;
+
+/// `compute` for a cut of `trial`, once: concurrent first callers wait for
+/// the same computation, which runs off the async runtime. Cuts are
+/// immutable, so a failure is kept too.
+async fn once_per_cut<R: Send + Sync + 'static>(
+    cells: &Cells<R>,
+    catalog: &Catalog,
+    trial: &str,
+    cut: Option<&str>,
+    compute: fn(&TrialConfig, &Path) -> Result<R, CutReportError>,
+) -> Result<Arc<R>, CutReportError> {
+    let entry = catalog
+        .trial(trial)
+        .ok_or_else(|| CutReportError::NoTrial(trial.to_string()))?;
+    let served = entry.cut(cut).ok_or_else(|| CutReportError::NoCut {
+        trial: trial.to_string(),
+        cut: cut.unwrap_or("?").to_string(),
+    })?;
+    let cell = cells
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry((trial.to_string(), served.date.clone()))
+        .or_default()
+        .clone();
+    let (config, dir) = (entry.config.clone(), served.dir.clone());
+    cell.get_or_init(|| async move {
+        tokio::task::spawn_blocking(move || compute(&config, &dir))
+            .await
+            .map_err(|e| CutReportError::Stopped(e.to_string()))
+            .and_then(|r| r)
+            .map(Arc::new)
+    })
+    .await
+    .clone()
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,30 @@
+//! The efficacy and futility page's server function (closed roles,
+//! audited).
+
+use crate::dto::Efficacy;
+use leptos::prelude::*;
+
+/// Efficacy and futility at the cut (closed roles): the group-sequential
+/// look, conditional and predictive power, the verdict, and for a
+/// time-to-event endpoint Kaplan-Meier, log-rank and Cox.
+#[server(endpoint = "get_efficacy")]
+pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy, ServerFnError> {
+    use crate::server::firewall::ViewKey;
+    use crate::server::{views, web::guard};
+    let v = guard::closed_view(&trial, cut.as_deref(), "efficacy and futility").await?;
+    let cuts = guard::cut_dates(&v.state, &trial);
+    let key = ViewKey::new("efficacy", &trial, &v.date, v.names.coded);
+    if let Some(out) = v.state.cached_view::<Efficacy>(&key) {
+        return Ok(out);
+    }
+    let entry = v
+        .state
+        .catalog
+        .trial(&trial)
+        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
+    let dates = entry.cut_dates();
+    let path = views::efficacy::z_path(&v.state, &trial, &v.date, &v.report, &dates).await;
+    let out = views::efficacy::efficacy(trial, &entry.config, &v.report, &v.names, path, cuts);
+    v.state.keep_view(key, out.clone());
+    Ok(out)
+}

@@ -1,0 +1,30 @@
+//! Who is signed in: for the top bar of every page and the forms that
+//! change state.
+
+use crate::dto::Me;
+use leptos::prelude::*;
+
+/// The signed-in user and the trials they hold a role on.
+#[server(endpoint = "get_me")]
+pub async fn get_me() -> Result<Me, ServerFnError> {
+    use crate::dto::TrialAccess;
+    use crate::server::web::guard;
+    let (state, auth) = guard::context().await?;
+    let user = auth.user.ok_or_else(|| guard::deny(401, "sign in first"))?;
+    let trials = user
+        .roles
+        .iter()
+        .filter_map(|(id, role)| {
+            state.catalog.trial(id).map(|t| TrialAccess {
+                id: id.clone(),
+                title: t.config.title.clone(),
+                role: *role,
+            })
+        })
+        .collect();
+    Ok(Me {
+        username: user.username,
+        csrf: user.csrf,
+        trials,
+    })
+}

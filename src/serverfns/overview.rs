@@ -1,0 +1,41 @@
+//! The overview page's server functions: pooled enrollment (any role) and
+//! enrollment by group (closed roles, audited).
+
+use crate::dto::{ArmEnrollment, EnrollmentSummary};
+use leptos::prelude::*;
+
+/// Pooled enrollment of a trial at the cut dated `cut` (the newest when
+/// `None`). Pooled numbers only: nothing here is split by arm, so any role
+/// on the trial may see it.
+#[server(endpoint = "get_enrollment")]
+pub async fn get_enrollment(
+    trial: String,
+    cut: Option<String>,
+) -> Result<EnrollmentSummary, ServerFnError> {
+    use crate::server::{views, web::guard};
+    let (state, _auth, role) = guard::trial_role(&trial).await?;
+    let entry = state
+        .catalog
+        .trial(&trial)
+        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
+    let served = entry
+        .cut(cut.as_deref())
+        .ok_or_else(|| guard::deny(404, "no such data cut"))?;
+    Ok(views::enrollment::pooled(&state, entry, served, role))
+}
+
+/// Enrollment by arm of a trial at the cut dated `cut` (the newest when
+/// `None`): closed views only (DSMB and statistician). A DSMB member sees
+/// coded groups until they decode; each call is a view of closed data and
+/// is audited.
+#[server(endpoint = "get_arm_enrollment")]
+pub async fn get_arm_enrollment(
+    trial: String,
+    cut: Option<String>,
+) -> Result<ArmEnrollment, ServerFnError> {
+    use crate::server::{views, web::guard};
+    let v = guard::closed_view(&trial, cut.as_deref(), "enrollment by arm").await?;
+    Ok(views::enrollment::by_group(
+        &v.state, trial, &v.date, v.role, &v.report, &v.names,
+    ))
+}

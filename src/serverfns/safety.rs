@@ -1,0 +1,63 @@
+//! The safety page's server functions: pooled rates (any role), rates by
+//! group (closed roles, audited), and both in one call.
+
+use crate::dto::{ClosedSafety, OpenSafety, SafetyPage};
+use leptos::prelude::*;
+
+/// Pooled event rates of the cut, small cells suppressed. Computed from the
+/// open snapshot: it never reads an arm column or the randomization list,
+/// so any role may see it.
+#[server(endpoint = "get_open_safety")]
+pub async fn get_open_safety(
+    trial: String,
+    cut: Option<String>,
+) -> Result<OpenSafety, ServerFnError> {
+    use crate::server::{views, web::guard};
+    let (state, _auth, role) = guard::trial_role(&trial).await?;
+    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
+    let cuts = guard::cut_dates(&state, &trial);
+    let open = state
+        .open_report(&trial, Some(&date))
+        .await
+        .map_err(|e| ServerFnError::new(format!("the open report cannot be computed: {e}")))?;
+    Ok(views::safety::open_safety(trial, role, &open, cuts))
+}
+
+/// The safety page in one call: the pooled rates, and for a closed role
+/// (decided here, on the server, from the session) the rates by arm, which
+/// are audited as a closed view. The sponsor's answer has `closed: null`.
+#[server(endpoint = "get_safety")]
+pub async fn get_safety(trial: String, cut: Option<String>) -> Result<SafetyPage, ServerFnError> {
+    let open = get_open_safety(trial.clone(), cut).await?;
+    let closed = if open.viewer_role.is_some_and(|r| r.is_closed()) {
+        Some(get_closed_safety(trial, Some(open.cut_date.clone())).await?)
+    } else {
+        None
+    };
+    Ok(SafetyPage { open, closed })
+}
+
+/// Safety by arm with risk differences and the trial's test (closed roles).
+#[server(endpoint = "get_closed_safety")]
+pub async fn get_closed_safety(
+    trial: String,
+    cut: Option<String>,
+) -> Result<ClosedSafety, ServerFnError> {
+    use crate::server::firewall::ViewKey;
+    use crate::server::{views, web::guard};
+    let v = guard::closed_view(&trial, cut.as_deref(), "safety by arm").await?;
+    let key = ViewKey::new("closed_safety", &trial, &v.date, v.names.coded);
+    let entry = v
+        .state
+        .catalog
+        .trial(&trial)
+        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
+    v.state.view(key, || {
+        Ok::<_, ServerFnError>(views::safety::closed_safety(
+            &entry.config.analysis,
+            trial.clone(),
+            &v.report,
+            &v.names,
+        ))
+    })
+}
