@@ -4,6 +4,7 @@
 
 pub mod gsd;
 pub mod interim;
+pub mod linalg;
 pub mod normal;
 pub mod proportions;
 pub mod rates;
