@@ -200,3 +200,10 @@ pub fn post(path: &str, token: Option<&str>, body: &str) -> Request<Body> {
     }
     b.body(Body::from(body.to_string())).unwrap()
 }
+
+/// A session's CSRF token, as the page gives it to its forms.
+pub async fn csrf(state: &TestApp, token: &str) -> String {
+    let r = send(state, post("/api/get_me", Some(token), "")).await;
+    let me: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    me["csrf"].as_str().unwrap().to_string()
+}

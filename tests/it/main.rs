@@ -2,16 +2,22 @@
 
 mod access;
 mod altshock_interim;
+mod audit;
 mod cli;
 mod conditional_power;
 mod enrollment;
+mod fixtures;
 mod gsd;
 mod helpers;
 mod http;
 mod interim;
 mod malformed;
+mod malformed_rows;
 mod pages;
 mod safety_time;
+mod sessions;
 mod summary;
+mod summary_interim;
+mod summary_r;
 mod survival;
 mod xpt;
