@@ -2,7 +2,7 @@
 
 use super::DbArgs;
 use crate::dto::{Role, UnknownRole};
-use crate::server::store::Store;
+use crate::server::store::{Store, StoreError};
 use clap::Subcommand;
 use std::process::ExitCode;
 
@@ -35,36 +35,50 @@ pub enum UserAction {
     Grant { username: String, role: String },
 }
 
+/// Why a user command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum UserCommandError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read the password from standard input: {0}")]
+    Stdin(std::io::Error),
+    #[error("give the password on standard input")]
+    NoPassword,
+    #[error("{0:?}: give a role as TRIAL=ROLE")]
+    RoleSpec(String),
+    #[error("{0:?}: no trial")]
+    NoTrial(String),
+    #[error(transparent)]
+    Role(#[from] UnknownRole),
+}
+
 /// Read one line (a password) from standard input.
-fn read_password() -> Result<String, String> {
+fn read_password() -> Result<String, UserCommandError> {
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        .map_err(UserCommandError::Stdin)?;
     let p = line.trim_end_matches(['\n', '\r']).to_string();
     if p.is_empty() {
-        return Err("give the password on standard input".into());
+        return Err(UserCommandError::NoPassword);
     }
     Ok(p)
 }
 
-fn parse_role(spec: &str) -> Result<(String, Role), String> {
+fn parse_role(spec: &str) -> Result<(String, Role), UserCommandError> {
     let (trial, role) = spec
         .split_once('=')
-        .ok_or_else(|| format!("{spec:?}: give a role as TRIAL=ROLE"))?;
+        .ok_or_else(|| UserCommandError::RoleSpec(spec.to_string()))?;
     if trial.is_empty() {
-        return Err(format!("{spec:?}: no trial"));
+        return Err(UserCommandError::NoTrial(spec.to_string()));
     }
-    Ok((
-        trial.to_string(),
-        role.parse().map_err(|e: UnknownRole| e.to_string())?,
-    ))
+    Ok((trial.to_string(), role.parse()?))
 }
 
 /// `dsmb user add|passwd|list|disable|enable|grant`.
 pub fn user(args: &UserArgs) -> ExitCode {
-    let run = || -> Result<(), String> {
-        let store = Store::open(&args.db.db).map_err(|e| e.to_string())?;
+    let run = || -> Result<(), UserCommandError> {
+        let store = Store::open(&args.db.db)?;
         match &args.action {
             UserAction::Add { username, roles } => {
                 let roles = roles
@@ -72,20 +86,16 @@ pub fn user(args: &UserArgs) -> ExitCode {
                     .map(|r| parse_role(r))
                     .collect::<Result<Vec<_>, _>>()?;
                 let password = read_password()?;
-                store
-                    .add_user(username, &password, &roles)
-                    .map_err(|e| e.to_string())?;
+                store.add_user(username, &password, &roles)?;
                 println!("added {username}");
             }
             UserAction::Passwd { username } => {
                 let password = read_password()?;
-                store
-                    .set_password(username, &password)
-                    .map_err(|e| e.to_string())?;
+                store.set_password(username, &password)?;
                 println!("password of {username} set; their sessions ended");
             }
             UserAction::List => {
-                for u in store.list_users().map_err(|e| e.to_string())? {
+                for u in store.list_users()? {
                     let roles: Vec<String> = u
                         .roles
                         .iter()
@@ -100,22 +110,16 @@ pub fn user(args: &UserArgs) -> ExitCode {
                 }
             }
             UserAction::Disable { username } => {
-                store
-                    .set_disabled(username, true)
-                    .map_err(|e| e.to_string())?;
+                store.set_disabled(username, true)?;
                 println!("disabled {username}; their sessions ended");
             }
             UserAction::Enable { username } => {
-                store
-                    .set_disabled(username, false)
-                    .map_err(|e| e.to_string())?;
+                store.set_disabled(username, false)?;
                 println!("enabled {username}");
             }
             UserAction::Grant { username, role } => {
                 let (trial, role) = parse_role(role)?;
-                store
-                    .grant(username, &trial, role)
-                    .map_err(|e| e.to_string())?;
+                store.grant(username, &trial, role)?;
                 println!("{username} is {} on {trial}", role.as_str());
             }
         }

@@ -3,7 +3,7 @@
 
 use super::efficacy::{survival_summary, time_to_event};
 use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
-use super::frames::{count_by2, subject_frame, sums, u32_of};
+use super::frames::{arm_sum, count_by2, subject_frame, sums, u32_of};
 use super::interim::interim;
 use super::safety::closed_rates;
 use super::safety_time::{serious_events, SubjectDays};
@@ -37,13 +37,7 @@ pub fn closed_report(
     let per_arm: HashMap<String, Vec<u32>> = sums(subjects.clone().lazy(), ncat, true)?
         .into_iter()
         .collect();
-    let arm_value = |arm: &str, i: usize| {
-        per_arm
-            .get(arm)
-            .and_then(|v| v.get(i))
-            .copied()
-            .unwrap_or(0)
-    };
+    let arm_value = |arm: &str, i: usize| arm_sum(&per_arm, arm, i);
 
     let incidence_days = super::safety_time::incidence_days(trial);
     let subject_days = SubjectDays::of(snap)?;

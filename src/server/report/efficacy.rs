@@ -3,7 +3,7 @@
 //! Kaplan-Meier, log-rank and Cox summaries the efficacy page and
 //! `dsmb summary --view closed` report.
 
-use super::frames::primary_adtte;
+use super::frames::{primary_adtte, with_arm};
 use crate::server::config::{CoxTies, TrialConfig};
 use crate::server::firewall::ClosedSnapshot;
 use crate::stats::survival::{kaplan_meier_sorted, log_rank, treatment_cox, Ties};
@@ -47,17 +47,7 @@ pub fn time_to_event(
     let Some(code) = &trial.primary.adtte_paramcd else {
         return Ok(None);
     };
-    let rows = primary_adtte(snap, code)
-        .join(
-            snap.adsl
-                .clone()
-                .lazy()
-                .select([col("USUBJID"), col("ARM")]),
-            [col("USUBJID")],
-            [col("USUBJID")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .collect()?;
+    let rows = with_arm(primary_adtte(snap, code), snap).collect()?;
     let ids = rows.column("USUBJID")?.str()?.clone();
     let aval = rows.column("AVAL")?.f64()?.clone();
     let cnsr = rows.column("CNSR")?.f64()?.clone();

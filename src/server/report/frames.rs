@@ -3,6 +3,7 @@
 
 use crate::server::config::{SafetyCategory, TrialConfig};
 use crate::server::data::load::Snapshot;
+use crate::server::firewall::ClosedSnapshot;
 use polars::prelude::*;
 use std::collections::HashMap;
 
@@ -149,17 +150,12 @@ pub(crate) fn subject_frame(
 /// ADSL column or the ADTTE parameter the trial names; `None` when it names
 /// none.
 pub(crate) fn exposure_years_by_arm(
-    snap: &Snapshot,
+    snap: &ClosedSnapshot,
     trial: &TrialConfig,
 ) -> Result<Option<HashMap<String, f64>>, PolarsError> {
     let Some(e) = &trial.analysis.exposure else {
         return Ok(None);
     };
-    let arms = snap
-        .adsl
-        .clone()
-        .lazy()
-        .select([col("USUBJID"), col("ARM")]);
     let days = if e.adsl_days.is_some() {
         // The loader keeps the configured column as EXPDAYS (Float64).
         snap.adsl
@@ -167,21 +163,16 @@ pub(crate) fn exposure_years_by_arm(
             .lazy()
             .select([col("ARM"), col("EXPDAYS").alias("DAYS")])
     } else if let Some(code) = &e.adtte_paramcd {
-        snap.adtte
+        let days = snap
+            .adtte
             .clone()
             .lazy()
             .filter(col("PARAMCD").eq(lit(code.as_str())))
             .select([
                 col("USUBJID"),
                 col("AVAL").cast(DataType::Float64).alias("DAYS"),
-            ])
-            .join(
-                arms,
-                [col("USUBJID")],
-                [col("USUBJID")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .select([col("ARM"), col("DAYS")])
+            ]);
+        with_arm(days, snap).select([col("ARM"), col("DAYS")])
     } else {
         return Ok(None);
     };
@@ -201,28 +192,44 @@ pub(crate) fn exposure_years_by_arm(
 
 /// ADAE records of a safety category per arm (every occurrence).
 pub(crate) fn event_counts_by_arm(
-    snap: &Snapshot,
+    snap: &ClosedSnapshot,
     cat: &SafetyCategory,
 ) -> Result<HashMap<String, u64>, PolarsError> {
-    let lf = snap
+    let events = snap
         .adae
         .clone()
         .lazy()
         .filter(category_expr(cat).fill_null(lit(false)))
-        .select([col("USUBJID")])
-        .join(
-            snap.adsl
-                .clone()
-                .lazy()
-                .select([col("USUBJID"), col("ARM")]),
-            [col("USUBJID")],
-            [col("USUBJID")],
-            JoinArgs::new(JoinType::Inner),
-        );
+        .select([col("USUBJID")]);
+    let lf = with_arm(events, snap);
     Ok(count_by(lf, "ARM")?
         .into_iter()
         .map(|(k, v)| (k, u64::from(v)))
         .collect())
+}
+
+/// `lf` (one row per record, with USUBJID) with each subject's arm: the
+/// inner join with the closed snapshot's ADSL.
+pub fn with_arm(lf: LazyFrame, snap: &ClosedSnapshot) -> LazyFrame {
+    lf.join(
+        snap.adsl
+            .clone()
+            .lazy()
+            .select([col("USUBJID"), col("ARM")]),
+        [col("USUBJID")],
+        [col("USUBJID")],
+        JoinArgs::new(JoinType::Inner),
+    )
+}
+
+/// Sum `i` of `arm` in per-arm sums (see [`sums`]); 0 for an arm without
+/// subjects.
+pub fn arm_sum(per_arm: &HashMap<String, Vec<u32>>, arm: &str, i: usize) -> u32 {
+    per_arm
+        .get(arm)
+        .and_then(|v| v.get(i))
+        .copied()
+        .unwrap_or(0)
 }
 
 /// The sums a report needs: subjects, subjects with each category, subjects

@@ -3,7 +3,7 @@
 //! trial's test, risk difference, risk and odds ratios, exposure-adjusted
 //! rates, and the cumulative incidence.
 
-use super::frames::{event_counts_by_arm, exposure_years_by_arm};
+use super::frames::{arm_sum, event_counts_by_arm, exposure_years_by_arm};
 use super::safety_time::{cumulative_incidence, SubjectDays};
 use super::types::{ArmComparison, ClosedRate, Estimate, IncidenceRate, Rate, RateRatio};
 use crate::server::config::{RiskDifferenceCi, TrialConfig};
@@ -42,13 +42,7 @@ pub fn closed_rates(
     let rule: TestRule = trial.analysis.safety_test;
     let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
     let reference = codes[0];
-    let arm_value = |arm: &str, i: usize| {
-        per_arm
-            .get(arm)
-            .and_then(|v| v.get(i))
-            .copied()
-            .unwrap_or(0)
-    };
+    let arm_value = |arm: &str, i: usize| arm_sum(per_arm, arm, i);
     let exposure = exposure_years_by_arm(snap, trial)?;
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {

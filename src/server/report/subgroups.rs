@@ -3,7 +3,7 @@
 //! hazard ratio per level and the treatment-by-subgroup interaction.
 
 use super::efficacy::{subgroup_effects, ties, TimeToEvent};
-use super::frames::sums;
+use super::frames::{arm_sum, sums};
 use super::interim::compared_arms;
 use super::types::{EventsN, SubgroupInteraction, SubgroupRow};
 use crate::server::config::TrialConfig;
@@ -19,13 +19,11 @@ pub fn events_by_arm(
     codes
         .iter()
         .map(|c| {
-            let v = per.get(*c);
-            let get = |i: usize| v.and_then(|v| v.get(i)).copied().unwrap_or(0);
             (
                 c.to_string(),
                 EventsN {
-                    events: get(1 + ncat),
-                    n: get(0),
+                    events: arm_sum(per, c, 1 + ncat),
+                    n: arm_sum(per, c, 0),
                 },
             )
         })
