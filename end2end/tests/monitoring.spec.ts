@@ -28,9 +28,23 @@ test("the statistician reviews Altshock-2 safety by arm", async ({ page }, info)
   expect(errors, errors.join("\n")).toEqual([]);
 });
 
-test("the DSMB reads the Altshock-2 futility look", async ({ page }, info) => {
+test("a coded DSMB member sees no directional result until the decode", async ({ page }, info) => {
   const errors = consoleErrors(page);
   await signIn(page, "e2e-dsmb");
+  await page.goto("/trial/altshock2/efficacy");
+  await expect(page.getByTestId("withheld")).toContainText("decode");
+  await expect(page.getByTestId("primary")).toContainText("Group A");
+  await expect(page.getByTestId("z")).toHaveCount(0);
+  await expect(page.getByTestId("verdict")).toHaveCount(0);
+  const html = await page.content();
+  expect(html).not.toContain("IABP");
+  await page.screenshot({ path: info.outputPath("efficacy-dsmb-coded.png"), fullPage: true });
+  expect(errors, errors.join("\n")).toEqual([]);
+});
+
+test("the statistician reads the Altshock-2 futility look", async ({ page }, info) => {
+  const errors = consoleErrors(page);
+  await signIn(page, "e2e-stat");
   await page.goto("/trial/altshock2/efficacy");
   await expect(page.getByTestId("z")).toHaveText("0.746");
   await expect(page.getByTestId("cp-design")).toHaveText("0.516");
@@ -38,14 +52,12 @@ test("the DSMB reads the Altshock-2 futility look", async ({ page }, info) => {
   await expect(page.getByTestId("cp-null")).toHaveText("0.020");
   await expect(page.getByTestId("verdict")).toContainText("stopping for futility");
   await expect(page.getByTestId("bounds").locator("tbody tr")).toHaveCount(2);
-  const html = await page.content();
-  expect(html).not.toContain("IABP");
   await expect(page.getByTestId("rci")).toBeVisible();
   if (info.project.name === "js-on") {
     await expect(page.getByTestId("boundary-chart").locator("svg.main-svg").first()).toBeVisible();
     await expect(page.getByTestId("cp-chart").locator("svg.main-svg").first()).toBeVisible();
   }
-  await page.screenshot({ path: info.outputPath("efficacy-dsmb.png"), fullPage: true });
+  await page.screenshot({ path: info.outputPath("efficacy-statistician.png"), fullPage: true });
   expect(errors, errors.join("\n")).toEqual([]);
 });
 

@@ -149,7 +149,7 @@ test("a page prints as a report page", async ({ page }) => {
 
 test("the efficacy page's charts: time from navigation to drawn", async ({ page }, info) => {
   test.skip(info.project.name !== "js-on", "charts need JavaScript");
-  await signIn(page, "e2e-dsmb");
+  await signIn(page, "e2e-stat");
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const start = Date.now();

@@ -32,3 +32,11 @@ pub struct AuditRow {
     pub detail: String,
     pub address: String,
 }
+
+/// What the decode confirmation page needs: the form's CSRF token (DSMB
+/// members of the trial only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecodeForm {
+    pub trial: String,
+    pub csrf: String,
+}

@@ -121,4 +121,6 @@ pub struct Efficacy {
     pub forest_chart: Figure,
     /// The trial's good cuts, newest first (the cut picker).
     pub cuts: Vec<String>,
+    /// Why the directional results are not shown (groups coded), if so.
+    pub withheld: Option<String>,
 }

@@ -77,6 +77,10 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
             </p>
             <p class="caption" data-testid="design">{data.design.clone()}</p>
             {data.coded.then(|| view! { <p class="caption">"Arms are shown as coded groups."</p> })}
+            {data
+                .withheld
+                .clone()
+                .map(|w| view! { <p class="notice" data-testid="withheld">{w}</p> })}
             <table class="data" data-testid="primary">
                 <caption>"Primary endpoint by group"</caption>
                 <thead>

@@ -18,6 +18,10 @@ pub struct TrialConfig {
     /// Free-text notes (sources, assumptions) shown with the design.
     #[serde(default)]
     pub notes: Option<String>,
+    /// A bundled demonstration trial (synthetic or public data): `dsmb
+    /// serve --demo` creates its demo users on such trials only.
+    #[serde(default)]
+    pub demo: bool,
     /// Data conventions of this trial's cuts.
     #[serde(default)]
     pub data: DataConventions,

@@ -14,18 +14,22 @@ pub async fn get_audit(
     use crate::dto::Role;
     use crate::server::web::guard;
     let (state, auth) = guard::context().await?;
-    let me = auth
+    let trials: Vec<String> = auth
         .user
-        .clone()
-        .ok_or_else(|| guard::deny(401, "sign in first"))?;
-    let trials: Vec<String> = me
-        .roles
         .iter()
+        .flat_map(|u| u.roles.iter())
         .filter(|(_, r)| *r == Role::Statistician)
         .map(|(t, _)| t.clone())
         .collect();
     if trials.is_empty() {
-        return Err(guard::deny(403, "the audit trail is the statistician's"));
+        return Err(guard::refuse(
+            &state,
+            &auth,
+            "",
+            403,
+            "the audit trail is the statistician's",
+        )
+        .await);
     }
     let store = state.access.store.clone();
     let filter = |s: Option<String>| s.filter(|s| !s.is_empty());

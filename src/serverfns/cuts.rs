@@ -10,11 +10,15 @@ use leptos::prelude::*;
 pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, ServerFnError> {
     use crate::server::views::cuts::CutListing;
     use crate::server::web::guard;
-    let (state, _auth, _role) = guard::closed_role(&trial).await?;
-    let entry = state
-        .catalog
-        .trial(&trial)
-        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
-    let listing = CutListing::of(entry);
+    let (state, auth, _role) = guard::closed_role(&trial).await?;
+    let listing = CutListing::of(guard::entry(&state, &trial)?);
+    guard::audited(
+        &state,
+        &auth,
+        "view-cuts",
+        &trial,
+        "the data cuts, their files and hashes",
+    )
+    .await?;
     guard::blocking(move || listing.list()).await
 }

@@ -17,14 +17,14 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
     if let Some(out) = v.state.cached_view::<Efficacy>(&key) {
         return Ok(out);
     }
-    let entry = v
-        .state
-        .catalog
-        .trial(&trial)
-        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
-    let dates = entry.cut_dates();
-    let path = views::efficacy::z_path(&v.state, &trial, &v.date, &v.report, &dates).await;
-    let out = views::efficacy::efficacy(trial, &entry.config, &v.report, &v.names, path, cuts);
+    let entry = guard::entry(&v.state, &trial)?;
+    let out = if v.names.coded {
+        views::efficacy::coded_efficacy(trial, &entry.config, &v.report, &v.names, cuts)
+    } else {
+        let dates = entry.cut_dates();
+        let path = views::efficacy::z_path(&v.state, &trial, &v.date, &v.report, &dates).await;
+        views::efficacy::efficacy(trial, &entry.config, &v.report, &v.names, path, cuts)
+    };
     v.state.keep_view(key, out.clone());
     Ok(out)
 }

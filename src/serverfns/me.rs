@@ -1,7 +1,7 @@
 //! Who is signed in: for the top bar of every page and the forms that
 //! change state.
 
-use crate::dto::Me;
+use crate::dto::{DecodeForm, Me};
 use leptos::prelude::*;
 
 /// The signed-in user and the trials they hold a role on.
@@ -10,7 +10,9 @@ pub async fn get_me() -> Result<Me, ServerFnError> {
     use crate::dto::TrialAccess;
     use crate::server::web::guard;
     let (state, auth) = guard::context().await?;
-    let user = auth.user.ok_or_else(|| guard::deny(401, "sign in first"))?;
+    let user = auth
+        .user
+        .ok_or_else(|| ServerFnError::new("sign in first"))?;
     let trials = user
         .roles
         .iter()
@@ -26,5 +28,18 @@ pub async fn get_me() -> Result<Me, ServerFnError> {
         username: user.username,
         csrf: user.csrf,
         trials,
+    })
+}
+
+/// The decode confirmation form of `trial`: DSMB members of the trial only;
+/// anyone else is refused (403), and the refusal is audited.
+#[server(endpoint = "get_decode")]
+pub async fn get_decode(trial: String) -> Result<DecodeForm, ServerFnError> {
+    use crate::dto::Role;
+    use crate::server::web::guard;
+    let (_state, auth) = guard::exact_role(&trial, Role::Dsmb).await?;
+    Ok(DecodeForm {
+        trial,
+        csrf: auth.user.map(|u| u.csrf).unwrap_or_default(),
     })
 }

@@ -13,14 +13,12 @@ pub async fn get_enrollment(
     cut: Option<String>,
 ) -> Result<EnrollmentSummary, ServerFnError> {
     use crate::server::{views, web::guard};
-    let (state, _auth, role) = guard::trial_role(&trial).await?;
-    let entry = state
-        .catalog
-        .trial(&trial)
-        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
+    let entry = guard::entry(&state, &trial)?;
     let served = entry
-        .cut(cut.as_deref())
-        .ok_or_else(|| guard::deny(404, "no such data cut"))?;
+        .cut(Some(&date))
+        .ok_or_else(|| ServerFnError::new("no such data cut"))?;
     Ok(views::enrollment::pooled(&state, entry, served, role))
 }
 

@@ -13,8 +13,8 @@ pub async fn get_open_safety(
     cut: Option<String>,
 ) -> Result<OpenSafety, ServerFnError> {
     use crate::server::{views, web::guard};
-    let (state, _auth, role) = guard::trial_role(&trial).await?;
-    let date = guard::cut_date(&state, &trial, cut.as_deref())?;
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
     let cuts = guard::cut_dates(&state, &trial);
     let open = state
         .open_report(&trial, Some(&date))
@@ -47,11 +47,7 @@ pub async fn get_closed_safety(
     use crate::server::{views, web::guard};
     let v = guard::closed_view(&trial, cut.as_deref(), "safety by arm").await?;
     let key = ViewKey::new("closed_safety", &trial, &v.date, v.names.coded);
-    let entry = v
-        .state
-        .catalog
-        .trial(&trial)
-        .ok_or_else(|| guard::deny(403, "no access to this trial"))?;
+    let entry = guard::entry(&v.state, &trial)?;
     v.state.view(key, || {
         Ok::<_, ServerFnError>(views::safety::closed_safety(
             &entry.config.analysis,

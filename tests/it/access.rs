@@ -20,6 +20,7 @@ const OK: u16 = 200;
 const SEE_OTHER: u16 = 303;
 const UNAUTHORIZED: u16 = 401;
 const FORBIDDEN: u16 = 403;
+const NOT_FOUND: u16 = 404;
 
 /// Every route and server function the app has, and the status each kind of
 /// caller must get. `another trial` rows ask for a trial the caller holds no
@@ -79,6 +80,9 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_arm_enrollment", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_arm_enrollment", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_audit", "", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+        ("POST", "/api/get_decode", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
+        ("POST", "/api/get_decode", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_enrollment", "trial=altshock2&cut=1999-01-01", [UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
         ("POST", "/trial/altshock2/decode", "confirm=yes&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, SEE_OTHER, FORBIDDEN, FORBIDDEN]),
         ("POST", "/trial/cdisc-pilot01/decode", "confirm=yes&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
         // A failed sign-in is a redirect back to the form, for anyone.
@@ -127,6 +131,14 @@ async fn the_role_by_endpoint_matrix_holds_body() {
             "form handler {f} has no row"
         );
     }
+    let refusals = || {
+        state
+            .access
+            .store
+            .audit_entries(None, Some("refused"), None, 1_000_000)
+            .unwrap()
+            .len()
+    };
     let mut failures = Vec::new();
     let mut cells = 0;
     for (method, path, body, want) in &matrix {
@@ -148,12 +160,24 @@ async fn the_role_by_endpoint_matrix_holds_body() {
             } else {
                 post(path, t.as_deref(), &body)
             };
+            let before = refusals();
             let r = send(&state, req).await;
             cells += 1;
             if r.status.as_u16() != want[i] {
                 failures.push(format!(
                     "{method} {path} as {who:?}: {} (want {})",
                     r.status, want[i]
+                ));
+            }
+            // Every refusal leaves exactly one audit entry; nothing else
+            // leaves a refusal.
+            let refused = matches!(want[i], UNAUTHORIZED | FORBIDDEN | NOT_FOUND)
+                || (want[i] == SEE_OTHER && matches!(who, Nobody) && *method == "GET");
+            let entries = refusals() - before;
+            if entries != usize::from(refused) {
+                failures.push(format!(
+                    "{method} {path} as {who:?}: {entries} refusal entries (want {})",
+                    usize::from(refused)
                 ));
             }
             if want[i] == SEE_OTHER && matches!(who, Nobody) {

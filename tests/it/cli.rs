@@ -260,3 +260,91 @@ fn design_prints_the_boundaries_rpact_gives() {
     let out = dsmb(&["design", "--looks", "0.5,0.4,1"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `dsmb user …` with `stdin` on its standard input.
+fn user_cmd(db: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dsmb"))
+        .arg("user")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env("USER", "ci-operator")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Every change to the users is in the audit trail, with who ran it on the
+/// server and what changed (never the password), in the same transaction
+/// as the change; a role can be revoked.
+#[test]
+fn user_administration_is_audited_and_a_role_can_be_revoked() {
+    let dir = std::env::temp_dir().join(format!("dsmb-users-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = dir.join("dsmb.sqlite");
+    let pw = "a long enough password\n";
+    for (args, input) in [
+        (vec!["add", "alice", "--role", "altshock2=sponsor"], pw),
+        (vec!["grant", "alice", "cdisc-pilot01=dsmb"], ""),
+        (vec!["passwd", "alice"], pw),
+        (vec!["disable", "alice"], ""),
+        (vec!["enable", "alice"], ""),
+        (vec!["revoke", "alice", "cdisc-pilot01"], ""),
+    ] {
+        let out = user_cmd(&db, &args, input);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Revoking a role not held is refused and changes nothing.
+    let out = user_cmd(&db, &["revoke", "alice", "cdisc-pilot01"], "");
+    assert!(!out.status.success());
+    let store = dsmb::server::store::Store::open(&db).unwrap();
+    let entries = store.audit_entries(None, None, None, 100).unwrap();
+    let actions: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .rev()
+        .map(|e| (e.username.as_str(), e.action.as_str(), e.trial.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("cli:ci-operator", "user-add", ""),
+            ("cli:ci-operator", "role-grant", "cdisc-pilot01"),
+            ("cli:ci-operator", "user-passwd", ""),
+            ("cli:ci-operator", "user-disable", ""),
+            ("cli:ci-operator", "user-enable", ""),
+            ("cli:ci-operator", "role-revoke", "cdisc-pilot01"),
+        ]
+    );
+    assert!(entries.iter().all(|e| !e.detail.contains("long enough")));
+    assert!(entries
+        .last()
+        .unwrap()
+        .detail
+        .contains("alice with roles altshock2=sponsor"));
+    let alice = store
+        .list_users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "alice")
+        .unwrap();
+    assert_eq!(
+        alice.roles,
+        [("altshock2".to_string(), dsmb::dto::Role::Sponsor)]
+    );
+    assert_eq!(store.verify_audit().unwrap(), Ok(6));
+    let _ = std::fs::remove_dir_all(&dir);
+}

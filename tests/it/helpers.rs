@@ -106,6 +106,20 @@ pub fn routes() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 pub fn state_with(store: Store) -> TestApp {
+    app_with(catalog(), store)
+}
+
+/// The app on `catalog` with the test users in `store`.
+pub fn app_with(catalog: Arc<Catalog>, store: Store) -> TestApp {
+    app_on(catalog, store, false)
+}
+
+/// The demo app as served behind TLS (`--secure-cookies`).
+pub fn app_secure() -> TestApp {
+    app_on(catalog(), Store::in_memory().unwrap(), true)
+}
+
+fn app_on(catalog: Arc<Catalog>, store: Store, secure_cookies: bool) -> TestApp {
     let users: [(&str, &[(&str, Role)]); 4] = [
         ("stat", &[("altshock2", Role::Statistician)]),
         ("member", &[("altshock2", Role::Dsmb)]),
@@ -121,8 +135,8 @@ pub fn state_with(store: Store) -> TestApp {
             .output_name("dsmb")
             .site_root("target/site")
             .build(),
-        catalog(),
-        Access::new(store, false),
+        catalog,
+        Access::new(store, secure_cookies),
     );
     let router = dsmb::server::web::app_with_routes(state.clone(), routes());
     TestApp { state, router }

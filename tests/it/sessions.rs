@@ -228,3 +228,219 @@ async fn responses_carry_the_security_headers_body() {
     let r = send(&state, req).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+fn login_form(username: &str, password: &str, next: &str) -> Request<Body> {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    post(
+        "/auth/login",
+        None,
+        &format!(
+            "username={}&password={}&next={}",
+            enc(username),
+            enc(password),
+            enc(next)
+        ),
+    )
+}
+
+/// Guesses sent at once cannot pass the limit: each attempt is counted
+/// before its password is checked, so of 32 concurrent wrong passwords for
+/// one account at most the limit are checked at all.
+#[test]
+fn concurrent_guesses_cannot_pass_the_limit() {
+    crate::helpers::block_on(async {
+        let state = state();
+        let guesses: Vec<_> = (0..32)
+            .map(|i| {
+                let app = state.clone();
+                tokio::spawn(async move {
+                    send(
+                        &app,
+                        login_form("member", &format!("wrong password {i:02}"), "/"),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let mut throttled = 0;
+        for g in guesses {
+            let r = g.await.unwrap();
+            if r.headers[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .contains("error=throttled")
+            {
+                throttled += 1;
+            }
+        }
+        let checked = state
+            .access
+            .store
+            .audit_entries(Some("member"), Some("sign-in-failed"), None, 100)
+            .unwrap()
+            .len();
+        let limit = dsmb::server::web::access::MAX_FAILURES_PER_ACCOUNT;
+        assert!(
+            checked <= limit,
+            "{checked} passwords checked, limit {limit}"
+        );
+        assert_eq!(checked + throttled, 32);
+    });
+}
+
+/// Oversized input is refused before any work: a 1 MB username gets a 400
+/// and leaves nothing behind, neither in the audit trail nor the throttle.
+#[test]
+fn an_oversized_username_or_password_is_refused_and_nothing_is_stored() {
+    crate::helpers::block_on(async {
+        let state = state();
+        let before = state
+            .access
+            .store
+            .audit_entries(None, None, None, 1000)
+            .unwrap()
+            .len();
+        for (u, p) in [
+            ("a".repeat(1 << 20), "x".to_string()),
+            ("a".repeat(65), "x".to_string()),
+            ("member".to_string(), "p".repeat(1025)),
+        ] {
+            let r = send(&state, login_form(&u, &p, "/")).await;
+            assert_eq!(
+                r.status,
+                StatusCode::BAD_REQUEST,
+                "{} bytes",
+                u.len() + p.len()
+            );
+            assert!(r.body.contains("at most"), "{}", r.body);
+        }
+        let after = state
+            .access
+            .store
+            .audit_entries(None, None, None, 1000)
+            .unwrap()
+            .len();
+        assert_eq!(before, after, "an oversized sign-in was audited");
+        assert_eq!(state.access.throttle.lock().unwrap().tracked(), 0);
+    });
+}
+
+/// After sign-in the browser goes only to a path of this site: every way
+/// of smuggling another host into `next` lands on `/`.
+#[test]
+fn sign_in_never_redirects_to_another_site() {
+    crate::helpers::block_on(async {
+        let state = state();
+        for next in [
+            "/\t/evil.example/",
+            "/%09/evil.example/",
+            "//evil.example/",
+            "/\\evil.example/",
+            "\\\\evil.example/",
+            "https://evil.example/",
+            "/ /evil.example",
+            "/\n/evil.example",
+        ] {
+            let r = send(&state, login_form("member", PASSWORD, next)).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}");
+            assert_eq!(r.headers[header::LOCATION], "/", "{next:?}");
+        }
+        let r = send(
+            &state,
+            login_form("member", PASSWORD, "/trial/altshock2/safety?cut=2023-09-30"),
+        )
+        .await;
+        assert_eq!(
+            r.headers[header::LOCATION],
+            "/trial/altshock2/safety?cut=2023-09-30"
+        );
+    });
+}
+
+/// Signing in starts a new session and ends the one the browser had; a
+/// user holds at most a few live sessions, the oldest ending first.
+#[test]
+fn signing_in_rotates_the_session_and_bounds_a_users_sessions() {
+    crate::helpers::block_on(async {
+        let state = state();
+        let first = sign_in(&state, "member").await;
+        // Signing in again from the same browser ends its old session.
+        let mut req = login_form("member", PASSWORD, "/");
+        req.headers_mut().insert(
+            header::COOKIE,
+            format!("dsmb_session={first}").parse().unwrap(),
+        );
+        let r = send(&state, req).await;
+        let second = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+        assert!(!second.contains(&first));
+        let r = send(&state, post("/api/get_me", Some(&first), "")).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "the old session still works"
+        );
+        let limit = dsmb::server::store::sessions::MAX_SESSIONS_PER_USER;
+        let mut tokens = Vec::new();
+        for _ in 0..limit + 2 {
+            tokens.push(sign_in(&state, "member").await);
+        }
+        let live = |t: &String| {
+            let state = state.clone();
+            let t = t.clone();
+            async move { send(&state, post("/api/get_me", Some(&t), "")).await.status == StatusCode::OK }
+        };
+        let mut alive = Vec::new();
+        for t in &tokens {
+            alive.push(live(t).await);
+        }
+        assert_eq!(alive.iter().filter(|a| **a).count(), limit, "{alive:?}");
+        assert!(
+            alive[tokens.len() - limit..].iter().all(|a| *a),
+            "the newest are live"
+        );
+    });
+}
+
+/// Under `--secure-cookies` the session cookie is `__Host-` and Secure, and
+/// it is the one the server reads.
+#[test]
+fn a_secure_server_names_its_cookie_host_only() {
+    crate::helpers::block_on(async {
+        let state = crate::helpers::app_secure();
+        let r = send(&state, login_form("member", PASSWORD, "/")).await;
+        let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+        assert!(
+            cookie.starts_with("__Host-dsmb_session=") && cookie.contains("; Secure"),
+            "{cookie}"
+        );
+        let token = cookie
+            .split(';')
+            .next()
+            .unwrap()
+            .split_once('=')
+            .unwrap()
+            .1
+            .to_string();
+        let mut req = post("/api/get_me", None, "");
+        req.headers_mut().insert(
+            header::COOKIE,
+            format!("__Host-dsmb_session={token}").parse().unwrap(),
+        );
+        assert_eq!(send(&state, req).await.status, StatusCode::OK);
+        let mut req = post("/api/get_me", None, "");
+        req.headers_mut().insert(
+            header::COOKIE,
+            format!("dsmb_session={token}").parse().unwrap(),
+        );
+        assert_eq!(send(&state, req).await.status, StatusCode::UNAUTHORIZED);
+    });
+}

@@ -1,7 +1,6 @@
 //! `dsmb audit verify`: recompute the audit trail's hash chain.
 
 use super::DbArgs;
-use crate::server::store::Store;
 use clap::Subcommand;
 use std::process::ExitCode;
 
@@ -21,7 +20,7 @@ pub enum AuditAction {
 
 /// `dsmb audit verify`: recompute the audit trail's hash chain.
 pub fn audit(args: &AuditArgs) -> ExitCode {
-    let store = match Store::open(&args.db.db) {
+    let store = match args.db.open() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("dsmb audit: {e}");

@@ -11,6 +11,7 @@ pub mod serve;
 pub mod summary;
 pub mod user;
 
+use crate::server::store::{AuditFiles, Store, StoreError};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +53,41 @@ pub struct DbArgs {
         global = true
     )]
     pub db: PathBuf,
+    /// The audit trail's secret key, kept outside the database [default:
+    /// beside it, `<db>.audit-key`]. Created (mode 0600) while the trail has
+    /// no keyed entry; after that a missing key is an error.
+    #[arg(long, env = "DSMB_AUDIT_KEY", global = true)]
+    pub audit_key: Option<PathBuf>,
+    /// The audit trail's signed checkpoint of its last entry [default:
+    /// beside the database, `<db>.audit-checkpoint`].
+    #[arg(long, env = "DSMB_AUDIT_CHECKPOINT", global = true)]
+    pub audit_checkpoint: Option<PathBuf>,
+}
+
+impl DbArgs {
+    /// The audit key and checkpoint files.
+    pub fn audit_files(&self) -> AuditFiles {
+        let beside = AuditFiles::beside(&self.db);
+        AuditFiles {
+            key: self.audit_key.clone().unwrap_or(beside.key),
+            checkpoint: self.audit_checkpoint.clone().unwrap_or(beside.checkpoint),
+        }
+    }
+
+    /// Open the store with its audit files.
+    pub fn open(&self) -> Result<Store, StoreError> {
+        Store::open_with(&self.db, &self.audit_files())
+    }
+}
+
+/// Who runs a command on this machine, as the audit trail names them:
+/// `cli:<operating-system user>`.
+pub fn operator() -> String {
+    let user = ["SUDO_USER", "USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "unknown".into());
+    format!("cli:{user}")
 }
 
 /// Run the command line; the process exit code is returned.

@@ -1,9 +1,10 @@
 //! `dsmb serve`: the web app on the trials of a data folder; with
 //! `--demo`, the demo users on first start.
 
-use super::{Cli, Command, DbArgs};
+use super::{operator, Cli, Command, DbArgs};
 use crate::dto::Role;
 use crate::server::catalog::Catalog;
+use crate::server::store::users::UserChange;
 use crate::server::store::{random_hex, Store, StoreError};
 use crate::server::web::{app, Access, AppState};
 use clap::Parser;
@@ -83,8 +84,8 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
             "loaded trial"
         );
     }
-    let db = args.db.db.clone();
-    let store = match tokio::task::spawn_blocking(move || Store::open(&db)).await {
+    let db = args.db.clone();
+    let store = match tokio::task::spawn_blocking(move || db.open()).await {
         Ok(Ok(store)) => store,
         Ok(Err(e)) => {
             eprintln!("dsmb: cannot open {}: {e}", args.db.db.display());
@@ -95,8 +96,40 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // A trail that was rewritten or cut short is not served on: the server
+    // would extend a chain nobody can trust (`dsmb audit verify` says why).
+    let s = store.clone();
+    match tokio::task::spawn_blocking(move || s.verify_audit()).await {
+        Ok(Ok(Ok(_))) => {}
+        Ok(Ok(Err((id, why)))) => {
+            eprintln!("dsmb: the audit trail is BROKEN at entry {id}: {why}; not serving (see `dsmb audit verify`)");
+            return ExitCode::FAILURE;
+        }
+        Ok(Err(e)) => {
+            eprintln!("dsmb: cannot verify the audit trail: {e}");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("dsmb: verifying the audit trail failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     if args.demo {
-        let trials: Vec<String> = catalog.trials.iter().map(|t| t.config.id.clone()).collect();
+        // Demo users only on trials marked as demonstrations: `--demo` on a
+        // folder of real trials must not create an unblinded statistician.
+        let trials: Vec<String> = catalog
+            .trials
+            .iter()
+            .filter(|t| t.config.demo)
+            .map(|t| t.config.id.clone())
+            .collect();
+        if trials.is_empty() {
+            eprintln!(
+                "dsmb: --demo creates users only on trials whose trial.toml says `demo = true`, and {} has none",
+                args.data.display()
+            );
+            return ExitCode::FAILURE;
+        }
         let s = store.clone();
         match tokio::task::spawn_blocking(move || demo_users(&s, &trials)).await {
             Ok(Ok(created)) => {
@@ -147,6 +180,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
 /// database has no user yet; returns their names and passwords (empty when
 /// users exist already).
 pub fn demo_users(store: &Store, trials: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+    let by = format!("{} (serve --demo)", operator());
     if store.user_count()? > 0 {
         return Ok(Vec::new());
     }
@@ -154,7 +188,11 @@ pub fn demo_users(store: &Store, trials: &[String]) -> Result<Vec<(String, Strin
     for role in [Role::Dsmb, Role::Statistician, Role::Sponsor] {
         let password = random_hex(10);
         let roles: Vec<(String, Role)> = trials.iter().map(|t| (t.clone(), role)).collect();
-        store.add_user(role.as_str(), &password, &roles)?;
+        store.administer(
+            &by,
+            "cli",
+            UserChange::add(role.as_str(), &password, &roles)?,
+        )?;
         out.push((role.as_str().to_string(), password));
     }
     Ok(out)

@@ -1,8 +1,9 @@
 //! `dsmb user`: users and their roles.
 
-use super::DbArgs;
+use super::{operator, DbArgs};
 use crate::dto::{Role, UnknownRole};
-use crate::server::store::{Store, StoreError};
+use crate::server::store::users::UserChange;
+use crate::server::store::StoreError;
 use clap::Subcommand;
 use std::process::ExitCode;
 
@@ -33,6 +34,8 @@ pub enum UserAction {
     Enable { username: String },
     /// Give a user a role on a trial (TRIAL=ROLE), replacing the one they had there.
     Grant { username: String, role: String },
+    /// Take a user's role on a trial away (their next request is refused).
+    Revoke { username: String, trial: String },
 }
 
 /// Why a user command failed.
@@ -75,25 +78,14 @@ fn parse_role(spec: &str) -> Result<(String, Role), UserCommandError> {
     Ok((trial.to_string(), role.parse()?))
 }
 
-/// `dsmb user add|passwd|list|disable|enable|grant`.
+/// `dsmb user add|passwd|list|disable|enable|grant|revoke`. Every change
+/// is written to the audit trail in the same transaction, as done by the
+/// operating-system user who ran the command.
 pub fn user(args: &UserArgs) -> ExitCode {
     let run = || -> Result<(), UserCommandError> {
-        let store = Store::open(&args.db.db)?;
-        match &args.action {
-            UserAction::Add { username, roles } => {
-                let roles = roles
-                    .iter()
-                    .map(|r| parse_role(r))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let password = read_password()?;
-                store.add_user(username, &password, &roles)?;
-                println!("added {username}");
-            }
-            UserAction::Passwd { username } => {
-                let password = read_password()?;
-                store.set_password(username, &password)?;
-                println!("password of {username} set; their sessions ended");
-            }
+        let store = args.db.open()?;
+        let by = operator();
+        let change = match &args.action {
             UserAction::List => {
                 for u in store.list_users()? {
                     let roles: Vec<String> = u
@@ -108,21 +100,31 @@ pub fn user(args: &UserArgs) -> ExitCode {
                         roles.join(" ")
                     );
                 }
+                return Ok(());
             }
-            UserAction::Disable { username } => {
-                store.set_disabled(username, true)?;
-                println!("disabled {username}; their sessions ended");
+            UserAction::Add { username, roles } => {
+                let roles = roles
+                    .iter()
+                    .map(|r| parse_role(r))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let password = read_password()?;
+                UserChange::add(username, &password, &roles)?
             }
-            UserAction::Enable { username } => {
-                store.set_disabled(username, false)?;
-                println!("enabled {username}");
+            UserAction::Passwd { username } => {
+                let password = read_password()?;
+                UserChange::passwd(username, &password)?
             }
+            UserAction::Disable { username } => UserChange::disabled(username, true),
+            UserAction::Enable { username } => UserChange::disabled(username, false),
             UserAction::Grant { username, role } => {
                 let (trial, role) = parse_role(role)?;
-                store.grant(username, &trial, role)?;
-                println!("{username} is {} on {trial}", role.as_str());
+                UserChange::grant(username, &trial, role)
             }
-        }
+            UserAction::Revoke { username, trial } => UserChange::revoke(username, trial),
+        };
+        let said = change.describe();
+        store.administer(&by, "cli", change)?;
+        println!("{said}");
         Ok(())
     };
     match run() {

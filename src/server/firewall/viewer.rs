@@ -69,9 +69,10 @@ impl ArmNames {
         v.into_iter().map(|(c, _, _)| c).collect()
     }
 
-    /// "X vs Y" for a directional comparison of arms `t` and `r`; while
-    /// coded it names no group, since "Group B vs Group A" would tell which
-    /// coded group is the control.
+    /// "X vs Y" for a directional comparison of arms `t` and `r`. While
+    /// coded it names no group ("Group B vs Group A" would tell which coded
+    /// group is the control); coded views show no directional comparison at
+    /// all (`views::efficacy::coded_efficacy`).
     pub fn versus(&self, t: &str, r: &str) -> String {
         if self.coded {
             "experimental arm vs control (groups not named while coded)".to_string()

@@ -1,12 +1,22 @@
-//! The hash-chained audit trail: its entries, the writer that appends them
-//! with group commit, and the reads and the check of the chain.
+//! The hash-chained audit trail: its entries, how each is chained to the
+//! one before, the reads, and the check of the whole chain against the key
+//! and the checkpoint (`dsmb audit verify`). The writer is in
+//! `audit_writer`.
+//!
+//! Entries written since the trail became keyed carry an HMAC-SHA-256 under
+//! the audit key over their id, the previous entry's hash and their fields;
+//! older entries (`keyed = 0`) carry the plain SHA-256 chain they were
+//! written with.
 
-use super::clock::now_text;
-use super::error::{Result, StoreError};
+use super::audit_key::{AuditKey, Checkpoint};
+use super::error::Result;
 use crate::server::digest::hex;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use sha2::{Digest, Sha256};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+
+/// The "previous hash" of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One audit entry.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -22,9 +32,9 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-/// The hash of an audit entry: SHA-256 over the previous hash and the
-/// entry's fields, each length-prefixed so that no two entries collide by
-/// moving text between fields.
+/// The hash of an unkeyed (older) audit entry: SHA-256 over the previous
+/// hash and the entry's fields, each length-prefixed so that no two entries
+/// collide by moving text between fields.
 pub fn entry_hash(
     prev: &str,
     at: &str,
@@ -42,139 +52,21 @@ pub fn entry_hash(
     hex(&h.finalize())
 }
 
-/// An audit entry waiting to be written, and where to send its id.
-type AuditJob = (NewAuditEntry, std::sync::mpsc::SyncSender<Result<i64>>);
-
-struct NewAuditEntry {
-    username: String,
-    action: String,
-    trial: String,
-    detail: String,
-    address: String,
+/// The hash of a keyed entry: HMAC-SHA-256 under the audit key over its id,
+/// the previous hash and its fields (at, user, action, trial, detail,
+/// address).
+pub fn keyed_hash(key: &AuditKey, id: i64, prev: &str, fields: [&str; 6]) -> String {
+    let id = id.to_le_bytes();
+    let mut parts: Vec<&[u8]> = vec![b"entry", &id, prev.as_bytes()];
+    parts.extend(fields.iter().map(|f| f.as_bytes()));
+    key.mac(&parts)
 }
 
-/// The handle of the audit writer thread.
-#[derive(Clone)]
-pub struct AuditWriter {
-    tx: std::sync::mpsc::Sender<AuditJob>,
-}
-
-impl AuditWriter {
-    /// Start the writer on its own connection.
-    pub fn spawn(conn: Arc<Mutex<Connection>>) -> AuditWriter {
-        AuditWriter {
-            tx: spawn_audit_writer(conn),
-        }
-    }
-
-    /// Append an entry, chained to the last one; returns once it is
-    /// committed.
-    pub fn append(
-        &self,
-        username: &str,
-        action: &str,
-        trial: &str,
-        detail: &str,
-        address: &str,
-    ) -> Result<i64> {
-        let stopped = || StoreError::Invalid("the audit writer has stopped".into());
-        let (reply, done) = std::sync::mpsc::sync_channel(1);
-        let entry = NewAuditEntry {
-            username: username.to_string(),
-            action: action.to_string(),
-            trial: trial.to_string(),
-            detail: detail.to_string(),
-            address: address.to_string(),
-        };
-        self.tx.send((entry, reply)).map_err(|_| stopped())?;
-        done.recv().map_err(|_| stopped())?
-    }
-}
-
-/// The audit writer: one thread appends every audit entry, with group
-/// commit. The entries waiting when it wakes are chained and written in one
-/// transaction, so one durable commit (one fsync) serves a whole closed
-/// session's burst of page views; each caller returns only once its entry
-/// is committed. Being the only writer of the audit table, it also keeps
-/// the hash chain in order. It stops when the last `Store` is dropped.
-fn spawn_audit_writer(conn: Arc<Mutex<Connection>>) -> std::sync::mpsc::Sender<AuditJob> {
-    let (tx, rx) = std::sync::mpsc::channel::<AuditJob>();
-    std::thread::Builder::new()
-        .name("dsmb-audit".into())
-        .spawn(move || {
-            while let Ok(first) = rx.recv() {
-                let mut batch = vec![first];
-                while batch.len() < 1024 {
-                    match rx.try_recv() {
-                        Ok(job) => batch.push(job),
-                        Err(_) => break,
-                    }
-                }
-                let written = {
-                    let mut c = conn.lock().unwrap_or_else(|e| e.into_inner());
-                    write_audit_batch(&mut c, &batch)
-                };
-                match written {
-                    Ok(ids) => {
-                        for ((_, reply), id) in batch.into_iter().zip(ids) {
-                            let _ = reply.send(Ok(id));
-                        }
-                    }
-                    Err(e) => {
-                        let msg = e.to_string();
-                        for (_, reply) in batch {
-                            let _ = reply.send(Err(StoreError::Invalid(format!(
-                                "the audit entry was not written: {msg}"
-                            ))));
-                        }
-                    }
-                }
-            }
-        })
-        .expect("the audit writer thread starts");
-    tx
-}
-
-/// Append `batch` to the audit trail in one transaction, each entry chained
-/// to the one before; the new ids in order.
-fn write_audit_batch(c: &mut Connection, batch: &[AuditJob]) -> Result<Vec<i64>> {
-    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut prev: String = tx
-        .query_row("SELECT hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .unwrap_or_else(|| "0".repeat(64));
-    let mut ids = Vec::with_capacity(batch.len());
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO audit (at, username, action, trial, detail, address, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for (e, _) in batch {
-            let at = now_text();
-            let hash = entry_hash(
-                &prev,
-                &at,
-                &e.username,
-                &e.action,
-                &e.trial,
-                &e.detail,
-                &e.address,
-            );
-            insert.execute(params![
-                at, e.username, e.action, e.trial, e.detail, e.address, prev, hash
-            ])?;
-            ids.push(tx.last_insert_rowid());
-            prev = hash;
-        }
-    }
-    tx.commit()?;
-    Ok(ids)
-}
-
-/// Audit entries, newest first, filtered by user, action and trial (any
-/// filter left `None` matches all), at most `limit`.
+/// Audit entries, newest first, filtered by user, action and trials (any
+/// filter left `None` matches all), at most `limit`. With `trials`, an
+/// entry of no trial (a sign-in, a refusal, a change of users) is kept only
+/// when its user holds a role on one of them, so that the statistician of
+/// one trial does not read another's sign-ins.
 pub fn entries(
     c: &Connection,
     user: Option<&str>,
@@ -187,13 +79,38 @@ pub fn entries(
             "SELECT id, at, username, action, trial, detail, address, prev_hash, hash
              FROM audit ORDER BY id DESC",
         )?;
+        let members: Option<std::collections::HashSet<String>> = match trials {
+            Some(t) => {
+                let mut q = c.prepare(
+                    "SELECT DISTINCT u.username FROM roles r JOIN users u ON u.id = r.user_id WHERE r.trial = ?1",
+                )?;
+                let mut set = std::collections::HashSet::new();
+                for trial in t {
+                    for name in q.query_map([trial], |r| r.get::<_, String>(0))? {
+                        set.insert(name?);
+                    }
+                }
+                Some(set)
+            }
+            None => None,
+        };
         let rows = stmt.query_map([], row_to_entry)?;
         let mut out = Vec::new();
         for e in rows {
             let e = e?;
+            let out_of_scope = match (trials, &members) {
+                (Some(t), Some(m)) => {
+                    if e.trial.is_empty() {
+                        !m.contains(&e.username)
+                    } else {
+                        !t.contains(&e.trial)
+                    }
+                }
+                _ => false,
+            };
             if user.is_some_and(|u| e.username != u)
                 || action.is_some_and(|a| e.action != a)
-                || trials.is_some_and(|t| !e.trial.is_empty() && !t.contains(&e.trial))
+                || out_of_scope
             {
                 continue;
             }
@@ -207,49 +124,105 @@ pub fn entries(
 }
 
 /// Recompute the chain: `Ok(count)` when every entry's hash matches its
-/// fields and its predecessor, else the id of the first broken entry
-/// and why.
-pub fn verify(c: &Connection) -> Result<std::result::Result<usize, (i64, String)>> {
-    {
-        let mut stmt = c.prepare(
-            "SELECT id, at, username, action, trial, detail, address, prev_hash, hash
-             FROM audit ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], row_to_entry)?;
-        let mut prev = "0".repeat(64);
-        let mut n = 0;
-        let mut last_id = 0;
-        for e in rows {
-            let e = e?;
-            if e.id != last_id + 1 {
-                return Ok(Err((
-                    last_id + 1,
-                    format!("entry {} is missing (next is {})", last_id + 1, e.id),
-                )));
-            }
-            if e.prev_hash != prev {
-                return Ok(Err((
-                    e.id,
-                    "its link to the previous entry is broken".into(),
-                )));
-            }
-            let want = entry_hash(
-                &prev,
-                &e.at,
-                &e.username,
-                &e.action,
-                &e.trial,
-                &e.detail,
-                &e.address,
-            );
-            if e.hash != want {
-                return Ok(Err((e.id, "its contents do not match its hash".into())));
-            }
-            prev = e.hash;
-            last_id = e.id;
-            n += 1;
+/// fields, its predecessor and (keyed entries) the key, and the trail ends
+/// at or after the entry the checkpoint names; else the id of the first
+/// bad or missing entry and why.
+pub fn verify(
+    c: &Connection,
+    key: &AuditKey,
+    checkpoint: Option<&Path>,
+) -> Result<std::result::Result<usize, (i64, String)>> {
+    let mut stmt = c.prepare(
+        "SELECT id, at, username, action, trial, detail, address, prev_hash, hash, keyed
+         FROM audit ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((row_to_entry(r)?, r.get::<_, bool>(9)?)))?;
+    let signed = checkpoint.map(|path| (path, Checkpoint::read(path, key)));
+    let signed_id = match &signed {
+        Some((_, Ok(Some(cp)))) => Some(cp.id),
+        _ => None,
+    };
+    let mut prev = GENESIS.to_string();
+    let (mut n, mut last_id, mut keyed_seen) = (0, 0, false);
+    let mut hash_at_checkpoint: Option<String> = None;
+    for row in rows {
+        let (e, keyed) = row?;
+        if e.id != last_id + 1 {
+            return Ok(Err((
+                last_id + 1,
+                format!("entry {} is missing (next is {})", last_id + 1, e.id),
+            )));
         }
-        Ok(Ok(n))
+        if e.prev_hash != prev {
+            return Ok(Err((
+                e.id,
+                "its link to the previous entry is broken".into(),
+            )));
+        }
+        if !keyed && keyed_seen {
+            return Ok(Err((
+                e.id,
+                "an unkeyed entry follows keyed ones (written without the key)".into(),
+            )));
+        }
+        keyed_seen |= keyed;
+        let fields = [
+            e.at.as_str(),
+            &e.username,
+            &e.action,
+            &e.trial,
+            &e.detail,
+            &e.address,
+        ];
+        let want = if keyed {
+            keyed_hash(key, e.id, &prev, fields)
+        } else {
+            entry_hash(
+                &prev, fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
+            )
+        };
+        if e.hash != want {
+            return Ok(Err((e.id, "its contents do not match its hash".into())));
+        }
+        if Some(e.id) == signed_id {
+            hash_at_checkpoint = Some(e.hash.clone());
+        }
+        prev = e.hash;
+        last_id = e.id;
+        n += 1;
+    }
+    let Some((path, read)) = signed else {
+        return Ok(Ok(n));
+    };
+    match read {
+        Err(why) => Ok(Err((last_id, why))),
+        Ok(None) if n > 0 => Ok(Err((
+            last_id,
+            format!(
+                "the checkpoint {} is missing, so a trail cut short or rewritten cannot be told apart",
+                path.display()
+            ),
+        ))),
+        Ok(None) => Ok(Ok(n)),
+        Ok(Some(cp)) if cp.id > last_id => Ok(Err((
+            last_id + 1,
+            format!(
+                "the trail is truncated: it ends at entry {last_id}, the checkpoint names entry {} (entries {} to {} are missing)",
+                cp.id,
+                last_id + 1,
+                cp.id
+            ),
+        ))),
+        Ok(Some(cp)) => {
+            if cp.id > 0 && hash_at_checkpoint.as_ref() != Some(&cp.hash) {
+                Ok(Err((
+                    cp.id,
+                    "its hash is not the one the checkpoint signed".into(),
+                )))
+            } else {
+                Ok(Ok(n))
+            }
+        }
     }
 }
 

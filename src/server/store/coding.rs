@@ -39,15 +39,47 @@ impl Store {
         })
     }
 
-    /// Record that DSMB member `user` decoded `trial`'s groups.
-    pub fn record_decode(&self, user: i64, trial: &str) -> Result<()> {
+    /// Set `trial`'s coded letters to `codes` ((arm, letter) pairs, one per
+    /// arm, letters distinct): restoring a trial's coding from a backup, and
+    /// the blinding tests, which code a relabelled twin so that every
+    /// subject keeps its letter.
+    pub fn assign_arm_codes(&self, trial: &str, codes: &[(String, String)]) -> Result<()> {
         self.with(|c| {
-            c.execute(
-                "INSERT OR REPLACE INTO decodes (user_id, trial, at) VALUES (?1, ?2, ?3)",
-                params![user, trial, now_text()],
-            )?;
+            let tx = c.transaction()?;
+            tx.execute("DELETE FROM arm_codes WHERE trial = ?1", [trial])?;
+            for (arm, code) in codes {
+                tx.execute(
+                    "INSERT INTO arm_codes (trial, arm, code) VALUES (?1, ?2, ?3)",
+                    params![trial, arm, code],
+                )?;
+            }
+            tx.commit()?;
             Ok(())
         })
+    }
+
+    /// Record that DSMB member `user` (`username`) decoded `trial`'s groups,
+    /// with its audit entry in the same transaction: no decode is in force
+    /// unless it is in the audit trail.
+    pub fn record_decode(
+        &self,
+        user: i64,
+        username: &str,
+        trial: &str,
+        address: &str,
+    ) -> Result<()> {
+        let t = trial.to_string();
+        self.audit_with(
+            [username, "decode", trial, "decoded the arm groups", address],
+            move |tx| {
+                tx.execute(
+                    "INSERT OR REPLACE INTO decodes (user_id, trial, at) VALUES (?1, ?2, ?3)",
+                    params![user, t, now_text()],
+                )?;
+                Ok(())
+            },
+        )
+        .map(|_| ())
     }
 
     /// When `user` decoded `trial`, if they did.

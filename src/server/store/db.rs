@@ -1,26 +1,41 @@
 //! The store's database: one SQLite connection behind a mutex for sessions
 //! and pages, and the audit writer on a connection of its own.
 
-use super::audit::{self, AuditEntry, AuditWriter};
+use super::audit::{self, AuditEntry};
+use super::audit_key::{AuditFiles, AuditKey, Checkpoint};
+use super::audit_writer::{AuditWriter, Effect, NewEntry};
 use super::error::{Result, StoreError};
-use rusqlite::Connection;
-use std::path::Path;
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Migrations, applied in order; the schema version is their count.
-const MIGRATIONS: [&str; 1] = [include_str!("../../../migrations/0001_access.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../../../migrations/0001_access.sql"),
+    include_str!("../../../migrations/0002_audit_keyed.sql"),
+];
 
-/// The store: one SQLite connection behind a mutex, and the audit writer.
+/// The store: one SQLite connection behind a mutex, the audit writer, and
+/// the audit key and checkpoint it signs with.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     audit: AuditWriter,
+    key: AuditKey,
+    checkpoint: Option<PathBuf>,
 }
 
 impl Store {
-    /// Open (creating if needed) the database at `path` and apply the
-    /// migrations it lacks.
+    /// Open (creating if needed) the database at `path`, with its audit key
+    /// and checkpoint beside it ([`AuditFiles::beside`]).
     pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with(path, &AuditFiles::beside(path))
+    }
+
+    /// Open (creating if needed) the database at `path` and apply the
+    /// migrations it lacks; the audit key is read from `files.key` (created
+    /// only while the trail has no keyed entry).
+    pub fn open_with(path: &Path, files: &AuditFiles) -> Result<Store> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| {
@@ -39,10 +54,37 @@ impl Store {
         // a commit to reach the disk, sessions and pages read through the
         // other (WAL lets readers run beside the writer).
         let conn = Self::migrate(connect()?)?;
+        let keyed: i64 = conn.query_row("SELECT COUNT(*) FROM audit WHERE keyed = 1", [], |r| {
+            r.get(0)
+        })?;
+        let key = AuditKey::load_or_create(&files.key, keyed == 0)?;
+        if keyed == 0 && !files.checkpoint.exists() {
+            // A trail from before the key (or none yet): its last entry is
+            // signed now, so that from here on it cannot be cut short.
+            let last: Option<(i64, String)> = conn
+                .query_row(
+                    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((id, hash)) = last {
+                Checkpoint { id, hash }
+                    .write(&files.checkpoint, &key)
+                    .map_err(|e| {
+                        StoreError::Invalid(format!(
+                            "cannot write {}: {e}",
+                            files.checkpoint.display()
+                        ))
+                    })?;
+            }
+        }
         let audit = Arc::new(Mutex::new(connect()?));
         Ok(Store {
-            audit: AuditWriter::spawn(audit),
+            audit: AuditWriter::spawn(audit, key.clone(), Some(files.checkpoint.clone())),
             conn: Arc::new(Mutex::new(conn)),
+            key,
+            checkpoint: Some(files.checkpoint.clone()),
         })
     }
 
@@ -53,9 +95,12 @@ impl Store {
         // One connection for both: a second in-memory connection would be a
         // second database.
         let conn = Arc::new(Mutex::new(Self::migrate(conn)?));
+        let key = AuditKey::random();
         Ok(Store {
-            audit: AuditWriter::spawn(conn.clone()),
+            audit: AuditWriter::spawn(conn.clone(), key.clone(), None),
             conn,
+            key,
+            checkpoint: None,
         })
     }
 
@@ -97,7 +142,23 @@ impl Store {
         detail: &str,
         address: &str,
     ) -> Result<i64> {
-        self.audit.append(username, action, trial, detail, address)
+        self.audit
+            .append(new_entry(username, action, trial, detail, address), None)
+    }
+
+    /// Append an entry and run `effect` in the same transaction: both
+    /// commit, or neither does (a decode, a new session).
+    pub fn audit_with(
+        &self,
+        entry: [&str; 5],
+        effect: impl FnOnce(&Transaction<'_>) -> Result<()> + Send + 'static,
+    ) -> Result<i64> {
+        let [username, action, trial, detail, address] = entry;
+        let effect: Effect = Box::new(effect);
+        self.audit.append(
+            new_entry(username, action, trial, detail, address),
+            Some(effect),
+        )
     }
 
     /// Audit entries, newest first, filtered by user, action and trial (any
@@ -113,9 +174,21 @@ impl Store {
     }
 
     /// Recompute the chain: `Ok(count)` when every entry's hash matches its
-    /// fields and its predecessor, else the id of the first broken entry
+    /// fields, its predecessor and the key, and nothing after the signed
+    /// checkpoint is missing; else the id of the first bad or missing entry
     /// and why.
     pub fn verify_audit(&self) -> Result<std::result::Result<usize, (i64, String)>> {
-        self.with(|c| audit::verify(c))
+        let checkpoint = self.checkpoint.clone();
+        self.with(|c| audit::verify(c, &self.key, checkpoint.as_deref()))
+    }
+}
+
+fn new_entry(username: &str, action: &str, trial: &str, detail: &str, address: &str) -> NewEntry {
+    NewEntry {
+        username: username.to_string(),
+        action: action.to_string(),
+        trial: trial.to_string(),
+        detail: detail.to_string(),
+        address: address.to_string(),
     }
 }

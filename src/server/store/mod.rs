@@ -11,6 +11,8 @@
 //! May not: know about pages, reports or data cuts.
 
 pub mod audit;
+pub mod audit_key;
+pub mod audit_writer;
 pub mod clock;
 pub mod coding;
 pub mod db;
@@ -19,6 +21,7 @@ pub mod sessions;
 pub mod users;
 
 pub use audit::{entry_hash, AuditEntry};
+pub use audit_key::AuditFiles;
 pub use clock::random_hex;
 pub use db::Store;
 pub use error::StoreError;

@@ -7,7 +7,7 @@ use super::error::Result;
 use super::users::roles_of;
 use crate::dto::Role;
 use crate::server::digest::sha256_hex;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// A signed-in user, as a request sees them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,17 +30,59 @@ pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
 /// And after this long in any case.
 pub const ABSOLUTE_TIMEOUT_SECS: i64 = 12 * 60 * 60;
 
+/// A user's live sessions at most; signing in again ends the oldest.
+pub const MAX_SESSIONS_PER_USER: usize = 5;
+
+/// A session about to be stored.
+struct NewSession {
+    token: String,
+    csrf: String,
+    user: i64,
+    now: i64,
+}
+
+impl NewSession {
+    fn new(user: i64) -> NewSession {
+        NewSession {
+            token: random_hex(32),
+            csrf: random_hex(32),
+            user,
+            now: now_unix(),
+        }
+    }
+
+    fn insert(&self, c: &Connection) -> Result<()> {
+        c.execute(
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![sha256_hex(self.token.as_bytes()), self.user, self.csrf, self.now],
+        )?;
+        Ok(())
+    }
+}
+
 impl Store {
     /// Start a session for user `id`; returns the token for the cookie (only
     /// its hash is stored).
     pub fn create_session(&self, id: i64) -> Result<String> {
-        let token = random_hex(32);
-        let csrf = random_hex(32);
-        let now = now_unix();
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
-                params![sha256_hex(token.as_bytes()), id, csrf, now],
+        let new = NewSession::new(id);
+        self.with(|c| new.insert(c))?;
+        Ok(new.token)
+    }
+
+    /// Sign `username` (user `id`) in: start a session and record the
+    /// sign-in in the same transaction (no session without its audit entry),
+    /// and end the user's older sessions beyond the newest
+    /// [`MAX_SESSIONS_PER_USER`]. Returns the token for the cookie.
+    pub fn sign_in(&self, id: i64, username: &str, address: &str) -> Result<String> {
+        let new = NewSession::new(id);
+        let token = new.token.clone();
+        self.audit_with([username, "sign-in", "", "", address], move |tx| {
+            new.insert(tx)?;
+            tx.execute(
+                "UPDATE sessions SET ended = 1 WHERE user_id = ?1 AND ended = 0 AND token_hash NOT IN
+                 (SELECT token_hash FROM sessions WHERE user_id = ?1 AND ended = 0
+                  ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
+                params![id, MAX_SESSIONS_PER_USER as i64],
             )?;
             Ok(())
         })?;

@@ -55,32 +55,11 @@ impl Store {
         password: &str,
         roles: &[(String, Role)],
     ) -> Result<i64> {
-        validate_username(username)?;
-        validate_password(password)?;
-        let hash = hash_password(password);
+        let change = UserChange::add(username, password, roles)?;
         self.with(|c| {
             let tx = c.transaction()?;
-            let exists: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM users WHERE username = ?1",
-                    [username],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if exists.is_some() {
-                return Err(StoreError::Invalid(format!("user {username:?} exists")));
-            }
-            tx.execute(
-                "INSERT INTO users (username, password_hash, created_at) VALUES (?1, ?2, ?3)",
-                params![username, hash, now_text()],
-            )?;
-            let id = tx.last_insert_rowid();
-            for (trial, role) in roles {
-                tx.execute(
-                    "INSERT OR REPLACE INTO roles (user_id, trial, role) VALUES (?1, ?2, ?3)",
-                    params![id, trial, role.as_str()],
-                )?;
-            }
+            change.apply(&tx)?;
+            let id = user_id(&tx, username)?;
             tx.commit()?;
             Ok(id)
         })
@@ -88,44 +67,33 @@ impl Store {
 
     /// Give `username` `role` on `trial` (replacing a role they had there).
     pub fn grant(&self, username: &str, trial: &str, role: Role) -> Result<()> {
-        self.with(|c| {
-            let id = user_id(c, username)?;
-            c.execute(
-                "INSERT OR REPLACE INTO roles (user_id, trial, role) VALUES (?1, ?2, ?3)",
-                params![id, trial, role.as_str()],
-            )?;
-            Ok(())
-        })
+        self.with(|c| UserChange::grant(username, trial, role).apply(c))
     }
 
     /// Set a new password; ends the user's sessions.
     pub fn set_password(&self, username: &str, password: &str) -> Result<()> {
-        validate_password(password)?;
-        let hash = hash_password(password);
-        self.with(|c| {
-            let id = user_id(c, username)?;
-            c.execute(
-                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-                params![hash, id],
-            )?;
-            c.execute("UPDATE sessions SET ended = 1 WHERE user_id = ?1", [id])?;
-            Ok(())
-        })
+        let change = UserChange::passwd(username, password)?;
+        self.with(|c| change.apply(c))
     }
 
     /// Disable (or enable) a user; disabling ends their sessions.
     pub fn set_disabled(&self, username: &str, disabled: bool) -> Result<()> {
-        self.with(|c| {
-            let id = user_id(c, username)?;
-            c.execute(
-                "UPDATE users SET disabled = ?1 WHERE id = ?2",
-                params![disabled, id],
-            )?;
-            if disabled {
-                c.execute("UPDATE sessions SET ended = 1 WHERE user_id = ?1", [id])?;
-            }
-            Ok(())
+        self.with(|c| UserChange::disabled(username, disabled).apply(c))
+    }
+
+    /// Make `change`, recorded in the audit trail in the same transaction as
+    /// done by `by` (the command line's operating-system user) from
+    /// `address`: both commit, or neither does.
+    pub fn administer(&self, by: &str, address: &str, change: UserChange) -> Result<()> {
+        let (action, detail, trial) = (
+            change.action(),
+            change.describe(),
+            change.trial().to_string(),
+        );
+        self.audit_with([by, action, &trial, &detail, address], move |tx| {
+            change.apply(tx)
         })
+        .map(|_| ())
     }
 
     pub fn user_count(&self) -> Result<i64> {
@@ -174,6 +142,209 @@ impl Store {
                 Ok(None)
             }
         }
+    }
+}
+
+/// A change to the users and their roles, made by `dsmb user`.
+#[derive(Clone, Debug)]
+pub enum UserChange {
+    /// A new user with a password hash and roles.
+    Add {
+        username: String,
+        hash: String,
+        roles: Vec<(String, Role)>,
+    },
+    /// A new password hash; the user's sessions end.
+    Passwd { username: String, hash: String },
+    /// Disable (sessions end) or enable.
+    Disabled { username: String, disabled: bool },
+    /// A role on a trial, replacing the one held there.
+    Grant {
+        username: String,
+        trial: String,
+        role: Role,
+    },
+    /// No role on the trial any more. Roles are read on every request, so
+    /// the next request of a signed-in user is refused already.
+    Revoke { username: String, trial: String },
+}
+
+impl UserChange {
+    /// Adding `username` with `password` (checked, then hashed) and `roles`.
+    pub fn add(username: &str, password: &str, roles: &[(String, Role)]) -> Result<UserChange> {
+        validate_username(username)?;
+        validate_password(password)?;
+        Ok(UserChange::Add {
+            username: username.to_string(),
+            hash: hash_password(password),
+            roles: roles.to_vec(),
+        })
+    }
+
+    /// A new `password` (checked, then hashed) for `username`.
+    pub fn passwd(username: &str, password: &str) -> Result<UserChange> {
+        validate_password(password)?;
+        Ok(UserChange::Passwd {
+            username: username.to_string(),
+            hash: hash_password(password),
+        })
+    }
+
+    pub fn disabled(username: &str, disabled: bool) -> UserChange {
+        UserChange::Disabled {
+            username: username.to_string(),
+            disabled,
+        }
+    }
+
+    pub fn grant(username: &str, trial: &str, role: Role) -> UserChange {
+        UserChange::Grant {
+            username: username.to_string(),
+            trial: trial.to_string(),
+            role,
+        }
+    }
+
+    pub fn revoke(username: &str, trial: &str) -> UserChange {
+        UserChange::Revoke {
+            username: username.to_string(),
+            trial: trial.to_string(),
+        }
+    }
+
+    /// The audit action.
+    pub fn action(&self) -> &'static str {
+        match self {
+            UserChange::Add { .. } => "user-add",
+            UserChange::Passwd { .. } => "user-passwd",
+            UserChange::Disabled { disabled: true, .. } => "user-disable",
+            UserChange::Disabled {
+                disabled: false, ..
+            } => "user-enable",
+            UserChange::Grant { .. } => "role-grant",
+            UserChange::Revoke { .. } => "role-revoke",
+        }
+    }
+
+    /// The trial the change concerns, if one (for the audit entry).
+    pub fn trial(&self) -> &str {
+        match self {
+            UserChange::Grant { trial, .. } | UserChange::Revoke { trial, .. } => trial,
+            _ => "",
+        }
+    }
+
+    /// What changed, in words (never the password or its hash).
+    pub fn describe(&self) -> String {
+        match self {
+            UserChange::Add {
+                username, roles, ..
+            } => {
+                let roles: Vec<String> = roles
+                    .iter()
+                    .map(|(t, r)| format!("{t}={}", r.as_str()))
+                    .collect();
+                format!("added {username} with roles {}", roles.join(" "))
+            }
+            UserChange::Passwd { username, .. } => {
+                format!("set the password of {username}; their sessions ended")
+            }
+            UserChange::Disabled {
+                username,
+                disabled: true,
+            } => format!("disabled {username}; their sessions ended"),
+            UserChange::Disabled {
+                username,
+                disabled: false,
+            } => format!("enabled {username}"),
+            UserChange::Grant {
+                username,
+                trial,
+                role,
+            } => format!("{username} is {} on {trial}", role.as_str()),
+            UserChange::Revoke { username, trial } => {
+                format!("{username} holds no role on {trial} any more")
+            }
+        }
+    }
+
+    /// Make the change through `c` (a connection or a transaction).
+    pub fn apply(&self, c: &Connection) -> Result<()> {
+        let end_sessions = |id: i64| -> Result<()> {
+            c.execute("UPDATE sessions SET ended = 1 WHERE user_id = ?1", [id])?;
+            Ok(())
+        };
+        match self {
+            UserChange::Add {
+                username,
+                hash,
+                roles,
+            } => {
+                let exists: Option<i64> = c
+                    .query_row(
+                        "SELECT id FROM users WHERE username = ?1",
+                        [username],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if exists.is_some() {
+                    return Err(StoreError::Invalid(format!("user {username:?} exists")));
+                }
+                c.execute(
+                    "INSERT INTO users (username, password_hash, created_at) VALUES (?1, ?2, ?3)",
+                    params![username, hash, now_text()],
+                )?;
+                let id = c.last_insert_rowid();
+                for (trial, role) in roles {
+                    c.execute(
+                        "INSERT OR REPLACE INTO roles (user_id, trial, role) VALUES (?1, ?2, ?3)",
+                        params![id, trial, role.as_str()],
+                    )?;
+                }
+            }
+            UserChange::Passwd { username, hash } => {
+                let id = user_id(c, username)?;
+                c.execute(
+                    "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                    params![hash, id],
+                )?;
+                end_sessions(id)?;
+            }
+            UserChange::Disabled { username, disabled } => {
+                let id = user_id(c, username)?;
+                c.execute(
+                    "UPDATE users SET disabled = ?1 WHERE id = ?2",
+                    params![disabled, id],
+                )?;
+                if *disabled {
+                    end_sessions(id)?;
+                }
+            }
+            UserChange::Grant {
+                username,
+                trial,
+                role,
+            } => {
+                let id = user_id(c, username)?;
+                c.execute(
+                    "INSERT OR REPLACE INTO roles (user_id, trial, role) VALUES (?1, ?2, ?3)",
+                    params![id, trial, role.as_str()],
+                )?;
+            }
+            UserChange::Revoke { username, trial } => {
+                let id = user_id(c, username)?;
+                let removed = c.execute(
+                    "DELETE FROM roles WHERE user_id = ?1 AND trial = ?2",
+                    params![id, trial],
+                )?;
+                if removed == 0 {
+                    return Err(StoreError::Invalid(format!(
+                        "{username:?} holds no role on {trial:?}"
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -112,9 +112,9 @@ fn rescale_path(closed: &ClosedReport, path: &mut [PathPoint]) {
     }
 }
 
-/// The efficacy page's data from the closed report, named as the viewer
-/// may see them; `path` is the statistic's path over the cuts
-/// ([`z_path`]).
+/// The efficacy page's data from the closed report for a viewer who sees
+/// the arms (a coded viewer gets [`coded_efficacy`]); `path` is the
+/// statistic's path over the cuts ([`z_path`]).
 pub fn efficacy(
     trial: String,
     config: &TrialConfig,
@@ -123,10 +123,11 @@ pub fn efficacy(
     mut path: Vec<PathPoint>,
     cuts: Vec<String>,
 ) -> Efficacy {
+    if names.coded {
+        return coded_efficacy(trial, config, closed, names, cuts);
+    }
     let design = design_text(&config.design);
     let futility_rule = futility_text(&config.design);
-    // While the groups are coded, directional comparisons name no group
-    // (`ArmNames::versus`).
     let vs = |t: &str, r: &str| names.versus(t, r);
     rescale_path(closed, &mut path);
     let interim = closed.interim.as_ref().map(|i| {
@@ -134,11 +135,7 @@ pub fn efficacy(
         let measure = if i.effect_measure.starts_with("hazard") {
             format!(
                 "hazard ratio, {vs} (below 1 favours {})",
-                if names.coded {
-                    "the experimental arm".to_string()
-                } else {
-                    names.name(&i.treatment)
-                }
+                names.name(&i.treatment)
             )
         } else {
             format!("difference in success rates, {vs}")
@@ -179,40 +176,9 @@ pub fn efficacy(
         }
         view
     });
-    let primary = names
-        .display_order()
-        .iter()
-        .filter_map(|code| {
-            let all = closed.primary.by_arm.get(code)?;
-            let evaluable = closed.interim.as_ref().and_then(|i| i.evaluable.get(code));
-            Some(PrimaryRow {
-                group: names.name(code),
-                randomized: all.n,
-                evaluable: evaluable.map(|e| e.n),
-                events: evaluable.map_or(all.events, |e| e.events),
-            })
-        })
-        .collect();
+    let primary = primary_rows(closed, names, false);
     let survival = closed.primary.survival.as_ref();
-    let kaplan_meier: Vec<KmRow> = survival
-        .map(|s| {
-            names
-                .display_order()
-                .iter()
-                .filter_map(|code| {
-                    s.kaplan_meier.get(code).map(|k| KmRow {
-                        group: names.name(code),
-                        n: k.n,
-                        events: k.events,
-                        median: k.median,
-                        median_ci95: k.median_ci95,
-                        curve: k.curve.clone(),
-                        at_risk: k.at_risk.clone(),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let kaplan_meier = km_rows(closed, names);
     let reference = config
         .arms
         .first()
@@ -221,18 +187,9 @@ pub fn efficacy(
     let hazard_ratios = survival
         .and_then(|s| s.cox.as_ref())
         .map(|rows| {
-            let several = rows.len() > 1;
             rows.iter()
-                .enumerate()
-                .map(|(k, r)| HazardRatioRow {
-                    label: if names.coded && several {
-                        format!(
-                            "experimental arm {} vs control (groups not named while coded)",
-                            k + 1
-                        )
-                    } else {
-                        vs(&r.arm, &reference)
-                    },
+                .map(|r| HazardRatioRow {
+                    label: vs(&r.arm, &reference),
                     hr: r.hr,
                     ci95: r.ci95,
                     p: r.p,
@@ -300,11 +257,7 @@ pub fn efficacy(
         .map(|i| (i.variable.clone(), i.p))
         .collect();
     let risk_times = survival.map(|s| s.risk_times.clone()).unwrap_or_default();
-    let km_chart = if kaplan_meier.is_empty() {
-        Default::default()
-    } else {
-        figures::kaplan_meier(&kaplan_meier, "Days")
-    };
+    let km_chart = km_chart(&kaplan_meier);
     let forest_chart = if forest.iter().any(|r| r.ci95.is_some()) {
         figures::forest(&forest, &forest_measure)
     } else {
@@ -328,5 +281,116 @@ pub fn efficacy(
         km_chart,
         forest_chart,
         cuts,
+        withheld: None,
+    }
+}
+
+/// Why a coded viewer does not see the directional results.
+pub const WITHHELD: &str = "While the groups are coded, nothing directional is shown: the group-sequential look (z and B-value, boundaries, conditional and predictive power, repeated confidence interval, the verdict), hazard ratios and the subgroup effects each tell which group is the experimental arm. They are shown after the decode, which is recorded in the audit trail.";
+
+/// The efficacy page of a viewer whose groups are coded: only what is the
+/// same whichever true arm stands behind each letter (per-group counts,
+/// Kaplan-Meier curves, the log-rank test of equal groups); the
+/// directional results wait for the audited decode ([`WITHHELD`]).
+pub fn coded_efficacy(
+    trial: String,
+    config: &TrialConfig,
+    closed: &ClosedReport,
+    names: &ArmNames,
+    cuts: Vec<String>,
+) -> Efficacy {
+    let kaplan_meier = km_rows(closed, names);
+    Efficacy {
+        trial_id: trial,
+        cut_date: closed.cut_date.clone(),
+        endpoint: closed.primary.name.clone(),
+        coded: true,
+        design: design_text(&config.design),
+        primary: primary_rows(closed, names, true),
+        interim: None,
+        km_chart: km_chart(&kaplan_meier),
+        kaplan_meier,
+        risk_times: closed
+            .primary
+            .survival
+            .as_ref()
+            .map(|s| s.risk_times.clone())
+            .unwrap_or_default(),
+        // To 6 significant digits: the k-group statistic is the same for any
+        // order of the groups, but its last bits are not.
+        logrank_p: closed
+            .primary
+            .survival
+            .as_ref()
+            .and_then(|s| s.logrank_p)
+            .map(figures::six_significant),
+        hazard_ratios: Vec::new(),
+        forest: Vec::new(),
+        forest_measure: String::new(),
+        interactions: Vec::new(),
+        forest_chart: Default::default(),
+        cuts,
+        withheld: Some(WITHHELD.to_string()),
+    }
+}
+
+/// The primary endpoint by group in display order. The evaluable subjects
+/// are those of the compared groups; with `every_group_or_none` they are
+/// shown only when every group has them, so that the table does not tell
+/// which coded groups the design compares.
+fn primary_rows(
+    closed: &ClosedReport,
+    names: &ArmNames,
+    every_group_or_none: bool,
+) -> Vec<PrimaryRow> {
+    let order = names.display_order();
+    let evaluable_of = |code: &str| closed.interim.as_ref().and_then(|i| i.evaluable.get(code));
+    let all_have = order.iter().all(|c| evaluable_of(c).is_some());
+    order
+        .iter()
+        .filter_map(|code| {
+            let all = closed.primary.by_arm.get(code)?;
+            let evaluable = evaluable_of(code).filter(|_| all_have || !every_group_or_none);
+            Some(PrimaryRow {
+                group: names.name(code),
+                randomized: all.n,
+                evaluable: evaluable.map(|e| e.n),
+                events: evaluable.map_or(all.events, |e| e.events),
+            })
+        })
+        .collect()
+}
+
+/// Kaplan-Meier summaries by group in display order (time-to-event primary).
+fn km_rows(closed: &ClosedReport, names: &ArmNames) -> Vec<KmRow> {
+    closed
+        .primary
+        .survival
+        .as_ref()
+        .map(|s| {
+            names
+                .display_order()
+                .iter()
+                .filter_map(|code| {
+                    s.kaplan_meier.get(code).map(|k| KmRow {
+                        group: names.name(code),
+                        n: k.n,
+                        events: k.events,
+                        median: k.median,
+                        median_ci95: k.median_ci95,
+                        curve: k.curve.clone(),
+                        at_risk: k.at_risk.clone(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn km_chart(rows: &[KmRow]) -> crate::dto::Figure {
+    if rows.is_empty() {
+        Default::default()
+    } else {
+        figures::kaplan_meier(rows, "Days")
     }
 }

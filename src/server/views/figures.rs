@@ -8,6 +8,15 @@ use plotly::common::{DashType, Line, LineShape, Mode, Title};
 use plotly::layout::{Axis, Legend, Margin};
 use plotly::{Configuration, Layout, Plot, Scatter};
 
+/// `x` to 6 significant digits.
+pub fn six_significant(x: f64) -> f64 {
+    if x.is_finite() {
+        format!("{x:.5e}").parse().unwrap_or(x)
+    } else {
+        x
+    }
+}
+
 /// The figure as JSON, every number to 6 significant digits: a chart needs
 /// no more, and the page carries the figure (the tables keep their own
 /// precision).
@@ -16,8 +25,7 @@ fn finish(plot: &Plot) -> Figure {
         match v {
             serde_json::Value::Number(n) if n.is_f64() => {
                 if let Some(x) = n.as_f64().filter(|x| x.is_finite()) {
-                    let r: f64 = format!("{x:.5e}").parse().unwrap_or(x);
-                    if let Some(m) = serde_json::Number::from_f64(r) {
+                    if let Some(m) = serde_json::Number::from_f64(six_significant(x)) {
                         *n = m;
                     }
                 }

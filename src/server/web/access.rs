@@ -1,53 +1,124 @@
-//! The access layer's shared state: the store and the throttle of failed
-//! sign-ins.
+//! The access layer's shared state: the store, the throttle of sign-in
+//! attempts, and the cap on password checks running at once.
 
 use crate::server::store::Store;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 
 /// Failed sign-ins allowed per account, and per address, in the window.
 pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
 pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Accounts (and addresses) the throttle remembers at most; beyond it the
+/// one whose last attempt is oldest is forgotten first.
+pub const MAX_TRACKED: usize = 10_000;
+/// Password checks (argon2id, 19 MiB each) running at once at most; the
+/// others wait up to [`VERIFY_WAIT`], then get 503.
+pub const MAX_CONCURRENT_VERIFICATIONS: usize = 4;
+pub const VERIFY_WAIT: Duration = Duration::from_secs(10);
+/// A sign-in's username and password are refused (400) beyond these, before
+/// any other work.
+pub const MAX_USERNAME_BYTES: usize = 64;
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 
-/// Recent failed sign-ins per account and per address.
+/// Recent attempts per key, bounded in keys.
+#[derive(Default)]
+struct Window(HashMap<String, VecDeque<Instant>>);
+
+impl Window {
+    fn count(&mut self, key: &str, now: Instant) -> usize {
+        match self.0.get_mut(key) {
+            Some(v) => {
+                while v
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= FAILURE_WINDOW)
+                {
+                    v.pop_front();
+                }
+                v.len()
+            }
+            None => 0,
+        }
+    }
+
+    fn push(&mut self, key: &str, now: Instant) {
+        if !self.0.contains_key(key) && self.0.len() >= MAX_TRACKED {
+            self.evict(now);
+        }
+        self.0.entry(key.to_string()).or_default().push_back(now);
+    }
+
+    /// Forget keys with no attempt in the window, then, if still full, the
+    /// key whose newest attempt is oldest.
+    fn evict(&mut self, now: Instant) {
+        self.0.retain(|_, v| {
+            v.back()
+                .is_some_and(|t| now.duration_since(*t) < FAILURE_WINDOW)
+        });
+        if self.0.len() >= MAX_TRACKED {
+            let oldest = self
+                .0
+                .iter()
+                .min_by_key(|(_, v)| v.back().copied())
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                self.0.remove(&k);
+            }
+        }
+    }
+
+    fn pop(&mut self, key: &str) {
+        if let Some(v) = self.0.get_mut(key) {
+            v.pop_back();
+            if v.is_empty() {
+                self.0.remove(key);
+            }
+        }
+    }
+}
+
+/// Sign-in attempts per account and per address. An attempt is counted
+/// before its password is checked, so that guesses sent at once cannot pass
+/// the limit; a successful one is taken back.
 #[derive(Default)]
 pub struct Throttle {
-    accounts: HashMap<String, Vec<Instant>>,
-    addresses: HashMap<String, Vec<Instant>>,
+    accounts: Window,
+    addresses: Window,
 }
 
 impl Throttle {
-    fn prune(v: &mut Vec<Instant>, now: Instant) {
-        v.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
-    }
-
-    /// Whether a sign-in for `account` from `address` is refused now.
-    pub fn blocked(&mut self, account: &str, address: &str) -> bool {
+    /// Count an attempt for `account` from `address`, or refuse it (nothing
+    /// counted) when either is at its limit.
+    pub fn begin(&mut self, account: &str, address: &str) -> bool {
         let now = Instant::now();
-        let a = self.accounts.entry(account.to_string()).or_default();
-        Self::prune(a, now);
-        let over_account = a.len() >= MAX_FAILURES_PER_ACCOUNT;
-        let b = self.addresses.entry(address.to_string()).or_default();
-        Self::prune(b, now);
-        over_account || b.len() >= MAX_FAILURES_PER_ADDRESS
+        let blocked = self.accounts.count(account, now) >= MAX_FAILURES_PER_ACCOUNT
+            || self.addresses.count(address, now) >= MAX_FAILURES_PER_ADDRESS;
+        if !blocked {
+            self.accounts.push(account, now);
+            self.addresses.push(address, now);
+        }
+        !blocked
     }
 
-    pub fn failed(&mut self, account: &str, address: &str) {
-        let now = Instant::now();
-        self.accounts
-            .entry(account.to_string())
-            .or_default()
-            .push(now);
-        self.addresses
-            .entry(address.to_string())
-            .or_default()
-            .push(now);
+    /// The attempt was not a guess after all (the check could not run):
+    /// take it back.
+    pub fn abandon(&mut self, account: &str, address: &str) {
+        self.accounts.pop(account);
+        self.addresses.pop(address);
     }
 
-    pub fn succeeded(&mut self, account: &str) {
-        self.accounts.remove(account);
+    /// The password was right: the account's failures are forgiven and the
+    /// attempt is taken back from the address.
+    pub fn succeeded(&mut self, account: &str, address: &str) {
+        self.accounts.0.remove(account);
+        self.addresses.pop(address);
+    }
+
+    /// Accounts and addresses remembered now.
+    pub fn tracked(&self) -> usize {
+        self.accounts.0.len() + self.addresses.0.len()
     }
 }
 
@@ -56,8 +127,10 @@ impl Throttle {
 pub struct Access {
     pub store: Store,
     pub throttle: Arc<Mutex<Throttle>>,
-    /// Mark cookies Secure (the app is served over TLS, directly or behind a
-    /// proxy that terminates it).
+    /// Password checks allowed to run at once.
+    pub verifications: Arc<Semaphore>,
+    /// Mark cookies Secure and name the session cookie `__Host-…` (the app
+    /// is served over TLS, directly or behind a proxy that terminates it).
     pub secure_cookies: bool,
 }
 
@@ -66,7 +139,18 @@ impl Access {
         Access {
             store,
             throttle: Arc::new(Mutex::new(Throttle::default())),
+            verifications: Arc::new(Semaphore::new(MAX_CONCURRENT_VERIFICATIONS)),
             secure_cookies,
+        }
+    }
+
+    /// The session cookie's name: `__Host-` when Secure, so that no other
+    /// host or path can set it.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-dsmb_session"
+        } else {
+            "dsmb_session"
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The decode of a trial's coded groups by a DSMB member: confirmed,
 //! recorded and audited.
 
+use super::refusal;
 use super::session::{csrf_ok, Auth, CsrfForm};
 use super::state::AppState;
 use crate::dto::Role;
@@ -17,18 +18,37 @@ pub async fn decode(
     axum::Extension(auth): axum::Extension<Auth>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
+    let who = auth
+        .user
+        .as_ref()
+        .map(|u| u.username.clone())
+        .unwrap_or_default();
+    let what = format!("POST /trial/{trial}/decode");
+    let refuse = |status: StatusCode, why: &'static str| {
+        let (store, who, address, trial, what) = (
+            state.access.store.clone(),
+            who.clone(),
+            auth.address.clone(),
+            trial.clone(),
+            what.clone(),
+        );
+        async move {
+            refusal::record(&store, &who, &address, &trial, &what, status.as_u16(), why).await;
+            (status, why).into_response()
+        }
+    };
     if !csrf_ok(&auth, &form) {
-        return (StatusCode::FORBIDDEN, "missing or wrong CSRF token").into_response();
+        return refuse(StatusCode::FORBIDDEN, "missing or wrong CSRF token").await;
     }
     let Some(user) = auth.user.clone() else {
-        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+        return refuse(StatusCode::UNAUTHORIZED, "sign in first").await;
     };
     if state.catalog.trial(&trial).is_none() || auth.role_on(&trial) != Some(Role::Dsmb) {
-        return (
+        return refuse(
             StatusCode::FORBIDDEN,
             "only a DSMB member of this trial decodes it",
         )
-            .into_response();
+        .await;
     }
     if form.confirm.as_deref() != Some("yes") {
         return Redirect::to(&format!("/trial/{trial}/decode")).into_response();
@@ -36,22 +56,17 @@ pub async fn decode(
     let store = state.access.store.clone();
     let address = auth.address.clone();
     let t = trial.clone();
+    // The decode and its audit entry are one transaction: no decode is in
+    // force that the audit trail does not show.
     let done = tokio::task::spawn_blocking(move || {
-        store.record_decode(user.id, &t)?;
-        store.audit(
-            &user.username,
-            "decode",
-            &t,
-            "decoded the arm groups",
-            &address,
-        )
+        store.record_decode(user.id, &user.username, &t, &address)
     })
     .await;
     match done {
-        Ok(Ok(_)) => Redirect::to(&format!("/trial/{trial}")).into_response(),
+        Ok(Ok(())) => Redirect::to(&format!("/trial/{trial}")).into_response(),
         _ => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the decode was not recorded",
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the decode could not be recorded, so it was not made",
         )
             .into_response(),
     }

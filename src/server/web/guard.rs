@@ -3,32 +3,73 @@
 //! can raise the view level. Closed views resolve the cut and the viewer's
 //! coding and write their audit entry here, before any data leave.
 
+use super::refusal;
 use super::session::Auth;
 use super::state::AppState;
 use crate::dto::Role;
+use crate::server::catalog::TrialEntry;
 use crate::server::firewall::ArmNames;
 use crate::server::report::ClosedReport;
 use axum::http::StatusCode;
 use leptos::prelude::*;
 
 /// An error that also sets the response status (401 no session, 403 no
-/// role).
-pub fn deny(status: u16, message: &str) -> ServerFnError {
+/// role, 404 no such cut).
+fn status_error(status: u16, message: &str) -> ServerFnError {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN));
     }
     ServerFnError::new(message)
 }
 
+/// Refuse the request: the refusal (who, what, why) is written to the audit
+/// trail, then the error with its status is returned for the caller to
+/// send.
+pub async fn refuse(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    status: u16,
+    message: &str,
+) -> ServerFnError {
+    let what = use_context::<axum::http::request::Parts>()
+        .map(|p| format!("{} {}", p.method, p.uri.path()))
+        .unwrap_or_else(|| "a server function".into());
+    let who = auth
+        .user
+        .as_ref()
+        .map(|u| u.username.as_str())
+        .unwrap_or("");
+    refusal::record(
+        &state.access.store,
+        who,
+        &auth.address,
+        trial,
+        &what,
+        status,
+        message,
+    )
+    .await;
+    status_error(status, message)
+}
+
 /// The server's state and what the gate learned about this request.
 pub async fn context() -> Result<(AppState, Auth), ServerFnError> {
     let state = use_context::<AppState>()
         .ok_or_else(|| ServerFnError::new("the server's state is not available"))?;
-    let axum::Extension(auth) = leptos_axum::extract::<axum::Extension<Auth>>()
-        .await
-        .map_err(|_| deny(401, "sign in first"))?;
+    let auth = match leptos_axum::extract::<axum::Extension<Auth>>().await {
+        Ok(axum::Extension(auth)) => auth,
+        Err(_) => {
+            let nobody = Auth {
+                user: None,
+                token: None,
+                address: String::new(),
+            };
+            return Err(refuse(&state, &nobody, "", 401, "sign in first").await);
+        }
+    };
     if auth.user.is_none() {
-        return Err(deny(401, "sign in first"));
+        return Err(refuse(&state, &auth, "", 401, "sign in first").await);
     }
     Ok((state, auth))
 }
@@ -40,9 +81,11 @@ pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnE
     let (state, auth) = context().await?;
     let role = auth
         .role_on(trial)
-        .filter(|_| state.catalog.trial(trial).is_some())
-        .ok_or_else(|| deny(403, "no access to this trial"))?;
-    Ok((state, auth, role))
+        .filter(|_| state.catalog.trial(trial).is_some());
+    match role {
+        Some(role) => Ok((state, auth, role)),
+        None => Err(refuse(&state, &auth, trial, 403, "no access to this trial").await),
+    }
 }
 
 /// The caller's role on `trial`, which must be a closed one (DSMB or
@@ -50,9 +93,63 @@ pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnE
 pub async fn closed_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnError> {
     let (state, auth, role) = trial_role(trial).await?;
     if !role.is_closed() {
-        return Err(deny(403, "this view is not open to your role"));
+        return Err(refuse(
+            &state,
+            &auth,
+            trial,
+            403,
+            "this view is not open to your role",
+        )
+        .await);
     }
     Ok((state, auth, role))
+}
+
+/// The caller's role on `trial`, which must be `want`.
+pub async fn exact_role(trial: &str, want: Role) -> Result<(AppState, Auth), ServerFnError> {
+    let (state, auth, role) = trial_role(trial).await?;
+    if role != want {
+        return Err(refuse(
+            &state,
+            &auth,
+            trial,
+            403,
+            "this view is not open to your role",
+        )
+        .await);
+    }
+    Ok((state, auth))
+}
+
+/// The catalog entry of `trial`, once the caller's role on it is checked
+/// (the check already refused unknown trials).
+pub fn entry<'a>(state: &'a AppState, trial: &str) -> Result<&'a TrialEntry, ServerFnError> {
+    state
+        .catalog
+        .trial(trial)
+        .ok_or_else(|| status_error(403, "no access to this trial"))
+}
+
+/// Write `action` on `trial` to the audit trail before the data leave;
+/// when the entry cannot be written, the view is refused (503).
+pub async fn audited(
+    state: &AppState,
+    auth: &Auth,
+    action: &'static str,
+    trial: &str,
+    detail: &str,
+) -> Result<(), ServerFnError> {
+    let store = state.access.store.clone();
+    let who = auth
+        .user
+        .as_ref()
+        .map(|u| u.username.clone())
+        .unwrap_or_default();
+    let (t, d, a) = (trial.to_string(), detail.to_string(), auth.address.clone());
+    blocking(move || store.audit(&who, action, &t, &d, &a))
+        .await
+        .map(|_| ())
+        .map_err(|_| status_error(503, "the view could not be recorded, so it is not shown"))
 }
 
 /// Run blocking work (the store, polars) off the async runtime; its error,
@@ -73,13 +170,21 @@ where
 /// The date of the cut a page asked for, `cut` (`YYYY-MM-DD`), or of the
 /// newest good cut when `None`. A cut that is not one of the trial's good
 /// cuts is refused (404), so no rejected cut is ever shown.
-pub fn cut_date(state: &AppState, trial: &str, cut: Option<&str>) -> Result<String, ServerFnError> {
-    state
+pub async fn cut_date(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    cut: Option<&str>,
+) -> Result<String, ServerFnError> {
+    let found = state
         .catalog
         .trial(trial)
         .and_then(|t| t.cut(cut))
-        .map(|c| c.date.clone())
-        .ok_or_else(|| deny(404, "no such data cut"))
+        .map(|c| c.date.clone());
+    match found {
+        Some(d) => Ok(d),
+        None => Err(refuse(state, auth, trial, 404, "no such data cut").await),
+    }
 }
 
 /// The dates of the trial's good cuts, newest first (for the cut picker).
@@ -104,11 +209,11 @@ pub async fn arm_names(
     let user = auth
         .user
         .clone()
-        .ok_or_else(|| deny(401, "sign in first"))?;
+        .ok_or_else(|| status_error(401, "sign in first"))?;
     let entry = state
         .catalog
         .trial(trial)
-        .ok_or_else(|| deny(403, "no access to this trial"))?;
+        .ok_or_else(|| status_error(403, "no access to this trial"))?;
     let arms: Vec<(String, String)> = entry
         .config
         .arms
@@ -134,6 +239,7 @@ pub async fn arm_names(
 /// view (`what`, and the cut) written to the audit trail.
 pub struct ClosedView {
     pub state: AppState,
+    pub auth: Auth,
     pub role: Role,
     pub date: String,
     pub report: std::sync::Arc<ClosedReport>,
@@ -146,7 +252,7 @@ pub async fn closed_view(
     what: &str,
 ) -> Result<ClosedView, ServerFnError> {
     let (state, auth, role) = closed_role(trial).await?;
-    let date = cut_date(&state, trial, cut)?;
+    let date = cut_date(&state, &auth, trial, cut).await?;
     let report = state
         .closed_report(trial, Some(&date))
         .await
@@ -154,6 +260,7 @@ pub async fn closed_view(
     let names = arm_names(&state, &auth, role, trial, &format!("{what}, cut {date}")).await?;
     Ok(ClosedView {
         state,
+        auth,
         role,
         date,
         report,

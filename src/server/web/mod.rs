@@ -10,6 +10,7 @@ pub mod access;
 pub mod decode;
 pub mod guard;
 pub mod headers;
+pub mod refusal;
 pub mod router;
 pub mod session;
 pub mod state;

@@ -15,9 +15,12 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Request bodies larger than this are refused (sign-in forms and server
-/// function arguments are small).
+/// Request bodies larger than this are refused with 413 (server function
+/// arguments and forms are small).
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// The sign-in form may be larger, so that an oversized username or
+/// password gets its own clear 400 (checked before any other work).
+pub const SIGN_IN_BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Requests that take longer than this are cut off.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -32,8 +35,10 @@ pub fn app(state: AppState) -> Router {
 /// route tree in a special mode; tests list them once and build many routers,
 /// so that no listing runs while pages render.
 pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListing>) -> Router {
-    Router::new()
+    let sign_in = Router::new()
         .route("/auth/login", post(login))
+        .layer(RequestBodyLimitLayer::new(SIGN_IN_BODY_LIMIT));
+    Router::new()
         .route("/auth/logout", post(logout))
         .route("/trial/{id}/decode", post(decode))
         // The router state (AppState) reaches pages and server functions as
@@ -42,9 +47,10 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(sign_in)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

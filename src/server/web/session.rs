@@ -5,17 +5,16 @@
 //! any answer comes from the signed-in user's role on the trial, looked up
 //! on the server, never from the request.
 
+use super::access::{MAX_PASSWORD_BYTES, MAX_USERNAME_BYTES, VERIFY_WAIT};
+use super::refusal;
 use super::state::AppState;
 use crate::dto::Role;
-use crate::server::store::{SessionUser, StoreError};
+use crate::server::store::SessionUser;
 use axum::extract::{ConnectInfo, Form, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
-
-/// The session cookie.
-pub const SESSION_COOKIE: &str = "dsmb_session";
 
 /// What the gate learned about a request; server functions and handlers
 /// read it from the request's extensions.
@@ -91,7 +90,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 /// behind a session.
 pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let address = client_address(&req);
-    let token = cookie(req.headers(), SESSION_COOKIE)
+    let token = cookie(req.headers(), state.access.cookie_name())
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let user = match &token {
         Some(t) => {
@@ -106,14 +105,29 @@ pub async fn gate(State(state): State<AppState>, mut req: Request, next: Next) -
         None => None,
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let path = req.uri().path().to_string();
+    let what = format!("{} {path}", req.method());
+    let username = user
+        .as_ref()
+        .map(|u| u.username.clone())
+        .unwrap_or_default();
+    let refuse = |status: StatusCode, why: &'static str| {
+        let store = state.access.store.clone();
+        let (username, address, what) = (username.clone(), address.clone(), what.clone());
+        async move {
+            refusal::record(&store, &username, &address, "", &what, status.as_u16(), why).await;
+        }
+    };
     if unsafe_method && !same_origin(req.headers()) {
+        refuse(StatusCode::FORBIDDEN, "cross-origin request").await;
         return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
     }
-    let path = req.uri().path().to_string();
     if user.is_none() && !is_public(&path) {
         if path.starts_with("/api/") || unsafe_method {
+            refuse(StatusCode::UNAUTHORIZED, "no session").await;
             return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
         }
+        refuse(StatusCode::SEE_OTHER, "no session: sent to sign in").await;
         let next_path = req
             .uri()
             .path_and_query()
@@ -141,16 +155,52 @@ pub(super) fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// A local path to go to after sign-in (never another site).
+/// A local path to go to after sign-in (never another site): it starts with
+/// one `/` and holds no second `/` or `\\` at its start, no backslash, no
+/// control character and no white space, which browsers drop or turn into
+/// `/` (`/%09/evil.example/` would become `//evil.example/`).
 fn safe_next(next: Option<&str>) -> String {
+    let local = |n: &str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.len() <= 2048
+            && !n
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    };
+    // Checked as given and once percent-decoded, so that an escaped tab or
+    // slash cannot slip through a redirect that decodes it.
+    let decoded = |n: &str| {
+        let b = n.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            match (
+                b[i],
+                b.get(i + 1).and_then(|c| hex(*c)),
+                b.get(i + 2).and_then(|c| hex(*c)),
+            ) {
+                (b'%', Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                (c, _, _) => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if local(n) && local(&decoded(n)) => n.to_string(),
         _ => "/".into(),
     }
 }
 
-fn session_cookie(value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
-    let mut c = format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict");
+fn session_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
     if let Some(age) = max_age {
         c.push_str(&format!("; Max-Age={age}"));
     }
@@ -168,68 +218,104 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-/// POST /auth/login: check the password (off the async runtime), apply the
-/// throttle, start a session and set its cookie; every attempt is audited.
+/// POST /auth/login: refuse oversized input (400) before any work, count
+/// the attempt against the throttle before the password is checked, check
+/// it (off the async runtime, at most a few at once), and start a session
+/// whose sign-in is audited in the same transaction; every attempt is
+/// audited. A session already on the request ends (the session rotates).
 pub async fn login(
     State(state): State<AppState>,
     axum::Extension(auth): axum::Extension<Auth>,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    if form.username.len() > MAX_USERNAME_BYTES || form.password.len() > MAX_PASSWORD_BYTES {
+        return (
+            StatusCode::BAD_REQUEST,
+            format!(
+                "a username has at most {MAX_USERNAME_BYTES} bytes and a password at most {MAX_PASSWORD_BYTES}"
+            ),
+        )
+            .into_response();
+    }
     let access = state.access.clone();
     let address = auth.address.clone();
     let username = form.username.trim().to_string();
-    let blocked = access
+    let next = safe_next(form.next.as_deref());
+    let store = access.store.clone();
+    let allowed = access
         .throttle
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .blocked(&username, &address);
-    let store = access.store.clone();
-    let next = safe_next(form.next.as_deref());
-    if blocked {
+        .begin(&username, &address);
+    let audit = |action: &'static str, detail: &'static str| {
         let (s, u, a) = (store.clone(), username.clone(), address.clone());
-        let _ = tokio::task::spawn_blocking(move || {
-            s.audit(&u, "sign-in-throttled", "", "too many failed sign-ins", &a)
-        })
-        .await;
+        async move {
+            let written =
+                tokio::task::spawn_blocking(move || s.audit(&u, action, "", detail, &a)).await;
+            if !matches!(written, Ok(Ok(_))) {
+                tracing::error!("the {action} of a sign-in was not audited");
+            }
+        }
+    };
+    if !allowed {
+        audit("sign-in-throttled", "too many failed sign-ins").await;
         return Redirect::to(&format!("/login?error=throttled&next={}", urlencode(&next)))
             .into_response();
     }
+    let permit =
+        match tokio::time::timeout(VERIFY_WAIT, access.verifications.clone().acquire_owned()).await
+        {
+            Ok(Ok(p)) => p,
+            _ => {
+                access
+                    .throttle
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .abandon(&username, &address);
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "too many sign-ins at once; try again in a moment",
+                )
+                    .into_response();
+            }
+        };
     let (s, u, p) = (store.clone(), username.clone(), form.password.clone());
-    let result = tokio::task::spawn_blocking(move || {
-        let id = s.authenticate(&u, &p)?;
-        match id {
-            Some(id) => Ok(Some(s.create_session(id)?)),
-            None => Ok::<_, StoreError>(None),
-        }
+    let checked = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        s.authenticate(&u, &p)
     })
     .await;
-    match result {
-        Ok(Ok(Some(token))) => {
+    match checked {
+        Ok(Ok(Some(id))) => {
             access
                 .throttle
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .succeeded(&username);
-            let (s, u, a) = (store, username, address);
-            let _ = tokio::task::spawn_blocking(move || s.audit(&u, "sign-in", "", "", &a)).await;
+                .succeeded(&username, &address);
+            let (s, u, a, old) = (store, username, address, auth.token.clone());
+            let started = tokio::task::spawn_blocking(move || {
+                if let Some(old) = old {
+                    s.end_session(&old)?;
+                }
+                s.sign_in(id, &u, &a)
+            })
+            .await;
+            let Ok(Ok(token)) = started else {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the sign-in could not be recorded, so no session was started",
+                )
+                    .into_response();
+            };
             let mut resp = Redirect::to(&next).into_response();
             resp.headers_mut().append(
                 header::SET_COOKIE,
-                session_cookie(&token, None, access.secure_cookies),
+                session_cookie(access.cookie_name(), &token, None, access.secure_cookies),
             );
             resp
         }
         Ok(Ok(None)) => {
-            access
-                .throttle
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .failed(&username, &address);
-            let (s, u, a) = (store, username, address);
-            let _ = tokio::task::spawn_blocking(move || {
-                s.audit(&u, "sign-in-failed", "", "wrong username or password", &a)
-            })
-            .await;
+            audit("sign-in-failed", "wrong username or password").await;
             Redirect::to(&format!("/login?error=failed&next={}", urlencode(&next))).into_response()
         }
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "sign-in failed").into_response(),
@@ -264,6 +350,21 @@ pub async fn logout(
     Form(form): Form<CsrfForm>,
 ) -> Response {
     if !csrf_ok(&auth, &form) {
+        let who = auth
+            .user
+            .as_ref()
+            .map(|u| u.username.as_str())
+            .unwrap_or("");
+        refusal::record(
+            &state.access.store,
+            who,
+            &auth.address,
+            "",
+            "POST /auth/logout",
+            403,
+            "missing or wrong CSRF token",
+        )
+        .await;
         return (StatusCode::FORBIDDEN, "missing or wrong CSRF token").into_response();
     }
     if let (Some(token), Some(user)) = (auth.token.clone(), auth.user.clone()) {
@@ -278,7 +379,12 @@ pub async fn logout(
     let mut resp = Redirect::to("/login").into_response();
     resp.headers_mut().append(
         header::SET_COOKIE,
-        session_cookie("", Some(0), state.access.secure_cookies),
+        session_cookie(
+            state.access.cookie_name(),
+            "",
+            Some(0),
+            state.access.secure_cookies,
+        ),
     );
     resp
 }

@@ -1,0 +1,32 @@
+//! Every refused request leaves an audit entry: who (the signed-in user, or
+//! nobody), what (method and path), and why (status and reason). The
+//! request is refused whether or not the entry could be written; a failed
+//! write is logged.
+
+use crate::server::store::Store;
+
+/// Record the refusal of `what` (e.g. `POST /api/get_efficacy`) for
+/// `username` (empty when nobody is signed in) from `address`, on `trial`
+/// (empty when none), with `status` and `why`.
+pub async fn record(
+    store: &Store,
+    username: &str,
+    address: &str,
+    trial: &str,
+    what: &str,
+    status: u16,
+    why: &str,
+) {
+    let (s, u, a, t) = (
+        store.clone(),
+        username.to_string(),
+        address.to_string(),
+        trial.to_string(),
+    );
+    let detail = format!("{status} {what}: {why}");
+    match tokio::task::spawn_blocking(move || s.audit(&u, "refused", &t, &detail, &a)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::error!("a refusal was not audited: {e}"),
+        Err(e) => tracing::error!("a refusal was not audited: {e}"),
+    }
+}
