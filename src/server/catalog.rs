@@ -10,9 +10,10 @@
 
 use super::config::{TrialConfig, TrialConfigError};
 use super::data::layout::{self, ListError};
-use super::data::problem::Problems;
+use super::data::problem::{Problem, Problems};
 use super::firewall::open_snapshot;
 use super::report::enrollment::enrollment_summary;
+use super::report::{pooled_counts, PooledCounts};
 use crate::dto::EnrollmentSummary;
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,9 @@ pub struct ServedCut {
     pub date: String,
     pub dir: PathBuf,
     pub enrollment: EnrollmentSummary,
+    /// The pooled counts before suppression, which the open reports of the
+    /// later cuts are checked against (never shown as they are).
+    pub pooled: PooledCounts,
 }
 
 /// One trial: its cuts that pass their checks (oldest first, never empty;
@@ -58,6 +62,16 @@ impl TrialEntry {
             None => Some(self.latest()),
             Some(d) => self.cuts.iter().find(|c| c.date == d),
         }
+    }
+
+    /// The pooled counts of the good cuts before the one dated `date`,
+    /// oldest first (what the sponsor can see before it).
+    pub fn pooled_before(&self, date: &str) -> Vec<PooledCounts> {
+        self.cuts
+            .iter()
+            .take_while(|c| c.date.as_str() < date)
+            .map(|c| c.pooled.clone())
+            .collect()
     }
 
     /// The good cuts' dates, newest first.
@@ -99,12 +113,22 @@ impl Catalog {
             let mut rejected = Vec::new();
             let mut good = Vec::new();
             for cut_dir in cuts.iter().rev() {
-                match open_snapshot(&config, cut_dir) {
-                    Ok(snap) => good.push(ServedCut {
+                let served = open_snapshot(&config, cut_dir).and_then(|snap| {
+                    let pooled = pooled_counts(&snap, &config).map_err(|e| {
+                        Problems::from(Problem::file(
+                            &cut_dir.display().to_string(),
+                            &format!("the pooled counts cannot be computed: {e}"),
+                        ))
+                    })?;
+                    Ok(ServedCut {
                         date: snap.cut_date.format("%Y-%m-%d").to_string(),
                         dir: cut_dir.clone(),
                         enrollment: enrollment_summary(&config, &snap),
-                    }),
+                        pooled,
+                    })
+                });
+                match served {
+                    Ok(s) => good.push(s),
                     Err(problems) => rejected.push(RejectedCut {
                         dir: cut_dir.clone(),
                         problems,

@@ -109,11 +109,17 @@ fn safety_data_matches_expected_at_every_cut() {
         let stat = sign_in(&app, "stat").await;
         let member = sign_in(&app, "member").await;
         let sponsor = sign_in(&app, "sponsor").await;
+        // What the sponsor has been shown at earlier cuts, per category:
+        // (n, count) of each shown cell.
+        let mut shown_before: std::collections::HashMap<&str, Vec<(i64, i64)>> = Default::default();
         for (date, exp) in cuts() {
             let body = format!("trial=altshock2&cut={date}");
             let total = n(&exp["enrolled"]["total"]);
 
-            // Pooled, as the sponsor sees it: counts of 1 to 4 suppressed.
+            // Pooled, as the sponsor sees it: a count is suppressed when it,
+            // the subjects without the event, or the change of either since
+            // a count shown at an earlier cut is 1 to 4 (the rule restated
+            // here on expected.json's counts).
             let open = call(&app, &sponsor, "get_open_safety", &body).await;
             assert_eq!(open["cut_date"], date.as_str());
             for (name, key) in SAFETY_KEYS {
@@ -125,11 +131,20 @@ fn safety_data_matches_expected_at_every_cut() {
                     .unwrap_or_else(|| panic!("{date}: {name}"));
                 let want = n(&exp["safety_subjects"][key]["total"]);
                 assert_eq!(n(&row["n"]), total);
-                if (1..5).contains(&want) {
+                let small = |x: i64| (1..5).contains(&x.abs());
+                let (c, rest) = (want as i64, total as i64 - want as i64);
+                let earlier = shown_before.entry(name).or_default();
+                let hidden = small(c)
+                    || small(rest)
+                    || earlier
+                        .iter()
+                        .any(|(qn, qc)| small(c - qc) || small(rest - (qn - qc)));
+                if hidden {
                     assert_eq!(row["subjects"], Value::Null, "{date} {name} suppressed");
                     assert_eq!(row["suppressed"], true);
                 } else {
                     assert_eq!(n(&row["subjects"]), want, "{date} {name}");
+                    earlier.push((total as i64, c));
                 }
             }
 
@@ -526,5 +541,89 @@ fn the_safety_page_call_adds_the_closed_part_for_closed_roles_only() {
             .await;
             assert_eq!(s["closed"], closed);
         }
+    });
+}
+
+/// Whatever the sponsor can see at any two cuts, no small count can be
+/// derived from it: for every pair of cuts and every pooled count shown at
+/// both (the pages' safety rates and the open summary's primary events),
+/// neither the difference nor the difference of the complements (subjects
+/// without the event) is 1 to 4; nor is any shown count or complement.
+#[test]
+fn no_small_count_can_be_derived_across_cuts() {
+    block_on(async {
+        let app = state();
+        let sponsor = sign_in(&app, "sponsor").await;
+        let mut series: std::collections::BTreeMap<String, Vec<(String, i64, i64)>> =
+            Default::default();
+        for (date, _) in cuts() {
+            let open = call(
+                &app,
+                &sponsor,
+                "get_open_safety",
+                &format!("trial=altshock2&cut={date}"),
+            )
+            .await;
+            for row in open["rows"].as_array().unwrap() {
+                if let Some(c) = row["subjects"].as_i64() {
+                    series
+                        .entry(row["category"].as_str().unwrap().to_string())
+                        .or_default()
+                        .push((date.clone(), row["n"].as_i64().unwrap(), c));
+                }
+            }
+            // The primary endpoint's pooled events, as `dsmb summary --view
+            // open` prints them for the cut's blinded part.
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_dsmb"))
+                .args(["summary", "--view", "open", "--json", "--trial"])
+                .arg(crate::helpers::altshock2().join("trial.toml"))
+                .arg(crate::helpers::altshock2().join(format!("cut-{date}/blinded")))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+            if let Some(e) = summary["primary"]["events"].as_i64() {
+                series.entry("primary".into()).or_default().push((
+                    date.clone(),
+                    summary["primary"]["n"].as_i64().unwrap(),
+                    e,
+                ));
+            }
+            // The summary's safety counts are the page's.
+            for row in summary["safety"].as_array().unwrap() {
+                let page = open["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["category"] == row["category"])
+                    .unwrap();
+                assert_eq!(page["subjects"], row["subjects"], "{date}");
+            }
+        }
+        let small = |x: i64| (1..5).contains(&x.abs());
+        let mut pairs = 0;
+        for (what, shown) in &series {
+            for (i, (d1, n1, c1)) in shown.iter().enumerate() {
+                assert!(
+                    !small(*c1) && !small(n1 - c1),
+                    "{what} at {d1}: {c1} of {n1}"
+                );
+                for (d2, n2, c2) in &shown[i + 1..] {
+                    pairs += 1;
+                    assert!(!small(c2 - c1), "{what}: {c1} at {d1}, {c2} at {d2}");
+                    assert!(
+                        !small((n2 - c2) - (n1 - c1)),
+                        "{what}: without the event {} at {d1}, {} at {d2}",
+                        n1 - c1,
+                        n2 - c2
+                    );
+                }
+            }
+        }
+        assert!(pairs >= 5, "only {pairs} pairs of shown counts");
     });
 }

@@ -1,8 +1,8 @@
 //! `dsmb summary`: every number of the open or closed report, as JSON.
 
 use super::check::{closed, load_trial, options, report_problems, CutArgs};
-use crate::server::firewall::{load, Open};
-use crate::server::report::{closed_report, open_report};
+use crate::server::firewall::{earlier_open_snapshots, load, Open};
+use crate::server::report::{closed_report, open_report_after, pooled_counts, PooledCounts};
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,7 +36,14 @@ pub fn summary(args: &SummaryArgs) -> ExitCode {
                 Ok(s) => s,
                 Err(p) => return report_problems(&args.cut.cut_dir, &p, false),
             };
-            open_report(&snap, &trial).map(|r| serde_json::to_string_pretty(&r))
+            // Suppressed as the server suppresses it: against the pooled
+            // counts of the trial's earlier good cuts, when the cut is one
+            // of a trial folder's.
+            let earlier: Vec<PooledCounts> = earlier_open_snapshots(&trial, &args.cut.cut_dir)
+                .iter()
+                .filter_map(|s| pooled_counts(s, &trial).ok())
+                .collect();
+            open_report_after(&snap, &trial, &earlier).map(|r| serde_json::to_string_pretty(&r))
         }
         View::Closed => {
             let snap = match load(&args.cut.cut_dir, &trial, &closed(&args.cut)) {

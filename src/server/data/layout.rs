@@ -80,6 +80,22 @@ pub fn cut_dirs(trial_dir: &Path) -> Result<Vec<PathBuf>, ListError> {
         .collect())
 }
 
+/// The cut folder holding data folder `dir` (the folder itself, or its
+/// parent), when it is named `cut-YYYY-MM-DD`.
+pub fn cut_folder_of(dir: &Path) -> Option<PathBuf> {
+    let named = |p: &Path| {
+        p.file_name()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| s.starts_with(CUT_PREFIX))
+            && cut_date_from_path(p).is_some()
+    };
+    if named(dir) {
+        Some(dir.to_path_buf())
+    } else {
+        dir.parent().filter(|p| named(p)).map(Path::to_path_buf)
+    }
+}
+
 /// Whether a data folder is declared blinded by its name.
 pub fn named_blinded(dir: &Path) -> bool {
     dir.file_name().and_then(|s| s.to_str()) == Some(BLINDED)

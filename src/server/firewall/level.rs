@@ -173,6 +173,25 @@ pub fn load<L: Level>(
     L::load(dir, trial, opts)
 }
 
+/// The good cuts of the trial before the cut holding data folder `dir`, at
+/// the open level, oldest first: the cuts whose pooled counts the sponsor
+/// can see beside this one. Empty when `dir` is not a cut of a trial folder;
+/// cuts that fail their checks are left out, as the server leaves them out.
+pub fn earlier_open_snapshots(config: &TrialConfig, dir: &Path) -> Vec<OpenSnapshot> {
+    let Some(cut) = layout::cut_folder_of(dir) else {
+        return Vec::new();
+    };
+    let (Some(date), Some(trial_dir)) = (layout::cut_date_from_path(&cut), cut.parent()) else {
+        return Vec::new();
+    };
+    layout::cut_dirs(trial_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| layout::cut_date_from_path(d).is_some_and(|d| d < date))
+        .filter_map(|d| open_snapshot(config, &d).ok())
+        .collect()
+}
+
 /// A served cut at the open level, from its open data folder.
 pub fn open_snapshot(config: &TrialConfig, cut_dir: &Path) -> Result<OpenSnapshot, Problems> {
     load(

@@ -27,8 +27,8 @@ pub mod viewer;
 pub use arms::{is_arm_column, list_digest, RANDOMIZATION_LIST};
 pub use key::ViewKey;
 pub use level::{
-    closed_snapshot, load, open_snapshot, Closed, ClosedSnapshot, Level, LoadOptions, Open,
-    OpenSnapshot,
+    closed_snapshot, earlier_open_snapshots, load, open_snapshot, Closed, ClosedSnapshot, Level,
+    LoadOptions, Open, OpenSnapshot,
 };
-pub use suppress::suppress;
+pub use suppress::{shown_in_series, shown_last, Pooled};
 pub use viewer::ArmNames;

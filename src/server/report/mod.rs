@@ -28,5 +28,5 @@ pub mod types;
 
 pub use closed::closed_report;
 pub use interim::compared_arms;
-pub use open::open_report;
+pub use open::{open_report, open_report_after, pooled_counts, PooledCounts};
 pub use types::*;

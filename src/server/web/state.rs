@@ -3,15 +3,15 @@
 //! [`ViewKey`], which names whether the view is coded).
 
 use super::access::Access;
-use crate::server::catalog::Catalog;
-use crate::server::config::TrialConfig;
+use crate::server::catalog::{Catalog, ServedCut, TrialEntry};
 use crate::server::data::problem::Problems;
 use crate::server::firewall::{closed_snapshot, open_snapshot, ViewKey};
-use crate::server::report::{closed_report, open_report, ClosedReport, OpenReport, ReportError};
+use crate::server::report::{
+    closed_report, open_report_after, ClosedReport, OpenReport, ReportError,
+};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Shared state of the running server.
@@ -121,8 +121,9 @@ impl AppState {
     }
 
     /// The open (pooled) report of `trial`'s cut dated `cut` (the newest
-    /// when `None`), cached, computed from the open snapshot: no arm
-    /// column, no randomization list.
+    /// when `None`), cached, computed from the open snapshot (no arm
+    /// column, no randomization list) and suppressed against the pooled
+    /// counts of the trial's earlier good cuts.
     pub async fn open_report(
         &self,
         trial: &str,
@@ -144,16 +145,17 @@ impl AppState {
 
 /// The open report of a served cut, from its open snapshot: arm columns are
 /// never read, the randomization list never opened.
-fn open_report_of(config: &TrialConfig, cut_dir: &Path) -> Result<OpenReport, CutReportError> {
-    let snap = open_snapshot(config, cut_dir).map_err(CutReportError::Problems)?;
-    open_report(&snap, config).map_err(|e| CutReportError::Report(Arc::new(e)))
+fn open_report_of(entry: &TrialEntry, cut: &ServedCut) -> Result<OpenReport, CutReportError> {
+    let snap = open_snapshot(&entry.config, &cut.dir).map_err(CutReportError::Problems)?;
+    open_report_after(&snap, &entry.config, &entry.pooled_before(&cut.date))
+        .map_err(|e| CutReportError::Report(Arc::new(e)))
 }
 
 /// The closed report of a served cut. Only closed roles' server functions
 /// reach this.
-fn closed_report_of(config: &TrialConfig, cut_dir: &Path) -> Result<ClosedReport, CutReportError> {
-    let snap = closed_snapshot(config, cut_dir).map_err(CutReportError::Problems)?;
-    closed_report(&snap, config).map_err(|e| CutReportError::Report(Arc::new(e)))
+fn closed_report_of(entry: &TrialEntry, cut: &ServedCut) -> Result<ClosedReport, CutReportError> {
+    let snap = closed_snapshot(&entry.config, &cut.dir).map_err(CutReportError::Problems)?;
+    closed_report(&snap, &entry.config).map_err(|e| CutReportError::Report(Arc::new(e)))
 }
 
 /// Reports per (trial, cut date), each computed once.
@@ -168,7 +170,7 @@ async fn once_per_cut<R: Send + Sync + 'static>(
     catalog: &Catalog,
     trial: &str,
     cut: Option<&str>,
-    compute: fn(&TrialConfig, &Path) -> Result<R, CutReportError>,
+    compute: fn(&TrialEntry, &ServedCut) -> Result<R, CutReportError>,
 ) -> Result<Arc<R>, CutReportError> {
     let entry = catalog
         .trial(trial)
@@ -183,9 +185,9 @@ async fn once_per_cut<R: Send + Sync + 'static>(
         .entry((trial.to_string(), served.date.clone()))
         .or_default()
         .clone();
-    let (config, dir) = (entry.config.clone(), served.dir.clone());
+    let (entry, served) = (entry.clone(), served.clone());
     cell.get_or_init(|| async move {
-        tokio::task::spawn_blocking(move || compute(&config, &dir))
+        tokio::task::spawn_blocking(move || compute(&entry, &served))
             .await
             .map_err(|e| CutReportError::Stopped(e.to_string()))
             .and_then(|r| r)
