@@ -78,3 +78,40 @@ async fn an_unknown_path_is_a_404_page_body() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(text(&r.body).contains("Page not found"));
 }
+
+/// Bad input to a server function or a form is a 400 that says what is
+/// wrong, never a 500.
+#[test]
+fn bad_input_to_server_functions_and_forms_is_a_400() {
+    crate::helpers::block_on(async {
+        let state = crate::helpers::state();
+        let t = crate::helpers::sign_in(&state, "stat").await;
+        for (path, body, says) in [
+            ("/api/get_enrollment", "", "missing field `trial`"),
+            (
+                "/api/get_efficacy",
+                "cut=2024-12-31",
+                "missing field `trial`",
+            ),
+            ("/api/get_safety", "trial[]=x&trial[]=y", "invalid type"),
+            (
+                "/api/get_arm_enrollment",
+                "trial=altshock2&cut[]=1",
+                "invalid type",
+            ),
+            ("/auth/login", "username=x", "missing field `password`"),
+        ] {
+            let r = crate::helpers::send(&state, crate::helpers::post(path, Some(&t), body)).await;
+            assert_eq!(r.status, 400, "{path} {body:?}: {}", r.body);
+            assert!(r.body.contains(says), "{path}: {}", r.body);
+        }
+        // A server error that is not the request's fault keeps its 500 (none
+        // here); a good request is untouched.
+        let r = crate::helpers::send(
+            &state,
+            crate::helpers::post("/api/get_enrollment", Some(&t), "trial=altshock2"),
+        )
+        .await;
+        assert_eq!(r.status, 200);
+    });
+}

@@ -1,10 +1,12 @@
 //! The decode of a trial's coded groups by a DSMB member: confirmed,
 //! recorded and audited.
 
+use super::bad_input::bad_form;
 use super::refusal;
 use super::session::{csrf_ok, Auth, CsrfForm};
 use super::state::AppState;
 use crate::dto::Role;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,8 +18,12 @@ pub async fn decode(
     State(state): State<AppState>,
     Path(trial): Path<String>,
     axum::Extension(auth): axum::Extension<Auth>,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(e.body_text()),
+    };
     let who = auth
         .user
         .as_ref()

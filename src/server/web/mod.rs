@@ -7,6 +7,7 @@
 //! reports and the views.
 
 pub mod access;
+pub mod bad_input;
 pub mod decode;
 pub mod guard;
 pub mod headers;

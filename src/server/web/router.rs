@@ -1,6 +1,7 @@
 //! The HTTP application: one function builds the whole router so that tests
 //! can drive it without a socket (`app(state).oneshot(request)`).
 
+use super::bad_input::arguments_are_400;
 use super::decode::decode;
 use super::headers::security_headers;
 use super::session::{gate, login, logout};
@@ -50,6 +51,7 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .merge(sign_in)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(arguments_are_400))
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(TimeoutLayer::with_status_code(

@@ -6,10 +6,12 @@
 //! on the server, never from the request.
 
 use super::access::{MAX_PASSWORD_BYTES, MAX_USERNAME_BYTES, VERIFY_WAIT};
+use super::bad_input::bad_form;
 use super::refusal;
 use super::state::AppState;
 use crate::dto::Role;
 use crate::server::store::SessionUser;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, Form, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -226,8 +228,12 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     axum::Extension(auth): axum::Extension<Auth>,
-    Form(form): Form<LoginForm>,
+    form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(e.body_text()),
+    };
     if form.username.len() > MAX_USERNAME_BYTES || form.password.len() > MAX_PASSWORD_BYTES {
         return (
             StatusCode::BAD_REQUEST,
@@ -347,8 +353,12 @@ pub(super) fn csrf_ok(auth: &Auth, form: &CsrfForm) -> bool {
 pub async fn logout(
     State(state): State<AppState>,
     axum::Extension(auth): axum::Extension<Auth>,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(e.body_text()),
+    };
     if !csrf_ok(&auth, &form) {
         let who = auth
             .user
@@ -370,11 +380,16 @@ pub async fn logout(
     if let (Some(token), Some(user)) = (auth.token.clone(), auth.user.clone()) {
         let store = state.access.store.clone();
         let address = auth.address.clone();
-        let _ = tokio::task::spawn_blocking(move || {
+        // Ending the session is the safe direction: it ends even when its
+        // audit entry cannot be written (which is logged).
+        let ended = tokio::task::spawn_blocking(move || {
             store.end_session(&token)?;
             store.audit(&user.username, "sign-out", "", "", &address)
         })
         .await;
+        if !matches!(ended, Ok(Ok(_))) {
+            tracing::error!("a sign-out was not audited");
+        }
     }
     let mut resp = Redirect::to("/login").into_response();
     resp.headers_mut().append(
