@@ -11,7 +11,7 @@
 use super::audit_key::{AuditKey, Checkpoint};
 use super::error::Result;
 use crate::server::digest::hex;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -30,6 +30,16 @@ pub struct AuditEntry {
     pub address: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// The trail's last entry: its id and hash, if it has one.
+pub fn last_entry(c: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
+    c.query_row(
+        "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
 }
 
 /// The hash of an unkeyed (older) audit entry: SHA-256 over the previous

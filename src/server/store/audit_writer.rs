@@ -12,11 +12,11 @@
 //! neither is ever in force without the other. After each batch the writer
 //! signs a checkpoint of the last entry (see `audit_key`).
 
-use super::audit::{keyed_hash, GENESIS};
+use super::audit::{keyed_hash, last_entry, GENESIS};
 use super::audit_key::{AuditKey, Checkpoint};
 use super::clock::now_text;
 use super::error::{Result, StoreError};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, sync_channel, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -157,13 +157,7 @@ fn append_entries(
     if let Some(effect) = effect {
         effect(&tx)?;
     }
-    let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let last = last_entry(&tx)?;
     let (mut id, mut prev) = last.unwrap_or_else(|| (0, GENESIS.to_string()));
     let mut ids = Vec::with_capacity(entries.len());
     {
@@ -195,13 +189,7 @@ fn append_entries(
 /// the write lock so that no other writer's commit is half seen.
 fn write_checkpoint(c: &mut Connection, key: &AuditKey, path: &Path) -> Result<()> {
     let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let last = last_entry(&tx)?;
     if let Some((id, hash)) = last {
         Checkpoint { id, hash }
             .write(path, key)

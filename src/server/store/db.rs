@@ -5,7 +5,7 @@ use super::audit::{self, AuditEntry};
 use super::audit_key::{AuditFiles, AuditKey, Checkpoint};
 use super::audit_writer::{AuditWriter, Effect, NewEntry};
 use super::error::{Result, StoreError};
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -61,14 +61,7 @@ impl Store {
         if keyed == 0 && !files.checkpoint.exists() {
             // A trail from before the key (or none yet): its last entry is
             // signed now, so that from here on it cannot be cut short.
-            let last: Option<(i64, String)> = conn
-                .query_row(
-                    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            if let Some((id, hash)) = last {
+            if let Some((id, hash)) = audit::last_entry(&conn)? {
                 Checkpoint { id, hash }
                     .write(&files.checkpoint, &key)
                     .map_err(|e| {

@@ -24,11 +24,7 @@ pub async fn decode(
         Ok(Form(f)) => f,
         Err(e) => return bad_form(e.body_text()),
     };
-    let who = auth
-        .user
-        .as_ref()
-        .map(|u| u.username.clone())
-        .unwrap_or_default();
+    let who = auth.username().to_string();
     let what = format!("POST /trial/{trial}/decode");
     let refuse = |status: StatusCode, why: &'static str| {
         let (store, who, address, trial, what) = (

@@ -35,14 +35,9 @@ pub async fn refuse(
     let what = use_context::<axum::http::request::Parts>()
         .map(|p| format!("{} {}", p.method, p.uri.path()))
         .unwrap_or_else(|| "a server function".into());
-    let who = auth
-        .user
-        .as_ref()
-        .map(|u| u.username.as_str())
-        .unwrap_or("");
     refusal::record(
         &state.access.store,
-        who,
+        auth.username(),
         &auth.address,
         trial,
         &what,
@@ -88,37 +83,30 @@ pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnE
     }
 }
 
-/// The caller's role on `trial`, which must be a closed one (DSMB or
-/// statistician).
-pub async fn closed_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnError> {
+/// The caller's role on `trial`, which must be one `allowed` accepts.
+async fn role_where(
+    trial: &str,
+    allowed: impl Fn(Role) -> bool,
+) -> Result<(AppState, Auth, Role), ServerFnError> {
     let (state, auth, role) = trial_role(trial).await?;
-    if !role.is_closed() {
-        return Err(refuse(
-            &state,
-            &auth,
-            trial,
-            403,
-            "this view is not open to your role",
-        )
-        .await);
+    if !allowed(role) {
+        let why = "this view is not open to your role";
+        return Err(refuse(&state, &auth, trial, 403, why).await);
     }
     Ok((state, auth, role))
 }
 
+/// The caller's role on `trial`, which must be a closed one (DSMB or
+/// statistician).
+pub async fn closed_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnError> {
+    role_where(trial, Role::is_closed).await
+}
+
 /// The caller's role on `trial`, which must be `want`.
 pub async fn exact_role(trial: &str, want: Role) -> Result<(AppState, Auth), ServerFnError> {
-    let (state, auth, role) = trial_role(trial).await?;
-    if role != want {
-        return Err(refuse(
-            &state,
-            &auth,
-            trial,
-            403,
-            "this view is not open to your role",
-        )
-        .await);
-    }
-    Ok((state, auth))
+    role_where(trial, |r| r == want)
+        .await
+        .map(|(state, auth, _)| (state, auth))
 }
 
 /// The catalog entry of `trial`, once the caller's role on it is checked
@@ -140,11 +128,7 @@ pub async fn audited(
     detail: &str,
 ) -> Result<(), ServerFnError> {
     let store = state.access.store.clone();
-    let who = auth
-        .user
-        .as_ref()
-        .map(|u| u.username.clone())
-        .unwrap_or_default();
+    let who = auth.username().to_string();
     let (t, d, a) = (trial.to_string(), detail.to_string(), auth.address.clone());
     blocking(move || store.audit(&who, action, &t, &d, &a))
         .await

@@ -28,6 +28,15 @@ pub struct Auth {
 }
 
 impl Auth {
+    /// The signed-in user's name, or empty for nobody (as the audit trail
+    /// records a refusal of nobody).
+    pub fn username(&self) -> &str {
+        self.user
+            .as_ref()
+            .map(|u| u.username.as_str())
+            .unwrap_or("")
+    }
+
     /// The user's role on `trial`, if signed in and holding one.
     pub fn role_on(&self, trial: &str) -> Option<Role> {
         self.user.as_ref().and_then(|u| u.role_on(trial))
@@ -360,14 +369,9 @@ pub async fn logout(
         Err(e) => return bad_form(e.body_text()),
     };
     if !csrf_ok(&auth, &form) {
-        let who = auth
-            .user
-            .as_ref()
-            .map(|u| u.username.as_str())
-            .unwrap_or("");
         refusal::record(
             &state.access.store,
-            who,
+            auth.username(),
             &auth.address,
             "",
             "POST /auth/logout",
