@@ -83,6 +83,9 @@ pub struct PrimaryRow {
     /// Primary-endpoint events (failures, or the time-to-event endpoint's
     /// events) among the evaluable, or among the randomized.
     pub events: u32,
+    /// The group is one of the two the group-sequential look compares
+    /// (never set while groups are coded: it would tell them apart).
+    pub compared: bool,
 }
 
 /// The test statistic at one cut.
@@ -123,4 +126,8 @@ pub struct Efficacy {
     pub cuts: Vec<String>,
     /// Why the directional results are not shown (groups coded), if so.
     pub withheld: Option<String>,
+    /// A binary endpoint's events of the compared groups tested by the
+    /// trial's rule, in words (`IABP + SoC vs SoC: p = 0.456 (chi-square)`);
+    /// not while coded.
+    pub primary_test: Option<String>,
 }

@@ -47,21 +47,30 @@ pub fn EfficacyPage() -> impl IntoView {
 fn EfficacyView(data: Efficacy) -> impl IntoView {
     let interim = data.interim.clone();
     let has_evaluable = data.primary.iter().any(|r| r.evaluable.is_some());
+    let marks_compared =
+        data.primary.iter().any(|r| r.compared) && data.primary.iter().any(|r| !r.compared);
     let primary_rows = data
         .primary
         .iter()
         .map(|r| {
+            // The share of the evaluable where the group has them, else of
+            // the randomized (a group outside the look's comparison).
             let base = r.evaluable.unwrap_or(r.randomized);
             let share = if base == 0 {
                 "–".to_string()
             } else {
                 format!("{:.1}", 100.0 * f64::from(r.events) / f64::from(base))
             };
+            let group = if marks_compared && r.compared {
+                format!("{} †", r.group)
+            } else {
+                r.group.clone()
+            };
             view! {
                 <tr>
-                    <th scope="row">{r.group.clone()}</th>
+                    <th scope="row">{group}</th>
                     <td class="num">{r.randomized}</td>
-                    {has_evaluable.then(|| view! { <td class="num">{r.evaluable.unwrap_or(0)}</td> })}
+                    {has_evaluable.then(|| view! { <td class="num">{r.evaluable.map_or("–".to_string(), |e| e.to_string())}</td> })}
                     <td class="num">{r.events}</td>
                     <td class="num">{share}</td>
                 </tr>
@@ -96,6 +105,11 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
                 </thead>
                 <tbody>{primary_rows}</tbody>
             </table>
+            {data
+                .primary_test
+                .clone()
+                .map(|t| view! { <p class="caption" data-testid="primary-test">{t}</p> })}
+            {marks_compared.then(|| view! { <p class="caption">"† the groups the group-sequential look compares; the percentage of a group outside it is of its randomized subjects."</p> })}
         </section>
         {interim.map(|i| view! { <InterimSection i/> })}
         {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}

@@ -4,13 +4,16 @@
 use super::efficacy::{survival_summary, time_to_event};
 use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
 use super::frames::{arm_sum, count_by2, subject_frame, sums, u32_of};
-use super::interim::interim;
+use super::interim::{compared_arms, interim};
 use super::safety::closed_rates;
 use super::safety_time::{serious_events, SubjectDays};
 use super::subgroups::{events_by_arm, subgroups};
-use super::types::{ArmInfo, ClosedEnrollment, ClosedPrimary, ClosedReport, ReportError};
+use super::types::{
+    ArmInfo, ClosedEnrollment, ClosedPrimary, ClosedReport, EventsN, PrimaryComparison, ReportError,
+};
 use crate::server::config::{EndpointKind, TrialConfig};
 use crate::server::firewall::ClosedSnapshot;
+use crate::stats::proportions::{compare, TwoByTwo};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,20 +47,25 @@ pub fn closed_report(
     let safety = closed_rates(snap, trial, &per_arm, total, &subject_days, &incidence_days)?;
 
     let primary_by_arm = events_by_arm(&per_arm, &codes, ncat);
-    let tte = if trial.design.endpoint == EndpointKind::TimeToEvent {
-        time_to_event(snap, trial)?
-    } else {
-        None
-    };
+    // The primary endpoint's times, whenever it is an ADTTE parameter: a
+    // binary endpoint read at a horizon is summarised by Kaplan-Meier, the
+    // log-rank test and Cox too, as papers report it (Altshock-2: HR 0.72).
+    // The look and the subgroup effects follow the design's endpoint.
+    let times = time_to_event(snap, trial)?;
+    let tte = times
+        .as_ref()
+        .filter(|_| trial.design.endpoint == EndpointKind::TimeToEvent);
+    let comparison = primary_comparison(trial, &primary_by_arm);
     let primary = ClosedPrimary {
         name: trial.primary.name.clone(),
         events: primary_by_arm.values().map(|e| e.events).sum(),
         n: total,
         by_arm: primary_by_arm,
-        survival: tte.as_ref().map(|d| survival_summary(d, trial)),
+        comparison,
+        survival: times.as_ref().map(|d| survival_summary(d, trial)),
     };
 
-    let (subgroups, subgroup_interactions) = subgroups(trial, &subjects, tte.as_ref(), ncat)?;
+    let (subgroups, subgroup_interactions) = subgroups(trial, &subjects, tte, ncat)?;
 
     Ok(ClosedReport {
         trial: trial.id.clone(),
@@ -92,14 +100,40 @@ pub fn closed_report(
         primary,
         subgroups,
         subgroup_interactions,
-        interim: interim(
-            snap,
-            trial,
-            &per_arm_primary_events(&per_arm, ncat),
-            tte.as_ref(),
-        )?,
+        interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,
         incidence_days,
         serious_events: serious_events(snap, &subject_days)?,
+    })
+}
+
+/// A binary primary endpoint's events of the design's compared arms by the
+/// trial's test rule.
+fn primary_comparison(
+    trial: &TrialConfig,
+    by_arm: &BTreeMap<String, EventsN>,
+) -> Option<PrimaryComparison> {
+    if trial.design.endpoint != EndpointKind::Binary {
+        return None;
+    }
+    let (ri, ti) = compared_arms(trial)?;
+    let (r, t) = (&trial.arms[ri].code, &trial.arms[ti].code);
+    let (a, b) = (by_arm.get(t)?, by_arm.get(r)?);
+    let table = TwoByTwo {
+        events_1: u64::from(a.events),
+        n_1: u64::from(a.n),
+        events_2: u64::from(b.events),
+        n_2: u64::from(b.n),
+    };
+    let cmp = compare(
+        &table,
+        trial.analysis.safety_test,
+        trial.analysis.continuity_correction,
+    )?;
+    Some(PrimaryComparison {
+        arm: t.clone(),
+        reference: r.clone(),
+        test: cmp.test,
+        p_value: cmp.p_value,
     })
 }
 

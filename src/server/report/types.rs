@@ -184,10 +184,23 @@ pub struct ClosedPrimary {
     pub events: u32,
     pub n: u32,
     pub by_arm: BTreeMap<String, EventsN>,
-    /// Time-to-event primary endpoints: Kaplan-Meier by arm, `logrank_p`,
-    /// and `cox` (each arm against the reference).
+    /// A binary endpoint's events compared between the design's two arms
+    /// by the trial's test rule (as a paper's outcome table compares them);
+    /// null for other endpoints.
+    pub comparison: Option<PrimaryComparison>,
+    /// Whenever the primary endpoint is an ADTTE parameter: Kaplan-Meier by
+    /// arm, `logrank_p`, and `cox` (each arm against the reference).
     #[serde(flatten)]
     pub survival: Option<super::efficacy::SurvivalSummary>,
+}
+
+/// The primary endpoint's events of the compared arms, tested.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PrimaryComparison {
+    pub arm: String,
+    pub reference: String,
+    pub test: TestName,
+    pub p_value: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -4,8 +4,10 @@
 //! named as the viewer may see it (no group while coded).
 
 use super::figures;
+use super::safety::test_name;
+use crate::components::format::p_fmt;
 use crate::dto::{Efficacy, ForestRow, HazardRatioRow, InterimView, KmRow, PathPoint, PrimaryRow};
-use crate::server::config::{Sided, TrialConfig, TrialDesign};
+use crate::server::config::{EndpointKind, Sided, TrialConfig, TrialDesign};
 use crate::server::firewall::ArmNames;
 use crate::server::report::{compared_arms, ClosedReport, EventsN};
 use crate::server::web::AppState;
@@ -202,7 +204,8 @@ pub fn efficacy(
     // design's compared groups.
     let cfg = config;
     let compared = compared_arms(cfg).map(|(_, t)| cfg.arms[t].code.clone());
-    let (forest, forest_measure) = match (&compared, survival.is_some()) {
+    let by_time = config.design.endpoint == EndpointKind::TimeToEvent;
+    let (forest, forest_measure) = match (&compared, by_time) {
         (Some(t), true) => (
             closed
                 .subgroups
@@ -282,6 +285,14 @@ pub fn efficacy(
         forest_chart,
         cuts,
         withheld: None,
+        primary_test: closed.primary.comparison.as_ref().map(|c| {
+            format!(
+                "{}: p = {} ({})",
+                names.versus(&c.arm, &c.reference),
+                p_fmt(c.p_value),
+                test_name(c.test)
+            )
+        }),
     }
 }
 
@@ -331,6 +342,7 @@ pub fn coded_efficacy(
         forest_chart: Default::default(),
         cuts,
         withheld: Some(WITHHELD.to_string()),
+        primary_test: None,
     }
 }
 
@@ -356,6 +368,7 @@ fn primary_rows(
                 randomized: all.n,
                 evaluable: evaluable.map(|e| e.n),
                 events: evaluable.map_or(all.events, |e| e.events),
+                compared: !every_group_or_none && evaluable_of(code).is_some(),
             })
         })
         .collect()

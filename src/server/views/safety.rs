@@ -39,7 +39,7 @@ pub fn open_safety(trial: String, role: Role, open: &OpenReport, cuts: Vec<Strin
 }
 
 /// A test as the page names it.
-fn test_name(t: TestName) -> String {
+pub(crate) fn test_name(t: TestName) -> String {
     match t {
         TestName::ChiSquare => "chi-square".into(),
         TestName::Fisher => "Fisher exact".into(),
