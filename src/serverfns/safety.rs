@@ -16,10 +16,10 @@ pub async fn get_open_safety(
     let (state, auth, role) = guard::trial_role(&trial).await?;
     let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
     let cuts = guard::cut_dates(&state, &trial);
-    let open = state
-        .open_report(&trial, Some(&date))
-        .await
-        .map_err(|e| ServerFnError::new(format!("the open report cannot be computed: {e}")))?;
+    let open = state.open_report(&trial, Some(&date)).await.map_err(|e| {
+        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
+        ServerFnError::new(guard::REPORT_UNAVAILABLE)
+    })?;
     Ok(views::safety::open_safety(trial, role, &open, cuts))
 }
 

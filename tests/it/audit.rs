@@ -367,3 +367,63 @@ fn demo_users_are_refused_on_trials_not_marked_demo() {
     assert_eq!(store.user_count().unwrap(), 0, "demo users were created");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Rewriting the trail as the older, unkeyed chain and removing the
+/// checkpoint does not make a new start: the next open signs nothing, and
+/// the trail is reported broken; without the key it does not open at all.
+#[test]
+fn a_trail_rewritten_as_unkeyed_is_not_blessed_on_the_next_start() {
+    use dsmb::server::store::entry_hash;
+    let db = trail(4);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > 2;")
+        .unwrap();
+    let mut prev = "0".repeat(64);
+    for id in 1..=2i64 {
+        let (at, user, action, trial, detail, address): (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        ) = conn
+            .query_row(
+                "SELECT at, username, action, trial, detail, address FROM audit WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .unwrap();
+        let hash = entry_hash(&prev, &at, &user, &action, &trial, &detail, &address);
+        conn.execute(
+            "UPDATE audit SET prev_hash = ?1, hash = ?2, keyed = 0 WHERE id = ?3",
+            rusqlite::params![prev, hash, id],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    let checkpoint = db.with_extension("audit-checkpoint");
+    std::fs::remove_file(&checkpoint).unwrap();
+    // A restart: the store opens, and signs nothing.
+    drop(Store::open(&db).unwrap());
+    assert!(!checkpoint.exists(), "the forged trail was signed");
+    let (ok, out) = verify(&db);
+    assert!(
+        !ok && out.contains("checkpoint") && out.contains("missing"),
+        "{out}"
+    );
+    std::fs::remove_file(db.with_extension("audit-key")).unwrap();
+    assert!(
+        Store::open(&db).is_err(),
+        "a new key was made for a keyed trail"
+    );
+}

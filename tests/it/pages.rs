@@ -110,8 +110,9 @@ fn safety_data_matches_expected_at_every_cut() {
         let member = sign_in(&app, "member").await;
         let sponsor = sign_in(&app, "sponsor").await;
         // What the sponsor has been shown at earlier cuts, per category:
-        // (n, count) of each shown cell.
+        // (n, count) of each shown cell; and each earlier cut's shown counts.
         let mut shown_before: std::collections::HashMap<&str, Vec<(i64, i64)>> = Default::default();
+        let mut cuts_shown: Vec<std::collections::HashMap<&str, i64>> = Vec::new();
         for (date, exp) in cuts() {
             let body = format!("trial=altshock2&cut={date}");
             let total = n(&exp["enrolled"]["total"]);
@@ -122,6 +123,17 @@ fn safety_data_matches_expected_at_every_cut() {
             // here on expected.json's counts).
             let open = call(&app, &sponsor, "get_open_safety", &body).await;
             assert_eq!(open["cut_date"], date.as_str());
+            let shown_here: std::collections::HashMap<&str, i64> = SAFETY_KEYS
+                .iter()
+                .filter_map(|(name, _)| {
+                    let row = open["rows"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|r| r["category"] == *name)?;
+                    row["subjects"].as_i64().map(|c| (*name, c))
+                })
+                .collect();
             for (name, key) in SAFETY_KEYS {
                 let row = open["rows"]
                     .as_array()
@@ -142,11 +154,29 @@ fn safety_data_matches_expected_at_every_cut() {
                 if hidden {
                     assert_eq!(row["subjects"], Value::Null, "{date} {name} suppressed");
                     assert_eq!(row["suppressed"], true);
+                } else if row["subjects"].is_null() {
+                    // Hidden for a nested pair: another category shown here
+                    // differs from it by 1 to 4, or their difference moved
+                    // by 1 to 4 since an earlier cut where both were shown.
+                    let near = shown_here.iter().any(|(other, oc)| {
+                        *other != name
+                            && (small(c - oc)
+                                || cuts_shown
+                                    .iter()
+                                    .any(|m| match (m.get(name), m.get(other)) {
+                                        (Some(a), Some(b)) => small((c - oc) - (a - b)),
+                                        _ => false,
+                                    }))
+                    });
+                    assert!(near, "{date} {name} ({want}) suppressed with no reason");
+                    assert_eq!(row["suppressed"], true);
                 } else {
                     assert_eq!(n(&row["subjects"]), want, "{date} {name}");
                     earlier.push((total as i64, c));
                 }
             }
+
+            cuts_shown.push(shown_here);
 
             // By arm, as the statistician sees it.
             let closed = call(&app, &stat, "get_closed_safety", &body).await;

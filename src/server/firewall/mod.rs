@@ -30,5 +30,5 @@ pub use level::{
     closed_snapshot, earlier_open_snapshots, load, open_snapshot, Closed, ClosedSnapshot, Level,
     LoadOptions, Open, OpenSnapshot,
 };
-pub use suppress::{shown_in_series, shown_last, Pooled};
+pub use suppress::{shown_in_cuts, shown_in_series, CutCounts, Pooled};
 pub use viewer::ArmNames;

@@ -9,6 +9,12 @@
 //! shown when it passes against every shown count of the earlier cuts (the
 //! later ones are checked against it when they come). Zero is shown;
 //! enrollment counts are not suppressed (see `docs/DECISIONS.md`).
+//!
+//! Counts of one cut can be differenced too when one set of subjects lies
+//! inside another (septic shock within sepsis, a category within the
+//! primary endpoint's events): for each such nested pair the difference,
+//! and its change since any earlier cut where both were shown, must not be
+//! small either, or the containing count is suppressed ([`shown_in_cuts`]).
 
 /// One cut's pooled count: `count` of its `n` subjects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,12 +49,61 @@ pub fn shown_in_series(series: &[Pooled], threshold: u32) -> Vec<bool> {
         .collect()
 }
 
-/// Whether the last count of `series` may be shown.
-pub fn shown_last(series: &[Pooled], threshold: u32) -> bool {
-    shown_in_series(series, threshold)
-        .last()
-        .copied()
-        .unwrap_or(false)
+/// One cut's pooled counts (several series, e.g. safety categories and the
+/// primary endpoint) and which of them nest: `(i, j)` when every subject
+/// counted in series `i` is counted in series `j`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CutCounts {
+    pub n: u32,
+    pub counts: Vec<u32>,
+    pub nested: Vec<(usize, usize)>,
+}
+
+/// Which counts of each cut (oldest first) may be shown: each series by
+/// [`shown_in_series`], then, cut by cut, every nested pair whose
+/// difference (or its change since an earlier cut where both were shown)
+/// is small loses its containing count.
+pub fn shown_in_cuts(cuts: &[CutCounts], threshold: u32) -> Vec<Vec<bool>> {
+    let series = cuts.iter().map(|c| c.counts.len()).max().unwrap_or(0);
+    let mut shown: Vec<Vec<bool>> = cuts.iter().map(|c| vec![false; c.counts.len()]).collect();
+    let count = |k: usize, s: usize| i64::from(cuts[k].counts.get(s).copied().unwrap_or(0));
+    for k in 0..cuts.len() {
+        for s in 0..cuts[k].counts.len().min(series) {
+            // Against the earlier cuts' shown counts of the same series.
+            let history: Vec<Pooled> = (0..k)
+                .filter(|&m| shown[m].get(s).copied().unwrap_or(false))
+                .map(|m| Pooled {
+                    n: cuts[m].n,
+                    count: cuts[m].counts[s],
+                })
+                .chain([Pooled {
+                    n: cuts[k].n,
+                    count: cuts[k].counts[s],
+                }])
+                .collect();
+            // Earlier shown counts passed already; only the last is new.
+            let ok = shown_in_series(&history, threshold)
+                .last()
+                .copied()
+                .unwrap_or(false);
+            shown[k][s] = ok;
+        }
+        for &(inner, outer) in &cuts[k].nested {
+            if !(shown[k].get(inner) == Some(&true) && shown[k].get(outer) == Some(&true)) {
+                continue;
+            }
+            let d = count(k, outer) - count(k, inner);
+            let moved = (0..k).any(|m| {
+                shown[m].get(inner) == Some(&true)
+                    && shown[m].get(outer) == Some(&true)
+                    && small(d - (count(m, outer) - count(m, inner)), threshold)
+            });
+            if small(d, threshold) || moved {
+                shown[k][outer] = false;
+            }
+        }
+    }
+    shown
 }
 
 #[cfg(test)]
@@ -69,6 +124,32 @@ mod tests {
         );
         // Against the shown ones only: 14 - 9 = 5 is fine, and 9 was never shown.
         assert_eq!(shown_in_series(&[p(46, 3), p(83, 9)], 5), [false, true]);
+    }
+
+    #[test]
+    fn a_nested_pair_whose_difference_is_small_loses_its_containing_count() {
+        // Septic shock (series 0) inside sepsis (series 1): 12 and 14 at one
+        // cut tell that 2 had sepsis without shock.
+        let cut = |n, a, b| CutCounts {
+            n,
+            counts: vec![a, b],
+            nested: vec![(0, 1)],
+        };
+        assert_eq!(shown_in_cuts(&[cut(100, 12, 14)], 5), [[true, false]]);
+        assert_eq!(shown_in_cuts(&[cut(100, 12, 20)], 5), [[true, true]]);
+        // 12 and 20, then 30 and 40: the difference moved 8 -> 10, two new
+        // subjects with sepsis but not shock.
+        assert_eq!(
+            shown_in_cuts(&[cut(100, 12, 20), cut(150, 30, 40)], 5),
+            [[true, true], [true, false]]
+        );
+        // Not nested: the difference counts nobody.
+        let apart = CutCounts {
+            n: 100,
+            counts: vec![12, 14],
+            nested: vec![],
+        };
+        assert_eq!(shown_in_cuts(&[apart], 5), [[true, true]]);
     }
 
     #[test]

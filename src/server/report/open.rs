@@ -2,20 +2,34 @@
 //! [`OpenSnapshot`] only, small cells suppressed.
 
 use super::enrollment::{by_site, cumulative_by_month};
-use super::frames::{subject_frame, sums, u32_of};
+use super::frames::{cat_name, subject_frame, sums, u32_of};
 use super::types::{OpenEnrollment, OpenPrimary, OpenRate, OpenReport, Rate, ReportError};
 use crate::server::config::TrialConfig;
-use crate::server::firewall::{shown_last, OpenSnapshot, Pooled};
+use crate::server::firewall::{shown_in_cuts, CutCounts, OpenSnapshot};
 use polars::prelude::*;
 
 /// A cut's pooled counts before suppression: subjects, subjects with each
-/// safety category, subjects with a primary-endpoint event. What the
-/// sponsor's view is built from; never shown as they are.
+/// safety category, subjects with a primary-endpoint event, and which of
+/// these sets of subjects lie inside another. What the sponsor's view is
+/// built from; never shown as they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PooledCounts {
     pub n: u32,
     pub safety: Vec<u32>,
     pub primary: u32,
+    /// `(i, j)`: every subject of series `i` is in series `j` (series: the
+    /// safety categories in order, then the primary endpoint).
+    pub nested: Vec<(usize, usize)>,
+}
+
+impl PooledCounts {
+    fn cut_counts(&self) -> CutCounts {
+        CutCounts {
+            n: self.n,
+            counts: self.safety.iter().copied().chain([self.primary]).collect(),
+            nested: self.nested.clone(),
+        }
+    }
 }
 
 /// The pooled counts of an open snapshot.
@@ -24,13 +38,36 @@ pub fn pooled_counts(
     trial: &TrialConfig,
 ) -> Result<PooledCounts, ReportError> {
     let subjects = subject_frame(snap, trial)?;
-    let totals = sums(subjects.lazy(), trial.safety.len(), false)?;
+    let ncat = trial.safety.len();
+    let flags: Vec<Vec<bool>> = (0..ncat)
+        .map(cat_name)
+        .chain(["PRIMEV".to_string()])
+        .map(|name| {
+            Ok(subjects
+                .column(&name)?
+                .bool()?
+                .iter()
+                .map(|v| v.unwrap_or(false))
+                .collect())
+        })
+        .collect::<Result<_, PolarsError>>()?;
+    let mut nested = Vec::new();
+    for (i, a) in flags.iter().enumerate() {
+        for (j, b) in flags.iter().enumerate() {
+            let inside = a.iter().zip(b).all(|(x, y)| !*x || *y);
+            if i != j && a.iter().any(|x| *x) && inside {
+                nested.push((i, j));
+            }
+        }
+    }
+    let totals = sums(subjects.lazy(), ncat, false)?;
     let totals = totals.first().map(|(_, v)| v.clone()).unwrap_or_default();
     let at = |i: usize| totals.get(i).copied().unwrap_or(0);
     Ok(PooledCounts {
         n: u32_of(snap.adsl.height()),
-        safety: (0..trial.safety.len()).map(|k| at(1 + k)).collect(),
-        primary: at(1 + trial.safety.len()),
+        safety: (0..ncat).map(|k| at(1 + k)).collect(),
+        primary: at(1 + ncat),
+        nested,
     })
 }
 
@@ -52,21 +89,17 @@ pub fn open_report_after(
     let counts = pooled_counts(snap, trial)?;
     let n = counts.n;
     let threshold = trial.open_view.small_cell_threshold;
-    let shown_of = |count: u32, of: &dyn Fn(&PooledCounts) -> u32| {
-        let mut series: Vec<Pooled> = earlier
-            .iter()
-            .map(|c| Pooled {
-                n: c.n,
-                count: of(c),
-            })
-            .collect();
-        series.push(Pooled { n, count });
-        shown_last(&series, threshold).then_some(count)
-    };
+    let cuts: Vec<CutCounts> = earlier
+        .iter()
+        .chain([&counts])
+        .map(PooledCounts::cut_counts)
+        .collect();
+    let mask = shown_in_cuts(&cuts, threshold).pop().unwrap_or_default();
+    let shown_at = |s: usize, count: u32| mask.get(s).copied().unwrap_or(false).then_some(count);
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
         let count = counts.safety[k];
-        let shown = shown_of(count, &|c| c.safety.get(k).copied().unwrap_or(0));
+        let shown = shown_at(k, count);
         let rate = Rate::new(count, n);
         safety.push(OpenRate {
             category: cat.name.clone(),
@@ -78,7 +111,7 @@ pub fn open_report_after(
         });
     }
     let events = counts.primary;
-    let shown = shown_of(events, &|c| c.primary);
+    let shown = shown_at(trial.safety.len(), events);
     Ok(OpenReport {
         trial: trial.id.clone(),
         title: trial.title.clone(),

@@ -206,14 +206,15 @@ pub fn verify(
     };
     match read {
         Err(why) => Ok(Err((last_id, why))),
-        Ok(None) if n > 0 => Ok(Err((
+        // Signed when the trail became keyed and after every batch since:
+        // never missing unless removed.
+        Ok(None) => Ok(Err((
             last_id,
             format!(
                 "the checkpoint {} is missing, so a trail cut short or rewritten cannot be told apart",
                 path.display()
             ),
         ))),
-        Ok(None) => Ok(Ok(n)),
         Ok(Some(cp)) if cp.id > last_id => Ok(Err((
             last_id + 1,
             format!(

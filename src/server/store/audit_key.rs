@@ -53,7 +53,7 @@ impl AuditKey {
     }
 
     /// The key in `path`; created (mode 0600) only when `may_create`, that
-    /// is when no keyed entry exists yet.
+    /// is by the open that makes the trail keyed.
     pub fn load_or_create(path: &Path, may_create: bool) -> Result<AuditKey> {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::parse(text.trim()).ok_or_else(|| {

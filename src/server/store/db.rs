@@ -15,6 +15,9 @@ const MIGRATIONS: [&str; 2] = [
     include_str!("../../../migrations/0002_audit_keyed.sql"),
 ];
 
+/// The migration that makes the audit trail keyed.
+const KEYED_MIGRATION: i64 = 2;
+
 /// The store: one SQLite connection behind a mutex, the audit writer, and
 /// the audit key and checkpoint it signs with.
 #[derive(Clone)]
@@ -53,24 +56,20 @@ impl Store {
         // The audit writer gets a connection of its own: while it waits for
         // a commit to reach the disk, sessions and pages read through the
         // other (WAL lets readers run beside the writer).
-        let conn = Self::migrate(connect()?)?;
-        let keyed: i64 = conn.query_row("SELECT COUNT(*) FROM audit WHERE keyed = 1", [], |r| {
-            r.get(0)
-        })?;
-        let key = AuditKey::load_or_create(&files.key, keyed == 0)?;
-        if keyed == 0 && !files.checkpoint.exists() {
-            // A trail from before the key (or none yet): its last entry is
-            // signed now, so that from here on it cannot be cut short.
-            if let Some((id, hash)) = audit::last_entry(&conn)? {
-                Checkpoint { id, hash }
-                    .write(&files.checkpoint, &key)
-                    .map_err(|e| {
-                        StoreError::Invalid(format!(
-                            "cannot write {}: {e}",
-                            files.checkpoint.display()
-                        ))
-                    })?;
-            }
+        let (conn, keyed_now) = Self::migrate(connect()?)?;
+        // The key is made only by the open that makes the trail keyed (a new
+        // database, or one upgraded from the unkeyed chain), and the trail's
+        // last entry (or its start) is signed at once: from then on a missing
+        // key or checkpoint is an error, never a fresh start.
+        let key = AuditKey::load_or_create(&files.key, keyed_now)?;
+        if keyed_now {
+            let (id, hash) =
+                audit::last_entry(&conn)?.unwrap_or_else(|| (0, audit::GENESIS.to_string()));
+            Checkpoint { id, hash }
+                .write(&files.checkpoint, &key)
+                .map_err(|e| {
+                    StoreError::Invalid(format!("cannot write {}: {e}", files.checkpoint.display()))
+                })?;
         }
         let audit = Arc::new(Mutex::new(connect()?));
         Ok(Store {
@@ -87,7 +86,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // One connection for both: a second in-memory connection would be a
         // second database.
-        let conn = Arc::new(Mutex::new(Self::migrate(conn)?));
+        let conn = Arc::new(Mutex::new(Self::migrate(conn)?.0));
         let key = AuditKey::random();
         Ok(Store {
             audit: AuditWriter::spawn(conn.clone(), key.clone(), None),
@@ -97,14 +96,16 @@ impl Store {
         })
     }
 
-    /// Apply the migrations `conn`'s database lacks.
-    fn migrate(mut conn: Connection) -> Result<Connection> {
+    /// Apply the migrations `conn`'s database lacks; whether this made the
+    /// audit trail keyed (migration 2 applied now).
+    fn migrate(mut conn: Connection) -> Result<(Connection, bool)> {
         conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
         let have: i64 = conn
             .query_row("SELECT MAX(version) FROM schema_version", [], |r| {
                 r.get::<_, Option<i64>>(0)
             })?
             .unwrap_or(0);
+        let keyed_now = have < KEYED_MIGRATION;
         for (i, sql) in MIGRATIONS.iter().enumerate() {
             let version = i as i64 + 1;
             if version > have {
@@ -117,7 +118,7 @@ impl Store {
                 tx.commit()?;
             }
         }
-        Ok(conn)
+        Ok((conn, keyed_now))
     }
 
     pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {

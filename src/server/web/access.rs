@@ -43,30 +43,40 @@ impl Window {
         }
     }
 
-    fn push(&mut self, key: &str, now: Instant) {
-        if !self.0.contains_key(key) && self.0.len() >= MAX_TRACKED {
-            self.evict(now);
+    /// Count an attempt for `key`. When the window is full, the stalest
+    /// key still under `limit` is forgotten to make room; a key at its limit
+    /// never is (so junk keys cannot reset a victim's count), and when every
+    /// key is at its limit the new one is not tracked (its attempts still
+    /// count against the other window).
+    fn push(&mut self, key: &str, now: Instant, limit: usize) {
+        if !self.0.contains_key(key) && self.0.len() >= MAX_TRACKED && !self.evict(now, limit) {
+            return;
         }
         self.0.entry(key.to_string()).or_default().push_back(now);
     }
 
     /// Forget keys with no attempt in the window, then, if still full, the
-    /// key whose newest attempt is oldest.
-    fn evict(&mut self, now: Instant) {
+    /// stalest key under `limit`; whether there is room now.
+    fn evict(&mut self, now: Instant, limit: usize) -> bool {
         self.0.retain(|_, v| {
             v.back()
                 .is_some_and(|t| now.duration_since(*t) < FAILURE_WINDOW)
         });
         if self.0.len() >= MAX_TRACKED {
-            let oldest = self
+            let stalest = self
                 .0
                 .iter()
+                .filter(|(_, v)| v.len() < limit)
                 .min_by_key(|(_, v)| v.back().copied())
                 .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                self.0.remove(&k);
+            match stalest {
+                Some(k) => {
+                    self.0.remove(&k);
+                }
+                None => return false,
             }
         }
+        true
     }
 
     fn pop(&mut self, key: &str) {
@@ -96,8 +106,8 @@ impl Throttle {
         let blocked = self.accounts.count(account, now) >= MAX_FAILURES_PER_ACCOUNT
             || self.addresses.count(address, now) >= MAX_FAILURES_PER_ADDRESS;
         if !blocked {
-            self.accounts.push(account, now);
-            self.addresses.push(address, now);
+            self.accounts.push(account, now, MAX_FAILURES_PER_ACCOUNT);
+            self.addresses.push(address, now, MAX_FAILURES_PER_ADDRESS);
         }
         !blocked
     }
@@ -152,5 +162,25 @@ impl Access {
         } else {
             "dsmb_session"
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn junk_accounts_cannot_evict_an_account_at_its_limit() {
+        let mut t = Throttle::default();
+        for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+            assert!(t.begin("victim", "a"));
+        }
+        assert!(!t.begin("victim", "b"));
+        // Fill the account window with junk names from many addresses.
+        for i in 0..MAX_TRACKED + 50 {
+            t.begin(&format!("junk-{i}"), &format!("addr-{}", i % 1000));
+        }
+        assert!(!t.begin("victim", "c"), "the victim's count was reset");
+        assert!(t.tracked() <= 2 * MAX_TRACKED);
     }
 }

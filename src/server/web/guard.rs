@@ -13,6 +13,13 @@ use crate::server::report::ClosedReport;
 use axum::http::StatusCode;
 use leptos::prelude::*;
 
+/// What a viewer is told when a cut's report cannot be computed (the reason
+/// is in the server's log: it may name files and values).
+pub const REPORT_UNAVAILABLE: &str =
+    "the report of this data cut cannot be computed; the server's log says why";
+/// What a viewer is told when a closed view could not be recorded.
+pub const NOT_RECORDED: &str = "the view could not be recorded, so it is not shown";
+
 /// An error that also sets the response status (401 no session, 403 no
 /// role, 404 no such cut).
 fn status_error(status: u16, message: &str) -> ServerFnError {
@@ -133,7 +140,7 @@ pub async fn audited(
     blocking(move || store.audit(&who, action, &t, &d, &a))
         .await
         .map(|_| ())
-        .map_err(|_| status_error(503, "the view could not be recorded, so it is not shown"))
+        .map_err(|_| status_error(503, NOT_RECORDED))
 }
 
 /// Run blocking work (the store, polars) off the async runtime; its error,
@@ -213,7 +220,11 @@ pub async fn arm_names(
         store.audit(&user.username, "view-closed", &t, &what, &address)?;
         Ok::<_, crate::server::store::StoreError>((codes, decoded))
     })
-    .await?;
+    .await
+    .map_err(|e| {
+        tracing::error!("a closed view was not recorded: {e}");
+        status_error(503, NOT_RECORDED)
+    })?;
     Ok(ArmNames::for_viewer(role, arms, &codes, decoded_at))
 }
 
@@ -237,10 +248,12 @@ pub async fn closed_view(
 ) -> Result<ClosedView, ServerFnError> {
     let (state, auth, role) = closed_role(trial).await?;
     let date = cut_date(&state, &auth, trial, cut).await?;
-    let report = state
-        .closed_report(trial, Some(&date))
-        .await
-        .map_err(|e| ServerFnError::new(format!("the closed report cannot be computed: {e}")))?;
+    let report = state.closed_report(trial, Some(&date)).await.map_err(|e| {
+        // The reason names files, rows and values of the randomization:
+        // the server's log has it, the viewer a fixed message.
+        tracing::error!(trial, cut = %date, "the closed report cannot be computed: {e}");
+        status_error(500, REPORT_UNAVAILABLE)
+    })?;
     let names = arm_names(&state, &auth, role, trial, &format!("{what}, cut {date}")).await?;
     Ok(ClosedView {
         state,

@@ -23,6 +23,8 @@ pub async fn record(
         address.to_string(),
         trial.to_string(),
     );
+    // A path is the requester's to choose: at most 200 characters of it.
+    let what: String = what.chars().take(200).collect();
     let detail = format!("{status} {what}: {why}");
     match tokio::task::spawn_blocking(move || s.audit(&u, "refused", &t, &detail, &a)).await {
         Ok(Ok(_)) => {}
