@@ -3,12 +3,14 @@
 //! them. DataFrames never cross.
 
 mod access;
+mod baseline;
 mod cuts;
 mod efficacy;
 mod enrollment;
 mod safety;
 
 pub use access::*;
+pub use baseline::*;
 pub use cuts::*;
 pub use efficacy::*;
 pub use enrollment::*;

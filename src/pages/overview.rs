@@ -5,8 +5,8 @@
 use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
 use crate::components::format::percent;
 use crate::components::{Chart, ErrorPanel};
-use crate::dto::{ArmEnrollment, EnrollmentSummary};
-use crate::serverfns::{get_arm_enrollment, get_enrollment};
+use crate::dto::{ArmEnrollment, BaselineTable, EnrollmentSummary};
+use crate::serverfns::{get_arm_enrollment, get_baseline, get_enrollment};
 use leptos::prelude::*;
 
 /// Trial overview for the latest cut: pooled enrollment against target,
@@ -38,10 +38,78 @@ pub fn OverviewPage() -> impl IntoView {
                         <DataQualitySection data=data.clone()/>
                         {closed
                             .then(|| view! { <ArmSection trial=data.trial_id.clone() cut=data.cut_date.clone()/> })}
+                        <BaselineSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                     })
                 })}
             </ErrorBoundary>
         </Transition>
+    }
+}
+
+/// Baseline characteristics: in total for every role, by group for closed
+/// roles; the server decides the columns.
+#[component]
+fn BaselineSection(trial: String, cut: String) -> impl IntoView {
+    let table = Resource::new(
+        move || (trial.clone(), cut.clone()),
+        |(t, c)| get_baseline(t, Some(c)),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                {move || Suspend::new(async move {
+                    table.await.map(|data| view! { <BaselineView data/> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn BaselineView(data: BaselineTable) -> impl IntoView {
+    let closed = data.viewer_role.is_some_and(|r| r.is_closed());
+    let head = data
+        .columns
+        .iter()
+        .map(|c| view! { <th scope="col" class="num">{c.clone()}</th> })
+        .collect_view();
+    let rows = data
+        .lines
+        .iter()
+        .map(|l| {
+            let cells = l
+                .cells
+                .iter()
+                .map(|c| view! { <td class="num">{c.clone()}</td> })
+                .collect_view();
+            let class = if l.indent { "indent" } else { "heading" };
+            view! {
+                <tr class=class>
+                    <th scope="row">{l.label.clone()}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class=if closed { "panel closed" } else { "panel" }>
+            <h2>"Baseline characteristics"</h2>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Baseline characteristics">
+                <table class="data" data-testid="baseline">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Characteristic"</th>
+                            {head}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p class="caption">
+                "Medians and quartiles by R's default (type 7) quantiles. "
+                {(!closed).then_some("Pooled over all arms; small counts are suppressed.")}
+            </p>
+        </section>
     }
 }
 

@@ -39,6 +39,9 @@ pub struct TrialConfig {
     /// Subgroups for the forest plot.
     #[serde(default)]
     pub subgroups: Vec<Subgroup>,
+    /// The baseline characteristics table: ADSL variables, in order.
+    #[serde(default)]
+    pub baseline: Vec<BaselineVariable>,
     /// The open (sponsor) view.
     #[serde(default)]
     pub open_view: OpenView,
@@ -321,6 +324,46 @@ pub struct Condition {
     /// Or the column is one of these.
     #[serde(default, rename = "in")]
     pub any_of: Option<Vec<String>>,
+}
+
+/// A variable of the baseline characteristics table.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineVariable {
+    /// The ADSL column (a missing one is shown as not collected).
+    pub variable: String,
+    /// The row's label, e.g. `Age, years`.
+    pub label: String,
+    /// How it is summarised.
+    pub kind: BaselineKind,
+    /// `categorical`: the levels to show, in order, as (value, label); by
+    /// default every value found, sorted. Values outside them are counted as
+    /// `Other`.
+    #[serde(default)]
+    pub levels: Option<Vec<LevelLabel>>,
+    /// `above`: subjects whose value is above this.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+}
+
+/// How a baseline variable is summarised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineKind {
+    /// n, median (Q1-Q3) by R's type-7 quantiles, mean (SD), min-max.
+    Continuous,
+    /// n (%) of each level, and the missing.
+    Categorical,
+    /// n (%) above `threshold`, and the missing.
+    Above,
+}
+
+/// A value of a categorical variable and how the table names it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelLabel {
+    pub value: String,
+    pub label: String,
 }
 
 /// A subgroup: an ADSL variable split at cut points (numeric) or by levels.

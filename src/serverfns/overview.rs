@@ -1,7 +1,7 @@
 //! The overview page's server functions: pooled enrollment (any role) and
 //! enrollment by group (closed roles, audited).
 
-use crate::dto::{ArmEnrollment, EnrollmentSummary};
+use crate::dto::{ArmEnrollment, BaselineTable, EnrollmentSummary};
 use leptos::prelude::*;
 
 /// Pooled enrollment of a trial at the cut dated `cut` (the newest when
@@ -36,4 +36,28 @@ pub async fn get_arm_enrollment(
     Ok(views::enrollment::by_group(
         &v.state, trial, &v.date, v.role, &v.report, &v.names,
     ))
+}
+
+/// Baseline characteristics at the cut dated `cut`: in total for every
+/// role (small level counts suppressed for the sponsor, as the safety
+/// counts), by group for closed roles (coded for a DSMB member; audited).
+#[server(endpoint = "get_baseline")]
+pub async fn get_baseline(
+    trial: String,
+    cut: Option<String>,
+) -> Result<BaselineTable, ServerFnError> {
+    use crate::server::{views, web::guard};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    if role.is_closed() {
+        let v = guard::closed_view(&trial, cut.as_deref(), "baseline characteristics").await?;
+        return Ok(views::baseline::closed_table(
+            trial, v.role, &v.report, &v.names,
+        ));
+    }
+    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
+    let open = state.open_report(&trial, Some(&date)).await.map_err(|e| {
+        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
+        ServerFnError::new(guard::REPORT_UNAVAILABLE)
+    })?;
+    Ok(views::baseline::open_table(trial, role, &open))
 }

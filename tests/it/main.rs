@@ -3,6 +3,7 @@
 mod access;
 mod altshock_interim;
 mod audit;
+mod baseline;
 mod blinding;
 mod cli;
 mod conditional_power;

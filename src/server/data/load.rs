@@ -88,6 +88,7 @@ fn wanted_columns(
     adsl.extend(trial.data.death_date.clone());
     adsl.extend(extra_adsl.iter().cloned());
     adsl.extend(trial.subgroups.iter().map(|s| s.variable.clone()));
+    adsl.extend(trial.baseline.iter().map(|b| b.variable.clone()));
     adsl.extend(trial.primary.adsl_flag.clone());
     adsl.extend(
         trial

@@ -6,7 +6,7 @@
 use super::days::{date_text, day_numbers, epoch_days};
 use super::problem::{Collector, Problem};
 use super::read::Frame;
-use crate::server::config::TrialConfig;
+use crate::server::config::{BaselineKind, TrialConfig};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -129,6 +129,19 @@ pub fn validate_adsl(
             f.numbers(c, &s.variable, false)
         } else {
             f.text(c, &s.variable, false)
+        };
+        columns.push(col?);
+    }
+    // Baseline variables: numbers or text as summarised; a column the file
+    // lacks is not collected (the table says so), and one a subgroup reads
+    // already is kept as it is.
+    for b in &trial.baseline {
+        if !f.has(&b.variable) || columns.iter().any(|c| c.name().as_str() == b.variable) {
+            continue;
+        }
+        let col = match b.kind {
+            BaselineKind::Categorical => f.text(c, &b.variable, false),
+            BaselineKind::Continuous | BaselineKind::Above => f.numbers(c, &b.variable, false),
         };
         columns.push(col?);
     }

@@ -57,6 +57,10 @@ pub struct CutCounts {
     pub n: u32,
     pub counts: Vec<u32>,
     pub nested: Vec<(usize, usize)>,
+    /// Series that split the same subjects (the levels of one baseline
+    /// variable, its missing included): when one is hidden, the others
+    /// would give it away, so the smallest shown other is hidden too.
+    pub partitions: Vec<Vec<usize>>,
 }
 
 /// Which counts of each cut (oldest first) may be shown: each series by
@@ -102,6 +106,19 @@ pub fn shown_in_cuts(cuts: &[CutCounts], threshold: u32) -> Vec<Vec<bool>> {
                 shown[k][outer] = false;
             }
         }
+        for part in &cuts[k].partitions {
+            let hidden = part.iter().filter(|&&s| !shown[k][s]).count();
+            if hidden == 1 {
+                let other = part
+                    .iter()
+                    .copied()
+                    .filter(|&s| shown[k][s])
+                    .min_by_key(|&s| cuts[k].counts[s]);
+                if let Some(s) = other {
+                    shown[k][s] = false;
+                }
+            }
+        }
     }
     shown
 }
@@ -134,6 +151,7 @@ mod tests {
             n,
             counts: vec![a, b],
             nested: vec![(0, 1)],
+            ..Default::default()
         };
         assert_eq!(shown_in_cuts(&[cut(100, 12, 14)], 5), [[true, false]]);
         assert_eq!(shown_in_cuts(&[cut(100, 12, 20)], 5), [[true, true]]);
@@ -148,8 +166,22 @@ mod tests {
             n: 100,
             counts: vec![12, 14],
             nested: vec![],
+            ..Default::default()
         };
         assert_eq!(shown_in_cuts(&[apart], 5), [[true, true]]);
+    }
+
+    #[test]
+    fn a_hidden_level_takes_a_second_one_with_it() {
+        // SCAI B 28, C 70, D 3 of 101: D is small, and n - B - C would give
+        // it; B (the smaller shown) is hidden with it.
+        let cut = CutCounts {
+            n: 101,
+            counts: vec![28, 70, 3],
+            partitions: vec![vec![0, 1, 2]],
+            ..Default::default()
+        };
+        assert_eq!(shown_in_cuts(&[cut], 5), [[false, true, false]]);
     }
 
     #[test]

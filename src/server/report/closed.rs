@@ -1,6 +1,7 @@
 //! The closed report, by arm, for the DSMB and the independent
 //! statistician: computed from a [`ClosedSnapshot`] only.
 
+use super::baseline::{baseline, rows_by_arm};
 use super::efficacy::{survival_summary, time_to_event};
 use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
 use super::frames::{arm_sum, count_by2, subject_frame, sums, u32_of};
@@ -103,6 +104,7 @@ pub fn closed_report(
         interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,
         incidence_days,
         serious_events: serious_events(snap, &subject_days)?,
+        baseline: baseline(snap, trial, &rows_by_arm(&snap.adsl, &codes)),
     })
 }
 

@@ -59,6 +59,23 @@ pub struct OpenReport {
     pub enrollment: OpenEnrollment,
     pub safety: Vec<OpenRate>,
     pub primary: OpenPrimary,
+    /// Baseline characteristics of all subjects, level counts suppressed as
+    /// the safety counts are.
+    pub baseline: Vec<OpenBaseline>,
+}
+
+/// A baseline variable of the open table (all subjects).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OpenBaseline {
+    pub variable: String,
+    pub label: String,
+    pub kind: crate::server::config::BaselineKind,
+    pub collected: bool,
+    pub levels: Vec<String>,
+    pub subjects: u32,
+    pub continuous: Option<super::baseline::ContinuousSummary>,
+    /// Per level; `None` when suppressed.
+    pub counts: Vec<Option<u32>>,
 }
 
 /// Subjects with an event among `n`, with percent and exact 95% CI.
@@ -253,6 +270,8 @@ pub struct ClosedReport {
     pub incidence_days: Vec<f64>,
     /// Serious and fatal adverse events, by arm, subject and onset day.
     pub serious_events: Vec<super::safety_time::SeriousEvent>,
+    /// Baseline characteristics by arm and in total.
+    pub baseline: Vec<super::baseline::ClosedBaseline>,
 }
 
 /// Conditional power under three assumptions about the effect.

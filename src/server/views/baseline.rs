@@ -1,0 +1,161 @@
+//! The baseline characteristics table's data: every variable's lines,
+//! formatted, by group (closed roles, in display order) and in total.
+
+use crate::dto::{BaselineLine, BaselineTable, Role};
+use crate::server::firewall::ArmNames;
+use crate::server::report::baseline::{ClosedBaseline, ContinuousSummary, GroupSummary};
+use crate::server::report::{ClosedReport, OpenReport};
+
+/// A number to at most `digits` decimals, trailing zeros dropped.
+fn num(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) => {
+            let s = format!("{v:.digits$}");
+            if s.contains('.') {
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                s
+            }
+        }
+        None => "–".into(),
+    }
+}
+
+/// The statistic lines of a continuous variable, one cell per summary.
+fn continuous_lines(cells: &[Option<&ContinuousSummary>]) -> Vec<BaselineLine> {
+    let line = |label: &str, f: &dyn Fn(&ContinuousSummary) -> String| BaselineLine {
+        label: label.into(),
+        indent: true,
+        cells: cells.iter().map(|c| c.map_or("–".into(), f)).collect(),
+    };
+    vec![
+        line("n (missing)", &|c| format!("{} ({})", c.n, c.missing)),
+        line("Median (Q1–Q3)", &|c| {
+            format!("{} ({}–{})", num(c.median, 2), num(c.q1, 2), num(c.q3, 2))
+        }),
+        line("Mean (SD)", &|c| {
+            format!("{} ({})", num(c.mean, 1), num(c.sd, 1))
+        }),
+        line("Min–max", &|c| {
+            format!("{}–{}", num(c.min, 2), num(c.max, 2))
+        }),
+    ]
+}
+
+/// n (%) of `count` among `of`.
+fn share(count: Option<u32>, of: u32) -> String {
+    match count {
+        Some(c) if of > 0 => format!("{c} ({:.1}%)", 100.0 * f64::from(c) / f64::from(of)),
+        Some(c) => c.to_string(),
+        None => "suppressed".into(),
+    }
+}
+
+/// The lines of one variable: its heading, then its statistics or levels.
+fn lines_of(
+    label: &str,
+    collected: bool,
+    levels: &[String],
+    groups: &[(&GroupSummary, Vec<Option<u32>>)],
+) -> Vec<BaselineLine> {
+    let mut out = vec![BaselineLine {
+        label: label.into(),
+        indent: false,
+        cells: groups
+            .iter()
+            .map(|_| {
+                if collected {
+                    String::new()
+                } else {
+                    "not collected".into()
+                }
+            })
+            .collect(),
+    }];
+    if !collected {
+        return out;
+    }
+    if levels.is_empty() {
+        let cells: Vec<Option<&ContinuousSummary>> =
+            groups.iter().map(|(g, _)| g.continuous.as_ref()).collect();
+        out.extend(continuous_lines(&cells));
+    } else {
+        for (i, level) in levels.iter().enumerate() {
+            out.push(BaselineLine {
+                label: level.clone(),
+                indent: true,
+                cells: groups
+                    .iter()
+                    .map(|(g, counts)| share(counts.get(i).copied().flatten(), g.subjects))
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+fn shown(g: &GroupSummary) -> Vec<Option<u32>> {
+    g.counts.iter().map(|c| Some(*c)).collect()
+}
+
+/// The closed table: every group in display order, then the total.
+pub fn closed_table(
+    trial: String,
+    role: Role,
+    closed: &ClosedReport,
+    names: &ArmNames,
+) -> BaselineTable {
+    let order = names.display_order();
+    let mut columns: Vec<String> = order.iter().map(|c| names.name(c)).collect();
+    columns.push("Total".into());
+    let lines = closed
+        .baseline
+        .iter()
+        .flat_map(|b: &ClosedBaseline| {
+            let mut groups: Vec<(&GroupSummary, Vec<Option<u32>>)> = order
+                .iter()
+                .filter_map(|c| b.by_arm.get(c))
+                .map(|g| (g, shown(g)))
+                .collect();
+            groups.push((&b.total, shown(&b.total)));
+            lines_of(&b.label, b.collected, &b.levels, &groups)
+        })
+        .collect();
+    BaselineTable {
+        trial_id: trial,
+        cut_date: closed.cut_date.clone(),
+        viewer_role: Some(role),
+        columns,
+        lines,
+        coded: names.coded,
+    }
+}
+
+/// The open table: the total only, small level counts suppressed.
+pub fn open_table(trial: String, role: Role, open: &OpenReport) -> BaselineTable {
+    let lines = open
+        .baseline
+        .iter()
+        .flat_map(|b| {
+            let total = GroupSummary {
+                subjects: b.subjects,
+                continuous: b.continuous.clone(),
+                counts: Vec::new(),
+            };
+            lines_of(
+                &b.label,
+                b.collected,
+                &b.levels,
+                &[(&total, b.counts.clone())],
+            )
+        })
+        .collect();
+    BaselineTable {
+        trial_id: trial,
+        cut_date: open.cut_date.clone(),
+        viewer_role: Some(role),
+        columns: vec!["Total".into()],
+        lines,
+        coded: false,
+    }
+}

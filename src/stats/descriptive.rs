@@ -1,0 +1,56 @@
+//! Descriptive statistics of a sample: quantiles by R's default definition
+//! (Hyndman & Fan 1996, type 7: the linear interpolation of the order
+//! statistics at h = (n − 1) p), mean and standard deviation (n − 1
+//! denominator), as R's `quantile`, `mean` and `sd` give them.
+
+/// The summary of a numeric sample (missing values left out before).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Summary {
+    pub n: usize,
+    pub median: f64,
+    pub q1: f64,
+    pub q3: f64,
+    pub mean: f64,
+    /// `None` with fewer than two values.
+    pub sd: Option<f64>,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The type-7 quantile at probability `p` (0..=1) of `sorted` (ascending,
+/// no NaN); `None` for an empty sample.
+pub fn quantile_type7(sorted: &[f64], p: f64) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 || !(0.0..=1.0).contains(&p) {
+        return None;
+    }
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+/// The summary of `values` (NaN left out); `None` when none is left.
+pub fn summarize(values: &[f64]) -> Option<Summary> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let mean = v.iter().sum::<f64>() / n as f64;
+    let sd = (n > 1).then(|| {
+        let ss: f64 = v.iter().map(|x| (x - mean).powi(2)).sum();
+        (ss / (n - 1) as f64).sqrt()
+    });
+    Some(Summary {
+        n,
+        median: quantile_type7(&v, 0.5)?,
+        q1: quantile_type7(&v, 0.25)?,
+        q3: quantile_type7(&v, 0.75)?,
+        mean,
+        sd,
+        min: v[0],
+        max: v[n - 1],
+    })
+}
