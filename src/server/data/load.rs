@@ -15,7 +15,7 @@ use super::problem::{Collector, Problem, Problems};
 use super::read::{read_frame, Frame};
 use super::validate::{category_columns, validate_adae, validate_adsl, validate_adtte, AdslIndex};
 use crate::server::config::TrialConfig;
-use crate::server::firewall::is_arm_column;
+use crate::server::firewall::identifies_arm;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -193,7 +193,7 @@ pub fn load(
         .flat_map(|f| {
             f.columns
                 .iter()
-                .filter(|n| is_arm_column(n))
+                .filter(|n| identifies_arm(n))
                 .map(|n| (f.file_name.clone(), n.clone()))
                 .collect::<Vec<_>>()
         })

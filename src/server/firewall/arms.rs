@@ -16,7 +16,7 @@ use std::path::Path;
 pub const RANDOMIZATION_LIST: &str = "randlist.csv";
 
 /// Whether `name` is an arm-identifying ADaM column.
-pub fn is_arm_column(name: &str) -> bool {
+pub fn identifies_arm(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
     const EXACT: [&str; 12] = [
         "ARM", "ARMCD", "ACTARM", "ACTARMCD", "ARMN", "TRTP", "TRTA", "TRTPN", "TRTAN", "TRTSEQP",
