@@ -1,6 +1,8 @@
 # Quantiles (type 7, R's default), mean and sd of test vectors and of the
 # Altshock-2 final cut's baseline covariates by arm, read from the blinded
-# ADSL and the randomization list. Writes tests/fixtures/r_descriptive.json.
+# ADSL and the randomization list, with the absolute standardized differences
+# between the arms (means over the pooled SD; a level's share of each arm's
+# subjects likewise). Writes tests/fixtures/r_descriptive.json.
 #
 #   Rscript validation/descriptive.R
 cases <- list(
@@ -33,4 +35,19 @@ counts <- sprintf('"counts": {"male": [%d, %d], "scai_B": [%d, %d], "scai_C": [%
   sum(d$SCAISTG == "D" & d$ARMCD == "IABP"), sum(d$SCAISTG == "D" & d$ARMCD == "SOC"),
   sum(d$ETIOL != "ISCHEMIC" & d$ARMCD == "IABP"), sum(d$ETIOL != "ISCHEMIC" & d$ARMCD == "SOC"),
   sum(d$LACTATE > 2 & d$ARMCD == "IABP", na.rm = TRUE), sum(d$LACTATE > 2 & d$ARMCD == "SOC", na.rm = TRUE))
-writeLines(paste0("{\n", paste(rows, collapse = ",\n"), ",\n", counts, "\n}"), "tests/fixtures/r_descriptive.json")
+iabp <- d$ARMCD == "IABP"; soc <- d$ARMCD == "SOC"
+smd_mean <- function(x) {
+  a <- x[iabp & !is.na(x)]; b <- x[soc & !is.na(x)]
+  abs(mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2)
+}
+smd_share <- function(hit) {
+  p <- sum(hit & iabp, na.rm = TRUE) / sum(iabp); q <- sum(hit & soc, na.rm = TRUE) / sum(soc)
+  abs(p - q) / sqrt((p * (1 - p) + q * (1 - q)) / 2)
+}
+smd <- c(AGE = smd_mean(d$AGE), MAP = smd_mean(d$MAP), LACTATE = smd_mean(d$LACTATE),
+         LVEF = smd_mean(d$LVEF), ONSETHR = smd_mean(d$ONSETHR),
+         male = smd_share(d$SEX == "M"), scai_B = smd_share(d$SCAISTG == "B"),
+         scai_C = smd_share(d$SCAISTG == "C"), scai_D = smd_share(d$SCAISTG == "D"),
+         nonischemic = smd_share(d$ETIOL == "NONISCHEMIC"), lactate_gt_2 = smd_share(d$LACTATE > 2))
+std_diff <- sprintf('"std_diff": {%s}', paste(sprintf('"%s": %.15g', names(smd), smd), collapse = ", "))
+writeLines(paste0("{\n", paste(rows, collapse = ",\n"), ",\n", counts, ",\n", std_diff, "\n}"), "tests/fixtures/r_descriptive.json")

@@ -68,6 +68,7 @@ fn BaselineSection(trial: String, cut: String) -> impl IntoView {
 #[component]
 fn BaselineView(data: BaselineTable) -> impl IntoView {
     let closed = data.viewer_role.is_some_and(|r| r.is_closed());
+    let std_diff = data.columns.last().is_some_and(|c| c == "Std. diff.");
     let head = data
         .columns
         .iter()
@@ -108,6 +109,9 @@ fn BaselineView(data: BaselineTable) -> impl IntoView {
             <p class="caption">
                 "Medians and quartiles by R's default (type 7) quantiles. "
                 {(!closed).then_some("Pooled over all arms; small counts are suppressed.")}
+                {std_diff.then_some(
+                    "Std. diff.: the absolute standardized difference of the groups' means, or of a level's share of their subjects, over the pooled SD.",
+                )}
             </p>
         </section>
     }

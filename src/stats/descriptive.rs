@@ -1,7 +1,8 @@
 //! Descriptive statistics of a sample: quantiles by R's default definition
 //! (Hyndman & Fan 1996, type 7: the linear interpolation of the order
 //! statistics at h = (n − 1) p), mean and standard deviation (n − 1
-//! denominator), as R's `quantile`, `mean` and `sd` give them.
+//! denominator), as R's `quantile`, `mean` and `sd` give them; and the
+//! absolute standardized difference between two groups (Austin 2009).
 
 /// The summary of a numeric sample (missing values left out before).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,4 +54,17 @@ pub fn summarize(values: &[f64]) -> Option<Summary> {
         min: v[0],
         max: v[n - 1],
     })
+}
+
+/// The absolute standardized difference of two means,
+/// |m1 − m2| / √((s1² + s2²) / 2); `None` when the pooled SD is zero.
+pub fn std_diff_means(m1: f64, s1: f64, m2: f64, s2: f64) -> Option<f64> {
+    let pooled = ((s1 * s1 + s2 * s2) / 2.0).sqrt();
+    (pooled > 0.0 && pooled.is_finite()).then(|| (m1 - m2).abs() / pooled)
+}
+
+/// The absolute standardized difference of two proportions,
+/// |p1 − p2| / √((p1(1 − p1) + p2(1 − p2)) / 2); `None` when both are 0 or 1.
+pub fn std_diff_proportions(p1: f64, p2: f64) -> Option<f64> {
+    std_diff_means(p1, (p1 * (1.0 - p1)).sqrt(), p2, (p2 * (1.0 - p2)).sqrt())
 }

@@ -117,6 +117,45 @@ fn the_altshock_table_1_rows_match_r_and_expected_json() {
             );
         }
     }
+    // The standardized differences: of the means, and of each level's share.
+    let smd = &fx["std_diff"];
+    for (label, var) in [
+        ("Age, years", "AGE"),
+        ("Mean arterial pressure, mmHg", "MAP"),
+        ("Arterial lactate, mmol/L", "LACTATE"),
+        ("LVEF, %", "LVEF"),
+        ("Time from shock onset, hours", "ONSETHR"),
+    ] {
+        let b = row(label);
+        assert_eq!(b.std_diff.len(), 1, "{label}");
+        close(
+            b.std_diff[0].unwrap(),
+            &smd[var],
+            &format!("{var} std diff"),
+        );
+    }
+    for (key, label, level) in [
+        ("male", "Sex", "Male"),
+        ("scai_B", "SCAI shock stage", "B"),
+        ("scai_C", "SCAI shock stage", "C"),
+        ("scai_D", "SCAI shock stage", "D"),
+        ("nonischemic", "Etiology", "Non-ischemic"),
+        ("lactate_gt_2", "Arterial lactate > 2 mmol/L", "> 2"),
+    ] {
+        let b = row(label);
+        let i = b.levels.iter().position(|l| l == level).unwrap();
+        close(
+            b.std_diff[i].unwrap(),
+            &smd[key],
+            &format!("{key} std diff"),
+        );
+        assert_eq!(b.std_diff.len(), b.levels.len(), "{label}");
+        assert_eq!(
+            *b.std_diff.last().unwrap(),
+            None,
+            "{label}: Missing has none"
+        );
+    }
 }
 
 /// A variable the cut does not carry is reported as not collected, never a
@@ -145,6 +184,8 @@ fn a_baseline_variable_the_cut_lacks_is_not_collected() {
         .find(|b| b.variable == "NOSUCHVAR")
         .unwrap();
     assert!(!b.collected);
+    // Three arms: no standardized difference of one pair over the others.
+    assert!(r.baseline.iter().all(|b| b.std_diff.is_empty()));
     assert!(r
         .baseline
         .iter()
@@ -203,7 +244,7 @@ fn the_sponsor_sees_the_total_only_and_closed_roles_the_groups() {
             .iter()
             .map(|c| c.as_str().unwrap())
             .collect();
-        assert_eq!(cols, ["Group A", "Group B", "Total"]);
+        assert_eq!(cols, ["Group A", "Group B", "Total", "Std. diff."]);
         let stat = call("stat").await;
         let cols: Vec<&str> = stat["columns"]
             .as_array()
@@ -211,7 +252,12 @@ fn the_sponsor_sees_the_total_only_and_closed_roles_the_groups() {
             .iter()
             .map(|c| c.as_str().unwrap())
             .collect();
-        assert_eq!(cols, ["SoC", "IABP + SoC", "Total"]);
-        assert_eq!(line(&stat, "> 2").len(), 3);
+        assert_eq!(cols, ["SoC", "IABP + SoC", "Total", "Std. diff."]);
+        assert_eq!(line(&stat, "> 2").len(), 4);
+        // The difference sits on the mean's line, and never on Missing's.
+        let mean = line(&stat, "Mean (SD)");
+        assert!(mean[3].parse::<f64>().is_ok(), "{mean:?}");
+        assert!(line(&stat, "Median (Q1–Q3)")[3].is_empty());
+        assert!(line(&stat, "Missing")[3] == "–");
     });
 }

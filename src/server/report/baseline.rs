@@ -3,10 +3,12 @@
 //! (Q1-Q3) by R's type-7 quantiles, mean (SD), min-max; categorical: n of
 //! each level and the missing; `above`: n above the threshold and the
 //! missing. A variable the cut does not carry is reported as not collected.
+//! With exactly two groups, the absolute standardized difference of each
+//! continuous variable's means and of each level's share of the subjects.
 
 use crate::server::config::{BaselineKind, BaselineVariable, TrialConfig};
 use crate::server::data::load::Snapshot;
-use crate::stats::descriptive::summarize;
+use crate::stats::descriptive::{std_diff_means, std_diff_proportions, summarize};
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -47,6 +49,10 @@ pub struct ClosedBaseline {
     pub levels: Vec<String>,
     pub total: GroupSummary,
     pub by_arm: BTreeMap<String, GroupSummary>,
+    /// With exactly two groups: the absolute standardized difference of the
+    /// means (one entry), or of each level's share of the group's subjects
+    /// (`None` for `Missing` and where it is not defined); else empty.
+    pub std_diff: Vec<Option<f64>>,
 }
 
 /// A variable's values for every ADSL row: numbers or text (`None`
@@ -172,6 +178,31 @@ fn group(
     }
 }
 
+/// The standardized differences of a variable between exactly two groups
+/// (see `ClosedBaseline::std_diff`); empty for any other number of groups.
+fn std_diff(by_arm: &BTreeMap<String, GroupSummary>) -> Vec<Option<f64>> {
+    let groups: Vec<&GroupSummary> = by_arm.values().collect();
+    let [a, b] = groups.as_slice() else {
+        return Vec::new();
+    };
+    if let (Some(x), Some(y)) = (&a.continuous, &b.continuous) {
+        let d = match (x.mean, x.sd, y.mean, y.sd) {
+            (Some(m1), Some(s1), Some(m2), Some(s2)) => std_diff_means(m1, s1, m2, s2),
+            _ => None,
+        };
+        return vec![d];
+    }
+    let levels = a.counts.len().min(b.counts.len());
+    (0..levels)
+        .map(|i| {
+            let share = |g: &GroupSummary| f64::from(g.counts[i]) / f64::from(g.subjects);
+            (i + 1 < levels && a.subjects > 0 && b.subjects > 0)
+                .then(|| std_diff_proportions(share(a), share(b)))
+                .flatten()
+        })
+        .collect()
+}
+
 /// Every configured variable over all subjects, and over the subjects of
 /// each group `groups` names (group -> ADSL rows).
 pub fn baseline(
@@ -198,6 +229,7 @@ pub fn baseline(
                     levels: Vec::new(),
                     total: empty.clone(),
                     by_arm: groups.keys().map(|g| (g.clone(), empty.clone())).collect(),
+                    std_diff: Vec::new(),
                 };
             };
             let (names, index) = levels(b, &v);
@@ -207,6 +239,10 @@ pub fn baseline(
             } else {
                 names
             };
+            let by_arm: BTreeMap<String, GroupSummary> = groups
+                .iter()
+                .map(|(g, rows)| (g.clone(), group(b, &v, &index, n, rows)))
+                .collect();
             ClosedBaseline {
                 variable: b.variable.clone(),
                 label: b.label.clone(),
@@ -214,10 +250,8 @@ pub fn baseline(
                 collected: true,
                 levels: names_shown,
                 total: group(b, &v, &index, n, &all),
-                by_arm: groups
-                    .iter()
-                    .map(|(g, rows)| (g.clone(), group(b, &v, &index, n, rows)))
-                    .collect(),
+                std_diff: std_diff(&by_arm),
+                by_arm,
             }
         })
         .collect()

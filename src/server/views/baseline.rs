@@ -1,5 +1,6 @@
 //! The baseline characteristics table's data: every variable's lines,
-//! formatted, by group (closed roles, in display order) and in total.
+//! formatted, by group (closed roles, in display order) and in total; for
+//! two groups, a last column of absolute standardized differences.
 
 use crate::dto::{BaselineLine, BaselineTable, Role};
 use crate::server::firewall::ArmNames;
@@ -98,7 +99,27 @@ fn shown(g: &GroupSummary) -> Vec<Option<u32>> {
     g.counts.iter().map(|c| Some(*c)).collect()
 }
 
-/// The closed table: every group in display order, then the total.
+/// The standardized-difference cell of each of a variable's `lines`: on
+/// the mean's line of a continuous variable, on each level's line else.
+fn std_diff_cells(b: &ClosedBaseline, lines: &mut [BaselineLine]) {
+    let continuous = b.levels.is_empty();
+    for (i, line) in lines.iter_mut().enumerate() {
+        let d = match (continuous, i) {
+            (_, 0) => None,
+            (true, 3) => b.std_diff.first().copied(),
+            (true, _) => None,
+            (false, i) => b.std_diff.get(i - 1).copied(),
+        };
+        line.cells.push(match d {
+            Some(Some(v)) => format!("{v:.2}"),
+            Some(None) => "–".into(),
+            None => String::new(),
+        });
+    }
+}
+
+/// The closed table: every group in display order, then the total (and,
+/// for two groups, their standardized differences).
 pub fn closed_table(
     trial: String,
     role: Role,
@@ -108,6 +129,10 @@ pub fn closed_table(
     let order = names.display_order();
     let mut columns: Vec<String> = order.iter().map(|c| names.name(c)).collect();
     columns.push("Total".into());
+    let two = closed.baseline.iter().any(|b| !b.std_diff.is_empty());
+    if two {
+        columns.push("Std. diff.".into());
+    }
     let lines = closed
         .baseline
         .iter()
@@ -118,7 +143,11 @@ pub fn closed_table(
                 .map(|g| (g, shown(g)))
                 .collect();
             groups.push((&b.total, shown(&b.total)));
-            lines_of(&b.label, b.collected, &b.levels, &groups)
+            let mut lines = lines_of(&b.label, b.collected, &b.levels, &groups);
+            if two {
+                std_diff_cells(b, &mut lines);
+            }
+            lines
         })
         .collect();
     BaselineTable {
