@@ -1,0 +1,146 @@
+//! The checks of a parsed `trial.toml` beyond its syntax: each failure
+//! names the key, so the statistician can find it in the file.
+
+use super::{BaselineKind, TrialConfig};
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn is_iso_date(s: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
+impl TrialConfig {
+    pub(super) fn validate(&self) -> Result<(), String> {
+        if !is_identifier(&self.id) {
+            return Err(format!(
+                "id {:?} must be non-empty and use only letters, digits, '-' and '_'",
+                self.id
+            ));
+        }
+        if self.arms.len() < 2 {
+            return Err("arms: a trial needs at least two arms".into());
+        }
+        for (i, arm) in self.arms.iter().enumerate() {
+            if !is_identifier(&arm.code) {
+                return Err(format!("arms[{i}].code {:?} is not a valid code", arm.code));
+            }
+            if self.arms[..i].iter().any(|a| a.code == arm.code) {
+                return Err(format!("arms[{i}].code {:?} is used twice", arm.code));
+            }
+            if !(arm.allocation > 0.0 && arm.allocation.is_finite()) {
+                return Err(format!("arms[{i}].allocation must be positive"));
+            }
+        }
+        if self.enrollment.target == 0 {
+            return Err("enrollment.target must be at least 1".into());
+        }
+        for (key, d) in [
+            ("enrollment.planned_start", &self.enrollment.planned_start),
+            ("enrollment.planned_end", &self.enrollment.planned_end),
+        ] {
+            if let Some(d) = d {
+                if !is_iso_date(d) {
+                    return Err(format!("{key} {d:?} is not a date (YYYY-MM-DD)"));
+                }
+            }
+        }
+        let looks = &self.design.looks;
+        if looks.is_empty() || looks.len() > 20 {
+            return Err("design.looks must list 1 to 20 information fractions".into());
+        }
+        if looks.windows(2).any(|w| w[0] >= w[1])
+            || looks[0] <= 0.0
+            || (looks[looks.len() - 1] - 1.0).abs() > 1e-12
+        {
+            return Err("design.looks must increase strictly within (0, 1] and end at 1".into());
+        }
+        if !(self.design.alpha > 0.0 && self.design.alpha < 0.5) {
+            return Err("design.alpha must be in (0, 0.5)".into());
+        }
+        if !(self.design.power > 0.0 && self.design.power < 1.0) {
+            return Err("design.power must be in (0, 1)".into());
+        }
+        if let Some(e) = &self.analysis.exposure {
+            if e.adsl_days.is_some() == e.adtte_paramcd.is_some() {
+                return Err(
+                    "analysis.exposure: give exactly one of adsl_days or adtte_paramcd".into(),
+                );
+            }
+        }
+        let p = &self.primary;
+        match (&p.adtte_paramcd, &p.adsl_flag) {
+            (Some(_), None) => {}
+            (None, Some(_)) if p.event_value.is_some() => {}
+            (None, Some(_)) => {
+                return Err("primary.event_value is needed with primary.adsl_flag".into())
+            }
+            _ => return Err("primary: give exactly one of adtte_paramcd or adsl_flag".into()),
+        }
+        for (i, cat) in self.safety.iter().enumerate() {
+            if cat.conditions.is_empty() {
+                return Err(format!("safety[{i}] ({}) has no condition", cat.name));
+            }
+            for (j, c) in cat.conditions.iter().enumerate() {
+                if c.equals.is_some() == c.any_of.is_some() {
+                    return Err(format!(
+                        "safety[{i}] ({}) where[{j}]: give exactly one of equals or in",
+                        cat.name
+                    ));
+                }
+            }
+        }
+        for (i, s) in self.subgroups.iter().enumerate() {
+            match (&s.cuts, &s.levels) {
+                (Some(c), None)
+                    if !c.is_empty()
+                        && c.windows(2).all(|w| w[0] < w[1])
+                        && s.labels.as_ref().is_none_or(|l| l.len() == c.len() + 1) => {}
+                (None, Some(l)) if !l.is_empty() => {}
+                _ => {
+                    return Err(format!(
+                        "subgroups[{i}] ({}): give increasing cuts (with one label more than cuts, if labelled) or non-empty levels, not both",
+                        s.variable
+                    ))
+                }
+            }
+        }
+        self.validate_baseline()
+    }
+
+    fn validate_baseline(&self) -> Result<(), String> {
+        for (i, b) in self.baseline.iter().enumerate() {
+            let at = format!("baseline[{i}] ({})", b.variable);
+            if b.variable.trim().is_empty() || b.label.trim().is_empty() {
+                return Err(format!("{at}: give a variable and a label"));
+            }
+            match (b.kind, b.threshold) {
+                (BaselineKind::Above, Some(t)) if t.is_finite() => {}
+                (BaselineKind::Above, _) => {
+                    return Err(format!("{at}: kind = \"above\" needs a finite threshold"))
+                }
+                (_, Some(_)) => {
+                    return Err(format!("{at}: threshold is only for kind = \"above\""))
+                }
+                (_, None) => {}
+            }
+            if let Some(levels) = &b.levels {
+                if b.kind != BaselineKind::Categorical {
+                    return Err(format!("{at}: levels are only for kind = \"categorical\""));
+                }
+                if levels.is_empty() {
+                    return Err(format!("{at}: levels, when given, must not be empty"));
+                }
+                for (j, l) in levels.iter().enumerate() {
+                    if levels[..j].iter().any(|m| m.value == l.value) {
+                        return Err(format!("{at}: level value {:?} is listed twice", l.value));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
