@@ -58,6 +58,25 @@ fn summaries_match_r_quantile_type_7_mean_and_sd() {
     assert!(checked > 100, "{checked} values");
 }
 
+/// The Altshock-2 continuous rows: (label, ADSL variable).
+const CONTINUOUS: [(&str, &str); 5] = [
+    ("Age, years", "AGE"),
+    ("Mean arterial pressure, mmHg", "MAP"),
+    ("Arterial lactate, mmol/L", "LACTATE"),
+    ("LVEF, %", "LVEF"),
+    ("Time from shock onset, hours", "ONSETHR"),
+];
+
+/// The Altshock-2 level rows: (fixture key, label, level).
+const LEVELS: [(&str, &str, &str); 6] = [
+    ("male", "Sex", "Male"),
+    ("scai_B", "SCAI shock stage", "B"),
+    ("scai_C", "SCAI shock stage", "C"),
+    ("scai_D", "SCAI shock stage", "D"),
+    ("nonischemic", "Etiology", "Non-ischemic"),
+    ("lactate_gt_2", "Arterial lactate > 2 mmol/L", "> 2"),
+];
+
 /// The Altshock-2 final cut's Table 1 by arm: the continuous rows against
 /// R, the counts against expected.json (and R).
 #[test]
@@ -65,13 +84,7 @@ fn the_altshock_table_1_rows_match_r_and_expected_json() {
     let fx = fixture();
     let r = closed(&altshock2().join("cut-2024-12-31"), false);
     let row = |label: &str| r.baseline.iter().find(|b| b.label == label).unwrap();
-    for (label, var) in [
-        ("Age, years", "AGE"),
-        ("Mean arterial pressure, mmHg", "MAP"),
-        ("Arterial lactate, mmol/L", "LACTATE"),
-        ("LVEF, %", "LVEF"),
-        ("Time from shock onset, hours", "ONSETHR"),
-    ] {
+    for (label, var) in CONTINUOUS {
         let b = row(label);
         for (group, s) in [
             ("IABP", &b.by_arm["IABP"]),
@@ -99,14 +112,7 @@ fn the_altshock_table_1_rows_match_r_and_expected_json() {
         let i = b.levels.iter().position(|l| l == level).unwrap();
         u64::from(b.by_arm[arm].counts[i])
     };
-    for (key, label, level) in [
-        ("male", "Sex", "Male"),
-        ("scai_B", "SCAI shock stage", "B"),
-        ("scai_C", "SCAI shock stage", "C"),
-        ("scai_D", "SCAI shock stage", "D"),
-        ("nonischemic", "Etiology", "Non-ischemic"),
-        ("lactate_gt_2", "Arterial lactate > 2 mmol/L", "> 2"),
-    ] {
+    for (key, label, level) in LEVELS {
         for (i, arm) in ["IABP", "SOC"].iter().enumerate() {
             let got = count(label, level, arm);
             assert_eq!(got, base[key][arm].as_u64().unwrap(), "{key} {arm}");
@@ -119,13 +125,7 @@ fn the_altshock_table_1_rows_match_r_and_expected_json() {
     }
     // The standardized differences: of the means, and of each level's share.
     let smd = &fx["std_diff"];
-    for (label, var) in [
-        ("Age, years", "AGE"),
-        ("Mean arterial pressure, mmHg", "MAP"),
-        ("Arterial lactate, mmol/L", "LACTATE"),
-        ("LVEF, %", "LVEF"),
-        ("Time from shock onset, hours", "ONSETHR"),
-    ] {
+    for (label, var) in CONTINUOUS {
         let b = row(label);
         assert_eq!(b.std_diff.len(), 1, "{label}");
         close(
@@ -134,14 +134,7 @@ fn the_altshock_table_1_rows_match_r_and_expected_json() {
             &format!("{var} std diff"),
         );
     }
-    for (key, label, level) in [
-        ("male", "Sex", "Male"),
-        ("scai_B", "SCAI shock stage", "B"),
-        ("scai_C", "SCAI shock stage", "C"),
-        ("scai_D", "SCAI shock stage", "D"),
-        ("nonischemic", "Etiology", "Non-ischemic"),
-        ("lactate_gt_2", "Arterial lactate > 2 mmol/L", "> 2"),
-    ] {
+    for (key, label, level) in LEVELS {
         let b = row(label);
         let i = b.levels.iter().position(|l| l == level).unwrap();
         close(

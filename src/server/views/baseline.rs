@@ -2,6 +2,7 @@
 //! formatted, by group (closed roles, in display order) and in total; for
 //! two groups, a last column of absolute standardized differences.
 
+use crate::components::format::{opt, percent};
 use crate::dto::{BaselineLine, BaselineTable, Role};
 use crate::server::firewall::ArmNames;
 use crate::server::report::baseline::{ClosedBaseline, ContinuousSummary, GroupSummary};
@@ -46,7 +47,7 @@ fn continuous_lines(cells: &[Option<&ContinuousSummary>]) -> Vec<BaselineLine> {
 /// n (%) of `count` among `of`.
 fn share(count: Option<u32>, of: u32) -> String {
     match count {
-        Some(c) if of > 0 => format!("{c} ({:.1}%)", 100.0 * f64::from(c) / f64::from(of)),
+        Some(c) if of > 0 => format!("{c} ({}%)", percent(c, of)),
         Some(c) => c.to_string(),
         None => "suppressed".into(),
     }
@@ -110,11 +111,7 @@ fn std_diff_cells(b: &ClosedBaseline, lines: &mut [BaselineLine]) {
             (true, _) => None,
             (false, i) => b.std_diff.get(i - 1).copied(),
         };
-        line.cells.push(match d {
-            Some(Some(v)) => format!("{v:.2}"),
-            Some(None) => "–".into(),
-            None => String::new(),
-        });
+        line.cells.push(d.map_or_else(String::new, |d| opt(d, 2)));
     }
 }
 
