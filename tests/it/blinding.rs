@@ -110,7 +110,12 @@ async fn everything(
     let dates = catalog().trial(trial).unwrap().cut_dates();
     let mut out = BTreeMap::new();
     let mut pages = vec![format!("/trial/{trial}"), format!("/trial/{trial}/safety")];
-    let mut fns = vec!["get_enrollment", "get_open_safety", "get_safety"];
+    let mut fns = vec![
+        "get_enrollment",
+        "get_open_safety",
+        "get_safety",
+        "get_baseline",
+    ];
     if closed {
         pages.extend([
             format!("/trial/{trial}/efficacy"),
