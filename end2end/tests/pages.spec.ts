@@ -163,3 +163,44 @@ test("the efficacy page's charts: time from navigation to drawn", async ({ page 
   info.annotations.push({ type: "efficacy-charts-ms", description: times.join(",") });
   console.log(`efficacy charts drawn after (ms): ${times.join(", ")}`);
 });
+
+test("the overview's report tables: CONSORT flow and baseline, by role", async ({ page }, info) => {
+  // The seed (expected.json): 53 / 48 randomized, 6 SoC crossed over to IABP.
+  const last = cut("2024-12-31");
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/altshock2");
+  const consort = page.getByTestId("consort").locator("svg");
+  await expect(consort).toBeVisible();
+  await expect(consort).toContainText(`Allocated to SoC`);
+  await expect(consort).toContainText(`n = ${last.enrolled.SOC}`);
+  await expect(consort).toContainText(`Crossed over: ${last.crossover_to_IABP.SOC}`);
+  const flow = page.getByTestId("disposition");
+  await expect(flow.locator("thead")).toContainText("IABP + SoC");
+  await expect(flow.locator("tr", { hasText: "Randomized" })).toContainText(
+    new RegExp(`${last.enrolled.SOC}\\s*${last.enrolled.IABP}\\s*${last.enrolled.total}`),
+  );
+  await expect(flow.locator("tr", { hasText: "Crossed over" })).toContainText(
+    `${last.crossover_to_IABP.SOC} (12.5%)`,
+  );
+  const male = last.baseline.male;
+  await expect(page.getByTestId("baseline").getByRole("row", { name: /^Male / })).toContainText(
+    new RegExp(`${male.SOC} \\(.*${male.IABP} \\(.*${male.total} \\(`),
+  );
+  await page.screenshot({ path: info.outputPath("overview-report-tables-stat.png"), fullPage: true });
+
+  // The sponsor: one pooled column, no crossover, no arm.
+  await signIn(page, "e2e-sponsor");
+  await page.goto("/trial/altshock2");
+  const pooled = page.getByTestId("consort").locator("svg");
+  await expect(pooled).toContainText("All groups, pooled");
+  await expect(pooled).not.toContainText("Crossed over");
+  await expect(page.getByTestId("disposition").locator("thead th")).toHaveCount(2);
+  await expect(page.getByText("Crossovers between groups need the arms")).toBeVisible();
+
+  // A DSMB member: coded groups in the boxes.
+  await signIn(page, "e2e-dsmb");
+  await page.goto("/trial/altshock2");
+  await expect(page.getByTestId("consort").locator("svg")).toContainText("Allocated to Group");
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByTestId("consort").locator("svg")).toBeVisible();
+});

@@ -1,10 +1,13 @@
 //! Reusable view pieces: the chart island, the error panel, the closed
-//! sections' fragment cache, and how numbers are formatted on every page.
+//! sections' fragment cache, the report tables of lines, and how numbers
+//! are formatted on every page.
 
 mod charts;
 mod error_panel;
 pub mod format;
 pub mod fragment;
+mod lines_table;
 
 pub use charts::Chart;
 pub use error_panel::ErrorPanel;
+pub use lines_table::LinesTable;

@@ -5,6 +5,7 @@
 mod access;
 mod baseline;
 mod cuts;
+mod disposition;
 mod efficacy;
 mod enrollment;
 mod safety;
@@ -12,6 +13,7 @@ mod safety;
 pub use access::*;
 pub use baseline::*;
 pub use cuts::*;
+pub use disposition::*;
 pub use efficacy::*;
 pub use enrollment::*;
 pub use safety::*;

@@ -4,9 +4,9 @@
 
 use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
 use crate::components::format::percent;
-use crate::components::{Chart, ErrorPanel};
-use crate::dto::{ArmEnrollment, BaselineTable, EnrollmentSummary};
-use crate::serverfns::{get_arm_enrollment, get_baseline, get_enrollment};
+use crate::components::{Chart, ErrorPanel, LinesTable};
+use crate::dto::{ArmEnrollment, BaselineTable, DispositionTable, EnrollmentSummary};
+use crate::serverfns::{get_arm_enrollment, get_baseline, get_disposition, get_enrollment};
 use leptos::prelude::*;
 
 /// Trial overview for the latest cut: pooled enrollment against target,
@@ -38,6 +38,7 @@ pub fn OverviewPage() -> impl IntoView {
                         <DataQualitySection data=data.clone()/>
                         {closed
                             .then(|| view! { <ArmSection trial=data.trial_id.clone() cut=data.cut_date.clone()/> })}
+                        <DispositionSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                         <BaselineSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                     })
                 })}
@@ -69,43 +70,16 @@ fn BaselineSection(trial: String, cut: String) -> impl IntoView {
 fn BaselineView(data: BaselineTable) -> impl IntoView {
     let closed = data.viewer_role.is_some_and(|r| r.is_closed());
     let std_diff = data.columns.last().is_some_and(|c| c == "Std. diff.");
-    let head = data
-        .columns
-        .iter()
-        .map(|c| view! { <th scope="col" class="num">{c.clone()}</th> })
-        .collect_view();
-    let rows = data
-        .lines
-        .iter()
-        .map(|l| {
-            let cells = l
-                .cells
-                .iter()
-                .map(|c| view! { <td class="num">{c.clone()}</td> })
-                .collect_view();
-            let class = if l.indent { "indent" } else { "heading" };
-            view! {
-                <tr class=class>
-                    <th scope="row">{l.label.clone()}</th>
-                    {cells}
-                </tr>
-            }
-        })
-        .collect_view();
     view! {
         <section class=if closed { "panel closed" } else { "panel" }>
             <h2>"Baseline characteristics"</h2>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Baseline characteristics">
-                <table class="data" data-testid="baseline">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Characteristic"</th>
-                            {head}
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <LinesTable
+                first="Characteristic"
+                columns=data.columns
+                lines=data.lines
+                testid="baseline"
+                label="Baseline characteristics"
+            />
             <p class="caption">
                 "Medians and quartiles by R's default (type 7) quantiles. "
                 {(!closed).then_some("Pooled over all arms; small counts are suppressed.")}
@@ -113,6 +87,53 @@ fn BaselineView(data: BaselineTable) -> impl IntoView {
                     "Std. diff.: the absolute standardized difference of the groups' means, or of a level's share of their subjects, over the pooled SD.",
                 )}
             </p>
+        </section>
+    }
+}
+
+/// Disposition, the CONSORT flow: pooled for every role, by group for
+/// closed roles; the diagram comes drawn from the server.
+#[component]
+fn DispositionSection(trial: String, cut: String) -> impl IntoView {
+    let table = Resource::new(
+        move || (trial.clone(), cut.clone()),
+        |(t, c)| get_disposition(t, Some(c)),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                {move || Suspend::new(async move {
+                    table.await.map(|data| view! { <DispositionView data/> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn DispositionView(data: DispositionTable) -> impl IntoView {
+    let closed = data.viewer_role.is_some_and(|r| r.is_closed());
+    let notes = data
+        .notes
+        .into_iter()
+        .map(|n| view! { <p class="caption">{n}</p> })
+        .collect_view();
+    view! {
+        <section class=if closed { "panel closed" } else { "panel" }>
+            <h2>"Disposition (CONSORT flow)"</h2>
+            <figure class="consort-figure" data-testid="consort" inner_html=data.svg></figure>
+            <LinesTable
+                first="Subjects"
+                columns=data.columns
+                lines=data.lines
+                testid="disposition"
+                label="Disposition"
+            />
+            <p class="caption">
+                "Percentages of the randomized in each column. "
+                {(!closed).then_some("Pooled over all arms; small counts are suppressed.")}
+            </p>
+            {notes}
         </section>
     }
 }

@@ -1,7 +1,7 @@
 //! The overview page's server functions: pooled enrollment (any role) and
 //! enrollment by group (closed roles, audited).
 
-use crate::dto::{ArmEnrollment, BaselineTable, EnrollmentSummary};
+use crate::dto::{ArmEnrollment, BaselineTable, DispositionTable, EnrollmentSummary};
 use leptos::prelude::*;
 
 /// Pooled enrollment of a trial at the cut dated `cut` (the newest when
@@ -60,4 +60,28 @@ pub async fn get_baseline(
         ServerFnError::new(guard::REPORT_UNAVAILABLE)
     })?;
     Ok(views::baseline::open_table(trial, role, &open))
+}
+
+/// The disposition (CONSORT flow) at the cut dated `cut`: pooled for every
+/// role (small counts suppressed for the sponsor, no crossovers), by group
+/// for closed roles (coded for a DSMB member; audited).
+#[server(endpoint = "get_disposition")]
+pub async fn get_disposition(
+    trial: String,
+    cut: Option<String>,
+) -> Result<DispositionTable, ServerFnError> {
+    use crate::server::{views, web::guard};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    if role.is_closed() {
+        let v = guard::closed_view(&trial, cut.as_deref(), "disposition").await?;
+        return Ok(views::disposition::closed_table(
+            trial, v.role, &v.report, &v.names,
+        ));
+    }
+    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
+    let open = state.open_report(&trial, Some(&date)).await.map_err(|e| {
+        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
+        ServerFnError::new(guard::REPORT_UNAVAILABLE)
+    })?;
+    Ok(views::disposition::open_table(trial, role, &open))
 }

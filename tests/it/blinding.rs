@@ -115,6 +115,7 @@ async fn everything(
         "get_open_safety",
         "get_safety",
         "get_baseline",
+        "get_disposition",
     ];
     if closed {
         pages.extend([

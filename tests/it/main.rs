@@ -7,6 +7,7 @@ mod baseline;
 mod blinding;
 mod cli;
 mod conditional_power;
+mod disposition;
 mod enrollment;
 mod fixtures;
 mod gsd;

@@ -5,6 +5,9 @@
 //! `docs/DATA.md` describes cuts, manifests and the checks.
 
 mod check;
+mod columns;
+
+pub use columns::{ColumnNames, ColumnRole};
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -50,6 +53,9 @@ pub struct TrialConfig {
     /// Analysis choices.
     #[serde(default)]
     pub analysis: Analysis,
+    /// Overrides of the ADaM column names the report tables read.
+    #[serde(default)]
+    pub columns: ColumnNames,
 }
 
 /// Analysis choices a trial's statistical analysis plan makes.

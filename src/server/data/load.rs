@@ -14,7 +14,7 @@ use super::manifest::{FileDigest, Manifest};
 use super::problem::{Collector, Problem, Problems};
 use super::read::{read_frame, Frame};
 use super::validate::{category_columns, validate_adae, validate_adsl, validate_adtte, AdslIndex};
-use crate::server::config::TrialConfig;
+use crate::server::config::{ColumnRole, TrialConfig};
 use crate::server::firewall::identifies_arm;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -42,9 +42,10 @@ pub struct ArmInput<'a> {
     pub blinded_source: bool,
 }
 
-/// The firewall's step that attaches arms: each ADSL row's arm code, or
-/// `None` with its problems pushed.
-pub type ArmStep<'a> = &'a dyn Fn(&ArmInput<'_>, &mut Collector) -> Option<Column>;
+/// The firewall's step that attaches arms: the columns to add to ADSL
+/// (each row's arm code as `ARM`, and its actual treatment when the source
+/// carries one), or `None` with its problems pushed.
+pub type ArmStep<'a> = &'a dyn Fn(&ArmInput<'_>, &mut Collector) -> Option<Vec<Column>>;
 
 /// A validated data cut: typed frames and what is known about them.
 ///
@@ -55,8 +56,13 @@ pub type ArmStep<'a> = &'a dyn Fn(&ArmInput<'_>, &mut Collector) -> Option<Colum
 ///   (Float64 for cut points, String for levels), PRIMFL (String) when the
 ///   primary endpoint is an ADSL flag, EXPDAYS (Float64) when the exposure
 ///   time is an ADSL column.
-/// - `adae`: USUBJID, ASTDT (Date), the columns the safety categories
-///   filter on (String), and AESER, AEOUT, AEDECOD, AETERM (String).
+///   The report tables' columns ([`ColumnRole`]) under their `@` keys
+///   when the file has them (text; `@EXDAYS` Float64), and each deviation
+///   flag as `@DV:<name>`.
+/// - `adae`: USUBJID, ASTDT (Date; the date part of ASTDTM when ASTDT is
+///   missing), the columns the safety categories filter on (String),
+///   AESER, AEOUT, AEDECOD, AETERM (String), and the report tables' ADAE
+///   columns under their `@` keys when the file has them.
 /// - `adtte`: USUBJID, PARAMCD, AVAL (Float64), CNSR (Int32).
 #[derive(Clone, Debug)]
 pub struct Snapshot {
@@ -76,17 +82,20 @@ pub struct Snapshot {
 /// The columns each dataset is read with: the reports' own, plus
 /// `extra_adsl` (what the firewall's closed level asks for). Nothing else is
 /// read, so an arm column reaches a frame only when the firewall asks.
+///
+/// The reports' own columns are read at every level, the open one too, so
+/// none of them may identify an arm: a trial.toml that names one (a
+/// baseline variable `ARM`, a column override `TRT01P`) is refused here.
 fn wanted_columns(
     trial: &TrialConfig,
     extra_adsl: &[String],
-) -> PlHashMap<&'static str, Vec<String>> {
+) -> Result<PlHashMap<&'static str, Vec<String>>, Problem> {
     let mut adsl: Vec<String> = vec![
         "USUBJID".into(),
         "SITEID".into(),
         trial.data.randomization_date.clone(),
     ];
     adsl.extend(trial.data.death_date.clone());
-    adsl.extend(extra_adsl.iter().cloned());
     adsl.extend(trial.subgroups.iter().map(|s| s.variable.clone()));
     adsl.extend(trial.baseline.iter().map(|b| b.variable.clone()));
     adsl.extend(trial.primary.adsl_flag.clone());
@@ -97,20 +106,44 @@ fn wanted_columns(
             .as_ref()
             .and_then(|e| e.adsl_days.clone()),
     );
+    for role in ColumnRole::ADSL {
+        adsl.extend(trial.columns.candidates(role));
+    }
+    adsl.extend(trial.columns.deviation_flags.iter().cloned());
     let mut adae: Vec<String> = [
-        "USUBJID", "ASTDT", "TRTEMFL", "AESER", "AEOUT", "AEDECOD", "AETERM",
+        "USUBJID", "ASTDT", "ASTDTM", "TRTEMFL", "AESER", "AEOUT", "AEDECOD", "AETERM",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     adae.extend(category_columns(trial));
+    for role in ColumnRole::ADAE {
+        adae.extend(trial.columns.candidates(role));
+    }
     let adtte: Vec<String> = ["USUBJID", "PARAMCD", "AVAL", "CNSR"]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    [("adsl", adsl), ("adae", adae), ("adtte", adtte)]
+    let named = [&adsl, &adae, &adtte]
         .into_iter()
-        .collect()
+        .flatten()
+        .find(|n| identifies_arm(n));
+    if let Some(name) = named {
+        return Err(Problem::file(
+            "trial.toml",
+            &format!(
+                "REFUSED: {name} identifies the arm, and the reports read it at the open level too; only data.arm_column and columns.actual_arm may name an arm column"
+            ),
+        ));
+    }
+    adsl.extend(extra_adsl.iter().cloned());
+    for list in [&mut adsl, &mut adae] {
+        let mut seen = std::collections::HashSet::new();
+        list.retain(|n| seen.insert(n.clone()));
+    }
+    Ok([("adsl", adsl), ("adae", adae), ("adtte", adtte)]
+        .into_iter()
+        .collect())
 }
 
 /// Read, verify and validate the data folder `dir` for `trial`, with no
@@ -154,7 +187,7 @@ pub fn load(
         .unwrap_or_else(|| layout::named_blinded(dir));
 
     let enc = trial.data.encoding;
-    let wanted = wanted_columns(trial, extra_adsl);
+    let wanted = wanted_columns(trial, extra_adsl).map_err(Problems::from)?;
     let mut files = Vec::new();
     let mut read = |name: &str| -> Result<Frame, Problems> {
         let frame = read_frame(dir, name, enc, wanted.get(name).map(Vec::as_slice))?;
@@ -232,8 +265,8 @@ pub fn load(
             manifest: manifest.as_ref(),
             blinded_source,
         };
-        if let Some(arms) = step(&input, &mut c) {
-            if let Err(e) = adsl_df.with_column(arms) {
+        for column in step(&input, &mut c).unwrap_or_default() {
+            if let Err(e) = adsl_df.with_column(column) {
                 c.push("internal", Problem::file(&adsl.shown(), &e.to_string()));
             }
         }

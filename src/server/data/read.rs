@@ -429,9 +429,15 @@ impl Frame {
         let col = self.column(c, name)?;
         let out = match col.dtype() {
             DataType::Date => col.clone(),
+            // A datetime's date part (ASTDTM where ASTDT is missing).
+            DataType::Datetime(_, _) => col.cast(&DataType::Date).ok()?,
             DataType::String => {
                 let parse = |s: &str| {
-                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    let date = match s.as_bytes().get(10) {
+                        Some(b'T' | b' ') => &s[..10],
+                        _ => s,
+                    };
+                    NaiveDate::parse_from_str(date, "%Y-%m-%d")
                         .map(|d| Some(epoch_days(d)))
                         .map_err(|_| ())
                 };

@@ -6,7 +6,7 @@
 use super::days::{date_text, day_numbers, epoch_days};
 use super::problem::{Collector, Problem};
 use super::read::Frame;
-use crate::server::config::{BaselineKind, TrialConfig};
+use crate::server::config::{BaselineKind, ColumnRole, TrialConfig};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -156,6 +156,29 @@ pub fn validate_adsl(
     {
         columns.push(f.numbers(c, days, false)?.with_name("EXPDAYS".into()));
     }
+    for role in ColumnRole::ADSL {
+        if let Some(name) = trial
+            .columns
+            .candidates(role)
+            .into_iter()
+            .find(|n| f.has(n))
+        {
+            let col = if role.numeric() {
+                f.numbers(c, &name, false)
+            } else {
+                f.text(c, &name, false)
+            };
+            columns.push(col?.with_name(role.key().into()));
+        }
+    }
+    for flag in &trial.columns.deviation_flags {
+        if f.has(flag) {
+            columns.push(
+                f.text(c, flag, false)?
+                    .with_name(format!("@DV:{flag}").into()),
+            );
+        }
+    }
     let df = DataFrame::new_infer_height(columns).ok()?;
     Some((df, AdslIndex { index }))
 }
@@ -184,6 +207,8 @@ pub fn validate_adae(
     let ids = f.text(c, "USUBJID", true)?;
     let start = if f.has("ASTDT") {
         f.dates(c, "ASTDT", false)?
+    } else if f.has("ASTDTM") {
+        f.dates(c, "ASTDTM", false)?
     } else {
         Column::full_null("ASTDT".into(), height, &DataType::Date)
     };
@@ -288,6 +313,16 @@ pub fn validate_adae(
         };
         columns.push(col);
         names.push(name.to_string());
+    }
+    for role in ColumnRole::ADAE {
+        if let Some(name) = trial
+            .columns
+            .candidates(role)
+            .into_iter()
+            .find(|n| f.has(n))
+        {
+            columns.push(f.text(c, &name, false)?.with_name(role.key().into()));
+        }
     }
     DataFrame::new_infer_height(columns).ok()
 }

@@ -111,6 +111,40 @@ pub fn arms_from_adsl(f: &Frame, trial: &TrialConfig, c: &mut Collector) -> Opti
     Some(out.with_name("ARM".into()).into_column())
 }
 
+/// Each ADSL row's actual treatment as an arm code (`@ACTARM`), from the
+/// first actual-treatment column the file carries with its planned
+/// counterpart in the same words (TRT01A with TRT01P, ACTARMCD with ARMCD,
+/// ACTARM with ARM; `columns.actual_arm` with the trial's arm column). A
+/// value means the arm of the subjects planned to it (`arm`, each row's
+/// code), so the two columns need no dictionary; a value no subject was
+/// planned to (not treated, a screen failure) is null. `None` when the
+/// file has no such pair.
+pub fn actual_arms_from_adsl(f: &Frame, trial: &TrialConfig, arm: &Column) -> Option<Column> {
+    let (actual, planned) = trial
+        .columns
+        .actual_arm_pairs(&trial.data.arm_column)
+        .into_iter()
+        .find(|(a, p)| f.has(a) && f.has(p))?;
+    let mut c = Collector::default();
+    let actual = f.text(&mut c, &actual, false)?;
+    let planned = f.text(&mut c, &planned, false)?;
+    let (actual, planned, arm) = (actual.str().ok()?, planned.str().ok()?, arm.str().ok()?);
+    let mut code_of: PlHashMap<&str, &str> = PlHashMap::new();
+    for (p, a) in planned.iter().zip(arm.iter()) {
+        if let (Some(p), Some(a)) = (p, a) {
+            code_of.entry(p).or_insert(a);
+        }
+    }
+    let out: StringChunked = actual
+        .iter()
+        .map(|v| v.and_then(|v| code_of.get(v).copied()))
+        .collect();
+    Some(out.with_name(ACTUAL_ARM.into()).into_column())
+}
+
+/// The closed snapshot's ADSL column of each subject's actual treatment.
+pub const ACTUAL_ARM: &str = "@ACTARM";
+
 /// Arm codes per ADSL row from a randomization list (USUBJID, ARMCD).
 pub fn arms_from_randlist(
     path: &Path,

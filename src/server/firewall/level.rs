@@ -4,7 +4,7 @@
 //! takes an `OpenSnapshot` (the pooled report) cannot be handed arms: the
 //! level check is the compiler's.
 
-use super::arms::{arm_column, arms_from_adsl, arms_from_randlist};
+use super::arms::{actual_arms_from_adsl, arm_column, arms_from_adsl, arms_from_randlist};
 use crate::server::config::TrialConfig;
 use crate::server::data::layout::{self, ClosedSource};
 use crate::server::data::load::{self as data_load, ArmInput, ReadOptions, Snapshot};
@@ -118,7 +118,7 @@ impl Level for Closed {
         opts: &LoadOptions<Closed>,
     ) -> Result<ClosedSnapshot, Problems> {
         let enc = trial.data.encoding;
-        let step = |input: &ArmInput<'_>, c: &mut Collector| -> Option<Column> {
+        let step = |input: &ArmInput<'_>, c: &mut Collector| -> Option<Vec<Column>> {
             if let Some(list) = &opts.level.randlist {
                 // The registered randomization list, when this list is the cut's own.
                 let registered = input.manifest.and_then(|(m, key)| {
@@ -145,6 +145,7 @@ impl Level for Closed {
                     enc,
                     c,
                 )
+                .map(|arm| vec![arm])
             } else if input.blinded_source {
                 c.push(
                     "arms",
@@ -155,11 +156,16 @@ impl Level for Closed {
                 );
                 None
             } else {
-                arms_from_adsl(input.adsl, trial, c)
+                let arm = arms_from_adsl(input.adsl, trial, c)?;
+                let actual = actual_arms_from_adsl(input.adsl, trial, &arm);
+                Some([Some(arm), actual].into_iter().flatten().collect())
             }
         };
-        data_load::load(dir, trial, &opts.read(), &[arm_column(trial)], Some(&step))
-            .map(ClosedSnapshot)
+        let mut columns = vec![arm_column(trial)];
+        for (actual, planned) in trial.columns.actual_arm_pairs(&trial.data.arm_column) {
+            columns.extend([actual, planned]);
+        }
+        data_load::load(dir, trial, &opts.read(), &columns, Some(&step)).map(ClosedSnapshot)
     }
 }
 

@@ -24,7 +24,7 @@ pub mod level;
 pub mod suppress;
 pub mod viewer;
 
-pub use arms::{identifies_arm, list_digest, RANDOMIZATION_LIST};
+pub use arms::{identifies_arm, list_digest, ACTUAL_ARM, RANDOMIZATION_LIST};
 pub use key::ViewKey;
 pub use level::{
     closed_snapshot, earlier_open_snapshots, load, open_snapshot, Closed, ClosedSnapshot, Level,

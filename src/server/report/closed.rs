@@ -2,6 +2,7 @@
 //! statistician: computed from a [`ClosedSnapshot`] only.
 
 use super::baseline::{baseline, rows_by_arm};
+use super::disposition::disposition;
 use super::efficacy::{survival_summary, time_to_event};
 use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
 use super::frames::{arm_sum, count_by2, subject_frame, sums, u32_of};
@@ -36,6 +37,7 @@ pub fn closed_report(
         }
     }
 
+    let groups = rows_by_arm(&snap.adsl, &codes);
     let subjects = subject_frame(snap, trial)?;
     let ncat = trial.safety.len();
     let per_arm: HashMap<String, Vec<u32>> = sums(subjects.clone().lazy(), ncat, true)?
@@ -104,7 +106,8 @@ pub fn closed_report(
         interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,
         incidence_days,
         serious_events: serious_events(snap, &subject_days)?,
-        baseline: baseline(snap, trial, &rows_by_arm(&snap.adsl, &codes)),
+        baseline: baseline(snap, trial, &groups),
+        disposition: disposition(snap, trial, &groups)?,
     })
 }
 

@@ -14,6 +14,7 @@ use super::frames::{primary_adtte, texts_in as text};
 use crate::dto::{FollowUp, Timeliness};
 use crate::server::config::TrialConfig;
 use crate::server::data::days::{days_in as days_of, epoch_days, from_epoch_days};
+use crate::server::data::load::Snapshot;
 use crate::server::firewall::OpenSnapshot;
 use polars::prelude::*;
 use std::collections::HashMap;
@@ -22,9 +23,24 @@ fn iso(day: i32) -> String {
     from_epoch_days(day).format("%Y-%m-%d").to_string()
 }
 
-/// Completeness of the primary endpoint's follow-up; `None` when the
+/// One subject's follow-up of the primary endpoint at the cut.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SubjectFollowUp {
+    /// The endpoint's horizon has passed by the cut (whatever happened).
+    pub due: bool,
+    /// Due, and the outcome is known at the horizon (the event, or followed
+    /// to it).
+    pub complete: bool,
+    pub observed_days: f64,
+    pub potential_days: f64,
+}
+
+/// Each ADSL row's follow-up of the primary endpoint; `None` when the
 /// endpoint is not an ADTTE parameter.
-pub fn follow_up(snap: &OpenSnapshot, trial: &TrialConfig) -> PolarsResult<Option<FollowUp>> {
+pub fn subject_follow_up(
+    snap: &Snapshot,
+    trial: &TrialConfig,
+) -> PolarsResult<Option<Vec<SubjectFollowUp>>> {
     let Some(code) = &trial.primary.adtte_paramcd else {
         return Ok(None);
     };
@@ -40,19 +56,18 @@ pub fn follow_up(snap: &OpenSnapshot, trial: &TrialConfig) -> PolarsResult<Optio
     let death = days_of(&snap.adsl, "DTHDT")?;
     let cut = epoch_days(snap.cut_date);
     let horizon = trial.primary.horizon.filter(|h| *h > 0.0);
-    let (mut observed, mut potential) = (0.0, 0.0);
-    let (mut due, mut complete) = (0u32, 0u32);
+    let mut out = Vec::with_capacity(ids.len());
     for ((id, r), dth) in ids.iter().zip(&rand).zip(&death) {
-        let Some(r) = r else { continue };
+        let Some(r) = r else {
+            out.push(SubjectFollowUp::default());
+            continue;
+        };
         // Follow-up could run to the cut, or to death (Clark: a death ends
         // the follow-up that was possible).
         let end = dth.filter(|d| *d < cut).unwrap_or(cut);
         let mut pot = f64::from((end - r).max(0));
+        let due = horizon.is_some_and(|h| f64::from((cut - r).max(0)) >= h);
         if let Some(h) = horizon {
-            // Due: the horizon has passed by the cut (whatever happened).
-            if f64::from((cut - r).max(0)) >= h {
-                due += 1;
-            }
             pot = pot.min(h);
         }
         let (t, c) = by_id.get(id).copied().unwrap_or((None, None));
@@ -62,19 +77,34 @@ pub fn follow_up(snap: &OpenSnapshot, trial: &TrialConfig) -> PolarsResult<Optio
         } else {
             t.unwrap_or(0.0).clamp(0.0, pot)
         };
-        if let Some(h) = horizon {
-            if f64::from((cut - r).max(0)) >= h && (event || t.is_some_and(|t| t >= h)) {
-                complete += 1;
-            }
-        }
-        observed += obs;
-        potential += pot;
+        let complete = due && horizon.is_some_and(|h| event || t.is_some_and(|t| t >= h));
+        out.push(SubjectFollowUp {
+            due,
+            complete,
+            observed_days: obs,
+            potential_days: pot,
+        });
     }
+    Ok(Some(out))
+}
+
+/// Completeness of the primary endpoint's follow-up; `None` when the
+/// endpoint is not an ADTTE parameter.
+pub fn follow_up(snap: &OpenSnapshot, trial: &TrialConfig) -> PolarsResult<Option<FollowUp>> {
+    let Some(subjects) = subject_follow_up(snap, trial)? else {
+        return Ok(None);
+    };
+    let horizon = trial.primary.horizon.filter(|h| *h > 0.0);
+    let count = |f: fn(&SubjectFollowUp) -> bool| {
+        u32::try_from(subjects.iter().filter(|s| f(s)).count()).unwrap_or(u32::MAX)
+    };
+    let observed: f64 = subjects.iter().map(|s| s.observed_days).sum();
+    let potential: f64 = subjects.iter().map(|s| s.potential_days).sum();
     Ok(Some(FollowUp {
         endpoint: trial.primary.name.clone(),
         horizon_days: horizon,
-        due: horizon.map(|_| due),
-        complete: horizon.map(|_| complete),
+        due: horizon.map(|_| count(|s| s.due)),
+        complete: horizon.map(|_| count(|s| s.complete)),
         observed_days: observed,
         potential_days: potential,
         completeness: if potential > 0.0 {

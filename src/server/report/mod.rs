@@ -17,11 +17,13 @@
 pub mod baseline;
 pub mod closed;
 pub mod completeness;
+pub mod disposition;
 pub mod efficacy;
 pub mod enrollment;
 pub mod frames;
 pub mod interim;
 pub mod open;
+pub mod pooled;
 pub mod safety;
 pub mod safety_time;
 pub mod subgroups;
@@ -29,5 +31,6 @@ pub mod types;
 
 pub use closed::closed_report;
 pub use interim::compared_arms;
-pub use open::{open_report, open_report_after, pooled_counts, PooledCounts};
+pub use open::{open_report, open_report_after, pooled_counts};
+pub use pooled::PooledCounts;
 pub use types::*;

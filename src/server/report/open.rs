@@ -2,88 +2,21 @@
 //! [`OpenSnapshot`] only, small cells suppressed.
 
 use super::baseline::{baseline, ClosedBaseline};
+use super::disposition::{disposition, pooled_groups, suppressed, DispositionCounts};
 use super::enrollment::{by_site, cumulative_by_month};
 use super::frames::{cat_name, subject_frame, sums, u32_of};
+use super::pooled::{PooledCounts, PooledGroup, Shown};
 use super::types::{
     OpenBaseline, OpenEnrollment, OpenPrimary, OpenRate, OpenReport, Rate, ReportError,
 };
 use crate::server::config::TrialConfig;
-use crate::server::firewall::{shown_in_cuts, CutCounts, OpenSnapshot};
+use crate::server::firewall::OpenSnapshot;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-/// A cut's pooled counts before suppression: subjects, subjects with each
-/// safety category, subjects with a primary-endpoint event, and which of
-/// these sets of subjects lie inside another. What the sponsor's view is
-/// built from; never shown as they are.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PooledCounts {
-    pub n: u32,
-    pub safety: Vec<u32>,
-    pub primary: u32,
-    /// `(i, j)`: every subject of series `i` is in series `j` (series: the
-    /// safety categories in order, then the primary endpoint).
-    pub nested: Vec<(usize, usize)>,
-    /// The level counts of each categorical baseline variable: (variable,
-    /// [(level, count)]).
-    pub baseline: Vec<(String, Vec<(String, u32)>)>,
-}
-
-impl PooledCounts {
-    /// The series the suppression decides on: safety categories, the
-    /// primary endpoint, then the baseline levels `levels` names (variable,
-    /// level), a level this cut lacks counting 0; each variable's levels a
-    /// partition of the subjects.
-    fn cut_counts(&self, levels: &[(String, String)]) -> CutCounts {
-        let mut counts: Vec<u32> = self.safety.iter().copied().chain([self.primary]).collect();
-        let start = counts.len();
-        let count_of = |var: &str, level: &str| {
-            self.baseline
-                .iter()
-                .find(|(v, _)| v == var)
-                .and_then(|(_, ls)| ls.iter().find(|(l, _)| l == level))
-                .map_or(0, |(_, c)| *c)
-        };
-        counts.extend(levels.iter().map(|(v, l)| count_of(v, l)));
-        let mut partitions: Vec<Vec<usize>> = Vec::new();
-        for (i, (v, _)) in levels.iter().enumerate() {
-            match partitions.last_mut() {
-                Some(p) if levels[p[0] - start].0 == *v => p.push(start + i),
-                _ => partitions.push(vec![start + i]),
-            }
-        }
-        CutCounts {
-            n: self.n,
-            counts,
-            nested: self.nested.clone(),
-            partitions,
-        }
-    }
-}
-
-/// Every (variable, level) of the baseline counts of `cuts`, grouped by
-/// variable in the order first seen.
-fn baseline_levels(cuts: &[&PooledCounts]) -> Vec<(String, String)> {
-    let mut vars: Vec<(String, Vec<String>)> = Vec::new();
-    for c in cuts {
-        for (v, ls) in &c.baseline {
-            let at = match vars.iter().position(|(x, _)| x == v) {
-                Some(i) => i,
-                None => {
-                    vars.push((v.clone(), Vec::new()));
-                    vars.len() - 1
-                }
-            };
-            for (l, _) in ls {
-                if !vars[at].1.contains(l) {
-                    vars[at].1.push(l.clone());
-                }
-            }
-        }
-    }
-    vars.into_iter()
-        .flat_map(|(v, ls)| ls.into_iter().map(move |l| (v.clone(), l)))
-        .collect()
+/// The pooled-series key of a baseline variable's levels.
+fn baseline_key(variable: &str) -> String {
+    format!("baseline/{variable}")
 }
 
 /// The pooled counts of an open snapshot.
@@ -91,15 +24,21 @@ pub fn pooled_counts(
     snap: &OpenSnapshot,
     trial: &TrialConfig,
 ) -> Result<PooledCounts, ReportError> {
-    Ok(pooled_with_baseline(snap, trial)?.0)
+    Ok(pooled_with_tables(snap, trial)?.0)
 }
 
-/// The pooled counts and the baseline summaries (all subjects) they take
-/// their baseline counts from.
-fn pooled_with_baseline(
+/// What the open report's tables are made of, before suppression.
+struct Tables {
+    baseline: Vec<ClosedBaseline>,
+    disposition: DispositionCounts,
+}
+
+/// The pooled counts and the tables (all subjects) they take their counts
+/// from.
+fn pooled_with_tables(
     snap: &OpenSnapshot,
     trial: &TrialConfig,
-) -> Result<(PooledCounts, Vec<ClosedBaseline>), ReportError> {
+) -> Result<(PooledCounts, Tables), ReportError> {
     let subjects = subject_frame(snap, trial)?;
     let ncat = trial.safety.len();
     let flags: Vec<Vec<bool>> = (0..ncat)
@@ -132,21 +71,32 @@ fn pooled_with_baseline(
         safety: (0..ncat).map(|k| at(1 + k)).collect(),
         primary: at(1 + ncat),
         nested,
-        baseline: rows
+        groups: rows
             .iter()
             .filter(|b| b.collected && !b.levels.is_empty())
-            .map(|b| {
-                let counts = b
+            .map(|b| PooledGroup {
+                key: baseline_key(&b.variable),
+                levels: b
                     .levels
                     .iter()
                     .cloned()
                     .zip(b.total.counts.iter().copied())
-                    .collect();
-                (b.variable.clone(), counts)
+                    .collect(),
+                partition: true,
+                within: Vec::new(),
             })
             .collect(),
     };
-    Ok((counts, rows))
+    let disposition = disposition(snap, trial, &BTreeMap::new())?.total;
+    let mut counts = counts;
+    counts.groups.extend(pooled_groups(&disposition));
+    Ok((
+        counts,
+        Tables {
+            baseline: rows,
+            disposition,
+        },
+    ))
 }
 
 /// The pooled report of a cut on its own (no earlier cut to check against).
@@ -164,18 +114,15 @@ pub fn open_report_after(
     trial: &TrialConfig,
     earlier: &[PooledCounts],
 ) -> Result<OpenReport, ReportError> {
-    let (counts, rows) = pooled_with_baseline(snap, trial)?;
+    let (counts, tables) = pooled_with_tables(snap, trial)?;
     let n = counts.n;
     let threshold = trial.open_view.small_cell_threshold;
     let all: Vec<&PooledCounts> = earlier.iter().chain([&counts]).collect();
-    let levels = baseline_levels(&all);
-    let cuts: Vec<CutCounts> = all.iter().map(|c| c.cut_counts(&levels)).collect();
-    let mask = shown_in_cuts(&cuts, threshold).pop().unwrap_or_default();
-    let shown_at = |s: usize, count: u32| mask.get(s).copied().unwrap_or(false).then_some(count);
+    let shown = Shown::decide(&all, threshold);
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
         let count = counts.safety[k];
-        let shown = shown_at(k, count);
+        let shown = shown.safety(k, count);
         let rate = Rate::new(count, n);
         safety.push(OpenRate {
             category: cat.name.clone(),
@@ -187,22 +134,17 @@ pub fn open_report_after(
         });
     }
     let events = counts.primary;
-    let shown = shown_at(trial.safety.len(), events);
-    let base = trial.safety.len() + 1;
-    let baseline_rows = rows
+    let primary_shown = shown.primary(events);
+    let baseline_rows = tables
+        .baseline
         .into_iter()
         .map(|b| {
+            let key = baseline_key(&b.variable);
             let counts = b
                 .levels
                 .iter()
                 .zip(&b.total.counts)
-                .map(|(l, c)| {
-                    let s = levels
-                        .iter()
-                        .position(|(v, x)| *v == b.variable && x == l)
-                        .map(|i| base + i);
-                    s.and_then(|s| shown_at(s, *c))
-                })
+                .map(|(l, c)| shown.level(&key, l, *c))
                 .collect();
             OpenBaseline {
                 variable: b.variable,
@@ -232,10 +174,11 @@ pub fn open_report_after(
         safety,
         primary: OpenPrimary {
             name: trial.primary.name.clone(),
-            events: shown,
+            events: primary_shown,
             n,
-            suppressed: shown.is_none(),
+            suppressed: primary_shown.is_none(),
         },
         baseline: baseline_rows,
+        disposition: suppressed(&tables.disposition, &|k, l, c| shown.level(k, l, c)),
     })
 }

@@ -62,6 +62,8 @@ pub struct OpenReport {
     /// Baseline characteristics of all subjects, level counts suppressed as
     /// the safety counts are.
     pub baseline: Vec<OpenBaseline>,
+    /// The CONSORT flow of all subjects: no crossover (it needs the arms).
+    pub disposition: super::disposition::DispositionCounts,
 }
 
 /// A baseline variable of the open table (all subjects).
@@ -76,6 +78,41 @@ pub struct OpenBaseline {
     pub continuous: Option<super::baseline::ContinuousSummary>,
     /// Per level; `None` when suppressed.
     pub counts: Vec<Option<u32>>,
+}
+
+/// A count of a report table: the number, or why there is none. In JSON a
+/// number, `"not collected"` (the cut lacks the column), or
+/// `"suppressed"` (a small pooled count, open view).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Count(u32),
+    NotCollected,
+    Suppressed,
+}
+
+impl Cell {
+    /// The count, when there is one.
+    pub fn count(self) -> Option<u32> {
+        match self {
+            Cell::Count(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// `Count` of `n` when the column was collected.
+    pub fn collected(n: Option<u32>) -> Cell {
+        n.map_or(Cell::NotCollected, Cell::Count)
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Count(n) => s.serialize_u32(*n),
+            Cell::NotCollected => s.serialize_str("not collected"),
+            Cell::Suppressed => s.serialize_str("suppressed"),
+        }
+    }
 }
 
 /// Subjects with an event among `n`, with percent and exact 95% CI.
@@ -272,6 +309,8 @@ pub struct ClosedReport {
     pub serious_events: Vec<super::safety_time::SeriousEvent>,
     /// Baseline characteristics by arm and in total.
     pub baseline: Vec<super::baseline::ClosedBaseline>,
+    /// The CONSORT flow in total and by arm.
+    pub disposition: super::disposition::Disposition,
 }
 
 /// Conditional power under three assumptions about the effect.

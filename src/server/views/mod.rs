@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod cuts;
+pub mod disposition;
 pub mod efficacy;
 pub mod enrollment;
 pub mod figures;

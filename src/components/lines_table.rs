@@ -1,0 +1,50 @@
+//! A report table of lines (a heading or an indented statistic, a cell per
+//! column), as the baseline, disposition and deaths tables are.
+
+use crate::dto::BaselineLine;
+use leptos::prelude::*;
+
+/// The table: `first` heads the label column, `columns` the others.
+#[component]
+pub fn LinesTable(
+    first: &'static str,
+    columns: Vec<String>,
+    lines: Vec<BaselineLine>,
+    testid: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    let head = columns
+        .into_iter()
+        .map(|c| view! { <th scope="col" class="num">{c}</th> })
+        .collect_view();
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            let cells = l
+                .cells
+                .into_iter()
+                .map(|c| view! { <td class="num">{c}</td> })
+                .collect_view();
+            let class = if l.indent { "indent" } else { "heading" };
+            view! {
+                <tr class=class>
+                    <th scope="row">{l.label}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
+            <table class="data" data-testid=testid>
+                <thead>
+                    <tr>
+                        <th scope="col">{first}</th>
+                        {head}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
