@@ -52,4 +52,45 @@ cd <- c(
 )
 out <- c(out, sprintf('"cdisc_disposition": {%s}', paste(cd, collapse = ", ")))
 
+# --- Adverse events by SOC and PT (CDISC pilot, unchanged ADAE) ---------
+# Treatment-emergent (TRTEMFL = 'Y') events of safety-population subjects
+# (ADSL SAFFL = 'Y'), by the subject's planned arm (ADSL TRT01P): subjects
+# with >= 1 event and events, per organ class (AEBODSYS) and term
+# (AEDECOD), for any event, serious (AESER = 'Y'), severe (AESEV =
+# 'SEVERE') and fatal (AESDTH = 'Y' or AEOUT = 'FATAL'). With each term's
+# risk difference, high dose minus placebo, and Newcombe's hybrid score
+# interval from the Wilson intervals of prop.test(correct = FALSE).
+adae <- read.xport("demo/cdisc-pilot01/cut-2015-03-05/unblinded/adae.xpt")
+saf <- adsl[adsl$SAFFL == "Y", c("USUBJID", "TRT01P")]
+ae <- merge(adae[adae$TRTEMFL == "Y", ], saf, by = "USUBJID", suffixes = c(".ae", ""))
+ae$SOC <- as.character(ae$AEBODSYS); ae$PT <- as.character(ae$AEDECOD)
+arm <- as.character(ae$TRT01P)
+denom <- table(factor(as.character(saf$TRT01P), levels = arms))
+wilson <- function(x, n) prop.test(x, n, correct = FALSE)$conf.int
+newcombe <- function(x1, n1, x2, n2) {
+  p1 <- x1 / n1; p2 <- x2 / n2; w1 <- wilson(x1, n1); w2 <- wilson(x2, n2)
+  c(p1 - p2, p1 - p2 - sqrt((p1 - w1[1])^2 + (w2[2] - p2)^2), p1 - p2 + sqrt((w1[2] - p1)^2 + (p2 - w2[1])^2))
+}
+ae_rows <- function(keep) {
+  d <- ae[keep, ]
+  one <- function(rows, name) {
+    s <- sapply(arms, function(a) length(unique(d$USUBJID[rows & d$TRT01P == a])))
+    e <- sapply(arms, function(a) sum(rows & d$TRT01P == a))
+    rd <- newcombe(s[["Xanomeline High Dose"]], denom[["Xanomeline High Dose"]], s[["Placebo"]], denom[["Placebo"]])
+    sprintf('"%s": {"subjects": %s, "events": %s, "rd_high_vs_placebo": [%.15g, %.15g, %.15g]}',
+            name, json_counts(s), json_counts(e), rd[1], rd[2], rd[3])
+  }
+  out <- one(rep(TRUE, nrow(d)), "")
+  for (soc in sort(unique(d$SOC))) {
+    out <- c(out, one(d$SOC == soc, soc))
+    for (pt in sort(unique(d$PT[d$SOC == soc]))) out <- c(out, one(d$SOC == soc & d$PT == pt, paste0(soc, "/", pt)))
+  }
+  paste0("{", paste(out, collapse = ",\n"), "}")
+}
+fatal <- ae$AESDTH == "Y" | ae$AEOUT == "FATAL"
+out <- c(out, sprintf('"cdisc_ae_population": %s', json_counts(c(denom, total = sum(denom)))))
+out <- c(out, sprintf('"cdisc_ae": {"any": %s,\n"serious": %s,\n"severe": %s,\n"fatal": %s}',
+                      ae_rows(rep(TRUE, nrow(ae))), ae_rows(ae$AESER == "Y"),
+                      ae_rows(ae$AESEV == "SEVERE"), ae_rows(fatal)))
+
 writeLines(paste0("{\n", paste(out, collapse = ",\n"), "\n}"), "tests/fixtures/r_report_tables.json")

@@ -26,7 +26,7 @@ test("the cut picker keeps the page, and the tabs keep the cut", async ({ page }
   await page.goto("/trial/altshock2/safety");
   await expect(page.getByTestId("cut-select")).toHaveValue("2024-12-31");
   await page.getByTestId("cut-select").selectOption("2022-06-30");
-  await page.getByRole("button", { name: "Show" }).click();
+  await page.getByRole("button", { name: "Show", exact: true }).click();
   await expect(page).toHaveURL(/\/trial\/altshock2\/safety\?cut=2022-06-30$/);
   await expect(page.getByTestId("cut-select")).toHaveValue("2022-06-30");
   const early = cut("2022-06-30");
@@ -46,7 +46,7 @@ test("the cut picker keeps the page, and the tabs keep the cut", async ({ page }
 
   // The newest cut needs no query; an unknown cut is refused, not guessed.
   await page.getByTestId("cut-select").selectOption("2024-12-31");
-  await page.getByRole("button", { name: "Show" }).click();
+  await page.getByRole("button", { name: "Show", exact: true }).click();
   await expect(page).toHaveURL(/\/trial\/altshock2\/efficacy\?cut=2024-12-31$/);
   await expect(page.getByRole("link", { name: "Safety" })).toHaveAttribute("href", "/trial/altshock2/safety");
   await expect(page.getByTestId("primary").locator("tr", { hasText: "IABP + SoC" })).toContainText("53");
@@ -130,7 +130,7 @@ test("keyboard: skip link first, then the tabs and the cut picker", async ({ pag
   await page.keyboard.press("ArrowDown");
   await expect(select).toHaveValue("2023-09-30");
   await page.keyboard.press("Tab");
-  await expect(page.getByRole("button", { name: "Show" })).toBeFocused();
+  await expect(page.getByRole("button", { name: "Show", exact: true })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/cut=2023-09-30/);
 });
@@ -203,4 +203,32 @@ test("the overview's report tables: CONSORT flow and baseline, by role", async (
   await expect(page.getByTestId("consort").locator("svg")).toContainText("Allocated to Group");
   await page.emulateMedia({ media: "print" });
   await expect(page.getByTestId("consort").locator("svg")).toBeVisible();
+});
+
+test("adverse events by organ class and term: categories, dot chart, pooled for the sponsor", async ({ page }, info) => {
+  const js = info.project.name === "js-on";
+  await signIn(page, "e2e-stat");
+  // The CDISC pilot: R (validation/report_tables.R) counts 65 / 77 / 76
+  // subjects with a treatment-emergent event, of 86 / 84 / 84.
+  await page.goto("/trial/cdisc-pilot01/safety");
+  const table = page.getByTestId("ae-table");
+  await expect(table.locator("thead")).toContainText("Placebo (N = 86)");
+  await expect(table.locator("tbody tr").first()).toContainText(/65 \(75\.6%\) \[281\]/);
+  await expect(table.locator("tr.heading").first()).toContainText("GENERAL DISORDERS");
+  if (js) await expect(page.getByTestId("ae-dot-chart").locator("svg.main-svg").first()).toBeVisible();
+  await page.screenshot({ path: info.outputPath("ae-table-stat.png"), fullPage: true });
+  // The category form works with or without JavaScript.
+  await page.getByTestId("ae-select").selectOption("serious");
+  await page.getByRole("button", { name: "Show category" }).click();
+  await expect(page).toHaveURL(/ae=serious/);
+  await expect(page.getByTestId("ae-table").locator("tbody tr").first()).toContainText("Serious");
+  await page.goto("/trial/cdisc-pilot01/safety?ae=discontinuation");
+  await expect(page.getByTestId("ae-not-collected")).toBeVisible();
+
+  await signIn(page, "e2e-sponsor");
+  await page.goto("/trial/altshock2/safety");
+  const pooled = page.getByTestId("ae-table");
+  await expect(pooled.locator("thead th")).toHaveCount(2);
+  await expect(pooled).toContainText("suppressed");
+  await expect(page.getByTestId("ae-dot-chart")).toHaveCount(0);
 });

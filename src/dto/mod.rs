@@ -3,6 +3,7 @@
 //! them. DataFrames never cross.
 
 mod access;
+mod adverse;
 mod baseline;
 mod cuts;
 mod disposition;
@@ -11,6 +12,7 @@ mod enrollment;
 mod safety;
 
 pub use access::*;
+pub use adverse::*;
 pub use baseline::*;
 pub use cuts::*;
 pub use disposition::*;

@@ -1,6 +1,7 @@
 //! The safety page: pooled rates for everyone; by group with comparisons,
 //! cumulative incidence and the serious-event listing for closed roles.
 
+use super::adverse_events::AdverseEventsSection;
 use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
 use crate::components::format::{ci_pct, p_fmt, pct};
 use crate::components::{fragment, Chart, ErrorPanel};
@@ -49,6 +50,7 @@ pub fn SafetyPage() -> impl IntoView {
                                     move || view! { <ClosedSafetyTable data/> },
                                 )
                             })}
+                        <AdverseEventsSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                     })
                 })}
             </ErrorBoundary>

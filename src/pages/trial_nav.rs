@@ -18,6 +18,13 @@ pub fn cut_param() -> Memo<Option<String>> {
     Memo::new(move |_| query.with(|q| q.get("cut").filter(|c| !c.is_empty())))
 }
 
+/// A query parameter of the page (`?name=value`); `None` when absent or
+/// empty.
+pub fn query_param(name: &'static str) -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get(name).filter(|c| !c.is_empty())))
+}
+
 /// Which of a trial's pages is shown (for the tabs).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

@@ -1,7 +1,7 @@
 //! The safety page's server functions: pooled rates (any role), rates by
 //! group (closed roles, audited), and both in one call.
 
-use crate::dto::{ClosedSafety, OpenSafety, SafetyPage};
+use crate::dto::{AeView, ClosedSafety, OpenSafety, SafetyPage};
 use leptos::prelude::*;
 
 /// Pooled event rates of the cut, small cells suppressed. Computed from the
@@ -56,4 +56,51 @@ pub async fn get_closed_safety(
             &v.names,
         ))
     })
+}
+
+/// Adverse events by system organ class and preferred term at the cut
+/// dated `cut`, for one category (`any` when `None`; an unknown one is a
+/// 400): pooled subjects for every role (small cells suppressed), by group
+/// with risk differences and the dot chart for closed roles (coded for a
+/// DSMB member; audited).
+#[server(endpoint = "get_adverse_events")]
+pub async fn get_adverse_events(
+    trial: String,
+    cut: Option<String>,
+    category: Option<String>,
+) -> Result<AeView, ServerFnError> {
+    use crate::server::firewall::ViewKey;
+    use crate::server::{views, web::guard};
+    let cat = views::adverse::category(category.as_deref()).map_err(<ServerFnError>::Args)?;
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    if role.is_closed() {
+        let v = guard::closed_view(
+            &trial,
+            cut.as_deref(),
+            "adverse events by organ class and term",
+        )
+        .await?;
+        let key = ViewKey::new(
+            views::adverse::cache_name(cat),
+            &trial,
+            &v.date,
+            v.names.coded,
+        );
+        let entry = guard::entry(&v.state, &trial)?;
+        return v.state.view(key, || {
+            Ok::<_, ServerFnError>(views::adverse::closed_table(
+                &entry.config,
+                v.role,
+                &v.report,
+                &v.names,
+                cat,
+            ))
+        });
+    }
+    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
+    let open = state.open_report(&trial, Some(&date)).await.map_err(|e| {
+        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
+        ServerFnError::new(guard::REPORT_UNAVAILABLE)
+    })?;
+    Ok(views::adverse::open_table(role, &open, cat))
 }

@@ -18,6 +18,7 @@ enum Who {
 
 const OK: u16 = 200;
 const SEE_OTHER: u16 = 303;
+const BAD_REQUEST: u16 = 400;
 const UNAUTHORIZED: u16 = 401;
 const FORBIDDEN: u16 = 403;
 const NOT_FOUND: u16 = 404;
@@ -80,6 +81,11 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_arm_enrollment", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_baseline", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_baseline", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_adverse_events", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_adverse_events", "trial=altshock2&category=serious", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_adverse_events", "trial=cdisc-pilot01&category=fatal", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        // An unknown category is the request's fault: 400 for anyone signed in.
+        ("POST", "/api/get_adverse_events", "trial=altshock2&category=nonsense", [UNAUTHORIZED, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST]),
         ("POST", "/api/get_disposition", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_disposition", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_arm_enrollment", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
@@ -272,6 +278,18 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
             Some(&t),
             "trial=altshock2&cut=2022-06-30",
         ),
+        post("/api/get_adverse_events", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_adverse_events",
+            Some(&t),
+            "trial=altshock2&category=fatal&view=closed&role=statistician",
+        ),
+        post(
+            "/api/get_adverse_events",
+            Some(&t),
+            "trial=altshock2&category=serious&cut=2022-06-30",
+        ),
+        get("/trial/altshock2/safety?ae=serious", Some(&t)),
         post("/api/get_disposition", Some(&t), "trial=altshock2"),
         post(
             "/api/get_disposition",

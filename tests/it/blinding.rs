@@ -116,6 +116,7 @@ async fn everything(
         "get_safety",
         "get_baseline",
         "get_disposition",
+        "get_adverse_events",
     ];
     if closed {
         pages.extend([

@@ -1,6 +1,7 @@
 //! Integration tests, one binary. Shared set-up lives in `helpers`.
 
 mod access;
+mod adverse_events;
 mod altshock_interim;
 mod audit;
 mod baseline;

@@ -31,10 +31,12 @@ pub struct ColumnNames {
     /// ADAE system organ class and preferred term.
     pub soc: Option<String>,
     pub pt: Option<String>,
-    /// ADAE serious ('Y'), related, severity or toxicity grade, action
-    /// taken with the treatment, fatal ('Y'), outcome, treatment-emergent.
+    /// ADAE serious ('Y'), related, toxicity grade (1-5), severity (MILD,
+    /// MODERATE, SEVERE), action taken with the treatment, fatal ('Y'),
+    /// outcome, treatment-emergent ('Y').
     pub serious: Option<String>,
     pub related: Option<String>,
+    pub grade: Option<String>,
     pub severity: Option<String>,
     pub action: Option<String>,
     pub fatal: Option<String>,
@@ -57,6 +59,7 @@ pub enum ColumnRole {
     Pt,
     Serious,
     Related,
+    Grade,
     Severity,
     Action,
     Fatal,
@@ -76,11 +79,12 @@ impl ColumnRole {
         ColumnRole::ExposureDays,
     ];
     /// The ADAE roles.
-    pub const ADAE: [ColumnRole; 9] = [
+    pub const ADAE: [ColumnRole; 10] = [
         ColumnRole::Soc,
         ColumnRole::Pt,
         ColumnRole::Serious,
         ColumnRole::Related,
+        ColumnRole::Grade,
         ColumnRole::Severity,
         ColumnRole::Action,
         ColumnRole::Fatal,
@@ -103,6 +107,7 @@ impl ColumnRole {
             ColumnRole::Pt => "@PT",
             ColumnRole::Serious => "@SER",
             ColumnRole::Related => "@REL",
+            ColumnRole::Grade => "@GRADE",
             ColumnRole::Severity => "@SEV",
             ColumnRole::Action => "@ACN",
             ColumnRole::Fatal => "@SDTH",
@@ -130,7 +135,8 @@ impl ColumnRole {
             ColumnRole::Pt => &["AEDECOD"],
             ColumnRole::Serious => &["AESER"],
             ColumnRole::Related => &["AEREL"],
-            ColumnRole::Severity => &["AETOXGR", "AESEV"],
+            ColumnRole::Grade => &["AETOXGR"],
+            ColumnRole::Severity => &["AESEV"],
             ColumnRole::Action => &["AEACN"],
             ColumnRole::Fatal => &["AESDTH"],
             ColumnRole::Outcome => &["AEOUT"],
@@ -153,6 +159,7 @@ impl ColumnNames {
             ColumnRole::Pt => self.pt.as_ref(),
             ColumnRole::Serious => self.serious.as_ref(),
             ColumnRole::Related => self.related.as_ref(),
+            ColumnRole::Grade => self.grade.as_ref(),
             ColumnRole::Severity => self.severity.as_ref(),
             ColumnRole::Action => self.action.as_ref(),
             ColumnRole::Fatal => self.fatal.as_ref(),
@@ -202,6 +209,7 @@ mod tests {
         let found = |c: &ColumnNames, r| c.candidates(r).into_iter().find(|n| present.contains(n));
         assert_eq!(found(&c, ColumnRole::Soc).as_deref(), Some("AEBODSYS"));
         assert_eq!(found(&c, ColumnRole::Severity).as_deref(), Some("AESEV"));
+        assert_eq!(found(&c, ColumnRole::Grade), None);
         assert_eq!(found(&c, ColumnRole::Action), None);
         let o = ColumnNames {
             soc: Some("AESOC".into()),

@@ -6,8 +6,10 @@
 
 mod check;
 mod columns;
+mod tables;
 
 pub use columns::{ColumnNames, ColumnRole};
+pub use tables::AdverseEventOptions;
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -56,6 +58,9 @@ pub struct TrialConfig {
     /// Overrides of the ADaM column names the report tables read.
     #[serde(default)]
     pub columns: ColumnNames,
+    /// The adverse-event tables' options.
+    #[serde(default)]
+    pub adverse_events: AdverseEventOptions,
 }
 
 /// Analysis choices a trial's statistical analysis plan makes.

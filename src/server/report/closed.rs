@@ -1,6 +1,7 @@
 //! The closed report, by arm, for the DSMB and the independent
 //! statistician: computed from a [`ClosedSnapshot`] only.
 
+use super::adverse::adverse_events;
 use super::baseline::{baseline, rows_by_arm};
 use super::disposition::disposition;
 use super::efficacy::{survival_summary, time_to_event};
@@ -108,6 +109,7 @@ pub fn closed_report(
         serious_events: serious_events(snap, &subject_days)?,
         baseline: baseline(snap, trial, &groups),
         disposition: disposition(snap, trial, &groups)?,
+        adverse_events: adverse_events(snap, trial, &groups, codes.first().copied())?,
     })
 }
 

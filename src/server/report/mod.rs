@@ -14,6 +14,7 @@
 //!
 //! May not: read files, know who is asking, or write words for a page.
 
+pub mod adverse;
 pub mod baseline;
 pub mod closed;
 pub mod completeness;

@@ -1,6 +1,7 @@
 //! The open (pooled) report, for the sponsor: computed from an
 //! [`OpenSnapshot`] only, small cells suppressed.
 
+use super::adverse::{adverse_events, open_tables, pooled_group as ae_pooled_group, AdverseEvents};
 use super::baseline::{baseline, ClosedBaseline};
 use super::disposition::{disposition, pooled_groups, suppressed, DispositionCounts};
 use super::enrollment::{by_site, cumulative_by_month};
@@ -31,6 +32,7 @@ pub fn pooled_counts(
 struct Tables {
     baseline: Vec<ClosedBaseline>,
     disposition: DispositionCounts,
+    adverse_events: AdverseEvents,
 }
 
 /// The pooled counts and the tables (all subjects) they take their counts
@@ -88,13 +90,16 @@ fn pooled_with_tables(
             .collect(),
     };
     let disposition = disposition(snap, trial, &BTreeMap::new())?.total;
+    let adverse_events = adverse_events(snap, trial, &BTreeMap::new(), None)?;
     let mut counts = counts;
     counts.groups.extend(pooled_groups(&disposition));
+    counts.groups.push(ae_pooled_group(&adverse_events));
     Ok((
         counts,
         Tables {
             baseline: rows,
             disposition,
+            adverse_events,
         },
     ))
 }
@@ -180,5 +185,7 @@ pub fn open_report_after(
         },
         baseline: baseline_rows,
         disposition: suppressed(&tables.disposition, &|k, l, c| shown.level(k, l, c)),
+        adverse_events: open_tables(&tables.adverse_events, &|k, l, c| shown.level(k, l, c)),
+        adverse_event_population: tables.adverse_events.population,
     })
 }

@@ -64,6 +64,10 @@ pub struct OpenReport {
     pub baseline: Vec<OpenBaseline>,
     /// The CONSORT flow of all subjects: no crossover (it needs the arms).
     pub disposition: super::disposition::DispositionCounts,
+    /// Adverse events by organ class and term, pooled, subjects only.
+    pub adverse_events: Vec<super::adverse::OpenAeTable>,
+    /// The adverse-event tables' denominator.
+    pub adverse_event_population: &'static str,
 }
 
 /// A baseline variable of the open table (all subjects).
@@ -311,6 +315,8 @@ pub struct ClosedReport {
     pub baseline: Vec<super::baseline::ClosedBaseline>,
     /// The CONSORT flow in total and by arm.
     pub disposition: super::disposition::Disposition,
+    /// Adverse events by organ class and term, by arm and in total.
+    pub adverse_events: super::adverse::AdverseEvents,
 }
 
 /// Conditional power under three assumptions about the effect.

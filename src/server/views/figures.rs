@@ -389,3 +389,101 @@ pub fn enrollment_by_arm(months: &[String], groups: &[crate::dto::GroupCount]) -
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     finish(&plot)
 }
+
+/// An adverse-event dot chart (Harrell's): the most frequent terms down the
+/// side; on the left each group's percent of subjects with the term, on the
+/// right each comparison's risk difference (percentage points) with its
+/// 95% interval. `terms` most frequent first; `groups` (name, percent per
+/// term); `diffs` (label, difference and interval per term, fractions).
+/// A comparison's label, the group whose colour it takes, and per term
+/// its estimate and interval.
+pub type Differences = (String, usize, Vec<Option<(f64, [f64; 2])>>);
+
+pub fn ae_dot_chart(
+    terms: &[String],
+    groups: &[(String, Vec<f64>)],
+    diffs: &[Differences],
+) -> Figure {
+    use plotly::common::{ErrorData, ErrorType, Marker, MarkerSymbol};
+    // plotly stacks categories from the bottom up: reversed, the chart
+    // reads top-down, most frequent first.
+    let labels: Vec<String> = terms.iter().rev().cloned().collect();
+    let mut plot = Plot::new();
+    for (i, (name, pct)) in groups.iter().enumerate() {
+        let x: Vec<f64> = pct.iter().rev().copied().collect();
+        plot.add_trace(
+            Scatter::new(x, labels.clone())
+                .mode(Mode::Markers)
+                .marker(
+                    Marker::new()
+                        .color(GROUPS[i % GROUPS.len()])
+                        .size(9)
+                        .symbol(MarkerSymbol::Circle),
+                )
+                .name(format!("{name}, %")),
+        );
+    }
+    for (name, colour, d) in diffs {
+        let shown: Vec<(String, (f64, [f64; 2]))> = d
+            .iter()
+            .rev()
+            .zip(&labels)
+            .filter_map(|(v, l)| v.map(|v| (l.clone(), v)))
+            .collect();
+        let y: Vec<String> = shown.iter().map(|(l, _)| l.clone()).collect();
+        let x: Vec<f64> = shown.iter().map(|(_, v)| 100.0 * v.0).collect();
+        let plus: Vec<f64> = shown.iter().map(|(_, v)| 100.0 * (v.1[1] - v.0)).collect();
+        let minus: Vec<f64> = shown.iter().map(|(_, v)| 100.0 * (v.0 - v.1[0])).collect();
+        plot.add_trace(
+            Scatter::new(x, y)
+                .mode(Mode::Markers)
+                .x_axis("x2")
+                .marker(
+                    Marker::new()
+                        .color(if diffs.len() == 1 {
+                            BLACK
+                        } else {
+                            GROUPS[colour % GROUPS.len()]
+                        })
+                        .size(8)
+                        .symbol(MarkerSymbol::Diamond),
+                )
+                .error_x(
+                    ErrorData::new(ErrorType::Data)
+                        .array(plus)
+                        .array_minus(minus)
+                        .symmetric(false),
+                )
+                .name(format!("{name} (95% CI)")),
+        );
+    }
+    let two = !diffs.is_empty();
+    let mut layout = Layout::new()
+        .margin(Margin::new().left(220).right(20).top(20).bottom(90))
+        .height(160 + 24 * labels.len())
+        .x_axis(
+            Axis::new()
+                .title(Title::with_text("Subjects with the term, %"))
+                .domain(if two { &[0.0, 0.48] } else { &[0.0, 1.0] })
+                .zero_line(true),
+        )
+        .y_axis(Axis::new().auto_range(true))
+        .legend(
+            Legend::new()
+                .orientation(plotly::common::Orientation::Horizontal)
+                .y(-0.15),
+        );
+    if two {
+        layout = layout.x_axis2(
+            Axis::new()
+                .title(Title::with_text("Risk difference, percentage points"))
+                .domain(&[0.55, 1.0])
+                .anchor("y")
+                .zero_line(true)
+                .zero_line_color(VERMILION),
+        );
+    }
+    plot.set_layout(layout);
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    finish(&plot)
+}

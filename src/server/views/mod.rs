@@ -5,6 +5,7 @@
 //! May not: check roles or write audit entries (the server functions do,
 //! through `server::web::guard`), or read data files.
 
+pub mod adverse;
 pub mod baseline;
 pub mod cuts;
 pub mod disposition;
