@@ -93,4 +93,30 @@ out <- c(out, sprintf('"cdisc_ae": {"any": %s,\n"serious": %s,\n"severe": %s,\n"
                       ae_rows(rep(TRUE, nrow(ae))), ae_rows(ae$AESER == "Y"),
                       ae_rows(ae$AESEV == "SEVERE"), ae_rows(fatal)))
 
+# --- Deaths, exposure, deviations ---------------------------------------
+# CDISC pilot: deaths by the death flag (no death date), exposure from
+# TRTDUR (days) by planned arm. Altshock-2: deaths by DTHDT, within the
+# 60-day horizon (study day = DTHDT - RANDDT + 1 <= 60), and the INCDVFL
+# deviations by site.
+cadsl <- read.xport("demo/cdisc-pilot01/cut-2015-03-05/unblinded/adsl.xpt")
+carm <- as.character(cadsl$TRT01P)
+out <- c(out, sprintf('"cdisc_deaths": %s', json_counts(by_arm(cadsl$DTHFL == "Y", carm, arms))))
+expo <- function(x) {
+  x <- x[!is.na(x)]; q <- quantile(x, c(0.25, 0.5, 0.75), type = 7, names = FALSE)
+  sprintf('{"n": %d, "mean": %.15g, "sd": %.15g, "q1": %.15g, "median": %.15g, "q3": %.15g, "min": %.15g, "max": %.15g, "patient_years": %.15g}',
+          length(x), mean(x), sd(x), q[1], q[2], q[3], min(x), max(x), sum(x) / 365.25)
+}
+ex <- c(sapply(arms, function(a) sprintf('"%s": %s', a, expo(cadsl$TRTDUR[carm == a]))),
+        sprintf('"total": %s', expo(cadsl$TRTDUR)))
+out <- c(out, sprintf('"cdisc_exposure": {%s}', paste(ex, collapse = ", ")))
+aday <- as.numeric(as.Date(d$DTHDT) - as.Date(d$RANDDT)) + 1
+arms2 <- c("IABP", "SOC")
+out <- c(out, sprintf('"altshock2_deaths": {"any": %s, "within_60": %s}',
+                      json_counts(by_arm(!is.na(d$DTHDT), d$ARMCD, arms2)),
+                      json_counts(by_arm(!is.na(aday) & aday <= 60, d$ARMCD, arms2))))
+dv <- d$INCDVFL == "Y" & !is.na(d$INCDVFL)
+sites <- sort(unique(sprintf("%02d", as.integer(d$SITEID))))
+out <- c(out, sprintf('"altshock2_deviations": {"any": %d, "by_site": {%s}}', sum(dv),
+                      paste(sapply(sites, function(s) sprintf('"%s": %d', s, sum(dv & sprintf("%02d", as.integer(d$SITEID)) == s))), collapse = ", ")))
+
 writeLines(paste0("{\n", paste(out, collapse = ",\n"), "\n}"), "tests/fixtures/r_report_tables.json")

@@ -111,7 +111,16 @@ test("safety over time: cumulative incidence and the serious-event listing", asy
   // R: serious or fatal events IABP 61 (10 fatal, 33 subjects), SoC 49 (12, 24).
   const summary = page.getByTestId("serious-summary");
   await expect(summary.locator("tr", { hasText: "IABP + SoC" })).toContainText(/61\s*10\s*33/);
-  await expect(page.getByTestId("serious-listing").locator("tbody tr")).toHaveCount(110);
+  // Paged, newest first: 50 of the 110 events, and the others a link away.
+  await expect(page.getByTestId("serious-listing").locator("tbody tr")).toHaveCount(50);
+  await expect(page.getByTestId("serious-count")).toContainText("Events 1–50 of 110");
+  await page.getByTestId("serious-count").getByRole("link", { name: "Older" }).click();
+  await expect(page).toHaveURL(/serious_page=2/);
+  await expect(page.getByTestId("serious-count")).toContainText("Events 51–100 of 110");
+  // Deaths: R (validation/report_tables.R) 12 IABP, 14 SoC; 10 and 12 by day 60.
+  const deaths = page.getByTestId("deaths");
+  await expect(deaths.locator("tr", { hasText: "any time" })).toContainText(/14 \(29\.2%\)\s*12 \(22\.6%\)\s*26/);
+  await expect(page.getByTestId("deaths-listing").locator("tbody tr")).toHaveCount(26);
   if (info.project.name === "js-on") {
     const chart = page.getByTestId("incidence-chart");
     await expect(chart.locator(".scatterlayer .trace")).toHaveCount(2);
@@ -187,6 +196,10 @@ test("the overview's report tables: CONSORT flow and baseline, by role", async (
     new RegExp(`${male.SOC} \\(.*${male.IABP} \\(.*${male.total} \\(`),
   );
   await page.screenshot({ path: info.outputPath("overview-report-tables-stat.png"), fullPage: true });
+
+  // Trial conduct: exposure by group, the 12 INCDVFL deviations pooled.
+  await expect(page.getByTestId("exposure").locator("tr", { hasText: "Patient-years" })).toBeVisible();
+  await expect(page.getByTestId("deviations").locator("tr", { hasText: "any deviation" })).toContainText("12 (11.9%)");
 
   // The sponsor: one pooled column, no crossover, no arm.
   await signIn(page, "e2e-sponsor");

@@ -5,6 +5,7 @@
 mod access;
 mod adverse;
 mod baseline;
+mod conduct;
 mod cuts;
 mod disposition;
 mod efficacy;
@@ -14,6 +15,7 @@ mod safety;
 pub use access::*;
 pub use adverse::*;
 pub use baseline::*;
+pub use conduct::*;
 pub use cuts::*;
 pub use disposition::*;
 pub use efficacy::*;

@@ -1,11 +1,12 @@
 //! Pages, one file per route; the trial pages' shared chrome (tabs, cut
 //! picker, route parameters) is in [`trial_nav`], the frame of every page
 //! behind sign-in in [`layout`]. A section large enough to be a page's
-//! own job has its own file (`adverse_events`, on the safety page).
+//! own job has its own file (`adverse_events` and `deaths`, on the safety page).
 
 mod adverse_events;
 mod audit;
 mod cuts;
+mod deaths;
 mod decode;
 mod efficacy;
 pub mod layout;

@@ -6,7 +6,9 @@ use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
 use crate::components::format::percent;
 use crate::components::{Chart, ErrorPanel, LinesTable};
 use crate::dto::{ArmEnrollment, BaselineTable, DispositionTable, EnrollmentSummary};
-use crate::serverfns::{get_arm_enrollment, get_baseline, get_disposition, get_enrollment};
+use crate::serverfns::{
+    get_arm_enrollment, get_baseline, get_conduct, get_disposition, get_enrollment,
+};
 use leptos::prelude::*;
 
 /// Trial overview for the latest cut: pooled enrollment against target,
@@ -39,6 +41,7 @@ pub fn OverviewPage() -> impl IntoView {
                         {closed
                             .then(|| view! { <ArmSection trial=data.trial_id.clone() cut=data.cut_date.clone()/> })}
                         <DispositionSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
+                        <ConductSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                         <BaselineSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                     })
                 })}
@@ -135,6 +138,48 @@ fn DispositionView(data: DispositionTable) -> impl IntoView {
             </p>
             {notes}
         </section>
+    }
+}
+
+/// Trial conduct: exposure (by group for closed roles) and protocol
+/// deviations (pooled for every role).
+#[component]
+fn ConductSection(trial: String, cut: String) -> impl IntoView {
+    let conduct = Resource::new(
+        move || (trial.clone(), cut.clone()),
+        |(t, c)| get_conduct(t, Some(c)),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                {move || Suspend::new(async move {
+                    conduct.await.map(|data| {
+                        let closed = data.viewer_role.is_some_and(|r| r.is_closed());
+                        let tables = [(data.exposure, "exposure"), (data.deviations, "deviations")]
+                            .into_iter()
+                            .map(|(t, id)| {
+                                let notes = t
+                                    .notes
+                                    .into_iter()
+                                    .map(|n| view! { <p class="caption">{n}</p> })
+                                    .collect_view();
+                                view! {
+                                    <h3>{t.title}</h3>
+                                    <LinesTable first="Subjects" columns=t.columns lines=t.lines testid=id label="Trial conduct"/>
+                                    {notes}
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <section class=if closed { "panel closed" } else { "panel" }>
+                                <h2>"Trial conduct"</h2>
+                                {tables}
+                            </section>
+                        }
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
     }
 }
 

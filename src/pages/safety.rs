@@ -2,7 +2,8 @@
 //! cumulative incidence and the serious-event listing for closed roles.
 
 use super::adverse_events::AdverseEventsSection;
-use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
+use super::deaths::DeathsSection;
+use super::trial_nav::{cut_param, query_param, trial_param, Tab, TrialNav};
 use crate::components::format::{ci_pct, p_fmt, pct};
 use crate::components::{fragment, Chart, ErrorPanel};
 use crate::dto::{ClosedSafety, OpenSafety, SafetyPage};
@@ -15,7 +16,11 @@ use leptos::prelude::*;
 pub fn SafetyPage() -> impl IntoView {
     let trial = trial_param();
     let cut = cut_param();
-    let page = Resource::new(move || (trial.get(), cut.get()), |(t, c)| get_safety(t, c));
+    let listing_page = query_param("serious_page");
+    let page = Resource::new(
+        move || (trial.get(), cut.get(), listing_page.get()),
+        |(t, c, p)| get_safety(t, c, p.and_then(|p| p.parse().ok())),
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
@@ -42,15 +47,20 @@ pub fn SafetyPage() -> impl IntoView {
                         {closed
                             .map(|data| {
                                 let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
-                                fragment::cached(
-                                    "closed-safety-html",
-                                    &trial,
-                                    &cut,
-                                    coded,
-                                    move || view! { <ClosedSafetyTable data/> },
-                                )
+                                let listing = data.clone();
+                                view! {
+                                    {fragment::cached(
+                                        "closed-safety-html",
+                                        &trial,
+                                        &cut,
+                                        coded,
+                                        move || view! { <ClosedSafetyTable data/> },
+                                    )}
+                                    <SeriousSection data=listing/>
+                                }
                             })}
                         <AdverseEventsSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
+                        <DeathsSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                     })
                 })}
             </ErrorBoundary>
@@ -180,8 +190,7 @@ fn ClosedSafetyTable(data: ClosedSafety) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </section>
-        <IncidenceSection data=data.clone()/>
-        <SeriousSection data/>
+        <IncidenceSection data/>
     }
 }
 
@@ -288,33 +297,46 @@ fn IncidenceSection(data: ClosedSafety) -> impl IntoView {
     }
 }
 
-/// Serious and fatal adverse events: counts by group, then the listing.
+/// Serious and fatal adverse events: counts by group over the whole
+/// listing, then one page of it, newest first, with links to the others
+/// (plain links, so paging works without JavaScript).
 #[component]
 fn SeriousSection(data: ClosedSafety) -> impl IntoView {
-    let mut groups: Vec<String> = Vec::new();
-    for r in &data.serious {
-        if !groups.contains(&r.group) {
-            groups.push(r.group.clone());
-        }
-    }
-    let summary = groups
+    let summary = data
+        .serious_summary
         .iter()
         .map(|g| {
-            let of = data.serious.iter().filter(|r| &r.group == g);
-            let serious = of.clone().filter(|r| r.serious).count();
-            let fatal = of.clone().filter(|r| r.fatal).count();
-            let subjects: std::collections::BTreeSet<&str> =
-                of.map(|r| r.usubjid.as_str()).collect();
             view! {
                 <tr>
-                    <th scope="row">{g.clone()}</th>
-                    <td class="num">{serious}</td>
-                    <td class="num">{fatal}</td>
-                    <td class="num">{subjects.len()}</td>
+                    <th scope="row">{g.group.clone()}</th>
+                    <td class="num">{g.serious}</td>
+                    <td class="num">{g.fatal}</td>
+                    <td class="num">{g.subjects}</td>
                 </tr>
             }
         })
         .collect_view();
+    let ae = query_param("ae").get_untracked();
+    let link = |page: u32| {
+        let ae = ae.as_ref().map(|a| format!("&ae={a}")).unwrap_or_default();
+        format!(
+            "?cut={}&serious_page={page}{ae}#serious-events",
+            data.cut_date
+        )
+    };
+    let (page, pages) = (data.serious_page, data.serious_pages);
+    let first = (page.saturating_sub(1) as usize) * crate::dto::LISTING_PAGE + 1;
+    let last = first + data.serious.len().saturating_sub(1);
+    let pager = view! {
+        <p class="caption" data-testid="serious-count">
+            {format!(
+                "Events {first}–{last} of {}, newest onset first (page {page} of {pages}). ",
+                data.serious_total
+            )}
+            {(page > 1).then(|| view! { <a href=link(page - 1)>"Newer"</a> " " })}
+            {(page < pages).then(|| view! { <a href=link(page + 1)>"Older"</a> })}
+        </p>
+    };
     let listing = data
         .serious
         .iter()
@@ -324,6 +346,7 @@ fn SeriousSection(data: ClosedSafety) -> impl IntoView {
                     <td>{r.group.clone()}</td>
                     <td>{r.usubjid.clone()}</td>
                     <td>{r.term.clone()}</td>
+                    <td>{r.onset.clone().unwrap_or_else(|| "–".into())}</td>
                     <td class="num">{r.day.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}</td>
                     <td>{if r.serious { "Yes" } else { "No" }}</td>
                     <td>{if r.fatal { "Fatal" } else { "" }}</td>
@@ -333,7 +356,7 @@ fn SeriousSection(data: ClosedSafety) -> impl IntoView {
         .collect_view();
     let empty = data.serious.is_empty();
     view! {
-        <section class="panel closed">
+        <section class="panel closed" id="serious-events">
             <h2>"Serious and fatal adverse events " <span class="badge">"closed"</span></h2>
             {empty.then(|| view! { <p>"No serious or fatal adverse event by this cut."</p> })}
             {(!empty)
@@ -350,6 +373,7 @@ fn SeriousSection(data: ClosedSafety) -> impl IntoView {
                             </thead>
                             <tbody>{summary}</tbody>
                         </table>
+                        {pager}
                         <div class="table-scroll" tabindex="0" role="region" aria-label="Listing of serious and fatal events">
                             <table class="data" data-testid="serious-listing">
                                 <thead>
@@ -357,7 +381,8 @@ fn SeriousSection(data: ClosedSafety) -> impl IntoView {
                                         <th scope="col">{if data.coded { "Group" } else { "Arm" }}</th>
                                         <th scope="col">"Subject"</th>
                                         <th scope="col">"Event (preferred term)"</th>
-                                        <th scope="col" class="num">"Onset day"</th>
+                                        <th scope="col">"Onset"</th>
+                                        <th scope="col" class="num">"Study day"</th>
                                         <th scope="col">"Serious"</th>
                                         <th scope="col">"Outcome"</th>
                                     </tr>

@@ -1,7 +1,7 @@
 //! The overview page's server functions: pooled enrollment (any role) and
 //! enrollment by group (closed roles, audited).
 
-use crate::dto::{ArmEnrollment, BaselineTable, DispositionTable, EnrollmentSummary};
+use crate::dto::{ArmEnrollment, BaselineTable, ConductView, DispositionTable, EnrollmentSummary};
 use leptos::prelude::*;
 
 /// Pooled enrollment of a trial at the cut dated `cut` (the newest when
@@ -54,11 +54,7 @@ pub async fn get_baseline(
             trial, v.role, &v.report, &v.names,
         ));
     }
-    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
-    let open = state.open_report(&trial, Some(&date)).await.map_err(|e| {
-        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
-        ServerFnError::new(guard::REPORT_UNAVAILABLE)
-    })?;
+    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
     Ok(views::baseline::open_table(trial, role, &open))
 }
 
@@ -78,10 +74,22 @@ pub async fn get_disposition(
             trial, v.role, &v.report, &v.names,
         ));
     }
-    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
-    let open = state.open_report(&trial, Some(&date)).await.map_err(|e| {
-        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
-        ServerFnError::new(guard::REPORT_UNAVAILABLE)
-    })?;
+    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
     Ok(views::disposition::open_table(trial, role, &open))
+}
+
+/// Exposure and protocol deviations at the cut dated `cut`: exposure by
+/// group for closed roles (coded for a DSMB member; audited), pooled for
+/// the sponsor; deviations pooled for every role (small counts suppressed
+/// for the sponsor).
+#[server(endpoint = "get_conduct")]
+pub async fn get_conduct(trial: String, cut: Option<String>) -> Result<ConductView, ServerFnError> {
+    use crate::server::{views, web::guard};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    if role.is_closed() {
+        let v = guard::closed_view(&trial, cut.as_deref(), "exposure and deviations").await?;
+        return Ok(views::conduct::closed_conduct(v.role, &v.report, &v.names));
+    }
+    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
+    Ok(views::conduct::open_conduct(role, &open))
 }

@@ -1,7 +1,7 @@
 //! The safety page's server functions: pooled rates (any role), rates by
 //! group (closed roles, audited), and both in one call.
 
-use crate::dto::{AeView, ClosedSafety, OpenSafety, SafetyPage};
+use crate::dto::{AeView, ClosedSafety, DeathsView, OpenSafety, SafetyPage};
 use leptos::prelude::*;
 
 /// Pooled event rates of the cut, small cells suppressed. Computed from the
@@ -26,36 +26,47 @@ pub async fn get_open_safety(
 /// The safety page in one call: the pooled rates, and for a closed role
 /// (decided here, on the server, from the session) the rates by arm, which
 /// are audited as a closed view. The sponsor's answer has `closed: null`.
+///
+/// `serious_page` (1-based) picks the page of the serious-event listing.
 #[server(endpoint = "get_safety")]
-pub async fn get_safety(trial: String, cut: Option<String>) -> Result<SafetyPage, ServerFnError> {
+pub async fn get_safety(
+    trial: String,
+    cut: Option<String>,
+    serious_page: Option<u32>,
+) -> Result<SafetyPage, ServerFnError> {
     let open = get_open_safety(trial.clone(), cut).await?;
     let closed = if open.viewer_role.is_some_and(|r| r.is_closed()) {
-        Some(get_closed_safety(trial, Some(open.cut_date.clone())).await?)
+        Some(get_closed_safety(trial, Some(open.cut_date.clone()), serious_page).await?)
     } else {
         None
     };
     Ok(SafetyPage { open, closed })
 }
 
-/// Safety by arm with risk differences and the trial's test (closed roles).
+/// Safety by arm with risk differences and the trial's test (closed roles),
+/// with page `serious_page` (1-based, the first when `None`) of the
+/// serious-event listing, newest first.
 #[server(endpoint = "get_closed_safety")]
 pub async fn get_closed_safety(
     trial: String,
     cut: Option<String>,
+    serious_page: Option<u32>,
 ) -> Result<ClosedSafety, ServerFnError> {
     use crate::server::firewall::ViewKey;
     use crate::server::{views, web::guard};
     let v = guard::closed_view(&trial, cut.as_deref(), "safety by arm").await?;
     let key = ViewKey::new("closed_safety", &trial, &v.date, v.names.coded);
     let entry = guard::entry(&v.state, &trial)?;
-    v.state.view(key, || {
-        Ok::<_, ServerFnError>(views::safety::closed_safety(
+    // The whole listing is kept once per view; each answer carries a page.
+    let whole = v.state.view(key, || {
+        Ok::<_, ServerFnError>(std::sync::Arc::new(views::safety::closed_safety(
             &entry.config.analysis,
             trial.clone(),
             &v.report,
             &v.names,
-        ))
-    })
+        )))
+    })?;
+    Ok(whole.page(serious_page.unwrap_or(1)))
 }
 
 /// Adverse events by system organ class and preferred term at the cut
@@ -97,10 +108,30 @@ pub async fn get_adverse_events(
             ))
         });
     }
-    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
-    let open = state.open_report(&trial, Some(&date)).await.map_err(|e| {
-        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
-        ServerFnError::new(guard::REPORT_UNAVAILABLE)
-    })?;
+    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
     Ok(views::adverse::open_table(role, &open, cat))
+}
+
+/// Deaths at the cut dated `cut`: pooled for every role (small counts
+/// suppressed), by group with page `page` (1-based) of the listing for
+/// closed roles (coded for a DSMB member; audited).
+#[server(endpoint = "get_deaths")]
+pub async fn get_deaths(
+    trial: String,
+    cut: Option<String>,
+    page: Option<u32>,
+) -> Result<DeathsView, ServerFnError> {
+    use crate::server::{views, web::guard};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    if role.is_closed() {
+        let v = guard::closed_view(&trial, cut.as_deref(), "deaths").await?;
+        return Ok(views::conduct::closed_deaths(
+            v.role,
+            &v.report,
+            &v.names,
+            page.unwrap_or(1),
+        ));
+    }
+    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
+    Ok(views::conduct::open_deaths(role, &open))
 }

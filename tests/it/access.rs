@@ -86,6 +86,10 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_adverse_events", "trial=cdisc-pilot01&category=fatal", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         // An unknown category is the request's fault: 400 for anyone signed in.
         ("POST", "/api/get_adverse_events", "trial=altshock2&category=nonsense", [UNAUTHORIZED, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST]),
+        ("POST", "/api/get_deaths", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_deaths", "trial=cdisc-pilot01&page=2", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_conduct", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_conduct", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_disposition", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_disposition", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_arm_enrollment", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
@@ -290,6 +294,22 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
             "trial=altshock2&category=serious&cut=2022-06-30",
         ),
         get("/trial/altshock2/safety?ae=serious", Some(&t)),
+        post("/api/get_deaths", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_deaths",
+            Some(&t),
+            "trial=altshock2&page=1&view=closed&role=dsmb",
+        ),
+        post("/api/get_conduct", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_conduct",
+            Some(&t),
+            "trial=altshock2&cut=2022-06-30&role=statistician",
+        ),
+        get(
+            "/trial/altshock2/safety?deaths_page=2&serious_page=2",
+            Some(&t),
+        ),
         post("/api/get_disposition", Some(&t), "trial=altshock2"),
         post(
             "/api/get_disposition",

@@ -117,6 +117,8 @@ async fn everything(
         "get_baseline",
         "get_disposition",
         "get_adverse_events",
+        "get_deaths",
+        "get_conduct",
     ];
     if closed {
         pages.extend([

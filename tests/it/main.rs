@@ -8,6 +8,7 @@ mod baseline;
 mod blinding;
 mod cli;
 mod conditional_power;
+mod conduct;
 mod disposition;
 mod enrollment;
 mod fixtures;

@@ -18,6 +18,24 @@ pub struct SummaryArgs {
     /// open: pooled numbers only (sponsor); closed: by arm (DSMB, statistician).
     #[arg(long, value_enum)]
     pub view: View,
+    /// How many rows of each listing (the serious and fatal events, the
+    /// deaths) to print, newest first: a number, or `all`. The totals are
+    /// always there (`serious_events_total`, `deaths.listing_total`).
+    #[arg(long, default_value = "100", value_parser = listing_rows)]
+    pub listing_rows: ListingRows,
+}
+
+/// Listing rows to print: `None` for all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListingRows(pub Option<usize>);
+
+fn listing_rows(s: &str) -> Result<ListingRows, String> {
+    if s == "all" {
+        return Ok(ListingRows(None));
+    }
+    s.parse()
+        .map(|n| ListingRows(Some(n)))
+        .map_err(|_| format!("{s:?} is not a number of rows or `all`"))
 }
 
 /// `dsmb summary`: every number of the open or closed report, as JSON.
@@ -50,7 +68,12 @@ pub fn summary(args: &SummaryArgs) -> ExitCode {
                 Ok(s) => s,
                 Err(p) => return report_problems(&args.cut.cut_dir, &p, false),
             };
-            closed_report(&snap, &trial).map(|r| serde_json::to_string_pretty(&r))
+            closed_report(&snap, &trial).map(|mut r| {
+                if let ListingRows(Some(n)) = args.listing_rows {
+                    r.keep_listing_rows(n);
+                }
+                serde_json::to_string_pretty(&r)
+            })
         }
     };
     match json {

@@ -21,8 +21,10 @@ pub struct ColumnNames {
     pub pp_flag: Option<String>,
     /// ADSL actual treatment (read by the firewall at the closed level only).
     pub actual_arm: Option<String>,
-    /// ADSL cause of death.
+    /// ADSL cause of death, and the death flag ('Y'; counted when the
+    /// trial names no death date).
     pub death_cause: Option<String>,
+    pub death_flag: Option<String>,
     /// ADSL treatment duration in days.
     pub exposure_days: Option<String>,
     /// ADSL protocol-deviation flags ('Y'), one category each; none by
@@ -54,6 +56,7 @@ pub enum ColumnRole {
     SafetyFlag,
     PpFlag,
     DeathCause,
+    DeathFlag,
     ExposureDays,
     Soc,
     Pt,
@@ -69,13 +72,14 @@ pub enum ColumnRole {
 
 impl ColumnRole {
     /// The ADSL roles, in the order the loader reads them.
-    pub const ADSL: [ColumnRole; 7] = [
+    pub const ADSL: [ColumnRole; 8] = [
         ColumnRole::Status,
         ColumnRole::Reason,
         ColumnRole::IttFlag,
         ColumnRole::SafetyFlag,
         ColumnRole::PpFlag,
         ColumnRole::DeathCause,
+        ColumnRole::DeathFlag,
         ColumnRole::ExposureDays,
     ];
     /// The ADAE roles.
@@ -102,6 +106,7 @@ impl ColumnRole {
             ColumnRole::SafetyFlag => "@SAF",
             ColumnRole::PpFlag => "@PP",
             ColumnRole::DeathCause => "@DTHCAUS",
+            ColumnRole::DeathFlag => "@DTHFL",
             ColumnRole::ExposureDays => "@EXDAYS",
             ColumnRole::Soc => "@SOC",
             ColumnRole::Pt => "@PT",
@@ -130,6 +135,7 @@ impl ColumnRole {
             ColumnRole::SafetyFlag => &["SAFFL"],
             ColumnRole::PpFlag => &["PPROTFL"],
             ColumnRole::DeathCause => &["DTHCAUS"],
+            ColumnRole::DeathFlag => &["DTHFL"],
             ColumnRole::ExposureDays => &["TRTDURD", "TRTDUR"],
             ColumnRole::Soc => &["AEBODSYS", "AESOC"],
             ColumnRole::Pt => &["AEDECOD"],
@@ -154,6 +160,7 @@ impl ColumnNames {
             ColumnRole::SafetyFlag => self.safety_flag.as_ref(),
             ColumnRole::PpFlag => self.pp_flag.as_ref(),
             ColumnRole::DeathCause => self.death_cause.as_ref(),
+            ColumnRole::DeathFlag => self.death_flag.as_ref(),
             ColumnRole::ExposureDays => self.exposure_days.as_ref(),
             ColumnRole::Soc => self.soc.as_ref(),
             ColumnRole::Pt => self.pt.as_ref(),

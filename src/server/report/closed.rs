@@ -3,6 +3,8 @@
 
 use super::adverse::adverse_events;
 use super::baseline::{baseline, rows_by_arm};
+use super::conduct::{deviations, exposure};
+use super::deaths::deaths;
 use super::disposition::disposition;
 use super::efficacy::{survival_summary, time_to_event};
 use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
@@ -70,6 +72,7 @@ pub fn closed_report(
     };
 
     let (subgroups, subgroup_interactions) = subgroups(trial, &subjects, tte, ncat)?;
+    let serious = serious_events(snap, &subject_days)?;
 
     Ok(ClosedReport {
         trial: trial.id.clone(),
@@ -106,10 +109,14 @@ pub fn closed_report(
         subgroup_interactions,
         interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,
         incidence_days,
-        serious_events: serious_events(snap, &subject_days)?,
+        serious_events_total: serious.len(),
+        serious_events: serious,
         baseline: baseline(snap, trial, &groups),
         disposition: disposition(snap, trial, &groups)?,
         adverse_events: adverse_events(snap, trial, &groups, codes.first().copied())?,
+        deaths: deaths(snap, trial, &groups)?,
+        exposure: exposure(snap, trial, &groups)?,
+        deviations: deviations(snap, trial)?,
     })
 }
 

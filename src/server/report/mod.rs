@@ -18,6 +18,8 @@ pub mod adverse;
 pub mod baseline;
 pub mod closed;
 pub mod completeness;
+pub mod conduct;
+pub mod deaths;
 pub mod disposition;
 pub mod efficacy;
 pub mod enrollment;

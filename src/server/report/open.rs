@@ -3,6 +3,11 @@
 
 use super::adverse::{adverse_events, open_tables, pooled_group as ae_pooled_group, AdverseEvents};
 use super::baseline::{baseline, ClosedBaseline};
+use super::conduct::{
+    deviations, exposure, pooled_groups as deviation_groups, suppressed as open_deviations,
+    Deviations, Exposure,
+};
+use super::deaths::{deaths, pooled_groups as death_groups, suppressed as open_deaths, Deaths};
 use super::disposition::{disposition, pooled_groups, suppressed, DispositionCounts};
 use super::enrollment::{by_site, cumulative_by_month};
 use super::frames::{cat_name, subject_frame, sums, u32_of};
@@ -33,6 +38,9 @@ struct Tables {
     baseline: Vec<ClosedBaseline>,
     disposition: DispositionCounts,
     adverse_events: AdverseEvents,
+    deaths: Deaths,
+    exposure: Exposure,
+    deviations: Deviations,
 }
 
 /// The pooled counts and the tables (all subjects) they take their counts
@@ -94,12 +102,19 @@ fn pooled_with_tables(
     let mut counts = counts;
     counts.groups.extend(pooled_groups(&disposition));
     counts.groups.push(ae_pooled_group(&adverse_events));
+    let deaths = deaths(snap, trial, &BTreeMap::new())?;
+    counts.groups.extend(death_groups(&deaths.total));
+    let deviations = deviations(snap, trial)?;
+    counts.groups.extend(deviation_groups(&deviations));
     Ok((
         counts,
         Tables {
             baseline: rows,
             disposition,
             adverse_events,
+            deaths,
+            exposure: exposure(snap, trial, &BTreeMap::new())?,
+            deviations,
         },
     ))
 }
@@ -187,5 +202,8 @@ pub fn open_report_after(
         disposition: suppressed(&tables.disposition, &|k, l, c| shown.level(k, l, c)),
         adverse_events: open_tables(&tables.adverse_events, &|k, l, c| shown.level(k, l, c)),
         adverse_event_population: tables.adverse_events.population,
+        deaths: open_deaths(&tables.deaths, &|k, l, c| shown.level(k, l, c)),
+        exposure: tables.exposure,
+        deviations: open_deviations(&tables.deviations, &|k, l, c| shown.level(k, l, c)),
     })
 }

@@ -56,6 +56,8 @@ pub struct SeriousEvent {
     /// Study day of onset (randomization = day 1, the day before it -1);
     /// `None` without a date.
     pub day: Option<i64>,
+    /// Onset date (YYYY-MM-DD).
+    pub onset: Option<String>,
     pub serious: bool,
     pub fatal: bool,
 }
@@ -222,13 +224,23 @@ pub fn serious_events(
                     (Some(s), Some(rd)) => Some(i64::from(s - rd)),
                     _ => None,
                 },
+                onset: start[r].map(|d| {
+                    crate::server::data::days::from_epoch_days(d)
+                        .format("%Y-%m-%d")
+                        .to_string()
+                }),
                 serious: ser[r] == "Y",
                 fatal: out_[r] == "FATAL",
             })
         })
         .collect();
+    // Newest onset first (undated last), then arm, subject and term.
     rows.sort_by(|a, b| {
-        (&a.arm, &a.usubjid, a.day, &a.term).cmp(&(&b.arm, &b.usubjid, b.day, &b.term))
+        b.onset
+            .is_some()
+            .cmp(&a.onset.is_some())
+            .then_with(|| b.onset.cmp(&a.onset))
+            .then_with(|| (&a.arm, &a.usubjid, &a.term).cmp(&(&b.arm, &b.usubjid, &b.term)))
     });
     Ok(rows)
 }

@@ -68,6 +68,12 @@ pub struct OpenReport {
     pub adverse_events: Vec<super::adverse::OpenAeTable>,
     /// The adverse-event tables' denominator.
     pub adverse_event_population: &'static str,
+    /// Deaths of all subjects, small counts suppressed.
+    pub deaths: super::deaths::OpenDeaths,
+    /// Exposure of all subjects.
+    pub exposure: super::conduct::Exposure,
+    /// Protocol deviations by category and site, small counts suppressed.
+    pub deviations: super::conduct::Deviations,
 }
 
 /// A baseline variable of the open table (all subjects).
@@ -309,14 +315,30 @@ pub struct ClosedReport {
     /// The study days at which each category's `cumulative_incidence` is
     /// tabulated (`at_days`).
     pub incidence_days: Vec<f64>,
-    /// Serious and fatal adverse events, by arm, subject and onset day.
+    /// Serious and fatal adverse events, newest onset first (see
+    /// `keep_listing_rows`), and how many there are.
     pub serious_events: Vec<super::safety_time::SeriousEvent>,
+    pub serious_events_total: usize,
     /// Baseline characteristics by arm and in total.
     pub baseline: Vec<super::baseline::ClosedBaseline>,
     /// The CONSORT flow in total and by arm.
     pub disposition: super::disposition::Disposition,
     /// Adverse events by organ class and term, by arm and in total.
     pub adverse_events: super::adverse::AdverseEvents,
+    /// Deaths by arm and in total, with the listing.
+    pub deaths: super::deaths::Deaths,
+    /// Exposure by arm and in total.
+    pub exposure: super::conduct::Exposure,
+    /// Protocol deviations, pooled (as every role sees them).
+    pub deviations: super::conduct::Deviations,
+}
+
+impl ClosedReport {
+    /// Keep the newest `n` rows of each listing (the totals stay whole).
+    pub fn keep_listing_rows(&mut self, n: usize) {
+        self.serious_events.truncate(n);
+        self.deaths.listing.truncate(n);
+    }
 }
 
 /// Conditional power under three assumptions about the effect.

@@ -24,7 +24,7 @@ fn num(x: Option<f64>, digits: usize) -> String {
 }
 
 /// The statistic lines of a continuous variable, one cell per summary.
-fn continuous_lines(cells: &[Option<&ContinuousSummary>]) -> Vec<BaselineLine> {
+pub(crate) fn continuous_lines(cells: &[Option<&ContinuousSummary>]) -> Vec<BaselineLine> {
     let line = |label: &str, f: &dyn Fn(&ContinuousSummary) -> String| BaselineLine {
         label: label.into(),
         indent: true,

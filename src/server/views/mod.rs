@@ -7,6 +7,7 @@
 
 pub mod adverse;
 pub mod baseline;
+pub mod conduct;
 pub mod cuts;
 pub mod disposition;
 pub mod efficacy;

@@ -5,7 +5,7 @@
 use super::figures;
 use crate::dto::{
     ClosedSafety, ClosedSafetyRow, GroupComparison, GroupIncidence, GroupRate, OpenRateRow,
-    OpenSafety, Role, SeriousRow,
+    OpenSafety, Role, SeriousCount, SeriousRow,
 };
 use crate::server::config::{Analysis, RiskDifferenceCi};
 use crate::server::firewall::ArmNames;
@@ -149,18 +149,40 @@ pub fn closed_safety(
                 .collect(),
         })
         .collect::<Vec<_>>();
-    // The listing in display order: by group (coded letter or trial order),
-    // then subject and day as the report sorted them.
+    // The listing newest first as the report sorts it; events of one day
+    // by group (coded letter or trial order), then subject.
     let rank = |code: &str| order.iter().position(|c| c == code).unwrap_or(usize::MAX);
     let mut listed: Vec<&SeriousEvent> = closed.serious_events.iter().collect();
-    listed.sort_by_key(|e| rank(&e.arm));
-    let serious = listed
+    listed.sort_by(|a, b| {
+        b.onset
+            .is_some()
+            .cmp(&a.onset.is_some())
+            .then_with(|| b.onset.cmp(&a.onset))
+            .then_with(|| rank(&a.arm).cmp(&rank(&b.arm)))
+            .then_with(|| (&a.usubjid, &a.term).cmp(&(&b.usubjid, &b.term)))
+    });
+    let serious_summary = order
+        .iter()
+        .map(|code| {
+            let of: Vec<&&SeriousEvent> = listed.iter().filter(|e| &e.arm == code).collect();
+            let subjects: std::collections::BTreeSet<&str> =
+                of.iter().map(|e| e.usubjid.as_str()).collect();
+            SeriousCount {
+                group: names.name(code),
+                serious: u32::try_from(of.iter().filter(|e| e.serious).count()).unwrap_or(u32::MAX),
+                fatal: u32::try_from(of.iter().filter(|e| e.fatal).count()).unwrap_or(u32::MAX),
+                subjects: u32::try_from(subjects.len()).unwrap_or(u32::MAX),
+            }
+        })
+        .collect();
+    let serious: Vec<SeriousRow> = listed
         .into_iter()
         .map(|e| SeriousRow {
             group: names.name(&e.arm),
             usubjid: e.usubjid.clone(),
             term: e.term.clone(),
             day: e.day,
+            onset: e.onset.clone(),
             serious: e.serious,
             fatal: e.fatal,
         })
@@ -177,6 +199,10 @@ pub fn closed_safety(
         rows,
         incidence_days: closed.incidence_days.clone(),
         incidence_chart,
+        serious_total: u32::try_from(serious.len()).unwrap_or(u32::MAX),
+        serious_page: 1,
+        serious_pages: 1,
         serious,
+        serious_summary,
     }
 }

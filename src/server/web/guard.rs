@@ -9,7 +9,7 @@ use super::state::AppState;
 use crate::dto::Role;
 use crate::server::catalog::TrialEntry;
 use crate::server::firewall::ArmNames;
-use crate::server::report::ClosedReport;
+use crate::server::report::{ClosedReport, OpenReport};
 use axum::http::StatusCode;
 use leptos::prelude::*;
 
@@ -176,6 +176,22 @@ pub async fn cut_date(
         Some(d) => Ok(d),
         None => Err(refuse(state, auth, trial, 404, "no such data cut").await),
     }
+}
+
+/// The open (pooled) report of the cut a page asked for (see `cut_date`),
+/// for any role on the trial; a report that cannot be computed is logged
+/// and answered with `REPORT_UNAVAILABLE`.
+pub async fn open_report(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    cut: Option<&str>,
+) -> Result<std::sync::Arc<OpenReport>, ServerFnError> {
+    let date = cut_date(state, auth, trial, cut).await?;
+    state.open_report(trial, Some(&date)).await.map_err(|e| {
+        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
+        ServerFnError::new(REPORT_UNAVAILABLE)
+    })
 }
 
 /// The dates of the trial's good cuts, newest first (for the cut picker).
