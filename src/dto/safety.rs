@@ -124,7 +124,8 @@ pub struct ClosedSafety {
     /// picks it).
     pub incidence_chart: Figure,
     /// Serious and fatal adverse events: one page of the listing, newest
-    /// onset first (the server keeps the whole listing and pages it).
+    /// onset first (the server keeps the whole listing and pages it:
+    /// `views::safety::listing_page`).
     pub serious: Vec<SeriousRow>,
     /// Events in the whole listing, and the page shown (1-based) of
     /// `serious_pages`.
@@ -133,32 +134,4 @@ pub struct ClosedSafety {
     pub serious_pages: u32,
     /// Counts by group over the whole listing, in display order.
     pub serious_summary: Vec<SeriousCount>,
-}
-
-impl ClosedSafety {
-    /// A copy with page `page` (1-based, clamped) of the listing only.
-    pub fn page(&self, page: u32) -> ClosedSafety {
-        let pages = self.serious.len().div_ceil(LISTING_PAGE).max(1);
-        let page = (page as usize).clamp(1, pages);
-        let from = (page - 1) * LISTING_PAGE;
-        let rows = self.serious[from.min(self.serious.len())..]
-            .iter()
-            .take(LISTING_PAGE)
-            .cloned()
-            .collect();
-        ClosedSafety {
-            trial_id: self.trial_id.clone(),
-            cut_date: self.cut_date.clone(),
-            coded: self.coded,
-            risk_difference_method: self.risk_difference_method.clone(),
-            rows: self.rows.clone(),
-            incidence_days: self.incidence_days.clone(),
-            incidence_chart: self.incidence_chart.clone(),
-            serious: rows,
-            serious_total: u32::try_from(self.serious.len()).unwrap_or(u32::MAX),
-            serious_page: u32::try_from(page).unwrap_or(1),
-            serious_pages: u32::try_from(pages).unwrap_or(1),
-            serious_summary: self.serious_summary.clone(),
-        }
-    }
 }

@@ -57,16 +57,26 @@ pub async fn get_closed_safety(
     let v = guard::closed_view(&trial, cut.as_deref(), "safety by arm").await?;
     let key = ViewKey::new("closed_safety", &trial, &v.date, v.names.coded);
     let entry = guard::entry(&v.state, &trial)?;
-    // The whole listing is kept once per view; each answer carries a page.
+    // The tables and the listing's order are kept once per view; each
+    // answer carries one page of the listing, read from the report.
     let whole = v.state.view(key, || {
-        Ok::<_, ServerFnError>(std::sync::Arc::new(views::safety::closed_safety(
-            &entry.config.analysis,
-            trial.clone(),
-            &v.report,
-            &v.names,
+        Ok::<_, ServerFnError>(std::sync::Arc::new((
+            views::safety::closed_safety(
+                &entry.config.analysis,
+                trial.clone(),
+                &v.report,
+                &v.names,
+            ),
+            views::safety::listing_order(&v.report, &v.names),
         )))
     })?;
-    Ok(whole.page(serious_page.unwrap_or(1)))
+    Ok(views::safety::listing_page(
+        &whole.0,
+        &v.report,
+        &v.names,
+        &whole.1,
+        serious_page.unwrap_or(1),
+    ))
 }
 
 /// Adverse events by system organ class and preferred term at the cut

@@ -144,30 +144,37 @@ fn the_serious_listing_is_paged_newest_first_and_the_summary_counts_it_all() {
         &[],
         None,
     );
-    let whole = dsmb::server::views::safety::closed_safety(
+    let view = dsmb::server::views::safety::closed_safety(
         &trial.analysis,
         "altshock2".into(),
         &report,
         &names,
     );
-    assert_eq!(whole.serious.len(), report.serious_events_total);
-    let first = whole.page(1);
+    let order = dsmb::server::views::safety::listing_order(&report, &names);
+    assert_eq!(order.len(), report.serious_events_total);
+    let page = |p| dsmb::server::views::safety::listing_page(&view, &report, &names, &order, p);
+    let first = page(1);
     assert_eq!(first.serious.len(), LISTING_PAGE);
+    assert_eq!(first.serious_total as usize, report.serious_events_total);
     assert_eq!(
         first.serious_pages as usize,
         report.serious_events_total.div_ceil(LISTING_PAGE)
     );
-    let last = whole.page(999);
+    let last = page(999);
     assert_eq!(last.serious_page, last.serious_pages);
     assert_eq!(
         last.serious.len(),
         report.serious_events_total - (last.serious_pages as usize - 1) * LISTING_PAGE
     );
-    let onsets: Vec<&Option<String>> = whole.serious.iter().map(|r| &r.onset).collect();
+    let whole: Vec<dsmb::dto::SeriousRow> = (1..=first.serious_pages)
+        .flat_map(|p| page(p).serious)
+        .collect();
+    assert_eq!(whole.len(), report.serious_events_total);
+    let onsets: Vec<&Option<String>> = whole.iter().map(|r| &r.onset).collect();
     assert!(onsets.windows(2).all(|w| w[0] >= w[1]), "newest first");
     // The summary counts the whole listing, not the page.
     let serious: u32 = first.serious_summary.iter().map(|g| g.serious).sum();
-    let all = whole.serious.iter().filter(|r| r.serious).count() as u32;
+    let all = whole.iter().filter(|r| r.serious).count() as u32;
     assert_eq!(serious, all);
 }
 

@@ -83,11 +83,11 @@ fn serious_and_fatal_listing_matches_r() {
     for blinded in [false, true] {
         let r = closed("2024-12-31", blinded);
         for (arm, events, fatal, subjects) in [("IABP", 61, 10, 33), ("SOC", 49, 12, 24)] {
-            let of = || r.serious_events.iter().filter(|e| e.arm == arm);
+            let of = || r.serious_events.iter().filter(|e| &*e.arm == arm);
             assert_eq!(of().count(), events, "{arm}");
             assert_eq!(of().filter(|e| e.serious).count(), events, "{arm}");
             assert_eq!(of().filter(|e| e.fatal).count(), fatal, "{arm}");
-            let ids: std::collections::BTreeSet<&str> = of().map(|e| e.usubjid.as_str()).collect();
+            let ids: std::collections::BTreeSet<&str> = of().map(|e| &*e.usubjid).collect();
             assert_eq!(ids.len(), subjects, "{arm}");
         }
         assert!(r

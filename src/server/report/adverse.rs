@@ -208,6 +208,9 @@ fn flags(adae: &DataFrame, trial: &TrialConfig) -> Vec<(AeCategory, String, Opti
 }
 
 const GROUP: &str = "@G";
+/// Each event's subject as its ADSL row (a number hashes faster than the
+/// identifier).
+const SUBJECT: &str = "@ROW";
 
 /// Per (group, organ class, term) and category: subjects and events.
 type Counts = HashMap<(String, String, Option<String>), Vec<AeCount>>;
@@ -219,7 +222,7 @@ fn grouped(lf: LazyFrame, keys: &[&str], cats: &[usize]) -> PolarsResult<Counts>
     for &k in cats {
         let flag = col(format!("C{k}"));
         aggs.push(
-            col("USUBJID")
+            col(SUBJECT)
                 .filter(flag.clone())
                 .n_unique()
                 .cast(DataType::UInt32)
@@ -320,9 +323,11 @@ pub fn adverse_events(
             )
         })
         .collect();
+    let rows: Vec<u32> = (0..u32_of(adsl.height())).collect();
     let adsl_groups = DataFrame::new_infer_height(vec![
         Column::new("USUBJID".into(), ids),
         Column::new(GROUP.into(), group_of),
+        Column::new(SUBJECT.into(), rows),
     ])?;
 
     let adae = &snap.adae;

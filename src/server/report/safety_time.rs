@@ -17,6 +17,7 @@ use crate::stats::survival::aalen_johansen;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// A cumulative-incidence step function: `cif[i]` from `time[i]` on,
 /// starting at (0, 0); one step per day with a first event.
@@ -48,18 +49,38 @@ impl IncidenceCurve {
 /// A serious or fatal adverse event, for the listing.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SeriousEvent {
-    pub usubjid: String,
+    #[serde(serialize_with = "shared_str")]
+    pub usubjid: Arc<str>,
     /// Arm code (closed level).
-    pub arm: String,
+    #[serde(serialize_with = "shared_str")]
+    pub arm: Arc<str>,
     /// Preferred term (AEDECOD), else the verbatim term.
-    pub term: String,
+    #[serde(serialize_with = "shared_str")]
+    pub term: Arc<str>,
     /// Study day of onset (randomization = day 1, the day before it -1);
     /// `None` without a date.
     pub day: Option<i64>,
     /// Onset date (YYYY-MM-DD).
-    pub onset: Option<String>,
+    #[serde(serialize_with = "shared_opt_str")]
+    pub onset: Option<Arc<str>>,
+    /// The onset as days since 1970-01-01, for ordering.
+    #[serde(skip)]
+    pub onset_day: Option<i32>,
     pub serious: bool,
     pub fatal: bool,
+}
+
+/// A shared string as a JSON string (the listing shares each subject's,
+/// arm's, term's and day's text among its rows).
+fn shared_str<S: serde::Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v)
+}
+
+fn shared_opt_str<S: serde::Serializer>(v: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 /// The days at which the safety table gives cumulative incidence: the
@@ -177,8 +198,10 @@ pub fn cumulative_incidence(
     Ok(out)
 }
 
-/// Serious (AESER = "Y") and fatal (AEOUT = "FATAL") adverse events, by
-/// arm, subject and onset day.
+/// Serious (AESER = "Y") and fatal (AEOUT = "FATAL") adverse events,
+/// newest onset first (undated last), then arm, subject (ADSL order) and
+/// term. Each subject's, arm's, term's and day's text is made once and
+/// shared: a large trial lists hundreds of thousands of events.
 pub fn serious_events(
     snap: &ClosedSnapshot,
     subj: &SubjectDays,
@@ -193,6 +216,14 @@ pub fn serious_events(
         .adae
         .clone()
         .lazy()
+        .select([
+            col("USUBJID"),
+            col("AEDECOD"),
+            col("AETERM"),
+            col("AESER"),
+            col("AEOUT"),
+            col("ASTDT"),
+        ])
         .filter(
             col("AESER")
                 .eq(lit("Y"))
@@ -200,47 +231,87 @@ pub fn serious_events(
                 .fill_null(lit(false)),
         )
         .collect()?;
-    let ids = texts_in(&ae, "USUBJID")?;
-    let decod = texts_in(&ae, "AEDECOD")?;
-    let term = texts_in(&ae, "AETERM")?;
-    let ser = texts_in(&ae, "AESER")?;
-    let out_ = texts_in(&ae, "AEOUT")?;
+    let text = |name: &str| -> PolarsResult<StringChunked> {
+        Ok(ae.column(name)?.cast(&DataType::String)?.str()?.clone())
+    };
+    let (ids, decod, term, ser, out_) = (
+        text("USUBJID")?,
+        text("AEDECOD")?,
+        text("AETERM")?,
+        text("AESER")?,
+        text("AEOUT")?,
+    );
     let start = days_in(&ae, "ASTDT")?;
-    let mut rows: Vec<SeriousEvent> = (0..ae.height())
-        .filter_map(|r| {
-            let i = *index.get(ids[r].as_str())?;
-            Some(SeriousEvent {
-                usubjid: ids[r].clone(),
-                arm: subj.arm[i].clone(),
-                term: if decod[r].is_empty() {
-                    term[r].clone()
-                } else {
-                    decod[r].clone()
-                },
-                day: match (start[r], subj.rand[i]) {
-                    // CDISC study day: no day 0; the day before
-                    // randomization is day -1.
-                    (Some(s), Some(rd)) if s >= rd => Some(i64::from(s - rd) + 1),
-                    (Some(s), Some(rd)) => Some(i64::from(s - rd)),
-                    _ => None,
-                },
-                onset: start[r].map(|d| {
-                    crate::server::data::days::from_epoch_days(d)
-                        .format("%Y-%m-%d")
-                        .to_string()
-                }),
-                serious: ser[r] == "Y",
-                fatal: out_[r] == "FATAL",
-            })
+    let term_of = |r: usize| match decod.get(r).filter(|s| !s.is_empty()) {
+        Some(d) => d,
+        None => term.get(r).unwrap_or(""),
+    };
+    // Terms and arms as ranks, so the sort compares numbers.
+    let mut terms: Vec<&str> = (0..ae.height()).map(term_of).collect();
+    terms.sort_unstable();
+    terms.dedup();
+    let term_rank: HashMap<&str, usize> = terms.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let term_text: Vec<Arc<str>> = terms.iter().map(|t| Arc::from(*t)).collect();
+    let mut arms: Vec<&str> = subj.arm.iter().map(String::as_str).collect();
+    arms.sort_unstable();
+    arms.dedup();
+    let arm_text: Vec<Arc<str>> = arms.iter().map(|a| Arc::from(*a)).collect();
+    let arm_of: Vec<usize> = subj
+        .arm
+        .iter()
+        .map(|a| arms.binary_search(&a.as_str()).unwrap_or(0))
+        .collect();
+    // (newest first, arm, subject, term, ADAE row)
+    type Key = (std::cmp::Reverse<Option<i32>>, usize, usize, usize, usize);
+    let mut order: Vec<Key> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(r, id)| {
+            let i = *index.get(id?)?;
+            Some((
+                std::cmp::Reverse(start[r]),
+                arm_of[i],
+                i,
+                term_rank[term_of(r)],
+                r,
+            ))
         })
         .collect();
-    // Newest onset first (undated last), then arm, subject and term.
-    rows.sort_by(|a, b| {
-        b.onset
-            .is_some()
-            .cmp(&a.onset.is_some())
-            .then_with(|| b.onset.cmp(&a.onset))
-            .then_with(|| (&a.arm, &a.usubjid, &a.term).cmp(&(&b.arm, &b.usubjid, &b.term)))
-    });
+    order.sort_unstable();
+    let mut subject_text: HashMap<usize, Arc<str>> = HashMap::new();
+    let mut dates: HashMap<i32, Arc<str>> = HashMap::new();
+    let rows: Vec<SeriousEvent> = order
+        .into_iter()
+        .map(|(_, arm, i, t, r)| SeriousEvent {
+            usubjid: subject_text
+                .entry(i)
+                .or_insert_with(|| Arc::from(subj.ids[i].as_str()))
+                .clone(),
+            arm: arm_text[arm].clone(),
+            term: term_text[t].clone(),
+            day: match (start[r], subj.rand[i]) {
+                // CDISC study day: no day 0; the day before
+                // randomization is day -1.
+                (Some(s), Some(rd)) if s >= rd => Some(i64::from(s - rd) + 1),
+                (Some(s), Some(rd)) => Some(i64::from(s - rd)),
+                _ => None,
+            },
+            onset: start[r].map(|d| {
+                dates
+                    .entry(d)
+                    .or_insert_with(|| {
+                        Arc::from(
+                            crate::server::data::days::from_epoch_days(d)
+                                .format("%Y-%m-%d")
+                                .to_string(),
+                        )
+                    })
+                    .clone()
+            }),
+            onset_day: start[r],
+            serious: ser.get(r) == Some("Y"),
+            fatal: out_.get(r) == Some("FATAL"),
+        })
+        .collect();
     Ok(rows)
 }

@@ -5,12 +5,11 @@
 use super::figures;
 use crate::dto::{
     ClosedSafety, ClosedSafetyRow, GroupComparison, GroupIncidence, GroupRate, OpenRateRow,
-    OpenSafety, Role, SeriousCount, SeriousRow,
+    OpenSafety, Role, SeriousCount, SeriousRow, LISTING_PAGE,
 };
 use crate::server::config::{Analysis, RiskDifferenceCi};
 use crate::server::firewall::ArmNames;
 use crate::server::report::safety::risk_difference;
-use crate::server::report::safety_time::SeriousEvent;
 use crate::server::report::{ClosedRate, ClosedReport, OpenReport};
 use crate::stats::proportions::{compare, TestName, TwoByTwo};
 
@@ -149,42 +148,25 @@ pub fn closed_safety(
                 .collect(),
         })
         .collect::<Vec<_>>();
-    // The listing newest first as the report sorts it; events of one day
-    // by group (coded letter or trial order), then subject.
     let rank = |code: &str| order.iter().position(|c| c == code).unwrap_or(usize::MAX);
-    let mut listed: Vec<&SeriousEvent> = closed.serious_events.iter().collect();
-    listed.sort_by(|a, b| {
-        b.onset
-            .is_some()
-            .cmp(&a.onset.is_some())
-            .then_with(|| b.onset.cmp(&a.onset))
-            .then_with(|| rank(&a.arm).cmp(&rank(&b.arm)))
-            .then_with(|| (&a.usubjid, &a.term).cmp(&(&b.usubjid, &b.term)))
-    });
+    // Counts by group over the whole listing.
+    let mut counts: Vec<(u32, u32, std::collections::HashSet<&str>)> =
+        order.iter().map(|_| (0, 0, Default::default())).collect();
+    for e in &closed.serious_events {
+        if let Some(c) = counts.get_mut(rank(&e.arm)) {
+            c.0 += u32::from(e.serious);
+            c.1 += u32::from(e.fatal);
+            c.2.insert(&e.usubjid);
+        }
+    }
     let serious_summary = order
         .iter()
-        .map(|code| {
-            let of: Vec<&&SeriousEvent> = listed.iter().filter(|e| &e.arm == code).collect();
-            let subjects: std::collections::BTreeSet<&str> =
-                of.iter().map(|e| e.usubjid.as_str()).collect();
-            SeriousCount {
-                group: names.name(code),
-                serious: u32::try_from(of.iter().filter(|e| e.serious).count()).unwrap_or(u32::MAX),
-                fatal: u32::try_from(of.iter().filter(|e| e.fatal).count()).unwrap_or(u32::MAX),
-                subjects: u32::try_from(subjects.len()).unwrap_or(u32::MAX),
-            }
-        })
-        .collect();
-    let serious: Vec<SeriousRow> = listed
-        .into_iter()
-        .map(|e| SeriousRow {
-            group: names.name(&e.arm),
-            usubjid: e.usubjid.clone(),
-            term: e.term.clone(),
-            day: e.day,
-            onset: e.onset.clone(),
-            serious: e.serious,
-            fatal: e.fatal,
+        .zip(counts)
+        .map(|(code, (serious, fatal, subjects))| SeriousCount {
+            group: names.name(code),
+            serious,
+            fatal,
+            subjects: u32::try_from(subjects.len()).unwrap_or(u32::MAX),
         })
         .collect();
     let incidence_chart = figures::cumulative_incidence(&rows, &closed.incidence_days);
@@ -199,10 +181,66 @@ pub fn closed_safety(
         rows,
         incidence_days: closed.incidence_days.clone(),
         incidence_chart,
-        serious_total: u32::try_from(serious.len()).unwrap_or(u32::MAX),
+        serious_total: u32::try_from(closed.serious_events.len()).unwrap_or(u32::MAX),
         serious_page: 1,
         serious_pages: 1,
-        serious,
+        serious: Vec::new(),
         serious_summary,
+    }
+}
+
+/// The listing's order as the viewer sees it: newest onset first (undated
+/// last), events of one day by group (coded letter or trial order), then
+/// subject and term as the report has them. Indices into the report's
+/// `serious_events`; kept with the cached view and paged per request.
+pub fn listing_order(closed: &ClosedReport, names: &ArmNames) -> Vec<u32> {
+    let order = names.display_order();
+    let rank = |code: &str| order.iter().position(|c| c == code).unwrap_or(usize::MAX);
+    let ev = &closed.serious_events;
+    let mut keys: Vec<(std::cmp::Reverse<Option<i32>>, usize, u32)> = ev
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            (
+                std::cmp::Reverse(e.onset_day),
+                rank(&e.arm),
+                u32::try_from(i).unwrap_or(u32::MAX),
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// `view` with page `page` (1-based, clamped) of the listing in `order`.
+pub fn listing_page(
+    view: &ClosedSafety,
+    closed: &ClosedReport,
+    names: &ArmNames,
+    order: &[u32],
+    page: u32,
+) -> ClosedSafety {
+    let pages = order.len().div_ceil(LISTING_PAGE).max(1);
+    let page = (page as usize).clamp(1, pages);
+    let rows = order
+        .iter()
+        .skip((page - 1) * LISTING_PAGE)
+        .take(LISTING_PAGE)
+        .filter_map(|&i| closed.serious_events.get(i as usize))
+        .map(|e| SeriousRow {
+            group: names.name(&e.arm),
+            usubjid: e.usubjid.to_string(),
+            term: e.term.to_string(),
+            day: e.day,
+            onset: e.onset.as_deref().map(String::from),
+            serious: e.serious,
+            fatal: e.fatal,
+        })
+        .collect();
+    ClosedSafety {
+        serious: rows,
+        serious_page: u32::try_from(page).unwrap_or(1),
+        serious_pages: u32::try_from(pages).unwrap_or(1),
+        ..view.clone()
     }
 }
