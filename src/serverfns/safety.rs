@@ -34,13 +34,22 @@ pub async fn get_safety(
     cut: Option<String>,
     serious_page: Option<u32>,
 ) -> Result<SafetyPage, ServerFnError> {
-    let open = get_open_safety(trial.clone(), cut).await?;
-    let closed = if open.viewer_role.is_some_and(|r| r.is_closed()) {
-        Some(get_closed_safety(trial, Some(open.cut_date.clone()), serious_page).await?)
-    } else {
-        None
-    };
-    Ok(SafetyPage { open, closed })
+    use crate::server::web::guard;
+    let (_, _, role) = guard::trial_role(&trial).await?;
+    if !role.is_closed() {
+        let open = get_open_safety(trial, cut).await?;
+        return Ok(SafetyPage { open, closed: None });
+    }
+    // A closed role needs both reports: computed side by side (each off
+    // the async runtime), so a cold page waits for the slower, not the sum.
+    let (open, closed) = tokio::join!(
+        get_open_safety(trial.clone(), cut.clone()),
+        get_closed_safety(trial, cut, serious_page)
+    );
+    Ok(SafetyPage {
+        open: open?,
+        closed: Some(closed?),
+    })
 }
 
 /// Safety by arm with risk differences and the trial's test (closed roles),

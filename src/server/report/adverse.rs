@@ -207,78 +207,146 @@ fn flags(adae: &DataFrame, trial: &TrialConfig) -> Vec<(AeCategory, String, Opti
     ]
 }
 
-const GROUP: &str = "@G";
-/// Each event's subject as its ADSL row (a number hashes faster than the
-/// identifier).
-const SUBJECT: &str = "@ROW";
-
 /// Per (group, organ class, term) and category: subjects and events.
 type Counts = HashMap<(String, String, Option<String>), Vec<AeCount>>;
 
-/// The counts of `lf` (one row per event with GROUP, @SOC, @PT, USUBJID and
-/// a flag per category `cats`) grouped by `keys`.
-fn grouped(lf: LazyFrame, keys: &[&str], cats: &[usize]) -> PolarsResult<Counts> {
-    let mut aggs = Vec::new();
-    for &k in cats {
-        let flag = col(format!("C{k}"));
-        aggs.push(
-            col(SUBJECT)
-                .filter(flag.clone())
-                .n_unique()
-                .cast(DataType::UInt32)
-                .alias(format!("S{k}")),
-        );
-        aggs.push(flag.cast(DataType::UInt32).sum().alias(format!("E{k}")));
+/// Subjects and events per (group, class, term), (group, class) and group,
+/// for each category of `bits` (a flag per ADAE row each), in one pass over
+/// the events with every text replaced by a number: the events of a term
+/// are counted as they come, its subjects by sorting (term, subject)
+/// pairs and counting each pair once.
+fn count_events(
+    adae: &DataFrame,
+    subject_of: &HashMap<&str, u32>,
+    group_of: &[Option<u32>],
+    group_names: &[&String],
+    bits: &[Vec<bool>],
+) -> PolarsResult<(Counts, Counts, Counts)> {
+    let text = |key: &str| -> PolarsResult<Option<StringChunked>> {
+        Ok(match adae.column(key) {
+            Ok(c) => Some(c.str()?.clone()),
+            Err(_) => None,
+        })
+    };
+    let ids = adae.column("USUBJID")?.str()?.clone();
+    let (soc, pt) = (text(ColumnRole::Soc.key())?, text(ColumnRole::Pt.key())?);
+    let nc = bits.len();
+    // Dictionary codes of the classes and the (class, term) pairs.
+    let mut class_code: HashMap<&str, u32> = HashMap::new();
+    let mut term_code: HashMap<(u32, &str), u32> = HashMap::new();
+    let mut terms: Vec<(u32, &str)> = Vec::new();
+    let mut classes: Vec<&str> = Vec::new();
+    // (term, subject, category bits) of every event of a subject in the
+    // population.
+    let mut events: Vec<(u32, u32, u32)> = Vec::with_capacity(adae.height());
+    for (r, id) in ids.iter().enumerate() {
+        let Some(subject) = id.and_then(|id| subject_of.get(id)).copied() else {
+            continue;
+        };
+        if group_of[subject as usize].is_none() {
+            continue;
+        }
+        let mask = (0..nc).fold(0u32, |m, k| m | (u32::from(bits[k][r]) << k));
+        if mask == 0 {
+            continue;
+        }
+        let c = soc
+            .as_ref()
+            .and_then(|s| s.get(r))
+            .filter(|s| !s.is_empty())
+            .unwrap_or(UNCODED);
+        let t = pt
+            .as_ref()
+            .and_then(|s| s.get(r))
+            .filter(|s| !s.is_empty())
+            .unwrap_or(UNCODED);
+        let ci = *class_code.entry(c).or_insert_with(|| {
+            classes.push(c);
+            u32_of(classes.len() - 1)
+        });
+        let ti = *term_code.entry((ci, t)).or_insert_with(|| {
+            terms.push((ci, t));
+            u32_of(terms.len() - 1)
+        });
+        events.push((ti, subject, mask));
     }
-    let df = lf
-        .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
-        .agg(aggs)
-        .collect()?;
-    let text = |name: &str| -> PolarsResult<Vec<Option<String>>> {
-        Ok(df
-            .column(name)?
-            .str()?
-            .iter()
-            .map(|v| v.map(String::from))
-            .collect())
-    };
-    let g = text(GROUP)?;
-    let soc = if keys.contains(&"@SOC") {
-        text("@SOC")?
-    } else {
-        vec![None; df.height()]
-    };
-    let pt = if keys.contains(&"@PT") {
-        text("@PT")?
-    } else {
-        vec![None; df.height()]
-    };
-    let mut per: Vec<(UInt32Chunked, UInt32Chunked)> = Vec::new();
-    for &k in cats {
-        per.push((
-            df.column(&format!("S{k}"))?.u32()?.clone(),
-            df.column(&format!("E{k}"))?.u32()?.clone(),
-        ));
+    let ng = group_names.len();
+    let (nt, nk) = (terms.len(), classes.len());
+    // [category][group][term or class]
+    let mut term_events = vec![0u32; nc * ng * nt];
+    let mut class_events = vec![0u32; nc * ng * nk];
+    let mut all_events = vec![0u32; nc * ng];
+    for &(t, s, m) in &events {
+        let g = group_of[s as usize].unwrap_or(0) as usize;
+        let k = terms[t as usize].0 as usize;
+        for c in (0..nc).filter(|c| m & (1 << c) != 0) {
+            term_events[(c * ng + g) * nt + t as usize] += 1;
+            class_events[(c * ng + g) * nk + k] += 1;
+            all_events[c * ng + g] += 1;
+        }
     }
-    let mut out = Counts::new();
-    for row in 0..df.height() {
-        let counts = per
+    // Distinct subjects: sort, then count each (unit, subject) once with
+    // the union of its events' categories.
+    let distinct = |mut pairs: Vec<(u32, u32, u32)>, units: usize| -> Vec<u32> {
+        pairs.sort_unstable_by_key(|&(u, s, _)| (u, s));
+        let mut out = vec![0u32; nc * ng * units];
+        let mut i = 0;
+        while i < pairs.len() {
+            let (u, s, mut m) = pairs[i];
+            let mut j = i + 1;
+            while j < pairs.len() && pairs[j].0 == u && pairs[j].1 == s {
+                m |= pairs[j].2;
+                j += 1;
+            }
+            let g = group_of[s as usize].unwrap_or(0) as usize;
+            for c in (0..nc).filter(|c| m & (1 << c) != 0) {
+                out[(c * ng + g) * units + u as usize] += 1;
+            }
+            i = j;
+        }
+        out
+    };
+    let term_subjects = distinct(events.clone(), nt);
+    let class_subjects = distinct(
+        events
             .iter()
-            .map(|(s, e)| AeCount {
-                subjects: s.get(row).unwrap_or(0),
-                events: e.get(row).unwrap_or(0),
+            .map(|&(t, s, m)| (terms[t as usize].0, s, m))
+            .collect(),
+        nk,
+    );
+    let all_subjects = distinct(events.iter().map(|&(_, s, m)| (0, s, m)).collect(), 1);
+    let pick = |ev: &[u32], subj: &[u32], units: usize, g: usize, u: usize| -> Vec<AeCount> {
+        (0..nc)
+            .map(|c| AeCount {
+                subjects: subj[(c * ng + g) * units + u],
+                events: ev[(c * ng + g) * units + u],
             })
-            .collect();
-        out.insert(
-            (
-                g[row].clone().unwrap_or_default(),
-                soc[row].clone().unwrap_or_default(),
-                pt[row].clone(),
-            ),
-            counts,
+            .collect()
+    };
+    let (mut by_term, mut by_class, mut overall) = (Counts::new(), Counts::new(), Counts::new());
+    for (g, name) in group_names.iter().enumerate() {
+        for (t, (k, term)) in terms.iter().enumerate() {
+            by_term.insert(
+                (
+                    (*name).clone(),
+                    classes[*k as usize].to_string(),
+                    Some(term.to_string()),
+                ),
+                pick(&term_events, &term_subjects, nt, g, t),
+            );
+        }
+        for (k, class) in classes.iter().enumerate() {
+            by_class.insert(
+                ((*name).clone(), class.to_string(), None),
+                pick(&class_events, &class_subjects, nk, g, k),
+            );
+        }
+        overall.insert(
+            ((*name).clone(), String::new(), None),
+            pick(&all_events, &all_subjects, 1, g, 0),
         );
     }
-    Ok(out)
+    Ok((by_term, by_class, overall))
 }
 
 const UNCODED: &str = "Not coded";
@@ -306,11 +374,12 @@ pub fn adverse_events(
     let pooled: BTreeMap<String, Vec<usize>> =
         BTreeMap::from([(String::new(), (0..adsl.height()).collect())]);
     let groups_or_all = if groups.is_empty() { &pooled } else { groups };
-    let mut group_of: Vec<Option<String>> = vec![None; adsl.height()];
-    for (g, rows) in groups_or_all {
+    let group_names: Vec<&String> = groups_or_all.keys().collect();
+    let mut group_of: Vec<Option<u32>> = vec![None; adsl.height()];
+    for (gi, rows) in groups_or_all.values().enumerate() {
         for &r in rows {
             if in_population[r] {
-                group_of[r] = Some(g.clone());
+                group_of[r] = Some(u32_of(gi));
             }
         }
     }
@@ -323,56 +392,29 @@ pub fn adverse_events(
             )
         })
         .collect();
-    let rows: Vec<u32> = (0..u32_of(adsl.height())).collect();
-    let adsl_groups = DataFrame::new_infer_height(vec![
-        Column::new("USUBJID".into(), ids),
-        Column::new(GROUP.into(), group_of),
-        Column::new(SUBJECT.into(), rows),
-    ])?;
 
     let adae = &snap.adae;
     let coded = adae.column(ColumnRole::Pt.key()).is_ok();
     let cats = flags(adae, trial);
-    let mut columns = vec![adae.column("USUBJID")?.clone()];
-    for key in [ColumnRole::Soc.key(), ColumnRole::Pt.key()] {
-        let c = match adae.column(key) {
-            Ok(c) => c.clone(),
-            Err(_) => Column::full_null(key.into(), adae.height(), &DataType::String),
-        };
-        columns.push(c.with_name(key.into()));
-    }
     let collected: Vec<usize> = cats
         .iter()
         .enumerate()
         .filter(|(_, (_, _, f))| f.is_some() && coded)
         .map(|(k, _)| k)
         .collect();
-    for (k, (_, _, f)) in cats.iter().enumerate() {
-        if let Some(f) = f {
-            columns.push(Column::new(format!("C{k}").into(), f.clone()));
-        }
-    }
-    let events = DataFrame::new_infer_height(columns)?
-        .lazy()
-        .with_columns([
-            col("@SOC").fill_null(lit(UNCODED)),
-            col("@PT").fill_null(lit(UNCODED)),
-        ])
-        .join(
-            adsl_groups.lazy(),
-            [col("USUBJID")],
-            [col("USUBJID")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col(GROUP).is_not_null());
     let (by_term, by_class, overall) = if collected.is_empty() {
         (Counts::new(), Counts::new(), Counts::new())
     } else {
-        (
-            grouped(events.clone(), &[GROUP, "@SOC", "@PT"], &collected)?,
-            grouped(events.clone(), &[GROUP, "@SOC"], &collected)?,
-            grouped(events, &[GROUP], &collected)?,
-        )
+        let subject_of: HashMap<&str, u32> = ids
+            .iter()
+            .enumerate()
+            .filter_map(|(r, id)| Some(((*id)?, u32_of(r))))
+            .collect();
+        let bits: Vec<Vec<bool>> = collected
+            .iter()
+            .map(|&k| cats[k].2.clone().unwrap_or_default())
+            .collect();
+        count_events(adae, &subject_of, &group_of, &group_names, &bits)?
     };
 
     let names: Vec<&String> = denominators.keys().collect();
