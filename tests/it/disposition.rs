@@ -252,3 +252,52 @@ fn a_trial_toml_that_points_a_report_column_at_an_arm_column_is_refused() {
         .to_string();
     assert!(err.contains("ARM identifies the arm"), "{err}");
 }
+
+/// A copy of the Altshock-2 final cut's blinded folder (unregistered) with
+/// a screening log of `rows` (SCRNID, SFREAS).
+fn with_screening(rows: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "dsmb-screening-{}-{}",
+        std::process::id(),
+        crate::fixtures::unique()
+    ));
+    let cut = dir.join("cut-2024-12-31");
+    crate::fixtures::copy_dir(&altshock2().join("cut-2024-12-31/blinded"), &cut);
+    let mut text = String::from("SCRNID,SFREAS\n");
+    for (id, reason) in rows {
+        text.push_str(&format!("{id},{reason}\n"));
+    }
+    std::fs::write(cut.join("screening.csv"), text).unwrap();
+    cut
+}
+
+#[test]
+fn a_screening_log_adds_the_screened_and_the_not_randomized_by_reason() {
+    let trial = altshock2_trial();
+    // 101 randomized, 20 not eligible, 9 refused consent.
+    let mut rows: Vec<(String, &str)> = (0..101).map(|i| (format!("S{i:03}"), "")).collect();
+    rows.extend((101..121).map(|i| (format!("S{i:03}"), "NOT ELIGIBLE")));
+    rows.extend((121..130).map(|i| (format!("S{i:03}"), "CONSENT REFUSED")));
+    let shown: Vec<(&str, &str)> = rows.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+    let cut = with_screening(&shown);
+    let snap = load(&cut, &trial, &LoadOptions::open()).unwrap_or_else(|p| panic!("{p}"));
+    let open = open_report(&snap, &trial).unwrap();
+    let d = &open.disposition;
+    assert_eq!(d.screened, Some(130));
+    assert_eq!(d.not_randomized[0].reason, "NOT ELIGIBLE");
+    assert_eq!(d.not_randomized[0].subjects, Cell::Count(20));
+    assert_eq!(d.not_randomized[1].subjects, Cell::Count(9));
+    assert!(snap.files.iter().any(|f| f.name == "screening.csv"));
+    // A log whose randomized do not add up to ADSL is refused, naming it.
+    let cut = with_screening(&shown[1..]);
+    let err = load(&cut, &trial, &LoadOptions::open())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("screening.csv") && err.contains("ADSL has 101 subjects"),
+        "{err}"
+    );
+    // Without a log the flow starts at randomization.
+    let report = closed(&altshock2().join("cut-2024-12-31"), false);
+    assert_eq!(report.disposition.total.screened, None);
+}

@@ -97,6 +97,24 @@ pub fn cut_folder_of(dir: &Path) -> Option<PathBuf> {
 }
 
 /// Whether a data folder is declared blinded by its name.
+/// Whether `dir` holds the dataset `stem` in any format (`stem.csv`,
+/// `.parquet`, `.xpt`, any case).
+pub fn has_dataset(dir: &Path, stem: &str) -> bool {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries.filter_map(Result::ok).any(|e| {
+                let p = e.path();
+                let s = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                let x = p.extension().and_then(|s| s.to_str()).unwrap_or("");
+                s.eq_ignore_ascii_case(stem)
+                    && super::read::FORMATS
+                        .iter()
+                        .any(|f| x.eq_ignore_ascii_case(f))
+            })
+        })
+        .unwrap_or(false)
+}
+
 pub fn named_blinded(dir: &Path) -> bool {
     dir.file_name().and_then(|s| s.to_str()) == Some(BLINDED)
 }

@@ -13,6 +13,7 @@ use super::layout;
 use super::manifest::{FileDigest, Manifest};
 use super::problem::{Collector, Problem, Problems};
 use super::read::{read_frame, Frame};
+use super::screening;
 use super::validate::{category_columns, validate_adae, validate_adsl, validate_adtte, AdslIndex};
 use crate::server::config::{ColumnRole, TrialConfig};
 use crate::server::firewall::identifies_arm;
@@ -77,6 +78,8 @@ pub struct Snapshot {
     pub adsl: DataFrame,
     pub adae: DataFrame,
     pub adtte: DataFrame,
+    /// The screening log's counts, when the folder has one.
+    pub screening: Option<screening::Screening>,
 }
 
 /// The columns each dataset is read with: the reports' own, plus
@@ -141,9 +144,14 @@ fn wanted_columns(
         let mut seen = std::collections::HashSet::new();
         list.retain(|n| seen.insert(n.clone()));
     }
-    Ok([("adsl", adsl), ("adae", adae), ("adtte", adtte)]
-        .into_iter()
-        .collect())
+    Ok([
+        ("adsl", adsl),
+        ("adae", adae),
+        ("adtte", adtte),
+        (screening::SCREENING, screening::wanted()),
+    ]
+    .into_iter()
+    .collect())
 }
 
 /// Read, verify and validate the data folder `dir` for `trial`, with no
@@ -201,10 +209,15 @@ pub fn load(
         });
         Ok(frame)
     };
-    // Read all three, reporting every unreadable one.
+    // Read all three (and the screening log when there is one), reporting
+    // every unreadable one.
     let (adsl, adae, adtte) = (read("adsl"), read("adae"), read("adtte"));
+    let screening_log = screening::present(dir).then(|| read(screening::SCREENING));
     let mut unreadable = Vec::new();
-    for r in [&adsl, &adae, &adtte] {
+    for r in [&adsl, &adae, &adtte]
+        .into_iter()
+        .chain(screening_log.as_ref())
+    {
         if let Err(p) = r {
             unreadable.extend(p.0.iter().cloned());
         }
@@ -221,8 +234,10 @@ pub fn load(
 
     // Blinding.
     let mut c = Collector::default();
+    let screening_log = screening_log.and_then(Result::ok);
     let identifying: Vec<(String, String)> = [&adsl, &adae, &adtte]
-        .iter()
+        .into_iter()
+        .chain(screening_log.as_ref())
         .flat_map(|f| {
             f.columns
                 .iter()
@@ -252,6 +267,9 @@ pub fn load(
         Some(x) => x,
         None => return Err(c.finish()),
     };
+    let screening = screening_log
+        .as_ref()
+        .and_then(|f| screening::summarize(f, adsl_df.height(), &mut c));
     let adae_df = validate_adae(&adae, trial, cut_date, &subjects, &mut c);
     let adtte_df = validate_adtte(&adtte, trial, &subjects, &mut c);
 
@@ -285,5 +303,6 @@ pub fn load(
         adsl: adsl_df,
         adae: adae_df.unwrap_or_default(),
         adtte: adtte_df.unwrap_or_default(),
+        screening,
     })
 }

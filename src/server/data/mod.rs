@@ -1,7 +1,8 @@
 //! Data cuts, from folder to validated [`load::Snapshot`]: where things are
 //! ([`layout`], the one place that knows the folder layout), reading CSV,
 //! Parquet and SAS transport files ([`read`], [`csvscan`], [`xpt`]), the row
-//! checks ([`validate`]), the registered manifest ([`manifest`],
+//! checks ([`validate`]), the optional screening log ([`screening`]), the
+//! registered manifest ([`manifest`],
 //! [`register`]) and the problems they report ([`problem`]), each naming the
 //! file, row and column.
 //!
@@ -16,6 +17,7 @@ pub mod manifest;
 pub mod problem;
 pub mod read;
 pub mod register;
+pub mod screening;
 pub mod synth;
 pub mod validate;
 pub mod xpt;

@@ -32,6 +32,12 @@ pub struct ReasonCount {
 /// The flow of one group of subjects (or of all).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DispositionCounts {
+    /// From the cut's screening log (all subjects only): the screened,
+    /// and those not randomized by reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screened: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_randomized: Vec<ReasonCount>,
     pub randomized: u32,
     /// With the actual treatment (closed view, unblinded source): received
     /// the allocated intervention, another group's, or none.
@@ -208,6 +214,8 @@ impl Rows {
                 .map(|v| Cell::Count(n(&|r| if i == 0 { v[r].0 } else { v[r].1 })))
         };
         DispositionCounts {
+            screened: None,
+            not_randomized: Vec::new(),
             randomized: u32_of(rows.len()),
             received_allocated: treated(&|a, b| b.is_some() && a == b),
             crossed_over: treated(&|a, b| b.is_some() && a != b),
@@ -247,9 +255,21 @@ pub fn disposition(
     let rows = Rows::of(snap, trial)?;
     let order = rows.reasons();
     let all: Vec<usize> = (0..snap.adsl.height()).collect();
+    let mut total = rows.count(&all, &order);
+    if let Some(sc) = &snap.screening {
+        total.screened = Some(sc.screened);
+        total.not_randomized = sc
+            .not_randomized
+            .iter()
+            .map(|(r, n)| ReasonCount {
+                reason: r.clone(),
+                subjects: Cell::Count(*n),
+            })
+            .collect();
+    }
     Ok(Disposition {
         actual_treatment: rows.treatment.is_some(),
-        total: rows.count(&all, &order),
+        total,
         by_arm: groups
             .iter()
             .map(|(g, r)| (g.clone(), rows.count(r, &order)))
@@ -261,6 +281,7 @@ pub fn disposition(
 pub const STATUS_KEY: &str = "disposition/status";
 pub const REASON_KEY: &str = "disposition/reason";
 pub const POPULATION_KEY: &str = "disposition/population";
+pub const SCREENING_KEY: &str = "disposition/not_randomized";
 
 /// The pooled counts the open view's disposition shows, for suppression:
 /// the statuses (a partition of the subjects), the reasons (a partition
@@ -280,6 +301,18 @@ pub fn pooled_groups(d: &DispositionCounts) -> Vec<PooledGroup> {
         out.push(PooledGroup {
             key: STATUS_KEY.into(),
             levels: status,
+            partition: true,
+            within: Vec::new(),
+        });
+    }
+    if !d.not_randomized.is_empty() {
+        out.push(PooledGroup {
+            key: SCREENING_KEY.into(),
+            levels: d
+                .not_randomized
+                .iter()
+                .filter_map(|r| Some((r.reason.clone(), r.subjects.count()?)))
+                .collect(),
             partition: true,
             within: Vec::new(),
         });
@@ -349,6 +382,15 @@ pub fn suppressed(
         other => other,
     };
     DispositionCounts {
+        screened: d.screened,
+        not_randomized: d
+            .not_randomized
+            .iter()
+            .map(|r| ReasonCount {
+                reason: r.reason.clone(),
+                subjects: cell(SCREENING_KEY, &r.reason, r.subjects),
+            })
+            .collect(),
         randomized: d.randomized,
         received_allocated: None,
         crossed_over: None,

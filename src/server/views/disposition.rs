@@ -36,7 +36,49 @@ fn lines(columns: &[&DispositionCounts]) -> Vec<BaselineLine> {
         indent,
         cells: columns.iter().map(|d| f(d)).collect(),
     };
-    let mut out = vec![line("Randomized", false, &|d| d.randomized.to_string())];
+    let mut out = Vec::new();
+    if let Some(first) = columns.last().filter(|d| d.screened.is_some()) {
+        // The screening log counts all subjects: the total column only.
+        let only_total = |text: String| {
+            let mut cells = vec![String::new(); columns.len()];
+            if let Some(last) = cells.last_mut() {
+                *last = text;
+            }
+            cells
+        };
+        out.push(BaselineLine {
+            label: "Screened".into(),
+            indent: false,
+            cells: only_total(first.screened.unwrap_or(0).to_string()),
+        });
+        let screened = first.screened.unwrap_or(0);
+        let turned: u32 = first
+            .not_randomized
+            .iter()
+            .filter_map(|r| r.subjects.count())
+            .sum();
+        let hidden = first
+            .not_randomized
+            .iter()
+            .any(|r| r.subjects.count().is_none());
+        out.push(BaselineLine {
+            label: "Not randomized".into(),
+            indent: false,
+            cells: only_total(if hidden {
+                cell(Cell::Count(screened - first.randomized), screened)
+            } else {
+                cell(Cell::Count(turned), screened)
+            }),
+        });
+        for r in &first.not_randomized {
+            out.push(BaselineLine {
+                label: r.reason.clone(),
+                indent: true,
+                cells: only_total(cell(r.subjects, screened)),
+            });
+        }
+    }
+    out.push(line("Randomized", false, &|d| d.randomized.to_string()));
     let treated = columns.iter().any(|d| d.received_allocated.is_some());
     if treated {
         out.push(line("Received the allocated intervention", true, &|d| {
@@ -175,6 +217,28 @@ fn svg(total: &DispositionCounts, columns: &[(String, &DispositionCounts)]) -> S
             ));
         }
     };
+    if let Some(screened) = total.screened {
+        let mut lines = vec!["Screened".to_string(), format!("n = {screened}")];
+        lines.push(format!(
+            "Not randomized: {}",
+            screened.saturating_sub(total.randomized)
+        ));
+        lines.extend(
+            total
+                .not_randomized
+                .iter()
+                .map(|r| format!("   {}: {}", r.reason, bare(r.subjects))),
+        );
+        let h = lines.len() * LINE_H + 2 * PAD;
+        text_box(&mut body, top_x, y, &lines, h);
+        body.push_str(&format!(
+            r#"<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" marker-end="url(#arrow)"/>"#,
+            width / 2,
+            y + h,
+            y + h + ARROW
+        ));
+        y += h + ARROW;
+    }
     text_box(
         &mut body,
         top_x,
