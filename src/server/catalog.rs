@@ -13,9 +13,10 @@ use super::data::layout::{self, ListError};
 use super::data::problem::{Problem, Problems};
 use super::firewall::open_snapshot;
 use super::report::enrollment::enrollment_summary;
-use super::report::{pooled_counts, PooledCounts};
+use super::report::{pooled_cut, PooledCounts, PooledCut};
 use crate::dto::EnrollmentSummary;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A cut that could not be loaded, and why.
 #[derive(Clone, Debug)]
@@ -32,9 +33,10 @@ pub struct ServedCut {
     pub date: String,
     pub dir: PathBuf,
     pub enrollment: EnrollmentSummary,
-    /// The pooled counts before suppression, which the open reports of the
-    /// later cuts are checked against (never shown as they are).
-    pub pooled: PooledCounts,
+    /// The pooled numbers before suppression (never shown as they are):
+    /// the open report of this cut is made from them, and the later cuts'
+    /// are checked against their counts.
+    pub pooled: Arc<PooledCut>,
 }
 
 /// One trial: its cuts that pass their checks (oldest first, never empty;
@@ -70,7 +72,7 @@ impl TrialEntry {
         self.cuts
             .iter()
             .take_while(|c| c.date.as_str() < date)
-            .map(|c| c.pooled.clone())
+            .map(|c| c.pooled.counts.clone())
             .collect()
     }
 
@@ -114,7 +116,7 @@ impl Catalog {
             let mut good = Vec::new();
             for cut_dir in cuts.iter().rev() {
                 let served = open_snapshot(&config, cut_dir).and_then(|snap| {
-                    let pooled = pooled_counts(&snap, &config).map_err(|e| {
+                    let pooled = pooled_cut(&snap, &config).map(Arc::new).map_err(|e| {
                         Problems::from(Problem::file(
                             &cut_dir.display().to_string(),
                             &format!("the pooled counts cannot be computed: {e}"),

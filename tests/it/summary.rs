@@ -5,7 +5,7 @@
 use crate::helpers::{altshock2, altshock2_trial, expected, repo, SAFETY_KEYS};
 use dsmb::server::data::layout::cut_dirs;
 use dsmb::server::firewall::{load, LoadOptions};
-use dsmb::server::report::{closed_report, open_report, ClosedReport};
+use dsmb::server::report::{closed_report, open_report, open_report_after, ClosedReport};
 use dsmb::stats::proportions::TestName;
 
 /// The closed report of an Altshock-2 cut, from its blinded part and
@@ -239,4 +239,32 @@ fn the_open_summary_has_no_arm_and_suppresses_small_cells() {
         assert!((ci[0] - 0.070_350_181_473_413_74).abs() < 1e-9);
         assert!((ci[1] - 0.210_042_011_205_691_3).abs() < 1e-9);
     }
+}
+
+/// The server makes each cut's open report from the pooled numbers the
+/// catalog kept at start-up: the same report, to the byte, as one made
+/// from the cut's files now (what `dsmb summary --view open` prints).
+#[test]
+fn the_kept_pooled_numbers_give_the_open_report_of_the_files() {
+    use dsmb::server::firewall::open_snapshot;
+    use dsmb::server::report::open_report_from;
+    let catalog = crate::helpers::catalog();
+    let mut compared = 0;
+    for trial in ["altshock2", "cdisc-pilot01"] {
+        let entry = catalog.trial(trial).unwrap();
+        for cut in &entry.cuts {
+            let earlier = entry.pooled_before(&cut.date);
+            let kept = open_report_from(&cut.pooled, &entry.config, &earlier);
+            let snap = open_snapshot(&entry.config, &cut.dir).unwrap();
+            let fresh = open_report_after(&snap, &entry.config, &earlier).unwrap();
+            assert_eq!(
+                serde_json::to_string(&kept).unwrap(),
+                serde_json::to_string(&fresh).unwrap(),
+                "{trial} {}",
+                cut.date
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 4);
 }

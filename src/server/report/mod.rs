@@ -34,6 +34,8 @@ pub mod types;
 
 pub use closed::closed_report;
 pub use interim::compared_arms;
-pub use open::{open_report, open_report_after, pooled_counts};
+pub use open::{
+    open_report, open_report_after, open_report_from, pooled_counts, pooled_cut, PooledCut,
+};
 pub use pooled::PooledCounts;
 pub use types::*;

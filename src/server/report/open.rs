@@ -30,10 +30,39 @@ pub fn pooled_counts(
     snap: &OpenSnapshot,
     trial: &TrialConfig,
 ) -> Result<PooledCounts, ReportError> {
-    Ok(pooled_with_tables(snap, trial)?.0)
+    Ok(pooled_cut(snap, trial)?.counts)
+}
+
+/// A cut's pooled numbers before suppression, made once from its open
+/// snapshot (the server keeps them from start-up): the counts the
+/// suppression decides on, the tables they come from, and what else the
+/// open report shows. Never shown as they are: `open_report_from`
+/// suppresses them against the earlier cuts.
+#[derive(Clone, Debug)]
+pub struct PooledCut {
+    pub counts: PooledCounts,
+    tables: Tables,
+    cut_date: String,
+    files: Vec<crate::server::data::manifest::FileDigest>,
+    by_site: BTreeMap<String, u32>,
+    cumulative_by_month: Vec<super::types::MonthCount>,
+}
+
+/// The pooled numbers of an open snapshot (see [`PooledCut`]).
+pub fn pooled_cut(snap: &OpenSnapshot, trial: &TrialConfig) -> Result<PooledCut, ReportError> {
+    let (counts, tables) = pooled_with_tables(snap, trial)?;
+    Ok(PooledCut {
+        counts,
+        tables,
+        cut_date: snap.cut_date.to_string(),
+        files: snap.files.clone(),
+        by_site: by_site(snap)?,
+        cumulative_by_month: cumulative_by_month(snap)?,
+    })
 }
 
 /// What the open report's tables are made of, before suppression.
+#[derive(Clone, Debug)]
 struct Tables {
     baseline: Vec<ClosedBaseline>,
     disposition: DispositionCounts,
@@ -134,10 +163,21 @@ pub fn open_report_after(
     trial: &TrialConfig,
     earlier: &[PooledCounts],
 ) -> Result<OpenReport, ReportError> {
-    let (counts, tables) = pooled_with_tables(snap, trial)?;
+    Ok(open_report_from(&pooled_cut(snap, trial)?, trial, earlier))
+}
+
+/// The pooled report of the cut `pooled` was made from, suppressed against
+/// the earlier cuts' counts `earlier` (oldest first): what
+/// `open_report_after` gives, without reading the cut again.
+pub fn open_report_from(
+    pooled: &PooledCut,
+    trial: &TrialConfig,
+    earlier: &[PooledCounts],
+) -> OpenReport {
+    let (counts, tables) = (&pooled.counts, pooled.tables.clone());
     let n = counts.n;
     let threshold = trial.open_view.small_cell_threshold;
-    let all: Vec<&PooledCounts> = earlier.iter().chain([&counts]).collect();
+    let all: Vec<&PooledCounts> = earlier.iter().chain([counts]).collect();
     let shown = Shown::decide(&all, threshold);
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
@@ -178,18 +218,18 @@ pub fn open_report_after(
             }
         })
         .collect();
-    Ok(OpenReport {
+    OpenReport {
         trial: trial.id.clone(),
         title: trial.title.clone(),
-        cut_date: snap.cut_date.to_string(),
+        cut_date: pooled.cut_date.clone(),
         view: "open",
-        files: snap.files.clone(),
+        files: pooled.files.clone(),
         small_cell_threshold: threshold,
         enrollment: OpenEnrollment {
             total: n,
             target: trial.enrollment.target,
-            by_site: by_site(snap)?,
-            cumulative_by_month: cumulative_by_month(snap)?,
+            by_site: pooled.by_site.clone(),
+            cumulative_by_month: pooled.cumulative_by_month.clone(),
         },
         safety,
         primary: OpenPrimary {
@@ -205,5 +245,5 @@ pub fn open_report_after(
         deaths: open_deaths(&tables.deaths, &|k, l, c| shown.level(k, l, c)),
         exposure: tables.exposure,
         deviations: open_deviations(&tables.deviations, &|k, l, c| shown.level(k, l, c)),
-    })
+    }
 }

@@ -5,9 +5,9 @@
 use super::access::Access;
 use crate::server::catalog::{Catalog, ServedCut, TrialEntry};
 use crate::server::data::problem::Problems;
-use crate::server::firewall::{closed_snapshot, open_snapshot, ViewKey};
+use crate::server::firewall::{closed_snapshot, ViewKey};
 use crate::server::report::{
-    closed_report, open_report_after, ClosedReport, OpenReport, ReportError,
+    closed_report, open_report_from, ClosedReport, OpenReport, ReportError,
 };
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -143,12 +143,15 @@ impl AppState {
     }
 }
 
-/// The open report of a served cut, from its open snapshot: arm columns are
-/// never read, the randomization list never opened.
+/// The open report of a served cut, from the pooled numbers the catalog
+/// made from its open snapshot at start-up (arm columns never read, the
+/// randomization list never opened), suppressed against the earlier cuts.
 fn open_report_of(entry: &TrialEntry, cut: &ServedCut) -> Result<OpenReport, CutReportError> {
-    let snap = open_snapshot(&entry.config, &cut.dir).map_err(CutReportError::Problems)?;
-    open_report_after(&snap, &entry.config, &entry.pooled_before(&cut.date))
-        .map_err(|e| CutReportError::Report(Arc::new(e)))
+    Ok(open_report_from(
+        &cut.pooled,
+        &entry.config,
+        &entry.pooled_before(&cut.date),
+    ))
 }
 
 /// The closed report of a served cut. Only closed roles' server functions
