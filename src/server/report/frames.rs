@@ -190,24 +190,6 @@ pub(crate) fn exposure_years_by_arm(
     ))
 }
 
-/// ADAE records of a safety category per arm (every occurrence).
-pub(crate) fn event_counts_by_arm(
-    snap: &ClosedSnapshot,
-    cat: &SafetyCategory,
-) -> Result<HashMap<String, u64>, PolarsError> {
-    let events = snap
-        .adae
-        .clone()
-        .lazy()
-        .filter(category_expr(cat).fill_null(lit(false)))
-        .select([col("USUBJID")]);
-    let lf = with_arm(events, snap);
-    Ok(count_by(lf, "ARM")?
-        .into_iter()
-        .map(|(k, v)| (k, u64::from(v)))
-        .collect())
-}
-
 /// `lf` (one row per record, with USUBJID) with each subject's arm: the
 /// inner join with the closed snapshot's ADSL.
 pub fn with_arm(lf: LazyFrame, snap: &ClosedSnapshot) -> LazyFrame {

@@ -3,8 +3,8 @@
 //! trial's test, risk difference, risk and odds ratios, exposure-adjusted
 //! rates, and the cumulative incidence.
 
-use super::frames::{arm_sum, event_counts_by_arm, exposure_years_by_arm};
-use super::safety_time::{cumulative_incidence, SubjectDays};
+use super::frames::{arm_sum, exposure_years_by_arm};
+use super::safety_time::{category_onsets, cumulative_incidence, SubjectDays};
 use super::types::{ArmComparison, ClosedRate, Estimate, IncidenceRate, Rate, RateRatio};
 use crate::server::config::{RiskDifferenceCi, TrialConfig};
 use crate::server::firewall::ClosedSnapshot;
@@ -44,13 +44,14 @@ pub fn closed_rates(
     let reference = codes[0];
     let arm_value = |arm: &str, i: usize| arm_sum(per_arm, arm, i);
     let exposure = exposure_years_by_arm(snap, trial)?;
+    let onsets = category_onsets(snap, subject_days, trial)?;
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
         let cumulative_incidence =
-            cumulative_incidence(snap, subject_days, cat, &codes, incidence_days)?;
+            cumulative_incidence(snap, subject_days, &onsets[k], &codes, incidence_days)?;
         let incidence: Option<BTreeMap<String, IncidenceRate>> = match &exposure {
             Some(years) => {
-                let counts = event_counts_by_arm(snap, cat)?;
+                let counts = subject_days.events_by_arm(&onsets[k]);
                 Some(
                     codes
                         .iter()

@@ -10,7 +10,7 @@
 //! cumulative_incidence_demo.R).
 
 use super::frames::{category_expr, texts_in};
-use crate::server::config::{SafetyCategory, TrialConfig};
+use crate::server::config::TrialConfig;
 use crate::server::data::days::{days_in, epoch_days};
 use crate::server::firewall::ClosedSnapshot;
 use crate::stats::survival::aalen_johansen;
@@ -120,34 +120,101 @@ impl SubjectDays {
             death: days_in(a, "DTHDT")?,
         })
     }
+
+    /// A category's events (`onsets`) summed per arm.
+    pub fn events_by_arm(&self, onsets: &CategoryOnsets) -> HashMap<String, u64> {
+        let mut out: HashMap<String, u64> = HashMap::new();
+        for (arm, e) in self.arm.iter().zip(&onsets.events) {
+            if *e > 0 {
+                *out.entry(arm.clone()).or_default() += u64::from(*e);
+            }
+        }
+        out
+    }
 }
 
-/// The cumulative incidence of `cat` in each arm of `codes`.
-pub fn cumulative_incidence(
+/// Each safety category's events per ADSL row: the first onset day
+/// (`Some(None)` when every qualifying event lacks a date, `None` without
+/// one) and the number of events. One pass over ADAE for every category.
+pub struct CategoryOnsets {
+    pub first: Vec<Option<Option<i32>>>,
+    pub events: Vec<u32>,
+}
+
+/// The onsets of every category of `trial`, in order.
+pub fn category_onsets(
     snap: &ClosedSnapshot,
     subj: &SubjectDays,
-    cat: &SafetyCategory,
-    codes: &[&str],
-    days: &[f64],
-) -> PolarsResult<BTreeMap<String, IncidenceCurve>> {
-    let first = snap
+    trial: &TrialConfig,
+) -> PolarsResult<Vec<CategoryOnsets>> {
+    let n = trial.safety.len();
+    let mut out: Vec<CategoryOnsets> = (0..n)
+        .map(|_| CategoryOnsets {
+            first: vec![None; subj.ids.len()],
+            events: vec![0; subj.ids.len()],
+        })
+        .collect();
+    if n == 0 {
+        return Ok(out);
+    }
+    let mut aggs = Vec::new();
+    for (k, cat) in trial.safety.iter().enumerate() {
+        let hit = category_expr(cat).fill_null(lit(false));
+        aggs.push(
+            hit.clone()
+                .cast(DataType::UInt32)
+                .sum()
+                .alias(format!("N{k}")),
+        );
+        aggs.push(col("ASTDT").filter(hit).min().alias(format!("F{k}")));
+    }
+    let per = snap
         .adae
         .clone()
         .lazy()
-        .filter(category_expr(cat))
         .group_by([col("USUBJID")])
-        .agg([col("ASTDT").min().alias("FIRST")])
+        .agg(aggs)
         .collect()?;
+    let index: HashMap<&str, usize> = subj
+        .ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let rows: Vec<Option<usize>> = per
+        .column("USUBJID")?
+        .str()?
+        .iter()
+        .map(|id| id.and_then(|id| index.get(id).copied()))
+        .collect();
+    for (k, o) in out.iter_mut().enumerate() {
+        let events = per.column(&format!("N{k}"))?.cast(&DataType::UInt32)?;
+        let first = days_in(&per, &format!("F{k}"))?;
+        for ((row, e), f) in rows.iter().zip(events.u32()?.iter()).zip(first) {
+            let (Some(row), Some(e)) = (row, e) else {
+                continue;
+            };
+            if e > 0 {
+                o.events[*row] = e;
+                o.first[*row] = Some(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The cumulative incidence of a category (its `onsets`) in each arm of
+/// `codes`.
+pub fn cumulative_incidence(
+    snap: &ClosedSnapshot,
+    subj: &SubjectDays,
+    onsets: &CategoryOnsets,
+    codes: &[&str],
+    days: &[f64],
+) -> PolarsResult<BTreeMap<String, IncidenceCurve>> {
     // A subject whose qualifying events all lack an onset date had an event
     // at an unknown time: they are left out of the curve (neither event-free
     // nor placed at a guessed day) and counted in `undated`.
-    let mut first_day: HashMap<String, Option<i32>> = HashMap::new();
-    for (id, d) in texts_in(&first, "USUBJID")?
-        .into_iter()
-        .zip(days_in(&first, "FIRST")?)
-    {
-        first_day.insert(id, d);
-    }
     let cut = epoch_days(snap.cut_date);
     let mut out = BTreeMap::new();
     for code in codes {
@@ -158,9 +225,9 @@ pub fn cumulative_incidence(
                 continue;
             };
             let day = |d: i32| f64::from((d - rand + 1).max(1));
-            match first_day.get(&subj.ids[i]) {
+            match onsets.first[i] {
                 Some(Some(e)) => {
-                    time.push(day(*e));
+                    time.push(day(e));
                     cause.push(1u8);
                     continue;
                 }
