@@ -65,20 +65,20 @@ pub async fn get_closed_safety(
     use crate::server::{views, web::guard};
     let v = guard::closed_view(&trial, cut.as_deref(), "safety by arm").await?;
     let key = ViewKey::new("closed_safety", &trial, &v.date, v.names.coded);
-    let entry = guard::entry(&v.state, &trial)?;
-    // The tables and the listing's order are kept once per view; each
-    // answer carries one page of the listing, read from the report.
-    let whole = v.state.view(key, || {
-        Ok::<_, ServerFnError>(std::sync::Arc::new((
-            views::safety::closed_safety(
-                &entry.config.analysis,
-                trial.clone(),
-                &v.report,
-                &v.names,
-            ),
-            views::safety::listing_order(&v.report, &v.names),
-        )))
-    })?;
+    let analysis = guard::entry(&v.state, &trial)?.config.analysis.clone();
+    // The tables and the listing's order are kept once per view (made off
+    // the async runtime: the order sorts the whole listing); each answer
+    // carries one page of the listing, read from the report.
+    let (state, report, names) = (v.state.clone(), v.report.clone(), v.names.clone());
+    let whole = guard::blocking(move || {
+        state.view(key, || {
+            Ok::<_, std::convert::Infallible>(std::sync::Arc::new((
+                views::safety::closed_safety(&analysis, trial, &report, &names),
+                views::safety::listing_order(&report, &names),
+            )))
+        })
+    })
+    .await?;
     Ok(views::safety::listing_page(
         &whole.0,
         &v.report,

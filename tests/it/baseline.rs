@@ -2,7 +2,7 @@
 //! blinded ADSL and the randomization list; type-7 quantiles, mean, sd) and
 //! the reconstruction's expected.json (Table 1 counts).
 
-use crate::helpers::{altshock2, expected, repo};
+use crate::helpers::{altshock2, close, expected, repo};
 use crate::summary::closed;
 use dsmb::server::config::{BaselineKind, BaselineVariable, TrialConfig};
 use dsmb::server::firewall::{load, LoadOptions};
@@ -13,14 +13,6 @@ use serde_json::Value;
 fn fixture() -> Value {
     let text = std::fs::read_to_string(repo().join("tests/fixtures/r_descriptive.json")).unwrap();
     serde_json::from_str(&text).unwrap()
-}
-
-fn close(got: f64, want: &Value, what: &str) {
-    let w = want.as_f64().unwrap();
-    assert!(
-        (got - w).abs() <= 1e-9 * w.abs().max(1.0),
-        "{what}: {got} vs R {w}"
-    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! CLI's listing rows.
 
 use crate::disposition::tables;
-use crate::helpers::{altshock2, repo};
+use crate::helpers::{altshock2, close, repo};
 use dsmb::dto::LISTING_PAGE;
 use dsmb::server::config::TrialConfig;
 use dsmb::server::firewall::{load, LoadOptions};
@@ -12,14 +12,6 @@ use serde_json::Value;
 
 fn n(v: &Value) -> u32 {
     v.as_u64().unwrap() as u32
-}
-
-fn close(got: f64, want: &Value, what: &str) {
-    let w = want.as_f64().unwrap();
-    assert!(
-        (got - w).abs() <= 1e-9 * w.abs().max(1.0),
-        "{what}: {got} vs R {w}"
-    );
 }
 
 #[test]

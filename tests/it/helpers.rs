@@ -50,6 +50,15 @@ pub const SAFETY_KEYS: [(&str, &str); 9] = [
     ("Septic shock", "septic_shock"),
 ];
 
+/// `got` within 1e-9 (relative, or absolute below 1) of R's `want`.
+pub fn close(got: f64, want: &serde_json::Value, what: &str) {
+    let w = want.as_f64().unwrap();
+    assert!(
+        (got - w).abs() <= 1e-9 * w.abs().max(1.0),
+        "{what}: {got} vs R {w}"
+    );
+}
+
 /// The demo catalog, loaded once, on a plain thread: polars must not block
 /// inside the async runtime (the server loads it with `spawn_blocking`).
 pub fn catalog() -> Arc<Catalog> {

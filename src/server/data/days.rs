@@ -19,6 +19,16 @@ pub fn from_epoch_days(days: i32) -> NaiveDate {
     epoch() + chrono::Duration::days(i64::from(days))
 }
 
+/// The CDISC study day of day `d` for a subject randomized on day `rand`:
+/// randomization is day 1 and there is no day 0 (the day before is -1).
+pub fn study_day(d: i32, rand: i32) -> i64 {
+    if d >= rand {
+        i64::from(d - rand) + 1
+    } else {
+        i64::from(d - rand)
+    }
+}
+
 /// A day number as an ISO date (`YYYY-MM-DD`).
 pub fn date_text(days: i32) -> String {
     from_epoch_days(days).to_string()

@@ -27,6 +27,25 @@ pub struct ContinuousSummary {
     pub max: Option<f64>,
 }
 
+impl ContinuousSummary {
+    /// The summary of `x`, the non-missing values of `subjects` subjects.
+    pub fn of(x: &[f64], subjects: u32) -> ContinuousSummary {
+        let s = summarize(x);
+        let n = u32::try_from(x.len()).unwrap_or(u32::MAX);
+        ContinuousSummary {
+            n,
+            missing: subjects.saturating_sub(n),
+            median: s.map(|s| s.median),
+            q1: s.map(|s| s.q1),
+            q3: s.map(|s| s.q3),
+            mean: s.map(|s| s.mean),
+            sd: s.and_then(|s| s.sd),
+            min: s.map(|s| s.min),
+            max: s.map(|s| s.max),
+        }
+    }
+}
+
 /// One variable in one group: its continuous summary, or the count of
 /// each level (the last level is `Missing`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -152,18 +171,7 @@ fn group(
     let continuous = match (b.kind, values) {
         (BaselineKind::Continuous, Values::Numbers(v)) => {
             let x: Vec<f64> = rows.iter().filter_map(|&r| v[r]).collect();
-            let s = summarize(&x);
-            Some(ContinuousSummary {
-                n: u32::try_from(x.len()).unwrap_or(u32::MAX),
-                missing: subjects - u32::try_from(x.len()).unwrap_or(u32::MAX),
-                median: s.map(|s| s.median),
-                q1: s.map(|s| s.q1),
-                q3: s.map(|s| s.q3),
-                mean: s.map(|s| s.mean),
-                sd: s.and_then(|s| s.sd),
-                min: s.map(|s| s.min),
-                max: s.map(|s| s.max),
-            })
+            Some(ContinuousSummary::of(&x, subjects))
         }
         _ => None,
     };

@@ -13,7 +13,6 @@ use super::pooled::PooledGroup;
 use super::types::Cell;
 use crate::server::config::{ColumnRole, TrialConfig};
 use crate::server::data::load::Snapshot;
-use crate::stats::descriptive::summarize;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -75,20 +74,8 @@ fn exposure_days(
 
 fn summary(days: &[Option<f64>], rows: &[usize]) -> ExposureSummary {
     let x: Vec<f64> = rows.iter().filter_map(|&r| days[r]).collect();
-    let s = summarize(&x);
-    let n = u32_of(x.len());
     ExposureSummary {
-        days: ContinuousSummary {
-            n,
-            missing: u32_of(rows.len()) - n,
-            median: s.map(|s| s.median),
-            q1: s.map(|s| s.q1),
-            q3: s.map(|s| s.q3),
-            mean: s.map(|s| s.mean),
-            sd: s.and_then(|s| s.sd),
-            min: s.map(|s| s.min),
-            max: s.map(|s| s.max),
-        },
+        days: ContinuousSummary::of(&x, u32_of(rows.len())),
         patient_years: x.iter().sum::<f64>() / 365.25,
     }
 }

@@ -6,11 +6,11 @@
 //! `data.death_date`); a trial that names none counts the death flag
 //! (DTHFL = 'Y'), without dates, so nothing is within the horizon.
 
-use super::frames::u32_of;
+use super::frames::{optional_texts, u32_of};
 use super::pooled::PooledGroup;
 use super::types::Cell;
 use crate::server::config::{ColumnRole, TrialConfig};
-use crate::server::data::days::{days_in, from_epoch_days};
+use crate::server::data::days::{days_in, from_epoch_days, study_day};
 use crate::server::data::load::Snapshot;
 use polars::prelude::*;
 use serde::Serialize;
@@ -57,17 +57,6 @@ pub struct Deaths {
 
 const UNKNOWN: &str = "Not given";
 
-fn texts(df: &DataFrame, name: &str) -> Option<Vec<Option<String>>> {
-    let c = df.column(name).ok()?.cast(&DataType::String).ok()?;
-    Some(
-        c.str()
-            .ok()?
-            .iter()
-            .map(|v| v.map(str::trim).filter(|s| !s.is_empty()).map(String::from))
-            .collect(),
-    )
-}
-
 /// The deaths over all subjects and each group of `groups` (group -> ADSL
 /// rows; none for the open view, which has no listing).
 pub fn deaths(
@@ -80,7 +69,7 @@ pub fn deaths(
     let dated = trial.data.death_date.is_some();
     let death_day = days_in(adsl, "DTHDT")?;
     let rand = days_in(adsl, "RANDDT")?;
-    let flag = texts(adsl, ColumnRole::DeathFlag.key());
+    let flag = optional_texts(adsl, ColumnRole::DeathFlag.key());
     let (source, died): (&'static str, Option<Vec<bool>>) = if dated {
         (
             "death date",
@@ -94,18 +83,13 @@ pub fn deaths(
     } else {
         ("not collected", None)
     };
-    // Study day: no day 0, the day before randomization is day -1.
     let study_day: Vec<Option<i64>> = death_day
         .iter()
         .zip(&rand)
-        .map(|(d, r)| match (d, r) {
-            (Some(d), Some(r)) if d >= r => Some(i64::from(d - r) + 1),
-            (Some(d), Some(r)) => Some(i64::from(d - r)),
-            _ => None,
-        })
+        .map(|(d, r)| Some(study_day(d.as_ref().copied()?, r.as_ref().copied()?)))
         .collect();
     let horizon = trial.primary.horizon.filter(|h| *h > 0.0);
-    let cause = texts(adsl, ColumnRole::DeathCause.key());
+    let cause = optional_texts(adsl, ColumnRole::DeathCause.key());
     let causes: Vec<String> = match (&died, &cause) {
         (Some(d), Some(c)) => {
             let mut counts: BTreeMap<String, u32> = BTreeMap::new();
@@ -152,7 +136,7 @@ pub fn deaths(
     let mut listing = Vec::new();
     if !groups.is_empty() {
         if let Some(d) = &died {
-            let ids = texts(adsl, "USUBJID").unwrap_or_default();
+            let ids = optional_texts(adsl, "USUBJID").unwrap_or_default();
             for (arm, rows) in groups {
                 for &r in rows {
                     if d[r] {

@@ -12,7 +12,7 @@
 //! without a reason counts under "Not given".
 
 use super::completeness::subject_follow_up;
-use super::frames::u32_of;
+use super::frames::{optional_texts, u32_of};
 use super::pooled::PooledGroup;
 use super::types::Cell;
 use crate::server::config::{ColumnRole, TrialConfig};
@@ -96,17 +96,6 @@ struct Rows {
     follow_up: Option<Vec<(bool, bool)>>,
 }
 
-fn texts(df: &DataFrame, name: &str) -> Option<Texts> {
-    let c = df.column(name).ok()?.cast(&DataType::String).ok()?;
-    Some(
-        c.str()
-            .ok()?
-            .iter()
-            .map(|v| v.map(str::trim).filter(|s| !s.is_empty()).map(String::from))
-            .collect(),
-    )
-}
-
 const NOT_GIVEN: &str = "Not given";
 
 /// Whether a discontinuation reason is loss to follow-up.
@@ -121,8 +110,8 @@ fn is(v: &Option<String>, word: &str) -> bool {
 impl Rows {
     fn of(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Rows> {
         let adsl = &snap.adsl;
-        let status_col = texts(adsl, ColumnRole::Status.key());
-        let reason_col = texts(adsl, ColumnRole::Reason.key());
+        let status_col = optional_texts(adsl, ColumnRole::Status.key());
+        let reason_col = optional_texts(adsl, ColumnRole::Reason.key());
         let status: Option<Vec<Status>> = match (&status_col, &reason_col) {
             (Some(st), _) => Some(
                 st.iter()
@@ -161,9 +150,12 @@ impl Rows {
             _ => None,
         };
         let flag = |role: ColumnRole| {
-            texts(adsl, role.key()).map(|v| v.iter().map(|x| is(x, "Y")).collect())
+            optional_texts(adsl, role.key()).map(|v| v.iter().map(|x| is(x, "Y")).collect())
         };
-        let treatment = match (texts(adsl, "ARM"), texts(adsl, ACTUAL_ARM)) {
+        let treatment = match (
+            optional_texts(adsl, "ARM"),
+            optional_texts(adsl, ACTUAL_ARM),
+        ) {
             (Some(a), Some(b)) => Some((a, b)),
             _ => None,
         };

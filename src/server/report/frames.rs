@@ -260,6 +260,19 @@ pub(crate) fn sums(
         .collect())
 }
 
+/// A frame's column `name` as trimmed text, blank as `None`; `None` when
+/// the frame has no such column (a table's "not collected").
+pub fn optional_texts(df: &DataFrame, name: &str) -> Option<Vec<Option<String>>> {
+    let c = df.column(name).ok()?.cast(&DataType::String).ok()?;
+    Some(
+        c.str()
+            .ok()?
+            .iter()
+            .map(|v| v.map(str::trim).filter(|s| !s.is_empty()).map(String::from))
+            .collect(),
+    )
+}
+
 /// A frame's column `name` as text (null as empty).
 pub fn texts_in(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
     let c = df.column(name)?.cast(&DataType::String)?;

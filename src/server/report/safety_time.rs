@@ -11,7 +11,7 @@
 
 use super::frames::{category_expr, texts_in};
 use crate::server::config::TrialConfig;
-use crate::server::data::days::{days_in, epoch_days};
+use crate::server::data::days::{days_in, epoch_days, study_day};
 use crate::server::firewall::ClosedSnapshot;
 use crate::stats::survival::aalen_johansen;
 use polars::prelude::*;
@@ -121,6 +121,15 @@ impl SubjectDays {
         })
     }
 
+    /// Each subject's ADSL row by identifier.
+    fn rows(&self) -> HashMap<&str, usize> {
+        self.ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect()
+    }
+
     /// A category's events (`onsets`) summed per arm.
     pub fn events_by_arm(&self, onsets: &CategoryOnsets) -> HashMap<String, u64> {
         let mut out: HashMap<String, u64> = HashMap::new();
@@ -175,12 +184,7 @@ pub fn category_onsets(
         .group_by([col("USUBJID")])
         .agg(aggs)
         .collect()?;
-    let index: HashMap<&str, usize> = subj
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let index = subj.rows();
     let rows: Vec<Option<usize>> = per
         .column("USUBJID")?
         .str()?
@@ -273,12 +277,7 @@ pub fn serious_events(
     snap: &ClosedSnapshot,
     subj: &SubjectDays,
 ) -> PolarsResult<Vec<SeriousEvent>> {
-    let index: HashMap<&str, usize> = subj
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
+    let index = subj.rows();
     let ae = snap
         .adae
         .clone()
@@ -356,13 +355,7 @@ pub fn serious_events(
                 .clone(),
             arm: arm_text[arm].clone(),
             term: term_text[t].clone(),
-            day: match (start[r], subj.rand[i]) {
-                // CDISC study day: no day 0; the day before
-                // randomization is day -1.
-                (Some(s), Some(rd)) if s >= rd => Some(i64::from(s - rd) + 1),
-                (Some(s), Some(rd)) => Some(i64::from(s - rd)),
-                _ => None,
-            },
+            day: start[r].zip(subj.rand[i]).map(|(s, rd)| study_day(s, rd)),
             onset: start[r].map(|d| {
                 dates
                     .entry(d)
