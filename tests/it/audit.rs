@@ -427,3 +427,56 @@ fn a_trail_rewritten_as_unkeyed_is_not_blessed_on_the_next_start() {
         "a new key was made for a keyed trail"
     );
 }
+
+/// Every server function of the report tables that shows closed data
+/// leaves its own view entry, naming what was viewed, before it answers;
+/// the sponsor's pooled answer of the same function is not a closed view.
+#[test]
+fn every_report_table_view_of_closed_data_is_audited() {
+    crate::helpers::block_on(async {
+        let state = state();
+        let entries = || {
+            state
+                .access
+                .store
+                .audit_entries(None, Some("view-closed"), None, 100_000)
+                .unwrap()
+        };
+        let m = sign_in(&state, "member").await;
+        let p = sign_in(&state, "sponsor").await;
+        for (f, what) in [
+            ("get_baseline", "baseline characteristics"),
+            ("get_disposition", "disposition"),
+            (
+                "get_adverse_events",
+                "adverse events by organ class and term",
+            ),
+            ("get_deaths", "deaths"),
+            ("get_conduct", "exposure and deviations"),
+        ] {
+            let before = entries().len();
+            let r = send(
+                &state,
+                post(&format!("/api/{f}"), Some(&m), "trial=altshock2"),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{f}: {}", r.body);
+            let after = entries();
+            assert_eq!(after.len(), before + 1, "{f}: one view entry");
+            let last = after.iter().max_by_key(|e| e.id).unwrap();
+            assert_eq!(last.username, "member", "{f}");
+            assert!(last.detail.contains(what), "{f}: {}", last.detail);
+            let r = send(
+                &state,
+                post(&format!("/api/{f}"), Some(&p), "trial=altshock2"),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{f} as sponsor");
+            assert_eq!(
+                entries().len(),
+                before + 1,
+                "{f}: the sponsor's answer is pooled"
+            );
+        }
+    });
+}
