@@ -78,6 +78,9 @@ pub struct Snapshot {
     pub adsl: DataFrame,
     pub adae: DataFrame,
     pub adtte: DataFrame,
+    /// The ADSL row of each ADAE row's subject, in ADAE order: the reports
+    /// count events per subject by number instead of matching identifiers.
+    pub adae_subject: std::sync::Arc<[u32]>,
     /// The screening log's counts, when the folder has one.
     pub screening: Option<screening::Screening>,
 }
@@ -197,8 +200,9 @@ pub fn load(
     let enc = trial.data.encoding;
     let wanted = wanted_columns(trial, extra_adsl).map_err(Problems::from)?;
     let mut files = Vec::new();
-    let mut read = |name: &str| -> Result<Frame, Problems> {
-        let frame = read_frame(dir, name, enc, wanted.get(name).map(Vec::as_slice))?;
+    let read = |name: &str| read_frame(dir, name, enc, wanted.get(name).map(Vec::as_slice));
+    let mut verified = |read: Result<Frame, Problems>| -> Result<Frame, Problems> {
+        let frame = read?;
         if let Some((m, rel)) = &manifest {
             m.verify(rel, &frame.file_name, &frame.sha256)
                 .map_err(Problems::from)?;
@@ -210,9 +214,20 @@ pub fn load(
         Ok(frame)
     };
     // Read all three (and the screening log when there is one), reporting
-    // every unreadable one.
-    let (adsl, adae, adtte) = (read("adsl"), read("adae"), read("adtte"));
-    let screening_log = screening::present(dir).then(|| read(screening::SCREENING));
+    // every unreadable one. ADAE, the large one, is read on a second thread
+    // meanwhile.
+    let (adsl, adae, adtte, screening_log) = std::thread::scope(|s| {
+        let adae = s.spawn(|| read("adae"));
+        let adsl = read("adsl");
+        let adtte = read("adtte");
+        let screening_log = screening::present(dir).then(|| read(screening::SCREENING));
+        let adae = adae
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (adsl, adae, adtte, screening_log)
+    });
+    let (adsl, adae, adtte) = (verified(adsl), verified(adae), verified(adtte));
+    let screening_log = screening_log.map(&mut verified);
     let mut unreadable = Vec::new();
     for r in [&adsl, &adae, &adtte]
         .into_iter()
@@ -293,6 +308,7 @@ pub fn load(
     if !problems.0.is_empty() {
         return Err(problems);
     }
+    let (adae_df, adae_subject) = adae_df.unwrap_or_default();
     Ok(Snapshot {
         trial_id: trial.id.clone(),
         cut_date,
@@ -301,7 +317,8 @@ pub fn load(
         registered: manifest.is_some(),
         files,
         adsl: adsl_df,
-        adae: adae_df.unwrap_or_default(),
+        adae: adae_df,
+        adae_subject: adae_subject.into(),
         adtte: adtte_df.unwrap_or_default(),
         screening,
     })

@@ -13,19 +13,16 @@ use polars::prelude::*;
 /// Subjects of ADSL: row index, randomization day and death day (days
 /// since 1970-01-01), for checking the other datasets against.
 pub struct AdslIndex {
-    pub index: PlHashMap<String, (usize, i32, Option<i32>)>,
+    pub index: PlHashMap<String, Known>,
 }
+
+/// A subject's ADSL row, randomization day and death day.
+pub type Known = (usize, i32, Option<i32>);
 
 impl AdslIndex {
     /// The subject's (ADSL row, randomization day, death day), or a problem
     /// at `row` of `f` saying it is not in ADSL.
-    fn known(
-        &self,
-        c: &mut Collector,
-        f: &Frame,
-        row: usize,
-        id: &str,
-    ) -> Option<(usize, i32, Option<i32>)> {
+    fn known(&self, c: &mut Collector, f: &Frame, row: usize, id: &str) -> Option<Known> {
         let found = self.index.get(id).copied();
         if found.is_none() {
             c.push(
@@ -202,7 +199,7 @@ pub fn validate_adae(
     cut_date: NaiveDate,
     subjects: &AdslIndex,
     c: &mut Collector,
-) -> Option<DataFrame> {
+) -> Option<(DataFrame, Vec<u32>)> {
     let height = f.frame.height();
     let ids = f.text(c, "USUBJID", true)?;
     let start = if f.has("ASTDT") {
@@ -222,13 +219,26 @@ pub fn validate_adae(
     let start_d = day_numbers(&start)?;
     let emergent_ca = emergent.as_ref().and_then(|e| e.str().ok());
     let mut emergent_iter = emergent_ca.map(|e| e.iter());
+    // Each row's subject as its ADSL row; records come grouped by subject,
+    // so a row with the previous row's identifier reuses its lookup.
+    let mut subject_rows: Vec<u32> = Vec::with_capacity(height);
+    let mut previous: Option<(&str, Known)> = None;
     for (row, (id, s)) in id_ca.iter().zip(start_d.iter()).enumerate() {
         let is_emergent = match emergent_iter.as_mut() {
             Some(it) => it.next().flatten() == Some("Y"),
             None => true,
         };
-        let Some(id) = id else { continue };
-        let Some((_, rand, death)) = subjects.known(c, f, row, id) else {
+        let known = match (id, previous) {
+            (None, _) => None,
+            (Some(id), Some((p, found))) if p == id => Some(found),
+            (Some(id), _) => {
+                let found = subjects.known(c, f, row, id);
+                previous = found.map(|found| (id, found));
+                found
+            }
+        };
+        subject_rows.push(known.map_or(u32::MAX, |(r, _, _)| u32::try_from(r).unwrap_or(u32::MAX)));
+        let Some((_, rand, death)) = known else {
             continue;
         };
         let Some(s) = s else { continue };
@@ -324,7 +334,7 @@ pub fn validate_adae(
             columns.push(f.text(c, &name, false)?.with_name(role.key().into()));
         }
     }
-    DataFrame::new_infer_height(columns).ok()
+    Some((DataFrame::new_infer_height(columns).ok()?, subject_rows))
 }
 
 pub fn validate_adtte(
