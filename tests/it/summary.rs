@@ -268,3 +268,44 @@ fn the_kept_pooled_numbers_give_the_open_report_of_the_files() {
     }
     assert_eq!(compared, 4);
 }
+
+/// The reports count events per subject by each ADAE row's ADSL row, and the
+/// loader reuses a lookup while rows keep to one subject: an ADAE whose rows
+/// are interleaved across subjects must give the same report, every number
+/// and the serious-event listing's order.
+#[test]
+fn the_report_does_not_depend_on_the_order_of_adae_rows() {
+    let cut = crate::fixtures::fixture();
+    let adae = cut.join("blinded/adae.csv");
+    let text = std::fs::read_to_string(&adae).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().to_string();
+    let rows: Vec<&str> = lines.collect();
+    // Every other row from the back, then the rest: no subject's rows stay
+    // together.
+    let mut shuffled: Vec<&str> = rows.iter().rev().step_by(2).copied().collect();
+    shuffled.extend(rows.iter().rev().skip(1).step_by(2));
+    assert_eq!(shuffled.len(), rows.len());
+    // Subjects whose rows are split into more than one run.
+    let split = |rs: &[&str]| -> usize {
+        let mut runs: std::collections::HashMap<&str, usize> = Default::default();
+        let mut last = None;
+        for id in rs.iter().map(|r| r.split(',').nth(1).unwrap()) {
+            if last != Some(id) {
+                *runs.entry(id).or_default() += 1;
+            }
+            last = Some(id);
+        }
+        runs.values().filter(|n| **n > 1).count()
+    };
+    assert_eq!(split(&rows), 0);
+    assert!(split(&shuffled) > 20, "the rows are interleaved");
+    let original = closed(&cut, true);
+    std::fs::write(&adae, format!("{header}\n{}\n", shuffled.join("\n"))).unwrap();
+    let reordered = closed(&cut, true);
+    assert!(original.serious_events_total > 10);
+    assert_eq!(
+        comparable(serde_json::to_value(&original).unwrap()),
+        comparable(serde_json::to_value(&reordered).unwrap())
+    );
+}

@@ -2,19 +2,26 @@
 //! statistician: computed from a [`ClosedSnapshot`] only.
 
 use super::adverse::adverse_events;
+use super::adverse::AdverseEvents;
+use super::baseline::ClosedBaseline;
 use super::baseline::{baseline, rows_by_arm};
 use super::conduct::{deviations, exposure};
+use super::conduct::{Deviations, Exposure};
 use super::deaths::deaths;
+use super::deaths::Deaths;
 use super::disposition::disposition;
+use super::disposition::Disposition;
 use super::efficacy::{survival_summary, time_to_event};
 use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
-use super::frames::{arm_sum, count_by2, subject_frame, sums, u32_of};
+use super::frames::{arm_sum, category_hits, count_by2, subject_frame, sums, u32_of};
 use super::interim::{compared_arms, interim};
 use super::safety::closed_rates;
-use super::safety_time::{serious_events, SubjectDays};
+use super::safety_time::SeriousEvent;
+use super::safety_time::{category_onsets, serious_events, SubjectDays};
 use super::subgroups::{events_by_arm, subgroups};
 use super::types::{
-    ArmInfo, ClosedEnrollment, ClosedPrimary, ClosedReport, EventsN, PrimaryComparison, ReportError,
+    ArmInfo, ClosedEnrollment, ClosedPrimary, ClosedRate, ClosedReport, EventsN, Interim,
+    PrimaryComparison, ReportError, SubgroupInteraction, SubgroupRow,
 };
 use crate::server::config::{EndpointKind, TrialConfig};
 use crate::server::firewall::ClosedSnapshot;
@@ -23,10 +30,104 @@ use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// The closed report, by arm, from a closed snapshot.
+///
+/// The report tables (the serious-event listing, baseline, disposition,
+/// adverse events, deaths, exposure, deviations) need nothing the
+/// monitoring numbers compute, so they are made on a second thread while
+/// this one makes the rest: on two cores a large cut's report takes a
+/// little over half the time.
 pub fn closed_report(
     snap: &ClosedSnapshot,
     trial: &TrialConfig,
 ) -> Result<ClosedReport, ReportError> {
+    let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
+    let groups = rows_by_arm(&snap.adsl, &codes);
+    let subject_days = SubjectDays::of(snap)?;
+    let (tables, numbers) = std::thread::scope(|s| {
+        let tables = s.spawn(|| report_tables(snap, trial, &groups, &subject_days));
+        let numbers = monitoring(snap, trial, &subject_days);
+        (tables.join(), numbers)
+    });
+    let tables = tables.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let numbers = numbers?;
+    Ok(ClosedReport {
+        trial: trial.id.clone(),
+        title: trial.title.clone(),
+        cut_date: snap.cut_date.to_string(),
+        view: "closed",
+        files: snap.files.clone(),
+        arms: trial
+            .arms
+            .iter()
+            .map(|a| ArmInfo {
+                code: a.code.clone(),
+                label: a.label.clone(),
+            })
+            .collect(),
+        enrollment: numbers.enrollment,
+        safety: numbers.safety,
+        primary: numbers.primary,
+        subgroups: numbers.subgroups,
+        subgroup_interactions: numbers.subgroup_interactions,
+        interim: numbers.interim,
+        incidence_days: numbers.incidence_days,
+        serious_events_total: tables.serious.len(),
+        serious_events: tables.serious,
+        baseline: tables.baseline,
+        disposition: tables.disposition,
+        adverse_events: tables.adverse_events,
+        deaths: tables.deaths,
+        exposure: tables.exposure,
+        deviations: tables.deviations,
+    })
+}
+
+/// The report tables of the closed report.
+struct Tables {
+    serious: Vec<SeriousEvent>,
+    baseline: Vec<ClosedBaseline>,
+    disposition: Disposition,
+    adverse_events: AdverseEvents,
+    deaths: Deaths,
+    exposure: Exposure,
+    deviations: Deviations,
+}
+
+fn report_tables(
+    snap: &ClosedSnapshot,
+    trial: &TrialConfig,
+    groups: &BTreeMap<String, Vec<usize>>,
+    subject_days: &SubjectDays,
+) -> Result<Tables, ReportError> {
+    let reference = trial.arms.first().map(|a| a.code.as_str());
+    Ok(Tables {
+        serious: serious_events(snap, subject_days)?,
+        baseline: baseline(snap, trial, groups),
+        disposition: disposition(snap, trial, groups)?,
+        adverse_events: adverse_events(snap, trial, groups, reference)?,
+        deaths: deaths(snap, trial, groups)?,
+        exposure: exposure(snap, trial, groups)?,
+        deviations: deviations(snap, trial)?,
+    })
+}
+
+/// The monitoring numbers of the closed report: enrollment, the safety
+/// categories, the primary endpoint, subgroups and the interim look.
+struct Monitoring {
+    enrollment: ClosedEnrollment,
+    safety: Vec<ClosedRate>,
+    primary: ClosedPrimary,
+    subgroups: Vec<SubgroupRow>,
+    subgroup_interactions: Vec<SubgroupInteraction>,
+    interim: Option<Interim>,
+    incidence_days: Vec<f64>,
+}
+
+fn monitoring(
+    snap: &ClosedSnapshot,
+    trial: &TrialConfig,
+    subject_days: &SubjectDays,
+) -> Result<Monitoring, ReportError> {
     let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
     let total = u32_of(snap.adsl.height());
 
@@ -40,8 +141,8 @@ pub fn closed_report(
         }
     }
 
-    let groups = rows_by_arm(&snap.adsl, &codes);
-    let subjects = subject_frame(snap, trial)?;
+    let hits = category_hits(snap, trial)?;
+    let subjects = subject_frame(snap, trial, &hits)?;
     let ncat = trial.safety.len();
     let per_arm: HashMap<String, Vec<u32>> = sums(subjects.clone().lazy(), ncat, true)?
         .into_iter()
@@ -49,8 +150,17 @@ pub fn closed_report(
     let arm_value = |arm: &str, i: usize| arm_sum(&per_arm, arm, i);
 
     let incidence_days = super::safety_time::incidence_days(trial);
-    let subject_days = SubjectDays::of(snap)?;
-    let safety = closed_rates(snap, trial, &per_arm, total, &subject_days, &incidence_days)?;
+    let onsets = category_onsets(snap, &hits)?;
+    drop(hits);
+    let safety = closed_rates(
+        snap,
+        trial,
+        &per_arm,
+        total,
+        subject_days,
+        &onsets,
+        &incidence_days,
+    )?;
 
     let primary_by_arm = events_by_arm(&per_arm, &codes, ncat);
     // The primary endpoint's times, whenever it is an ADTTE parameter: a
@@ -70,24 +180,9 @@ pub fn closed_report(
         comparison,
         survival: times.as_ref().map(|d| survival_summary(d, trial)),
     };
-
     let (subgroups, subgroup_interactions) = subgroups(trial, &subjects, tte, ncat)?;
-    let serious = serious_events(snap, &subject_days)?;
 
-    Ok(ClosedReport {
-        trial: trial.id.clone(),
-        title: trial.title.clone(),
-        cut_date: snap.cut_date.to_string(),
-        view: "closed",
-        files: snap.files.clone(),
-        arms: trial
-            .arms
-            .iter()
-            .map(|a| ArmInfo {
-                code: a.code.clone(),
-                label: a.label.clone(),
-            })
-            .collect(),
+    Ok(Monitoring {
         enrollment: ClosedEnrollment {
             total,
             target: trial.enrollment.target,
@@ -109,14 +204,6 @@ pub fn closed_report(
         subgroup_interactions,
         interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,
         incidence_days,
-        serious_events_total: serious.len(),
-        serious_events: serious,
-        baseline: baseline(snap, trial, &groups),
-        disposition: disposition(snap, trial, &groups)?,
-        adverse_events: adverse_events(snap, trial, &groups, codes.first().copied())?,
-        deaths: deaths(snap, trial, &groups)?,
-        exposure: exposure(snap, trial, &groups)?,
-        deviations: deviations(snap, trial)?,
     })
 }
 

@@ -103,47 +103,66 @@ pub(crate) fn cat_name(k: usize) -> String {
     format!("CAT{k}")
 }
 
-/// One row per ADSL subject: the ADSL columns, `CAT0..` (the subject has at
-/// least one event of safety category k) and `PRIMEV` (a primary-endpoint
-/// event). Computed in one pass over ADAE.
-pub(crate) fn subject_frame(
-    snap: &Snapshot,
-    trial: &TrialConfig,
-) -> Result<DataFrame, PolarsError> {
-    let mut flags: Vec<Expr> = trial
+/// Each safety category's flag per ADAE row, in the trial's order: one
+/// vectorised pass over ADAE, shared by every per-subject count.
+pub(crate) fn category_hits(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Vec<Vec<bool>>> {
+    if trial.safety.is_empty() {
+        return Ok(Vec::new());
+    }
+    let exprs: Vec<Expr> = trial
         .safety
         .iter()
         .enumerate()
-        .map(|(k, cat)| category_expr(cat).any(true).alias(cat_name(k)))
+        .map(|(k, cat)| category_expr(cat).fill_null(lit(false)).alias(cat_name(k)))
         .collect();
-    let mut adsl = snap.adsl.clone().lazy();
-    if !flags.is_empty() {
-        let per_subject = snap
-            .adae
-            .clone()
-            .lazy()
-            .group_by([col("USUBJID")])
-            .agg(std::mem::take(&mut flags));
-        adsl = adsl.join(
-            per_subject,
+    let df = snap.adae.clone().lazy().select(exprs).collect()?;
+    (0..trial.safety.len())
+        .map(|k| Ok(flags_of(df.column(&cat_name(k))?.bool()?)))
+        .collect()
+}
+
+/// A boolean column's values, null as false, read a chunk at a time.
+pub(crate) fn flags_of(ca: &BooleanChunked) -> Vec<bool> {
+    let mut out = Vec::with_capacity(ca.len());
+    for a in ca.downcast_iter() {
+        match a.validity() {
+            None => out.extend(a.values_iter()),
+            Some(valid) => out.extend(a.values_iter().zip(valid.iter()).map(|(x, ok)| x && ok)),
+        }
+    }
+    out
+}
+
+/// One row per ADSL subject: the ADSL columns, `CAT0..` (the subject has at
+/// least one event of safety category k, from [`category_hits`]) and
+/// `PRIMEV` (a primary-endpoint event).
+pub(crate) fn subject_frame(
+    snap: &Snapshot,
+    trial: &TrialConfig,
+    hits: &[Vec<bool>],
+) -> Result<DataFrame, PolarsError> {
+    let mut adsl = snap.adsl.clone();
+    for (k, hit) in hits.iter().enumerate() {
+        let mut flag = vec![false; adsl.height()];
+        for (h, &s) in hit.iter().zip(snap.adae_subject.iter()) {
+            if *h {
+                if let Some(f) = flag.get_mut(s as usize) {
+                    *f = true;
+                }
+            }
+        }
+        adsl.with_column(Column::new(cat_name(k).into(), flag))?;
+    }
+    let primary = primary_subjects(snap, trial).with_column(lit(true).alias("PRIMEV"));
+    adsl.lazy()
+        .join(
+            primary,
             [col("USUBJID")],
             [col("USUBJID")],
             JoinArgs::new(JoinType::Left),
-        );
-    }
-    let primary = primary_subjects(snap, trial).with_column(lit(true).alias("PRIMEV"));
-    let fill: Vec<Expr> = (0..trial.safety.len())
-        .map(|k| col(cat_name(k)).fill_null(lit(false)))
-        .chain([col("PRIMEV").fill_null(lit(false))])
-        .collect();
-    adsl.join(
-        primary,
-        [col("USUBJID")],
-        [col("USUBJID")],
-        JoinArgs::new(JoinType::Left),
-    )
-    .with_columns(fill)
-    .collect()
+        )
+        .with_column(col("PRIMEV").fill_null(lit(false)))
+        .collect()
 }
 
 /// Total exposure (follow-up) per arm in years (days / 365.25), from the

@@ -10,7 +10,7 @@ use super::conduct::{
 use super::deaths::{deaths, pooled_groups as death_groups, suppressed as open_deaths, Deaths};
 use super::disposition::{disposition, pooled_groups, suppressed, DispositionCounts};
 use super::enrollment::{by_site, cumulative_by_month};
-use super::frames::{cat_name, subject_frame, sums, u32_of};
+use super::frames::{cat_name, category_hits, subject_frame, sums, u32_of};
 use super::pooled::{PooledCounts, PooledGroup, Shown};
 use super::types::{
     OpenBaseline, OpenEnrollment, OpenPrimary, OpenRate, OpenReport, Rate, ReportError,
@@ -78,7 +78,7 @@ fn pooled_with_tables(
     snap: &OpenSnapshot,
     trial: &TrialConfig,
 ) -> Result<(PooledCounts, Tables), ReportError> {
-    let subjects = subject_frame(snap, trial)?;
+    let subjects = subject_frame(snap, trial, &category_hits(snap, trial)?)?;
     let ncat = trial.safety.len();
     let flags: Vec<Vec<bool>> = (0..ncat)
         .map(cat_name)

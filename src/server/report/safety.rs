@@ -4,7 +4,7 @@
 //! rates, and the cumulative incidence.
 
 use super::frames::{arm_sum, exposure_years_by_arm};
-use super::safety_time::{category_onsets, cumulative_incidence, SubjectDays};
+use super::safety_time::{cumulative_incidence, CategoryOnsets, SubjectDays};
 use super::types::{ArmComparison, ClosedRate, Estimate, IncidenceRate, Rate, RateRatio};
 use crate::server::config::{RiskDifferenceCi, TrialConfig};
 use crate::server::firewall::ClosedSnapshot;
@@ -30,13 +30,15 @@ pub fn risk_difference(
 
 /// Each safety category by arm. `per_arm` holds each arm's sums (subjects,
 /// then subjects with each category; see `frames::sums`), `total` the
-/// subjects randomized.
+/// subjects randomized, `onsets` each category's first onset and events
+/// per subject.
 pub fn closed_rates(
     snap: &ClosedSnapshot,
     trial: &TrialConfig,
     per_arm: &HashMap<String, Vec<u32>>,
     total: u32,
     subject_days: &SubjectDays,
+    onsets: &[CategoryOnsets],
     incidence_days: &[f64],
 ) -> Result<Vec<ClosedRate>, PolarsError> {
     let rule: TestRule = trial.analysis.safety_test;
@@ -44,7 +46,6 @@ pub fn closed_rates(
     let reference = codes[0];
     let arm_value = |arm: &str, i: usize| arm_sum(per_arm, arm, i);
     let exposure = exposure_years_by_arm(snap, trial)?;
-    let onsets = category_onsets(snap, subject_days, trial)?;
     let mut safety = Vec::new();
     for (k, cat) in trial.safety.iter().enumerate() {
         let cumulative_incidence =

@@ -9,9 +9,9 @@
 //! a multi-state `Surv(time, factor(status))` (validation/
 //! cumulative_incidence_demo.R).
 
-use super::frames::{category_expr, texts_in};
+use super::frames::{flags_of, texts_in, u32_of};
 use crate::server::config::TrialConfig;
-use crate::server::data::days::{days_in, epoch_days, study_day};
+use crate::server::data::days::{date_text, days_in, epoch_days, study_day};
 use crate::server::firewall::ClosedSnapshot;
 use crate::stats::survival::aalen_johansen;
 use polars::prelude::*;
@@ -121,15 +121,6 @@ impl SubjectDays {
         })
     }
 
-    /// Each subject's ADSL row by identifier.
-    fn rows(&self) -> HashMap<&str, usize> {
-        self.ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i))
-            .collect()
-    }
-
     /// A category's events (`onsets`) summed per arm.
     pub fn events_by_arm(&self, onsets: &CategoryOnsets) -> HashMap<String, u64> {
         let mut out: HashMap<String, u64> = HashMap::new();
@@ -150,61 +141,40 @@ pub struct CategoryOnsets {
     pub events: Vec<u32>,
 }
 
-/// The onsets of every category of `trial`, in order.
+/// The onsets of every category, in order, from each category's flag per
+/// ADAE row (`hits`, see `frames::category_hits`): one pass over the
+/// flagged rows, each counted against its subject's ADSL row.
 pub fn category_onsets(
     snap: &ClosedSnapshot,
-    subj: &SubjectDays,
-    trial: &TrialConfig,
+    hits: &[Vec<bool>],
 ) -> PolarsResult<Vec<CategoryOnsets>> {
-    let n = trial.safety.len();
-    let mut out: Vec<CategoryOnsets> = (0..n)
-        .map(|_| CategoryOnsets {
-            first: vec![None; subj.ids.len()],
-            events: vec![0; subj.ids.len()],
-        })
-        .collect();
-    if n == 0 {
-        return Ok(out);
+    let n = snap.adsl.height();
+    if hits.is_empty() {
+        return Ok(Vec::new());
     }
-    let mut aggs = Vec::new();
-    for (k, cat) in trial.safety.iter().enumerate() {
-        let hit = category_expr(cat).fill_null(lit(false));
-        aggs.push(
-            hit.clone()
-                .cast(DataType::UInt32)
-                .sum()
-                .alias(format!("N{k}")),
-        );
-        aggs.push(col("ASTDT").filter(hit).min().alias(format!("F{k}")));
-    }
-    let per = snap
-        .adae
-        .clone()
-        .lazy()
-        .group_by([col("USUBJID")])
-        .agg(aggs)
-        .collect()?;
-    let index = subj.rows();
-    let rows: Vec<Option<usize>> = per
-        .column("USUBJID")?
-        .str()?
+    let start = days_in(&snap.adae, "ASTDT")?;
+    Ok(hits
         .iter()
-        .map(|id| id.and_then(|id| index.get(id).copied()))
-        .collect();
-    for (k, o) in out.iter_mut().enumerate() {
-        let events = per.column(&format!("N{k}"))?.cast(&DataType::UInt32)?;
-        let first = days_in(&per, &format!("F{k}"))?;
-        for ((row, e), f) in rows.iter().zip(events.u32()?.iter()).zip(first) {
-            let (Some(row), Some(e)) = (row, e) else {
-                continue;
+        .map(|hit| {
+            let mut o = CategoryOnsets {
+                first: vec![None; n],
+                events: vec![0; n],
             };
-            if e > 0 {
-                o.events[*row] = e;
-                o.first[*row] = Some(f);
+            for ((h, &s), day) in hit.iter().zip(snap.adae_subject.iter()).zip(&start) {
+                let s = s as usize;
+                if !*h || s >= n {
+                    continue;
+                }
+                o.events[s] += 1;
+                // The earliest dated onset; `Some(None)` while none is dated.
+                o.first[s] = Some(match o.first[s] {
+                    Some(Some(a)) => Some(day.map_or(a, |d| a.min(d))),
+                    _ => *day,
+                });
             }
-        }
-    }
-    Ok(out)
+            o
+        })
+        .collect())
 }
 
 /// The cumulative incidence of a category (its `onsets`) in each arm of
@@ -277,47 +247,60 @@ pub fn serious_events(
     snap: &ClosedSnapshot,
     subj: &SubjectDays,
 ) -> PolarsResult<Vec<SeriousEvent>> {
-    let index = subj.rows();
-    let ae = snap
-        .adae
+    let adae = &snap.adae;
+    let flags = adae
         .clone()
         .lazy()
         .select([
-            col("USUBJID"),
-            col("AEDECOD"),
-            col("AETERM"),
-            col("AESER"),
-            col("AEOUT"),
-            col("ASTDT"),
+            col("AESER").eq(lit("Y")).fill_null(lit(false)).alias("S"),
+            col("AEOUT")
+                .eq(lit("FATAL"))
+                .fill_null(lit(false))
+                .alias("F"),
         ])
-        .filter(
-            col("AESER")
-                .eq(lit("Y"))
-                .or(col("AEOUT").eq(lit("FATAL")))
-                .fill_null(lit(false)),
-        )
         .collect()?;
-    let text = |name: &str| -> PolarsResult<StringChunked> {
-        Ok(ae.column(name)?.cast(&DataType::String)?.str()?.clone())
-    };
-    let (ids, decod, term, ser, out_) = (
-        text("USUBJID")?,
-        text("AEDECOD")?,
-        text("AETERM")?,
-        text("AESER")?,
-        text("AEOUT")?,
+    let (ser, fatal) = (
+        flags_of(flags.column("S")?.bool()?),
+        flags_of(flags.column("F")?.bool()?),
     );
-    let start = days_in(&ae, "ASTDT")?;
-    let term_of = |r: usize| match decod.get(r).filter(|s| !s.is_empty()) {
-        Some(d) => d,
-        None => term.get(r).unwrap_or(""),
+    let text = |name: &str| -> PolarsResult<StringChunked> {
+        Ok(adae.column(name)?.cast(&DataType::String)?.str()?.clone())
     };
-    // Terms and arms as ranks, so the sort compares numbers.
-    let mut terms: Vec<&str> = (0..ae.height()).map(term_of).collect();
-    terms.sort_unstable();
-    terms.dedup();
-    let term_rank: HashMap<&str, usize> = terms.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-    let term_text: Vec<Arc<str>> = terms.iter().map(|t| Arc::from(*t)).collect();
+    let (decod, verbatim) = (text("AEDECOD")?, text("AETERM")?);
+    let start = days_in(adae, "ASTDT")?;
+    // The listed rows with their flags and term (AEDECOD, else AETERM), in
+    // one pass over ADAE.
+    let mut listed: Vec<(usize, bool, bool, &str)> = Vec::new();
+    let rows = ser
+        .iter()
+        .zip(&fatal)
+        .zip(decod.iter().zip(verbatim.iter()));
+    for (r, ((&s, &f), (d, v))) in rows.enumerate() {
+        if s || f {
+            let term = d.filter(|d| !d.is_empty()).or(v).unwrap_or("");
+            listed.push((r, s, f, term));
+        }
+    }
+    // Terms and arms as ranks, so the sort compares numbers: each listed
+    // row's term is looked up once.
+    let mut code_of: PlHashMap<&str, u32> = PlHashMap::new();
+    let mut codes: Vec<&str> = Vec::new();
+    let term_code: Vec<u32> = listed
+        .iter()
+        .map(|&(_, _, _, t)| {
+            *code_of.entry(t).or_insert_with(|| {
+                codes.push(t);
+                u32_of(codes.len() - 1)
+            })
+        })
+        .collect();
+    let mut sorted: Vec<usize> = (0..codes.len()).collect();
+    sorted.sort_unstable_by_key(|&c| codes[c]);
+    let mut term_rank = vec![0u32; codes.len()];
+    for (rank, &c) in sorted.iter().enumerate() {
+        term_rank[c] = u32_of(rank);
+    }
+    let term_text: Vec<Arc<str>> = sorted.iter().map(|&c| Arc::from(codes[c])).collect();
     let mut arms: Vec<&str> = subj.arm.iter().map(String::as_str).collect();
     arms.sort_unstable();
     arms.dedup();
@@ -327,50 +310,49 @@ pub fn serious_events(
         .iter()
         .map(|a| arms.binary_search(&a.as_str()).unwrap_or(0))
         .collect();
-    // (newest first, arm, subject, term, ADAE row)
-    type Key = (std::cmp::Reverse<Option<i32>>, usize, usize, usize, usize);
-    let mut order: Vec<Key> = ids
+    // (newest first, arm, subject, term, listed row)
+    type Key = (std::cmp::Reverse<Option<i32>>, u32, u32, u32, u32);
+    let mut order: Vec<Key> = listed
         .iter()
+        .zip(&term_code)
         .enumerate()
-        .filter_map(|(r, id)| {
-            let i = *index.get(id?)?;
+        .filter_map(|(j, (&(r, ..), &t))| {
+            let i = *snap.adae_subject.get(r)?;
+            let arm = u32_of(*arm_of.get(i as usize)?);
             Some((
                 std::cmp::Reverse(start[r]),
-                arm_of[i],
+                arm,
                 i,
-                term_rank[term_of(r)],
-                r,
+                term_rank[t as usize],
+                u32_of(j),
             ))
         })
         .collect();
     order.sort_unstable();
-    let mut subject_text: HashMap<usize, Arc<str>> = HashMap::new();
-    let mut dates: HashMap<i32, Arc<str>> = HashMap::new();
+    let mut subject_text: Vec<Option<Arc<str>>> = vec![None; subj.ids.len()];
+    let mut dates: PlHashMap<i32, Arc<str>> = PlHashMap::new();
     let rows: Vec<SeriousEvent> = order
         .into_iter()
-        .map(|(_, arm, i, t, r)| SeriousEvent {
-            usubjid: subject_text
-                .entry(i)
-                .or_insert_with(|| Arc::from(subj.ids[i].as_str()))
-                .clone(),
-            arm: arm_text[arm].clone(),
-            term: term_text[t].clone(),
-            day: start[r].zip(subj.rand[i]).map(|(s, rd)| study_day(s, rd)),
-            onset: start[r].map(|d| {
-                dates
-                    .entry(d)
-                    .or_insert_with(|| {
-                        Arc::from(
-                            crate::server::data::days::from_epoch_days(d)
-                                .format("%Y-%m-%d")
-                                .to_string(),
-                        )
-                    })
-                    .clone()
-            }),
-            onset_day: start[r],
-            serious: ser.get(r) == Some("Y"),
-            fatal: out_.get(r) == Some("FATAL"),
+        .map(|(onset, arm, i, t, j)| {
+            let (i, (_, serious, fatal, _)) = (i as usize, listed[j as usize]);
+            let onset_day = onset.0;
+            SeriousEvent {
+                usubjid: subject_text[i]
+                    .get_or_insert_with(|| Arc::from(subj.ids[i].as_str()))
+                    .clone(),
+                arm: arm_text[arm as usize].clone(),
+                term: term_text[t as usize].clone(),
+                day: onset_day.zip(subj.rand[i]).map(|(s, rd)| study_day(s, rd)),
+                onset: onset_day.map(|d| {
+                    dates
+                        .entry(d)
+                        .or_insert_with(|| Arc::from(date_text(d)))
+                        .clone()
+                }),
+                onset_day,
+                serious,
+                fatal,
+            }
         })
         .collect();
     Ok(rows)

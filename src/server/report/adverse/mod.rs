@@ -17,7 +17,7 @@ use crate::server::config::{ColumnRole, TrialConfig};
 use crate::server::data::load::Snapshot;
 use polars::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The counting pass over integer codes.
 mod count;
@@ -117,15 +117,23 @@ pub struct AdverseEvents {
     pub tables: Vec<AeTable>,
 }
 
-/// Text values of ADAE column `key` (blank as `None`), if the frame has it.
-fn texts<'a>(df: &'a DataFrame, key: &str) -> Option<Vec<Option<&'a str>>> {
-    let c = df.column(key).ok()?.str().ok()?;
-    Some(c.iter().map(|v| v.filter(|s| !s.is_empty())).collect())
-}
-
-/// Whether some value is there.
-fn any_value(v: &Option<Vec<Option<&str>>>) -> bool {
-    v.as_ref().is_some_and(|v| v.iter().any(Option::is_some))
+/// Whether each value of text column `key` is there (not blank) and passes
+/// `f`; `None` when the frame lacks the column or leaves it blank
+/// throughout (not collected).
+fn test_values(df: &DataFrame, key: &str, f: &dyn Fn(&str) -> bool) -> Option<Vec<bool>> {
+    let values = df.column(key).ok()?.str().ok()?;
+    let mut collected = false;
+    let out = values
+        .iter()
+        .map(|v| match v.filter(|s| !s.is_empty()) {
+            Some(s) => {
+                collected = true;
+                f(s)
+            }
+            None => false,
+        })
+        .collect();
+    collected.then_some(out)
 }
 
 /// A toxicity grade's number ("3", "GRADE 3", "3.0").
@@ -141,21 +149,14 @@ fn grade(s: &str) -> Option<f64> {
 /// Each category's flag per ADAE row (`None`: not collected) and its label.
 fn flags(adae: &DataFrame, trial: &TrialConfig) -> Vec<(AeCategory, String, Option<Vec<bool>>)> {
     let n = adae.height();
-    let emergent = texts(adae, ColumnRole::Emergent.key());
-    let te: Vec<bool> = match &emergent {
-        Some(v) => v.iter().map(|x| *x == Some("Y")).collect(),
-        None => vec![true; n],
+    // A cut without TRTEMFL counts every event as treatment-emergent.
+    let te: Vec<bool> = match adae.column(ColumnRole::Emergent.key()) {
+        Ok(_) => test_values(adae, ColumnRole::Emergent.key(), &|s| s == "Y")
+            .unwrap_or_else(|| vec![false; n]),
+        Err(_) => vec![true; n],
     };
     let with = |v: Option<Vec<bool>>| v.map(|v| v.iter().zip(&te).map(|(a, b)| *a && *b).collect());
-    let is = |key: &str, f: &dyn Fn(&str) -> bool| {
-        let v = texts(adae, key);
-        any_value(&v).then(|| {
-            v.unwrap_or_default()
-                .iter()
-                .map(|x| x.is_some_and(f))
-                .collect::<Vec<bool>>()
-        })
-    };
+    let is = |key: &str, f: &dyn Fn(&str) -> bool| test_values(adae, key, f);
     let related: Vec<String> = trial
         .adverse_events
         .related_values
@@ -225,10 +226,10 @@ pub fn adverse_events(
     reference: Option<&str>,
 ) -> PolarsResult<AdverseEvents> {
     let adsl = &snap.adsl;
-    let ids: Vec<Option<&str>> = adsl.column("USUBJID")?.str()?.iter().collect();
-    let in_population: Vec<bool> = match texts(adsl, ColumnRole::SafetyFlag.key()) {
-        Some(v) => v.iter().map(|x| *x == Some("Y")).collect(),
-        None => vec![true; adsl.height()],
+    let in_population: Vec<bool> = match adsl.column(ColumnRole::SafetyFlag.key()) {
+        Ok(_) => test_values(adsl, ColumnRole::SafetyFlag.key(), &|s| s == "Y")
+            .unwrap_or_else(|| vec![false; adsl.height()]),
+        Err(_) => vec![true; adsl.height()],
     };
     let population = if adsl.column(ColumnRole::SafetyFlag.key()).is_ok() {
         "safety population"
@@ -270,16 +271,11 @@ pub fn adverse_events(
     let (by_term, by_class, overall) = if collected.is_empty() {
         (Counts::new(), Counts::new(), Counts::new())
     } else {
-        let subject_of: HashMap<&str, u32> = ids
+        let bits: Vec<&[bool]> = collected
             .iter()
-            .enumerate()
-            .filter_map(|(r, id)| Some(((*id)?, u32_of(r))))
+            .map(|&k| cats[k].2.as_deref().unwrap_or_default())
             .collect();
-        let bits: Vec<Vec<bool>> = collected
-            .iter()
-            .map(|&k| cats[k].2.clone().unwrap_or_default())
-            .collect();
-        count_events(adae, &subject_of, &group_of, &group_names, &bits)?
+        count_events(adae, &snap.adae_subject, &group_of, &group_names, &bits)?
     };
 
     let names: Vec<&String> = denominators.keys().collect();
