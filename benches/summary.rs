@@ -10,7 +10,7 @@
 //! It reports, for each format, the in-process split between reading and
 //! validating the files (`cut::load`) and computing the report
 //! (`closed_report`), then the whole `dsmb summary --view closed --json`
-//! process: wall time and peak resident memory (from `getrusage`).
+//! process: wall time and peak resident memory (from `wait4`).
 
 use dsmb::server::config::TrialConfig;
 use dsmb::server::data::synth;
@@ -25,15 +25,6 @@ const RUNS: usize = 7;
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
-}
-
-fn peak_rss_children_kib() -> i64 {
-    // SAFETY: getrusage writes into the struct we pass; no other invariant.
-    unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
-        usage.ru_maxrss
-    }
 }
 
 fn main() {
@@ -62,19 +53,26 @@ fn main() {
         cut.display()
     );
 
-    for (label, dir, opts) in [
+    let formats = [
         ("parquet", cut.join("unblinded"), LoadOptions::closed(None)),
         (
             "csv",
             cut.join("blinded"),
             LoadOptions::closed(Some(cut.join("randlist.csv"))),
         ),
-    ] {
+    ];
+    // The processes first: a child's peak RSS counts the memory of the
+    // process it was spawned from until it execs, so they are spawned
+    // while this one is still small (before it loads any cut itself).
+    for (label, dir, _) in &formats {
+        process_run(label, dir, &trial_path, &cut);
+    }
+    for (label, dir, opts) in &formats {
         let mut read = Vec::new();
         let mut compute = Vec::new();
         for _ in 0..RUNS {
             let t0 = Instant::now();
-            let snap = load(&dir, &trial, &opts).unwrap_or_else(|p| panic!("{p}"));
+            let snap = load(dir, &trial, opts).unwrap_or_else(|p| panic!("{p}"));
             let t1 = Instant::now();
             let report = closed_report(&snap, &trial).expect("report");
             let t2 = Instant::now();
@@ -87,7 +85,6 @@ fn main() {
             median(read),
             median(compute)
         );
-        process_run(label, &dir, &trial_path, &cut);
     }
 }
 
@@ -99,6 +96,7 @@ fn synth_rows(cut: &Path) -> usize {
 fn process_run(label: &str, dir: &Path, trial: &Path, cut: &Path) {
     let exe = env!("CARGO_BIN_EXE_dsmb");
     let mut times = Vec::new();
+    let mut peaks = Vec::new();
     for _ in 0..RUNS {
         let mut cmd = Command::new(exe);
         cmd.arg("summary")
@@ -111,15 +109,28 @@ fn process_run(label: &str, dir: &Path, trial: &Path, cut: &Path) {
             cmd.arg("--randlist").arg(cut.join("randlist.csv"));
         }
         let t = Instant::now();
-        let status = cmd.status().expect("run dsmb");
+        let child = cmd.spawn().expect("run dsmb");
+        let (status, peak_kib) = wait_with_peak(child.id());
         times.push(t.elapsed());
-        assert!(status.success(), "dsmb summary failed");
+        peaks.push(peak_kib);
+        assert!(status == 0, "dsmb summary failed");
     }
-    // ru_maxrss of children is the largest of all children so far; the
-    // Parquet runs come first, so the CSV figure is the larger of the two.
     println!(
-        "{label:>8} process:    dsmb summary {:>8.1?} (median of {RUNS}), peak RSS so far {:.0} MB",
+        "{label:>8} process:    dsmb summary {:>8.1?} (median of {RUNS}), peak RSS {:.0} MiB (largest of {RUNS})",
         median(times),
-        peak_rss_children_kib() as f64 / 1024.0
+        peaks.iter().copied().max().unwrap_or(0) as f64 / 1024.0
     );
+}
+
+/// Wait for child `pid`: its exit status and its own peak resident memory
+/// (KiB, from `wait4`).
+fn wait_with_peak(pid: u32) -> (i32, i64) {
+    // SAFETY: wait4 writes the status and the usage into what we pass.
+    unsafe {
+        let mut status = 0;
+        let mut usage: libc::rusage = std::mem::zeroed();
+        let got = libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage);
+        assert_eq!(got, pid as libc::pid_t, "wait4");
+        (status, usage.ru_maxrss)
+    }
 }
