@@ -109,6 +109,8 @@ fn process_run(label: &str, dir: &Path, trial: &Path, cut: &Path) {
             cmd.arg("--randlist").arg(cut.join("randlist.csv"));
         }
         let t = Instant::now();
+        // Reaped by `wait_with_peak` (wait4), which std's `wait` cannot do.
+        #[allow(clippy::zombie_processes)]
         let child = cmd.spawn().expect("run dsmb");
         let (status, peak_kib) = wait_with_peak(child.id());
         times.push(t.elapsed());
