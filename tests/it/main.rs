@@ -9,6 +9,7 @@ mod blinding;
 mod cli;
 mod conditional_power;
 mod conduct;
+mod diff;
 mod disposition;
 mod enrollment;
 mod fixtures;

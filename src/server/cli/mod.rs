@@ -1,11 +1,12 @@
 //! The `dsmb` command line, one file per command, each owning its
-//! arguments: `serve` (the default), `check`, `summary`, `register`,
+//! arguments: `serve` (the default), `check`, `summary`, `diff`, `register`,
 //! `design`, `user` and `audit`. The headless commands answer the same
 //! questions as the web app, from the same reports.
 
 pub mod audit;
 pub mod check;
 pub mod design;
+pub mod diff;
 pub mod register;
 pub mod serve;
 pub mod summary;
@@ -32,6 +33,8 @@ pub enum Command {
     Check(check::CutArgs),
     /// Every number the dashboard shows for a cut.
     Summary(summary::SummaryArgs),
+    /// What changed between two cuts of a trial (since the last review).
+    Diff(diff::DiffArgs),
     /// Register a cut: hash its files into cut-YYYY-MM-DD/manifest.json (immutable).
     Register(register::RegisterArgs),
     /// Boundaries of a group-sequential design.
@@ -107,6 +110,7 @@ pub async fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(args).await,
         Command::Check(args) => blocking(move || check::check(&args)).await,
         Command::Summary(args) => blocking(move || summary::summary(&args)).await,
+        Command::Diff(args) => blocking(move || diff::diff(&args)).await,
         Command::Register(args) => blocking(move || register::register(&args)).await,
         Command::Design(args) => blocking(move || design::design(&args)).await,
         Command::User(args) => blocking(move || user::user(&args)).await,

@@ -29,7 +29,7 @@ pub struct SummaryArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListingRows(pub Option<usize>);
 
-fn listing_rows(s: &str) -> Result<ListingRows, String> {
+pub(super) fn listing_rows(s: &str) -> Result<ListingRows, String> {
     if s == "all" {
         return Ok(ListingRows(None));
     }

@@ -62,7 +62,8 @@ pub type ArmStep<'a> = &'a dyn Fn(&ArmInput<'_>, &mut Collector) -> Option<Vec<C
 ///   flag as `@DV:<name>`.
 /// - `adae`: USUBJID, ASTDT (Date; the date part of ASTDTM when ASTDT is
 ///   missing), the columns the safety categories filter on (String),
-///   AESER, AEOUT, AEDECOD, AETERM (String), and the report tables' ADAE
+///   AESER, AEOUT, AEDECOD, AETERM (String), AESEQ (text, when the file
+///   has it: the record's key across cuts), and the report tables' ADAE
 ///   columns under their `@` keys when the file has them.
 /// - `adtte`: USUBJID, PARAMCD, AVAL (Float64), CNSR (Int32).
 #[derive(Clone, Debug)]
@@ -117,7 +118,7 @@ fn wanted_columns(
     }
     adsl.extend(trial.columns.deviation_flags.iter().cloned());
     let mut adae: Vec<String> = [
-        "USUBJID", "ASTDT", "ASTDTM", "TRTEMFL", "AESER", "AEOUT", "AEDECOD", "AETERM",
+        "USUBJID", "ASTDT", "ASTDTM", "TRTEMFL", "AESER", "AEOUT", "AEDECOD", "AETERM", "AESEQ",
     ]
     .iter()
     .map(|s| s.to_string())

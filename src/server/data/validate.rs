@@ -324,6 +324,9 @@ pub fn validate_adae(
         columns.push(col);
         names.push(name.to_string());
     }
+    if f.has("AESEQ") && !names.iter().any(|n| n == "AESEQ") {
+        columns.push(f.text(c, "AESEQ", false)?);
+    }
     for role in ColumnRole::ADAE {
         if let Some(name) = trial
             .columns

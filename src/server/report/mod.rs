@@ -20,6 +20,7 @@ pub mod closed;
 pub mod completeness;
 pub mod conduct;
 pub mod deaths;
+pub mod diff;
 pub mod disposition;
 pub mod efficacy;
 pub mod enrollment;

@@ -4,6 +4,7 @@
 
 mod look;
 mod rates;
+pub(crate) use rates::evaluable;
 mod survival;
 
 use super::efficacy::TimeToEvent;

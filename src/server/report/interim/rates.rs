@@ -4,6 +4,7 @@
 
 use super::look::{plan_look, LookFindings};
 use crate::server::config::TrialConfig;
+use crate::server::data::load::Snapshot;
 use crate::server::firewall::ClosedSnapshot;
 use crate::server::report::frames::count_by;
 use crate::server::report::interim::compared_arms;
@@ -17,6 +18,22 @@ use polars::prelude::*;
 use std::collections::HashMap;
 
 /// The interim look for a binary primary endpoint from ADTTE.
+/// The subjects evaluable for a binary endpoint read at `horizon` of ADTTE
+/// parameter `code`: an event, or followed to the horizon. The look's
+/// information (by arm here, pooled in "since the last review").
+pub(crate) fn evaluable(snap: &Snapshot, code: &str, horizon: f64) -> LazyFrame {
+    snap.adtte
+        .clone()
+        .lazy()
+        .filter(
+            col("PARAMCD")
+                .eq(lit(code))
+                .and(col("CNSR").eq(lit(0)).or(col("AVAL").gt_eq(lit(horizon)))),
+        )
+        .select([col("USUBJID")])
+        .unique(None, UniqueKeepStrategy::First)
+}
+
 pub(super) fn interim_rates(
     snap: &ClosedSnapshot,
     trial: &TrialConfig,
@@ -29,17 +46,7 @@ pub(super) fn interim_rates(
     let Some((ri, ti)) = compared_arms(trial) else {
         return Ok(None);
     };
-    let evaluable_subjects = snap
-        .adtte
-        .clone()
-        .lazy()
-        .filter(
-            col("PARAMCD")
-                .eq(lit(code.as_str()))
-                .and(col("CNSR").eq(lit(0)).or(col("AVAL").gt_eq(lit(horizon)))),
-        )
-        .select([col("USUBJID")])
-        .unique(None, UniqueKeepStrategy::First);
+    let evaluable_subjects = evaluable(snap, code, horizon);
     let with_arm = snap.adsl.clone().lazy().join(
         evaluable_subjects,
         [col("USUBJID")],
