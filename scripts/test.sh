@@ -41,6 +41,9 @@ add_user e2e-stat statistician
 add_user e2e-dsmb dsmb
 add_user e2e-dsmb-js-on dsmb
 add_user e2e-dsmb-js-off dsmb
+add_user e2e-chair dsmb
+target/debug/dsmb user chair e2e-chair altshock2 >/dev/null
+target/debug/dsmb user chair e2e-chair cdisc-pilot01 >/dev/null
 rm -f end2end/test-results/results.json
 cargo leptos end-to-end
 node -e '

@@ -10,6 +10,7 @@ mod cuts;
 mod disposition;
 mod efficacy;
 mod enrollment;
+mod reviews;
 mod safety;
 
 pub use access::*;
@@ -20,6 +21,7 @@ pub use cuts::*;
 pub use disposition::*;
 pub use efficacy::*;
 pub use enrollment::*;
+pub use reviews::*;
 pub use safety::*;
 
 use serde::{Deserialize, Serialize};

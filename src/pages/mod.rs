@@ -1,7 +1,8 @@
 //! Pages, one file per route; the trial pages' shared chrome (tabs, cut
 //! picker, route parameters) is in [`trial_nav`], the frame of every page
 //! behind sign-in in [`layout`]. A section large enough to be a page's
-//! own job has its own file (`adverse_events` and `deaths`, on the safety page).
+//! own job has its own file (`adverse_events` and `deaths`, on the safety page;
+//! `since_review`, on the overview).
 
 mod adverse_events;
 mod audit;
@@ -13,7 +14,9 @@ pub mod layout;
 mod login;
 mod not_found;
 mod overview;
+mod reviews;
 mod safety;
+mod since_review;
 pub mod trial_nav;
 mod trials;
 
@@ -25,5 +28,6 @@ pub use layout::SignedIn;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
+pub use reviews::{ReviewPage, ReviewsPage};
 pub use safety::SafetyPage;
 pub use trials::TrialsPage;

@@ -2,6 +2,7 @@
 //! time, follow-up completeness and timeliness (every role); enrollment by
 //! group (closed roles).
 
+use super::since_review::SinceReviewSection;
 use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
 use crate::components::format::percent;
 use crate::components::{Chart, ErrorPanel, LinesTable};
@@ -37,6 +38,7 @@ pub fn OverviewPage() -> impl IntoView {
                             cuts=data.cuts.clone()
                         />
                         <EnrollmentSection data=data.clone()/>
+                        <SinceReviewSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                         <DataQualitySection data=data.clone()/>
                         {closed
                             .then(|| view! { <ArmSection trial=data.trial_id.clone() cut=data.cut_date.clone()/> })}

@@ -32,6 +32,7 @@ pub enum Tab {
     Safety,
     Efficacy,
     Cuts,
+    Reviews,
 }
 
 /// The tabs of a trial's pages (closed roles also see efficacy and the
@@ -55,7 +56,7 @@ pub fn TrialNav(
     };
     let link = move |t: Tab, tail: &str, label: &'static str| {
         let current = (t == tab).then_some("page");
-        let href = if t == Tab::Cuts {
+        let href = if t == Tab::Cuts || t == Tab::Reviews {
             format!("/trial/{trial}{tail}")
         } else {
             format!("/trial/{trial}{tail}{query}")
@@ -96,6 +97,7 @@ pub fn TrialNav(
                             {link(Tab::Cuts, "/cuts", "Data cuts")}
                         }
                     })}
+                {link(Tab::Reviews, "/reviews", "Reviews")}
             </nav>
             {picker}
         </div>

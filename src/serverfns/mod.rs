@@ -9,6 +9,7 @@ mod cuts;
 mod efficacy;
 mod me;
 mod overview;
+mod reviews;
 mod safety;
 
 pub use audit::*;
@@ -16,4 +17,5 @@ pub use cuts::*;
 pub use efficacy::*;
 pub use me::*;
 pub use overview::*;
+pub use reviews::*;
 pub use safety::*;

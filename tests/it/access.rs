@@ -62,6 +62,23 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("GET", "/trial/no-such-trial", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
         ("GET", "/trial/altshock2/decode", "", [SEE_OTHER, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
         ("GET", "/audit", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+        ("GET", "/trial/altshock2/reviews", "", [SEE_OTHER, OK, OK, OK, FORBIDDEN]),
+        ("GET", "/trial/cdisc-pilot01/reviews", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("GET", "/trial/altshock2/reviews/1", "", [SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
+        ("POST", "/api/get_reviews", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_reviews", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_review", "trial=altshock2&id=1", [UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
+        ("POST", "/api/get_since_review", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_since_review", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_since_review", "trial=altshock2&cut=2023-09-30&since=2022-06-30", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        // A cut to compare with that is not an earlier good cut: 400.
+        ("POST", "/api/get_since_review", "trial=altshock2&since=2024-12-31", [UNAUTHORIZED, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, FORBIDDEN]),
+        // Only the statistician records a meeting; then the record exists
+        // for closed roles, not yet for the sponsor (unsigned).
+        ("POST", "/trial/altshock2/reviews", "csrf=CSRF&meeting_date=2025-01-15&cut_date=2024-12-31&recommendation=stop_futility&rationale=r", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, SEE_OTHER, FORBIDDEN]),
+        ("POST", "/api/get_review", "trial=altshock2&id=1", [UNAUTHORIZED, NOT_FOUND, OK, OK, FORBIDDEN]),
+        // Only the chair signs (the matrix's DSMB member is not the chair).
+        ("POST", "/trial/altshock2/reviews/1/sign", "csrf=CSRF&approve=yes&password=x", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
         ("GET", "/trial/altshock2/safety", "", [SEE_OTHER, OK, OK, OK, FORBIDDEN]),
         ("GET", "/trial/cdisc-pilot01/safety", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("GET", "/trial/altshock2/efficacy", "", [SEE_OTHER, FORBIDDEN, OK, OK, FORBIDDEN]),
@@ -122,6 +139,7 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         p.split('/')
             .map(|seg| match seg {
                 "altshock2" | "cdisc-pilot01" | "no-such-trial" => "{id}",
+                "1" => "{n}",
                 s => s,
             })
             .collect::<Vec<_>>()
@@ -138,7 +156,13 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         pages, covered_pages,
         "page routes without a row in the matrix"
     );
-    let forms = ["/auth/login", "/auth/logout", "/trial/{id}/decode"];
+    let forms = [
+        "/auth/login",
+        "/auth/logout",
+        "/trial/{id}/decode",
+        "/trial/{id}/reviews",
+        "/trial/{id}/reviews/{n}/sign",
+    ];
     for f in forms {
         assert!(
             matrix.iter().any(|r| r.0 == "POST" && pattern(r.1) == f),

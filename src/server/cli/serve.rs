@@ -195,5 +195,9 @@ pub fn demo_users(store: &Store, trials: &[String]) -> Result<Vec<(String, Strin
         )?;
         out.push((role.as_str().to_string(), password));
     }
+    // The demo's DSMB member chairs every trial's DSMB (signs its meetings).
+    for t in trials {
+        store.set_chair(&by, "cli", Role::Dsmb.as_str(), t)?;
+    }
     Ok(out)
 }

@@ -36,6 +36,9 @@ pub enum UserAction {
     Grant { username: String, role: String },
     /// Take a user's role on a trial away (their next request is refused).
     Revoke { username: String, trial: String },
+    /// Make a DSMB member of a trial the chair of its DSMB, who signs its
+    /// meeting records (one chair per trial).
+    Chair { username: String, trial: String },
 }
 
 /// Why a user command failed.
@@ -78,7 +81,7 @@ fn parse_role(spec: &str) -> Result<(String, Role), UserCommandError> {
     Ok((trial.to_string(), role.parse()?))
 }
 
-/// `dsmb user add|passwd|list|disable|enable|grant|revoke`. Every change
+/// `dsmb user add|passwd|list|disable|enable|grant|revoke|chair`. Every change
 /// is written to the audit trail in the same transaction, as done by the
 /// operating-system user who ran the command.
 pub fn user(args: &UserArgs) -> ExitCode {
@@ -121,6 +124,11 @@ pub fn user(args: &UserArgs) -> ExitCode {
                 UserChange::grant(username, &trial, role)
             }
             UserAction::Revoke { username, trial } => UserChange::revoke(username, trial),
+            UserAction::Chair { username, trial } => {
+                store.set_chair(&by, "cli", username, trial)?;
+                println!("{username} chairs the DSMB of {trial}");
+                return Ok(());
+            }
         };
         let said = change.describe();
         store.administer(&by, "cli", change)?;

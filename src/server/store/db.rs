@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Migrations, applied in order; the schema version is their count.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("../../../migrations/0001_access.sql"),
     include_str!("../../../migrations/0002_audit_keyed.sql"),
+    include_str!("../../../migrations/0003_meetings.sql"),
 ];
 
 /// The migration that makes the audit trail keyed.

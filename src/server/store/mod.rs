@@ -1,6 +1,7 @@
 //! The access store (SQLite): users and their role per trial ([`users`]),
 //! sessions ([`sessions`]), the DSMB's coded arm groups and decodes
-//! ([`coding`]), and the hash-chained audit trail ([`audit`]).
+//! ([`coding`]), the DSMB's meetings and their signatures ([`meetings`]),
+//! and the hash-chained audit trail ([`audit`]).
 //!
 //! Every function here is blocking (rusqlite); the web layer calls them with
 //! `spawn_blocking`. One connection behind a mutex serializes writers; the
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod coding;
 pub mod db;
 pub mod error;
+pub mod meetings;
 pub mod sessions;
 pub mod users;
 

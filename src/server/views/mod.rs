@@ -9,6 +9,7 @@ pub mod adverse;
 pub mod baseline;
 pub mod conduct;
 pub mod cuts;
+pub mod diff;
 pub mod disposition;
 pub mod efficacy;
 pub mod enrollment;

@@ -4,6 +4,7 @@
 use super::bad_input::arguments_are_400;
 use super::decode::decode;
 use super::headers::security_headers;
+use super::reviews;
 use super::session::{gate, login, logout};
 use super::state::AppState;
 use crate::app::{shell, App};
@@ -42,6 +43,8 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
     Router::new()
         .route("/auth/logout", post(logout))
         .route("/trial/{id}/decode", post(decode))
+        .route("/trial/{id}/reviews", post(reviews::create))
+        .route("/trial/{id}/reviews/{n}/sign", post(reviews::sign))
         // The router state (AppState) reaches pages and server functions as
         // Leptos context: leptos_axum provides it for both.
         .leptos_routes_with_context(&state, routes, || (), {

@@ -1,0 +1,548 @@
+//! The review cycle on the server: the meeting forms (a new record or a
+//! correction, by the statistician; the chair's signature, with the
+//! password asked again), the meetings as each role may see them, and the
+//! diffs behind "since the last review", cached per pair of cuts.
+
+use super::bad_input::bad_form;
+use super::guard;
+use super::refusal;
+use super::session::{csrf_ok, Auth, CsrfForm};
+use super::state::AppState;
+use crate::dto::{ClosedPart, MeetingLine, MeetingRecord, Reviews, Role, SinceReview};
+use crate::server::firewall::{closed_snapshot, open_snapshot, ViewKey};
+use crate::server::report::diff::{closed_diff, open_diff, ClosedDiff, OpenDiff};
+use crate::server::store::meetings::{recommendation_label, Meeting, NewMeeting, RECOMMENDATIONS};
+use crate::server::views::diff::Basis;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::ServerFnError;
+use std::sync::Arc;
+
+/// The earlier cut of "since the last review" and why it was chosen.
+pub struct SinceBasis {
+    pub from: String,
+    pub words: Basis,
+}
+
+/// The earlier cut to compare cut `date` with: `since` when given (one of
+/// the trial's good cuts before `date`, else a 400), else the cut reviewed
+/// at the last signed meeting on an earlier cut, else the previous good
+/// cut; `None` when there is no earlier good cut.
+pub async fn since_basis(
+    state: &AppState,
+    trial: &str,
+    date: &str,
+    since: Option<&str>,
+) -> Result<Option<SinceBasis>, ServerFnError> {
+    let choices: Vec<String> = guard::cut_dates(state, trial)
+        .into_iter()
+        .filter(|d| d.as_str() < date)
+        .collect();
+    if let Some(s) = since {
+        if !choices.iter().any(|c| c == s) {
+            // Bad input (400), as an unknown AE category is: not a refusal.
+            let why = format!("since={s:?} is not a good cut of this trial before {date}");
+            return Err(ServerFnError::Args(why));
+        }
+        return Ok(Some(SinceBasis {
+            from: s.to_string(),
+            words: Basis {
+                basis: "chosen".into(),
+                choices,
+            },
+        }));
+    }
+    let store = state.access.store.clone();
+    let (t, d) = (trial.to_string(), date.to_string());
+    let reviewed = guard::blocking(move || store.last_reviewed_cut(&t, &d)).await?;
+    let (from, basis) = match reviewed.filter(|r| choices.contains(r)) {
+        Some(r) => (r, "the cut reviewed at the last signed meeting"),
+        None => match choices.first() {
+            Some(p) => (
+                p.clone(),
+                "the previous cut (no signed meeting reviewed an earlier one)",
+            ),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(SinceBasis {
+        from,
+        words: Basis {
+            basis: basis.into(),
+            choices,
+        },
+    }))
+}
+
+/// "Since the last review" of the trial's first good cut: nothing earlier.
+pub fn nothing_earlier(trial: &str, date: &str) -> SinceReview {
+    SinceReview {
+        trial_id: trial.to_string(),
+        from_cut: String::new(),
+        to_cut: date.to_string(),
+        basis: String::new(),
+        choices: Vec::new(),
+        closed: false,
+        coded: false,
+        groups: Vec::new(),
+        lines: Vec::new(),
+        by_site: Vec::new(),
+        fraction_then: None,
+        fraction_now: None,
+        looks: Vec::new(),
+        new_events: Vec::new(),
+        new_events_total: 0,
+        changed_by_kind: Vec::new(),
+        changed: Vec::new(),
+        changed_total: 0,
+        note: Some(
+            "This is the trial's first good cut: there is no earlier one to compare with.".into(),
+        ),
+    }
+}
+
+fn pair(from: &str, to: &str) -> String {
+    format!("{from}..{to}")
+}
+
+/// The closed diff between two good cuts, computed once (closed roles'
+/// server functions only).
+pub async fn closed_diff_of(
+    state: &AppState,
+    trial: &str,
+    from: &str,
+    to: &str,
+) -> Result<Arc<ClosedDiff>, ServerFnError> {
+    let key = ViewKey::new("diff-closed", trial, &pair(from, to), false);
+    if let Some(d) = state.cached_view::<Arc<ClosedDiff>>(&key) {
+        return Ok(d);
+    }
+    let unavailable = |e: &dyn std::fmt::Display| {
+        tracing::error!(trial, from, to, "the diff cannot be computed: {e}");
+        ServerFnError::new(guard::REPORT_UNAVAILABLE)
+    };
+    let then = state
+        .closed_report(trial, Some(from))
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let now = state
+        .closed_report(trial, Some(to))
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let entry = guard::entry(state, trial)?.clone();
+    let dirs = (
+        entry.cut(Some(from)).map(|c| c.dir.clone()),
+        entry.cut(Some(to)).map(|c| c.dir.clone()),
+    );
+    let (Some(a), Some(b)) = dirs else {
+        return Err(ServerFnError::new("no such data cut"));
+    };
+    let diff = guard::blocking(move || {
+        let old = closed_snapshot(&entry.config, &a).map_err(|p| p.to_string())?;
+        let new = closed_snapshot(&entry.config, &b).map_err(|p| p.to_string())?;
+        closed_diff((&old, &then), (&new, &now), &entry.config).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| unavailable(&e))?;
+    let diff = Arc::new(diff);
+    state.keep_view(key, diff.clone());
+    Ok(diff)
+}
+
+/// The pooled diff between two good cuts, from their open reports (as the
+/// sponsor sees them) and open snapshots, computed once.
+pub async fn open_diff_of(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    from: &str,
+    to: &str,
+) -> Result<Arc<OpenDiff>, ServerFnError> {
+    let key = ViewKey::new("diff-open", trial, &pair(from, to), false);
+    if let Some(d) = state.cached_view::<Arc<OpenDiff>>(&key) {
+        return Ok(d);
+    }
+    let then = guard::open_report(state, auth, trial, Some(from)).await?;
+    let now = guard::open_report(state, auth, trial, Some(to)).await?;
+    let entry = guard::entry(state, trial)?.clone();
+    let (Some(a), Some(b)) = (
+        entry.cut(Some(from)).map(|c| c.dir.clone()),
+        entry.cut(Some(to)).map(|c| c.dir.clone()),
+    ) else {
+        return Err(ServerFnError::new("no such data cut"));
+    };
+    let diff = guard::blocking(move || {
+        let old = open_snapshot(&entry.config, &a).map_err(|p| p.to_string())?;
+        let new = open_snapshot(&entry.config, &b).map_err(|p| p.to_string())?;
+        open_diff((&old, &then), (&new, &now), &entry.config).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(trial, from, to, "the pooled diff cannot be computed: {e}");
+        ServerFnError::new(guard::REPORT_UNAVAILABLE)
+    })?;
+    let diff = Arc::new(diff);
+    state.keep_view(key, diff.clone());
+    Ok(diff)
+}
+
+/// What the record of a cut that is no longer good says.
+fn cut_note(state: &AppState, trial: &str, cut: &str) -> Option<String> {
+    let entry = state.catalog.trial(trial)?;
+    if entry.cuts.iter().any(|c| c.date == cut) {
+        return None;
+    }
+    Some(format!(
+        "The cut reviewed ({cut}) is no longer one of the trial's good cuts (it fails its checks now, or was removed); this record is kept as it was written."
+    ))
+}
+
+fn recommendations() -> Vec<(String, String)> {
+    RECOMMENDATIONS
+        .iter()
+        .map(|(c, l)| (c.to_string(), l.to_string()))
+        .collect()
+}
+
+fn words(m: &Meeting) -> String {
+    recommendation_label(&m.fields.recommendation)
+        .unwrap_or("?")
+        .to_string()
+}
+
+async fn meetings_of(state: &AppState, trial: &str) -> Result<Vec<Meeting>, ServerFnError> {
+    let store = state.access.store.clone();
+    let t = trial.to_string();
+    guard::blocking(move || store.meetings(&t)).await
+}
+
+/// The meetings page's data for `role`.
+pub async fn list(
+    state: &AppState,
+    auth: &Auth,
+    role: Role,
+    trial: &str,
+) -> Result<Reviews, ServerFnError> {
+    let signed_only = !role.is_closed();
+    let meetings = meetings_of(state, trial)
+        .await?
+        .into_iter()
+        .filter(|m| !signed_only || m.signed())
+        .map(|m| MeetingLine {
+            id: m.id,
+            recommendation: words(&m),
+            cut_note: cut_note(state, trial, &m.fields.cut_date),
+            meeting_date: m.fields.meeting_date,
+            cut_date: m.fields.cut_date,
+            signed: m.signed_at.is_some(),
+            signed_by: m.signed_by,
+            amends: m.fields.amends,
+            amended_by: m.amended_by,
+        })
+        .collect();
+    Ok(Reviews {
+        trial_id: trial.to_string(),
+        meetings,
+        can_write: role == Role::Statistician,
+        signed_only,
+        csrf: auth
+            .user
+            .as_ref()
+            .map(|u| u.csrf.clone())
+            .unwrap_or_default(),
+        cuts: guard::cut_dates(state, trial),
+        recommendations: recommendations(),
+    })
+}
+
+/// One meeting record for `role`: the sponsor gets signed records' open
+/// part; a closed role's view of the closed part is audited.
+pub async fn record(
+    state: &AppState,
+    auth: &Auth,
+    role: Role,
+    trial: &str,
+    id: i64,
+) -> Result<MeetingRecord, ServerFnError> {
+    let store = state.access.store.clone();
+    let t = trial.to_string();
+    let found = guard::blocking(move || store.meeting(&t, id)).await?;
+    let m = match found {
+        Some(m) if role.is_closed() || m.signed() => m,
+        _ => return Err(guard::refuse(state, auth, trial, 404, "no such meeting").await),
+    };
+    if role.is_closed() {
+        guard::audited(
+            state,
+            auth,
+            "view-meeting",
+            trial,
+            &format!("meeting {id} ({}), closed minutes", m.fields.meeting_date),
+        )
+        .await?;
+    }
+    let username = auth.username().to_string();
+    let chair = if role == Role::Dsmb {
+        let (store, t, u) = (
+            state.access.store.clone(),
+            trial.to_string(),
+            username.clone(),
+        );
+        guard::blocking(move || store.is_chair(&u, &t)).await?
+    } else {
+        false
+    };
+    Ok(MeetingRecord {
+        trial_id: trial.to_string(),
+        id: m.id,
+        recommendation: words(&m),
+        cut_note: cut_note(state, trial, &m.fields.cut_date),
+        can_sign: chair && !m.signed() && m.amended_by.is_none(),
+        can_amend: role == Role::Statistician && m.amended_by.is_none(),
+        meeting_date: m.fields.meeting_date,
+        cut_date: m.fields.cut_date,
+        open_attendees: m.fields.open_attendees,
+        open_minutes: m.fields.open_minutes,
+        recommendation_code: m.fields.recommendation,
+        recommendation_text: m.fields.recommendation_text,
+        closed: role.is_closed().then_some(ClosedPart {
+            closed_attendees: m.fields.closed_attendees,
+            closed_minutes: m.fields.closed_minutes,
+            rationale: m.fields.rationale,
+        }),
+        created_by: m.created_by,
+        created_at: m.created_at,
+        signed_by: m.signed_by,
+        signed_at: m.signed_at,
+        signature_meaning: m.signature_meaning,
+        signature_hash: m.signature_hash,
+        amends: m.fields.amends,
+        amended_by: m.amended_by,
+        csrf: auth
+            .user
+            .as_ref()
+            .map(|u| u.csrf.clone())
+            .unwrap_or_default(),
+        recommendations: recommendations(),
+    })
+}
+
+/// The meeting form.
+#[derive(Debug, serde::Deserialize)]
+pub struct MeetingForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub meeting_date: String,
+    pub cut_date: String,
+    #[serde(default)]
+    pub open_attendees: String,
+    #[serde(default)]
+    pub closed_attendees: String,
+    #[serde(default)]
+    pub open_minutes: String,
+    #[serde(default)]
+    pub closed_minutes: String,
+    pub recommendation: String,
+    #[serde(default)]
+    pub recommendation_text: String,
+    #[serde(default)]
+    pub rationale: String,
+    /// The record this one corrects (empty for a new meeting).
+    #[serde(default)]
+    pub amends: String,
+}
+
+/// The chair's signature form.
+#[derive(Debug, serde::Deserialize)]
+pub struct SignForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub password: String,
+    /// The chair ticked "I approve this record as the DSMB's
+    /// recommendation".
+    #[serde(default)]
+    pub approve: Option<String>,
+}
+
+async fn refused(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    what: &str,
+    status: StatusCode,
+    why: &str,
+) -> Response {
+    refusal::record(
+        &state.access.store,
+        auth.username(),
+        &auth.address,
+        trial,
+        what,
+        status.as_u16(),
+        why,
+    )
+    .await;
+    (status, why.to_string()).into_response()
+}
+
+/// POST /trial/{id}/reviews: the statistician records a meeting (or a
+/// correction of one), audited with it.
+pub async fn create(
+    State(state): State<AppState>,
+    Path(trial): Path<String>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    form: Result<Form<MeetingForm>, FormRejection>,
+) -> Response {
+    let what = format!("POST /trial/{trial}/reviews");
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(e.body_text()),
+    };
+    let csrf = CsrfForm {
+        csrf: form.csrf.clone(),
+        confirm: None,
+    };
+    if !csrf_ok(&auth, &csrf) {
+        return refused(
+            &state,
+            &auth,
+            &trial,
+            &what,
+            StatusCode::FORBIDDEN,
+            "missing or wrong CSRF token",
+        )
+        .await;
+    }
+    if state.catalog.trial(&trial).is_none() || auth.role_on(&trial) != Some(Role::Statistician) {
+        return refused(
+            &state,
+            &auth,
+            &trial,
+            &what,
+            StatusCode::FORBIDDEN,
+            "only the trial's statistician records its meetings",
+        )
+        .await;
+    }
+    let amends = match form.amends.trim() {
+        "" => None,
+        a => match a.parse::<i64>() {
+            Ok(a) => Some(a),
+            Err(_) => return bad_form(format!("amends {a:?} is not a meeting number")),
+        },
+    };
+    let cut_known = guard::cut_dates(&state, &trial).contains(&form.cut_date);
+    if !cut_known && amends.is_none() {
+        return bad_form(format!(
+            "the cut reviewed ({}) is not a good cut of this trial",
+            form.cut_date
+        ));
+    }
+    let m = NewMeeting {
+        meeting_date: form.meeting_date.trim().to_string(),
+        cut_date: form.cut_date.trim().to_string(),
+        open_attendees: form.open_attendees,
+        closed_attendees: form.closed_attendees,
+        open_minutes: form.open_minutes,
+        closed_minutes: form.closed_minutes,
+        recommendation: form.recommendation,
+        recommendation_text: form.recommendation_text,
+        rationale: form.rationale,
+        amends,
+    };
+    if let Err(why) = crate::server::store::meetings::check(&m) {
+        return bad_form(why);
+    }
+    let (store, who, address, t) = (
+        state.access.store.clone(),
+        auth.username().to_string(),
+        auth.address.clone(),
+        trial.clone(),
+    );
+    let done = tokio::task::spawn_blocking(move || store.add_meeting(&who, &address, &t, &m)).await;
+    match done {
+        Ok(Ok(id)) => Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response(),
+        Ok(Err(crate::server::store::StoreError::Invalid(why))) => bad_form(why),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the meeting could not be recorded, so it was not",
+        )
+            .into_response(),
+    }
+}
+
+/// POST /trial/{id}/reviews/{n}/sign: the chair signs, giving the password
+/// again; every refusal (not the chair, a wrong password, signed already)
+/// is audited.
+pub async fn sign(
+    State(state): State<AppState>,
+    Path((trial, id)): Path<(String, i64)>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    form: Result<Form<SignForm>, FormRejection>,
+) -> Response {
+    let what = format!("POST /trial/{trial}/reviews/{id}/sign");
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(e.body_text()),
+    };
+    let csrf = CsrfForm {
+        csrf: form.csrf.clone(),
+        confirm: None,
+    };
+    if !csrf_ok(&auth, &csrf) {
+        return refused(
+            &state,
+            &auth,
+            &trial,
+            &what,
+            StatusCode::FORBIDDEN,
+            "missing or wrong CSRF token",
+        )
+        .await;
+    }
+    if state.catalog.trial(&trial).is_none() || auth.role_on(&trial) != Some(Role::Dsmb) {
+        return refused(
+            &state,
+            &auth,
+            &trial,
+            &what,
+            StatusCode::FORBIDDEN,
+            "only the chair of the trial's DSMB signs its meetings",
+        )
+        .await;
+    }
+    if form.approve.as_deref() != Some("yes") {
+        return bad_form("tick the approval: a signature says what it means");
+    }
+    let (store, who, address, t, password) = (
+        state.access.store.clone(),
+        auth.username().to_string(),
+        auth.address.clone(),
+        trial.clone(),
+        form.password,
+    );
+    let done =
+        tokio::task::spawn_blocking(move || store.sign_meeting(&who, &password, &address, &t, id))
+            .await;
+    match done {
+        Ok(Ok(Ok(_))) => Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response(),
+        Ok(Ok(Err(refusal))) => {
+            use crate::server::store::meetings::SignRefusal;
+            let status = match refusal {
+                SignRefusal::NoMeeting => StatusCode::NOT_FOUND,
+                SignRefusal::NotChair => StatusCode::FORBIDDEN,
+                SignRefusal::WrongPassword => StatusCode::UNAUTHORIZED,
+                SignRefusal::AlreadySigned | SignRefusal::Superseded => StatusCode::CONFLICT,
+            };
+            refused(&state, &auth, &trial, &what, status, refusal.reason()).await
+        }
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the signature could not be recorded, so the meeting is not signed",
+        )
+            .into_response(),
+    }
+}

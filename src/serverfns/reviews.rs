@@ -1,0 +1,57 @@
+//! The review cycle's server functions: the DSMB's meetings (the sponsor
+//! sees signed ones, open part only) and "since the last review" on the
+//! overview (pooled for the sponsor, by group for closed roles).
+
+use crate::dto::{MeetingRecord, Reviews, SinceReview};
+use leptos::prelude::*;
+
+/// What changed since the last review: the cut `cut` (newest when `None`)
+/// against `since`, by default the cut reviewed at the trial's last signed
+/// meeting on an earlier cut, else the previous good cut. Closed roles get
+/// the groups (audited); the sponsor the pooled numbers.
+#[server(endpoint = "get_since_review")]
+pub async fn get_since_review(
+    trial: String,
+    cut: Option<String>,
+    since: Option<String>,
+) -> Result<SinceReview, ServerFnError> {
+    use crate::server::views::diff::{closed_since, open_since};
+    use crate::server::web::{guard, reviews};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
+    let Some(basis) = reviews::since_basis(&state, &trial, &date, since.as_deref()).await? else {
+        return Ok(reviews::nothing_earlier(&trial, &date));
+    };
+    let from = basis.from.clone();
+    if role.is_closed() {
+        let view = guard::closed_view(
+            &trial,
+            Some(&date),
+            &format!("since the review of the cut of {from}"),
+        )
+        .await?;
+        let diff = reviews::closed_diff_of(&view.state, &trial, &from, &date).await?;
+        Ok(closed_since(&diff, &view.names, basis.words))
+    } else {
+        let diff = reviews::open_diff_of(&state, &auth, &trial, &from, &date).await?;
+        Ok(open_since(&diff, basis.words))
+    }
+}
+
+/// The trial's meetings: every record for closed roles, the signed ones for
+/// the sponsor; the statistician also gets the form for a new record.
+#[server(endpoint = "get_reviews")]
+pub async fn get_reviews(trial: String) -> Result<Reviews, ServerFnError> {
+    use crate::server::web::{guard, reviews};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    reviews::list(&state, &auth, role, &trial).await
+}
+
+/// One meeting record: the open part for the sponsor (signed records
+/// only), the whole record for closed roles (audited).
+#[server(endpoint = "get_review")]
+pub async fn get_review(trial: String, id: i64) -> Result<MeetingRecord, ServerFnError> {
+    use crate::server::web::{guard, reviews};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    reviews::record(&state, &auth, role, &trial, id).await
+}
