@@ -92,7 +92,9 @@ pub struct ChangeCount {
 pub struct SinceLine {
     pub label: String,
     pub total: ChangeCount,
-    pub groups: Vec<ChangeCount>,
+    /// Per group (closed roles; absent for the sponsor).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_group: Vec<ChangeCount>,
 }
 
 /// A changed record (closed roles).
@@ -145,6 +147,8 @@ pub struct SinceReview {
     pub choices: Vec<String>,
     pub closed: bool,
     pub coded: bool,
+    /// The groups' names (closed roles; absent for the sponsor).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
     pub lines: Vec<SinceLine>,
     pub by_site: Vec<SinceLine>,

@@ -51,7 +51,7 @@ fn lines_table(
         .into_iter()
         .map(|l| {
             let per = l
-                .groups
+                .per_group
                 .iter()
                 .map(|c| view! { <td class="num">{new(c)}</td> })
                 .collect_view();

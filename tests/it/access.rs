@@ -270,8 +270,61 @@ fn nothing_the_sponsor_can_reach_carries_arm_data() {
 
 async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
     let state = state();
+    // A signed meeting, so the sponsor's meeting views have something in
+    // them; its closed minutes name an arm.
+    let store = &state.access.store;
+    store
+        .set_chair("test", "test", "member", "altshock2")
+        .unwrap();
+    let meeting = dsmb::server::store::meetings::NewMeeting {
+        meeting_date: "2025-01-20".into(),
+        cut_date: "2023-09-30".into(),
+        open_minutes: "Open session held".into(),
+        closed_minutes: "IABP arm: more bleeding".into(),
+        closed_attendees: "Group A statistician".into(),
+        recommendation: "continue".into(),
+        rationale: "SoC doing better".into(),
+        ..Default::default()
+    };
+    let id = store
+        .add_meeting("stat", "test", "altshock2", &meeting)
+        .unwrap();
+    store
+        .sign_meeting("member", crate::helpers::PASSWORD, "test", "altshock2", id)
+        .unwrap()
+        .unwrap();
     let t = sign_in(&state, "sponsor").await;
     let requests = vec![
+        get("/trial/altshock2/reviews", Some(&t)),
+        get(&format!("/trial/altshock2/reviews/{id}"), Some(&t)),
+        post("/api/get_reviews", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_review",
+            Some(&t),
+            &format!("trial=altshock2&id={id}"),
+        ),
+        post(
+            "/api/get_review",
+            Some(&t),
+            &format!("trial=altshock2&id={id}&view=closed&role=dsmb"),
+        ),
+        post("/api/get_since_review", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_since_review",
+            Some(&t),
+            "trial=altshock2&cut=2023-09-30&since=2022-06-30",
+        ),
+        post(
+            "/api/get_since_review",
+            Some(&t),
+            "trial=altshock2&view=closed&role=statistician",
+        ),
+        post(
+            "/api/get_since_review",
+            Some(&t),
+            "trial=altshock2&since=2024-12-31",
+        ),
+        get("/trial/altshock2?since=2022-06-30", Some(&t)),
         get("/", Some(&t)),
         get("/trial/altshock2", Some(&t)),
         get("/trial/altshock2?view=closed", Some(&t)),

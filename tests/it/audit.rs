@@ -453,6 +453,10 @@ fn every_report_table_view_of_closed_data_is_audited() {
             ),
             ("get_deaths", "deaths"),
             ("get_conduct", "exposure and deviations"),
+            (
+                "get_since_review",
+                "since the review of the cut of 2023-09-30",
+            ),
         ] {
             let before = entries().len();
             let r = send(

@@ -109,7 +109,11 @@ async fn everything(
     let csrf = csrf_of(app, &token).await;
     let dates = catalog().trial(trial).unwrap().cut_dates();
     let mut out = BTreeMap::new();
-    let mut pages = vec![format!("/trial/{trial}"), format!("/trial/{trial}/safety")];
+    let mut pages = vec![
+        format!("/trial/{trial}"),
+        format!("/trial/{trial}/safety"),
+        format!("/trial/{trial}/reviews"),
+    ];
     let mut fns = vec![
         "get_enrollment",
         "get_open_safety",
@@ -119,6 +123,7 @@ async fn everything(
         "get_adverse_events",
         "get_deaths",
         "get_conduct",
+        "get_since_review",
     ];
     if closed {
         pages.extend([

@@ -20,6 +20,7 @@ mod interim;
 mod malformed;
 mod malformed_rows;
 mod pages;
+mod reviews;
 mod safety_time;
 mod sessions;
 mod summary;

@@ -388,3 +388,63 @@ impl Store {
             .map(|m| m.fields.cut_date))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dto::Role;
+
+    #[test]
+    fn a_signed_record_cannot_be_changed_or_deleted_even_with_the_database() {
+        let store = Store::in_memory().unwrap();
+        store
+            .add_user(
+                "chair",
+                "a long enough password",
+                &[("t".into(), Role::Dsmb)],
+            )
+            .unwrap();
+        store.set_chair("test", "test", "chair", "t").unwrap();
+        let m = NewMeeting {
+            meeting_date: "2025-01-01".into(),
+            cut_date: "2024-12-31".into(),
+            recommendation: "continue".into(),
+            rationale: "r".into(),
+            ..Default::default()
+        };
+        let id = store.add_meeting("stat", "test", "t", &m).unwrap();
+        // Unsigned, the record can still be written to (it is a draft).
+        store
+            .with(|c| Ok(c.execute("UPDATE meetings SET open_minutes = 'x' WHERE id = ?1", [id])?))
+            .unwrap();
+        let signed = store
+            .sign_meeting("chair", "a long enough password", "test", "t", id)
+            .unwrap()
+            .unwrap();
+        assert!(signed.signed());
+        for sql in [
+            "UPDATE meetings SET recommendation = 'stop_harm' WHERE id = ?1",
+            "UPDATE meetings SET signed_by = NULL, signed_at = NULL WHERE id = ?1",
+            "DELETE FROM meetings WHERE id = ?1",
+        ] {
+            let r = store.with(|c| Ok(c.execute(sql, [id])?));
+            assert!(r.is_err(), "{sql} went through");
+        }
+        assert_eq!(store.meeting("t", id).unwrap(), Some(signed));
+        // A signature by someone who is not the chair, or with a wrong
+        // password, is refused.
+        let id2 = store.add_meeting("stat", "test", "t", &m).unwrap();
+        assert_eq!(
+            store
+                .sign_meeting("chair", "wrong", "test", "t", id2)
+                .unwrap(),
+            Err(SignRefusal::WrongPassword)
+        );
+        assert_eq!(
+            store
+                .sign_meeting("stat", "a long enough password", "test", "t", id2)
+                .unwrap(),
+            Err(SignRefusal::NotChair)
+        );
+    }
+}

@@ -18,11 +18,11 @@ fn count(c: &Change) -> ChangeCount {
     }
 }
 
-fn line(label: &str, total: &Change, groups: Vec<ChangeCount>) -> SinceLine {
+fn line(label: &str, total: &Change, per_group: Vec<ChangeCount>) -> SinceLine {
     SinceLine {
         label: label.to_string(),
         total: count(total),
-        groups,
+        per_group,
     }
 }
 
