@@ -50,30 +50,32 @@ pub fn closed_rates(
     for (k, cat) in trial.safety.iter().enumerate() {
         let cumulative_incidence =
             cumulative_incidence(snap, subject_days, &onsets[k], &codes, incidence_days)?;
+        let counts = subject_days.events_by_arm(&onsets[k]);
+        let events_by_arm: BTreeMap<String, u64> = codes
+            .iter()
+            .map(|c| (c.to_string(), counts.get(*c).copied().unwrap_or(0)))
+            .collect();
         let incidence: Option<BTreeMap<String, IncidenceRate>> = match &exposure {
-            Some(years) => {
-                let counts = subject_days.events_by_arm(&onsets[k]);
-                Some(
-                    codes
-                        .iter()
-                        .filter_map(|c| {
-                            let events = counts.get(*c).copied().unwrap_or(0);
-                            let py = years.get(*c).copied().unwrap_or(0.0);
-                            rates::incidence_rate(events, py, 100.0, 0.95).map(|r| {
-                                (
-                                    c.to_string(),
-                                    IncidenceRate {
-                                        events,
-                                        patient_years: py,
-                                        per_100_patient_years: r.estimate,
-                                        ci95: [r.ci.0, r.ci.1],
-                                    },
-                                )
-                            })
+            Some(years) => Some(
+                codes
+                    .iter()
+                    .filter_map(|c| {
+                        let events = counts.get(*c).copied().unwrap_or(0);
+                        let py = years.get(*c).copied().unwrap_or(0.0);
+                        rates::incidence_rate(events, py, 100.0, 0.95).map(|r| {
+                            (
+                                c.to_string(),
+                                IncidenceRate {
+                                    events,
+                                    patient_years: py,
+                                    per_100_patient_years: r.estimate,
+                                    ci95: [r.ci.0, r.ci.1],
+                                },
+                            )
                         })
-                        .collect(),
-                )
-            }
+                    })
+                    .collect(),
+            ),
             None => None,
         };
         let by_arm: BTreeMap<String, Rate> = codes
@@ -141,6 +143,7 @@ pub fn closed_rates(
             test,
             risk_difference,
             incidence,
+            events_by_arm,
             comparisons,
             cumulative_incidence,
         });

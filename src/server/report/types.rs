@@ -215,6 +215,8 @@ pub struct ClosedRate {
     /// 100 patient-years), when the trial names the exposure time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incidence: Option<BTreeMap<String, IncidenceRate>>,
+    /// Events of the category (every qualifying record), by arm.
+    pub events_by_arm: BTreeMap<String, u64>,
     /// Every arm against the reference arm.
     pub comparisons: Vec<ArmComparison>,
     /// Cumulative incidence of a first event by study day, by arm (death

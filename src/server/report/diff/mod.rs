@@ -12,18 +12,18 @@
 //!   and conditional power then and now, and the changed records listed
 //!   with their old and new values (a corrected randomization too).
 
+mod compare;
 pub mod records;
 
-use super::frames::category_hits;
 use super::safety_time::SeriousEvent;
-use super::types::{Cell, ClosedReport, ConditionalPowers, OpenReport};
+use super::types::{Cell, ClosedRate, ClosedReport, ConditionalPowers, OpenReport};
 use crate::server::config::{EndpointKind, TrialConfig};
 use crate::server::data::load::Snapshot;
 use crate::server::firewall::{ClosedSnapshot, OpenSnapshot};
 use polars::prelude::*;
 pub use records::{ChangeKind, ChangedRecord};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A count at the earlier and at the later cut and the difference; `None`
 /// where the viewer's report hides it (and then no difference either).
@@ -298,27 +298,6 @@ pub fn open_diff(
     })
 }
 
-/// Events of each safety category per arm (closed level).
-fn events_by_arm(
-    snap: &ClosedSnapshot,
-    trial: &TrialConfig,
-) -> PolarsResult<Vec<HashMap<String, u32>>> {
-    let hits = category_hits(snap, trial)?;
-    let arms = super::frames::texts_in(&snap.adsl, "ARM")?;
-    Ok(hits
-        .iter()
-        .map(|hit| {
-            let mut by: HashMap<String, u32> = HashMap::new();
-            for (h, s) in hit.iter().zip(snap.adae_subject.iter()) {
-                if let (true, Some(arm)) = (*h, arms.get(*s as usize)) {
-                    *by.entry(arm.clone()).or_default() += 1;
-                }
-            }
-            by
-        })
-        .collect())
-}
-
 fn look(r: &ClosedReport) -> Option<LookState> {
     r.interim.as_ref().map(|i| LookState {
         look: i.look,
@@ -336,7 +315,7 @@ fn new_events(then: &[SeriousEvent], now: &[SeriousEvent]) -> Vec<SeriousEvent> 
     fn key(e: &SeriousEvent) -> Key<'_> {
         (&e.usubjid, &e.term, e.onset_day, e.serious, e.fatal)
     }
-    let mut before: HashMap<Key, usize> = HashMap::new();
+    let mut before: PlHashMap<Key, usize> = PlHashMap::new();
     for e in then {
         *before.entry(key(e)).or_default() += 1;
     }
@@ -362,27 +341,23 @@ pub fn closed_diff(
     let ((old_snap, then), (new_snap, now)) = (old, new);
     check_pair(old_snap, new_snap)?;
     let changed = records::changed_records(old_snap, new_snap, trial)?;
-    let (ev_then, ev_now) = (
-        events_by_arm(old_snap, trial)?,
-        events_by_arm(new_snap, trial)?,
-    );
     let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
-    let sum = |m: &HashMap<String, u32>| m.values().sum::<u32>();
+    let events = |r: Option<&ClosedRate>, arm: &str| {
+        r.and_then(|r| r.events_by_arm.get(arm))
+            .map_or(0, |e| u32::try_from(*e).unwrap_or(u32::MAX))
+    };
+    let all_events = |r: Option<&ClosedRate>| codes.iter().map(|c| events(r, c)).sum::<u32>();
     let safety = now
         .safety
         .iter()
-        .enumerate()
-        .map(|(k, b)| {
+        .map(|b| {
             let a = then.safety.iter().find(|a| a.category == b.category);
             let subjects_then =
                 |arm: &str| a.and_then(|a| a.by_arm.get(arm)).map_or(0, |r| r.subjects);
-            let events = |m: &[HashMap<String, u32>], arm: &str| {
-                m.get(k).and_then(|m| m.get(arm)).copied().unwrap_or(0)
-            };
             ClosedCategoryChange {
                 category: b.category.clone(),
                 subjects: Change::exact(a.map_or(0, |a| a.subjects), b.subjects),
-                events: Change::exact(ev_then.get(k).map_or(0, sum), ev_now.get(k).map_or(0, sum)),
+                events: Change::exact(all_events(a), all_events(Some(b))),
                 by_arm: codes
                     .iter()
                     .map(|c| {
@@ -393,7 +368,7 @@ pub fn closed_diff(
                                     subjects_then(c),
                                     b.by_arm.get(*c).map_or(0, |r| r.subjects),
                                 ),
-                                events: Change::exact(events(&ev_then, c), events(&ev_now, c)),
+                                events: Change::exact(events(a, c), events(Some(b), c)),
                             },
                         )
                     })

@@ -12,8 +12,8 @@
 //! snapshot (which holds no arm) can never list an arm change; the closed
 //! level adds the allocated and the actual arm.
 
+use super::compare::{ae_pairs, differing, Pairs};
 use crate::server::config::{ColumnRole, TrialConfig};
-use crate::server::data::days::date_text;
 use crate::server::data::load::Snapshot;
 use crate::server::data::validate::category_columns;
 use crate::server::firewall::ACTUAL_ARM;
@@ -88,71 +88,6 @@ pub struct ChangedRecord {
     pub old: Option<String>,
     pub new: Option<String>,
     pub kind: ChangeKind,
-}
-
-/// A column's values, compared by value and shown as text.
-enum Values<'a> {
-    Text(Vec<Option<&'a str>>),
-    Days(Vec<Option<i32>>),
-    Number(Vec<Option<f64>>),
-}
-
-impl<'a> Values<'a> {
-    fn of(df: &'a DataFrame, name: &str) -> Option<Values<'a>> {
-        let c = df.column(name).ok()?;
-        Some(match c.dtype() {
-            DataType::String => Values::Text(c.str().ok()?.iter().collect()),
-            DataType::Date => {
-                Values::Days(c.cast(&DataType::Int32).ok()?.i32().ok()?.iter().collect())
-            }
-            _ => Values::Number(
-                c.cast(&DataType::Float64)
-                    .ok()?
-                    .f64()
-                    .ok()?
-                    .iter()
-                    .collect(),
-            ),
-        })
-    }
-
-    fn present(&self, i: usize) -> bool {
-        match self {
-            Values::Text(v) => v[i].is_some_and(|s| !s.is_empty()),
-            Values::Days(v) => v[i].is_some(),
-            Values::Number(v) => v[i].is_some(),
-        }
-    }
-
-    fn show(&self, i: usize) -> Option<String> {
-        if !self.present(i) {
-            return None;
-        }
-        match self {
-            Values::Text(v) => v[i].map(str::to_string),
-            Values::Days(v) => v[i].map(date_text),
-            Values::Number(v) => v[i].map(|x| {
-                if x.fract() == 0.0 {
-                    format!("{x:.0}")
-                } else {
-                    x.to_string()
-                }
-            }),
-        }
-    }
-}
-
-/// Whether value `i` of `a` and value `j` of `b` differ (missing equals
-/// missing; text and numbers compare as shown).
-fn differ(a: &Values, i: usize, b: &Values, j: usize) -> bool {
-    match (a, b) {
-        (Values::Text(x), Values::Text(y)) => {
-            x[i].filter(|s| !s.is_empty()) != y[j].filter(|s| !s.is_empty())
-        }
-        (Values::Days(x), Values::Days(y)) => x[i] != y[j],
-        (Values::Number(x), Values::Number(y)) => x[i] != y[j],
-        _ => a.show(i) != b.show(j),
-    }
 }
 
 /// The ADaM name a frame column stands for (`@` keys by their role).
@@ -261,30 +196,29 @@ pub fn changed_records(
     // Each later subject's earlier ADSL row.
     let matched: Vec<Option<usize>> = new_ids.iter().map(|id| old_row.get(id).copied()).collect();
 
-    // ADSL: every column both cuts hold.
+    // ADSL: every column both cuts hold, for the subjects of both.
+    let mut subjects = Pairs::default();
+    for (j, i) in matched.iter().enumerate() {
+        if let Some(i) = *i {
+            subjects.push(i, j);
+        }
+    }
     for name in new.adsl.get_column_names() {
         let name = name.as_str();
         if name == "USUBJID" || old.adsl.column(name).is_err() {
             continue;
         }
-        let (Some(a), Some(b)) = (Values::of(&old.adsl, name), Values::of(&new.adsl, name)) else {
-            continue;
-        };
-        for (j, i) in matched.iter().enumerate() {
-            let Some(i) = *i else { continue };
-            if differ(&a, i, &b, j) {
-                let (o, n) = (a.show(i), b.show(j));
-                if listed(name, &o, &n) {
-                    out.push(ChangedRecord {
-                        usubjid: new_ids[j].to_string(),
-                        dataset: "ADSL",
-                        record: "subject".into(),
-                        field: field_name(trial, name),
-                        old: o,
-                        new: n,
-                        kind: kind_of(trial, "ADSL", name),
-                    });
-                }
+        for (k, o, n) in differing(&old.adsl, &new.adsl, name, &subjects)? {
+            if listed(name, &o, &n) {
+                out.push(ChangedRecord {
+                    usubjid: new_ids[subjects.new[k] as usize].to_string(),
+                    dataset: "ADSL",
+                    record: "subject".into(),
+                    field: field_name(trial, name),
+                    old: o,
+                    new: n,
+                    kind: kind_of(trial, "ADSL", name),
+                });
             }
         }
     }
@@ -300,7 +234,7 @@ pub fn changed_records(
         });
     }
 
-    adae_changes(old, new, trial, &old_ids, &matched, &mut out)?;
+    adae_changes(old, new, trial, (&old_ids, &new_ids), &matched, &mut out)?;
     adtte_changes(old, new, &mut out)?;
 
     // One change per (record, old, new): a column read under two names
@@ -330,116 +264,69 @@ pub fn changed_records(
     Ok(out)
 }
 
-/// Each ADAE row's key within its subject: AESEQ when both cuts carry it,
-/// else its term and onset with the occurrence number among equal ones.
-fn ae_keys(df: &DataFrame, by_seq: bool) -> PolarsResult<Vec<String>> {
-    if by_seq {
-        return Ok(df
-            .column("AESEQ")?
-            .str()?
-            .iter()
-            .map(|s| format!("AESEQ {}", s.unwrap_or("")))
-            .collect());
-    }
-    let decod = df.column("AEDECOD")?.str()?;
-    let verbatim = df.column("AETERM")?.str()?;
-    let ids = df.column("USUBJID")?.str()?;
-    let start = Values::of(df, "ASTDT");
-    let mut seen: PlHashMap<String, usize> = PlHashMap::new();
-    Ok((0..df.height())
-        .map(|r| {
-            let term = decod
-                .get(r)
-                .filter(|s| !s.is_empty())
-                .or(verbatim.get(r))
-                .unwrap_or("");
-            let onset = start
-                .as_ref()
-                .and_then(|s| s.show(r))
-                .unwrap_or_else(|| "no date".into());
-            let base = format!("{term}, {onset}");
-            let n = seen
-                .entry(format!("{}\u{1f}{base}", ids.get(r).unwrap_or("")))
-                .or_insert(0);
-            *n += 1;
-            if *n == 1 {
-                base
-            } else {
-                format!("{base} ({})", n)
-            }
-        })
-        .collect())
+/// Whether frame column `key` is a report-table role read from a column
+/// the frame also holds under its own name (the preferred term is AEDECOD):
+/// compared once, under the ADaM name.
+fn read_twice(trial: &TrialConfig, df: &DataFrame, key: &str) -> bool {
+    ColumnRole::ADAE
+        .iter()
+        .chain(ColumnRole::ADSL.iter())
+        .find(|r| r.key() == key)
+        .and_then(|r| trial.columns.candidates(*r).into_iter().next())
+        .is_some_and(|name| df.column(&name).is_ok())
 }
 
 fn adae_changes(
     old: &Snapshot,
     new: &Snapshot,
     trial: &TrialConfig,
-    old_ids: &[&str],
+    (old_ids, new_ids): (&[&str], &[&str]),
     matched: &[Option<usize>],
     out: &mut Vec<ChangedRecord>,
 ) -> PolarsResult<()> {
-    let by_seq = old.adae.column("AESEQ").is_ok() && new.adae.column("AESEQ").is_ok();
-    let (old_keys, new_keys) = (ae_keys(&old.adae, by_seq)?, ae_keys(&new.adae, by_seq)?);
-    // The earlier record of each later one: same subject, same key.
-    let index: PlHashMap<(u32, &str), usize> = old
-        .adae_subject
-        .iter()
-        .zip(&old_keys)
-        .enumerate()
-        .map(|(r, (s, k))| ((*s, k.as_str()), r))
-        .collect();
-    let pairs: Vec<(usize, usize)> = new
-        .adae_subject
-        .iter()
-        .zip(&new_keys)
-        .enumerate()
-        .filter_map(|(r, (s, k))| {
-            let earlier = matched.get(*s as usize).copied().flatten()?;
-            let o = *index.get(&(u32::try_from(earlier).ok()?, k.as_str()))?;
-            Some((o, r))
-        })
-        .collect();
-    let new_ids = new.adae.column("USUBJID")?.str()?;
+    let (pairs, old_keys, _, gone) = ae_pairs(old, new, matched)?;
+    let subject_of = |r: IdxSize| {
+        new.adae_subject
+            .get(r as usize)
+            .and_then(|s| new_ids.get(*s as usize))
+            .copied()
+            .unwrap_or("")
+    };
     for name in new.adae.get_column_names() {
         let name = name.as_str();
-        if ["USUBJID", "AESEQ"].contains(&name) || old.adae.column(name).is_err() {
+        if ["USUBJID", "AESEQ"].contains(&name)
+            || old.adae.column(name).is_err()
+            || read_twice(trial, &new.adae, name)
+        {
             continue;
         }
-        let (Some(a), Some(b)) = (Values::of(&old.adae, name), Values::of(&new.adae, name)) else {
-            continue;
-        };
-        for &(o, r) in &pairs {
-            if differ(&a, o, &b, r) {
-                let (was, now) = (a.show(o), b.show(r));
-                if listed(name, &was, &now) {
-                    out.push(ChangedRecord {
-                        usubjid: new_ids.get(r).unwrap_or("").to_string(),
-                        dataset: "ADAE",
-                        record: old_keys[o].clone(),
-                        field: field_name(trial, name),
-                        old: was,
-                        new: now,
-                        kind: kind_of(trial, "ADAE", name),
-                    });
-                }
+        for (k, was, now) in differing(&old.adae, &new.adae, name, &pairs)? {
+            if listed(name, &was, &now) {
+                out.push(ChangedRecord {
+                    usubjid: subject_of(pairs.new[k]).to_string(),
+                    dataset: "ADAE",
+                    record: old_keys.name(pairs.old[k] as usize),
+                    field: field_name(trial, name),
+                    old: was,
+                    new: now,
+                    kind: kind_of(trial, "ADAE", name),
+                });
             }
         }
     }
     // Earlier records the later cut does not have.
-    let kept: HashSet<usize> = pairs.iter().map(|(o, _)| *o).collect();
-    for (o, s) in old.adae_subject.iter().enumerate() {
-        if !kept.contains(&o) {
-            out.push(ChangedRecord {
-                usubjid: old_ids.get(*s as usize).copied().unwrap_or("").to_string(),
-                dataset: "ADAE",
-                record: old_keys[o].clone(),
-                field: "record".into(),
-                old: Some(old_keys[o].clone()),
-                new: None,
-                kind: ChangeKind::Removed,
-            });
-        }
+    for o in gone {
+        let s = old.adae_subject.get(o).copied().unwrap_or(u32::MAX);
+        let record = old_keys.name(o);
+        out.push(ChangedRecord {
+            usubjid: old_ids.get(s as usize).copied().unwrap_or("").to_string(),
+            dataset: "ADAE",
+            record: record.clone(),
+            field: "record".into(),
+            old: Some(record),
+            new: None,
+            kind: ChangeKind::Removed,
+        });
     }
     Ok(())
 }
@@ -447,13 +334,13 @@ fn adae_changes(
 /// An ADTTE record's time and censoring.
 type TteState = (Option<f64>, Option<i32>);
 /// An ADTTE record: subject, parameter, time, censoring.
-type TteRow = (String, String, Option<f64>, Option<i32>);
+type TteRow<'a> = (&'a str, &'a str, Option<f64>, Option<i32>);
 
 /// ADTTE: an event that appears or disappears within the time the earlier
 /// cut already observed is adjudicated; an event whose day moved is a date
 /// corrected. A censored time that grows is follow-up.
 fn adtte_changes(old: &Snapshot, new: &Snapshot, out: &mut Vec<ChangedRecord>) -> PolarsResult<()> {
-    let rows = |df: &DataFrame| -> PolarsResult<Vec<TteRow>> {
+    fn rows(df: &DataFrame) -> PolarsResult<Vec<TteRow<'_>>> {
         let ids = df.column("USUBJID")?.str()?;
         let param = df.column("PARAMCD")?.str()?;
         let aval = df.column("AVAL")?.cast(&DataType::Float64)?;
@@ -462,20 +349,13 @@ fn adtte_changes(old: &Snapshot, new: &Snapshot, out: &mut Vec<ChangedRecord>) -
             .iter()
             .zip(param.iter())
             .zip(aval.f64()?.iter().zip(cnsr.i32()?.iter()))
-            .map(|((i, p), (a, c))| {
-                (
-                    i.unwrap_or("").to_string(),
-                    p.unwrap_or("").to_string(),
-                    a,
-                    c,
-                )
-            })
+            .map(|((i, p), (a, c))| (i.unwrap_or(""), p.unwrap_or(""), a, c))
             .collect())
-    };
+    }
     let (before, after) = (rows(&old.adtte)?, rows(&new.adtte)?);
     let earlier: PlHashMap<(&str, &str), TteState> = before
         .iter()
-        .map(|(i, p, a, c)| ((i.as_str(), p.as_str()), (*a, *c)))
+        .map(|(i, p, a, c)| ((*i, *p), (*a, *c)))
         .collect();
     let state = |a: Option<f64>, c: Option<i32>| {
         let day = a.map_or("?".to_string(), |a| format!("{a}"));
@@ -486,8 +366,8 @@ fn adtte_changes(old: &Snapshot, new: &Snapshot, out: &mut Vec<ChangedRecord>) -
     };
     let mut later: HashSet<(&str, &str)> = HashSet::new();
     for (id, p, a, c) in &after {
-        later.insert((id.as_str(), p.as_str()));
-        let Some(&(a0, c0)) = earlier.get(&(id.as_str(), p.as_str())) else {
+        later.insert((*id, *p));
+        let Some(&(a0, c0)) = earlier.get(&(*id, *p)) else {
             continue;
         };
         let observed = a0.unwrap_or(0.0);
@@ -502,9 +382,9 @@ fn adtte_changes(old: &Snapshot, new: &Snapshot, out: &mut Vec<ChangedRecord>) -
         };
         if let Some(kind) = kind {
             out.push(ChangedRecord {
-                usubjid: id.clone(),
+                usubjid: id.to_string(),
                 dataset: "ADTTE",
-                record: p.clone(),
+                record: p.to_string(),
                 field: "AVAL, CNSR".into(),
                 old: Some(state(a0, c0)),
                 new: Some(state(*a, *c)),
@@ -513,11 +393,11 @@ fn adtte_changes(old: &Snapshot, new: &Snapshot, out: &mut Vec<ChangedRecord>) -
         }
     }
     for (id, p, a, c) in &before {
-        if !later.contains(&(id.as_str(), p.as_str())) {
+        if !later.contains(&(*id, *p)) {
             out.push(ChangedRecord {
-                usubjid: id.clone(),
+                usubjid: id.to_string(),
                 dataset: "ADTTE",
-                record: p.clone(),
+                record: p.to_string(),
                 field: "record".into(),
                 old: Some(state(*a, *c)),
                 new: None,
