@@ -7,6 +7,9 @@
 //! cargo bench --features ssr --bench pages -- 5000 15 # another size
 //! ```
 //!
+//! The trial folder has two cuts (the second a copy of the first, dated
+//! later), so the overview's "since the last review" compares them.
+//!
 //! For each role and page it reports the cold time (a fresh server: the
 //! reports are computed for the request), the warm time (median of the
 //! next requests) and the HTML size. Targets (issue 14): cold under 1 s,
@@ -93,6 +96,19 @@ fn get(path: &str, cookie: &str) -> Request<Body> {
         .expect("request")
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for e in std::fs::read_dir(from).expect("read folder") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -116,6 +132,13 @@ fn main() {
         )
         .expect("trial.toml");
         eprintln!("generated {} in {:.1?}", cut.display(), t.elapsed());
+    }
+    // A later cut of the same subjects, so that the overview's "since the
+    // last review" compares two cuts of 50,000 subjects record by record.
+    let later = trial.join("cut-2025-03-31");
+    if !later.join("randlist.csv").is_file() {
+        copy_dir(&cut, &later);
+        let _ = std::fs::remove_file(later.join("manifest.json"));
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
