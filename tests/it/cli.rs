@@ -347,3 +347,42 @@ fn user_administration_is_audited_and_a_role_can_be_revoked() {
     assert_eq!(store.verify_audit().unwrap(), Ok(6));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `dsmb diff`: the sponsor's pooled diff names no arm, the closed one
+/// gives the groups, and a cut with itself, cuts out of order or a cut of
+/// another trial are refused with a message and exit code 2.
+#[test]
+fn diff_compares_two_cuts_and_refuses_what_cannot_be_compared() {
+    let trial = path(&altshock2().join("trial.toml"));
+    let cut = |c: &str| path(&altshock2().join(c));
+    let (a, b) = (cut("cut-2022-06-30"), cut("cut-2023-09-30"));
+    let open = dsmb(&["diff", &a, &b, "--trial", &trial, "--view", "open", "--json"]);
+    assert!(open.status.success(), "{}", String::from_utf8_lossy(&open.stderr));
+    let text = String::from_utf8_lossy(&open.stdout);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["subjects"]["new"], 37);
+    for word in ["IABP", "SOC", "SoC", "by_arm"] {
+        assert!(!text.contains(word), "the open diff says {word}");
+    }
+    let closed = dsmb(&["diff", &a, &b, "--trial", &trial, "--view", "closed", "--json"]);
+    assert!(closed.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&closed.stdout).unwrap();
+    let want = expected();
+    let new = |arm: &str| {
+        want["cuts"]["cut-2023-09-30"]["enrolled"][arm].as_i64().unwrap()
+            - want["cuts"]["cut-2022-06-30"]["enrolled"][arm].as_i64().unwrap()
+    };
+    assert_eq!(v["by_arm"]["IABP"]["new"], new("IABP"));
+    assert_eq!(v["by_arm"]["SOC"]["new"], new("SOC"));
+    let pilot = path(&repo().join("demo/cdisc-pilot01/cut-2015-03-05"));
+    for (old, new, needle) in [
+        (&b, &b, "with itself"),
+        (&b, &a, "must come first"),
+        (&a, &pilot, "cdisc-pilot01"),
+    ] {
+        let out = dsmb(&["diff", old, new, "--trial", &trial, "--view", "closed"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{old} {new}");
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+}
