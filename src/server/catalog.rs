@@ -12,6 +12,7 @@ use super::config::{TrialConfig, TrialConfigError};
 use super::data::layout::{self, ListError};
 use super::data::problem::{Problem, Problems};
 use super::firewall::open_snapshot;
+use super::report::diff::{open_changes, open_fraction_of, KindCount};
 use super::report::enrollment::enrollment_summary;
 use super::report::{pooled_cut, PooledCounts, PooledCut};
 use crate::dto::EnrollmentSummary;
@@ -37,6 +38,14 @@ pub struct ServedCut {
     /// the open report of this cut is made from them, and the later cuts'
     /// are checked against their counts.
     pub pooled: Arc<PooledCut>,
+    /// The pooled information fraction of the cut (see
+    /// `report::diff::open_fraction_of`), for "since the last review".
+    pub open_fraction: Option<f64>,
+    /// The changed records against the previous good cut, counted by kind
+    /// at the open level (`report::diff::open_changes`): the sponsor's
+    /// default "since the last review" without reading two cuts again.
+    /// `None` for the first good cut, or when they could not be counted.
+    pub changes_since_previous: Option<Arc<Vec<KindCount>>>,
 }
 
 /// One trial: its cuts that pass their checks (oldest first, never empty;
@@ -113,7 +122,10 @@ impl Catalog {
             // Every cut is checked; those that pass can be shown (newest by
             // default), those that fail are listed with their problems.
             let mut rejected = Vec::new();
-            let mut good = Vec::new();
+            let mut good: Vec<ServedCut> = Vec::new();
+            // The newer good cut's open snapshot, kept until the next good
+            // (older) cut is read, to count the records changed between them.
+            let mut newer = None;
             for cut_dir in cuts.iter().rev() {
                 let served = open_snapshot(&config, cut_dir).and_then(|snap| {
                     let pooled = pooled_cut(&snap, &config).map(Arc::new).map_err(|e| {
@@ -122,21 +134,32 @@ impl Catalog {
                             &format!("the pooled counts cannot be computed: {e}"),
                         ))
                     })?;
-                    Ok(ServedCut {
+                    let served = ServedCut {
                         date: snap.cut_date.format("%Y-%m-%d").to_string(),
                         dir: cut_dir.clone(),
                         enrollment: enrollment_summary(&config, &snap),
                         pooled,
-                    })
+                        open_fraction: open_fraction_of(&snap, &config).ok().flatten(),
+                        changes_since_previous: None,
+                    };
+                    Ok((served, snap))
                 });
                 match served {
-                    Ok(s) => good.push(s),
+                    Ok((s, snap)) => {
+                        if let (Some(later), Some(n)) = (newer.take(), good.last_mut()) {
+                            n.changes_since_previous =
+                                open_changes(&snap, &later, &config).ok().map(Arc::new);
+                        }
+                        newer = Some(snap);
+                        good.push(s);
+                    }
                     Err(problems) => rejected.push(RejectedCut {
                         dir: cut_dir.clone(),
                         problems,
                     }),
                 }
             }
+            drop(newer);
             if good.is_empty() {
                 let first = rejected.remove(0);
                 return Err(CatalogError::NoGoodCut {

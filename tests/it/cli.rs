@@ -356,21 +356,33 @@ fn diff_compares_two_cuts_and_refuses_what_cannot_be_compared() {
     let trial = path(&altshock2().join("trial.toml"));
     let cut = |c: &str| path(&altshock2().join(c));
     let (a, b) = (cut("cut-2022-06-30"), cut("cut-2023-09-30"));
-    let open = dsmb(&["diff", &a, &b, "--trial", &trial, "--view", "open", "--json"]);
-    assert!(open.status.success(), "{}", String::from_utf8_lossy(&open.stderr));
+    let open = dsmb(&[
+        "diff", &a, &b, "--trial", &trial, "--view", "open", "--json",
+    ]);
+    assert!(
+        open.status.success(),
+        "{}",
+        String::from_utf8_lossy(&open.stderr)
+    );
     let text = String::from_utf8_lossy(&open.stdout);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["subjects"]["new"], 37);
     for word in ["IABP", "SOC", "SoC", "by_arm"] {
         assert!(!text.contains(word), "the open diff says {word}");
     }
-    let closed = dsmb(&["diff", &a, &b, "--trial", &trial, "--view", "closed", "--json"]);
+    let closed = dsmb(&[
+        "diff", &a, &b, "--trial", &trial, "--view", "closed", "--json",
+    ]);
     assert!(closed.status.success());
     let v: serde_json::Value = serde_json::from_slice(&closed.stdout).unwrap();
     let want = expected();
     let new = |arm: &str| {
-        want["cuts"]["cut-2023-09-30"]["enrolled"][arm].as_i64().unwrap()
-            - want["cuts"]["cut-2022-06-30"]["enrolled"][arm].as_i64().unwrap()
+        want["cuts"]["cut-2023-09-30"]["enrolled"][arm]
+            .as_i64()
+            .unwrap()
+            - want["cuts"]["cut-2022-06-30"]["enrolled"][arm]
+                .as_i64()
+                .unwrap()
     };
     assert_eq!(v["by_arm"]["IABP"]["new"], new("IABP"));
     assert_eq!(v["by_arm"]["SOC"]["new"], new("SOC"));

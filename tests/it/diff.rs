@@ -146,8 +146,12 @@ fn the_sponsors_diff_shows_a_difference_only_where_both_counts_are_shown() {
 /// randomization (when `arm_corrected`). Blinded parts with their
 /// randomization lists, unregistered.
 fn changed_cuts(arm_corrected: bool) -> (PathBuf, PathBuf, Changes) {
-    let root = std::env::temp_dir().join(format!("dsmb-diff-{}-{}", std::process::id(), unique()));
-    let _ = std::fs::remove_dir_all(&root);
+    let base = std::env::temp_dir().join(format!("dsmb-diff-{}-{}", std::process::id(), unique()));
+    let _ = std::fs::remove_dir_all(&base);
+    // A trial folder, so the catalog can serve it too.
+    let root = base.join("altshock2");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::copy(altshock2().join("trial.toml"), root.join("trial.toml")).unwrap();
     let (old, new) = (root.join("cut-2024-12-31"), root.join("cut-2025-03-31"));
     for c in [&old, &new] {
         copy_dir(&altshock2().join("cut-2024-12-31"), c);
@@ -292,4 +296,34 @@ fn a_cut_with_itself_a_cut_of_another_trial_and_cuts_in_the_wrong_order_are_refu
         closed_between(&altshock2().join(CUTS[2]), &a, &trial),
         Err(DiffError::Order { .. })
     ));
+}
+
+/// The catalog counts each good cut's changed records against the previous
+/// one at start (the sponsor's default since-review without reading two
+/// cuts again): the same counts as comparing the two cuts on demand.
+#[test]
+fn the_catalogs_kept_changes_are_the_on_demand_ones() {
+    let trial = altshock2_trial();
+    let (old, new, _) = changed_cuts(true);
+    let catalog =
+        dsmb::server::catalog::Catalog::load(old.parent().unwrap().parent().unwrap()).unwrap();
+    let entry = catalog.trial("altshock2").unwrap();
+    assert_eq!(entry.cuts.len(), 2);
+    assert!(entry.cuts[0].changes_since_previous.is_none());
+    let kept = entry.cuts[1].changes_since_previous.as_ref().unwrap();
+    let fresh = open_between(&old, &new, &trial).unwrap();
+    assert!(!kept.is_empty());
+    assert_eq!(**kept, fresh.changed_records);
+    assert_eq!(entry.cuts[1].open_fraction, fresh.information_fraction.now);
+    assert_eq!(entry.cuts[0].open_fraction, fresh.information_fraction.then);
+    // The demo's cuts too.
+    let demo = crate::helpers::catalog();
+    let cuts = &demo.trial("altshock2").unwrap().cuts;
+    for w in cuts.windows(2) {
+        let fresh = open_between(&w[0].dir, &w[1].dir, &trial).unwrap();
+        assert_eq!(
+            w[1].changes_since_previous.as_deref(),
+            Some(&fresh.changed_records)
+        );
+    }
 }

@@ -7,10 +7,11 @@ use super::bad_input::bad_form;
 use super::guard;
 use super::refusal;
 use super::session::{csrf_ok, Auth, CsrfForm};
-use super::state::AppState;
+use super::state::{diff_cell, AppState};
 use crate::dto::{ClosedPart, MeetingLine, MeetingRecord, Reviews, Role, SinceReview};
-use crate::server::firewall::{closed_snapshot, open_snapshot, ViewKey};
-use crate::server::report::diff::{closed_diff, open_diff, ClosedDiff, OpenDiff};
+use crate::server::firewall::{closed_snapshot, open_snapshot};
+use crate::server::report::closed_report;
+use crate::server::report::diff::{closed_diff, open_diff, open_diff_from, ClosedDiff, OpenDiff};
 use crate::server::store::meetings::{recommendation_label, Meeting, NewMeeting, RECOMMENDATIONS};
 use crate::server::views::diff::Basis;
 use axum::extract::rejection::FormRejection;
@@ -115,22 +116,29 @@ pub async fn closed_diff_of(
     from: &str,
     to: &str,
 ) -> Result<Arc<ClosedDiff>, ServerFnError> {
-    let key = ViewKey::new("diff-closed", trial, &pair(from, to), false);
-    if let Some(d) = state.cached_view::<Arc<ClosedDiff>>(&key) {
-        return Ok(d);
-    }
+    let cell = diff_cell(&state.closed_diffs, trial, &pair(from, to));
+    cell.get_or_try_init(|| compute_closed_diff(state, trial, from, to))
+        .await
+        .cloned()
+}
+
+async fn compute_closed_diff(
+    state: &AppState,
+    trial: &str,
+    from: &str,
+    to: &str,
+) -> Result<Arc<ClosedDiff>, ServerFnError> {
     let unavailable = |e: &dyn std::fmt::Display| {
         tracing::error!(trial, from, to, "the diff cannot be computed: {e}");
         ServerFnError::new(guard::REPORT_UNAVAILABLE)
     };
-    let then = state
-        .closed_report(trial, Some(from))
-        .await
-        .map_err(|e| unavailable(&e))?;
+    // The later cut's report is the page's own (cached by now); the
+    // earlier one's is made from the snapshot the diff loads anyway.
     let now = state
         .closed_report(trial, Some(to))
         .await
         .map_err(|e| unavailable(&e))?;
+    let then_cached = state.cached_closed_report(trial, from);
     let entry = guard::entry(state, trial)?.clone();
     let dirs = (
         entry.cut(Some(from)).map(|c| c.dir.clone()),
@@ -139,16 +147,28 @@ pub async fn closed_diff_of(
     let (Some(a), Some(b)) = dirs else {
         return Err(ServerFnError::new("no such data cut"));
     };
-    let diff = guard::blocking(move || {
-        let old = closed_snapshot(&entry.config, &a).map_err(|p| p.to_string())?;
-        let new = closed_snapshot(&entry.config, &b).map_err(|p| p.to_string())?;
-        closed_diff((&old, &then), (&new, &now), &entry.config).map_err(|e| e.to_string())
+    let (then, diff) = guard::blocking(move || {
+        let config = &entry.config;
+        let (old, new) = std::thread::scope(|s| {
+            let old = s.spawn(|| closed_snapshot(config, &a));
+            let new = closed_snapshot(config, &b);
+            (old.join(), new)
+        });
+        let old = old
+            .map_err(|_| "reading the earlier cut stopped".to_string())?
+            .map_err(|p| p.to_string())?;
+        let new = new.map_err(|p| p.to_string())?;
+        let then = match then_cached {
+            Some(r) => r,
+            None => Arc::new(closed_report(&old, config).map_err(|e| e.to_string())?),
+        };
+        let diff = closed_diff((&old, &then), (&new, &now), config).map_err(|e| e.to_string())?;
+        Ok::<_, String>((then, diff))
     })
     .await
     .map_err(|e| unavailable(&e))?;
-    let diff = Arc::new(diff);
-    state.keep_view(key, diff.clone());
-    Ok(diff)
+    state.keep_closed_report(trial, from, then);
+    Ok(Arc::new(diff))
 }
 
 /// The pooled diff between two good cuts, from their open reports (as the
@@ -160,32 +180,56 @@ pub async fn open_diff_of(
     from: &str,
     to: &str,
 ) -> Result<Arc<OpenDiff>, ServerFnError> {
-    let key = ViewKey::new("diff-open", trial, &pair(from, to), false);
-    if let Some(d) = state.cached_view::<Arc<OpenDiff>>(&key) {
-        return Ok(d);
-    }
+    let cell = diff_cell(&state.open_diffs, trial, &pair(from, to));
+    cell.get_or_try_init(|| compute_open_diff(state, auth, trial, from, to))
+        .await
+        .cloned()
+}
+
+async fn compute_open_diff(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    from: &str,
+    to: &str,
+) -> Result<Arc<OpenDiff>, ServerFnError> {
     let then = guard::open_report(state, auth, trial, Some(from)).await?;
     let now = guard::open_report(state, auth, trial, Some(to)).await?;
     let entry = guard::entry(state, trial)?.clone();
-    let (Some(a), Some(b)) = (
-        entry.cut(Some(from)).map(|c| c.dir.clone()),
-        entry.cut(Some(to)).map(|c| c.dir.clone()),
-    ) else {
+    let (Some(a), Some(b)) = (entry.cut(Some(from)).cloned(), entry.cut(Some(to)).cloned()) else {
         return Err(ServerFnError::new("no such data cut"));
     };
-    let diff = guard::blocking(move || {
-        let old = open_snapshot(&entry.config, &a).map_err(|p| p.to_string())?;
-        let new = open_snapshot(&entry.config, &b).map_err(|p| p.to_string())?;
-        open_diff((&old, &then), (&new, &now), &entry.config).map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(trial, from, to, "the pooled diff cannot be computed: {e}");
-        ServerFnError::new(guard::REPORT_UNAVAILABLE)
-    })?;
-    let diff = Arc::new(diff);
-    state.keep_view(key, diff.clone());
-    Ok(diff)
+    // The catalog counted the changes against the previous good cut at
+    // start; another pair reads both cuts again.
+    let previous = entry
+        .cuts
+        .iter()
+        .rev()
+        .find(|c| c.date.as_str() < to)
+        .map(|c| c.date.clone());
+    let kept = b
+        .changes_since_previous
+        .clone()
+        .filter(|_| previous.as_deref() == Some(from));
+    let diff = match kept {
+        Some(changed) => open_diff_from(
+            (&then, a.open_fraction),
+            (&now, b.open_fraction),
+            changed.as_ref().clone(),
+            &entry.config,
+        ),
+        None => guard::blocking(move || {
+            let old = open_snapshot(&entry.config, &a.dir).map_err(|p| p.to_string())?;
+            let new = open_snapshot(&entry.config, &b.dir).map_err(|p| p.to_string())?;
+            open_diff((&old, &then), (&new, &now), &entry.config).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(trial, from, to, "the pooled diff cannot be computed: {e}");
+            ServerFnError::new(guard::REPORT_UNAVAILABLE)
+        })?,
+    };
+    Ok(Arc::new(diff))
 }
 
 /// What the record of a cut that is no longer good says.

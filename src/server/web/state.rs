@@ -6,6 +6,7 @@ use super::access::Access;
 use crate::server::catalog::{Catalog, ServedCut, TrialEntry};
 use crate::server::data::problem::Problems;
 use crate::server::firewall::{closed_snapshot, ViewKey};
+use crate::server::report::diff::{ClosedDiff, OpenDiff};
 use crate::server::report::{
     closed_report, open_report_from, ClosedReport, OpenReport, ReportError,
 };
@@ -34,6 +35,28 @@ pub struct AppState {
     /// Rendered HTML of closed sections, per view (`components::fragment`);
     /// apart from `views`, so that no page data and fragment share a key.
     pub fragments: Arc<Mutex<HashMap<ViewKey, String>>>,
+    /// "Since the last review" diffs per (trial, earlier..later cut),
+    /// computed once: a page's sections may ask for one at the same time.
+    pub closed_diffs: Arc<DiffCells<ClosedDiff>>,
+    pub open_diffs: Arc<DiffCells<OpenDiff>>,
+}
+
+/// Diffs per (trial, cut pair), each computed once (a failure is not kept:
+/// the next request tries again).
+pub type DiffCells<T> = Mutex<HashMap<(String, String), Arc<tokio::sync::OnceCell<Arc<T>>>>>;
+
+/// The cell of `trial`'s diff `pair` in `cells`.
+pub fn diff_cell<T>(
+    cells: &DiffCells<T>,
+    trial: &str,
+    pair: &str,
+) -> Arc<tokio::sync::OnceCell<Arc<T>>> {
+    cells
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry((trial.to_string(), pair.to_string()))
+        .or_default()
+        .clone()
 }
 
 /// Why a cut's report is not available.
@@ -61,6 +84,8 @@ impl AppState {
             open: Arc::new(Mutex::new(HashMap::new())),
             views: Arc::new(Mutex::new(HashMap::new())),
             fragments: Arc::new(Mutex::new(HashMap::new())),
+            closed_diffs: Arc::new(Mutex::new(HashMap::new())),
+            open_diffs: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -140,6 +165,33 @@ impl AppState {
         cut: Option<&str>,
     ) -> Result<Arc<ClosedReport>, CutReportError> {
         once_per_cut(&self.closed, &self.catalog, trial, cut, closed_report_of).await
+    }
+}
+
+impl AppState {
+    /// The closed report of `trial`'s cut `cut` if it was computed already.
+    pub fn cached_closed_report(&self, trial: &str, cut: &str) -> Option<Arc<ClosedReport>> {
+        let cell = self
+            .closed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(trial.to_string(), cut.to_string()))
+            .cloned()?;
+        cell.get().and_then(|r| r.as_ref().ok().cloned())
+    }
+
+    /// Keep the closed report of `trial`'s cut `cut`, computed elsewhere
+    /// from its closed snapshot (the since-review diff loads the snapshot
+    /// anyway), unless one is kept already.
+    pub fn keep_closed_report(&self, trial: &str, cut: &str, report: Arc<ClosedReport>) {
+        let cell = self
+            .closed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((trial.to_string(), cut.to_string()))
+            .or_default()
+            .clone();
+        let _ = cell.set(Ok(report));
     }
 }
 

@@ -257,16 +257,36 @@ fn site_changes(
         .collect()
 }
 
-/// What changed from the earlier cut to the later, pooled: from the two
-/// cuts' open reports (as the sponsor sees them) and open snapshots.
-pub fn open_diff(
-    old: (&OpenSnapshot, &OpenReport),
-    new: (&OpenSnapshot, &OpenReport),
+/// The changed records between two cuts at the open level, counted by kind
+/// (the sponsor's view of them): what the catalog keeps for each good cut
+/// against the previous one, and what `open_diff` counts for other pairs.
+pub fn open_changes(
+    old: &OpenSnapshot,
+    new: &OpenSnapshot,
     trial: &TrialConfig,
-) -> Result<OpenDiff, DiffError> {
-    let ((old_snap, then), (new_snap, now)) = (old, new);
-    check_pair(old_snap, new_snap)?;
-    let changed = records::changed_records(old_snap, new_snap, trial)?;
+) -> Result<Vec<KindCount>, DiffError> {
+    check_pair(old, new)?;
+    Ok(kind_counts(&records::changed_records(old, new, trial)?))
+}
+
+/// What the pooled diff needs of a cut beyond its open report: its pooled
+/// information fraction (see `open_fraction`).
+pub fn open_fraction_of(
+    snap: &OpenSnapshot,
+    trial: &TrialConfig,
+) -> Result<Option<f64>, DiffError> {
+    Ok(open_fraction(snap, trial)?)
+}
+
+/// The pooled diff from the two cuts' open reports (as the sponsor sees
+/// them), their information fractions and the changed records counted by
+/// kind.
+pub fn open_diff_from(
+    (then, fraction_then): (&OpenReport, Option<f64>),
+    (now, fraction_now): (&OpenReport, Option<f64>),
+    changed_records: Vec<KindCount>,
+    trial: &TrialConfig,
+) -> OpenDiff {
     let safety = then
         .safety
         .iter()
@@ -276,7 +296,7 @@ pub fn open_diff(
             subjects: Change::of(a.subjects, b.subjects),
         })
         .collect();
-    Ok(OpenDiff {
+    OpenDiff {
         trial: trial.id.clone(),
         from_cut: then.cut_date.clone(),
         to_cut: now.cut_date.clone(),
@@ -290,12 +310,29 @@ pub fn open_diff(
         primary_events: Change::of(then.primary.events, now.primary.events),
         safety,
         information_fraction: Fractions {
-            then: open_fraction(old_snap, trial)?,
-            now: open_fraction(new_snap, trial)?,
+            then: fraction_then,
+            now: fraction_now,
             information: "subjects evaluable at the horizon over the enrollment target",
         },
-        changed_records: kind_counts(&changed),
-    })
+        changed_records,
+    }
+}
+
+/// What changed from the earlier cut to the later, pooled: from the two
+/// cuts' open reports (as the sponsor sees them) and open snapshots.
+pub fn open_diff(
+    old: (&OpenSnapshot, &OpenReport),
+    new: (&OpenSnapshot, &OpenReport),
+    trial: &TrialConfig,
+) -> Result<OpenDiff, DiffError> {
+    let ((old_snap, then), (new_snap, now)) = (old, new);
+    let changed = open_changes(old_snap, new_snap, trial)?;
+    Ok(open_diff_from(
+        (then, open_fraction(old_snap, trial)?),
+        (now, open_fraction(new_snap, trial)?),
+        changed,
+        trial,
+    ))
 }
 
 fn look(r: &ClosedReport) -> Option<LookState> {
