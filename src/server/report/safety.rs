@@ -55,29 +55,26 @@ pub fn closed_rates(
             .iter()
             .map(|c| (c.to_string(), counts.get(*c).copied().unwrap_or(0)))
             .collect();
-        let incidence: Option<BTreeMap<String, IncidenceRate>> = match &exposure {
-            Some(years) => Some(
-                codes
-                    .iter()
-                    .filter_map(|c| {
-                        let events = counts.get(*c).copied().unwrap_or(0);
-                        let py = years.get(*c).copied().unwrap_or(0.0);
-                        rates::incidence_rate(events, py, 100.0, 0.95).map(|r| {
-                            (
-                                c.to_string(),
-                                IncidenceRate {
-                                    events,
-                                    patient_years: py,
-                                    per_100_patient_years: r.estimate,
-                                    ci95: [r.ci.0, r.ci.1],
-                                },
-                            )
-                        })
+        let incidence: Option<BTreeMap<String, IncidenceRate>> = exposure.as_ref().map(|years| {
+            codes
+                .iter()
+                .filter_map(|c| {
+                    let events = counts.get(*c).copied().unwrap_or(0);
+                    let py = years.get(*c).copied().unwrap_or(0.0);
+                    rates::incidence_rate(events, py, 100.0, 0.95).map(|r| {
+                        (
+                            c.to_string(),
+                            IncidenceRate {
+                                events,
+                                patient_years: py,
+                                per_100_patient_years: r.estimate,
+                                ci95: [r.ci.0, r.ci.1],
+                            },
+                        )
                     })
-                    .collect(),
-            ),
-            None => None,
-        };
+                })
+                .collect()
+        });
         let by_arm: BTreeMap<String, Rate> = codes
             .iter()
             .map(|c| {
