@@ -16,11 +16,12 @@ pub async fn get_since_review(
     since: Option<String>,
 ) -> Result<SinceReview, ServerFnError> {
     use crate::server::views::diff::{closed_since, open_since};
-    use crate::server::web::{guard, reviews};
+    use crate::server::web::{guard, since as since_review};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
-    let Some(basis) = reviews::since_basis(&state, &trial, &date, since.as_deref()).await? else {
-        return Ok(reviews::nothing_earlier(&trial, &date));
+    let Some(basis) = since_review::since_basis(&state, &trial, &date, since.as_deref()).await?
+    else {
+        return Ok(since_review::nothing_earlier(&trial, &date));
     };
     let from = basis.from.clone();
     if role.is_closed() {
@@ -30,10 +31,10 @@ pub async fn get_since_review(
             &format!("since the review of the cut of {from}"),
         )
         .await?;
-        let diff = reviews::closed_diff_of(&view.state, &trial, &from, &date).await?;
+        let diff = since_review::closed_diff_of(&view.state, &trial, &from, &date).await?;
         Ok(closed_since(&diff, &view.names, basis.words))
     } else {
-        let diff = reviews::open_diff_of(&state, &auth, &trial, &from, &date).await?;
+        let diff = since_review::open_diff_of(&state, &auth, &trial, &from, &date).await?;
         Ok(open_since(&diff, basis.words))
     }
 }

@@ -15,6 +15,7 @@ pub mod refusal;
 pub mod reviews;
 pub mod router;
 pub mod session;
+pub mod since;
 pub mod state;
 
 pub use access::Access;
