@@ -250,6 +250,14 @@ fn a_meeting_on_a_cut_no_longer_good_keeps_its_record_and_says_so() {
             .store
             .add_meeting("stat", "test", "altshock2", &m)
             .unwrap();
+        let store = &app.access.store;
+        store
+            .set_chair("test", "test", "member", "altshock2")
+            .unwrap();
+        store
+            .sign_meeting("member", PASSWORD, "test", "altshock2", id)
+            .unwrap()
+            .unwrap();
         let member = sign_in(&app, "member").await;
         let r = send(
             &app,
@@ -266,5 +274,15 @@ fn a_meeting_on_a_cut_no_longer_good_keeps_its_record_and_says_so() {
             .as_str()
             .unwrap()
             .contains("no longer one of the trial's good cuts"));
+        // Since the last review cannot start from a cut that is not good:
+        // the previous good cut stands in, and says so.
+        let r = send(
+            &app,
+            post("/api/get_since_review", Some(&member), "trial=altshock2"),
+        )
+        .await;
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["from_cut"], "2023-09-30", "{}", r.body);
+        assert!(v["basis"].as_str().unwrap().starts_with("the previous cut"));
     });
 }
