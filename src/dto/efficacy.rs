@@ -66,6 +66,10 @@ pub struct InterimView {
     /// The observed statistic at each of the trial's cuts up to this one
     /// (oldest first), the path drawn over the boundaries.
     pub path: Vec<PathPoint>,
+    /// The cut reviewed at the last signed meeting (on this cut or an
+    /// earlier one), marked on the path: "then" beside this cut's "now".
+    #[serde(default)]
+    pub reviewed_cut: Option<String>,
     /// Boundaries with the observed z; conditional power over effects.
     pub boundary_chart: Figure,
     pub cp_chart: Figure,

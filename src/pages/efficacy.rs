@@ -215,9 +215,13 @@ fn InterimSection(i: InterimView) -> impl IntoView {
         .path
         .iter()
         .map(|p| {
+            let reviewed = i.reviewed_cut.as_ref() == Some(&p.cut_date);
             view! {
                 <tr>
-                    <th scope="row">{p.cut_date.clone()}</th>
+                    <th scope="row">
+                        {p.cut_date.clone()}
+                        {reviewed.then_some(view! { <span data-testid="last-review">" (last review)"</span> })}
+                    </th>
                     <td class="num">{format!("{:.3}", p.information_fraction)}</td>
                     <td class="num">{format!("{:.3}", p.z)}</td>
                     <td class="num">{format!("{:.3}", p.b_value)}</td>

@@ -14,8 +14,16 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
     let v = guard::closed_view(&trial, cut.as_deref(), "efficacy and futility").await?;
     let cuts = guard::cut_dates(&v.state, &trial);
     let key = ViewKey::new("efficacy", &trial, &v.date, v.names.coded);
+    // The cut of the last signed review on this cut or before, marked on
+    // the path (a coded viewer has no path).
+    let reviewed = if v.names.coded {
+        None
+    } else {
+        let (store, t, d) = (v.state.access.store.clone(), trial.clone(), v.date.clone());
+        guard::blocking(move || store.last_reviewed_cut_through(&t, &d)).await?
+    };
     if let Some(out) = v.state.cached_view::<Efficacy>(&key) {
-        return Ok(out);
+        return Ok(views::efficacy::with_reviewed_cut(out, reviewed));
     }
     let entry = guard::entry(&v.state, &trial)?;
     let out = if v.names.coded {
@@ -26,5 +34,5 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
         views::efficacy::efficacy(trial, &entry.config, &v.report, &v.names, path, cuts)
     };
     v.state.keep_view(key, out.clone());
-    Ok(out)
+    Ok(views::efficacy::with_reviewed_cut(out, reviewed))
 }

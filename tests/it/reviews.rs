@@ -181,6 +181,22 @@ fn the_chair_signs_once_with_the_password_and_the_sponsor_sees_only_the_open_par
         assert_eq!(v["from_cut"], "2023-09-30");
         assert_eq!(v["to_cut"], "2024-12-31");
         assert_eq!(v["basis"], "the cut reviewed at the last signed meeting");
+
+        // The efficacy page rings the reviewed cut on the z path ("then"
+        // beside this cut's "now"), for a decoded viewer.
+        let r = send(
+            &app,
+            post("/api/get_efficacy", Some(&stat), "trial=altshock2"),
+        )
+        .await;
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["interim"]["reviewed_cut"], "2023-09-30", "{}", r.body);
+        assert!(v["interim"]["boundary_chart"]
+            .as_str()
+            .unwrap()
+            .contains("Last review (cut 2023-09-30"));
+        let page = send(&app, get("/trial/altshock2/efficacy", Some(&stat))).await;
+        assert!(page.body.contains("(last review)"));
     });
 }
 

@@ -380,10 +380,24 @@ impl Store {
     /// The cut reviewed at `trial`'s last signed meeting on a cut before
     /// `before` (the newest meeting date), if any.
     pub fn last_reviewed_cut(&self, trial: &str, before: &str) -> Result<Option<String>> {
+        self.last_reviewed_where(trial, |cut| cut < before)
+    }
+
+    /// The cut reviewed at `trial`'s last signed meeting on cut `cut` or an
+    /// earlier one, if any.
+    pub fn last_reviewed_cut_through(&self, trial: &str, cut: &str) -> Result<Option<String>> {
+        self.last_reviewed_where(trial, |c| c <= cut)
+    }
+
+    fn last_reviewed_where(
+        &self,
+        trial: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Option<String>> {
         Ok(self
             .meetings(trial)?
             .into_iter()
-            .filter(|m| m.signed() && m.fields.cut_date.as_str() < before)
+            .filter(|m| m.signed() && keep(&m.fields.cut_date))
             .max_by(|a, b| (&a.fields.meeting_date, a.id).cmp(&(&b.fields.meeting_date, b.id)))
             .map(|m| m.fields.cut_date))
     }

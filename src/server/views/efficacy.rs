@@ -95,6 +95,18 @@ pub async fn z_path(
     path
 }
 
+/// `view` with the cut of the last signed review marked on its path
+/// (meetings change, so this is done per request, after the cache).
+pub fn with_reviewed_cut(mut view: Efficacy, reviewed: Option<String>) -> Efficacy {
+    if let Some(i) = view.interim.as_mut() {
+        if i.reviewed_cut != reviewed {
+            i.reviewed_cut = reviewed;
+            i.boundary_chart = figures::boundaries(i);
+        }
+    }
+    view
+}
+
 /// The path on the boundaries' scale: at a final look that over- or
 /// under-runs, the plan's fractions are rescaled so that it is 1 (see
 /// `report::interim`'s look planning); the path is put on the same scale.
@@ -169,6 +181,7 @@ pub fn efficacy(
             verdict: i.verdict.clone(),
             futility_rule: futility_rule.clone(),
             path: path.clone(),
+            reviewed_cut: None,
             boundary_chart: Default::default(),
             cp_chart: Default::default(),
         };

@@ -201,6 +201,24 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
             .marker(Marker::new().color(GREEN).size(7))
             .name("B-value"),
     );
+    // The cut the DSMB last reviewed, ringed on the z path.
+    if let Some(p) = data
+        .reviewed_cut
+        .as_ref()
+        .and_then(|c| data.path.iter().find(|p| p.cut_date == *c))
+    {
+        plot.add_trace(
+            Scatter::new(vec![p.information_fraction], vec![p.z])
+                .mode(Mode::Markers)
+                .marker(
+                    Marker::new()
+                        .color("rgba(0,0,0,0)")
+                        .size(18)
+                        .line(plotly::common::Line::new().color(BLUE).width(2.0)),
+                )
+                .name(format!("Last review (cut {}, z {:.3})", p.cut_date, p.z)),
+        );
+    }
     plot.set_layout(
         Layout::new()
             .margin(Margin::new().left(50).right(20).top(20).bottom(50))
