@@ -12,7 +12,7 @@ use super::config::{TrialConfig, TrialConfigError};
 use super::data::layout::{self, ListError};
 use super::data::problem::{Problem, Problems};
 use super::firewall::open_snapshot;
-use super::report::diff::{open_changes, open_fraction_of, KindCount};
+use super::report::diff::{open_changes, open_fraction, KindCount};
 use super::report::enrollment::enrollment_summary;
 use super::report::{pooled_cut, PooledCounts, PooledCut};
 use crate::dto::EnrollmentSummary;
@@ -39,7 +39,7 @@ pub struct ServedCut {
     /// are checked against their counts.
     pub pooled: Arc<PooledCut>,
     /// The pooled information fraction of the cut (see
-    /// `report::diff::open_fraction_of`), for "since the last review".
+    /// `report::diff::open_fraction`), for "since the last review".
     pub open_fraction: Option<f64>,
     /// The changed records against the previous good cut, counted by kind
     /// at the open level (`report::diff::open_changes`): the sponsor's
@@ -139,7 +139,7 @@ impl Catalog {
                         dir: cut_dir.clone(),
                         enrollment: enrollment_summary(&config, &snap),
                         pooled,
-                        open_fraction: open_fraction_of(&snap, &config).ok().flatten(),
+                        open_fraction: open_fraction(&snap, &config).ok().flatten(),
                         changes_since_previous: None,
                     };
                     Ok((served, snap))

@@ -215,6 +215,32 @@ async fn refused(
     (status, why.to_string()).into_response()
 }
 
+/// The refusal (audited) of a meeting form without the session's CSRF
+/// token, or from a caller without role `role` on the trial; `None` when
+/// the form may go on.
+async fn form_refused(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    what: &str,
+    csrf: &str,
+    role: Role,
+    why: &str,
+) -> Option<Response> {
+    let token = CsrfForm {
+        csrf: csrf.to_string(),
+        confirm: None,
+    };
+    if !csrf_ok(auth, &token) {
+        let missing = "missing or wrong CSRF token";
+        return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, missing).await);
+    }
+    if state.catalog.trial(trial).is_none() || auth.role_on(trial) != Some(role) {
+        return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, why).await);
+    }
+    None
+}
+
 /// POST /trial/{id}/reviews: the statistician records a meeting (or a
 /// correction of one), audited with it.
 pub async fn create(
@@ -228,31 +254,18 @@ pub async fn create(
         Ok(Form(f)) => f,
         Err(e) => return bad_form(e.body_text()),
     };
-    let csrf = CsrfForm {
-        csrf: form.csrf.clone(),
-        confirm: None,
-    };
-    if !csrf_ok(&auth, &csrf) {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::FORBIDDEN,
-            "missing or wrong CSRF token",
-        )
-        .await;
-    }
-    if state.catalog.trial(&trial).is_none() || auth.role_on(&trial) != Some(Role::Statistician) {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::FORBIDDEN,
-            "only the trial's statistician records its meetings",
-        )
-        .await;
+    if let Some(no) = form_refused(
+        &state,
+        &auth,
+        &trial,
+        &what,
+        &form.csrf,
+        Role::Statistician,
+        "only the trial's statistician records its meetings",
+    )
+    .await
+    {
+        return no;
     }
     let amends = match form.amends.trim() {
         "" => None,
@@ -315,31 +328,18 @@ pub async fn sign(
         Ok(Form(f)) => f,
         Err(e) => return bad_form(e.body_text()),
     };
-    let csrf = CsrfForm {
-        csrf: form.csrf.clone(),
-        confirm: None,
-    };
-    if !csrf_ok(&auth, &csrf) {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::FORBIDDEN,
-            "missing or wrong CSRF token",
-        )
-        .await;
-    }
-    if state.catalog.trial(&trial).is_none() || auth.role_on(&trial) != Some(Role::Dsmb) {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::FORBIDDEN,
-            "only the chair of the trial's DSMB signs its meetings",
-        )
-        .await;
+    if let Some(no) = form_refused(
+        &state,
+        &auth,
+        &trial,
+        &what,
+        &form.csrf,
+        Role::Dsmb,
+        "only the chair of the trial's DSMB signs its meetings",
+    )
+    .await
+    {
+        return no;
     }
     if form.approve.as_deref() != Some("yes") {
         return bad_form("tick the approval: a signature says what it means");

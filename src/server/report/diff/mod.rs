@@ -225,7 +225,7 @@ fn shown(c: &Cell) -> Option<u32> {
 /// followed to the horizon) over the enrollment target, as the closed look
 /// counts it; none otherwise (a time-to-event look counts the compared
 /// arms' events, which a pooled view cannot single out).
-fn open_fraction(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Option<f64>> {
+pub fn open_fraction(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Option<f64>> {
     let (Some(code), Some(horizon)) = (&trial.primary.adtte_paramcd, trial.primary.horizon) else {
         return Ok(None);
     };
@@ -267,15 +267,6 @@ pub fn open_changes(
 ) -> Result<Vec<KindCount>, DiffError> {
     check_pair(old, new)?;
     Ok(kind_counts(&records::changed_records(old, new, trial)?))
-}
-
-/// What the pooled diff needs of a cut beyond its open report: its pooled
-/// information fraction (see `open_fraction`).
-pub fn open_fraction_of(
-    snap: &OpenSnapshot,
-    trial: &TrialConfig,
-) -> Result<Option<f64>, DiffError> {
-    Ok(open_fraction(snap, trial)?)
 }
 
 /// The pooled diff from the two cuts' open reports (as the sponsor sees

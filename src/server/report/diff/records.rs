@@ -176,20 +176,15 @@ pub fn changed_records(
     trial: &TrialConfig,
 ) -> PolarsResult<Vec<ChangedRecord>> {
     let mut out = Vec::new();
-    let old_ids: Vec<&str> = old
-        .adsl
-        .column("USUBJID")?
-        .str()?
-        .iter()
-        .map(Option::unwrap_or_default)
-        .collect();
-    let new_ids: Vec<&str> = new
-        .adsl
-        .column("USUBJID")?
-        .str()?
-        .iter()
-        .map(Option::unwrap_or_default)
-        .collect();
+    fn ids(s: &Snapshot) -> PolarsResult<Vec<&str>> {
+        Ok(s.adsl
+            .column("USUBJID")?
+            .str()?
+            .iter()
+            .map(Option::unwrap_or_default)
+            .collect())
+    }
+    let (old_ids, new_ids) = (ids(old)?, ids(new)?);
     let old_row: PlHashMap<&str, usize> =
         old_ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let in_new: HashSet<&str> = new_ids.iter().copied().collect();
