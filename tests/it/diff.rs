@@ -25,7 +25,12 @@ fn closed_between(old: &Path, new: &Path, trial: &TrialConfig) -> Result<ClosedD
         closed_report(&a, trial).unwrap(),
         closed_report(&b, trial).unwrap(),
     );
-    closed_diff((&a, &ra), (&b, &rb), trial)
+    // The earlier cut's whole report, or only what the diff reads of it
+    // (made by the diff): the same diff.
+    let whole = closed_diff((&a, Some(&ra)), (&b, &rb), trial);
+    let made = closed_diff((&a, None), (&b, &rb), trial);
+    assert_eq!(whole, made, "{} to {}", old.display(), new.display());
+    made
 }
 
 fn open_between(old: &Path, new: &Path, trial: &TrialConfig) -> Result<OpenDiff, DiffError> {

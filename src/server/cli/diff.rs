@@ -137,11 +137,11 @@ pub fn diff(args: &DiffArgs) -> ExitCode {
                 (Err(p), _) => return report_problems(&args.old_cut, &p, args.json),
                 (_, Err(p)) => return report_problems(&args.new_cut, &p, args.json),
             };
-            let (then, now) = match (closed_report(&old, &trial), closed_report(&new, &trial)) {
-                (Ok(a), Ok(b)) => (a, b),
-                (Err(e), _) | (_, Err(e)) => return refused(&e),
+            let now = match closed_report(&new, &trial) {
+                Ok(r) => r,
+                Err(e) => return refused(&e),
             };
-            let mut d = match closed_diff((&old, &then), (&new, &now), &trial) {
+            let mut d = match closed_diff((&old, None), (&new, &now), &trial) {
                 Ok(d) => d,
                 Err(e) => return refused(&e),
             };

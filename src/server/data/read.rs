@@ -351,21 +351,33 @@ impl Frame {
             DataType::Float64 | DataType::Float32 => {
                 // XPT stores codes like CNSR or AGE as floats: 3.0 -> "3".
                 let v = col.cast(&DataType::Float64).ok()?;
-                let v: StringChunked = v
-                    .f64()
-                    .ok()?
-                    .iter()
-                    .map(|x| {
-                        x.map(|x| {
-                            if x.fract() == 0.0 {
-                                format!("{x:.0}")
-                            } else {
-                                x.to_string()
-                            }
+                let f = v.f64().ok()?;
+                // Whole numbers (nearly every code) are written as integers,
+                // column-wise: formatting each float exactly is slow.
+                let whole = f.downcast_iter().all(|a| {
+                    a.non_null_values_iter()
+                        .all(|x| x.fract() == 0.0 && x.abs() < 9e15)
+                });
+                if whole {
+                    v.cast(&DataType::Int64)
+                        .ok()?
+                        .cast(&DataType::String)
+                        .ok()?
+                } else {
+                    let v: StringChunked = f
+                        .iter()
+                        .map(|x| {
+                            x.map(|x| {
+                                if x.fract() == 0.0 {
+                                    format!("{x:.0}")
+                                } else {
+                                    x.to_string()
+                                }
+                            })
                         })
-                    })
-                    .collect();
-                v.with_name(name.into()).into_column()
+                        .collect();
+                    v.with_name(name.into()).into_column()
+                }
             }
             _ => col.cast(&DataType::String).ok()?,
         };
@@ -471,7 +483,43 @@ impl Frame {
 
 #[cfg(test)]
 mod tests {
-    use super::clean_text;
+    use super::{clean_text, Frame};
+    use crate::server::data::problem::Collector;
+    use polars::prelude::*;
+
+    #[test]
+    fn float_codes_read_as_text_like_their_written_form() {
+        let frame = |v: Vec<Option<f64>>| Frame {
+            path: "x.xpt".into(),
+            file_name: "x.xpt".into(),
+            sha256: String::new(),
+            columns: vec!["V".into()],
+            frame: df!("V" => v).unwrap(),
+        };
+        let text = |f: Frame| {
+            let col = f.text(&mut Collector::default(), "V", false).unwrap();
+            let s: Vec<Option<String>> = col
+                .str()
+                .unwrap()
+                .iter()
+                .map(|s| s.map(String::from))
+                .collect();
+            s
+        };
+        let some = |s: &str| Some(s.to_string());
+        // Whole numbers only: the column-wise path.
+        let whole = frame(vec![Some(3.0), Some(-2.0), None, Some(120.0), Some(0.0)]);
+        assert_eq!(
+            text(whole),
+            [some("3"), some("-2"), None, some("120"), some("0")]
+        );
+        // A fraction or a huge number anywhere: each value as written.
+        let mixed = frame(vec![Some(3.0), Some(1.5), Some(1e20), None]);
+        assert_eq!(
+            text(mixed),
+            [some("3"), some("1.5"), some("100000000000000000000"), None]
+        );
+    }
 
     #[test]
     fn clean_text_agrees_with_a_full_trim() {

@@ -8,7 +8,6 @@ use super::session::Auth;
 use super::state::{diff_cell, AppState};
 use crate::dto::SinceReview;
 use crate::server::firewall::{closed_snapshot, open_snapshot};
-use crate::server::report::closed_report;
 use crate::server::report::diff::{closed_diff, open_diff, open_diff_from, ClosedDiff, OpenDiff};
 use crate::server::views::diff::Basis;
 use leptos::prelude::ServerFnError;
@@ -125,8 +124,10 @@ async fn compute_closed_diff(
         tracing::error!(trial, from, to, "the diff cannot be computed: {e}");
         ServerFnError::new(guard::REPORT_UNAVAILABLE)
     };
-    // The later cut's report is the page's own (cached by now); the
-    // earlier one's is made from the snapshot the diff loads anyway.
+    // The later cut's report is the page's own (cached by now); of the
+    // earlier one's the diff needs only the monitoring numbers, deaths and
+    // serious events, made from the snapshot it loads anyway unless that
+    // cut's report is cached.
     let now = state
         .closed_report(trial, Some(to))
         .await
@@ -140,7 +141,7 @@ async fn compute_closed_diff(
     let (Some(a), Some(b)) = dirs else {
         return Err(ServerFnError::new("no such data cut"));
     };
-    let (then, diff) = guard::blocking(move || {
+    let diff = guard::blocking(move || {
         let config = &entry.config;
         let (old, new) = std::thread::scope(|s| {
             let old = s.spawn(|| closed_snapshot(config, &a));
@@ -151,16 +152,10 @@ async fn compute_closed_diff(
             .map_err(|_| "reading the earlier cut stopped".to_string())?
             .map_err(|p| p.to_string())?;
         let new = new.map_err(|p| p.to_string())?;
-        let then = match then_cached {
-            Some(r) => r,
-            None => Arc::new(closed_report(&old, config).map_err(|e| e.to_string())?),
-        };
-        let diff = closed_diff((&old, &then), (&new, &now), config).map_err(|e| e.to_string())?;
-        Ok::<_, String>((then, diff))
+        closed_diff((&old, then_cached.as_deref()), (&new, &now), config).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| unavailable(&e))?;
-    state.keep_closed_report(trial, from, then);
     Ok(Arc::new(diff))
 }
 

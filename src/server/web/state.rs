@@ -179,20 +179,6 @@ impl AppState {
             .cloned()?;
         cell.get().and_then(|r| r.as_ref().ok().cloned())
     }
-
-    /// Keep the closed report of `trial`'s cut `cut`, computed elsewhere
-    /// from its closed snapshot (the since-review diff loads the snapshot
-    /// anyway), unless one is kept already.
-    pub fn keep_closed_report(&self, trial: &str, cut: &str, report: Arc<ClosedReport>) {
-        let cell = self
-            .closed
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry((trial.to_string(), cut.to_string()))
-            .or_default()
-            .clone();
-        let _ = cell.set(Ok(report));
-    }
 }
 
 /// The open report of a served cut, from the pooled numbers the catalog

@@ -15,8 +15,11 @@
 mod compare;
 pub mod records;
 
+use super::closed::{closed_look, LookRef};
 use super::safety_time::SeriousEvent;
-use super::types::{Cell, ClosedRate, ClosedReport, ConditionalPowers, OpenReport};
+use super::types::{
+    Cell, ClosedRate, ClosedReport, ConditionalPowers, Interim, OpenReport, ReportError,
+};
 use crate::server::config::{EndpointKind, TrialConfig};
 use crate::server::data::load::Snapshot;
 use crate::server::firewall::{ClosedSnapshot, OpenSnapshot};
@@ -177,6 +180,12 @@ pub enum DiffError {
     Polars(String),
 }
 
+impl From<ReportError> for DiffError {
+    fn from(e: ReportError) -> Self {
+        DiffError::Polars(e.to_string())
+    }
+}
+
 impl From<PolarsError> for DiffError {
     fn from(e: PolarsError) -> Self {
         DiffError::Polars(e.to_string())
@@ -326,8 +335,8 @@ pub fn open_diff(
     ))
 }
 
-fn look(r: &ClosedReport) -> Option<LookState> {
-    r.interim.as_ref().map(|i| LookState {
+fn look(interim: Option<&Interim>) -> Option<LookState> {
+    interim.map(|i| LookState {
         look: i.look,
         information_fraction: i.information_fraction,
         z: i.z,
@@ -360,15 +369,43 @@ fn new_events(then: &[SeriousEvent], now: &[SeriousEvent]) -> Vec<SeriousEvent> 
 }
 
 /// What changed from the earlier cut to the later, by group: from the two
-/// cuts' closed reports and closed snapshots.
+/// cuts' closed snapshots, the later cut's closed report and, when it is at
+/// hand, the earlier cut's. Without it the earlier cut's monitoring numbers,
+/// deaths and serious events are made here ([`closed_look`]), beside the
+/// changed records on a second thread.
 pub fn closed_diff(
-    old: (&ClosedSnapshot, &ClosedReport),
+    old: (&ClosedSnapshot, Option<&ClosedReport>),
     new: (&ClosedSnapshot, &ClosedReport),
     trial: &TrialConfig,
 ) -> Result<ClosedDiff, DiffError> {
     let ((old_snap, then), (new_snap, now)) = (old, new);
     check_pair(old_snap, new_snap)?;
-    let changed = records::changed_records(old_snap, new_snap, trial)?;
+    let (changed, made) = match then {
+        Some(_) => (records::changed_records(old_snap, new_snap, trial)?, None),
+        None => {
+            let (changed, made) = std::thread::scope(|s| {
+                let changed = s.spawn(|| records::changed_records(old_snap, new_snap, trial));
+                let made = closed_look(old_snap, trial);
+                (changed.join(), made)
+            });
+            let changed = changed.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            (changed, Some(made?))
+        }
+    };
+    let then = match (then, &made) {
+        (Some(r), _) => r.look(),
+        (None, Some(m)) => m.look(),
+        (None, None) => unreachable!("the earlier look is made when no report is given"),
+    };
+    Ok(closed_diff_from(then, now.look(), changed, trial))
+}
+
+fn closed_diff_from(
+    then: LookRef<'_>,
+    now: LookRef<'_>,
+    changed: Vec<ChangedRecord>,
+    trial: &TrialConfig,
+) -> ClosedDiff {
     let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
     let events = |r: Option<&ClosedRate>, arm: &str| {
         r.and_then(|r| r.events_by_arm.get(arm))
@@ -406,11 +443,11 @@ pub fn closed_diff(
         .collect();
     let per_arm = |m: &BTreeMap<String, u32>, c: &str| m.get(c).copied().unwrap_or(0);
     let deaths_of = |d: &super::deaths::DeathCounts| shown(&d.deaths).unwrap_or(0);
-    let new_serious = new_events(&then.serious_events, &now.serious_events);
-    Ok(ClosedDiff {
+    let new_serious = new_events(then.serious_events, now.serious_events);
+    ClosedDiff {
         trial: trial.id.clone(),
-        from_cut: then.cut_date.clone(),
-        to_cut: now.cut_date.clone(),
+        from_cut: then.cut_date.to_string(),
+        to_cut: now.cut_date.to_string(),
         view: "closed",
         subjects: Change::exact(then.enrollment.total, now.enrollment.total),
         by_site: site_changes(&then.enrollment.by_site, &now.enrollment.by_site),
@@ -430,18 +467,18 @@ pub fn closed_diff(
         deaths_by_arm: codes
             .iter()
             .map(|c| {
-                let d = |r: &ClosedReport| r.deaths.by_arm.get(*c).map_or(0, deaths_of);
-                (c.to_string(), Change::exact(d(then), d(now)))
+                let d = |r: &LookRef| r.deaths.by_arm.get(*c).map_or(0, deaths_of);
+                (c.to_string(), Change::exact(d(&then), d(&now)))
             })
             .collect(),
-        primary_events: Change::exact(then.primary.events, now.primary.events),
+        primary_events: Change::exact(then.primary_events, now.primary_events),
         safety,
-        look_then: look(then),
-        look_now: look(now),
+        look_then: look(then.interim),
+        look_now: look(now.interim),
         new_serious_events_total: new_serious.len(),
         new_serious_events: new_serious,
         changed_by_kind: kind_counts(&changed),
         changed_records_total: changed.len(),
         changed_records: changed,
-    })
+    }
 }
