@@ -3,7 +3,8 @@
 # on a fresh machine of this kind (Debian 12, rustup, node/npm), and only
 # what is missing, so repeat runs are fast. Nothing is downloaded from outside
 # the package registries: cargo-leptos and wasm-bindgen-cli come from
-# crates.io, plotly.js and binaryen (wasm-opt) from npm, Chromium from Debian.
+# crates.io, plotly.js and binaryen (wasm-opt) from npm, Chromium and
+# poppler-utils (the report tests read PDFs with pdftotext) from Debian.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-run}"
@@ -53,6 +54,12 @@ if [ "$MODE" = "test" ]; then
     if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+  fi
+  if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    log "installing Debian's poppler-utils (pdftotext, pdftoppm) for the report tests"
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils
   fi
   npm_ci end2end
 fi

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod data;
 pub mod digest;
+pub mod document;
 pub mod firewall;
 pub mod report;
 pub mod store;

@@ -244,7 +244,7 @@ async fn the_role_by_endpoint_matrix_holds_body() {
 }
 
 /// Arm codes, labels, coded groups and by-arm keys of both demo trials.
-const ARM_WORDS: [&str; 14] = [
+pub const ARM_WORDS: [&str; 14] = [
     "IABP",
     "SOC",
     "SoC",

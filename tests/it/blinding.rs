@@ -286,3 +286,75 @@ fn the_sponsors_view_is_the_same_under_any_permutation_of_the_randomization() {
         }
     });
 }
+
+/// A coded closed report (`dsmb report --view closed --coded`) follows the
+/// coded-view rule: the relabelled twin, coded so that every subject keeps
+/// its letter, gives the same document byte for byte, in HTML and in PDF.
+#[test]
+fn a_coded_closed_report_is_the_same_whichever_arm_stands_behind_each_letter() {
+    use dsmb::server::store::AuditFiles;
+    let moves = swap_treatment_and_control();
+    let codes = original_codes();
+    let moved = twin_codes(&codes, &moves);
+    let finals = [
+        ("altshock2", "cut-2024-12-31", true),
+        ("cdisc-pilot01", "cut-2015-03-05", false),
+    ];
+    let mut built: Vec<Vec<Vec<u8>>> = Vec::new();
+    for (root, letters) in [
+        (relabelled(&BTreeMap::new()), &codes),
+        (relabelled(&moves), &moved),
+    ] {
+        let db = root.join("access.sqlite");
+        let store = Store::open_with(&db, &AuditFiles::beside(&db)).unwrap();
+        for (trial, c) in letters.iter() {
+            store.assign_arm_codes(trial, c).unwrap();
+        }
+        drop(store);
+        let mut files = Vec::new();
+        for (trial, cut, pdf_too) in finals {
+            let formats: &[&str] = if pdf_too { &["html", "pdf"] } else { &["html"] };
+            for format in formats {
+                let out = root.join(format!("{trial}.{format}"));
+                let o = std::process::Command::new(env!("CARGO_BIN_EXE_dsmb"))
+                    .arg("report")
+                    .arg(root.join(trial).join(cut).join("unblinded"))
+                    .arg("--trial")
+                    .arg(root.join(trial).join("trial.toml"))
+                    .args(["--view", "closed", "--coded", "--format", format])
+                    .arg("--out")
+                    .arg(&out)
+                    .args(["--built-at", "2026-12-01T09:30:00Z"])
+                    .arg("--db")
+                    .arg(&db)
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                files.push(std::fs::read(&out).unwrap());
+            }
+        }
+        built.push(files);
+    }
+    let (original, twin) = (&built[0], &built[1]);
+    assert_eq!(original.len(), 3);
+    for (k, (a, b)) in original.iter().zip(twin).enumerate() {
+        if a != b {
+            let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(0);
+            let from = at.saturating_sub(200);
+            panic!(
+                "coded report {k} differs at byte {at}:\n  original: …{}…\n  twin:     …{}…",
+                String::from_utf8_lossy(&a[from..(at + 200).min(a.len())]),
+                String::from_utf8_lossy(&b[from..(at + 200).min(b.len())])
+            );
+        }
+    }
+    // Coded: letters, never an arm's label.
+    let html = String::from_utf8_lossy(&original[0]);
+    assert!(
+        html.contains("Group A") || html.contains(">A<"),
+        "letters shown"
+    );
+    for word in ["IABP + SoC", "Xanomeline"] {
+        assert!(!html.contains(word), "a coded report names {word:?}");
+    }
+}

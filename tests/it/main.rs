@@ -11,6 +11,7 @@ mod conditional_power;
 mod conduct;
 mod diff;
 mod disposition;
+mod documents;
 mod enrollment;
 mod fixtures;
 mod gsd;

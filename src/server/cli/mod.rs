@@ -1,5 +1,5 @@
 //! The `dsmb` command line, one file per command, each owning its
-//! arguments: `serve` (the default), `check`, `summary`, `diff`, `register`,
+//! arguments: `serve` (the default), `check`, `summary`, `diff`, `report`, `register`,
 //! `design`, `user` and `audit`. The headless commands answer the same
 //! questions as the web app, from the same reports.
 
@@ -8,6 +8,7 @@ pub mod check;
 pub mod design;
 pub mod diff;
 pub mod register;
+pub mod report;
 pub mod serve;
 pub mod summary;
 pub mod user;
@@ -35,6 +36,8 @@ pub enum Command {
     Summary(summary::SummaryArgs),
     /// What changed between two cuts of a trial (since the last review).
     Diff(diff::DiffArgs),
+    /// The open or closed report of a cut as a PDF or one self-contained HTML file.
+    Report(report::ReportArgs),
     /// Register a cut: hash its files into cut-YYYY-MM-DD/manifest.json (immutable).
     Register(register::RegisterArgs),
     /// Boundaries of a group-sequential design.
@@ -111,6 +114,7 @@ pub async fn main() -> ExitCode {
         Command::Check(args) => blocking(move || check::check(&args)).await,
         Command::Summary(args) => blocking(move || summary::summary(&args)).await,
         Command::Diff(args) => blocking(move || diff::diff(&args)).await,
+        Command::Report(args) => blocking(move || report::report(&args)).await,
         Command::Register(args) => blocking(move || register::register(&args)).await,
         Command::Design(args) => blocking(move || design::design(&args)).await,
         Command::User(args) => blocking(move || user::user(&args)).await,

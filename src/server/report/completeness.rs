@@ -15,7 +15,6 @@ use crate::dto::{FollowUp, Timeliness};
 use crate::server::config::TrialConfig;
 use crate::server::data::days::{days_in as days_of, epoch_days, from_epoch_days};
 use crate::server::data::load::Snapshot;
-use crate::server::firewall::OpenSnapshot;
 use polars::prelude::*;
 use std::collections::HashMap;
 
@@ -90,7 +89,7 @@ pub fn subject_follow_up(
 
 /// Completeness of the primary endpoint's follow-up; `None` when the
 /// endpoint is not an ADTTE parameter.
-pub fn follow_up(snap: &OpenSnapshot, trial: &TrialConfig) -> PolarsResult<Option<FollowUp>> {
+pub fn follow_up(snap: &Snapshot, trial: &TrialConfig) -> PolarsResult<Option<FollowUp>> {
     let Some(subjects) = subject_follow_up(snap, trial)? else {
         return Ok(None);
     };
@@ -117,7 +116,7 @@ pub fn follow_up(snap: &OpenSnapshot, trial: &TrialConfig) -> PolarsResult<Optio
 
 /// How recent the cut's data are: the newest randomization and adverse-event
 /// onset against the cut date, and when the cut was registered.
-pub fn timeliness(snap: &OpenSnapshot, registered_at: Option<String>) -> PolarsResult<Timeliness> {
+pub fn timeliness(snap: &Snapshot, registered_at: Option<String>) -> PolarsResult<Timeliness> {
     let cut = epoch_days(snap.cut_date);
     let newest = |df: &DataFrame, name: &str| -> PolarsResult<Option<i32>> {
         Ok(days_of(df, name)?

@@ -9,7 +9,6 @@ use crate::server::config::TrialConfig;
 use crate::server::data::days::from_epoch_days;
 use crate::server::data::load::Snapshot;
 use crate::server::data::manifest::Manifest;
-use crate::server::firewall::OpenSnapshot;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -122,7 +121,7 @@ pub fn enrollment_by_site_and_day(snap: &Snapshot) -> (SiteCounts, DailyCumulati
 
 /// Pooled enrollment of a snapshot, for the overview page (its chart is
 /// drawn by `server::views`).
-pub fn enrollment_summary(config: &TrialConfig, snap: &OpenSnapshot) -> EnrollmentSummary {
+pub fn enrollment_summary(config: &TrialConfig, snap: &Snapshot) -> EnrollmentSummary {
     let (by_site, cumulative) = enrollment_by_site_and_day(snap);
     EnrollmentSummary {
         trial_id: config.id.clone(),

@@ -389,17 +389,32 @@ impl Store {
         self.last_reviewed_where(trial, |c| c <= cut)
     }
 
+    /// `trial`'s last signed meeting on a cut before `before`, if any (the
+    /// report documents' "previous meeting").
+    pub fn last_signed_meeting(&self, trial: &str, before: &str) -> Result<Option<Meeting>> {
+        self.last_signed_where(trial, |cut| cut < before)
+    }
+
     fn last_reviewed_where(
         &self,
         trial: &str,
         keep: impl Fn(&str) -> bool,
     ) -> Result<Option<String>> {
         Ok(self
+            .last_signed_where(trial, keep)?
+            .map(|m| m.fields.cut_date))
+    }
+
+    fn last_signed_where(
+        &self,
+        trial: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Option<Meeting>> {
+        Ok(self
             .meetings(trial)?
             .into_iter()
             .filter(|m| m.signed() && keep(&m.fields.cut_date))
-            .max_by(|a, b| (&a.fields.meeting_date, a.id).cmp(&(&b.fields.meeting_date, b.id)))
-            .map(|m| m.fields.cut_date))
+            .max_by(|a, b| (&a.fields.meeting_date, a.id).cmp(&(&b.fields.meeting_date, b.id))))
     }
 }
 

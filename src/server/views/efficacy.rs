@@ -15,7 +15,7 @@ use crate::stats::rates::newcombe;
 use std::sync::Arc;
 
 /// The design in words.
-fn design_text(d: &TrialDesign) -> String {
+pub fn design_text(d: &TrialDesign) -> String {
     format!(
         "{}{} looks at {}; {}-sided alpha {}; {} spending; power {}",
         if d.hypothetical {
@@ -40,7 +40,7 @@ fn design_text(d: &TrialDesign) -> String {
 }
 
 /// The futility rule in words, with its source.
-fn futility_text(d: &TrialDesign) -> Option<String> {
+pub fn futility_text(d: &TrialDesign) -> Option<String> {
     d.futility.as_ref().map(|f| {
         let mut parts = Vec::new();
         if let Some(b) = &f.beta_spending {

@@ -30,7 +30,8 @@ pub fn pooled(
     }
 }
 
-/// Enrollment by group (closed roles), in display order.
+/// Enrollment by group (closed roles), in display order; the chart kept
+/// per view.
 pub fn by_group(
     state: &AppState,
     trial: String,
@@ -38,6 +39,33 @@ pub fn by_group(
     role: Role,
     closed: &ClosedReport,
     names: &ArmNames,
+) -> ArmEnrollment {
+    let key = ViewKey::new("arm_enrollment_chart", &trial, date, names.coded);
+    by_group_with(trial, role, closed, names, |months, groups| {
+        state
+            .view(key, || {
+                Ok::<_, std::convert::Infallible>(figures::enrollment_by_arm(months, groups))
+            })
+            .unwrap_or_else(|e| match e {})
+    })
+}
+
+/// Enrollment by group with its chart drawn afresh (the report documents).
+pub fn by_group_of(
+    trial: String,
+    role: Role,
+    closed: &ClosedReport,
+    names: &ArmNames,
+) -> ArmEnrollment {
+    by_group_with(trial, role, closed, names, figures::enrollment_by_arm)
+}
+
+fn by_group_with(
+    trial: String,
+    role: Role,
+    closed: &ClosedReport,
+    names: &ArmNames,
+    chart: impl FnOnce(&[String], &[GroupCount]) -> crate::dto::Figure,
 ) -> ArmEnrollment {
     let by_month = &closed.enrollment.cumulative_by_arm_month;
     let months: Vec<String> = by_month
@@ -57,12 +85,7 @@ pub fn by_group(
                 .unwrap_or_default(),
         })
         .collect();
-    let key = ViewKey::new("arm_enrollment_chart", &trial, date, names.coded);
-    let chart = state
-        .view(key, || {
-            Ok::<_, std::convert::Infallible>(figures::enrollment_by_arm(&months, &groups))
-        })
-        .unwrap_or_else(|e| match e {});
+    let chart = chart(&months, &groups);
     ArmEnrollment {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),

@@ -212,20 +212,17 @@ pub fn listing_order(closed: &ClosedReport, names: &ArmNames) -> Vec<u32> {
     keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
-/// `view` with page `page` (1-based, clamped) of the listing in `order`.
-pub fn listing_page(
-    view: &ClosedSafety,
+/// The first `take` rows of the listing in `order`, groups named as the
+/// viewer may see them.
+pub fn listing_rows(
     closed: &ClosedReport,
     names: &ArmNames,
     order: &[u32],
-    page: u32,
-) -> ClosedSafety {
-    let pages = order.len().div_ceil(LISTING_PAGE).max(1);
-    let page = (page as usize).clamp(1, pages);
-    let rows = order
+    take: usize,
+) -> Vec<SeriousRow> {
+    order
         .iter()
-        .skip((page - 1) * LISTING_PAGE)
-        .take(LISTING_PAGE)
+        .take(take)
         .filter_map(|&i| closed.serious_events.get(i as usize))
         .map(|e| SeriousRow {
             group: names.name(&e.arm),
@@ -236,7 +233,25 @@ pub fn listing_page(
             serious: e.serious,
             fatal: e.fatal,
         })
-        .collect();
+        .collect()
+}
+
+/// `view` with page `page` (1-based, clamped) of the listing in `order`.
+pub fn listing_page(
+    view: &ClosedSafety,
+    closed: &ClosedReport,
+    names: &ArmNames,
+    order: &[u32],
+    page: u32,
+) -> ClosedSafety {
+    let pages = order.len().div_ceil(LISTING_PAGE).max(1);
+    let page = (page as usize).clamp(1, pages);
+    let rows = listing_rows(
+        closed,
+        names,
+        &order[((page - 1) * LISTING_PAGE).min(order.len())..],
+        LISTING_PAGE,
+    );
     ClosedSafety {
         serious: rows,
         serious_page: u32::try_from(page).unwrap_or(1),

@@ -1,0 +1,359 @@
+//! `dsmb report`: the open or closed report of a cut as a PDF or a
+//! self-contained HTML file, from the same reports as the dashboard (and
+//! the same "since the last review": the cut reviewed at the last signed
+//! meeting in the access database when there is one, else the previous
+//! good cut of the trial folder).
+
+use super::check::{closed, load_trial, options, report_problems, CutArgs};
+use super::DbArgs;
+use crate::dto::{PathPoint, Role};
+use crate::server::config::TrialConfig;
+use crate::server::data::layout;
+use crate::server::data::load::Snapshot;
+use crate::server::digest::sha256_hex;
+use crate::server::document::{self, ClosedParts, Format, Meta, Previous};
+use crate::server::firewall::{closed_snapshot, earlier_open_snapshots, load, ArmNames, Open};
+use crate::server::report::diff::{closed_diff, open_diff};
+use crate::server::report::enrollment::enrollment_summary;
+use crate::server::report::{
+    closed_look, closed_report, open_report_after, pooled_counts, PooledCounts,
+};
+use crate::server::store::meetings::Meeting;
+use crate::server::views::diff::{closed_since, open_since, Basis};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Pdf,
+    Html,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub cut: CutArgs,
+    /// open: the sponsor's pooled report; closed: the DSMB's, by group.
+    #[arg(long, value_enum)]
+    pub view: View,
+    /// The closed report with the DSMB's coded group letters (from the
+    /// access database) instead of the arms.
+    #[arg(long)]
+    pub coded: bool,
+    #[arg(long, value_enum, default_value = "pdf")]
+    pub format: FormatArg,
+    /// Where to write the report.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The build time printed in the report and the PDF's date,
+    /// `YYYY-MM-DDTHH:MM:SSZ` [default: now]. The same inputs and time give
+    /// the same bytes.
+    #[arg(long)]
+    pub built_at: Option<String>,
+    /// The report's version number.
+    #[arg(long, default_value = "1")]
+    pub report_version: u32,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Now, UTC, to the second.
+pub fn now_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A build time as the reports print it, or why not.
+pub fn check_built_at(s: &str) -> Result<String, String> {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
+        .map(|_| s.to_string())
+        .map_err(|_| format!("--built-at {s:?} is not YYYY-MM-DDTHH:MM:SSZ"))
+}
+
+/// The SHA-256 of the manifest that registers the cut of data folder `dir`.
+pub fn manifest_hash(dir: &Path) -> Option<String> {
+    let cut = layout::cut_folder_of(dir).unwrap_or_else(|| dir.to_path_buf());
+    layout::manifest_probes(&cut)
+        .iter()
+        .flat_map(|p| layout::manifest_candidates(p))
+        .map(|(m, _)| m)
+        .find(|m| m.is_file())
+        .and_then(|m| std::fs::read(m).ok())
+        .map(|b| sha256_hex(&b))
+}
+
+/// The trial folder's other cuts (date, folder) before `dir`'s, oldest first.
+fn earlier_cuts(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Some(cut) = layout::cut_folder_of(dir) else {
+        return Vec::new();
+    };
+    let (Some(date), Some(trial_dir)) = (layout::cut_date_from_path(&cut), cut.parent()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, PathBuf)> = layout::cut_dirs(trial_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|d| {
+            let day = layout::cut_date_from_path(&d)?;
+            (day < date).then(|| (day.to_string(), d))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The last signed meeting before the cut, from the access database when
+/// it exists.
+fn previous_meeting(db: &DbArgs, trial: &str, cut: &str) -> Option<Meeting> {
+    if !db.db.is_file() {
+        return None;
+    }
+    db.open()
+        .ok()?
+        .last_signed_meeting(trial, cut)
+        .ok()
+        .flatten()
+}
+
+/// The earlier cut "since the last review" compares with, from `good`
+/// (the earlier good cuts' dates, oldest first).
+fn basis(previous: Option<&Meeting>, good: &[String]) -> Option<(String, Basis)> {
+    let choices: Vec<String> = good.iter().rev().cloned().collect();
+    let reviewed = previous
+        .map(|m| m.fields.cut_date.clone())
+        .filter(|c| good.contains(c));
+    let (from, why) = match reviewed {
+        Some(r) => (r, "the cut reviewed at the last signed meeting"),
+        None => (
+            good.last()?.clone(),
+            "the previous cut (no signed meeting reviewed an earlier one)",
+        ),
+    };
+    Some((
+        from,
+        Basis {
+            basis: why.into(),
+            choices,
+        },
+    ))
+}
+
+fn fail(what: &str, e: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("dsmb: {what}: {e}");
+    ExitCode::FAILURE
+}
+
+fn meta(args: &ReportArgs, snap: &Snapshot, built_at: String) -> Meta {
+    Meta {
+        version: args.report_version,
+        built_at,
+        files: snap.files.clone(),
+        manifest_sha256: manifest_hash(&args.cut.cut_dir),
+    }
+}
+
+/// The open report document of the cut.
+fn open_doc(
+    args: &ReportArgs,
+    trial: &TrialConfig,
+    built_at: String,
+) -> Result<document::Document, ExitCode> {
+    let snap = load(&args.cut.cut_dir, trial, &options(&args.cut, Open))
+        .map_err(|p| report_problems(&args.cut.cut_dir, &p, false))?;
+    let earlier = earlier_open_snapshots(trial, &args.cut.cut_dir);
+    let counts: Vec<PooledCounts> = earlier
+        .iter()
+        .filter_map(|s| pooled_counts(s, trial).ok())
+        .collect();
+    let open = open_report_after(&snap, trial, &counts).map_err(|e| fail("the report", &e))?;
+    let enrollment = enrollment_summary(trial, &snap);
+    let cut = snap.cut_date.to_string();
+    let meeting = previous_meeting(&args.db, &trial.id, &cut);
+    let good: Vec<String> = earlier.iter().map(|s| s.cut_date.to_string()).collect();
+    let since = match basis(meeting.as_ref(), &good) {
+        Some((from, words)) => {
+            let i = earlier.iter().position(|s| s.cut_date.to_string() == from);
+            let old = i.map(|i| &earlier[i]);
+            match old {
+                Some(old) => {
+                    let before: Vec<PooledCounts> = counts[..i.unwrap_or(0)].to_vec();
+                    let then = open_report_after(old, trial, &before)
+                        .map_err(|e| fail("the earlier cut's report", &e))?;
+                    let d = open_diff((old, &then), (&snap, &open), trial)
+                        .map_err(|e| fail("since the last review", &e))?;
+                    Some(open_since(&d, words))
+                }
+                None => None,
+            }
+        }
+        None => None,
+    };
+    let previous = meeting.as_ref().map(|m| Previous::of(m, false));
+    let m = meta(args, &snap, built_at);
+    Ok(document::open_document(
+        trial,
+        &open,
+        &enrollment,
+        previous.as_ref(),
+        since.as_ref(),
+        &m,
+    ))
+}
+
+/// The closed report document of the cut.
+fn closed_doc(
+    args: &ReportArgs,
+    trial: &TrialConfig,
+    built_at: String,
+) -> Result<document::Document, ExitCode> {
+    let snap = load(&args.cut.cut_dir, trial, &closed(&args.cut))
+        .map_err(|p| report_problems(&args.cut.cut_dir, &p, false))?;
+    let report = closed_report(&snap, trial).map_err(|e| fail("the report", &e))?;
+    let arms: Vec<(String, String)> = trial
+        .arms
+        .iter()
+        .map(|a| (a.code.clone(), a.label.clone()))
+        .collect();
+    let names = if args.coded {
+        let codes: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
+        let letters = args
+            .db
+            .open()
+            .and_then(|s| s.arm_codes(&trial.id, &codes))
+            .map_err(|e| fail("the coded groups need the access database", &e))?;
+        ArmNames::for_viewer(Role::Dsmb, arms, &letters, None)
+    } else {
+        ArmNames::for_viewer(Role::Statistician, arms, &[], None)
+    };
+    let cut = snap.cut_date.to_string();
+    // The earlier good cuts: their interim statistic (the z path) and the
+    // one "since the last review" compares with.
+    let mut path = Vec::new();
+    let mut good = Vec::new();
+    let mut earlier_snaps = Vec::new();
+    for (date, dir) in earlier_cuts(&args.cut.cut_dir) {
+        let Ok(s) = closed_snapshot(trial, &dir) else {
+            continue;
+        };
+        let Ok(look) = closed_look(&s, trial) else {
+            continue;
+        };
+        if let Some(i) = &look.interim {
+            path.push(PathPoint {
+                cut_date: date.clone(),
+                information_fraction: i.information_fraction,
+                z: i.z,
+                b_value: i.b_value,
+            });
+        }
+        good.push(date.clone());
+        earlier_snaps.push((date, dir));
+    }
+    if let Some(i) = &report.interim {
+        path.push(PathPoint {
+            cut_date: cut.clone(),
+            information_fraction: i.information_fraction,
+            z: i.z,
+            b_value: i.b_value,
+        });
+    }
+    path.reverse();
+    let meeting = previous_meeting(&args.db, &trial.id, &cut);
+    let since = match basis(meeting.as_ref(), &good) {
+        Some((from, words)) => {
+            let dir = earlier_snaps
+                .iter()
+                .find(|(d, _)| *d == from)
+                .map(|(_, dir)| dir.clone());
+            match dir.map(|d| closed_snapshot(trial, &d)) {
+                Some(Ok(old)) => {
+                    let d = closed_diff((&old, None), (&snap, &report), trial)
+                        .map_err(|e| fail("since the last review", &e))?;
+                    Some(closed_since(&d, &names, words))
+                }
+                _ => None,
+            }
+        }
+        None => None,
+    };
+    let enrollment = enrollment_summary(trial, &snap);
+    let previous = meeting.as_ref().map(|m| Previous::of(m, true));
+    let mut cuts: Vec<String> = good.clone();
+    cuts.push(cut);
+    cuts.reverse();
+    let m = meta(args, &snap, built_at);
+    Ok(document::closed_document(
+        ClosedParts {
+            trial,
+            closed: &report,
+            names: &names,
+            enrollment: &enrollment,
+            path,
+            cuts,
+            previous: previous.as_ref(),
+            since: since.as_ref(),
+        },
+        &m,
+    ))
+}
+
+pub fn report(args: &ReportArgs) -> ExitCode {
+    let trial = match load_trial(&args.cut) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    if args.view == View::Open && (args.coded || args.cut.randlist.is_some()) {
+        eprintln!("dsmb: the open report has no groups: drop --coded and --randlist");
+        return ExitCode::from(2);
+    }
+    let built_at = match args.built_at.as_deref().map(check_built_at) {
+        Some(Ok(t)) => t,
+        Some(Err(why)) => {
+            eprintln!("dsmb: {why}");
+            return ExitCode::from(2);
+        }
+        None => now_utc(),
+    };
+    let doc = match args.view {
+        View::Open => open_doc(args, &trial, built_at),
+        View::Closed => closed_doc(args, &trial, built_at),
+    };
+    let doc = match doc {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let format = match args.format {
+        FormatArg::Pdf => Format::Pdf,
+        FormatArg::Html => Format::Html,
+    };
+    let bytes = match document::render(&doc, format) {
+        Ok(b) => b,
+        Err(e) => return fail("the report", &e),
+    };
+    // Written beside the target and renamed: never a half-written report.
+    let tmp = args
+        .out
+        .with_extension(format!("{}.partial", format.extension()));
+    if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &args.out)) {
+        let _ = std::fs::remove_file(&tmp);
+        return fail(&format!("writing {}", args.out.display()), &e);
+    }
+    eprintln!(
+        "dsmb: wrote {} ({} bytes, {} report, data cut {}, version {})",
+        args.out.display(),
+        bytes.len(),
+        match doc.audience {
+            document::Audience::Open => "open",
+            document::Audience::Closed { coded: true } => "closed, coded",
+            document::Audience::Closed { coded: false } => "closed",
+        },
+        doc.cut_date,
+        doc.version
+    );
+    ExitCode::SUCCESS
+}

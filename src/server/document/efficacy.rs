@@ -1,0 +1,241 @@
+//! The closed report's efficacy and futility section: the screen's
+//! efficacy view (coded while the groups are coded: nothing directional
+//! until the decode), with its charts drawn as SVG.
+
+use super::model::{Section, Table};
+use super::sections::{p, CHART_WIDTH};
+use super::svg::svg;
+use crate::components::format::pct;
+use crate::dto::{Efficacy, PathPoint};
+use crate::server::config::TrialConfig;
+use crate::server::firewall::ArmNames;
+use crate::server::report::ClosedReport;
+use crate::server::views;
+
+fn o3(x: Option<f64>) -> String {
+    x.map_or("–".to_string(), |v| format!("{v:.3}"))
+}
+
+fn days(x: Option<f64>) -> String {
+    x.map_or("not reached".to_string(), |v| format!("{v:.0}"))
+}
+
+/// The section, from the efficacy view the viewer's names call for.
+pub fn section(
+    trial: &TrialConfig,
+    closed: &ClosedReport,
+    names: &ArmNames,
+    path: Vec<PathPoint>,
+    cuts: Vec<String>,
+) -> Section {
+    let view = if names.coded {
+        views::efficacy::coded_efficacy(trial.id.clone(), trial, closed, names, cuts)
+    } else {
+        views::efficacy::efficacy(trial.id.clone(), trial, closed, names, path, cuts)
+    };
+    of_view(&view)
+}
+
+fn of_view(v: &Efficacy) -> Section {
+    let mut s = Section::new("Efficacy and futility");
+    s.facts(vec![
+        ("Primary endpoint".into(), v.endpoint.clone()),
+        ("Design".into(), v.design.clone()),
+    ]);
+    let mut t = Table::new(
+        "The primary endpoint by group",
+        vec![
+            "Group".into(),
+            "Randomized".into(),
+            "Evaluable".into(),
+            "Events".into(),
+        ],
+    );
+    for r in &v.primary {
+        t.row(vec![
+            r.group.clone(),
+            r.randomized.to_string(),
+            r.evaluable.map_or("–".into(), |e| e.to_string()),
+            r.events.to_string(),
+        ]);
+    }
+    if let Some(test) = &v.primary_test {
+        t.note(test.clone());
+    }
+    s.table(t);
+    if let Some(w) = &v.withheld {
+        s.absent(w.clone());
+    }
+    match &v.interim {
+        Some(i) => {
+            s.heading("Group-sequential boundaries at the observed information");
+            let bound = i
+                .efficacy_bounds
+                .get(i.look.saturating_sub(1))
+                .map_or("–".to_string(), |b| format!("{b:.3}"));
+            let mut facts = vec![
+                ("Look".to_string(), format!("{} of {}", i.look, i.looks)),
+                (
+                    "Information fraction".into(),
+                    format!("{:.3} ({})", i.information_fraction, i.information),
+                ),
+                ("z-statistic".into(), format!("{:.3}", i.z)),
+                ("B-value".into(), format!("{:.3}", i.b_value)),
+                ("Efficacy boundary at this look (z)".into(), bound),
+                (
+                    "Futility boundary at this look (z)".into(),
+                    o3(i.futility_bound),
+                ),
+                (
+                    "Conditional power".into(),
+                    format!(
+                        "{} under the current trend; {} under the design effect; {} under the null",
+                        i.cp_trend.map_or("–".into(), pct),
+                        i.cp_design.map_or("–".into(), pct),
+                        i.cp_null.map_or("–".into(), pct)
+                    ),
+                ),
+                (
+                    "Predictive power".into(),
+                    i.predictive_power.map_or("–".into(), pct),
+                ),
+                (
+                    format!("Repeated 95% CI ({})", i.effect_measure),
+                    format!("{:.3} to {:.3}", i.repeated_ci[0], i.repeated_ci[1]),
+                ),
+                ("Repeated p-value".into(), p(i.repeated_p_value)),
+                ("Verdict".into(), i.verdict.clone()),
+            ];
+            if let Some(r) = &i.futility_rule {
+                facts.push(("The guideline it rests on".into(), r.clone()));
+            }
+            s.facts(facts);
+            s.figure(
+                "Boundaries and the z path over the cuts",
+                svg(&i.boundary_chart, CHART_WIDTH),
+            );
+            let mut t = Table::new(
+                "The statistic's path over the cuts",
+                vec![
+                    "Cut".into(),
+                    "Information".into(),
+                    "z".into(),
+                    "B-value".into(),
+                ],
+            );
+            for pt in &i.path {
+                t.row(vec![
+                    pt.cut_date.clone(),
+                    format!("{:.3}", pt.information_fraction),
+                    format!("{:.3}", pt.z),
+                    format!("{:.3}", pt.b_value),
+                ]);
+            }
+            s.table(t);
+            s.figure(
+                "Conditional power against the assumed effect",
+                svg(&i.cp_chart, CHART_WIDTH),
+            );
+        }
+        None if v.withheld.is_none() => {
+            s.absent("The trial has no group-sequential design for this endpoint: no boundaries or conditional power.");
+        }
+        None => {}
+    }
+
+    s.heading("Kaplan-Meier");
+    if v.kaplan_meier.is_empty() {
+        s.absent(
+            "The primary endpoint has no time-to-event data (ADTTE): no Kaplan-Meier estimates.",
+        );
+    } else {
+        s.figure(
+            "Kaplan-Meier estimates by group",
+            svg(&v.km_chart, CHART_WIDTH),
+        );
+        let mut t = Table::new(
+            "Events and median time to event by group",
+            vec![
+                "Group".into(),
+                "N".into(),
+                "Events".into(),
+                "Median (days)".into(),
+                "95% CI".into(),
+            ],
+        );
+        for k in &v.kaplan_meier {
+            t.row(vec![
+                k.group.clone(),
+                k.n.to_string(),
+                k.events.to_string(),
+                days(k.median),
+                format!("{} to {}", days(k.median_ci95[0]), days(k.median_ci95[1])),
+            ]);
+        }
+        if let Some(lr) = v.logrank_p {
+            t.note(format!("Log-rank test: p = {}", p(lr)));
+        }
+        s.table(t);
+        let mut header = vec!["Number at risk".to_string()];
+        header.extend(v.risk_times.iter().map(|d| format!("day {d:.0}")));
+        let mut t = Table::new("Numbers at risk", header);
+        for k in &v.kaplan_meier {
+            let mut cells = vec![k.group.clone()];
+            cells.extend(k.at_risk.iter().map(u32::to_string));
+            t.row(cells);
+        }
+        s.table(t);
+    }
+    if !v.hazard_ratios.is_empty() {
+        let mut t = Table::new(
+            "Hazard ratios (Cox)",
+            vec![
+                "Comparison".into(),
+                "HR".into(),
+                "95% CI".into(),
+                "p".into(),
+            ],
+        );
+        for h in &v.hazard_ratios {
+            t.row(vec![
+                h.label.clone(),
+                format!("{:.2}", h.hr),
+                format!("{:.2} to {:.2}", h.ci95[0], h.ci95[1]),
+                p(h.p),
+            ]);
+        }
+        s.table(t);
+    }
+    if !v.forest.is_empty() {
+        s.heading("Subgroups");
+        s.figure(
+            format!("Subgroups: {}", v.forest_measure),
+            svg(&v.forest_chart, CHART_WIDTH),
+        );
+        let mut t = Table::new(
+            format!("Subgroups ({})", v.forest_measure),
+            vec![
+                "Subgroup".into(),
+                "Level".into(),
+                "N".into(),
+                "Estimate".into(),
+                "95% CI".into(),
+            ],
+        );
+        for f in &v.forest {
+            t.row(vec![
+                f.variable.clone(),
+                f.level.clone(),
+                f.n.to_string(),
+                f.estimate.map_or("–".into(), |e| format!("{e:.2}")),
+                f.ci95
+                    .map_or("–".into(), |c| format!("{:.2} to {:.2}", c[0], c[1])),
+            ]);
+        }
+        for (var, pv) in &v.interactions {
+            t.note(format!("Interaction, {var}: p = {}", p(*pv)));
+        }
+        s.table(t);
+    }
+    s
+}

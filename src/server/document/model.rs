@@ -1,0 +1,166 @@
+//! A report document before it is typeset: sections of text, facts,
+//! tables and figures, every word and number already as the reader sees
+//! it. The PDF (`pdf.rs`, through typst) and the HTML (`html.rs`) are two
+//! renderings of the same model; neither computes or names anything.
+
+use serde::Serialize;
+
+/// Which report: the open one (the sponsor's, pooled) or the closed one
+/// (the DSMB's, by coded or decoded group).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Open,
+    Closed { coded: bool },
+}
+
+impl Audience {
+    /// The band on every page.
+    pub fn band(self) -> &'static str {
+        match self {
+            Audience::Open => "OPEN REPORT",
+            Audience::Closed { .. } => "CLOSED REPORT: DSMB ONLY",
+        }
+    }
+}
+
+/// A document: its stamp (trial, cut, version, audience) and sections.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Document {
+    pub trial_id: String,
+    pub trial_title: String,
+    pub cut_date: String,
+    pub version: u32,
+    pub audience: Audience,
+    pub band: &'static str,
+    /// When it was built, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub built_at: String,
+    /// The title page's lines under the title.
+    pub subtitle: Vec<String>,
+    pub sections: Vec<Section>,
+    /// A reader's watermark on every page (a personalised download).
+    pub watermark: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Section {
+    pub fn new(title: impl Into<String>) -> Section {
+        Section {
+            title: title.into(),
+            blocks: Vec::new(),
+        }
+    }
+
+    pub fn heading(&mut self, s: impl Into<String>) -> &mut Self {
+        self.blocks.push(Block::Heading { text: s.into() });
+        self
+    }
+
+    pub fn text(&mut self, s: impl Into<String>) -> &mut Self {
+        self.blocks.push(Block::Text { text: s.into() });
+        self
+    }
+
+    /// A statement that a part is not collected or not available, in place
+    /// of the table it would be.
+    pub fn absent(&mut self, s: impl Into<String>) -> &mut Self {
+        self.blocks.push(Block::Absent { text: s.into() });
+        self
+    }
+
+    pub fn facts(&mut self, facts: Vec<(String, String)>) -> &mut Self {
+        if !facts.is_empty() {
+            self.blocks.push(Block::Facts { facts });
+        }
+        self
+    }
+
+    pub fn table(&mut self, t: Table) -> &mut Self {
+        self.blocks.push(Block::Table(t));
+        self
+    }
+
+    /// A figure from its SVG, when there is one.
+    pub fn figure(&mut self, caption: impl Into<String>, svg: Option<String>) -> &mut Self {
+        if let Some(svg) = svg {
+            self.blocks.push(Block::Figure {
+                caption: caption.into(),
+                svg,
+            });
+        }
+        self
+    }
+
+    /// Monospaced text (the trial's configuration).
+    pub fn code(&mut self, s: impl Into<String>) -> &mut Self {
+        self.blocks.push(Block::Code { text: s.into() });
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    Heading { text: String },
+    Text { text: String },
+    Absent { text: String },
+    Facts { facts: Vec<(String, String)> },
+    Table(Table),
+    Figure { caption: String, svg: String },
+    Code { text: String },
+}
+
+/// A table: a header row, body rows of cells as shown, and notes under it.
+/// Rows marked `strong` are class or total rows; `indent` rows sit under
+/// the row before.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Table {
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub strong: bool,
+    pub indent: bool,
+}
+
+impl Table {
+    pub fn new(caption: impl Into<String>, header: Vec<String>) -> Table {
+        Table {
+            caption: caption.into(),
+            header,
+            ..Table::default()
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) -> &mut Self {
+        self.rows.push(Row {
+            cells,
+            ..Row::default()
+        });
+        self
+    }
+
+    pub fn styled(&mut self, cells: Vec<String>, strong: bool, indent: bool) -> &mut Self {
+        self.rows.push(Row {
+            cells,
+            strong,
+            indent,
+        });
+        self
+    }
+
+    pub fn note(&mut self, s: impl Into<String>) -> &mut Self {
+        self.notes.push(s.into());
+        self
+    }
+}

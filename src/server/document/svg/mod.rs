@@ -1,0 +1,410 @@
+//! The report documents' charts: a page's plotly figure (the JSON the
+//! screen hands to plotly.js) drawn as SVG on the server, so the document
+//! shows the same figure data as the screen, as vector graphics.
+//!
+//! It draws what the app's figures use (`views::figures`): scatter traces as
+//! lines (linear or step), markers and horizontal error bars; linear, log,
+//! date and category axes; a second x axis beside the first (its `domain`);
+//! the layout's margins, height, axis titles and ranges; a legend.
+
+mod axis;
+
+use crate::dto::Figure;
+use axis::{axis, ticks, Coord};
+use serde_json::Value;
+use std::fmt::Write;
+
+/// One trace, as drawn.
+struct Trace {
+    x: Vec<Option<Coord>>,
+    y: Vec<Option<Coord>>,
+    lines: bool,
+    markers: bool,
+    step: bool,
+    dash: Option<&'static str>,
+    color: String,
+    width: f64,
+    marker_size: f64,
+    name: String,
+    legend: bool,
+    x_axis: usize,
+    error_plus: Vec<f64>,
+    error_minus: Vec<f64>,
+}
+
+fn coords(v: Option<&Value>) -> Vec<Option<Coord>> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|x| match x {
+                    Value::Number(n) => n.as_f64().map(Coord::Number),
+                    Value::String(s) => Some(Coord::Category(s.clone())),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn numbers(v: Option<&Value>) -> Vec<f64> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(0.0)).collect())
+        .unwrap_or_default()
+}
+
+pub(super) fn text_of(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Object(o)) => text_of(o.get("text")),
+        _ => String::new(),
+    }
+}
+
+const PALETTE: [&str; 6] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+];
+
+fn traces(data: &[Value]) -> Vec<Trace> {
+    data.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mode = t.get("mode").and_then(Value::as_str).unwrap_or("lines");
+            let line = t.get("line");
+            let marker = t.get("marker");
+            let color = line
+                .and_then(|l| l.get("color"))
+                .or_else(|| marker.and_then(|m| m.get("color")))
+                .and_then(Value::as_str)
+                .unwrap_or(PALETTE[i % PALETTE.len()])
+                .to_string();
+            let dash = match line.and_then(|l| l.get("dash")).and_then(Value::as_str) {
+                Some("dash") => Some("6 4"),
+                Some("dot") => Some("2 3"),
+                Some("dashdot") => Some("6 3 2 3"),
+                _ => None,
+            };
+            let error = t.get("error_x");
+            let plus = numbers(error.and_then(|e| e.get("array")));
+            let minus = match error.and_then(|e| e.get("arrayminus")) {
+                Some(m) => numbers(Some(m)),
+                None => plus.clone(),
+            };
+            Trace {
+                x: coords(t.get("x")),
+                y: coords(t.get("y")),
+                lines: mode.contains("lines"),
+                markers: mode.contains("markers"),
+                step: line.and_then(|l| l.get("shape")).and_then(Value::as_str) == Some("hv"),
+                dash,
+                color,
+                width: line
+                    .and_then(|l| l.get("width"))
+                    .and_then(Value::as_f64)
+                    .unwrap_or(1.5),
+                marker_size: marker
+                    .and_then(|m| m.get("size"))
+                    .and_then(Value::as_f64)
+                    .unwrap_or(6.0),
+                name: text_of(t.get("name")),
+                legend: t.get("showlegend").and_then(Value::as_bool) != Some(false),
+                x_axis: usize::from(t.get("xaxis").and_then(Value::as_str) == Some("x2")),
+                error_plus: plus,
+                error_minus: minus,
+            }
+        })
+        .collect()
+}
+
+/// XML text escaping.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn margin(layout: &Value, side: &str, default: f64) -> f64 {
+    layout
+        .get("margin")
+        .and_then(|m| m.get(side))
+        .and_then(Value::as_f64)
+        .unwrap_or(default)
+}
+
+/// The figure as an SVG `width` pixels wide (its layout's height), or
+/// `None` when it has nothing to draw.
+pub fn svg(figure: &Figure, width: f64) -> Option<String> {
+    let v: Value = serde_json::from_str(&figure.0).ok()?;
+    let data = v.get("data")?.as_array()?;
+    let traces = traces(data);
+    if traces.iter().all(|t| t.x.is_empty()) {
+        return None;
+    }
+    let empty = Value::Null;
+    let layout = v.get("layout").unwrap_or(&empty);
+    let height = layout
+        .get("height")
+        .and_then(Value::as_f64)
+        .unwrap_or(360.0);
+    let (l, r, t, b) = (
+        margin(layout, "l", 60.0),
+        margin(layout, "r", 20.0),
+        margin(layout, "t", 20.0),
+        margin(layout, "b", 50.0),
+    );
+    let (left, right, top, bottom) = (l, width - r, t, height - b);
+    let plot_w = (right - left).max(10.0);
+
+    // The x axes (x and x2) over their domains; one y axis.
+    let domain = |key: &str, default: [f64; 2]| -> [f64; 2] {
+        layout
+            .get(key)
+            .and_then(|a| a.get("domain"))
+            .and_then(Value::as_array)
+            .filter(|d| d.len() == 2)
+            .map_or(default, |d| {
+                [d[0].as_f64().unwrap_or(0.0), d[1].as_f64().unwrap_or(1.0)]
+            })
+    };
+    let has_x2 = traces.iter().any(|t| t.x_axis == 1);
+    let mut xs = Vec::new();
+    for (k, key) in ["xaxis", "xaxis2"].iter().enumerate() {
+        if k == 1 && !has_x2 {
+            break;
+        }
+        let d = domain(
+            key,
+            if has_x2 && k == 0 {
+                [0.0, 0.48]
+            } else {
+                [0.52, 1.0]
+            },
+        );
+        let d = if has_x2 { d } else { [0.0, 1.0] };
+        let values: Vec<&Coord> = traces
+            .iter()
+            .filter(|t| t.x_axis == k)
+            .flat_map(|t| t.x.iter().flatten())
+            .collect();
+        let extra: Vec<f64> = traces
+            .iter()
+            .filter(|t| t.x_axis == k)
+            .flat_map(|t| {
+                t.x.iter().enumerate().filter_map(move |(i, x)| match x {
+                    Some(Coord::Number(v)) if !t.error_plus.is_empty() => Some([
+                        v + t.error_plus.get(i).copied().unwrap_or(0.0),
+                        v - t.error_minus.get(i).copied().unwrap_or(0.0),
+                    ]),
+                    _ => None,
+                })
+            })
+            .flatten()
+            .collect();
+        xs.push(axis(
+            layout.get(*key),
+            values,
+            &extra,
+            left + d[0] * plot_w,
+            left + d[1] * plot_w,
+        ));
+    }
+    let y_values: Vec<&Coord> = traces.iter().flat_map(|t| t.y.iter().flatten()).collect();
+    let y = axis(layout.get("yaxis"), y_values, &[], bottom, top);
+
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="sans-serif" font-size="11">"#
+    );
+    let _ = write!(
+        s,
+        r#"<rect width="{width}" height="{height}" fill="white"/>"#
+    );
+    // Grid, ticks and axis titles.
+    for (u, label) in ticks(&y) {
+        let py = y.pixel(u);
+        for x in &xs {
+            let _ = write!(
+                s,
+                r##"<line x1="{:.1}" y1="{py:.1}" x2="{:.1}" y2="{py:.1}" stroke="#e5e5e5"/>"##,
+                x.from, x.to
+            );
+        }
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left - 6.0,
+            py + 4.0,
+            escape(&label)
+        );
+    }
+    for x in &xs {
+        for (u, label) in ticks(x) {
+            let px = x.pixel(u);
+            let _ = write!(
+                s,
+                r##"<line x1="{px:.1}" y1="{top:.1}" x2="{px:.1}" y2="{bottom:.1}" stroke="#e5e5e5"/><text x="{px:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+                bottom + 16.0,
+                escape(&label)
+            );
+        }
+        let _ = write!(
+            s,
+            r##"<line x1="{:.1}" y1="{bottom:.1}" x2="{:.1}" y2="{bottom:.1}" stroke="#444"/><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+            x.from,
+            x.to,
+            (x.from + x.to) / 2.0,
+            height - 10.0,
+            escape(&x.title)
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<line x1="{left:.1}" y1="{top:.1}" x2="{left:.1}" y2="{bottom:.1}" stroke="#444"/><text transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"##,
+        (top + bottom) / 2.0,
+        escape(&y.title)
+    );
+    // Traces.
+    for t in &traces {
+        let x = &xs[t.x_axis.min(xs.len() - 1)];
+        let points: Vec<Option<(f64, f64)>> =
+            t.x.iter()
+                .zip(&t.y)
+                .map(|(a, b)| Some((x.place(a.as_ref()?)?, y.place(b.as_ref()?)?)))
+                .collect();
+        if t.lines {
+            let mut d = String::new();
+            let mut last: Option<(f64, f64)> = None;
+            for p in &points {
+                match (p, last) {
+                    (Some((px, py)), None) => {
+                        let _ = write!(d, "M{px:.1} {py:.1}");
+                    }
+                    (Some((px, py)), Some((_, ly))) if t.step => {
+                        let _ = write!(d, "H{px:.1}V{py:.1}");
+                        let _ = ly;
+                    }
+                    (Some((px, py)), Some(_)) => {
+                        let _ = write!(d, "L{px:.1} {py:.1}");
+                    }
+                    (None, _) => {}
+                }
+                last = *p;
+            }
+            let dash = t
+                .dash
+                .map(|d| format!(r#" stroke-dasharray="{d}""#))
+                .unwrap_or_default();
+            let _ = write!(
+                s,
+                r#"<path d="{d}" fill="none" stroke="{}" stroke-width="{}"{dash}/>"#,
+                escape(&t.color),
+                t.width
+            );
+        }
+        for (i, p) in points.iter().enumerate() {
+            let Some((px, py)) = p else { continue };
+            if !t.error_plus.is_empty() {
+                if let Some(Some(Coord::Number(v))) = t.x.get(i) {
+                    let hi = x.place(&Coord::Number(
+                        v + t.error_plus.get(i).copied().unwrap_or(0.0),
+                    ));
+                    let lo = x.place(&Coord::Number(
+                        v - t.error_minus.get(i).copied().unwrap_or(0.0),
+                    ));
+                    if let (Some(hi), Some(lo)) = (hi, lo) {
+                        let _ = write!(
+                            s,
+                            r#"<path d="M{lo:.1} {py:.1}H{hi:.1}M{lo:.1} {:.1}V{:.1}M{hi:.1} {:.1}V{:.1}" stroke="{}" fill="none"/>"#,
+                            py - 4.0,
+                            py + 4.0,
+                            py - 4.0,
+                            py + 4.0,
+                            escape(&t.color)
+                        );
+                    }
+                }
+            }
+            if t.markers {
+                let _ = write!(
+                    s,
+                    r#"<circle cx="{px:.1}" cy="{py:.1}" r="{:.1}" fill="{}"/>"#,
+                    t.marker_size / 2.0,
+                    escape(&t.color)
+                );
+            }
+        }
+    }
+    // Legend: the named traces, top right of the plot.
+    let show = layout.get("showlegend").and_then(Value::as_bool) != Some(false);
+    let named: Vec<&Trace> = traces
+        .iter()
+        .filter(|t| t.legend && !t.name.is_empty())
+        .collect();
+    if show && named.len() > 1 {
+        let longest = named
+            .iter()
+            .map(|t| t.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let w = 34.0 + 6.2 * longest as f64;
+        let (lx, ly) = ((right - w).max(left), top + 4.0);
+        let _ = write!(
+            s,
+            r##"<rect x="{lx:.1}" y="{ly:.1}" width="{w:.1}" height="{:.1}" fill="white" fill-opacity="0.85" stroke="#ccc"/>"##,
+            8.0 + 15.0 * named.len() as f64
+        );
+        for (i, t) in named.iter().enumerate() {
+            let yy = ly + 12.0 + 15.0 * i as f64;
+            let _ = write!(
+                s,
+                r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2"/><text x="{:.1}" y="{:.1}">{}</text>"#,
+                lx + 6.0,
+                yy - 4.0,
+                lx + 26.0,
+                yy - 4.0,
+                escape(&t.color),
+                lx + 30.0,
+                yy,
+                escape(&t.name)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_figure_is_drawn_with_its_points_in_the_plot_area() {
+        let fig = Figure(
+            r#"{"data":[{"type":"scatter","x":[0,1,2],"y":[1,0.5,0.25],"mode":"lines","line":{"shape":"hv"},"name":"A <b>"},
+               {"type":"scatter","x":[0,2],"y":[1,0.8],"mode":"markers","name":"B"}],
+               "layout":{"height":300,"yaxis":{"range":[0,1],"title":{"text":"Survival"}}}}"#
+                .into(),
+        );
+        let svg = svg(&fig, 600.0).unwrap();
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("A &lt;b&gt;"), "names are escaped");
+        assert!(svg.contains("Survival"));
+        // Step path: horizontal then vertical moves.
+        assert!(svg.contains('H') && svg.contains('V'));
+        // y = 1 sits on the top of the plot area (margin top 20), y = 0 at
+        // the bottom (300 - 50).
+        assert!(svg.contains(r#"y1="20.0""#) && svg.contains(r#"y1="250.0""#));
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(super::svg(&Figure(String::new()), 600.0).is_none());
+    }
+}
