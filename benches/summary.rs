@@ -13,19 +13,16 @@
 //! process: wall time and peak resident memory (from `wait4`).
 
 use dsmb::server::config::TrialConfig;
-use dsmb::server::data::synth;
 use dsmb::server::firewall::{load, LoadOptions};
 use dsmb::server::report::closed_report;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+mod common;
+use common::{median, synthetic_cut, wait_with_peak};
 
 const RUNS: usize = 7;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -37,16 +34,7 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let trial_path = root.join("demo/altshock2/trial.toml");
     let trial = TrialConfig::load(&trial_path).expect("trial.toml");
-    let cut = root
-        .join("target/bench-data")
-        .join(format!("synth-{subjects}-{ae}"))
-        .join("cut-2024-12-31");
-    if !cut.join("randlist.csv").is_file() {
-        let t = Instant::now();
-        let mut c = synth::generate(subjects, ae, 1587).expect("generate");
-        synth::write(&mut c, &cut).expect("write");
-        eprintln!("generated {} in {:.1?}", cut.display(), t.elapsed());
-    }
+    let cut = synthetic_cut(subjects, ae);
     let ae_rows = synth_rows(&cut);
     println!(
         "synthetic cut: {subjects} subjects, {ae_rows} AE records ({})",
@@ -122,17 +110,4 @@ fn process_run(label: &str, dir: &Path, trial: &Path, cut: &Path) {
         median(times),
         peaks.iter().copied().max().unwrap_or(0) as f64 / 1024.0
     );
-}
-
-/// Wait for child `pid`: its exit status and its own peak resident memory
-/// (KiB, from `wait4`).
-fn wait_with_peak(pid: u32) -> (i32, i64) {
-    // SAFETY: wait4 writes the status and the usage into what we pass.
-    unsafe {
-        let mut status = 0;
-        let mut usage: libc::rusage = std::mem::zeroed();
-        let got = libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage);
-        assert_eq!(got, pid as libc::pid_t, "wait4");
-        (status, usage.ru_maxrss)
-    }
 }

@@ -1,8 +1,8 @@
 //! The application shell and router.
 
 use crate::pages::{
-    AuditPage, CutsPage, DecodePage, EfficacyPage, LoginPage, NotFound, OverviewPage, ReviewPage,
-    ReviewsPage, SafetyPage, SignedIn, TrialsPage,
+    AuditPage, CutsPage, DecodePage, EfficacyPage, LoginPage, NotFound, OverviewPage, ReportsPage,
+    ReviewPage, ReviewsPage, SafetyPage, SignedIn, TrialsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -73,6 +73,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("reviews"))
                         view=ReviewsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("reports"))
+                        view=ReportsPage
                         ssr=SsrMode::Async
                     />
                     <Route

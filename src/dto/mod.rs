@@ -10,6 +10,7 @@ mod cuts;
 mod disposition;
 mod efficacy;
 mod enrollment;
+mod reports;
 mod reviews;
 mod safety;
 
@@ -21,6 +22,7 @@ pub use cuts::*;
 pub use disposition::*;
 pub use efficacy::*;
 pub use enrollment::*;
+pub use reports::*;
 pub use reviews::*;
 pub use safety::*;
 

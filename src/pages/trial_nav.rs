@@ -33,6 +33,7 @@ pub enum Tab {
     Efficacy,
     Cuts,
     Reviews,
+    Reports,
 }
 
 /// The tabs of a trial's pages (closed roles also see efficacy and the
@@ -56,7 +57,7 @@ pub fn TrialNav(
     };
     let link = move |t: Tab, tail: &str, label: &'static str| {
         let current = (t == tab).then_some("page");
-        let href = if t == Tab::Cuts || t == Tab::Reviews {
+        let href = if matches!(t, Tab::Cuts | Tab::Reviews | Tab::Reports) {
             format!("/trial/{trial}{tail}")
         } else {
             format!("/trial/{trial}{tail}{query}")
@@ -98,6 +99,7 @@ pub fn TrialNav(
                         }
                     })}
                 {link(Tab::Reviews, "/reviews", "Reviews")}
+                {link(Tab::Reports, "/reports", "Reports")}
             </nav>
             {picker}
         </div>

@@ -46,6 +46,9 @@ pub struct ServedCut {
     /// default "since the last review" without reading two cuts again.
     /// `None` for the first good cut, or when they could not be counted.
     pub changes_since_previous: Option<Arc<Vec<KindCount>>>,
+    /// The SHA-256 of the cut's manifest, when it is registered (the
+    /// report documents record it).
+    pub manifest_sha256: Option<String>,
 }
 
 /// One trial: its cuts that pass their checks (oldest first, never empty;
@@ -141,6 +144,7 @@ impl Catalog {
                         pooled,
                         open_fraction: open_fraction(&snap, &config).ok().flatten(),
                         changes_since_previous: None,
+                        manifest_sha256: crate::server::data::manifest::manifest_sha256(cut_dir),
                     };
                     Ok((served, snap))
                 });

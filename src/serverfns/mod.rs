@@ -9,6 +9,7 @@ mod cuts;
 mod efficacy;
 mod me;
 mod overview;
+mod reports;
 mod reviews;
 mod safety;
 
@@ -17,5 +18,6 @@ pub use cuts::*;
 pub use efficacy::*;
 pub use me::*;
 pub use overview::*;
+pub use reports::*;
 pub use reviews::*;
 pub use safety::*;

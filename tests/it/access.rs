@@ -79,6 +79,28 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_review", "trial=altshock2&id=1", [UNAUTHORIZED, NOT_FOUND, OK, OK, FORBIDDEN]),
         // Only the chair signs (the matrix's DSMB member is not the chair).
         ("POST", "/trial/altshock2/reviews/1/sign", "csrf=CSRF&approve=yes&password=x", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        // The report documents: only the statistician builds and releases;
+        // a built report is the statistician's until released; the sponsor
+        // never gets a closed one; a decoded one waits for the member's
+        // decode (the decode row is further down).
+        ("GET", "/trial/altshock2/reports", "", [SEE_OTHER, OK, OK, OK, FORBIDDEN]),
+        ("GET", "/trial/cdisc-pilot01/reports", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_reports", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_reports", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/trial/altshock2/reports", "csrf=CSRF&cut=2024-12-31&kind=open", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, SEE_OTHER, FORBIDDEN]),
+        ("GET", "/trial/altshock2/reports/1/download", "", [SEE_OTHER, NOT_FOUND, NOT_FOUND, OK, FORBIDDEN]),
+        ("POST", "/trial/altshock2/reports/1/release", "csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, SEE_OTHER, FORBIDDEN]),
+        ("GET", "/trial/altshock2/reports/1/download?format=html", "", [SEE_OTHER, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/trial/altshock2/reports", "csrf=CSRF&cut=2024-12-31&kind=closed-coded", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, SEE_OTHER, FORBIDDEN]),
+        ("POST", "/trial/altshock2/reports/2/release", "csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, SEE_OTHER, FORBIDDEN]),
+        ("GET", "/trial/altshock2/reports/2/download?format=html", "", [SEE_OTHER, FORBIDDEN, OK, OK, FORBIDDEN]),
+        ("POST", "/trial/altshock2/reports", "csrf=CSRF&cut=2024-12-31&kind=closed", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, SEE_OTHER, FORBIDDEN]),
+        ("POST", "/trial/altshock2/reports/3/release", "csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, SEE_OTHER, FORBIDDEN]),
+        ("GET", "/trial/altshock2/reports/3/download?format=html", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+        ("GET", "/trial/altshock2/reports/99/download", "", [SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
+        // A report kind or a cut that does not exist is the form's fault.
+        ("POST", "/trial/altshock2/reports", "csrf=CSRF&cut=2024-12-31&kind=nonsense", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, BAD_REQUEST, FORBIDDEN]),
+        ("POST", "/trial/altshock2/reports", "csrf=CSRF&cut=1999-01-01&kind=open", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, BAD_REQUEST, FORBIDDEN]),
         ("GET", "/trial/altshock2/safety", "", [SEE_OTHER, OK, OK, OK, FORBIDDEN]),
         ("GET", "/trial/cdisc-pilot01/safety", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("GET", "/trial/altshock2/efficacy", "", [SEE_OTHER, FORBIDDEN, OK, OK, FORBIDDEN]),
@@ -139,7 +161,7 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         p.split('/')
             .map(|seg| match seg {
                 "altshock2" | "cdisc-pilot01" | "no-such-trial" => "{id}",
-                "1" => "{n}",
+                s if s.parse::<u32>().is_ok() => "{n}",
                 s => s,
             })
             .collect::<Vec<_>>()
@@ -147,9 +169,11 @@ async fn the_role_by_endpoint_matrix_holds_body() {
     };
     let pages: std::collections::BTreeSet<String> =
         routes().iter().map(|r| r.path().to_string()).collect();
+    // Downloads are GET handlers, not pages.
+    let download = |p: &str| p.split('?').next().unwrap_or(p).ends_with("/download");
     let covered_pages: std::collections::BTreeSet<String> = matrix
         .iter()
-        .filter(|r| r.0 == "GET")
+        .filter(|r| r.0 == "GET" && !download(r.1))
         .map(|r| pattern(r.1))
         .collect();
     assert_eq!(
@@ -162,6 +186,8 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         "/trial/{id}/decode",
         "/trial/{id}/reviews",
         "/trial/{id}/reviews/{n}/sign",
+        "/trial/{id}/reports",
+        "/trial/{id}/reports/{n}/release",
     ];
     for f in forms {
         assert!(
@@ -169,6 +195,11 @@ async fn the_role_by_endpoint_matrix_holds_body() {
             "form handler {f} has no row"
         );
     }
+    assert!(
+        matrix.iter().any(|r| r.0 == "GET"
+            && pattern(r.1.split('?').next().unwrap()) == "/trial/{id}/reports/{n}/download"),
+        "the download handler has no row"
+    );
     let refusals = || {
         state
             .access
@@ -293,8 +324,33 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
         .sign_meeting("member", crate::helpers::PASSWORD, "test", "altshock2", id)
         .unwrap()
         .unwrap();
+    // Released reports: an open one (the sponsor's) and a closed one. The
+    // open report's "previous meeting" is the signed meeting above.
+    let stat = sign_in(&state, "stat").await;
+    for kind in ["open", "closed"] {
+        let body = format!(
+            "csrf={}&cut=2024-12-31&kind={kind}",
+            crate::helpers::csrf(&state, &stat).await
+        );
+        let r = send(&state, post("/trial/altshock2/reports", Some(&stat), &body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    for report in [1, 2] {
+        let body = format!("csrf={}", crate::helpers::csrf(&state, &stat).await);
+        let path = format!("/trial/altshock2/reports/{report}/release");
+        let r = send(&state, post(&path, Some(&stat), &body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
     let t = sign_in(&state, "sponsor").await;
     let requests = vec![
+        get("/trial/altshock2/reports", Some(&t)),
+        post("/api/get_reports", Some(&t), "trial=altshock2"),
+        get("/trial/altshock2/reports/1/download?format=html", Some(&t)),
+        get("/trial/altshock2/reports/2/download?format=html", Some(&t)),
+        get(
+            "/trial/altshock2/reports/2/download?format=html&role=statistician",
+            Some(&t),
+        ),
         get("/trial/altshock2/reviews", Some(&t)),
         get(&format!("/trial/altshock2/reviews/{id}"), Some(&t)),
         post("/api/get_reviews", Some(&t), "trial=altshock2"),

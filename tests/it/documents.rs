@@ -141,7 +141,7 @@ fn p_fmt(p: f64) -> String {
 
 /// Whether `word` occurs in `text` as a word (not inside a longer one: the
 /// arm code SOC is not the organ class SOCIAL CIRCUMSTANCES).
-fn has_word(text: &str, word: &str) -> bool {
+pub fn has_word(text: &str, word: &str) -> bool {
     let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     text.match_indices(word).any(|(i, _)| {
         !alnum(text[..i].chars().next_back()) && !alnum(text[i + word.len()..].chars().next())

@@ -159,6 +159,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (a downloaded PDF).
+    pub bytes: Vec<u8>,
 }
 
 pub async fn send(app: &TestApp, req: Request<Body>) -> Reply {
@@ -172,6 +174,7 @@ pub async fn send(app: &TestApp, req: Request<Body>) -> Reply {
         status,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+        bytes: body.to_vec(),
     }
 }
 

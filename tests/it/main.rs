@@ -21,6 +21,7 @@ mod interim;
 mod malformed;
 mod malformed_rows;
 mod pages;
+mod report_store;
 mod reviews;
 mod safety_time;
 mod sessions;

@@ -10,7 +10,7 @@ use crate::dto::{PathPoint, Role};
 use crate::server::config::TrialConfig;
 use crate::server::data::layout;
 use crate::server::data::load::Snapshot;
-use crate::server::digest::sha256_hex;
+use crate::server::data::manifest::manifest_sha256;
 use crate::server::document::{self, ClosedParts, Format, Meta, Previous};
 use crate::server::firewall::{closed_snapshot, earlier_open_snapshots, load, ArmNames, Open};
 use crate::server::report::diff::{closed_diff, open_diff};
@@ -73,18 +73,6 @@ pub fn check_built_at(s: &str) -> Result<String, String> {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
         .map(|_| s.to_string())
         .map_err(|_| format!("--built-at {s:?} is not YYYY-MM-DDTHH:MM:SSZ"))
-}
-
-/// The SHA-256 of the manifest that registers the cut of data folder `dir`.
-pub fn manifest_hash(dir: &Path) -> Option<String> {
-    let cut = layout::cut_folder_of(dir).unwrap_or_else(|| dir.to_path_buf());
-    layout::manifest_probes(&cut)
-        .iter()
-        .flat_map(|p| layout::manifest_candidates(p))
-        .map(|(m, _)| m)
-        .find(|m| m.is_file())
-        .and_then(|m| std::fs::read(m).ok())
-        .map(|b| sha256_hex(&b))
 }
 
 /// The trial folder's other cuts (date, folder) before `dir`'s, oldest first.
@@ -153,7 +141,7 @@ fn meta(args: &ReportArgs, snap: &Snapshot, built_at: String) -> Meta {
         version: args.report_version,
         built_at,
         files: snap.files.clone(),
-        manifest_sha256: manifest_hash(&args.cut.cut_dir),
+        manifest_sha256: manifest_sha256(&args.cut.cut_dir),
     }
 }
 

@@ -144,3 +144,16 @@ impl Manifest {
         Ok(())
     }
 }
+
+/// The SHA-256 of the manifest that registers the cut of data folder `dir`
+/// (the cut folder or one of its parts), if it is registered.
+pub fn manifest_sha256(dir: &Path) -> Option<String> {
+    let cut = layout::cut_folder_of(dir).unwrap_or_else(|| dir.to_path_buf());
+    layout::manifest_probes(&cut)
+        .iter()
+        .flat_map(|p| layout::manifest_candidates(p))
+        .map(|(m, _)| m)
+        .find(|m| m.is_file())
+        .and_then(|m| std::fs::read(m).ok())
+        .map(|b| crate::server::digest::sha256_hex(&b))
+}

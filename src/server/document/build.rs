@@ -37,7 +37,7 @@ fn document(trial: &TrialConfig, cut: &str, meta: &Meta, audience: Audience) -> 
         cut_date: cut.to_string(),
         version: meta.version,
         audience,
-        band: audience.band(),
+        band: audience.band().to_string(),
         built_at: meta.built_at.clone(),
         subtitle: vec![
             format!("Data cut-off {cut}"),

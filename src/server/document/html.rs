@@ -96,7 +96,7 @@ pub fn html(doc: &Document) -> String {
         escape(&doc.trial_id),
         escape(&doc.cut_date),
         doc.version,
-        escape(doc.band)
+        escape(&doc.band)
     );
     if let Some(w) = &doc.watermark {
         let _ = write!(out, "<div class=\"watermark\">{}</div>", escape(w));
@@ -105,7 +105,7 @@ pub fn html(doc: &Document) -> String {
         out,
         "<div class=\"title-page\"><h1 class=\"title\">{}</h1><p class=\"subtitle\"><strong>{}</strong></p>",
         escape(&doc.trial_title),
-        escape(doc.band)
+        escape(&doc.band)
     );
     for l in &doc.subtitle {
         let _ = write!(out, "<p class=\"subtitle\">{}</p>", escape(l));

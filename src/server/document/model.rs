@@ -3,11 +3,11 @@
 //! it. The PDF (`pdf.rs`, through typst) and the HTML (`html.rs`) are two
 //! renderings of the same model; neither computes or names anything.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which report: the open one (the sponsor's, pooled) or the closed one
 /// (the DSMB's, by coded or decoded group).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     Open,
@@ -25,14 +25,14 @@ impl Audience {
 }
 
 /// A document: its stamp (trial, cut, version, audience) and sections.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub trial_id: String,
     pub trial_title: String,
     pub cut_date: String,
     pub version: u32,
     pub audience: Audience,
-    pub band: &'static str,
+    pub band: String,
     /// When it was built, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub built_at: String,
     /// The title page's lines under the title.
@@ -42,7 +42,7 @@ pub struct Document {
     pub watermark: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     pub title: String,
     pub blocks: Vec<Block>,
@@ -103,7 +103,7 @@ impl Section {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     Heading { text: String },
@@ -118,7 +118,7 @@ pub enum Block {
 /// A table: a header row, body rows of cells as shown, and notes under it.
 /// Rows marked `strong` are class or total rows; `indent` rows sit under
 /// the row before.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub caption: String,
     pub header: Vec<String>,
@@ -126,7 +126,7 @@ pub struct Table {
     pub notes: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub cells: Vec<String>,
     pub strong: bool,

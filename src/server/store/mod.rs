@@ -19,6 +19,7 @@ pub mod coding;
 pub mod db;
 pub mod error;
 pub mod meetings;
+pub mod reports;
 pub mod sessions;
 pub mod users;
 

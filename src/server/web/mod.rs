@@ -12,6 +12,7 @@ pub mod decode;
 pub mod guard;
 pub mod headers;
 pub mod refusal;
+pub mod reports;
 pub mod reviews;
 pub mod router;
 pub mod session;

@@ -3,7 +3,12 @@
 //! request is refused whether or not the entry could be written; a failed
 //! write is logged.
 
+use super::session::{csrf_ok, Auth, CsrfForm};
+use super::state::AppState;
+use crate::dto::Role;
 use crate::server::store::Store;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 
 /// Record the refusal of `what` (e.g. `POST /api/get_efficacy`) for
 /// `username` (empty when nobody is signed in) from `address`, on `trial`
@@ -31,4 +36,52 @@ pub async fn record(
         Ok(Err(e)) => tracing::error!("a refusal was not audited: {e}"),
         Err(e) => tracing::error!("a refusal was not audited: {e}"),
     }
+}
+
+/// Refuse a request with `status` and `why`, audited.
+pub async fn refused(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    what: &str,
+    status: StatusCode,
+    why: &str,
+) -> Response {
+    record(
+        &state.access.store,
+        auth.username(),
+        &auth.address,
+        trial,
+        what,
+        status.as_u16(),
+        why,
+    )
+    .await;
+    (status, why.to_string()).into_response()
+}
+
+/// The refusal (audited) of a form without the session's CSRF
+/// token, or from a caller without role `role` on the trial; `None` when
+/// the form may go on.
+pub async fn form_refused(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    what: &str,
+    csrf: &str,
+    role: Role,
+    why: &str,
+) -> Option<Response> {
+    let token = CsrfForm {
+        csrf: csrf.to_string(),
+        confirm: None,
+    };
+    if !csrf_ok(auth, &token) {
+        let missing = "missing or wrong CSRF token";
+        return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, missing).await);
+    }
+    if state.catalog.trial(trial).is_none() || auth.role_on(trial) != Some(role) {
+        return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, why).await);
+    }
+    None
 }

@@ -4,8 +4,8 @@
 
 use super::bad_input::bad_form;
 use super::guard;
-use super::refusal;
-use super::session::{csrf_ok, Auth, CsrfForm};
+use super::refusal::{form_refused, refused};
+use super::session::Auth;
 use super::state::AppState;
 use crate::dto::{ClosedPart, MeetingLine, MeetingRecord, Reviews, Role};
 use crate::server::store::meetings::{recommendation_label, Meeting, NewMeeting, RECOMMENDATIONS};
@@ -192,53 +192,6 @@ pub struct SignForm {
     /// recommendation".
     #[serde(default)]
     pub approve: Option<String>,
-}
-
-async fn refused(
-    state: &AppState,
-    auth: &Auth,
-    trial: &str,
-    what: &str,
-    status: StatusCode,
-    why: &str,
-) -> Response {
-    refusal::record(
-        &state.access.store,
-        auth.username(),
-        &auth.address,
-        trial,
-        what,
-        status.as_u16(),
-        why,
-    )
-    .await;
-    (status, why.to_string()).into_response()
-}
-
-/// The refusal (audited) of a meeting form without the session's CSRF
-/// token, or from a caller without role `role` on the trial; `None` when
-/// the form may go on.
-async fn form_refused(
-    state: &AppState,
-    auth: &Auth,
-    trial: &str,
-    what: &str,
-    csrf: &str,
-    role: Role,
-    why: &str,
-) -> Option<Response> {
-    let token = CsrfForm {
-        csrf: csrf.to_string(),
-        confirm: None,
-    };
-    if !csrf_ok(auth, &token) {
-        let missing = "missing or wrong CSRF token";
-        return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, missing).await);
-    }
-    if state.catalog.trial(trial).is_none() || auth.role_on(trial) != Some(role) {
-        return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, why).await);
-    }
-    None
 }
 
 /// POST /trial/{id}/reviews: the statistician records a meeting (or a

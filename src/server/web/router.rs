@@ -4,11 +4,12 @@
 use super::bad_input::arguments_are_400;
 use super::decode::decode;
 use super::headers::security_headers;
+use super::reports;
 use super::reviews;
 use super::session::{gate, login, logout};
 use super::state::AppState;
 use crate::app::{shell, App};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::time::Duration;
@@ -45,6 +46,9 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
         .route("/trial/{id}/decode", post(decode))
         .route("/trial/{id}/reviews", post(reviews::create))
         .route("/trial/{id}/reviews/{n}/sign", post(reviews::sign))
+        .route("/trial/{id}/reports", post(reports::build))
+        .route("/trial/{id}/reports/{n}/release", post(reports::release))
+        .route("/trial/{id}/reports/{n}/download", get(reports::download))
         // The router state (AppState) reaches pages and server functions as
         // Leptos context: leptos_axum provides it for both.
         .leptos_routes_with_context(&state, routes, || (), {

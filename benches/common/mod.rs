@@ -1,0 +1,40 @@
+//! What the process benches share: medians, and a child's peak resident
+//! memory from `wait4`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Wait for child `pid`: its exit status and its own peak resident memory
+/// (KiB, from `wait4`).
+pub fn wait_with_peak(pid: u32) -> (i32, i64) {
+    // SAFETY: wait4 writes the status and the usage into what we pass.
+    unsafe {
+        let mut status = 0;
+        let mut usage: libc::rusage = std::mem::zeroed();
+        let got = libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage);
+        assert_eq!(got, pid as libc::pid_t, "wait4");
+        (status, usage.ru_maxrss)
+    }
+}
+
+/// The synthetic cut of `subjects` subjects with about `ae` AE records
+/// each under `target/bench-data` (made once, then kept).
+pub fn synthetic_cut(subjects: usize, ae: usize) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let cut = root
+        .join("target/bench-data")
+        .join(format!("synth-{subjects}-{ae}"))
+        .join("cut-2024-12-31");
+    if !cut.join("randlist.csv").is_file() {
+        let t = Instant::now();
+        let mut c = dsmb::server::data::synth::generate(subjects, ae, 1587).expect("generate");
+        dsmb::server::data::synth::write(&mut c, &cut).expect("write");
+        eprintln!("generated {} in {:.1?}", cut.display(), t.elapsed());
+    }
+    cut
+}

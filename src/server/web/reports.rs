@@ -1,0 +1,524 @@
+//! The report documents on the server: the statistician builds a cut's
+//! open, coded closed or decoded closed report (stored immutably as a new
+//! version, audited; a decoded one as a decode) and releases it; readers
+//! download released reports as they may see them, each download
+//! personalised (the reader's name and the time on every page) and audited
+//! before the file leaves.
+
+use super::bad_input::bad_form;
+use super::guard;
+use super::refusal::{form_refused, refused};
+use super::session::Auth;
+use super::since::{closed_diff_of, open_diff_of, since_basis};
+use super::state::AppState;
+use crate::dto::{ReportLine, ReportsView, Role};
+use crate::server::document::{self, ClosedParts, Document, Format, Meta, Previous};
+use crate::server::firewall::ArmNames;
+use crate::server::store::reports::{NewReport, ReportKind, StoredReport};
+use crate::server::views;
+use crate::server::views::diff::{closed_since, open_since};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::ServerFnError;
+
+/// Why a decoded report waits for a member's decode.
+const DECODE_FIRST: &str =
+    "this report shows the arms decoded: decode the groups first (Overview), as the audit trail records";
+
+/// What `role` (whose decode, for a DSMB member, is `decoded`) may do with
+/// report `r`: `Ok` to download, `Err((status, why))` otherwise.
+fn may_download(
+    role: Role,
+    decoded: bool,
+    r: &StoredReport,
+) -> Result<(), (StatusCode, &'static str)> {
+    match role {
+        Role::Statistician => Ok(()),
+        Role::Sponsor if r.kind.is_closed() => Err((
+            StatusCode::FORBIDDEN,
+            "the sponsor receives open reports only",
+        )),
+        _ if !r.released() => Err((StatusCode::NOT_FOUND, "no such released report")),
+        Role::Dsmb if r.kind == ReportKind::Closed && !decoded => {
+            Err((StatusCode::FORBIDDEN, DECODE_FIRST))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `role` sees report `r` in the list at all.
+fn listed(role: Role, r: &StoredReport) -> bool {
+    match role {
+        Role::Statistician => true,
+        Role::Dsmb => r.released(),
+        Role::Sponsor => r.released() && !r.kind.is_closed(),
+    }
+}
+
+async fn decoded(state: &AppState, auth: &Auth, trial: &str) -> Result<bool, ServerFnError> {
+    let Some(user) = auth.user.as_ref() else {
+        return Ok(false);
+    };
+    let (store, id, t) = (state.access.store.clone(), user.id, trial.to_string());
+    Ok(guard::blocking(move || store.decoded_at(id, &t))
+        .await?
+        .is_some())
+}
+
+/// The Reports tab's data for `role`.
+pub async fn list(
+    state: &AppState,
+    auth: &Auth,
+    role: Role,
+    trial: &str,
+) -> Result<ReportsView, ServerFnError> {
+    let (store, t) = (state.access.store.clone(), trial.to_string());
+    let all = guard::blocking(move || store.reports(&t)).await?;
+    let decoded = role == Role::Dsmb && decoded(state, auth, trial).await?;
+    let reports = all
+        .into_iter()
+        .filter(|r| listed(role, r))
+        .map(|r| ReportLine {
+            locked: may_download(role, decoded, &r)
+                .err()
+                .map(|(_, why)| why.to_string()),
+            can_release: role == Role::Statistician && !r.released(),
+            id: r.id,
+            cut_date: r.cut_date,
+            kind: r.kind.as_str().to_string(),
+            kind_label: r.kind.label().to_string(),
+            version: r.version,
+            built_by: r.built_by,
+            built_at: r.built_at,
+            software: r.software,
+            manifest_sha256: r.manifest_sha256,
+            pdf_sha256: r.pdf_sha256,
+            html_sha256: r.html_sha256,
+            pdf_kb: r.pdf_bytes.div_ceil(1024),
+            html_kb: r.html_bytes.div_ceil(1024),
+            released_by: r.released_by,
+            released_at: r.released_at,
+        })
+        .collect();
+    Ok(ReportsView {
+        trial_id: trial.to_string(),
+        can_build: role == Role::Statistician,
+        csrf: auth
+            .user
+            .as_ref()
+            .map(|u| u.csrf.clone())
+            .unwrap_or_default(),
+        cuts: guard::cut_dates(state, trial),
+        kinds: ReportKind::ALL
+            .iter()
+            .filter(|_| role == Role::Statistician)
+            .map(|k| (k.as_str().to_string(), k.label().to_string()))
+            .collect(),
+        reports,
+    })
+}
+
+/// The document of `trial`'s `kind` report on cut `cut`, version
+/// `version`, from the reports the pages show (cached per cut).
+async fn document_of(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    cut: &str,
+    kind: ReportKind,
+    version: u32,
+    built_at: String,
+) -> Result<Document, ServerFnError> {
+    let entry = guard::entry(state, trial)?.clone();
+    let served = entry
+        .cut(Some(cut))
+        .cloned()
+        .ok_or_else(|| ServerFnError::new("no such data cut"))?;
+    let config = &entry.config;
+    let (store, t, c) = (
+        state.access.store.clone(),
+        trial.to_string(),
+        cut.to_string(),
+    );
+    let meeting = guard::blocking(move || store.last_signed_meeting(&t, &c)).await?;
+    let basis = since_basis(state, trial, cut, None).await?;
+    let mut meta = Meta {
+        version,
+        built_at,
+        files: Vec::new(),
+        manifest_sha256: served.manifest_sha256.clone(),
+    };
+    if kind == ReportKind::Open {
+        let open = guard::open_report(state, auth, trial, Some(cut)).await?;
+        let since = match basis {
+            Some(b) => Some(open_since(
+                &*open_diff_of(state, auth, trial, &b.from, cut).await?,
+                b.words,
+            )),
+            None => None,
+        };
+        meta.files = open.files.clone();
+        let previous = meeting.as_ref().map(|m| Previous::of(m, false));
+        return Ok(document::open_document(
+            config,
+            &open,
+            &served.enrollment,
+            previous.as_ref(),
+            since.as_ref(),
+            &meta,
+        ));
+    }
+    let closed = state
+        .closed_report(trial, Some(cut))
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let arms: Vec<(String, String)> = config
+        .arms
+        .iter()
+        .map(|a| (a.code.clone(), a.label.clone()))
+        .collect();
+    let names = if kind == ReportKind::ClosedCoded {
+        let codes: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
+        let (store, t) = (state.access.store.clone(), trial.to_string());
+        let letters = guard::blocking(move || store.arm_codes(&t, &codes)).await?;
+        ArmNames::for_viewer(Role::Dsmb, arms, &letters, None)
+    } else {
+        ArmNames::for_viewer(Role::Statistician, arms, &[], None)
+    };
+    let since = match basis {
+        Some(b) => Some(closed_since(
+            &*closed_diff_of(state, trial, &b.from, cut).await?,
+            &names,
+            b.words,
+        )),
+        None => None,
+    };
+    let dates = entry.cut_dates();
+    let path = views::efficacy::z_path(state, trial, cut, &closed, &dates).await;
+    meta.files = closed.files.clone();
+    let previous = meeting.as_ref().map(|m| Previous::of(m, true));
+    Ok(document::closed_document(
+        ClosedParts {
+            trial: config,
+            closed: &closed,
+            names: &names,
+            enrollment: &served.enrollment,
+            path,
+            cuts: dates,
+            previous: previous.as_ref(),
+            since: since.as_ref(),
+        },
+        &meta,
+    ))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct BuildForm {
+    pub csrf: String,
+    pub cut: String,
+    pub kind: String,
+}
+
+/// POST /trial/{id}/reports: the statistician builds a report; it is
+/// stored as the next version only when both renderings are made (a
+/// failure half-way stores nothing), audited with it.
+pub async fn build(
+    State(state): State<AppState>,
+    Path(trial): Path<String>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    form: Result<Form<BuildForm>, FormRejection>,
+) -> Response {
+    let what = format!("POST /trial/{trial}/reports");
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(e.body_text()),
+    };
+    if let Some(no) = form_refused(
+        &state,
+        &auth,
+        &trial,
+        &what,
+        &form.csrf,
+        Role::Statistician,
+        "only the trial's statistician builds its reports",
+    )
+    .await
+    {
+        return no;
+    }
+    let Some(kind) = ReportKind::parse(&form.kind) else {
+        return bad_form(format!(
+            "kind {:?} is not a report: open, closed-coded or closed",
+            form.kind
+        ));
+    };
+    if !guard::cut_dates(&state, &trial).contains(&form.cut) {
+        return bad_form(format!(
+            "the cut {:?} is not a good cut of this trial (a cut that fails its checks has no report)",
+            form.cut
+        ));
+    }
+    let store = state.access.store.clone();
+    let (t, c) = (trial.clone(), form.cut.clone());
+    let version =
+        match tokio::task::spawn_blocking(move || store.next_report_version(&t, &c, kind)).await {
+            Ok(Ok(v)) => v,
+            _ => return unavailable("the report could not be numbered, so it was not built"),
+        };
+    let built_at = crate::server::cli::report::now_utc();
+    let doc = match document_of(
+        &state,
+        &auth,
+        &trial,
+        &form.cut,
+        kind,
+        version,
+        built_at.clone(),
+    )
+    .await
+    {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(trial, cut = form.cut, "a report could not be built: {e}");
+            return unavailable("the report could not be built; nothing was stored");
+        }
+    };
+    let rendered = tokio::task::spawn_blocking(move || {
+        let pdf = document::render(&doc, Format::Pdf).map_err(|e| e.to_string())?;
+        let html = document::render(&doc, Format::Html).map_err(|e| e.to_string())?;
+        let json = serde_json::to_string(&doc).map_err(|e| e.to_string())?;
+        Ok::<_, String>((pdf, html, json))
+    })
+    .await;
+    let (pdf, html, json) = match rendered {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            tracing::error!(trial, cut = form.cut, "a report could not be typeset: {e}");
+            return unavailable("the report could not be typeset; nothing was stored");
+        }
+        Err(_) => return unavailable("the report could not be typeset; nothing was stored"),
+    };
+    let new = NewReport {
+        trial: trial.clone(),
+        cut_date: form.cut.clone(),
+        kind,
+        manifest_sha256: guard::entry(&state, &trial).ok().and_then(|e| {
+            e.cut(Some(&form.cut))
+                .and_then(|c| c.manifest_sha256.clone())
+        }),
+        software: document::build::software(),
+        built_at,
+        document: json,
+        pdf,
+        html,
+    };
+    let (store, who, address) = (
+        state.access.store.clone(),
+        auth.username().to_string(),
+        auth.address.clone(),
+    );
+    match tokio::task::spawn_blocking(move || store.add_report_as(&who, &address, new, version))
+        .await
+    {
+        Ok(Ok(_)) => Redirect::to(&format!("/trial/{trial}/reports")).into_response(),
+        Ok(Err(crate::server::store::StoreError::Invalid(why))) => {
+            (StatusCode::CONFLICT, why).into_response()
+        }
+        _ => unavailable("the report could not be stored, so it was not"),
+    }
+}
+
+fn unavailable(why: &'static str) -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, why).into_response()
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ReleaseForm {
+    pub csrf: String,
+}
+
+/// POST /trial/{id}/reports/{n}/release: the statistician releases a built
+/// report to its readers (once), audited.
+pub async fn release(
+    State(state): State<AppState>,
+    Path((trial, id)): Path<(String, i64)>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    form: Result<Form<ReleaseForm>, FormRejection>,
+) -> Response {
+    let what = format!("POST /trial/{trial}/reports/{id}/release");
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(e.body_text()),
+    };
+    if let Some(no) = form_refused(
+        &state,
+        &auth,
+        &trial,
+        &what,
+        &form.csrf,
+        Role::Statistician,
+        "only the trial's statistician releases its reports",
+    )
+    .await
+    {
+        return no;
+    }
+    let (store, who, address, t) = (
+        state.access.store.clone(),
+        auth.username().to_string(),
+        auth.address.clone(),
+        trial.clone(),
+    );
+    match tokio::task::spawn_blocking(move || store.release_report(&who, &address, &t, id)).await {
+        Ok(Ok(true)) => Redirect::to(&format!("/trial/{trial}/reports")).into_response(),
+        Ok(Ok(false)) => {
+            refused(
+                &state,
+                &auth,
+                &trial,
+                &what,
+                StatusCode::CONFLICT,
+                "the report is released already",
+            )
+            .await
+        }
+        Ok(Err(crate::server::store::StoreError::Invalid(_))) => {
+            refused(
+                &state,
+                &auth,
+                &trial,
+                &what,
+                StatusCode::NOT_FOUND,
+                "no such report",
+            )
+            .await
+        }
+        _ => unavailable("the release could not be recorded, so it was not"),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// GET /trial/{id}/reports/{n}/download?format=pdf|html: the report as
+/// this reader may see it, with their name and the time of the download
+/// on every page, audited (who, which report, version, the stored and the
+/// personalised hash) before it leaves.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((trial, id)): Path<(String, i64)>,
+    axum::Extension(auth): axum::Extension<Auth>,
+    query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let what = format!("GET /trial/{trial}/reports/{id}/download");
+    let format = match query.map(|Query(q)| q.format) {
+        Ok(None) => Format::Pdf,
+        Ok(Some(f)) if f == "pdf" => Format::Pdf,
+        Ok(Some(f)) if f == "html" => Format::Html,
+        Ok(Some(f)) => return bad_form(format!("format {f:?} is not pdf or html")),
+        Err(e) => return bad_form(e.body_text()),
+    };
+    let Some(role) = auth
+        .role_on(&trial)
+        .filter(|_| state.catalog.trial(&trial).is_some())
+    else {
+        return refused(
+            &state,
+            &auth,
+            &trial,
+            &what,
+            StatusCode::FORBIDDEN,
+            "no access to this trial",
+        )
+        .await;
+    };
+    let (store, t) = (state.access.store.clone(), trial.clone());
+    let found = tokio::task::spawn_blocking(move || {
+        let r = store.report(&t, id)?;
+        let doc = store.report_document(&t, id)?;
+        Ok::<_, crate::server::store::StoreError>(r.zip(doc))
+    })
+    .await;
+    let (report, json) = match found {
+        Ok(Ok(Some(x))) => x,
+        Ok(Ok(None)) => {
+            return refused(
+                &state,
+                &auth,
+                &trial,
+                &what,
+                StatusCode::NOT_FOUND,
+                "no such report",
+            )
+            .await
+        }
+        _ => return unavailable("the report cannot be read now"),
+    };
+    let decoded = role == Role::Dsmb && decoded(&state, &auth, &trial).await.unwrap_or(false);
+    if let Err((status, why)) = may_download(role, decoded, &report) {
+        return refused(&state, &auth, &trial, &what, status, why).await;
+    }
+    let reader = auth.username().to_string();
+    let at = crate::server::cli::report::now_utc();
+    let stamped = tokio::task::spawn_blocking(move || {
+        let mut doc: Document = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        doc.watermark = Some(format!("CONFIDENTIAL · {reader} · downloaded {at}"));
+        document::render(&doc, format).map_err(|e| e.to_string())
+    })
+    .await;
+    let bytes = match stamped {
+        Ok(Ok(b)) => b,
+        _ => return unavailable("the report could not be prepared for download"),
+    };
+    let stored_hash = match format {
+        Format::Pdf => &report.pdf_sha256,
+        Format::Html => &report.html_sha256,
+    };
+    let detail = format!(
+        "report {id}: {} version {} of the cut of {}, {} (stored sha256 {stored_hash}, this copy {})",
+        report.kind.label(),
+        report.version,
+        report.cut_date,
+        format.extension(),
+        crate::server::digest::sha256_hex(&bytes)
+    );
+    let (store, who, address, t) = (
+        state.access.store.clone(),
+        auth.username().to_string(),
+        auth.address.clone(),
+        trial.clone(),
+    );
+    // The entry first: when it cannot be written, the file does not leave.
+    match tokio::task::spawn_blocking(move || {
+        store.audit(&who, "download-report", &t, &detail, &address)
+    })
+    .await
+    {
+        Ok(Ok(_)) => {}
+        _ => return unavailable("the download could not be recorded, so it was refused"),
+    }
+    let name = format!(
+        "{trial}-{}-{}-v{}.{}",
+        report.cut_date,
+        report.kind.as_str(),
+        report.version,
+        format.extension()
+    );
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -1,0 +1,13 @@
+//! The Reports tab's server function: the report documents of a trial as
+//! the caller may see them (the statistician every version and the build
+//! form; DSMB members released ones; the sponsor released open reports).
+
+use crate::dto::ReportsView;
+use leptos::prelude::*;
+
+#[server(endpoint = "get_reports")]
+pub async fn get_reports(trial: String) -> Result<ReportsView, ServerFnError> {
+    use crate::server::web::{guard, reports};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    reports::list(&state, &auth, role, &trial).await
+}
