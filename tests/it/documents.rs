@@ -269,6 +269,17 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
                 &what,
             );
             has(&text, &squash(i["verdict"].as_str().unwrap()), &what);
+            // A table whose columns the cut does not collect says so.
+            for t in s["adverse_events"]["tables"].as_array().unwrap() {
+                if t["collected"] == false {
+                    let label = t["label"].as_str().unwrap();
+                    has(
+                        &text,
+                        &format!("{label}: not collected in this cut."),
+                        &what,
+                    );
+                }
+            }
             // The arms are named (a decoded report).
             for a in s["arms"].as_array().unwrap() {
                 has(&text, a["label"].as_str().unwrap(), &what);

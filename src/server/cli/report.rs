@@ -63,11 +63,6 @@ pub struct ReportArgs {
     pub db: DbArgs,
 }
 
-/// Now, UTC, to the second.
-pub fn now_utc() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 /// A build time as the reports print it, or why not.
 pub fn check_built_at(s: &str) -> Result<String, String> {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
@@ -305,7 +300,7 @@ pub fn report(args: &ReportArgs) -> ExitCode {
             eprintln!("dsmb: {why}");
             return ExitCode::from(2);
         }
-        None => now_utc(),
+        None => document::build::now(),
     };
     let doc = match args.view {
         View::Open => open_doc(args, &trial, built_at),

@@ -25,6 +25,11 @@ pub struct Meta {
     pub manifest_sha256: Option<String>,
 }
 
+/// Now, UTC, to the second, as a document's build time is written.
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// This program's name and version, as the appendix names it.
 pub fn software() -> String {
     format!("dsmb {}", env!("CARGO_PKG_VERSION"))

@@ -267,7 +267,7 @@ pub async fn build(
             Ok(Ok(v)) => v,
             _ => return unavailable("the report could not be numbered, so it was not built"),
         };
-    let built_at = crate::server::cli::report::now_utc();
+    let built_at = document::build::now();
     let doc = match document_of(
         &state,
         &auth,
@@ -464,7 +464,7 @@ pub async fn download(
         return refused(&state, &auth, &trial, &what, status, why).await;
     }
     let reader = auth.username().to_string();
-    let at = crate::server::cli::report::now_utc();
+    let at = document::build::now();
     let stamped = tokio::task::spawn_blocking(move || {
         let mut doc: Document = serde_json::from_str(&json).map_err(|e| e.to_string())?;
         doc.watermark = Some(format!("CONFIDENTIAL · {reader} · downloaded {at}"));
