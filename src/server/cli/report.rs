@@ -148,23 +148,30 @@ fn open_doc(
 ) -> Result<document::Document, ExitCode> {
     let snap = load(&args.cut.cut_dir, trial, &options(&args.cut, Open))
         .map_err(|p| report_problems(&args.cut.cut_dir, &p, false))?;
-    let earlier = earlier_open_snapshots(trial, &args.cut.cut_dir);
-    let counts: Vec<PooledCounts> = earlier
-        .iter()
-        .filter_map(|s| pooled_counts(s, trial).ok())
+    // The earlier good cuts with their pooled counts, paired: a cut whose
+    // counts cannot be made is left out of both.
+    let earlier: Vec<_> = earlier_open_snapshots(trial, &args.cut.cut_dir)
+        .into_iter()
+        .filter_map(|s| pooled_counts(&s, trial).ok().map(|c| (s, c)))
         .collect();
+    let counts: Vec<PooledCounts> = earlier.iter().map(|(_, c)| c.clone()).collect();
     let open = open_report_after(&snap, trial, &counts).map_err(|e| fail("the report", &e))?;
     let enrollment = enrollment_summary(trial, &snap);
     let cut = snap.cut_date.to_string();
     let meeting = previous_meeting(&args.db, &trial.id, &cut);
-    let good: Vec<String> = earlier.iter().map(|s| s.cut_date.to_string()).collect();
+    let good: Vec<String> = earlier
+        .iter()
+        .map(|(s, _)| s.cut_date.to_string())
+        .collect();
     let since = match basis(meeting.as_ref(), &good) {
         Some((from, words)) => {
-            let i = earlier.iter().position(|s| s.cut_date.to_string() == from);
-            let old = i.map(|i| &earlier[i]);
-            match old {
-                Some(old) => {
-                    let before: Vec<PooledCounts> = counts[..i.unwrap_or(0)].to_vec();
+            let i = earlier
+                .iter()
+                .position(|(s, _)| s.cut_date.to_string() == from);
+            match i {
+                Some(i) => {
+                    let old = &earlier[i].0;
+                    let before: Vec<PooledCounts> = counts[..i].to_vec();
                     let then = open_report_after(old, trial, &before)
                         .map_err(|e| fail("the earlier cut's report", &e))?;
                     let d = open_diff((old, &then), (&snap, &open), trial)
@@ -203,12 +210,30 @@ fn closed_doc(
         .map(|a| (a.code.clone(), a.label.clone()))
         .collect();
     let names = if args.coded {
-        let codes: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
+        // The DSMB's letters as the app assigned them: read, never made
+        // here (a new database or new letters would not be the board's).
+        if !args.db.db.is_file() {
+            eprintln!(
+                "dsmb: --coded reads the DSMB's letters from the access database, and {} does not exist",
+                args.db.db.display()
+            );
+            return Err(ExitCode::from(2));
+        }
         let letters = args
             .db
             .open()
-            .and_then(|s| s.arm_codes(&trial.id, &codes))
+            .and_then(|s| s.assigned_arm_codes(&trial.id))
             .map_err(|e| fail("the coded groups need the access database", &e))?;
+        let all = arms
+            .iter()
+            .all(|(a, _)| letters.iter().any(|(x, _)| x == a));
+        if !all || letters.len() != arms.len() {
+            eprintln!(
+                "dsmb: the access database has no coded letters for every arm of {} (the app assigns them when a DSMB member first opens a closed page)",
+                trial.id
+            );
+            return Err(ExitCode::from(2));
+        }
         ArmNames::for_viewer(Role::Dsmb, arms, &letters, None)
     } else {
         ArmNames::for_viewer(Role::Statistician, arms, &[], None)
@@ -245,7 +270,6 @@ fn closed_doc(
             b_value: i.b_value,
         });
     }
-    path.reverse();
     let meeting = previous_meeting(&args.db, &trial.id, &cut);
     let since = match basis(meeting.as_ref(), &good) {
         Some((from, words)) => {

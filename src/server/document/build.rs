@@ -248,10 +248,14 @@ pub fn open_document(
             ci_pct(r.ci95),
         ]);
     }
-    t.note(format!(
-        "Exact (Clopper-Pearson) 95% intervals. Counts from 1 to {} are suppressed.",
-        safety.small_cell_threshold.saturating_sub(1)
-    ));
+    t.note(if safety.small_cell_threshold > 1 {
+        format!(
+            "Exact (Clopper-Pearson) 95% intervals. Counts from 1 to {} are suppressed.",
+            safety.small_cell_threshold - 1
+        )
+    } else {
+        "Exact (Clopper-Pearson) 95% intervals.".to_string()
+    });
     s.table(t);
     s.absent("Safety by group, cumulative incidence by group, efficacy and futility, Kaplan-Meier curves and subgroups are in the closed report only.");
     doc.sections.push(s);
@@ -399,10 +403,17 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
     ));
     s.table(t);
     s.heading("Cumulative incidence");
-    s.figure(
-        "Cumulative incidence of each safety category by group",
-        svg(&safety.incidence_chart, CHART_WIDTH),
-    );
+    // One chart per category (the screen switches between them).
+    for r in safety.rows.iter().filter(|r| !r.incidence.is_empty()) {
+        let chart = crate::server::views::figures::cumulative_incidence(
+            std::slice::from_ref(r),
+            &safety.incidence_days,
+        );
+        s.figure(
+            format!("Cumulative incidence of {} by group", r.category),
+            svg(&chart, CHART_WIDTH),
+        );
+    }
     let serious_order = views::safety::listing_order(closed, names);
     let mut t = Table::new(
         format!(

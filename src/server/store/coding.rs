@@ -39,6 +39,12 @@ impl Store {
         })
     }
 
+    /// `trial`'s coded letters as assigned, assigning none (empty when the
+    /// trial has none yet): for readers that must not re-letter a trial.
+    pub fn assigned_arm_codes(&self, trial: &str) -> Result<Vec<(String, String)>> {
+        self.with(|c| read_codes(c, trial))
+    }
+
     /// Set `trial`'s coded letters to `codes` ((arm, letter) pairs, one per
     /// arm, letters distinct): restoring a trial's coding from a backup, and
     /// the blinding tests, which code a relabelled twin so that every

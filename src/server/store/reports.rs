@@ -91,6 +91,8 @@ impl StoredReport {
     }
 }
 
+const RELEASED_ALREADY: &str = "the report is released already";
+
 const COLUMNS: &str = "id, trial, cut_date, audience, version, manifest_sha256, software, \
     built_by, built_at, pdf_sha256, html_sha256, length(pdf), length(html), released_by, released_at";
 
@@ -263,14 +265,22 @@ impl Store {
             r.html_sha256
         );
         let t = trial.to_string();
-        self.audit_with([by, "release-report", trial, &detail, address], move |tx| {
-            tx.execute(
+        let done = self.audit_with([by, "release-report", trial, &detail, address], move |tx| {
+            let changed = tx.execute(
                 "UPDATE reports SET released_by = ?1, released_at = ?2 WHERE trial = ?3 AND id = ?4 AND released_at IS NULL",
                 params![who, at, t, id],
             )?;
+            // Released by another request meanwhile: no entry, no change.
+            if changed == 0 {
+                return Err(StoreError::Invalid(RELEASED_ALREADY.into()));
+            }
             Ok(())
-        })?;
-        Ok(true)
+        });
+        match done {
+            Ok(_) => Ok(true),
+            Err(StoreError::Invalid(why)) if why == RELEASED_ALREADY => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -65,7 +65,10 @@ fn lines(columns: &[&DispositionCounts]) -> Vec<BaselineLine> {
             label: "Not randomized".into(),
             indent: false,
             cells: only_total(if hidden {
-                cell(Cell::Count(screened - first.randomized), screened)
+                cell(
+                    Cell::Count(screened.saturating_sub(first.randomized)),
+                    screened,
+                )
             } else {
                 cell(Cell::Count(turned), screened)
             }),
@@ -137,6 +140,12 @@ fn lines(columns: &[&DispositionCounts]) -> Vec<BaselineLine> {
 
 /// Text for SVG: `&`, `<`, `>` and quotes escaped.
 fn esc(s: &str) -> String {
+    // Control characters are not XML: dropped, so one odd value in the data
+    // cannot make the diagram (and a report typeset from it) invalid.
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -205,12 +214,16 @@ fn svg(total: &DispositionCounts, columns: &[(String, &DispositionCounts)]) -> S
     let mut body = String::new();
     let text_box = |body: &mut String, x: usize, y: usize, lines: &[String], h: usize| {
         body.push_str(&format!(
-            r#"<rect x="{x}" y="{y}" width="{BOX_W}" height="{h}" rx="3"/>"#
+            r##"<rect x="{x}" y="{y}" width="{BOX_W}" height="{h}" rx="3" fill="#fff" stroke="#222"/>"##
         ));
         for (i, l) in lines.iter().enumerate() {
-            let class = if i == 0 { r#" class="head""# } else { "" };
+            let class = if i == 0 {
+                r#" class="head" font-weight="bold""#
+            } else {
+                ""
+            };
             body.push_str(&format!(
-                r#"<text x="{}" y="{}"{class} xml:space="preserve">{}</text>"#,
+                r##"<text x="{}" y="{}"{class} fill="#111" xml:space="preserve">{}</text>"##,
                 x + PAD,
                 y + PAD + (i + 1) * LINE_H - 4,
                 esc(l)
@@ -232,7 +245,7 @@ fn svg(total: &DispositionCounts, columns: &[(String, &DispositionCounts)]) -> S
         let h = lines.len() * LINE_H + 2 * PAD;
         text_box(&mut body, top_x, y, &lines, h);
         body.push_str(&format!(
-            r#"<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" marker-end="url(#arrow)"/>"#,
+            r##"<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" marker-end="url(#arrow)" stroke="#222"/>"##,
             width / 2,
             y + h,
             y + h + ARROW
@@ -254,20 +267,20 @@ fn svg(total: &DispositionCounts, columns: &[(String, &DispositionCounts)]) -> S
     // The branch from the randomized box to each group's first box.
     let bar = y + ARROW / 2;
     body.push_str(&format!(
-        r#"<line x1="{}" y1="{y}" x2="{}" y2="{bar}"/>"#,
+        r##"<line x1="{}" y1="{y}" x2="{}" y2="{bar}" stroke="#222"/>"##,
         width / 2,
         width / 2
     ));
     if columns.len() > 1 {
         body.push_str(&format!(
-            r#"<line x1="{}" y1="{bar}" x2="{}" y2="{bar}"/>"#,
+            r##"<line x1="{}" y1="{bar}" x2="{}" y2="{bar}" stroke="#222"/>"##,
             center(0),
             center(columns.len() - 1)
         ));
     }
     for i in 0..columns.len() {
         body.push_str(&format!(
-            r#"<line x1="{0}" y1="{bar}" x2="{0}" y2="{1}" marker-end="url(#arrow)"/>"#,
+            r##"<line x1="{0}" y1="{bar}" x2="{0}" y2="{1}" marker-end="url(#arrow)" stroke="#222"/>"##,
             center(i),
             y + ARROW
         ));
@@ -285,7 +298,7 @@ fn svg(total: &DispositionCounts, columns: &[(String, &DispositionCounts)]) -> S
                 text_box(&mut body, center(i) - BOX_W / 2, y, lines, h);
                 if s + 1 < n_stages {
                     body.push_str(&format!(
-                        r#"<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" marker-end="url(#arrow)"/>"#,
+                        r##"<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" marker-end="url(#arrow)" stroke="#222"/>"##,
                         center(i),
                         y + h,
                         y + h + ARROW
@@ -297,7 +310,7 @@ fn svg(total: &DispositionCounts, columns: &[(String, &DispositionCounts)]) -> S
     }
     let height = y - ARROW + GAP / 2;
     out.push_str(&format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="consort" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="CONSORT flow diagram"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>"#
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="consort" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="sans-serif" font-size="12" stroke-width="1" role="img" aria-label="CONSORT flow diagram"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker></defs>"##
     ));
     out.push_str(&body);
     out.push_str("</svg>");

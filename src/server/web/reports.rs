@@ -324,7 +324,7 @@ pub async fn build(
     {
         Ok(Ok(_)) => Redirect::to(&format!("/trial/{trial}/reports")).into_response(),
         Ok(Err(crate::server::store::StoreError::Invalid(why))) => {
-            (StatusCode::CONFLICT, why).into_response()
+            refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await
         }
         _ => unavailable("the report could not be stored, so it was not"),
     }

@@ -66,6 +66,11 @@ const PALETTE: [&str; 6] = [
 
 fn traces(data: &[Value]) -> Vec<Trace> {
     data.iter()
+        // A trace the screen starts hidden (behind a menu) is not drawn.
+        .filter(|t| {
+            !matches!(t.get("visible"), Some(Value::Bool(false)))
+                && t.get("visible").and_then(Value::as_str) != Some("legendonly")
+        })
         .enumerate()
         .map(|(i, t)| {
             let mode = t.get("mode").and_then(Value::as_str).unwrap_or("lines");
