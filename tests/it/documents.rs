@@ -269,6 +269,15 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
                 &what,
             );
             has(&text, &squash(i["verdict"].as_str().unwrap()), &what);
+            // The z path over the cuts, oldest first (as the screen draws it).
+            if id == "altshock2" {
+                let at = |d: &str| text.find(&format!("{d} 0.")).unwrap_or(usize::MAX);
+                let (a, b, c) = (at("2022-06-30"), at("2023-09-30"), at("2024-12-31"));
+                assert!(
+                    a < b && b < c && c < usize::MAX,
+                    "{what}: the path is not oldest first"
+                );
+            }
             // A table whose columns the cut does not collect says so.
             for t in s["adverse_events"]["tables"].as_array().unwrap() {
                 if t["collected"] == false {
@@ -420,6 +429,17 @@ fn a_report_of_a_broken_cut_is_refused_with_its_problems_and_writes_nothing() {
     let good = repo().join("demo/altshock2/cut-2024-12-31/blinded");
     let o = report(&good, &trial, "open", "pdf", &out, &["--coded"]);
     assert_eq!(o.status.code(), Some(2));
+    // A coded report reads the board's letters; with no access database
+    // it is refused, and no database is made.
+    let unblinded = repo().join("demo/altshock2/cut-2024-12-31/unblinded");
+    let o = report(&unblinded, &trial, "closed", "pdf", &out, &["--coded"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "no database made"
+    );
     let o = dsmb(&[
         "report",
         &good.display().to_string(),
