@@ -11,19 +11,15 @@
 //! ```
 
 mod common;
-use common::{median, synthetic_cut, wait_with_peak};
+use common::{measured_runs, synthetic_cut};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 const RUNS: usize = 5;
 
 fn run(label: &str, cut: &Path, trial: &Path, format: &str, out: &Path) {
-    let exe = env!("CARGO_BIN_EXE_dsmb");
-    let mut times = Vec::new();
-    let mut peaks = Vec::new();
-    for _ in 0..RUNS {
-        let mut cmd = Command::new(exe);
+    let (time, peak) = measured_runs(RUNS, || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dsmb"));
         cmd.arg("report")
             .arg(cut)
             .arg("--trial")
@@ -36,20 +32,11 @@ fn run(label: &str, cut: &Path, trial: &Path, format: &str, out: &Path) {
             .arg(out.with_extension("no-db.sqlite"))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let t = Instant::now();
-        // Reaped by `wait_with_peak` (wait4), which std's `wait` cannot do.
-        #[allow(clippy::zombie_processes)]
-        let child = cmd.spawn().expect("run dsmb");
-        let (status, peak_kib) = wait_with_peak(child.id());
-        times.push(t.elapsed());
-        peaks.push(peak_kib);
-        assert!(status == 0, "dsmb report failed");
-    }
+        cmd
+    });
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     println!(
-        "{label:<28} {format:>4}: {:>8.1?} (median of {RUNS}), peak RSS {:>4.0} MiB (largest), {:>6.0} KB",
-        median(times),
-        peaks.iter().copied().max().unwrap_or(0) as f64 / 1024.0,
+        "{label:<28} {format:>4}: {time:>8.1?} (median of {RUNS}), peak RSS {peak:>4.0} MiB (largest), {:>6.0} KB",
         size as f64 / 1024.0
     );
 }

@@ -20,7 +20,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 mod common;
-use common::{median, synthetic_cut, wait_with_peak};
+use common::{measured_runs, median, synthetic_cut};
 
 const RUNS: usize = 7;
 
@@ -82,11 +82,8 @@ fn synth_rows(cut: &Path) -> usize {
 }
 
 fn process_run(label: &str, dir: &Path, trial: &Path, cut: &Path) {
-    let exe = env!("CARGO_BIN_EXE_dsmb");
-    let mut times = Vec::new();
-    let mut peaks = Vec::new();
-    for _ in 0..RUNS {
-        let mut cmd = Command::new(exe);
+    let (time, peak) = measured_runs(RUNS, || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dsmb"));
         cmd.arg("summary")
             .arg(dir)
             .arg("--trial")
@@ -96,18 +93,9 @@ fn process_run(label: &str, dir: &Path, trial: &Path, cut: &Path) {
         if label == "csv" {
             cmd.arg("--randlist").arg(cut.join("randlist.csv"));
         }
-        let t = Instant::now();
-        // Reaped by `wait_with_peak` (wait4), which std's `wait` cannot do.
-        #[allow(clippy::zombie_processes)]
-        let child = cmd.spawn().expect("run dsmb");
-        let (status, peak_kib) = wait_with_peak(child.id());
-        times.push(t.elapsed());
-        peaks.push(peak_kib);
-        assert!(status == 0, "dsmb summary failed");
-    }
+        cmd
+    });
     println!(
-        "{label:>8} process:    dsmb summary {:>8.1?} (median of {RUNS}), peak RSS {:.0} MiB (largest of {RUNS})",
-        median(times),
-        peaks.iter().copied().max().unwrap_or(0) as f64 / 1024.0
+        "{label:>8} process:    dsmb summary {time:>8.1?} (median of {RUNS}), peak RSS {peak:.0} MiB (largest of {RUNS})"
     );
 }

@@ -2,6 +2,7 @@
 //! memory from `wait4`.
 
 use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub fn median(mut v: Vec<Duration>) -> Duration {
@@ -37,4 +38,24 @@ pub fn synthetic_cut(subjects: usize, ae: usize) -> PathBuf {
         eprintln!("generated {} in {:.1?}", cut.display(), t.elapsed());
     }
     cut
+}
+
+/// Run the command `make` builds `runs` times: the median wall time and
+/// the largest peak resident memory (MiB) of the child. Panics if a run fails.
+pub fn measured_runs(runs: usize, make: impl Fn() -> Command) -> (Duration, f64) {
+    let mut times = Vec::new();
+    let mut peaks = Vec::new();
+    for _ in 0..runs {
+        let mut cmd = make();
+        let t = Instant::now();
+        // Reaped by `wait_with_peak` (wait4), which std's `wait` cannot do.
+        #[allow(clippy::zombie_processes)]
+        let child = cmd.spawn().expect("run dsmb");
+        let (status, peak_kib) = wait_with_peak(child.id());
+        times.push(t.elapsed());
+        peaks.push(peak_kib);
+        assert!(status == 0, "{cmd:?} failed");
+    }
+    let peak = peaks.iter().copied().max().unwrap_or(0) as f64 / 1024.0;
+    (median(times), peak)
 }

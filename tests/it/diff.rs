@@ -27,7 +27,7 @@ fn closed_between(old: &Path, new: &Path, trial: &TrialConfig) -> Result<ClosedD
     );
     // The earlier cut's whole report, or only what the diff reads of it
     // (made by the diff): the same diff.
-    let whole = closed_diff((&a, Some(&ra)), (&b, &rb), trial);
+    let whole = closed_diff((&a, Some(ra.look())), (&b, &rb), trial);
     let made = closed_diff((&a, None), (&b, &rb), trial);
     assert_eq!(whole, made, "{} to {}", old.display(), new.display());
     made

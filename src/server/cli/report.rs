@@ -12,11 +12,13 @@ use crate::server::data::layout;
 use crate::server::data::load::Snapshot;
 use crate::server::data::manifest::manifest_sha256;
 use crate::server::document::{self, ClosedParts, Format, Meta, Previous};
-use crate::server::firewall::{closed_snapshot, earlier_open_snapshots, load, ArmNames, Open};
+use crate::server::firewall::{
+    closed_snapshot, earlier_open_snapshots, load, ArmNames, ClosedSnapshot, Open,
+};
 use crate::server::report::diff::{closed_diff, open_diff};
 use crate::server::report::enrollment::enrollment_summary;
 use crate::server::report::{
-    closed_look, closed_report, open_report_after, pooled_counts, PooledCounts,
+    closed_look, closed_report, open_report_after, pooled_counts, ClosedLook, PooledCounts,
 };
 use crate::server::store::meetings::Meeting;
 use crate::server::views::diff::{closed_since, open_since, Basis};
@@ -239,11 +241,14 @@ fn closed_doc(
         ArmNames::for_viewer(Role::Statistician, arms, &[], None)
     };
     let cut = snap.cut_date.to_string();
-    // The earlier good cuts: their interim statistic (the z path) and the
-    // one "since the last review" compares with.
+    let meeting = previous_meeting(&args.db, &trial.id, &cut);
+    let reviewed = meeting.as_ref().map(|m| m.fields.cut_date.clone());
+    // The earlier good cuts: their interim statistic (the z path); of them
+    // only the cuts "since the last review" may compare with are kept (the
+    // reviewed one and the newest), each read once.
     let mut path = Vec::new();
     let mut good = Vec::new();
-    let mut earlier_snaps = Vec::new();
+    let mut kept: Vec<(String, ClosedSnapshot, ClosedLook)> = Vec::new();
     for (date, dir) in earlier_cuts(&args.cut.cut_dir) {
         let Ok(s) = closed_snapshot(trial, &dir) else {
             continue;
@@ -260,7 +265,8 @@ fn closed_doc(
             });
         }
         good.push(date.clone());
-        earlier_snaps.push((date, dir));
+        kept.retain(|(d, _, _)| Some(d) == reviewed.as_ref());
+        kept.push((date, s, look));
     }
     if let Some(i) = &report.interim {
         path.push(PathPoint {
@@ -270,22 +276,15 @@ fn closed_doc(
             b_value: i.b_value,
         });
     }
-    let meeting = previous_meeting(&args.db, &trial.id, &cut);
     let since = match basis(meeting.as_ref(), &good) {
-        Some((from, words)) => {
-            let dir = earlier_snaps
-                .iter()
-                .find(|(d, _)| *d == from)
-                .map(|(_, dir)| dir.clone());
-            match dir.map(|d| closed_snapshot(trial, &d)) {
-                Some(Ok(old)) => {
-                    let d = closed_diff((&old, None), (&snap, &report), trial)
-                        .map_err(|e| fail("since the last review", &e))?;
-                    Some(closed_since(&d, &names, words))
-                }
-                _ => None,
+        Some((from, words)) => match kept.iter().find(|(d, _, _)| *d == from) {
+            Some((_, old, look)) => {
+                let d = closed_diff((old, Some(look.look())), (&snap, &report), trial)
+                    .map_err(|e| fail("since the last review", &e))?;
+                Some(closed_since(&d, &names, words))
             }
-        }
+            None => None,
+        },
         None => None,
     };
     let enrollment = enrollment_summary(trial, &snap);

@@ -138,21 +138,6 @@ fn lines(columns: &[&DispositionCounts]) -> Vec<BaselineLine> {
     out
 }
 
-/// Text for SVG: `&`, `<`, `>` and quotes escaped.
-fn esc(s: &str) -> String {
-    // Control characters are not XML: dropped, so one odd value in the data
-    // cannot make the diagram (and a report typeset from it) invalid.
-    let s: String = s
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect();
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// The boxes of one column, stage by stage (each a heading and lines).
 fn stages(name: &str, d: &DispositionCounts) -> Vec<Vec<String>> {
     let heading = if name.is_empty() {
@@ -226,7 +211,7 @@ fn svg(total: &DispositionCounts, columns: &[(String, &DispositionCounts)]) -> S
                 r##"<text x="{}" y="{}"{class} fill="#111" xml:space="preserve">{}</text>"##,
                 x + PAD,
                 y + PAD + (i + 1) * LINE_H - 4,
-                esc(l)
+                super::xml_escape(l)
             ));
         }
     };

@@ -7,6 +7,8 @@ use super::session::{csrf_ok, Auth, CsrfForm};
 use super::state::AppState;
 use crate::dto::Role;
 use crate::server::store::Store;
+use axum::extract::rejection::FormRejection;
+use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -84,4 +86,31 @@ pub async fn form_refused(
         return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, why).await);
     }
     None
+}
+
+/// A form that carries the session's CSRF token.
+pub trait WithCsrf {
+    fn csrf(&self) -> &str;
+}
+
+/// The form of a POST as its handler may use it: a malformed form is a
+/// 400; one without the session's CSRF token, or from a caller without
+/// `role` on the trial, an audited 403 ([`form_refused`]).
+pub async fn checked_form<F: WithCsrf>(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    what: &str,
+    form: Result<Form<F>, FormRejection>,
+    role: Role,
+    why: &str,
+) -> Result<F, Response> {
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return Err(super::bad_input::bad_form(e.body_text())),
+    };
+    match form_refused(state, auth, trial, what, form.csrf(), role, why).await {
+        Some(no) => Err(no),
+        None => Ok(form),
+    }
 }

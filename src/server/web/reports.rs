@@ -7,11 +7,13 @@
 
 use super::bad_input::bad_form;
 use super::guard;
-use super::refusal::{form_refused, refused};
+use super::refusal::{checked_form, refused, WithCsrf};
 use super::session::Auth;
 use super::since::{closed_diff_of, open_diff_of, since_basis};
 use super::state::AppState;
 use crate::dto::{ReportLine, ReportsView, Role};
+use crate::server::catalog::{Catalog, ServedCut};
+use crate::server::config::TrialConfig;
 use crate::server::document::{self, ClosedParts, Document, Format, Meta, Previous};
 use crate::server::firewall::ArmNames;
 use crate::server::store::reports::{NewReport, ReportKind, StoredReport};
@@ -120,8 +122,23 @@ pub async fn list(
     })
 }
 
+/// The trial's configuration and its served cut `cut`, from the catalog.
+fn served_of<'a>(
+    catalog: &'a Catalog,
+    trial: &str,
+    cut: &str,
+) -> Result<(&'a TrialConfig, &'a ServedCut), &'static str> {
+    let entry = catalog
+        .trial(trial)
+        .ok_or("the trial is no longer served")?;
+    let served = entry.cut(Some(cut)).ok_or("the cut is no longer served")?;
+    Ok((&entry.config, served))
+}
+
 /// The document of `trial`'s `kind` report on cut `cut`, version
-/// `version`, from the reports the pages show (cached per cut).
+/// `version`, from the reports the pages show (cached per cut); the
+/// document itself is assembled off the async runtime (it sorts the
+/// listings and draws the charts).
 async fn document_of(
     state: &AppState,
     auth: &Auth,
@@ -131,12 +148,10 @@ async fn document_of(
     version: u32,
     built_at: String,
 ) -> Result<Document, ServerFnError> {
-    let entry = guard::entry(state, trial)?.clone();
-    let served = entry
-        .cut(Some(cut))
-        .cloned()
-        .ok_or_else(|| ServerFnError::new("no such data cut"))?;
-    let config = &entry.config;
+    let entry = guard::entry(state, trial)?;
+    if entry.cut(Some(cut)).is_none() {
+        return Err(ServerFnError::new("no such data cut"));
+    }
     let (store, t, c) = (
         state.access.store.clone(),
         trial.to_string(),
@@ -144,12 +159,7 @@ async fn document_of(
     );
     let meeting = guard::blocking(move || store.last_signed_meeting(&t, &c)).await?;
     let basis = since_basis(state, trial, cut, None).await?;
-    let mut meta = Meta {
-        version,
-        built_at,
-        files: Vec::new(),
-        manifest_sha256: served.manifest_sha256.clone(),
-    };
+    let (catalog, t, c) = (state.catalog.clone(), trial.to_string(), cut.to_string());
     if kind == ReportKind::Open {
         let open = guard::open_report(state, auth, trial, Some(cut)).await?;
         let since = match basis {
@@ -159,22 +169,32 @@ async fn document_of(
             )),
             None => None,
         };
-        meta.files = open.files.clone();
-        let previous = meeting.as_ref().map(|m| Previous::of(m, false));
-        return Ok(document::open_document(
-            config,
-            &open,
-            &served.enrollment,
-            previous.as_ref(),
-            since.as_ref(),
-            &meta,
-        ));
+        return guard::blocking(move || {
+            let (config, served) = served_of(&catalog, &t, &c)?;
+            let meta = Meta {
+                version,
+                built_at,
+                files: open.files.clone(),
+                manifest_sha256: served.manifest_sha256.clone(),
+            };
+            let previous = meeting.as_ref().map(|m| Previous::of(m, false));
+            Ok::<_, &'static str>(document::open_document(
+                config,
+                &open,
+                &served.enrollment,
+                previous.as_ref(),
+                since.as_ref(),
+                &meta,
+            ))
+        })
+        .await;
     }
     let closed = state
         .closed_report(trial, Some(cut))
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?;
-    let arms: Vec<(String, String)> = config
+    let arms: Vec<(String, String)> = entry
+        .config
         .arms
         .iter()
         .map(|a| (a.code.clone(), a.label.clone()))
@@ -197,21 +217,30 @@ async fn document_of(
     };
     let dates = entry.cut_dates();
     let path = views::efficacy::z_path(state, trial, cut, &closed, &dates).await;
-    meta.files = closed.files.clone();
-    let previous = meeting.as_ref().map(|m| Previous::of(m, true));
-    Ok(document::closed_document(
-        ClosedParts {
-            trial: config,
-            closed: &closed,
-            names: &names,
-            enrollment: &served.enrollment,
-            path,
-            cuts: dates,
-            previous: previous.as_ref(),
-            since: since.as_ref(),
-        },
-        &meta,
-    ))
+    guard::blocking(move || {
+        let (config, served) = served_of(&catalog, &t, &c)?;
+        let meta = Meta {
+            version,
+            built_at,
+            files: closed.files.clone(),
+            manifest_sha256: served.manifest_sha256.clone(),
+        };
+        let previous = meeting.as_ref().map(|m| Previous::of(m, true));
+        Ok::<_, &'static str>(document::closed_document(
+            ClosedParts {
+                trial: config,
+                closed: &closed,
+                names: &names,
+                enrollment: &served.enrollment,
+                path,
+                cuts: dates,
+                previous: previous.as_ref(),
+                since: since.as_ref(),
+            },
+            &meta,
+        ))
+    })
+    .await
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -231,23 +260,20 @@ pub async fn build(
     form: Result<Form<BuildForm>, FormRejection>,
 ) -> Response {
     let what = format!("POST /trial/{trial}/reports");
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return bad_form(e.body_text()),
-    };
-    if let Some(no) = form_refused(
+    let form = match checked_form(
         &state,
         &auth,
         &trial,
         &what,
-        &form.csrf,
+        form,
         Role::Statistician,
         "only the trial's statistician builds its reports",
     )
     .await
     {
-        return no;
-    }
+        Ok(f) => f,
+        Err(no) => return no,
+    };
     let Some(kind) = ReportKind::parse(&form.kind) else {
         return bad_form(format!(
             "kind {:?} is not a report: open, closed-coded or closed",
@@ -348,16 +374,13 @@ pub async fn release(
     form: Result<Form<ReleaseForm>, FormRejection>,
 ) -> Response {
     let what = format!("POST /trial/{trial}/reports/{id}/release");
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return bad_form(e.body_text()),
-    };
-    if let Some(no) = form_refused(
+    // The form carries only the CSRF token, checked here.
+    if let Err(no) = checked_form(
         &state,
         &auth,
         &trial,
         &what,
-        &form.csrf,
+        form,
         Role::Statistician,
         "only the trial's statistician releases its reports",
     )
@@ -521,4 +544,16 @@ pub async fn download(
         bytes,
     )
         .into_response()
+}
+
+impl WithCsrf for BuildForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+impl WithCsrf for ReleaseForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }

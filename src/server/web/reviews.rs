@@ -4,7 +4,7 @@
 
 use super::bad_input::bad_form;
 use super::guard;
-use super::refusal::{form_refused, refused};
+use super::refusal::{checked_form, refused, WithCsrf};
 use super::session::Auth;
 use super::state::AppState;
 use crate::dto::{ClosedPart, MeetingLine, MeetingRecord, Reviews, Role};
@@ -203,23 +203,20 @@ pub async fn create(
     form: Result<Form<MeetingForm>, FormRejection>,
 ) -> Response {
     let what = format!("POST /trial/{trial}/reviews");
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return bad_form(e.body_text()),
-    };
-    if let Some(no) = form_refused(
+    let form = match checked_form(
         &state,
         &auth,
         &trial,
         &what,
-        &form.csrf,
+        form,
         Role::Statistician,
         "only the trial's statistician records its meetings",
     )
     .await
     {
-        return no;
-    }
+        Ok(f) => f,
+        Err(no) => return no,
+    };
     let amends = match form.amends.trim() {
         "" => None,
         a => match a.parse::<i64>() {
@@ -277,23 +274,20 @@ pub async fn sign(
     form: Result<Form<SignForm>, FormRejection>,
 ) -> Response {
     let what = format!("POST /trial/{trial}/reviews/{id}/sign");
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return bad_form(e.body_text()),
-    };
-    if let Some(no) = form_refused(
+    let form = match checked_form(
         &state,
         &auth,
         &trial,
         &what,
-        &form.csrf,
+        form,
         Role::Dsmb,
         "only the chair of the trial's DSMB signs its meetings",
     )
     .await
     {
-        return no;
-    }
+        Ok(f) => f,
+        Err(no) => return no,
+    };
     if form.approve.as_deref() != Some("yes") {
         return bad_form("tick the approval: a signature says what it means");
     }
@@ -324,5 +318,17 @@ pub async fn sign(
             "the signature could not be recorded, so the meeting is not signed",
         )
             .into_response(),
+    }
+}
+
+impl WithCsrf for MeetingForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+impl WithCsrf for SignForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
     }
 }

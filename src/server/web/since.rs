@@ -152,7 +152,12 @@ async fn compute_closed_diff(
             .map_err(|_| "reading the earlier cut stopped".to_string())?
             .map_err(|p| p.to_string())?;
         let new = new.map_err(|p| p.to_string())?;
-        closed_diff((&old, then_cached.as_deref()), (&new, &now), config).map_err(|e| e.to_string())
+        closed_diff(
+            (&old, then_cached.as_deref().map(|r| r.look())),
+            (&new, &now),
+            config,
+        )
+        .map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| unavailable(&e))?;

@@ -10,6 +10,7 @@
 mod axis;
 
 use crate::dto::Figure;
+pub use crate::server::views::xml_escape as escape;
 use axis::{axis, ticks, Coord};
 use serde_json::Value;
 use std::fmt::Write;
@@ -118,23 +119,6 @@ fn traces(data: &[Value]) -> Vec<Trace> {
             }
         })
         .collect()
-}
-
-/// XML text escaping.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn margin(layout: &Value, side: &str, default: f64) -> f64 {

@@ -370,11 +370,12 @@ fn new_events(then: &[SeriousEvent], now: &[SeriousEvent]) -> Vec<SeriousEvent> 
 
 /// What changed from the earlier cut to the later, by group: from the two
 /// cuts' closed snapshots, the later cut's closed report and, when it is at
-/// hand, the earlier cut's. Without it the earlier cut's monitoring numbers,
+/// hand, what the diff reads of the earlier cut's (its report's or its
+/// [`closed_look`]). Without it the earlier cut's monitoring numbers,
 /// deaths and serious events are made here ([`closed_look`]), beside the
 /// changed records on a second thread.
 pub fn closed_diff(
-    old: (&ClosedSnapshot, Option<&ClosedReport>),
+    old: (&ClosedSnapshot, Option<LookRef<'_>>),
     new: (&ClosedSnapshot, &ClosedReport),
     trial: &TrialConfig,
 ) -> Result<ClosedDiff, DiffError> {
@@ -393,7 +394,7 @@ pub fn closed_diff(
         }
     };
     let then = match (then, &made) {
-        (Some(r), _) => r.look(),
+        (Some(r), _) => r,
         (None, Some(m)) => m.look(),
         (None, None) => unreachable!("the earlier look is made when no report is given"),
     };
