@@ -48,7 +48,7 @@ fn app(root: &Path) -> axum::Router {
             .output_name("dsmb")
             .site_root("target/site")
             .build(),
-        catalog,
+        Arc::new(dsmb::server::intake::LiveCatalog::new(root, catalog)),
         Access::new(store, false),
     );
     dsmb::server::web::app_with_routes(state, leptos_axum::generate_route_list(dsmb::app::App))

@@ -11,7 +11,7 @@
 use super::config::{TrialConfig, TrialConfigError};
 use super::data::layout::{self, ListError};
 use super::data::problem::{Problem, Problems};
-use super::firewall::open_snapshot;
+use super::firewall::{open_snapshot, OpenSnapshot};
 use super::report::diff::{open_changes, open_fraction, KindCount};
 use super::report::enrollment::enrollment_summary;
 use super::report::{pooled_cut, PooledCounts, PooledCut};
@@ -97,7 +97,9 @@ impl TrialEntry {
 /// All trials found under the data folder, sorted by id.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
-    pub trials: Vec<TrialEntry>,
+    /// Shared, so that a catalog with one more cut shares every other
+    /// trial with the one it replaces.
+    pub trials: Vec<Arc<TrialEntry>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,25 +132,7 @@ impl Catalog {
             // (older) cut is read, to count the records changed between them.
             let mut newer = None;
             for cut_dir in cuts.iter().rev() {
-                let served = open_snapshot(&config, cut_dir).and_then(|snap| {
-                    let pooled = pooled_cut(&snap, &config).map(Arc::new).map_err(|e| {
-                        Problems::from(Problem::file(
-                            &cut_dir.display().to_string(),
-                            &format!("the pooled counts cannot be computed: {e}"),
-                        ))
-                    })?;
-                    let served = ServedCut {
-                        date: snap.cut_date.format("%Y-%m-%d").to_string(),
-                        dir: cut_dir.clone(),
-                        enrollment: enrollment_summary(&config, &snap),
-                        pooled,
-                        open_fraction: open_fraction(&snap, &config).ok().flatten(),
-                        changes_since_previous: None,
-                        manifest_sha256: crate::server::data::manifest::manifest_sha256(cut_dir),
-                    };
-                    Ok((served, snap))
-                });
-                match served {
+                match serve_cut(&config, cut_dir) {
                     Ok((s, snap)) => {
                         if let (Some(later), Some(n)) = (newer.take(), good.last_mut()) {
                             n.changes_since_previous =
@@ -172,12 +156,12 @@ impl Catalog {
                 });
             }
             good.reverse();
-            trials.push(TrialEntry {
+            trials.push(Arc::new(TrialEntry {
                 config,
                 dir,
                 cuts: good,
                 rejected,
-            });
+            }));
         }
         trials.sort_by(|a, b| a.config.id.cmp(&b.config.id));
         Ok(Catalog { trials })
@@ -185,6 +169,109 @@ impl Catalog {
 
     /// The trial with identifier `id`.
     pub fn trial(&self, id: &str) -> Option<&TrialEntry> {
-        self.trials.iter().find(|t| t.config.id == id)
+        self.trials.iter().find(|t| t.config.id == id).map(|t| &**t)
+    }
+
+    /// The trial with identifier `id`, shared (it outlives the catalog).
+    pub fn entry(&self, id: &str) -> Option<Arc<TrialEntry>> {
+        self.trials.iter().find(|t| t.config.id == id).cloned()
+    }
+
+    /// This catalog with `trial`'s entry replaced by `entry` (the other
+    /// trials shared, not copied).
+    pub fn with_entry(&self, entry: TrialEntry) -> Catalog {
+        let id = entry.config.id.clone();
+        let entry = Arc::new(entry);
+        Catalog {
+            trials: self
+                .trials
+                .iter()
+                .map(|t| {
+                    if t.config.id == id {
+                        entry.clone()
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Check the cut in `cut_dir` at the open level, as the catalog serves it:
+/// its pooled numbers and enrollment, and the open snapshot (to count the
+/// records changed against a neighbouring cut).
+pub fn serve_cut(
+    config: &TrialConfig,
+    cut_dir: &Path,
+) -> Result<(ServedCut, OpenSnapshot), Problems> {
+    let snap = open_snapshot(config, cut_dir)?;
+    let pooled = pooled_cut(&snap, config).map(Arc::new).map_err(|e| {
+        Problems::from(Problem::file(
+            &cut_dir.display().to_string(),
+            &format!("the pooled counts cannot be computed: {e}"),
+        ))
+    })?;
+    let served = ServedCut {
+        date: snap.cut_date.format("%Y-%m-%d").to_string(),
+        dir: cut_dir.to_path_buf(),
+        enrollment: enrollment_summary(config, &snap),
+        pooled,
+        open_fraction: open_fraction(&snap, config).ok().flatten(),
+        changes_since_previous: None,
+        manifest_sha256: crate::server::data::manifest::manifest_sha256(cut_dir),
+    };
+    Ok((served, snap))
+}
+
+impl TrialEntry {
+    /// Whether the cut folder `dir` is known to the entry, served or rejected.
+    pub fn knows(&self, dir: &Path) -> bool {
+        self.cuts.iter().any(|c| c.dir == dir) || self.rejected.iter().any(|r| r.dir == dir)
+    }
+
+    /// The entry with the cut in `cut_dir` added: served when it passes its
+    /// checks and is dated after every served cut (the open reports of the
+    /// served cuts are suppressed against the cuts before them, so an
+    /// arrival may not slip in between), rejected with its problems
+    /// otherwise. Returns the new entry and the cut's problems, if any.
+    pub fn with_arrival(&self, cut_dir: &Path) -> (TrialEntry, Option<Problems>) {
+        let mut next = self.clone();
+        next.rejected.retain(|r| r.dir != cut_dir);
+        let newest = self.latest().date.clone();
+        let outcome = serve_cut(&self.config, cut_dir).and_then(|(served, snap)| {
+            if served.date <= newest {
+                return Err(Problems::from(Problem::file(
+                    &cut_dir.display().to_string(),
+                    &format!(
+                        "the cut is dated {}, not after the newest served cut ({newest}): \
+                         a cut arriving while the server runs must be the newest \
+                         (an older one is served after a restart)",
+                        served.date
+                    ),
+                )));
+            }
+            Ok((served, snap))
+        });
+        match outcome {
+            Ok((mut served, snap)) => {
+                // The changed records against the newest served cut, as at
+                // start-up (read again: the catalog keeps no snapshot).
+                let latest = self.latest();
+                served.changes_since_previous = open_snapshot(&self.config, &latest.dir)
+                    .ok()
+                    .and_then(|old| open_changes(&old, &snap, &self.config).ok())
+                    .map(Arc::new);
+                next.cuts.push(served);
+                (next, None)
+            }
+            Err(problems) => {
+                next.rejected.push(RejectedCut {
+                    dir: cut_dir.to_path_buf(),
+                    problems: problems.clone(),
+                });
+                (next, Some(problems))
+            }
+        }
     }
 }

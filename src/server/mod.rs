@@ -12,6 +12,7 @@ pub mod data;
 pub mod digest;
 pub mod document;
 pub mod firewall;
+pub mod intake;
 pub mod report;
 pub mod store;
 pub mod views;

@@ -11,7 +11,7 @@ pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, ServerFnError> {
     use crate::server::views::cuts::CutListing;
     use crate::server::web::guard;
     let (state, auth, _role) = guard::closed_role(&trial).await?;
-    let listing = CutListing::of(guard::entry(&state, &trial)?);
+    let listing = CutListing::of(&*guard::entry(&state, &trial)?);
     guard::audited(
         &state,
         &auth,

@@ -17,7 +17,7 @@ pub async fn get_me() -> Result<Me, ServerFnError> {
         .roles
         .iter()
         .filter_map(|(id, role)| {
-            state.catalog.trial(id).map(|t| TrialAccess {
+            state.catalog().trial(id).map(|t| TrialAccess {
                 id: id.clone(),
                 title: t.config.title.clone(),
                 role: *role,

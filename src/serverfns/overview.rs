@@ -19,7 +19,7 @@ pub async fn get_enrollment(
     let served = entry
         .cut(Some(&date))
         .ok_or_else(|| ServerFnError::new("no such data cut"))?;
-    Ok(views::enrollment::pooled(&state, entry, served, role))
+    Ok(views::enrollment::pooled(&state, &entry, served, role))
 }
 
 /// Enrollment by arm of a trial at the cut dated `cut` (the newest when

@@ -69,7 +69,7 @@ fn app_on(root: &Path, codes: &BTreeMap<&str, Vec<(String, String)>>) -> TestApp
             .join()
             .unwrap()
     });
-    app_with(catalog, store)
+    app_with(root, catalog, store)
 }
 
 /// What a viewer receives, with what changes from request to request (the

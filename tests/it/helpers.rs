@@ -6,10 +6,11 @@ use axum::http::{header, Request, StatusCode};
 use dsmb::dto::Role;
 use dsmb::server::catalog::Catalog;
 use dsmb::server::config::TrialConfig;
+use dsmb::server::intake::LiveCatalog;
 use dsmb::server::store::Store;
 use dsmb::server::web::{Access, AppState};
 use leptos::prelude::LeptosOptions;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
 
@@ -115,20 +116,25 @@ pub fn routes() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 pub fn state_with(store: Store) -> TestApp {
-    app_with(catalog(), store)
+    app_with(&repo().join("demo"), catalog(), store)
 }
 
 /// The app on `catalog` with the test users in `store`.
-pub fn app_with(catalog: Arc<Catalog>, store: Store) -> TestApp {
-    app_on(catalog, store, false)
+pub fn app_with(root: &Path, catalog: Arc<Catalog>, store: Store) -> TestApp {
+    app_on(root, catalog, store, false)
 }
 
 /// The demo app as served behind TLS (`--secure-cookies`).
 pub fn app_secure() -> TestApp {
-    app_on(catalog(), Store::in_memory().unwrap(), true)
+    app_on(
+        &repo().join("demo"),
+        catalog(),
+        Store::in_memory().unwrap(),
+        true,
+    )
 }
 
-fn app_on(catalog: Arc<Catalog>, store: Store, secure_cookies: bool) -> TestApp {
+fn app_on(root: &Path, catalog: Arc<Catalog>, store: Store, secure_cookies: bool) -> TestApp {
     let users: [(&str, &[(&str, Role)]); 4] = [
         ("stat", &[("altshock2", Role::Statistician)]),
         ("member", &[("altshock2", Role::Dsmb)]),
@@ -144,7 +150,7 @@ fn app_on(catalog: Arc<Catalog>, store: Store, secure_cookies: bool) -> TestApp 
             .output_name("dsmb")
             .site_root("target/site")
             .build(),
-        catalog,
+        Arc::new(LiveCatalog::new(root, catalog)),
         Access::new(store, secure_cookies),
     );
     let router = dsmb::server::web::app_with_routes(state.clone(), routes());

@@ -2,9 +2,10 @@
 //! column.
 
 use crate::server::config::TrialConfig;
-use crate::server::data::load::Snapshot;
 use crate::server::data::problem::Problems;
-use crate::server::firewall::{load, Closed, LoadOptions, Open};
+use crate::server::data::progress::Progress;
+use crate::server::firewall::{Closed, LoadOptions};
+use crate::server::intake::check::{check_cut, CheckReport, CheckRequest};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,37 +75,77 @@ pub(super) fn report_problems(dir: &std::path::Path, problems: &Problems, json: 
 }
 
 /// `dsmb check`: validate at the closed level when arms are available (an
-/// unblinded cut, or a randomization list), else at the open level.
+/// unblinded cut, or a randomization list), else at the open level; on a
+/// terminal, the bytes read so far are shown on standard error.
 pub fn check(args: &CutArgs) -> ExitCode {
     let trial = match load_trial(args) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let first = load(&args.cut_dir, &trial, &options(args, Open));
-    match first {
-        Err(p) => return report_problems(&args.cut_dir, &p, args.json),
-        Ok(open) if open.blinded_source && args.randlist.is_none() => print_check(args, &open),
-        Ok(_) => match load(&args.cut_dir, &trial, &closed(args)) {
-            Ok(s) => print_check(args, &s),
-            Err(p) => return report_problems(&args.cut_dir, &p, args.json),
-        },
+    let req = CheckRequest {
+        dir: args.cut_dir.clone(),
+        blinded: args.blinded,
+        cut_date: args.cut_date,
+        randlist: args.randlist.clone(),
     };
-    ExitCode::SUCCESS
+    let progress = Progress::new();
+    let checked = with_terminal_progress(&progress, || check_cut(&trial, &req, &progress));
+    match checked {
+        Err(p) => report_problems(&args.cut_dir, &p, args.json),
+        Ok(report) => {
+            print_check(args, &report);
+            ExitCode::SUCCESS
+        }
+    }
 }
 
-fn print_check(args: &CutArgs, snap: &Snapshot) {
+/// Run `f`, showing `progress` on standard error meanwhile when it is a
+/// terminal (a line redrawn twice a second, cleared at the end).
+fn with_terminal_progress<T>(progress: &Progress, f: impl FnOnce() -> T) -> T {
+    use std::io::{IsTerminal, Write};
+    if !std::io::stderr().is_terminal() {
+        return f();
+    }
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut err = std::io::stderr();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = progress.reading();
+                if r.total > 0 {
+                    let _ = write!(
+                        err,
+                        "\r\x1b[2Kchecking: {} of {} MB read ({}%), {}",
+                        r.done >> 20,
+                        r.total >> 20,
+                        r.done * 100 / r.total.max(1),
+                        r.step
+                    );
+                    let _ = err.flush();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            let _ = write!(err, "\r\x1b[2K");
+        });
+        let out = f();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        out
+    })
+}
+
+fn print_check(args: &CutArgs, report: &CheckReport) {
     if args.json {
         let out = serde_json::json!({
             "ok": true,
-            "trial": snap.trial_id,
+            "trial": report.trial,
             "cut": args.cut_dir.display().to_string(),
-            "cut_date": snap.cut_date.to_string(),
-            "blinded": snap.blinded_source,
-            "registered": snap.registered,
-            "files": snap.files,
-            "subjects": snap.adsl.height(),
-            "adae_records": snap.adae.height(),
-            "adtte_records": snap.adtte.height(),
+            "cut_date": report.cut_date,
+            "blinded": report.blinded,
+            "registered": report.registered,
+            "files": report.files,
+            "subjects": report.subjects,
+            "adae_records": report.adae_records,
+            "adtte_records": report.adtte_records,
         });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return;
@@ -112,29 +153,27 @@ fn print_check(args: &CutArgs, snap: &Snapshot) {
     println!(
         "OK  {} ({}), cut {}",
         args.cut_dir.display(),
-        snap.trial_id,
-        snap.cut_date
+        report.trial,
+        report.cut_date
     );
     println!(
         "    {}; {}",
-        if snap.blinded_source {
+        if report.blinded {
             "blinded (no arm column)"
         } else {
             "unblinded"
         },
-        if snap.registered {
+        if report.registered {
             "registered: every file matches its SHA-256 in the manifest"
         } else {
             "not registered (no manifest)"
         }
     );
-    for f in &snap.files {
+    for f in &report.files {
         println!("    {:<16} sha256 {}", f.name, f.sha256);
     }
     println!(
         "    {} subjects, {} AE records, {} time-to-event records",
-        snap.adsl.height(),
-        snap.adae.height(),
-        snap.adtte.height()
+        report.subjects, report.adae_records, report.adtte_records
     );
 }

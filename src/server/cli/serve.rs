@@ -4,6 +4,7 @@
 use super::{operator, Cli, Command, DbArgs};
 use crate::dto::Role;
 use crate::server::catalog::Catalog;
+use crate::server::intake::LiveCatalog;
 use crate::server::store::users::UserChange;
 use crate::server::store::{random_hex, Store, StoreError};
 use crate::server::web::{app, Access, AppState};
@@ -150,7 +151,11 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         }
     }
     let access = Access::new(store, args.secure_cookies);
-    let state = AppState::new(leptos_options, Arc::new(catalog), access);
+    let state = AppState::new(
+        leptos_options,
+        Arc::new(LiveCatalog::new(&args.data, Arc::new(catalog))),
+        access,
+    );
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {

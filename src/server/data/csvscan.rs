@@ -12,124 +12,233 @@ use super::problem::Problem;
 /// Check `bytes` (the whole file) and return at most `limit` problems.
 /// Rows are data rows counted from 1 (the header is row 0).
 pub fn scan(file: &str, bytes: &[u8], utf8: bool, limit: usize) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        problems.push(Problem::file(file, "the file is empty"));
-        return problems;
-    }
-    let mut header: Vec<String> = Vec::new();
-    let mut fields: Vec<(usize, usize)> = Vec::new(); // byte ranges of the current record's fields
-    let mut row = 0usize;
-    let mut i = 0usize;
-    let n = bytes.len();
-    let push = |problems: &mut Vec<Problem>, p: Problem| {
-        if problems.len() < limit {
-            problems.push(p);
+    let mut scanner = Scanner::new(file, utf8, limit);
+    scanner.feed(bytes, true);
+    scanner.finish()
+}
+
+/// The check of one CSV file fed in blocks as it is read ([`Scanner::feed`]
+/// takes what it can and says how much): it never holds more of the file
+/// than the block it is given.
+pub struct Scanner<'f> {
+    file: &'f str,
+    utf8: bool,
+    limit: usize,
+    header: Vec<String>,
+    row: usize,
+    problems: Vec<Problem>,
+    /// A problem after which nothing more can be said was found.
+    stopped: bool,
+    /// A byte other than white space was seen (before it, the file may
+    /// still turn out empty).
+    started: bool,
+    /// Byte ranges of the current record's fields, kept between records.
+    fields: Vec<(usize, usize)>,
+}
+
+/// Whether a record that runs to the end of the block is complete.
+enum End {
+    /// The record ends inside the block (and whether it is well formed).
+    Inside(bool),
+    /// The block ends before the record does: feed it again with more.
+    Later,
+}
+
+impl<'f> Scanner<'f> {
+    pub fn new(file: &'f str, utf8: bool, limit: usize) -> Self {
+        Scanner {
+            file,
+            utf8,
+            limit,
+            header: Vec::new(),
+            row: 0,
+            problems: Vec::new(),
+            stopped: false,
+            started: false,
+            fields: Vec::new(),
         }
-    };
-    while i < n {
-        // Parse one record.
-        fields.clear();
+    }
+
+    /// The header's column names, once the header was checked.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The problems found, at most `limit`.
+    pub fn finish(mut self) -> Vec<Problem> {
+        if !self.started && self.problems.is_empty() {
+            self.problems
+                .push(Problem::file(self.file, "the file is empty"));
+        }
+        self.problems
+    }
+
+    /// Check the complete records at the start of `bytes` and return how
+    /// many bytes they take; the rest (a record the block cut short) is to
+    /// be fed again with what follows. With `last`, `bytes` ends the file
+    /// and all of it is taken.
+    pub fn feed(&mut self, bytes: &[u8], last: bool) -> usize {
+        if self.stopped {
+            return bytes.len();
+        }
+        if !self.started {
+            if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+                // Nothing yet: keep it, it may be the leading lines of a file.
+                return if last { bytes.len() } else { 0 };
+            }
+            self.started = true;
+        }
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            let mut found = Vec::new();
+            match self.record(bytes, &mut i, last, &mut found) {
+                Some(End::Later) => return start,
+                Some(End::Inside(record_ok)) => {
+                    self.keep(found);
+                    self.after_record(bytes, record_ok);
+                    if self.stopped {
+                        return bytes.len();
+                    }
+                }
+                None => {
+                    // A problem after which the file cannot be read on.
+                    self.keep(found);
+                    self.stopped = true;
+                    return bytes.len();
+                }
+            }
+        }
+        bytes.len()
+    }
+
+    fn keep(&mut self, found: Vec<Problem>) {
+        for p in found {
+            if self.problems.len() < self.limit {
+                self.problems.push(p);
+            }
+        }
+    }
+
+    /// Parse one record from `bytes[*i..]` into `self.fields`; problems go
+    /// to `found`. `None` when the file cannot be read past it.
+    fn record(
+        &mut self,
+        bytes: &[u8],
+        i: &mut usize,
+        last: bool,
+        found: &mut Vec<Problem>,
+    ) -> Option<End> {
+        let n = bytes.len();
+        let file = self.file;
+        self.fields.clear();
         let mut record_ok = true;
         loop {
-            let start = i;
-            if i < n && bytes[i] == b'"' {
+            let start = *i;
+            if *i < n && bytes[*i] == b'"' {
                 // Quoted field.
-                i += 1;
+                *i += 1;
                 let mut closed = false;
-                while i < n {
-                    if bytes[i] == b'"' {
-                        if i + 1 < n && bytes[i + 1] == b'"' {
-                            i += 2;
+                while *i < n {
+                    if bytes[*i] == b'"' {
+                        if *i + 1 < n && bytes[*i + 1] == b'"' {
+                            *i += 2;
                             continue;
                         }
+                        if *i + 1 == n && !last {
+                            // An escaped quote may straddle the blocks.
+                            return Some(End::Later);
+                        }
                         closed = true;
-                        i += 1;
+                        *i += 1;
                         break;
                     }
-                    i += 1;
+                    *i += 1;
                 }
                 if !closed {
-                    push(
-                        &mut problems,
-                        Problem::at(
-                            file,
-                            row,
-                            column_name(&header, fields.len()),
-                            "a quoted field is not closed (a '\"' is missing)",
-                        ),
-                    );
-                    return problems;
+                    if !last {
+                        return Some(End::Later);
+                    }
+                    found.push(Problem::at(
+                        file,
+                        self.row,
+                        column_name(&self.header, self.fields.len()),
+                        "a quoted field is not closed (a '\"' is missing)",
+                    ));
+                    return None;
                 }
-                if i < n && !matches!(bytes[i], b',' | b'\n' | b'\r') {
-                    push(
-                        &mut problems,
-                        Problem::at(
-                            file,
-                            row,
-                            column_name(&header, fields.len()),
-                            "text follows a closing quote (quote the whole field, and double any '\"' inside it)",
-                        ),
-                    );
+                if *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
+                    found.push(Problem::at(
+                        file,
+                        self.row,
+                        column_name(&self.header, self.fields.len()),
+                        "text follows a closing quote (quote the whole field, and double any '\"' inside it)",
+                    ));
                     record_ok = false;
-                    while i < n && !matches!(bytes[i], b',' | b'\n' | b'\r') {
-                        i += 1;
+                    while *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
+                        *i += 1;
                     }
                 }
             } else {
-                while i < n && !matches!(bytes[i], b',' | b'\n' | b'\r') {
-                    if bytes[i] == b'"' && record_ok {
-                        push(
-                            &mut problems,
-                            Problem::at(
-                                file,
-                                row,
-                                column_name(&header, fields.len()),
-                                "a '\"' inside an unquoted field (quote the field and double the '\"')",
-                            ),
-                        );
+                while *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
+                    if bytes[*i] == b'"' && record_ok {
+                        found.push(Problem::at(
+                            file,
+                            self.row,
+                            column_name(&self.header, self.fields.len()),
+                            "a '\"' inside an unquoted field (quote the field and double the '\"')",
+                        ));
                         record_ok = false;
                     }
-                    i += 1;
+                    *i += 1;
                 }
             }
-            fields.push((start, i));
-            if i < n && bytes[i] == b',' {
-                i += 1;
+            self.fields.push((start, *i));
+            if *i < n && bytes[*i] == b',' {
+                *i += 1;
                 continue;
             }
-            // End of record.
-            if i < n && bytes[i] == b'\r' {
-                i += 1;
+            // End of record: a line end, or the end of the block.
+            if *i == n || (bytes[*i] == b'\r' && *i + 1 == n) {
+                if !last {
+                    return Some(End::Later);
+                }
             }
-            if i < n && bytes[i] == b'\n' {
-                i += 1;
+            if *i < n && bytes[*i] == b'\r' {
+                *i += 1;
+            }
+            if *i < n && bytes[*i] == b'\n' {
+                *i += 1;
             }
             break;
         }
-        if utf8 {
-            for (k, &(s, e)) in fields.iter().enumerate() {
+        if self.utf8 {
+            for (k, &(s, e)) in self.fields.iter().enumerate() {
                 if let Err(err) = std::str::from_utf8(&bytes[s..e]) {
                     let at = s + err.valid_up_to();
-                    push(
-                        &mut problems,
-                        Problem::at(
-                            file,
-                            row,
-                            column_name(&header, k),
-                            &format!(
-                                "byte 0x{:02X} is not valid UTF-8 (if the file is Latin-1, set data.encoding = \"latin-1\" in trial.toml)",
-                                bytes[at]
-                            ),
+                    found.push(Problem::at(
+                        file,
+                        self.row,
+                        column_name(&self.header, k),
+                        &format!(
+                            "byte 0x{:02X} is not valid UTF-8 (if the file is Latin-1, set data.encoding = \"latin-1\" in trial.toml)",
+                            bytes[at]
                         ),
-                    );
+                    ));
                     record_ok = false;
                     break;
                 }
             }
         }
-        if row == 0 {
-            header = fields
+        Some(End::Inside(record_ok))
+    }
+
+    /// The checks of a whole record (its field count, the header's names).
+    fn after_record(&mut self, bytes: &[u8], record_ok: bool) {
+        let file = self.file;
+        if self.row == 0 {
+            self.header = self
+                .fields
                 .iter()
                 .map(|&(s, e)| {
                     String::from_utf8_lossy(&bytes[s..e])
@@ -138,46 +247,40 @@ pub fn scan(file: &str, bytes: &[u8], utf8: bool, limit: usize) -> Vec<Problem> 
                         .to_string()
                 })
                 .collect();
-            if header.len() == 1 {
-                let h = &header[0];
+            if self.header.len() == 1 {
+                let h = &self.header[0];
                 if let Some(d) = [';', '\t', '|'].into_iter().find(|d| h.contains(*d)) {
-                    push(
-                        &mut problems,
-                        Problem::file(
-                            file,
-                            &format!(
-                                "the header is one column {h:?}: the file seems to use {d:?} as delimiter; ADaM CSV files must be comma-separated"
-                            ),
+                    let p = Problem::file(
+                        file,
+                        &format!(
+                            "the header is one column {h:?}: the file seems to use {d:?} as delimiter; ADaM CSV files must be comma-separated"
                         ),
                     );
-                    return problems;
+                    self.keep(vec![p]);
+                    self.stopped = true;
+                    return;
                 }
             }
-            if let Some(k) = header.iter().position(|h| h.is_empty()) {
-                push(
-                    &mut problems,
-                    Problem::file(file, &format!("column {} of the header has no name", k + 1)),
-                );
+            if let Some(k) = self.header.iter().position(|h| h.is_empty()) {
+                let p = Problem::file(file, &format!("column {} of the header has no name", k + 1));
+                self.keep(vec![p]);
             }
-        } else if fields.len() == 1 && bytes[fields[0].0..fields[0].1].is_empty() {
+        } else if self.fields.len() == 1 && self.fields[0].0 == self.fields[0].1 {
             // A blank line (e.g. at the end of the file) carries no data.
-        } else if record_ok && fields.len() != header.len() {
-            push(
-                &mut problems,
-                Problem::row(
-                    file,
-                    row,
-                    &format!(
-                        "has {} fields but the header has {} columns",
-                        fields.len(),
-                        header.len()
-                    ),
+        } else if record_ok && self.fields.len() != self.header.len() {
+            let p = Problem::row(
+                file,
+                self.row,
+                &format!(
+                    "has {} fields but the header has {} columns",
+                    self.fields.len(),
+                    self.header.len()
                 ),
             );
+            self.keep(vec![p]);
         }
-        row += 1;
+        self.row += 1;
     }
-    problems
 }
 
 fn column_name(header: &[String], k: usize) -> String {
@@ -273,6 +376,33 @@ mod tests {
     #[test]
     fn the_header_is_split_with_quotes() {
         assert_eq!(header(b"A,\"B,C\", D\r\n1,2,3\n"), vec!["A", "B,C", "D"]);
+    }
+
+    /// Fed in blocks of every size, a file gives the problems it gives whole.
+    #[test]
+    fn blocks_of_any_size_give_the_whole_file_s_problems() {
+        let files: [&[u8]; 6] = [
+            b"A,B\n1,\"x, \"\"y\"\"\"\r\n2,3\r\n4\n",
+            b"A,B\n1,2\n3\n4,5,6\n",
+            b"A,B\n1,\"abc\n2,3\n",
+            b"A,B\n1,ab\"c\n1,\"a\"b\n",
+            b"A,B\n1,M\xfcller\n\n\n",
+            b"\n \n",
+        ];
+        for text in files {
+            let whole = scan("x.csv", text, true, 10);
+            for size in 1..=text.len() {
+                let mut s = Scanner::new("x.csv", true, 10);
+                let mut buf: Vec<u8> = Vec::new();
+                for chunk in text.chunks(size) {
+                    buf.extend_from_slice(chunk);
+                    let used = s.feed(&buf, false);
+                    buf.drain(..used);
+                }
+                s.feed(&buf, true);
+                assert_eq!(s.finish(), whole, "blocks of {size} of {text:?}");
+            }
+        }
     }
 
     #[test]

@@ -217,8 +217,9 @@ pub fn load(
     // Read all three (and the screening log when there is one), reporting
     // every unreadable one. ADAE, the large one, is read on a second thread
     // meanwhile.
+    let progress = super::progress::current().unwrap_or_default();
     let (adsl, adae, adtte, screening_log) = std::thread::scope(|s| {
-        let adae = s.spawn(|| read("adae"));
+        let adae = s.spawn(|| progress.run(|| read("adae")));
         let adsl = read("adsl");
         let adtte = read("adtte");
         let screening_log = screening::present(dir).then(|| read(screening::SCREENING));

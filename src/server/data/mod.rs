@@ -15,6 +15,7 @@ pub mod layout;
 pub mod load;
 pub mod manifest;
 pub mod problem;
+pub mod progress;
 pub mod read;
 pub mod register;
 pub mod screening;

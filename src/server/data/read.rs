@@ -113,17 +113,30 @@ pub fn read_frame_file(
         .unwrap_or_default()
         .to_string();
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Problems::from(Problem::file(&shown, &format!("cannot be read: {e}"))))?;
-    if bytes.is_empty() {
-        return Err(Problem::file(&shown, "the file is empty").into());
-    }
-    let sha256 = sha256_hex(&bytes);
     let ext = path
         .extension()
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    if ext == "csv" && enc == Encoding::Utf8 {
+        // Hashed and checked in one pass as it streams, then read by
+        // polars from the file: never held whole.
+        let (sha256, columns, frame) = read_csv_streaming(path, &shown, wanted)?;
+        return Ok(Frame {
+            path: path.to_path_buf(),
+            file_name,
+            sha256,
+            columns,
+            frame,
+        });
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Problems::from(Problem::file(&shown, &format!("cannot be read: {e}"))))?;
+    super::progress::advance(bytes.len() as u64);
+    if bytes.is_empty() {
+        return Err(Problem::file(&shown, "the file is empty").into());
+    }
+    let sha256 = sha256_hex(&bytes);
     let parquet_problem = |e: PolarsError| {
         Problems::from(Problem::file(
             &shown,
@@ -168,6 +181,72 @@ pub fn read_frame_file(
         columns,
         frame,
     })
+}
+
+/// The block a CSV file is read in to be hashed and checked.
+const BLOCK: usize = 4 << 20;
+
+/// A UTF-8 CSV file: hashed and its structure checked in one streaming
+/// pass (row and column of any problem), then read by polars from the file
+/// with every column as text; columns are typed on use.
+fn read_csv_streaming(
+    path: &Path,
+    shown: &str,
+    wanted: Option<&[String]>,
+) -> Result<(String, Vec<String>, DataFrame), Problems> {
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| Problems::from(Problem::file(shown, &format!("cannot be read: {e}")));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mut hasher = crate::server::digest::Hasher::new();
+    let mut scanner = csvscan::Scanner::new(shown, true, 20);
+    let mut buf = vec![0u8; BLOCK];
+    // buf[..held] is what the scanner has yet to take.
+    let mut held = 0usize;
+    let mut size = 0u64;
+    let mut columns = None;
+    loop {
+        if held == buf.len() {
+            // One record longer than the block (a broken quote): grow.
+            buf.resize(buf.len() * 2, 0);
+        }
+        let got = file.read(&mut buf[held..]).map_err(cannot)?;
+        hasher.update(&buf[held..held + got]);
+        super::progress::advance(got as u64);
+        size += got as u64;
+        let last = got == 0;
+        let end = held + got;
+        let used = scanner.feed(&buf[..end], last);
+        if columns.is_none() && !scanner.header().is_empty() {
+            columns = Some(csvscan::header(&buf[..end]));
+        }
+        buf.copy_within(used..end, 0);
+        held = end - used;
+        if last {
+            break;
+        }
+    }
+    drop(buf);
+    if size == 0 {
+        return Err(Problem::file(shown, "the file is empty").into());
+    }
+    let problems = scanner.finish();
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+    let columns = columns.unwrap_or_default();
+    let keep: Option<std::sync::Arc<[PlSmallStr]>> =
+        projection(&columns, wanted).map(|k| k.into_iter().map(PlSmallStr::from).collect());
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_columns(keep)
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|r| r.finish())
+        .map_err(|e| {
+            Problems::from(Problem::file(shown, &format!("cannot be read as CSV: {e}")))
+        })?;
+    Ok((hasher.hex(), columns, frame))
 }
 
 /// CSV: structure checked first (row and column of any problem), then read

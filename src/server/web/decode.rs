@@ -45,7 +45,7 @@ pub async fn decode(
     let Some(user) = auth.user.clone() else {
         return refuse(StatusCode::UNAUTHORIZED, "sign in first").await;
     };
-    if state.catalog.trial(&trial).is_none() || auth.role_on(&trial) != Some(Role::Dsmb) {
+    if state.catalog().trial(&trial).is_none() || auth.role_on(&trial) != Some(Role::Dsmb) {
         return refuse(
             StatusCode::FORBIDDEN,
             "only a DSMB member of this trial decodes it",

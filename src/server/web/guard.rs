@@ -12,6 +12,7 @@ use crate::server::firewall::ArmNames;
 use crate::server::report::{ClosedReport, OpenReport};
 use axum::http::StatusCode;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// What a viewer is told when a cut's report cannot be computed (the reason
 /// is in the server's log: it may name files and values).
@@ -83,7 +84,7 @@ pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnE
     let (state, auth) = context().await?;
     let role = auth
         .role_on(trial)
-        .filter(|_| state.catalog.trial(trial).is_some());
+        .filter(|_| state.catalog().trial(trial).is_some());
     match role {
         Some(role) => Ok((state, auth, role)),
         None => Err(refuse(&state, &auth, trial, 403, "no access to this trial").await),
@@ -118,10 +119,10 @@ pub async fn exact_role(trial: &str, want: Role) -> Result<(AppState, Auth), Ser
 
 /// The catalog entry of `trial`, once the caller's role on it is checked
 /// (the check already refused unknown trials).
-pub fn entry<'a>(state: &'a AppState, trial: &str) -> Result<&'a TrialEntry, ServerFnError> {
+pub fn entry(state: &AppState, trial: &str) -> Result<Arc<TrialEntry>, ServerFnError> {
     state
-        .catalog
-        .trial(trial)
+        .catalog()
+        .entry(trial)
         .ok_or_else(|| status_error(403, "no access to this trial"))
 }
 
@@ -168,7 +169,7 @@ pub async fn cut_date(
     cut: Option<&str>,
 ) -> Result<String, ServerFnError> {
     let found = state
-        .catalog
+        .catalog()
         .trial(trial)
         .and_then(|t| t.cut(cut))
         .map(|c| c.date.clone());
@@ -197,7 +198,7 @@ pub async fn open_report(
 /// The dates of the trial's good cuts, newest first (for the cut picker).
 pub fn cut_dates(state: &AppState, trial: &str) -> Vec<String> {
     state
-        .catalog
+        .catalog()
         .trial(trial)
         .map(|t| t.cut_dates())
         .unwrap_or_default()
@@ -218,8 +219,8 @@ pub async fn arm_names(
         .clone()
         .ok_or_else(|| status_error(401, "sign in first"))?;
     let entry = state
-        .catalog
-        .trial(trial)
+        .catalog()
+        .entry(trial)
         .ok_or_else(|| status_error(403, "no access to this trial"))?;
     let arms: Vec<(String, String)> = entry
         .config

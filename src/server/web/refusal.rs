@@ -82,7 +82,7 @@ pub async fn form_refused(
         let missing = "missing or wrong CSRF token";
         return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, missing).await);
     }
-    if state.catalog.trial(trial).is_none() || auth.role_on(trial) != Some(role) {
+    if state.catalog().trial(trial).is_none() || auth.role_on(trial) != Some(role) {
         return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, why).await);
     }
     None

@@ -159,7 +159,7 @@ async fn document_of(
     );
     let meeting = guard::blocking(move || store.last_signed_meeting(&t, &c)).await?;
     let basis = since_basis(state, trial, cut, None).await?;
-    let (catalog, t, c) = (state.catalog.clone(), trial.to_string(), cut.to_string());
+    let (catalog, t, c) = (state.catalog(), trial.to_string(), cut.to_string());
     if kind == ReportKind::Open {
         let open = guard::open_report(state, auth, trial, Some(cut)).await?;
         let since = match basis {
@@ -448,7 +448,7 @@ pub async fn download(
     };
     let Some(role) = auth
         .role_on(&trial)
-        .filter(|_| state.catalog.trial(&trial).is_some())
+        .filter(|_| state.catalog().trial(&trial).is_some())
     else {
         return refused(
             &state,

@@ -17,7 +17,7 @@ use leptos::prelude::ServerFnError;
 
 /// What the record of a cut that is no longer good says.
 fn cut_note(state: &AppState, trial: &str, cut: &str) -> Option<String> {
-    let entry = state.catalog.trial(trial)?;
+    let entry = state.catalog().entry(trial)?;
     if entry.cuts.iter().any(|c| c.date == cut) {
         return None;
     }

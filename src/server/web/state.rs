@@ -6,6 +6,7 @@ use super::access::Access;
 use crate::server::catalog::{Catalog, ServedCut, TrialEntry};
 use crate::server::data::problem::Problems;
 use crate::server::firewall::{closed_snapshot, ViewKey};
+use crate::server::intake::LiveCatalog;
 use crate::server::report::diff::{ClosedDiff, OpenDiff};
 use crate::server::report::{
     closed_report, open_report_from, ClosedReport, OpenReport, ReportError,
@@ -19,7 +20,8 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub catalog: Arc<Catalog>,
+    /// The served catalog, swapped whole when a cut arrives.
+    pub live: Arc<LiveCatalog>,
     pub access: Access,
     /// Closed (by-arm) reports per (trial, cut date), computed once, on
     /// first use by a closed role (concurrent first requests wait for the
@@ -75,10 +77,10 @@ pub enum CutReportError {
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, catalog: Arc<Catalog>, access: Access) -> Self {
+    pub fn new(leptos_options: LeptosOptions, live: Arc<LiveCatalog>, access: Access) -> Self {
         AppState {
             leptos_options,
-            catalog,
+            live,
             access,
             closed: Arc::new(Mutex::new(HashMap::new())),
             open: Arc::new(Mutex::new(HashMap::new())),
@@ -87,6 +89,12 @@ impl AppState {
             closed_diffs: Arc::new(Mutex::new(HashMap::new())),
             open_diffs: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// The catalog as it is now: a request takes it once and keeps it, so
+    /// that a cut arriving meanwhile cannot show it half of two catalogs.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.live.current()
     }
 
     /// The HTML `key` names, rendered by `render` the first time.
@@ -154,7 +162,7 @@ impl AppState {
         trial: &str,
         cut: Option<&str>,
     ) -> Result<Arc<OpenReport>, CutReportError> {
-        once_per_cut(&self.open, &self.catalog, trial, cut, open_report_of).await
+        once_per_cut(&self.open, &self.catalog(), trial, cut, open_report_of).await
     }
 
     /// The closed report of `trial`'s cut dated `cut` (the newest when
@@ -164,7 +172,7 @@ impl AppState {
         trial: &str,
         cut: Option<&str>,
     ) -> Result<Arc<ClosedReport>, CutReportError> {
-        once_per_cut(&self.closed, &self.catalog, trial, cut, closed_report_of).await
+        once_per_cut(&self.closed, &self.catalog(), trial, cut, closed_report_of).await
     }
 }
 
