@@ -2,7 +2,7 @@
 
 use crate::pages::{
     AuditPage, CutsPage, DecodePage, EfficacyPage, LoginPage, NotFound, OverviewPage, ReportsPage,
-    ReviewPage, ReviewsPage, SafetyPage, SignedIn, TrialsPage,
+    ReviewPage, ReviewsPage, SafetyPage, SignedIn, TrialsPage, UploadPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -68,6 +68,17 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("cuts"))
                         view=CutsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("trial"),
+                            ParamSegment("id"),
+                            StaticSegment("cuts"),
+                            StaticSegment("uploads"),
+                            ParamSegment("upload"),
+                        )
+                        view=UploadPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -1,4 +1,4 @@
-//! Reusable view pieces: the chart island, the error panel, the closed
+//! Reusable view pieces: the chart island, the upload form's progress island, the error panel, the closed
 //! sections' fragment cache, the report tables of lines, and how numbers
 //! are formatted on every page.
 
@@ -7,7 +7,9 @@ mod error_panel;
 pub mod format;
 pub mod fragment;
 mod lines_table;
+mod upload_progress;
 
 pub use charts::Chart;
 pub use error_panel::ErrorPanel;
 pub use lines_table::LinesTable;
+pub use upload_progress::UploadProgress;

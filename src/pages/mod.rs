@@ -20,6 +20,7 @@ mod safety;
 mod since_review;
 pub mod trial_nav;
 mod trials;
+mod upload;
 
 pub use audit::AuditPage;
 pub use cuts::CutsPage;
@@ -33,3 +34,4 @@ pub use reports::ReportsPage;
 pub use reviews::{ReviewPage, ReviewsPage};
 pub use safety::SafetyPage;
 pub use trials::TrialsPage;
+pub use upload::UploadPage;

@@ -1,6 +1,6 @@
 //! The data cuts page's server function (closed roles).
 
-use crate::dto::CutInfo;
+use crate::dto::{CutInfo, UploadView, UploadsView};
 use leptos::prelude::*;
 
 /// The trial's data cuts: which one serves by default, which older ones can
@@ -21,4 +21,60 @@ pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, ServerFnError> {
     )
     .await?;
     guard::blocking(move || listing.list()).await
+}
+
+/// The statistician's uploads of the trial waiting to be registered, with
+/// their checks, and the upload form's limit (closed roles; a DSMB member
+/// has no upload form).
+#[server(endpoint = "get_uploads")]
+pub async fn get_uploads(trial: String) -> Result<UploadsView, ServerFnError> {
+    use crate::dto::Role;
+    use crate::server::views::cuts::upload_view;
+    use crate::server::web::guard;
+    let (state, auth, role) = guard::closed_role(&trial).await?;
+    let csrf = auth
+        .user
+        .as_ref()
+        .map(|u| u.csrf.clone())
+        .unwrap_or_default();
+    let can_upload = role == Role::Statistician;
+    let uploads = if can_upload {
+        state
+            .staging
+            .of(&trial, auth.username())
+            .iter()
+            .map(|s| upload_view(s, &csrf))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(UploadsView {
+        trial_id: trial,
+        can_upload,
+        uploads,
+        max_file_bytes: state.staging.limits.max_file_bytes,
+        csrf,
+    })
+}
+
+/// One upload of the statistician's, with its check (404 for any other).
+#[server(endpoint = "get_upload")]
+pub async fn get_upload(trial: String, id: String) -> Result<UploadView, ServerFnError> {
+    use crate::dto::Role;
+    use crate::server::views::cuts::upload_view;
+    use crate::server::web::guard;
+    let (state, auth) = guard::exact_role(&trial, Role::Statistician).await?;
+    let csrf = auth
+        .user
+        .as_ref()
+        .map(|u| u.csrf.clone())
+        .unwrap_or_default();
+    match state
+        .staging
+        .get(&id)
+        .filter(|s| s.trial == trial && s.username == auth.username())
+    {
+        Some(s) => Ok(upload_view(&s, &csrf)),
+        None => Err(guard::refuse(&state, &auth, &trial, 404, "no such upload").await),
+    }
 }

@@ -107,6 +107,17 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("GET", "/trial/cdisc-pilot01/efficacy", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("GET", "/trial/altshock2/cuts", "", [SEE_OTHER, FORBIDDEN, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_cuts", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
+        // Uploads of data cuts are the statistician's (and each upload its
+        // sender's: another's, or none, is a 404); a form that is not a
+        // multipart upload is a 400; the sponsor sees only cut dates.
+        ("POST", "/api/get_uploads", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_uploads", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_upload", "trial=altshock2&id=0123456789abcdef01234567", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN]),
+        ("GET", "/trial/altshock2/cuts/uploads/0123456789abcdef01234567", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN]),
+        ("POST", "/trial/altshock2/cuts", "csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, BAD_REQUEST, FORBIDDEN]),
+        ("POST", "/trial/cdisc-pilot01/cuts", "csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        ("POST", "/trial/altshock2/cuts/uploads/0123456789abcdef01234567/register", "csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN]),
+        ("POST", "/trial/altshock2/cuts/uploads/0123456789abcdef01234567/discard", "csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN]),
         ("POST", "/api/get_open_safety", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_safety", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_safety", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
@@ -162,6 +173,7 @@ async fn the_role_by_endpoint_matrix_holds_body() {
             .map(|seg| match seg {
                 "altshock2" | "cdisc-pilot01" | "no-such-trial" => "{id}",
                 s if s.parse::<u32>().is_ok() => "{n}",
+                s if s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit()) => "{upload}",
                 s => s,
             })
             .collect::<Vec<_>>()
@@ -188,6 +200,9 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         "/trial/{id}/reviews/{n}/sign",
         "/trial/{id}/reports",
         "/trial/{id}/reports/{n}/release",
+        "/trial/{id}/cuts",
+        "/trial/{id}/cuts/uploads/{upload}/register",
+        "/trial/{id}/cuts/uploads/{upload}/discard",
     ];
     for f in forms {
         assert!(

@@ -6,6 +6,7 @@ use axum::http::{header, Request, StatusCode};
 use dsmb::dto::Role;
 use dsmb::server::catalog::Catalog;
 use dsmb::server::config::TrialConfig;
+use dsmb::server::intake::staging::Limits;
 use dsmb::server::intake::LiveCatalog;
 use dsmb::server::store::Store;
 use dsmb::server::web::{Access, AppState};
@@ -98,6 +99,13 @@ pub struct TestApp {
     router: axum::Router,
 }
 
+impl TestApp {
+    /// The app's router, to serve it on a socket.
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
+    }
+}
+
 impl std::ops::Deref for TestApp {
     type Target = AppState;
     fn deref(&self) -> &AppState {
@@ -121,7 +129,17 @@ pub fn state_with(store: Store) -> TestApp {
 
 /// The app on `catalog` with the test users in `store`.
 pub fn app_with(root: &Path, catalog: Arc<Catalog>, store: Store) -> TestApp {
-    app_on(root, catalog, store, false)
+    app_on(root, catalog, store, false, Limits::default())
+}
+
+/// [`app_with`], uploads staged under `limits`.
+pub fn app_with_limits(
+    root: &Path,
+    catalog: Arc<Catalog>,
+    store: Store,
+    limits: Limits,
+) -> TestApp {
+    app_on(root, catalog, store, false, limits)
 }
 
 /// The demo app as served behind TLS (`--secure-cookies`).
@@ -131,10 +149,17 @@ pub fn app_secure() -> TestApp {
         catalog(),
         Store::in_memory().unwrap(),
         true,
+        Limits::default(),
     )
 }
 
-fn app_on(root: &Path, catalog: Arc<Catalog>, store: Store, secure_cookies: bool) -> TestApp {
+fn app_on(
+    root: &Path,
+    catalog: Arc<Catalog>,
+    store: Store,
+    secure_cookies: bool,
+    limits: Limits,
+) -> TestApp {
     let users: [(&str, &[(&str, Role)]); 4] = [
         ("stat", &[("altshock2", Role::Statistician)]),
         ("member", &[("altshock2", Role::Dsmb)]),
@@ -152,7 +177,8 @@ fn app_on(root: &Path, catalog: Arc<Catalog>, store: Store, secure_cookies: bool
             .build(),
         Arc::new(LiveCatalog::new(root, catalog)),
         Access::new(store, secure_cookies),
-    );
+    )
+    .with_upload_limits(limits);
     let router = dsmb::server::web::app_with_routes(state.clone(), routes());
     TestApp { state, router }
 }

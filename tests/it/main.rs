@@ -29,4 +29,5 @@ mod summary;
 mod summary_interim;
 mod summary_r;
 mod survival;
+mod uploads;
 mod xpt;

@@ -4,6 +4,7 @@
 use super::{operator, Cli, Command, DbArgs};
 use crate::dto::Role;
 use crate::server::catalog::Catalog;
+use crate::server::intake::staging::Limits;
 use crate::server::intake::LiveCatalog;
 use crate::server::store::users::UserChange;
 use crate::server::store::{random_hex, Store, StoreError};
@@ -32,6 +33,20 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (serve over TLS, or behind a proxy that terminates it).
     #[arg(long, env = "DSMB_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The largest file an upload of a data cut may carry, in bytes (413 beyond it).
+    #[arg(long, env = "DSMB_MAX_UPLOAD_BYTES", default_value_t = crate::server::intake::staging::MAX_FILE_BYTES)]
+    pub max_upload_bytes: u64,
+    /// The most all uploads waiting in staging may hold at once, in bytes
+    /// (507 beyond it, as for a full disk) [default: no limit but the disk's].
+    #[arg(long, env = "DSMB_STAGING_QUOTA_BYTES")]
+    pub staging_quota_bytes: Option<u64>,
+    /// Scan the trials' folders for new cut folders every this many seconds (0: never).
+    #[arg(long, env = "DSMB_WATCH_SECS", default_value_t = 5)]
+    pub watch_secs: u64,
+    /// A new cut folder is picked up once unchanged for this many seconds
+    /// (2 when it holds a manifest; see docs/DATA.md).
+    #[arg(long, env = "DSMB_QUIET_SECS", default_value_t = 30)]
+    pub quiet_secs: u64,
 }
 
 impl Default for ServeArgs {
@@ -155,7 +170,26 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         leptos_options,
         Arc::new(LiveCatalog::new(&args.data, Arc::new(catalog))),
         access,
-    );
+    )
+    .with_upload_limits(Limits {
+        max_file_bytes: args.max_upload_bytes,
+        quota_bytes: args.staging_quota_bytes,
+    });
+    // An upload does not outlive the process that received it.
+    if let Err(e) = state.staging.clear() {
+        eprintln!(
+            "dsmb: cannot clean the staging folder {}: {e}",
+            state.staging.root().display()
+        );
+        return ExitCode::FAILURE;
+    }
+    if args.watch_secs > 0 {
+        tokio::spawn(crate::server::web::cuts::watch(
+            state.clone(),
+            std::time::Duration::from_secs(args.watch_secs),
+            std::time::Duration::from_secs(args.quiet_secs),
+        ));
+    }
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {

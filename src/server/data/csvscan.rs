@@ -199,10 +199,8 @@ impl<'f> Scanner<'f> {
                 continue;
             }
             // End of record: a line end, or the end of the block.
-            if *i == n || (bytes[*i] == b'\r' && *i + 1 == n) {
-                if !last {
-                    return Some(End::Later);
-                }
+            if (*i == n || (bytes[*i] == b'\r' && *i + 1 == n)) && !last {
+                return Some(End::Later);
             }
             if *i < n && bytes[*i] == b'\r' {
                 *i += 1;

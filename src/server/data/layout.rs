@@ -23,6 +23,17 @@ pub const BLINDED: &str = "blinded";
 pub const UNBLINDED: &str = "unblinded";
 /// A registered cut's manifest, in the cut folder.
 pub const MANIFEST: &str = "manifest.json";
+/// The datasets a data folder may hold (each as .csv, .parquet or .xpt):
+/// the three every cut has and the optional screening log.
+pub const DATASETS: [&str; 4] = ["adsl", "adae", "adtte", "screening"];
+/// Where uploads are written before they are registered: a folder of the
+/// data folder (so that registering is a rename on one file system) that
+/// the catalog never reads (its name is not a trial's).
+pub const STAGING: &str = ".staging";
+/// The folder name of the cut dated `date`.
+pub fn cut_folder_name(date: NaiveDate) -> String {
+    format!("{CUT_PREFIX}{}", date.format("%Y-%m-%d"))
+}
 /// A cut folder's name starts with this, then the cut date.
 const CUT_PREFIX: &str = "cut-";
 

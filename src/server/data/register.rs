@@ -46,16 +46,41 @@ pub fn register(cut_dir: &Path, trial: &TrialConfig) -> Result<PathBuf, Problems
         );
     }
     let list = firewall::list_digest(cut_dir)?;
+    write_manifest(cut_dir, &trial.id, cut_date, folders, list)
+}
+
+/// Write the manifest of the cut in `cut_dir` from digests already
+/// verified (a check that read every file just now): `folders` by their
+/// manifest key, and the randomization list's digest. Never overwrites one.
+pub fn write_manifest(
+    cut_dir: &Path,
+    trial: &str,
+    cut_date: chrono::NaiveDate,
+    folders: BTreeMap<String, Folder>,
+    randlist: Option<crate::server::data::manifest::FileDigest>,
+) -> Result<PathBuf, Problems> {
+    let shown = cut_dir.display().to_string();
+    let manifest_path = cut_dir.join(layout::MANIFEST);
     let manifest = Manifest {
-        trial: trial.id.clone(),
+        trial: trial.to_string(),
         cut_date,
         registered_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         folders,
-        randlist: list,
+        randlist,
     };
     let text = serde_json::to_string_pretty(&manifest)
         .map_err(|e| Problems::from(Problem::file(&shown, &e.to_string())))?;
-    std::fs::write(&manifest_path, text + "\n").map_err(|e| {
+    // Created, never replaced: a registered cut is immutable.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&manifest_path)
+        .and_then(|mut f| {
+            use std::io::Write;
+            f.write_all((text + "\n").as_bytes())?;
+            f.sync_all()
+        });
+    written.map_err(|e| {
         Problems::from(Problem::file(
             &manifest_path.display().to_string(),
             &format!("cannot be written: {e}"),

@@ -18,6 +18,12 @@ pub struct LiveCatalog {
     writer: tokio::sync::Mutex<()>,
 }
 
+/// The catalog with a cut arrived, not yet served.
+pub struct Prepared {
+    catalog: Catalog,
+    pub arrival: Arrival,
+}
+
 /// What became of an arriving cut.
 #[derive(Clone, Debug)]
 pub enum Arrival {
@@ -56,11 +62,11 @@ impl LiveCatalog {
     }
 
     /// Check the cut folder `cut_dir` of `trial` (already in the trial's
-    /// folder) as the catalog does at start and swap in the catalog that
-    /// serves it, or lists it as rejected. The caller holds the
-    /// [`write_lock`](LiveCatalog::write_lock). The check runs off the async
-    /// runtime.
-    pub async fn arrive(&self, trial: &str, cut_dir: &Path) -> Result<Arrival, String> {
+    /// folder) as the catalog does at start and make the catalog that
+    /// serves it, or lists it as rejected, for [`LiveCatalog::commit`]. The
+    /// caller holds the [`write_lock`](LiveCatalog::write_lock) until it
+    /// commits. The check runs off the async runtime.
+    pub async fn arrive(&self, trial: &str, cut_dir: &Path) -> Result<Prepared, String> {
         let catalog = self.current();
         let entry = catalog
             .entry(trial)
@@ -73,13 +79,16 @@ impl LiveCatalog {
             Some(p) => Arrival::Rejected(p),
             None => Arrival::Served(next.latest().date.clone()),
         };
-        self.swap(catalog.with_entry(next));
-        Ok(arrival)
+        Ok(Prepared {
+            catalog: catalog.with_entry(next),
+            arrival,
+        })
     }
 
-    /// Serve `catalog` from now on.
-    fn swap(&self, catalog: Catalog) {
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(catalog);
+    /// Serve the catalog `prepared` made from now on (once its arrival is
+    /// recorded).
+    pub fn commit(&self, prepared: Prepared) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(prepared.catalog);
     }
 
     /// The trial entry of `trial` now.

@@ -1,10 +1,11 @@
 //! The data cuts page's data: every cut folder of a trial with its status
 //! (serving, older, rejected and why), registration and file hashes.
 
-use crate::dto::{CutFile, CutInfo};
+use crate::dto::{CutFile, CutInfo, ProblemLine, UploadFile, UploadView};
 use crate::server::catalog::TrialEntry;
 use crate::server::data::layout::{cut_dirs, ListError};
 use crate::server::data::manifest::Manifest;
+use crate::server::intake::staging::{FileRole, Outcome, Staged};
 use std::path::PathBuf;
 
 /// What a trial's cuts page lists, read from the cut folders and their
@@ -57,8 +58,13 @@ impl CutListing {
                 .find(|(d, _)| d == cut)
                 .map(|(_, p)| p.clone())
                 .unwrap_or_default();
+            let known = good.contains(cut) || rejected.iter().any(|(d, _)| d == cut);
             let status = if *cut == latest {
                 "serving"
+            } else if !known {
+                // On disk, not yet checked: being written, or waiting for
+                // the folder watch.
+                "arriving"
             } else if !problems.is_empty() || !good.contains(cut) {
                 "rejected"
             } else {
@@ -88,5 +94,96 @@ impl CutListing {
             });
         }
         Ok(out)
+    }
+}
+
+/// An upload as its page shows it, problems named within the cut.
+pub fn upload_view(staged: &Staged, csrf: &str) -> UploadView {
+    let reading = staged.progress.reading();
+    let (state, summary, problems) = match staged.outcome() {
+        Outcome::Checking => ("checking", Vec::new(), Vec::new()),
+        Outcome::Passed(r) => (
+            "passed",
+            vec![
+                ("Cut date".to_string(), r.cut_date.clone()),
+                (
+                    "Arm columns".to_string(),
+                    if r.blinded {
+                        "none (blinded)".to_string()
+                    } else {
+                        "present (unblinded)".to_string()
+                    },
+                ),
+                (
+                    "Checked".to_string(),
+                    if r.closed_level {
+                        "open and closed level (arms assigned to every subject)".to_string()
+                    } else {
+                        "open level".to_string()
+                    },
+                ),
+                (
+                    "Manifest".to_string(),
+                    if r.registered {
+                        "data management's: every file matches its SHA-256".to_string()
+                    } else {
+                        "written on registration".to_string()
+                    },
+                ),
+                ("Subjects".to_string(), r.subjects.to_string()),
+                ("AE records".to_string(), r.adae_records.to_string()),
+                (
+                    "Time-to-event records".to_string(),
+                    r.adtte_records.to_string(),
+                ),
+            ],
+            Vec::new(),
+        ),
+        Outcome::Failed(p) => (
+            "failed",
+            Vec::new(),
+            p.0.into_iter()
+                .map(|p| ProblemLine {
+                    file: p.file,
+                    row: p.row,
+                    column: p.column,
+                    message: p.message,
+                })
+                .collect(),
+        ),
+    };
+    UploadView {
+        trial_id: staged.trial.clone(),
+        id: staged.id.clone(),
+        cut_date: staged.cut_date.to_string(),
+        part: if staged.blinded {
+            "blinded"
+        } else {
+            "unblinded"
+        }
+        .to_string(),
+        received_at: staged.received_at.clone(),
+        files: staged
+            .files
+            .iter()
+            .map(|f| UploadFile {
+                role: match f.role {
+                    FileRole::Dataset => "dataset",
+                    FileRole::RandomizationList => "randomization list",
+                    FileRole::Manifest => "manifest",
+                }
+                .to_string(),
+                name: f.name.clone(),
+                bytes: f.bytes,
+                sha256: f.sha256.clone(),
+            })
+            .collect(),
+        state: state.to_string(),
+        checked_bytes: reading.done,
+        check_bytes: reading.total,
+        check_step: reading.step,
+        summary,
+        problems,
+        csrf: csrf.to_string(),
     }
 }

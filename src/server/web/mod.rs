@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod bad_input;
+pub mod cuts;
 pub mod decode;
 pub mod guard;
 pub mod headers;

@@ -2,6 +2,7 @@
 //! can drive it without a socket (`app(state).oneshot(request)`).
 
 use super::bad_input::arguments_are_400;
+use super::cuts;
 use super::decode::decode;
 use super::headers::security_headers;
 use super::reports;
@@ -41,7 +42,13 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
     let sign_in = Router::new()
         .route("/auth/login", post(login))
         .layer(RequestBodyLimitLayer::new(SIGN_IN_BODY_LIMIT));
-    Router::new()
+    // Uploads of data cuts stream for as long as they send (each file under
+    // its own limit, a quiet connection dropped after `cuts::IDLE`): no
+    // overall body limit or time limit.
+    let uploads = Router::new()
+        .route("/trial/{id}/cuts", post(cuts::upload))
+        .layer(axum::extract::DefaultBodyLimit::disable());
+    let timed = Router::new()
         .route("/auth/logout", post(logout))
         .route("/trial/{id}/decode", post(decode))
         .route("/trial/{id}/reviews", post(reviews::create))
@@ -49,6 +56,14 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
         .route("/trial/{id}/reports", post(reports::build))
         .route("/trial/{id}/reports/{n}/release", post(reports::release))
         .route("/trial/{id}/reports/{n}/download", get(reports::download))
+        .route(
+            "/trial/{id}/cuts/uploads/{upload}/register",
+            post(cuts::register),
+        )
+        .route(
+            "/trial/{id}/cuts/uploads/{upload}/discard",
+            post(cuts::discard),
+        )
         // The router state (AppState) reaches pages and server functions as
         // Leptos context: leptos_axum provides it for both.
         .leptos_routes_with_context(&state, routes, || (), {
@@ -57,14 +72,16 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
         })
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .merge(sign_in)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ));
+    timed
+        .merge(uploads)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(arguments_are_400))
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
         .layer(axum::middleware::from_fn(security_headers))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -6,6 +6,7 @@ use super::access::Access;
 use crate::server::catalog::{Catalog, ServedCut, TrialEntry};
 use crate::server::data::problem::Problems;
 use crate::server::firewall::{closed_snapshot, ViewKey};
+use crate::server::intake::staging::{Limits, Staging};
 use crate::server::intake::LiveCatalog;
 use crate::server::report::diff::{ClosedDiff, OpenDiff};
 use crate::server::report::{
@@ -22,6 +23,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The served catalog, swapped whole when a cut arrives.
     pub live: Arc<LiveCatalog>,
+    /// Uploads of data cuts before they are registered.
+    pub staging: Arc<Staging>,
     pub access: Access,
     /// Closed (by-arm) reports per (trial, cut date), computed once, on
     /// first use by a closed role (concurrent first requests wait for the
@@ -80,6 +83,7 @@ impl AppState {
     pub fn new(leptos_options: LeptosOptions, live: Arc<LiveCatalog>, access: Access) -> Self {
         AppState {
             leptos_options,
+            staging: Arc::new(Staging::new(live.root(), Limits::default())),
             live,
             access,
             closed: Arc::new(Mutex::new(HashMap::new())),
@@ -89,6 +93,12 @@ impl AppState {
             closed_diffs: Arc::new(Mutex::new(HashMap::new())),
             open_diffs: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// The state with uploads staged under `limits`.
+    pub fn with_upload_limits(mut self, limits: Limits) -> Self {
+        self.staging = Arc::new(Staging::new(self.live.root(), limits));
+        self
     }
 
     /// The catalog as it is now: a request takes it once and keeps it, so

@@ -1,0 +1,105 @@
+//! Registering an upload that passed its checks: its manifest written (as
+//! `dsmb register` writes one, from the digests the check verified), then
+//! the cut folder moved from staging into the trial's folder in one
+//! rename, onto a folder name claimed first, so that a registered cut is
+//! never replaced and nobody sees a cut half-moved.
+
+use super::check::CheckReport;
+use super::staging::Staged;
+use crate::server::catalog::TrialEntry;
+use crate::server::data::layout;
+use crate::server::data::manifest::Folder;
+use crate::server::data::register::write_manifest;
+use crate::server::firewall::list_digest;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Why an upload cannot be registered.
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    /// Another cut holds the date, or a newer cut is served.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Whether `entry` can take a cut dated `date`: none of its cut folders
+/// (served, rejected, or on disk and still arriving) has that date, and
+/// every served cut is older.
+pub fn may_arrive(entry: &TrialEntry, date: chrono::NaiveDate) -> Result<(), RegisterError> {
+    let name = layout::cut_folder_name(date);
+    let day = date.format("%Y-%m-%d").to_string();
+    if entry.dir.join(&name).exists() {
+        return Err(RegisterError::Conflict(format!(
+            "the trial has a cut dated {day} already ({name}); a registered cut is never replaced"
+        )));
+    }
+    let newest = &entry.latest().date;
+    if day <= *newest {
+        return Err(RegisterError::Conflict(format!(
+            "the cut date {day} is not after the newest served cut ({newest}): a cut added while the server runs must be the newest"
+        )));
+    }
+    Ok(())
+}
+
+/// Move the checked upload `staged` into `entry`'s folder (blocking; the
+/// caller holds the catalog's write lock). Returns the cut's folder there.
+pub fn place(
+    entry: &TrialEntry,
+    staged: &Staged,
+    report: &CheckReport,
+) -> Result<PathBuf, RegisterError> {
+    may_arrive(entry, staged.cut_date)?;
+    let failed =
+        |what: &str, e: &dyn std::fmt::Display| RegisterError::Failed(format!("{what}: {e}"));
+    if !staged.cut_dir.join(layout::MANIFEST).is_file() {
+        let part = if staged.blinded {
+            layout::BLINDED
+        } else {
+            layout::UNBLINDED
+        };
+        let mut folders = BTreeMap::new();
+        folders.insert(
+            part.to_string(),
+            Folder {
+                blinded: report.blinded,
+                files: report.files.clone(),
+            },
+        );
+        let list = list_digest(&staged.cut_dir)
+            .map_err(|p| failed("the randomization list cannot be hashed", &p))?;
+        write_manifest(
+            &staged.cut_dir,
+            &entry.config.id,
+            staged.cut_date,
+            folders,
+            list,
+        )
+        .map_err(|p| failed("the manifest cannot be written", &p))?;
+    }
+    let target = entry.dir.join(layout::cut_folder_name(staged.cut_date));
+    // Claim the name (fails if anyone has it), then rename onto the empty
+    // claim: the rename replaces only an empty folder, so a cut that
+    // appeared meanwhile is never replaced.
+    std::fs::create_dir(&target).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            RegisterError::Conflict(format!(
+                "{} exists already; a registered cut is never replaced",
+                target.display()
+            ))
+        } else {
+            failed("the cut folder cannot be made", &e)
+        }
+    })?;
+    if let Err(e) = std::fs::rename(&staged.cut_dir, &target) {
+        let _ = std::fs::remove_dir(&target);
+        return Err(failed(
+            "the cut cannot be moved into the trial's folder",
+            &e,
+        ));
+    }
+    let _ = std::fs::remove_dir_all(&staged.home);
+    Ok(target)
+}

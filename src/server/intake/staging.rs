@@ -1,0 +1,543 @@
+//! Uploads before they are registered: each in a folder of its own under
+//! the data folder's `.staging/` (two uploads never share a file), written
+//! as the request streams in, under a size limit per file and an optional
+//! quota for all of staging, and removed when the upload fails, is
+//! dropped half-way, discarded or registered. The server cleans staging at
+//! start: an upload does not outlive the process that received it.
+
+use super::check::{check_cut, CheckReport, CheckRequest};
+use crate::server::config::TrialConfig;
+use crate::server::data::layout::{self, DATASETS, STAGING};
+use crate::server::data::manifest::Manifest;
+use crate::server::data::problem::{Problem, Problems};
+use crate::server::data::progress::Progress;
+use crate::server::data::read::FORMATS;
+use crate::server::digest::Hasher;
+use crate::server::firewall::RANDOMIZATION_LIST;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::io::AsyncWriteExt;
+
+/// The default limit of one uploaded file.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// How much an upload may write.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Per file (413 beyond it).
+    pub max_file_bytes: u64,
+    /// All of staging at once, when set (507 beyond it, as a full disk).
+    pub quota_bytes: Option<u64>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: MAX_FILE_BYTES,
+            quota_bytes: None,
+        }
+    }
+}
+
+/// What a file of an upload is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum FileRole {
+    /// ADSL, ADAE, ADTTE or the screening log, in the data part.
+    Dataset,
+    /// The randomization list of a blinded cut (`randlist.csv`).
+    RandomizationList,
+    /// Data management's own registration of the cut (`manifest.json`).
+    Manifest,
+}
+
+/// A file written to staging.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StagedFile {
+    pub role: FileRole,
+    /// The name it is kept under in the cut.
+    pub name: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Where an upload's check stands.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Checking,
+    Passed(CheckReport),
+    Failed(Problems),
+}
+
+/// An upload written whole to staging, being checked or checked.
+#[derive(Debug)]
+pub struct Staged {
+    pub id: String,
+    pub trial: String,
+    pub username: String,
+    pub cut_date: NaiveDate,
+    pub blinded: bool,
+    /// Its folder in staging (`.staging/<id>`).
+    pub home: PathBuf,
+    /// The cut folder inside it (`cut-YYYY-MM-DD`).
+    pub cut_dir: PathBuf,
+    pub files: Vec<StagedFile>,
+    pub progress: Progress,
+    pub outcome: Mutex<Outcome>,
+    /// When it was received (UTC, RFC 3339).
+    pub received_at: String,
+}
+
+impl Staged {
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The data part's folder in the cut (`blinded` or `unblinded`).
+    pub fn part_dir(&self) -> PathBuf {
+        self.cut_dir.join(part_of(self.blinded))
+    }
+
+    /// A problem's file named within the cut (`blinded/adsl.csv`), not by
+    /// its place in staging.
+    pub fn shown(&self, p: &Problem) -> Problem {
+        let prefix = format!("{}/", self.cut_dir.display());
+        let strip = |s: &str| {
+            s.replace(&prefix, "")
+                .replace(&self.cut_dir.display().to_string(), ".")
+        };
+        Problem {
+            file: strip(&p.file),
+            row: p.row,
+            column: p.column.clone(),
+            message: strip(&p.message),
+        }
+    }
+}
+
+fn part_of(blinded: bool) -> &'static str {
+    if blinded {
+        layout::BLINDED
+    } else {
+        layout::UNBLINDED
+    }
+}
+
+/// Why a file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{name} is larger than the limit of {limit} bytes per file")]
+    TooLarge { name: String, limit: u64 },
+    #[error("{name}: no space left to stage the upload (nothing was kept)")]
+    Full { name: String },
+    #[error("{name}: {message}")]
+    Bad { name: String, message: String },
+    #[error("{name} cannot be written: {source}")]
+    Io {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Staging: the folder, the limits and the uploads held.
+pub struct Staging {
+    root: PathBuf,
+    pub limits: Limits,
+    uploads: Mutex<HashMap<String, Arc<Staged>>>,
+    /// Bytes held in staging now (for the quota).
+    used: Arc<AtomicU64>,
+}
+
+impl Staging {
+    /// Staging under the data folder `data`.
+    pub fn new(data: &Path, limits: Limits) -> Self {
+        let root = data.join(STAGING);
+        Staging {
+            root,
+            limits,
+            uploads: Mutex::new(HashMap::new()),
+            used: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Remove what an earlier process left in staging (at start).
+    pub fn clear(&self) -> std::io::Result<()> {
+        match std::fs::remove_dir_all(&self.root) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Start an upload of `trial`'s cut `cut_date` by `username`.
+    pub fn begin(
+        &self,
+        trial: &str,
+        username: &str,
+        cut_date: NaiveDate,
+        blinded: bool,
+    ) -> std::io::Result<Pending> {
+        let id = crate::server::store::random_hex(12);
+        let home = self.root.join(&id);
+        let cut_dir = home.join(layout::cut_folder_name(cut_date));
+        std::fs::create_dir_all(cut_dir.join(part_of(blinded)))?;
+        Ok(Pending {
+            staged: Some(Staged {
+                id,
+                trial: trial.to_string(),
+                username: username.to_string(),
+                cut_date,
+                blinded,
+                home,
+                cut_dir,
+                files: Vec::new(),
+                progress: Progress::new(),
+                outcome: Mutex::new(Outcome::Checking),
+                received_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            }),
+            limits: self.limits.clone(),
+            used: self.used.clone(),
+            written: 0,
+        })
+    }
+
+    /// Keep a written upload (it can now be checked, listed, registered).
+    pub fn keep(&self, mut pending: Pending) -> Arc<Staged> {
+        let staged = Arc::new(pending.staged.take().expect("an upload not kept yet"));
+        self.uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(staged.id.clone(), staged.clone());
+        // Its bytes stay counted until it is removed.
+        drop(pending);
+        staged
+    }
+
+    /// The upload `id`.
+    pub fn get(&self, id: &str) -> Option<Arc<Staged>> {
+        self.uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    /// The uploads of `trial` by `username`, oldest first.
+    pub fn of(&self, trial: &str, username: &str) -> Vec<Arc<Staged>> {
+        let mut out: Vec<Arc<Staged>> = self
+            .uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter(|s| s.trial == trial && s.username == username)
+            .cloned()
+            .collect();
+        out.sort_by(|a, b| a.received_at.cmp(&b.received_at).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// Whether an upload of `trial`'s cut `date` is held (by anyone).
+    pub fn holds(&self, trial: &str, date: NaiveDate) -> bool {
+        self.uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .any(|s| s.trial == trial && s.cut_date == date)
+    }
+
+    /// Forget the upload `id` and remove what is left of its folder.
+    pub fn remove(&self, id: &str) {
+        let gone = self
+            .uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id);
+        if let Some(s) = gone {
+            let bytes: u64 = s.files.iter().map(|f| f.bytes).sum();
+            self.used.fetch_sub(
+                bytes.min(self.used.load(Ordering::Relaxed)),
+                Ordering::Relaxed,
+            );
+            let _ = std::fs::remove_dir_all(&s.home);
+        }
+    }
+
+    /// Check the upload with exactly the checks of `dsmb check` (plus what
+    /// registering it needs: a blinded cut's randomization list, a
+    /// manifest of this trial and date), off the async runtime; problems
+    /// name files within the cut.
+    pub async fn check(staged: Arc<Staged>, config: TrialConfig) -> Outcome {
+        let s = staged.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let list = s.cut_dir.join(RANDOMIZATION_LIST);
+            let req = CheckRequest {
+                dir: s.part_dir(),
+                blinded: s.blinded,
+                cut_date: Some(s.cut_date),
+                randlist: list.is_file().then_some(list),
+            };
+            let mut problems = upload_problems(&s, &config);
+            match check_cut(&config, &req, &s.progress) {
+                Ok(report) if problems.is_empty() => Outcome::Passed(report),
+                Ok(_) => Outcome::Failed(Problems(problems)),
+                Err(p) => {
+                    let mut all: Vec<Problem> = p.0.iter().map(|p| s.shown(p)).collect();
+                    all.append(&mut problems);
+                    Outcome::Failed(Problems(all))
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Outcome::Failed(Problems::from(Problem::file(
+                ".",
+                &format!("the check stopped: {e}"),
+            )))
+        });
+        *staged.outcome.lock().unwrap_or_else(|e| e.into_inner()) = outcome.clone();
+        outcome
+    }
+}
+
+/// What an upload needs beyond `dsmb check` to be registered.
+fn upload_problems(s: &Staged, config: &TrialConfig) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if s.blinded && !s.cut_dir.join(RANDOMIZATION_LIST).is_file() {
+        out.push(Problem::file(
+            RANDOMIZATION_LIST,
+            "a blinded cut needs its randomization list (USUBJID, ARMCD) as a separate upload: without it the DSMB's views of the cut have no arms",
+        ));
+    }
+    let manifest = s.cut_dir.join(layout::MANIFEST);
+    if manifest.is_file() {
+        match std::fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Manifest>(&t).ok())
+        {
+            Some(m) => {
+                if m.trial != config.id || m.cut_date != s.cut_date {
+                    out.push(Problem::file(
+                        layout::MANIFEST,
+                        &format!(
+                            "registers cut {} of trial {}, not cut {} of {}",
+                            m.cut_date, m.trial, s.cut_date, config.id
+                        ),
+                    ));
+                }
+                let part = part_of(s.blinded);
+                if m.folders.keys().any(|k| k != part) || !m.folders.contains_key(part) {
+                    out.push(Problem::file(
+                        layout::MANIFEST,
+                        &format!(
+                            "lists the folders {:?}, but the upload is the {part} part alone",
+                            m.folders.keys().collect::<Vec<_>>()
+                        ),
+                    ));
+                }
+            }
+            None => out.push(Problem::file(
+                layout::MANIFEST,
+                "is not a valid cut manifest",
+            )),
+        }
+    }
+    out
+}
+
+/// An upload being written: dropped before it is kept (a failure, a
+/// dropped connection), it removes its folder.
+pub struct Pending {
+    staged: Option<Staged>,
+    limits: Limits,
+    used: Arc<AtomicU64>,
+    written: u64,
+}
+
+impl Pending {
+    pub fn id(&self) -> &str {
+        &self.staged.as_ref().expect("pending").id
+    }
+
+    /// Where file `name` of role `role` goes, or why it may not be
+    /// uploaded.
+    fn target(&self, role: FileRole, name: &str) -> Result<(String, PathBuf), WriteError> {
+        let s = self.staged.as_ref().expect("pending");
+        let bad = |message: &str| WriteError::Bad {
+            name: name.to_string(),
+            message: message.to_string(),
+        };
+        let plain = !name.is_empty()
+            && name.len() <= 100
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !plain {
+            return Err(bad("a file name is letters, digits, '.', '_' and '-' only"));
+        }
+        let (kept, dir) = match role {
+            FileRole::Dataset => {
+                let p = Path::new(name);
+                let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                let ext = p.extension().and_then(|s| s.to_str()).unwrap_or("");
+                if !DATASETS.iter().any(|d| stem.eq_ignore_ascii_case(d))
+                    || !FORMATS.iter().any(|f| ext.eq_ignore_ascii_case(f))
+                {
+                    return Err(bad(&format!(
+                        "is not one of the cut's datasets ({}) as .csv, .parquet or .xpt",
+                        DATASETS.join(", ")
+                    )));
+                }
+                (name.to_string(), s.part_dir())
+            }
+            FileRole::RandomizationList => {
+                if !name.to_ascii_lowercase().ends_with(".csv") {
+                    return Err(bad("the randomization list is a CSV file (USUBJID, ARMCD)"));
+                }
+                (RANDOMIZATION_LIST.to_string(), s.cut_dir.clone())
+            }
+            FileRole::Manifest => {
+                if name != layout::MANIFEST {
+                    return Err(bad("a cut's manifest is named manifest.json"));
+                }
+                (name.to_string(), s.cut_dir.clone())
+            }
+        };
+        if s.files
+            .iter()
+            .any(|f| f.name.eq_ignore_ascii_case(&kept) && f.role == role)
+        {
+            return Err(bad("is uploaded twice"));
+        }
+        Ok((kept.clone(), dir.join(kept)))
+    }
+
+    /// Open file `name` of role `role` for writing, under the limits.
+    pub async fn open(&mut self, role: FileRole, name: &str) -> Result<FileSink, WriteError> {
+        let (kept, path) = self.target(role, name)?;
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await
+            .map_err(|e| io_error(&kept, e))?;
+        Ok(FileSink {
+            role,
+            name: kept,
+            file,
+            hasher: Hasher::new(),
+            bytes: 0,
+            limits: self.limits.clone(),
+            used: self.used.clone(),
+            done: false,
+        })
+    }
+
+    /// The file `sink` is written whole: flushed and kept in the upload.
+    pub async fn close(&mut self, mut sink: FileSink) -> Result<(), WriteError> {
+        let flushed = async {
+            sink.file.flush().await?;
+            sink.file.sync_data().await
+        }
+        .await;
+        flushed.map_err(|e| io_error(&sink.name, e))?;
+        sink.done = true;
+        self.written += sink.bytes;
+        let s = self.staged.as_mut().expect("pending");
+        s.files.push(StagedFile {
+            role: sink.role,
+            name: sink.name.clone(),
+            bytes: sink.bytes,
+            sha256: std::mem::take(&mut sink.hasher).hex(),
+        });
+        Ok(())
+    }
+
+    /// The files written so far.
+    pub fn files(&self) -> &[StagedFile] {
+        &self.staged.as_ref().expect("pending").files
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        // Not kept: whatever was written goes.
+        if let Some(s) = self.staged.take() {
+            self.used.fetch_sub(self.written, Ordering::Relaxed);
+            let _ = std::fs::remove_dir_all(&s.home);
+        }
+    }
+}
+
+fn io_error(name: &str, e: std::io::Error) -> WriteError {
+    // ENOSPC, EDQUOT: the disk (or the user's share of it) is full.
+    if e.kind() == std::io::ErrorKind::StorageFull || matches!(e.raw_os_error(), Some(28 | 122)) {
+        WriteError::Full {
+            name: name.to_string(),
+        }
+    } else {
+        WriteError::Io {
+            name: name.to_string(),
+            source: e,
+        }
+    }
+}
+
+/// One file of an upload as it is written.
+pub struct FileSink {
+    role: FileRole,
+    name: String,
+    file: tokio::fs::File,
+    hasher: Hasher,
+    bytes: u64,
+    limits: Limits,
+    used: Arc<AtomicU64>,
+    done: bool,
+}
+
+impl FileSink {
+    /// Append `chunk`: refused beyond the file's limit or staging's quota.
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), WriteError> {
+        let n = chunk.len() as u64;
+        if self.bytes + n > self.limits.max_file_bytes {
+            return Err(WriteError::TooLarge {
+                name: self.name.clone(),
+                limit: self.limits.max_file_bytes,
+            });
+        }
+        let before = self.used.fetch_add(n, Ordering::Relaxed);
+        self.bytes += n;
+        if self.limits.quota_bytes.is_some_and(|q| before + n > q) {
+            return Err(WriteError::Full {
+                name: self.name.clone(),
+            });
+        }
+        self.file
+            .write_all(chunk)
+            .await
+            .map_err(|e| io_error(&self.name, e))?;
+        self.hasher.update(chunk);
+        Ok(())
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Drop for FileSink {
+    fn drop(&mut self) {
+        if !self.done {
+            self.used.fetch_sub(self.bytes, Ordering::Relaxed);
+        }
+    }
+}
