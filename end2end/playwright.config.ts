@@ -38,8 +38,11 @@ export default defineConfig({
       ],
     },
   },
+  // The upload test adds cuts to the served demo copy, so it runs after
+  // every other test, with JavaScript on and then off (in the file).
   projects: [
-    { name: "js-on", use: { javaScriptEnabled: true } },
-    { name: "js-off", use: { javaScriptEnabled: false } },
+    { name: "js-on", use: { javaScriptEnabled: true }, testIgnore: /uploads\.spec\.ts/ },
+    { name: "js-off", use: { javaScriptEnabled: false }, testIgnore: /uploads\.spec\.ts/ },
+    { name: "uploads", testMatch: /uploads\.spec\.ts/, dependencies: ["js-on", "js-off"] },
   ],
 });

@@ -33,6 +33,10 @@ step "browser tests (Playwright, Debian chromium)"
 # with the Playwright tests; the server cargo-leptos starts inherits DSMB_DB.
 export DSMB_DB="$PWD/target/e2e/dsmb.sqlite"
 rm -rf target/e2e
+# The server serves a copy of the demo: the upload test registers a cut.
+mkdir -p target/e2e
+cp -r demo target/e2e/data
+export DSMB_DATA="$PWD/target/e2e/data"
 E2E_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export E2E_PASSWORD
 add_user() { printf '%s\n' "$E2E_PASSWORD" | target/debug/dsmb user add "$1" --role "altshock2=$2" --role "cdisc-pilot01=$2" >/dev/null; }

@@ -3,6 +3,7 @@
 
 use crate::helpers::{altshock2, altshock2_trial, repo};
 use dsmb::server::config::TrialConfig;
+use dsmb::server::data::layout;
 use dsmb::server::firewall::{load, Closed, Level, LoadOptions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -114,12 +115,12 @@ pub fn cell(path: &Path, row: usize, column: &str) -> String {
 }
 
 #[track_caller]
-pub fn refused<L: Level>(dir: &Path, opts: &LoadOptions<L>, needles: &[&str]) {
+pub fn refused<L: Level + 'static>(dir: &Path, opts: &LoadOptions<L>, needles: &[&str]) {
     refused_with(dir, &altshock2_trial(), opts, needles)
 }
 
 #[track_caller]
-pub fn refused_with<L: Level>(
+pub fn refused_with<L: Level + 'static>(
     dir: &Path,
     trial: &TrialConfig,
     opts: &LoadOptions<L>,
@@ -138,6 +139,17 @@ pub fn refused_with<L: Level>(
         "no problem mentions all of {needles:?}:\n{}",
         lines.join("\n")
     );
+    // The same cut uploaded through the web gives `dsmb check`'s problems.
+    let any: &dyn std::any::Any = opts;
+    // The closed level's list as given (none: none); at the open level, the
+    // cut's list goes with the upload as a statistician would send it.
+    let randlist = match any.downcast_ref::<LoadOptions<Closed>>() {
+        Some(o) => o.level.randlist.clone(),
+        None => layout::cut_folder_of(dir)
+            .map(|c| c.join("randlist.csv"))
+            .filter(|p| p.is_file()),
+    };
+    crate::uploads::same_through_the_web(dir, trial, opts.blinded == Some(true), randlist);
 }
 
 pub fn blinded(cut: &Path) -> PathBuf {
@@ -153,7 +165,8 @@ pub fn pilot_fixture() -> (PathBuf, TrialConfig) {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let root = std::env::temp_dir().join(format!("dsmb-malformed-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    let cut = root.join("cut-2015-03-05");
+    // Dated after the demo's cut, so that it can be uploaded to the demo.
+    let cut = root.join("cut-2015-06-30");
     copy_dir(
         &repo().join("demo/cdisc-pilot01/cut-2015-03-05/unblinded"),
         &cut,

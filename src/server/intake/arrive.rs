@@ -8,7 +8,7 @@ use super::check::CheckReport;
 use super::staging::Staged;
 use crate::server::catalog::TrialEntry;
 use crate::server::data::layout;
-use crate::server::data::manifest::Folder;
+use crate::server::data::manifest::{Folder, Manifest};
 use crate::server::data::register::write_manifest;
 use crate::server::firewall::list_digest;
 use std::collections::BTreeMap;
@@ -54,7 +54,35 @@ pub fn place(
     may_arrive(entry, staged.cut_date)?;
     let failed =
         |what: &str, e: &dyn std::fmt::Display| RegisterError::Failed(format!("{what}: {e}"));
-    if !staged.cut_dir.join(layout::MANIFEST).is_file() {
+    let uploaded = staged.cut_dir.join(layout::MANIFEST);
+    if let Some(m) = Manifest::find(&staged.part_dir())
+        .ok()
+        .flatten()
+        .map(|(m, _)| m)
+    {
+        // Data management's manifest: it must register this cut alone.
+        let part = if staged.blinded {
+            layout::BLINDED
+        } else {
+            layout::UNBLINDED
+        };
+        if m.trial != entry.config.id || m.cut_date != staged.cut_date {
+            return Err(RegisterError::Conflict(format!(
+                "the uploaded manifest registers cut {} of trial {}, not cut {} of {}",
+                m.cut_date, m.trial, staged.cut_date, entry.config.id
+            )));
+        }
+        if m.folders.keys().any(|k| k != part) {
+            return Err(RegisterError::Conflict(format!(
+                "the uploaded manifest lists the folders {:?}, but the upload is the {part} part alone",
+                m.folders.keys().collect::<Vec<_>>()
+            )));
+        }
+    } else if uploaded.is_file() {
+        return Err(RegisterError::Conflict(
+            "the uploaded manifest does not cover the uploaded part".to_string(),
+        ));
+    } else {
         let part = if staged.blinded {
             layout::BLINDED
         } else {

@@ -8,7 +8,6 @@
 use super::check::{check_cut, CheckReport, CheckRequest};
 use crate::server::config::TrialConfig;
 use crate::server::data::layout::{self, DATASETS, STAGING};
-use crate::server::data::manifest::Manifest;
 use crate::server::data::problem::{Problem, Problems};
 use crate::server::data::progress::Progress;
 use crate::server::data::read::FORMATS;
@@ -308,47 +307,15 @@ impl Staging {
     }
 }
 
-/// What an upload needs beyond `dsmb check` to be registered.
-fn upload_problems(s: &Staged, config: &TrialConfig) -> Vec<Problem> {
+/// What an upload needs beyond `dsmb check` to be registered (the
+/// manifest's own rules are registration's: `arrive::place`).
+fn upload_problems(s: &Staged, _config: &TrialConfig) -> Vec<Problem> {
     let mut out = Vec::new();
     if s.blinded && !s.cut_dir.join(RANDOMIZATION_LIST).is_file() {
         out.push(Problem::file(
             RANDOMIZATION_LIST,
             "a blinded cut needs its randomization list (USUBJID, ARMCD) as a separate upload: without it the DSMB's views of the cut have no arms",
         ));
-    }
-    let manifest = s.cut_dir.join(layout::MANIFEST);
-    if manifest.is_file() {
-        match std::fs::read_to_string(&manifest)
-            .ok()
-            .and_then(|t| serde_json::from_str::<Manifest>(&t).ok())
-        {
-            Some(m) => {
-                if m.trial != config.id || m.cut_date != s.cut_date {
-                    out.push(Problem::file(
-                        layout::MANIFEST,
-                        &format!(
-                            "registers cut {} of trial {}, not cut {} of {}",
-                            m.cut_date, m.trial, s.cut_date, config.id
-                        ),
-                    ));
-                }
-                let part = part_of(s.blinded);
-                if m.folders.keys().any(|k| k != part) || !m.folders.contains_key(part) {
-                    out.push(Problem::file(
-                        layout::MANIFEST,
-                        &format!(
-                            "lists the folders {:?}, but the upload is the {part} part alone",
-                            m.folders.keys().collect::<Vec<_>>()
-                        ),
-                    ));
-                }
-            }
-            None => out.push(Problem::file(
-                layout::MANIFEST,
-                "is not a valid cut manifest",
-            )),
-        }
     }
     out
 }
