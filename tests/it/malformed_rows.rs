@@ -220,6 +220,7 @@ fn a_blinded_cut_carrying_arm_columns_is_refused() {
     let cut = fixture();
     let opts = LoadOptions {
         blinded: Some(true),
+        check_only: false,
         ..LoadOptions::open()
     };
     refused(&cut.join("unblinded"), &opts, &["REFUSED", "TRT01P"]);

@@ -596,6 +596,7 @@ pub fn same_through_the_web(
     trial: &dsmb::server::config::TrialConfig,
     blinded: bool,
     randlist: Option<PathBuf>,
+    needles: &[&str],
 ) {
     use dsmb::server::data::layout;
     use dsmb::server::intake::check::{check_cut, CheckRequest};
@@ -698,6 +699,17 @@ pub fn same_through_the_web(
                 dir.display()
             );
         };
+        // The problem the fixture is about is on the upload's report (its
+        // file named within the cut), but for the blinded cut sent without
+        // its list, refused for that alone.
+        let lines: Vec<String> = got.0.iter().map(|p| p.to_string()).collect();
+        assert!(
+            lines.iter().any(|l| needles.iter().all(|n| l.contains(n)))
+                || (blinded && list.is_none()),
+            "{}: no problem on the web mentions all of {needles:?}:\n{}",
+            dir.display(),
+            lines.join("\n")
+        );
         // Files named within the cut on the web, by path in the fixture: compare by name.
         // The data folder itself is "." on both sides (the web's is named
         // by the part it was uploaded as).

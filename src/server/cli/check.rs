@@ -44,6 +44,7 @@ pub(super) fn options<L>(args: &CutArgs, level: L) -> LoadOptions<L> {
         level,
         blinded: args.blinded.then_some(true),
         cut_date: args.cut_date,
+        check_only: false,
     }
 }
 

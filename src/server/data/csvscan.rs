@@ -32,6 +32,8 @@ pub struct Scanner<'f> {
     /// A byte other than white space was seen (before it, the file may
     /// still turn out empty).
     started: bool,
+    /// Where the header record ends, in the first block it was fed in.
+    header_end: Option<usize>,
     /// Byte ranges of the current record's fields, kept between records.
     fields: Vec<(usize, usize)>,
 }
@@ -55,6 +57,7 @@ impl<'f> Scanner<'f> {
             problems: Vec::new(),
             stopped: false,
             started: false,
+            header_end: None,
             fields: Vec::new(),
         }
     }
@@ -62,6 +65,17 @@ impl<'f> Scanner<'f> {
     /// The header's column names, once the header was checked.
     pub fn header(&self) -> &[String] {
         &self.header
+    }
+
+    /// Where the header record ends in the block it was fed in (the file's
+    /// first bytes), once it was checked.
+    pub fn header_len(&self) -> Option<usize> {
+        self.header_end
+    }
+
+    /// Whether no problem was found so far.
+    pub fn clean(&self) -> bool {
+        self.problems.is_empty() && !self.stopped
     }
 
     /// The problems found, at most `limit`.
@@ -96,6 +110,9 @@ impl<'f> Scanner<'f> {
                 Some(End::Later) => return start,
                 Some(End::Inside(record_ok)) => {
                     self.keep(found);
+                    if self.row == 0 {
+                        self.header_end = Some(i);
+                    }
                     self.after_record(bytes, record_ok);
                     if self.stopped {
                         return bytes.len();

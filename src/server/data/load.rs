@@ -12,7 +12,7 @@
 use super::layout;
 use super::manifest::{FileDigest, Manifest};
 use super::problem::{Collector, Problem, Problems};
-use super::read::{read_frame, Frame};
+use super::read::{self, read_frame, Frame};
 use super::screening;
 use super::validate::{category_columns, validate_adae, validate_adsl, validate_adtte, AdslIndex};
 use crate::server::config::{ColumnRole, TrialConfig};
@@ -29,6 +29,10 @@ pub struct ReadOptions {
     pub blinded: Option<bool>,
     /// The cut date, when neither the manifest nor the folder name gives it.
     pub cut_date: Option<NaiveDate>,
+    /// Only check the folder (`dsmb check`, an upload): a CSV ADAE is
+    /// checked block by block as it streams and not kept (the snapshot's
+    /// ADAE is empty; `adae_rows` counts it).
+    pub check_only: bool,
 }
 
 /// What the firewall's arm step is given: the folder, its ADSL as read
@@ -82,6 +86,9 @@ pub struct Snapshot {
     /// The ADSL row of each ADAE row's subject, in ADAE order: the reports
     /// count events per subject by number instead of matching identifiers.
     pub adae_subject: std::sync::Arc<[u32]>,
+    /// ADAE's rows (its frame's height, unless only checked as it
+    /// streamed: then the frame is empty).
+    pub adae_rows: usize,
     /// The screening log's counts, when the folder has one.
     pub screening: Option<screening::Screening>,
 }
@@ -201,10 +208,21 @@ pub fn load(
     let enc = trial.data.encoding;
     let wanted = wanted_columns(trial, extra_adsl).map_err(Problems::from)?;
     let mut files = Vec::new();
-    let read = |name: &str| read_frame(dir, name, enc, wanted.get(name).map(Vec::as_slice));
+    let wanted_of = |name: &str| wanted.get(name).map(Vec::as_slice);
+    // Checking only, a CSV ADAE is read as its header now and streamed
+    // through its row checks below.
+    let streamed = opts
+        .check_only
+        .then(|| read::streamable(dir, "adae", enc))
+        .flatten();
+    let read = |name: &str| match &streamed {
+        Some(path) if name == "adae" => read::header_frame(path, wanted_of(name)),
+        _ => read_frame(dir, name, enc, wanted_of(name)),
+    };
     let mut verified = |read: Result<Frame, Problems>| -> Result<Frame, Problems> {
         let frame = read?;
-        if let Some((m, rel)) = &manifest {
+        // A streamed file's hash is verified once it has streamed.
+        if let (Some((m, rel)), false) = (&manifest, frame.sha256.is_empty()) {
             m.verify(rel, &frame.file_name, &frame.sha256)
                 .map_err(Problems::from)?;
         }
@@ -288,6 +306,23 @@ pub fn load(
         .as_ref()
         .and_then(|f| screening::summarize(f, adsl_df.height(), &mut c));
     let adae_df = validate_adae(&adae, trial, cut_date, &subjects, &mut c);
+    let mut adae_rows = adae.frame.height();
+    if streamed.is_some() {
+        // Every block through the same checks, rows numbered in the file,
+        // as long as the header passed them.
+        let columns_ok = adae_df.is_some();
+        let (sha256, rows) = read::stream_frames(&adae, wanted_of("adae"), |block| {
+            columns_ok && validate_adae(block, trial, cut_date, &subjects, &mut c).is_some()
+        })?;
+        adae_rows = rows;
+        if let Some((m, rel)) = &manifest {
+            m.verify(rel, &adae.file_name, &sha256)
+                .map_err(Problems::from)?;
+        }
+        if let Some(d) = files.iter_mut().find(|d| d.name == adae.file_name) {
+            d.sha256 = sha256;
+        }
+    }
     let adtte_df = validate_adtte(&adtte, trial, &subjects, &mut c);
 
     // Arms: only when the firewall's closed level asks.
@@ -322,6 +357,7 @@ pub fn load(
         adae: adae_df,
         adae_subject: adae_subject.into(),
         adtte: adtte_df.unwrap_or_default(),
+        adae_rows,
         screening,
     })
 }

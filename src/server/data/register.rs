@@ -34,6 +34,7 @@ pub fn register(cut_dir: &Path, trial: &TrialConfig) -> Result<PathBuf, Problems
         let opts = ReadOptions {
             blinded: (part == layout::BLINDED).then_some(true),
             cut_date: Some(cut_date),
+            check_only: false,
         };
         // Checked as the open level reads it: no arm column is read.
         let snap = load(&dir, trial, &opts, &[], None)?;

@@ -29,7 +29,7 @@ impl AdslIndex {
                 "subject not in ADSL",
                 Problem::at(
                     &f.shown(),
-                    row + 1,
+                    f.row(row),
                     "USUBJID",
                     &format!("subject {id} is not in ADSL"),
                 ),
@@ -75,7 +75,7 @@ pub fn validate_adsl(
                 "randomized after the cut",
                 Problem::at(
                     &f.shown(),
-                    row + 1,
+                    f.row(row),
                     rand_var,
                     &format!(
                         "randomized on {}, after the cut date {cut_date}",
@@ -90,7 +90,7 @@ pub fn validate_adsl(
                     "death before randomization",
                     Problem::at(
                         &f.shown(),
-                        row + 1,
+                        f.row(row),
                         death_var,
                         &format!(
                             "death on {} is before randomization on {}",
@@ -106,7 +106,7 @@ pub fn validate_adsl(
                 "duplicate USUBJID",
                 Problem::at(
                     &f.shown(),
-                    row + 1,
+                    f.row(row),
                     "USUBJID",
                     &format!("subject {id} appears again (first at row {})", first + 1),
                 ),
@@ -247,7 +247,7 @@ pub fn validate_adae(
                 "event before randomization",
                 Problem::at(
                     &f.shown(),
-                    row + 1,
+                    f.row(row),
                     "ASTDT",
                     &format!(
                         "treatment-emergent event on {} is before randomization on {}",
@@ -263,7 +263,7 @@ pub fn validate_adae(
                     "event after death",
                     Problem::at(
                         &f.shown(),
-                        row + 1,
+                        f.row(row),
                         "ASTDT",
                         &format!(
                             "event on {} is after the subject's death on {}",
@@ -279,7 +279,7 @@ pub fn validate_adae(
                 "event after the cut",
                 Problem::at(
                     &f.shown(),
-                    row + 1,
+                    f.row(row),
                     "ASTDT",
                     &format!("event on {} is after the cut date {cut_date}", date_text(s)),
                 ),
@@ -370,7 +370,7 @@ pub fn validate_adtte(
                     "negative AVAL",
                     Problem::at(
                         &f.shown(),
-                        row + 1,
+                        f.row(row),
                         "AVAL",
                         &format!("time to event {v} is negative"),
                     ),
@@ -384,7 +384,7 @@ pub fn validate_adtte(
                     "CNSR not 0/1",
                     Problem::at(
                         &f.shown(),
-                        row + 1,
+                        f.row(row),
                         "CNSR",
                         &format!("{v} is not 0 (event) or 1 (censored)"),
                     ),

@@ -34,6 +34,8 @@ pub struct LoadOptions<L> {
     pub blinded: Option<bool>,
     /// The cut date, when neither the manifest nor the folder name gives it.
     pub cut_date: Option<NaiveDate>,
+    /// Only check the cut (see `data::load::ReadOptions::check_only`).
+    pub check_only: bool,
 }
 
 impl LoadOptions<Open> {
@@ -42,6 +44,7 @@ impl LoadOptions<Open> {
             level: Open,
             blinded: None,
             cut_date: None,
+            check_only: false,
         }
     }
 }
@@ -52,6 +55,7 @@ impl LoadOptions<Closed> {
             level: Closed { randlist },
             blinded: None,
             cut_date: None,
+            check_only: false,
         }
     }
 }
@@ -61,6 +65,7 @@ impl<L> LoadOptions<L> {
         ReadOptions {
             blinded: self.blinded,
             cut_date: self.cut_date,
+            check_only: self.check_only,
         }
     }
 }

@@ -11,7 +11,8 @@ use crate::server::data::load::Snapshot;
 use crate::server::data::manifest::FileDigest;
 use crate::server::data::problem::Problems;
 use crate::server::data::progress::Progress;
-use crate::server::firewall::{load, Closed, LoadOptions, Open};
+use crate::server::data::read;
+use crate::server::firewall::{identifies_arm, load, Closed, LoadOptions, Open};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -53,14 +54,14 @@ impl CheckReport {
             closed_level,
             files: snap.files.clone(),
             subjects: snap.adsl.height(),
-            adae_records: snap.adae.height(),
+            adae_records: snap.adae_rows,
             adtte_records: snap.adtte.height(),
         }
     }
 }
 
 /// The bytes a check of `req` reads: the data folder's files (each read
-/// once per level) and the randomization list.
+/// `levels` times) and the randomization list.
 fn bytes_to_read(req: &CheckRequest, levels: u64) -> u64 {
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let data: u64 = std::fs::read_dir(&req.dir)
@@ -87,18 +88,25 @@ pub fn check_cut(
             level,
             blinded: req.blinded.then_some(true),
             cut_date: req.cut_date,
+            check_only: true,
         }
     }
-    let closed_too = !(req.blinded || layout::named_blinded(&req.dir)) || req.randlist.is_some();
-    progress.expect(bytes_to_read(req, if closed_too { 2 } else { 1 }));
-    progress.step("open level: files, hashes, rows");
-    let open = progress.run(|| load(&req.dir, trial, &opts(req, Open)))?;
-    if open.blinded_source && req.randlist.is_none() {
+    // One pass: the closed level runs every check of the open level, then
+    // attaches the arms. A folder without arm columns (read from the
+    // datasets' headers) and without a list is checked at the open level.
+    let enc = trial.data.encoding;
+    let arm_free = ["adsl", "adae", "adtte"].iter().all(|d| {
+        read::column_names(&req.dir, d, enc)
+            .is_none_or(|cols| !cols.iter().any(|c| identifies_arm(c)))
+    });
+    progress.expect(bytes_to_read(req, 1));
+    if (req.blinded || arm_free) && req.randlist.is_none() {
+        progress.step("open level: files, hashes, rows");
+        let open = progress.run(|| load(&req.dir, trial, &opts(req, Open)))?;
         progress.step("done");
         return Ok(CheckReport::of(&open, false));
     }
-    drop(open);
-    progress.step("closed level: arms");
+    progress.step("files, hashes, rows and arms");
     let closed = opts(
         req,
         Closed {
