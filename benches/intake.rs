@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo bench --features ssr --bench intake             # 200000-subject check, 50000-subject upload
 //! cargo bench --features ssr --bench intake -- 20000 5000
+//! cargo bench --features ssr --bench intake -- 200000 50000 23   # ADAE 494 MB
 //! ```
 //! Targets: the check <= 2 s and <= 500 MiB; the server grows by < 300 MiB
 //! during upload and check (the upload streams to disk).
@@ -33,8 +34,20 @@ fn dir_bytes(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-fn check_bench(subjects: usize, trial: &Path) {
-    let cut = synthetic_cut(subjects, AE);
+/// The synthetic cut, generated (when it is not there yet) by a child
+/// process: a child forked from a bench that generated a cut in memory
+/// would report that memory as its own peak.
+fn generated(subjects: usize, ae: usize) -> PathBuf {
+    let status = Command::new(std::env::current_exe().expect("the bench"))
+        .env("DSMB_BENCH_GENERATE", format!("{subjects},{ae}"))
+        .status()
+        .expect("generate");
+    assert!(status.success(), "generating the cut failed");
+    synthetic_cut(subjects, ae)
+}
+
+fn check_bench(subjects: usize, ae: usize, trial: &Path) {
+    let cut = generated(subjects, ae);
     let blinded = cut.join("blinded");
     println!(
         "dsmb check, {subjects} subjects, blinded CSV ({} MB, ADAE {} MB):",
@@ -125,9 +138,11 @@ fn form(addr: &str, path: &str, cookie: &str, body: &str) -> (u16, String, Strin
     })
 }
 
-fn upload_bench(subjects: usize, trial_toml: &Path) {
+/// Upload the synthetic cut to a running server: its unblinded Parquet
+/// part, or (`csv`) its blinded CSV part with the randomization list.
+fn upload_bench(subjects: usize, ae: usize, csv: bool, trial_toml: &Path) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let cut = synthetic_cut(subjects, AE);
+    let cut = generated(subjects, ae);
     let work = root.join("target/bench-data/intake");
     let _ = std::fs::remove_dir_all(&work);
     let data = work.join("data");
@@ -209,37 +224,44 @@ fn upload_bench(subjects: usize, trial_toml: &Path) {
 
     // The multipart body, streamed from the files.
     let boundary = "dsmb-bench-boundary";
-    let unblinded = cut.join("unblinded");
-    let mut files: Vec<PathBuf> = ["adsl", "adae", "adtte"]
+    let (part, ext) = if csv {
+        ("blinded", "csv")
+    } else {
+        ("unblinded", "parquet")
+    };
+    let mut files: Vec<(&str, PathBuf)> = ["adsl", "adae", "adtte"]
         .iter()
-        .map(|d| unblinded.join(format!("{d}.parquet")))
+        .map(|d| ("datasets", cut.join(part).join(format!("{d}.{ext}"))))
         .collect();
-    files.retain(|p| p.is_file());
+    if csv {
+        files.push(("randlist", cut.join("randlist.csv")));
+    }
+    files.retain(|(_, p)| p.is_file());
     let mut preamble = String::new();
     for (name, value) in [
         ("csrf", csrf.as_str()),
         ("cut_date", "2024-12-31"),
-        ("part", "unblinded"),
+        ("part", part),
     ] {
         preamble.push_str(&format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
         ));
     }
-    let part_head = |p: &Path| {
+    let part_head = |field: &str, p: &Path| {
         format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"datasets\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
             p.file_name().unwrap().to_string_lossy()
         )
     };
     let tail = format!("--{boundary}--\r\n");
     let file_bytes: u64 = files
         .iter()
-        .map(|p| std::fs::metadata(p).unwrap().len())
+        .map(|(_, p)| std::fs::metadata(p).unwrap().len())
         .sum();
     let length = preamble.len() as u64
         + files
             .iter()
-            .map(|p| part_head(p).len() as u64 + 2)
+            .map(|(f, p)| part_head(f, p).len() as u64 + 2)
             .sum::<u64>()
         + file_bytes
         + tail.len() as u64;
@@ -250,8 +272,8 @@ fn upload_bench(subjects: usize, trial_toml: &Path) {
     let t = Instant::now();
     let (st, headers, body) = request(addr, &head, &mut |s| {
         s.write_all(preamble.as_bytes()).expect("send");
-        for p in &files {
-            s.write_all(part_head(p).as_bytes()).expect("send");
+        for (field, p) in &files {
+            s.write_all(part_head(field, p).as_bytes()).expect("send");
             let mut f = std::fs::File::open(p).expect("open");
             std::io::copy(&mut f, s).expect("send file");
             s.write_all(b"\r\n").expect("send");
@@ -292,7 +314,7 @@ fn upload_bench(subjects: usize, trial_toml: &Path) {
         "the upload passes: {state}"
     );
     println!(
-        "upload of {subjects} subjects (Parquet, {} MB) to `dsmb serve`: sent in {sent:.2?}, checked in {checked:.2?}",
+        "upload of {subjects} subjects ({part}, {ext}, {} MB) to `dsmb serve`: sent in {sent:.2?}, checked in {checked:.2?}",
         file_bytes >> 20
     );
     println!(
@@ -303,13 +325,25 @@ fn upload_bench(subjects: usize, trial_toml: &Path) {
 }
 
 fn main() {
+    if let Ok(what) = std::env::var("DSMB_BENCH_GENERATE") {
+        let mut n = what.split(',').filter_map(|s| s.parse::<usize>().ok());
+        if let (Some(subjects), Some(ae)) = (n.next(), n.next()) {
+            synthetic_cut(subjects, ae);
+        }
+        return;
+    }
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
     let check_subjects: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let upload_subjects: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(50_000);
+    // AE records per subject of the checked cut (15: ADAE 329 MB at
+    // 200,000 subjects; 23: 494 MB).
+    let ae: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(AE);
     let trial = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/altshock2/trial.toml");
-    check_bench(check_subjects, &trial);
-    upload_bench(upload_subjects, &trial);
+    check_bench(check_subjects, ae, &trial);
+    upload_bench(upload_subjects, AE, false, &trial);
+    // The checked cut itself, as data management sends it (blinded CSV).
+    upload_bench(check_subjects, ae, true, &trial);
 }

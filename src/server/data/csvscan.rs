@@ -150,84 +150,93 @@ impl<'f> Scanner<'f> {
         let file = self.file;
         self.fields.clear();
         let mut record_ok = true;
-        loop {
-            let start = *i;
-            if *i < n && bytes[*i] == b'"' {
-                // Quoted field.
-                *i += 1;
-                let mut closed = false;
-                while *i < n {
-                    if bytes[*i] == b'"' {
-                        if *i + 1 < n && bytes[*i + 1] == b'"' {
-                            *i += 2;
-                            continue;
+        if !self.plain_line(bytes, i) {
+            loop {
+                let start = *i;
+                if *i < n && bytes[*i] == b'"' {
+                    // Quoted field.
+                    *i += 1;
+                    let mut closed = false;
+                    while *i < n {
+                        if bytes[*i] == b'"' {
+                            if *i + 1 < n && bytes[*i + 1] == b'"' {
+                                *i += 2;
+                                continue;
+                            }
+                            if *i + 1 == n && !last {
+                                // An escaped quote may straddle the blocks.
+                                return Some(End::Later);
+                            }
+                            closed = true;
+                            *i += 1;
+                            break;
                         }
-                        if *i + 1 == n && !last {
-                            // An escaped quote may straddle the blocks.
+                        *i += 1;
+                    }
+                    if !closed {
+                        if !last {
                             return Some(End::Later);
                         }
-                        closed = true;
-                        *i += 1;
-                        break;
-                    }
-                    *i += 1;
-                }
-                if !closed {
-                    if !last {
-                        return Some(End::Later);
-                    }
-                    found.push(Problem::at(
-                        file,
-                        self.row,
-                        column_name(&self.header, self.fields.len()),
-                        "a quoted field is not closed (a '\"' is missing)",
-                    ));
-                    return None;
-                }
-                if *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
-                    found.push(Problem::at(
-                        file,
-                        self.row,
-                        column_name(&self.header, self.fields.len()),
-                        "text follows a closing quote (quote the whole field, and double any '\"' inside it)",
-                    ));
-                    record_ok = false;
-                    while *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
-                        *i += 1;
-                    }
-                }
-            } else {
-                while *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
-                    if bytes[*i] == b'"' && record_ok {
                         found.push(Problem::at(
                             file,
                             self.row,
                             column_name(&self.header, self.fields.len()),
-                            "a '\"' inside an unquoted field (quote the field and double the '\"')",
+                            "a quoted field is not closed (a '\"' is missing)",
+                        ));
+                        return None;
+                    }
+                    if *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
+                        found.push(Problem::at(
+                            file,
+                            self.row,
+                            column_name(&self.header, self.fields.len()),
+                            "text follows a closing quote (quote the whole field, and double any '\"' inside it)",
                         ));
                         record_ok = false;
+                        while *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
+                            *i += 1;
+                        }
                     }
+                } else {
+                    // Fields are short: a plain loop beats a vectorised search.
+                    while *i < n && !matches!(bytes[*i], b',' | b'\n' | b'\r') {
+                        if bytes[*i] == b'"' && record_ok {
+                            found.push(Problem::at(
+                                file,
+                                self.row,
+                                column_name(&self.header, self.fields.len()),
+                                "a '\"' inside an unquoted field (quote the field and double the '\"')",
+                            ));
+                            record_ok = false;
+                        }
+                        *i += 1;
+                    }
+                }
+                self.fields.push((start, *i));
+                if *i < n && bytes[*i] == b',' {
+                    *i += 1;
+                    continue;
+                }
+                // End of record: a line end, or the end of the block.
+                if (*i == n || (bytes[*i] == b'\r' && *i + 1 == n)) && !last {
+                    return Some(End::Later);
+                }
+                if *i < n && bytes[*i] == b'\r' {
                     *i += 1;
                 }
+                if *i < n && bytes[*i] == b'\n' {
+                    *i += 1;
+                }
+                break;
             }
-            self.fields.push((start, *i));
-            if *i < n && bytes[*i] == b',' {
-                *i += 1;
-                continue;
-            }
-            // End of record: a line end, or the end of the block.
-            if (*i == n || (bytes[*i] == b'\r' && *i + 1 == n)) && !last {
-                return Some(End::Later);
-            }
-            if *i < n && bytes[*i] == b'\r' {
-                *i += 1;
-            }
-            if *i < n && bytes[*i] == b'\n' {
-                *i += 1;
-            }
-            break;
         }
-        if self.utf8 {
+        // The record is valid UTF-8 as a whole (the common case, checked at
+        // once), or the field with the first bad byte is named.
+        let whole = match (self.fields.first(), self.fields.last()) {
+            (Some(a), Some(b)) => std::str::from_utf8(&bytes[a.0..b.1]).is_ok(),
+            _ => true,
+        };
+        if self.utf8 && !whole {
             for (k, &(s, e)) in self.fields.iter().enumerate() {
                 if let Err(err) = std::str::from_utf8(&bytes[s..e]) {
                     let at = s + err.valid_up_to();
@@ -246,6 +255,32 @@ impl<'f> Scanner<'f> {
             }
         }
         Some(End::Inside(record_ok))
+    }
+
+    /// A whole line without quotes (nearly every record of a cut): its
+    /// fields split at the commas at once. `false`, and nothing read, for
+    /// any other record (the byte-by-byte parse decides then).
+    fn plain_line(&mut self, bytes: &[u8], i: &mut usize) -> bool {
+        let Some(k) = memchr::memchr(b'\n', &bytes[*i..]) else {
+            return false;
+        };
+        let line_end = *i + k;
+        let mut end = line_end;
+        if end > *i && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        let line = &bytes[*i..end];
+        if memchr::memchr2(b'"', b'\r', line).is_some() {
+            return false;
+        }
+        let mut start = *i;
+        for comma in memchr::memchr_iter(b',', line) {
+            self.fields.push((start, *i + comma));
+            start = *i + comma + 1;
+        }
+        self.fields.push((start, end));
+        *i = line_end + 1;
+        true
     }
 
     /// The checks of a whole record (its field count, the header's names).
