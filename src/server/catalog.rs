@@ -230,6 +230,18 @@ impl TrialEntry {
         self.cuts.iter().any(|c| c.dir == dir) || self.rejected.iter().any(|r| r.dir == dir)
     }
 
+    /// The entry with the cut in `cut_dir` listed as rejected with
+    /// `problems` (found before it could be served).
+    pub fn with_rejected(&self, cut_dir: &Path, problems: Problems) -> TrialEntry {
+        let mut next = self.clone();
+        next.rejected.retain(|r| r.dir != cut_dir);
+        next.rejected.push(RejectedCut {
+            dir: cut_dir.to_path_buf(),
+            problems,
+        });
+        next
+    }
+
     /// The entry with the cut in `cut_dir` added: served when it passes its
     /// checks and is dated after every served cut (the open reports of the
     /// served cuts are suppressed against the cuts before them, so an

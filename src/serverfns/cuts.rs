@@ -38,7 +38,7 @@ pub async fn get_uploads(trial: String) -> Result<UploadsView, ServerFnError> {
         .map(|u| u.csrf.clone())
         .unwrap_or_default();
     let can_upload = role == Role::Statistician;
-    let uploads = if can_upload {
+    let uploads: Vec<UploadView> = if can_upload {
         state
             .staging
             .of(&trial, auth.username())
@@ -48,6 +48,10 @@ pub async fn get_uploads(trial: String) -> Result<UploadsView, ServerFnError> {
     } else {
         Vec::new()
     };
+    if !uploads.is_empty() {
+        let what = format!("{} upload(s) waiting to be registered", uploads.len());
+        guard::audited(&state, &auth, "view-uploads", &trial, &what).await?;
+    }
     Ok(UploadsView {
         trial_id: trial,
         can_upload,
@@ -74,7 +78,11 @@ pub async fn get_upload(trial: String, id: String) -> Result<UploadView, ServerF
         .get(&id)
         .filter(|s| s.trial == trial && s.username == auth.username())
     {
-        Some(s) => Ok(upload_view(&s, &csrf)),
+        Some(s) => {
+            let what = format!("upload {} of cut {} and its check", s.id, s.cut_date);
+            guard::audited(&state, &auth, "view-upload", &trial, &what).await?;
+            Ok(upload_view(&s, &csrf))
+        }
         None => Err(guard::refuse(&state, &auth, &trial, 404, "no such upload").await),
     }
 }

@@ -754,3 +754,147 @@ pub fn same_through_the_web(
     });
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_folder_still_being_written_is_not_picked_up_half_way() {
+    let root = upload_root("cut-2023-09-30");
+    let app = app_on(&root, Limits::default());
+    block_on(async {
+        let quiet = std::time::Duration::from_millis(800);
+        let watch = tokio::spawn(dsmb::server::web::cuts::watch(
+            app.state.clone(),
+            std::time::Duration::from_millis(100),
+            quiet,
+        ));
+        // Data management writes the cut file by file, a file every 300 ms
+        // (less than the quiet period), the largest one growing in pieces.
+        let target = root.join("altshock2/cut-2024-12-31");
+        let blinded = target.join("blinded");
+        std::fs::create_dir_all(&blinded).unwrap();
+        let adae = std::fs::read(final_cut().join("blinded/adae.csv")).unwrap();
+        let mut steps: Vec<Box<dyn Fn()>> = Vec::new();
+        for name in ["adsl.csv", "adtte.csv"] {
+            let (from, to) = (final_cut().join("blinded").join(name), blinded.join(name));
+            steps.push(Box::new(move || {
+                std::fs::copy(&from, &to).unwrap();
+            }));
+        }
+        for k in 1..=4 {
+            let (bytes, to) = (
+                adae[..adae.len() * k / 4].to_vec(),
+                blinded.join("adae.csv"),
+            );
+            steps.push(Box::new(move || std::fs::write(&to, &bytes).unwrap()));
+        }
+        let list = (
+            final_cut().join("randlist.csv"),
+            target.join("randlist.csv"),
+        );
+        steps.push(Box::new(move || {
+            std::fs::copy(&list.0, &list.1).unwrap();
+        }));
+        for step in &steps {
+            step();
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            let t = app.catalog().entry("altshock2").unwrap();
+            assert!(
+                !t.knows(&target),
+                "the folder was taken while it was being written"
+            );
+        }
+        // Once quiet, it is taken whole: served.
+        let mut served = false;
+        for _ in 0..100 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            if app.catalog().entry("altshock2").unwrap().latest().date == "2024-12-31" {
+                served = true;
+                break;
+            }
+        }
+        watch.abort();
+        assert!(served, "picked up once quiet");
+        assert!(app
+            .catalog()
+            .entry("altshock2")
+            .unwrap()
+            .rejected
+            .is_empty());
+    });
+}
+
+#[test]
+fn one_cut_is_uploaded_once_at_a_time_and_a_statistician_holds_a_few() {
+    let root = upload_root("cut-2023-09-30");
+    let app = app_on(&root, Limits::default());
+    block_on(async {
+        let stat = sign_in(&app, "stat").await;
+        let files = blinded_upload();
+        // The same cut twice at once: one is refused before it is written.
+        let (a, b) = tokio::join!(
+            upload(&app, "altshock2", &stat, "2024-12-31", "blinded", &files),
+            upload(&app, "altshock2", &stat, "2024-12-31", "blinded", &files)
+        );
+        let mut statuses = [a.0.status, b.0.status];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+        // A few uploads held at once, then register or discard first.
+        let broken = [("datasets", "adsl.csv".to_string(), b"USUBJID\n".to_vec())];
+        for date in ["2025-01-31", "2025-02-28", "2025-03-31"] {
+            let (r, _) = upload(&app, "altshock2", &stat, date, "blinded", &broken).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{date}: {}", r.body);
+        }
+        let (r, _) = upload(&app, "altshock2", &stat, "2025-04-30", "blinded", &broken).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert!(r.body.contains("register or discard"), "{}", r.body);
+    });
+}
+
+#[test]
+fn a_discarded_upload_cannot_be_registered() {
+    let root = upload_root("cut-2023-09-30");
+    let app = app_on(&root, Limits::default());
+    block_on(async {
+        let stat = sign_in(&app, "stat").await;
+        let (_, id) = upload(
+            &app,
+            "altshock2",
+            &stat,
+            "2024-12-31",
+            "blinded",
+            &blinded_upload(),
+        )
+        .await;
+        let id = id.unwrap();
+        assert!(matches!(checked(&app, &id).await, Outcome::Passed(_)));
+        let body = format!("csrf={}", csrf(&app, &stat).await);
+        let r = send(
+            &app,
+            post(
+                &format!("/trial/altshock2/cuts/uploads/{id}/discard"),
+                Some(&stat),
+                &body,
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            register(&app, "altshock2", &stat, &id).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(staging_is_empty(&app));
+        assert!(!root.join("altshock2/cut-2024-12-31").exists());
+        assert_eq!(entries(&app, "discard-upload").len(), 1);
+        assert!(entries(&app, "register-cut").is_empty());
+        // The same cut can be sent again.
+        let (r, _) = upload(
+            &app,
+            "altshock2",
+            &stat,
+            "2024-12-31",
+            "blinded",
+            &blinded_upload(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    });
+}

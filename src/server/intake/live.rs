@@ -85,6 +85,24 @@ impl LiveCatalog {
         })
     }
 
+    /// The catalog with the cut folder `cut_dir` of `trial` listed as
+    /// rejected with `problems`, for [`LiveCatalog::commit`].
+    pub fn reject(
+        &self,
+        trial: &str,
+        cut_dir: &Path,
+        problems: Problems,
+    ) -> Result<Prepared, String> {
+        let catalog = self.current();
+        let entry = catalog
+            .entry(trial)
+            .ok_or_else(|| format!("no trial {trial}"))?;
+        Ok(Prepared {
+            catalog: catalog.with_entry(entry.with_rejected(cut_dir, problems.clone())),
+            arrival: Arrival::Rejected(problems),
+        })
+    }
+
     /// Serve the catalog `prepared` made from now on (once its arrival is
     /// recorded).
     pub fn commit(&self, prepared: Prepared) {

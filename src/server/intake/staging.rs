@@ -149,8 +149,28 @@ pub struct Staging {
     root: PathBuf,
     pub limits: Limits,
     uploads: Mutex<HashMap<String, Arc<Staged>>>,
+    /// Uploads being written: (trial, cut date, user), so that two uploads
+    /// of one cut cannot be written at once.
+    writing: Reserved,
     /// Bytes held in staging now (for the quota).
     used: Arc<AtomicU64>,
+}
+
+type Reserved = Arc<Mutex<Vec<(String, NaiveDate, String)>>>;
+
+/// The most uploads one statistician may hold for a trial at once
+/// (written or being written, not yet registered or discarded).
+pub const MAX_PENDING: usize = 4;
+
+/// Why an upload cannot begin.
+#[derive(Debug, thiserror::Error)]
+pub enum BeginError {
+    #[error("an upload of the cut dated {0} is being sent or waits to be registered or discarded already")]
+    Held(NaiveDate),
+    #[error("you hold {MAX_PENDING} uploads of this trial already; register or discard one first")]
+    TooMany,
+    #[error("the staging folder cannot be written: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 impl Staging {
@@ -161,6 +181,7 @@ impl Staging {
             root,
             limits,
             uploads: Mutex::new(HashMap::new()),
+            writing: Arc::new(Mutex::new(Vec::new())),
             used: Arc::new(AtomicU64::new(0)),
         }
     }
@@ -184,12 +205,43 @@ impl Staging {
         username: &str,
         cut_date: NaiveDate,
         blinded: bool,
-    ) -> std::io::Result<Pending> {
+    ) -> Result<Pending, BeginError> {
+        let key = (trial.to_string(), cut_date, username.to_string());
+        {
+            // One upload per cut at a time, a few per statistician.
+            let mut writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+            let uploads = self.uploads.lock().unwrap_or_else(|e| e.into_inner());
+            if writing.iter().any(|(t, d, _)| t == trial && *d == cut_date)
+                || uploads
+                    .values()
+                    .any(|s| s.trial == trial && s.cut_date == cut_date)
+            {
+                return Err(BeginError::Held(cut_date));
+            }
+            let mine = writing
+                .iter()
+                .filter(|(t, _, u)| t == trial && u == username)
+                .count()
+                + uploads
+                    .values()
+                    .filter(|s| s.trial == trial && s.username == username)
+                    .count();
+            if mine >= MAX_PENDING {
+                return Err(BeginError::TooMany);
+            }
+            writing.push(key.clone());
+        }
         let id = crate::server::store::random_hex(12);
         let home = self.root.join(&id);
         let cut_dir = home.join(layout::cut_folder_name(cut_date));
-        std::fs::create_dir_all(cut_dir.join(part_of(blinded)))?;
+        if let Err(e) = std::fs::create_dir_all(cut_dir.join(part_of(blinded))) {
+            release(&self.writing, &key);
+            let _ = std::fs::remove_dir_all(&home);
+            return Err(e.into());
+        }
         Ok(Pending {
+            writing: self.writing.clone(),
+            key,
             staged: Some(Staged {
                 id,
                 trial: trial.to_string(),
@@ -216,6 +268,7 @@ impl Staging {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(staged.id.clone(), staged.clone());
+        release(&self.writing, &pending.key);
         // Its bytes stay counted until it is removed.
         drop(pending);
         staged
@@ -244,36 +297,60 @@ impl Staging {
         out
     }
 
-    /// Whether an upload of `trial`'s cut `date` is held (by anyone).
+    /// Whether an upload of `trial`'s cut `date` is held or being written
+    /// (by anyone).
     pub fn holds(&self, trial: &str, date: NaiveDate) -> bool {
+        let writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        writing.iter().any(|(t, d, _)| t == trial && *d == date)
+            || self
+                .uploads
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .values()
+                .any(|s| s.trial == trial && s.cut_date == date)
+    }
+
+    /// Take the upload `id` out of staging's list (a second caller finds
+    /// nothing): to register or discard it, then [`Staging::forget`] it, or
+    /// [`Staging::put_back`] when that fails.
+    pub fn take(&self, id: &str) -> Option<Arc<Staged>> {
         self.uploads
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .any(|s| s.trial == trial && s.cut_date == date)
+            .remove(id)
+    }
+
+    /// List a taken upload again.
+    pub fn put_back(&self, staged: Arc<Staged>) {
+        self.uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(staged.id.clone(), staged);
+    }
+
+    /// A taken upload is done with: what is left of its folder is removed
+    /// and its bytes no longer count against the quota.
+    pub fn forget(&self, staged: &Staged) {
+        let bytes: u64 = staged.files.iter().map(|f| f.bytes).sum();
+        let _ = self
+            .used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |u| {
+                Some(u.saturating_sub(bytes))
+            });
+        let _ = std::fs::remove_dir_all(&staged.home);
     }
 
     /// Forget the upload `id` and remove what is left of its folder.
     pub fn remove(&self, id: &str) {
-        let gone = self
-            .uploads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(id);
-        if let Some(s) = gone {
-            let bytes: u64 = s.files.iter().map(|f| f.bytes).sum();
-            self.used.fetch_sub(
-                bytes.min(self.used.load(Ordering::Relaxed)),
-                Ordering::Relaxed,
-            );
-            let _ = std::fs::remove_dir_all(&s.home);
+        if let Some(s) = self.take(id) {
+            self.forget(&s);
         }
     }
 
     /// Check the upload with exactly the checks of `dsmb check` (plus what
-    /// registering it needs: a blinded cut's randomization list, a
-    /// manifest of this trial and date), off the async runtime; problems
-    /// name files within the cut.
+    /// registering it needs: a blinded cut's randomization list), off the
+    /// async runtime; problems name files within the cut. The outcome is
+    /// returned, not kept: see [`Staging::set_outcome`].
     pub async fn check(staged: Arc<Staged>, config: TrialConfig) -> Outcome {
         let s = staged.clone();
         let outcome = tokio::task::spawn_blocking(move || {
@@ -302,8 +379,13 @@ impl Staging {
                 &format!("the check stopped: {e}"),
             )))
         });
-        *staged.outcome.lock().unwrap_or_else(|e| e.into_inner()) = outcome.clone();
         outcome
+    }
+
+    /// Set the upload's outcome (once it is recorded: an outcome nobody
+    /// recorded is not one to register on).
+    pub fn set_outcome(staged: &Staged, outcome: Outcome) {
+        *staged.outcome.lock().unwrap_or_else(|e| e.into_inner()) = outcome;
     }
 }
 
@@ -323,6 +405,8 @@ fn upload_problems(s: &Staged, _config: &TrialConfig) -> Vec<Problem> {
 /// An upload being written: dropped before it is kept (a failure, a
 /// dropped connection), it removes its folder.
 pub struct Pending {
+    writing: Reserved,
+    key: (String, NaiveDate, String),
     staged: Option<Staged>,
     limits: Limits,
     used: Arc<AtomicU64>,
@@ -441,7 +525,16 @@ impl Drop for Pending {
         if let Some(s) = self.staged.take() {
             self.used.fetch_sub(self.written, Ordering::Relaxed);
             let _ = std::fs::remove_dir_all(&s.home);
+            release(&self.writing, &self.key);
         }
+    }
+}
+
+/// The upload `key` is no longer being written.
+fn release(writing: &Reserved, key: &(String, NaiveDate, String)) {
+    let mut w = writing.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = w.iter().position(|x| x == key) {
+        w.remove(k);
     }
 }
 

@@ -11,7 +11,9 @@ use super::session::{csrf_ok, Auth, CsrfForm};
 use super::state::AppState;
 use crate::dto::Role;
 use crate::server::intake::arrive::{may_arrive, place, RegisterError};
-use crate::server::intake::staging::{FileRole, Outcome, Pending, Staged, Staging, WriteError};
+use crate::server::intake::staging::{
+    BeginError, FileRole, Outcome, Pending, Staged, Staging, WriteError,
+};
 use crate::server::intake::Arrival;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
 use axum::extract::rejection::FormRejection;
@@ -71,16 +73,33 @@ async fn next_field<'a>(m: &'a mut Multipart) -> Result<Option<Field<'a>>, Strin
 }
 
 /// The text of a small form field.
-async fn text(field: Field<'_>) -> Result<String, String> {
+async fn text(mut field: Field<'_>) -> Result<String, Failed> {
     let name = field.name().unwrap_or("").to_string();
-    let t = tokio::time::timeout(IDLE, field.text())
-        .await
-        .map_err(|_| format!("field {name}: nothing arrived for {} s", IDLE.as_secs()))?
-        .map_err(|e| e.body_text())?;
-    if t.len() > 200 {
-        return Err(format!("field {name} is longer than 200 characters"));
+    // Read in pieces and stopped at the limit: never buffered whole.
+    let mut bytes = Vec::new();
+    loop {
+        match tokio::time::timeout(IDLE, field.chunk()).await {
+            Err(_) => {
+                return Err(Failed::Dropped(format!(
+                    "field {name}: nothing arrived for {} s",
+                    IDLE.as_secs()
+                )))
+            }
+            Ok(Err(e)) => return Err(Failed::Dropped(e.body_text())),
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(chunk))) => {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > 200 {
+                    return Err(Failed::Bad(format!(
+                        "field {name} is longer than 200 characters"
+                    )));
+                }
+            }
+        }
     }
-    Ok(t.trim().to_string())
+    String::from_utf8(bytes)
+        .map(|t| t.trim().to_string())
+        .map_err(|_| Failed::Bad(format!("field {name} is not UTF-8 text")))
 }
 
 /// An upload that broke off in its first fields: audited, a 400.
@@ -197,9 +216,11 @@ pub async fn upload(
         }
         match text(field).await {
             Ok(t) => fields.push(t),
-            Err(e) => {
-                return dropped_early(&state, &auth, &trial, format!("{want} text: {e}")).await
+            Err(Failed::Dropped(e)) => {
+                return dropped_early(&state, &auth, &trial, format!("{want}: {e}")).await
             }
+            Err(Failed::Bad(e)) => return bad_form(e),
+            Err(Failed::Write(e)) => return bad_form(e),
         }
     }
     let token = CsrfForm {
@@ -233,13 +254,29 @@ pub async fn upload(
     }
     let mut pending = match state.staging.begin(&trial, auth.username(), date, blinded) {
         Ok(p) => p,
+        Err(e @ (BeginError::Held(_) | BeginError::TooMany)) => {
+            return refused(
+                &state,
+                &auth,
+                &trial,
+                &what,
+                StatusCode::CONFLICT,
+                &e.to_string(),
+            )
+            .await
+        }
         Err(e) => {
             tracing::error!("staging cannot be written: {e}");
-            return (
+            let why = "the upload cannot be staged: the server cannot write its staging folder";
+            return refused(
+                &state,
+                &auth,
+                &trial,
+                &what,
                 StatusCode::INSUFFICIENT_STORAGE,
-                "the upload cannot be staged: the server cannot write its staging folder",
+                why,
             )
-                .into_response();
+            .await;
         }
     };
     let received = receive_files(&mut m, &mut pending).await;
@@ -345,13 +382,18 @@ async fn check_and_record(
         ),
         Outcome::Checking => return,
     };
-    if !audit(&state, &auth, "check-cut", &staged.trial, detail).await {
-        *staged.outcome.lock().unwrap_or_else(|e| e.into_inner()) = Outcome::Failed(
-            crate::server::data::problem::Problem::file(
-                ".",
-                "the check could not be recorded in the audit trail; discard the upload and send it again",
-            )
-            .into(),
+    if audit(&state, &auth, "check-cut", &staged.trial, detail).await {
+        Staging::set_outcome(&staged, outcome);
+    } else {
+        Staging::set_outcome(
+            &staged,
+            Outcome::Failed(
+                crate::server::data::problem::Problem::file(
+                    ".",
+                    "the check could not be recorded in the audit trail; discard the upload and send it again",
+                )
+                .into(),
+            ),
         );
     }
 }
@@ -444,9 +486,55 @@ pub async fn register(
             .await
         }
     };
+    // The registration runs as a task of its own: a client that goes away
+    // cannot stop it half-way (with the lock released, the folder moved and
+    // the catalog not swapped).
+    let task = tokio::spawn(register_staged(
+        state.clone(),
+        auth.clone(),
+        trial.clone(),
+        staged,
+        report,
+    ));
+    match task.await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("a registration stopped: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the registration stopped; see the data cuts page for what became of the cut",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Register `staged` (passed as `report`): under the arrivals' lock, taken
+/// out of staging (a discard meanwhile finds nothing), audited, moved into
+/// the trial's folder, served or listed as rejected.
+async fn register_staged(
+    state: AppState,
+    auth: Auth,
+    trial: String,
+    staged: Arc<Staged>,
+    report: crate::server::intake::check::CheckReport,
+) -> Response {
+    let what = format!("POST /trial/{trial}/cuts/uploads/{}/register", staged.id);
     // One arrival at a time, from the name's claim to the catalog's swap.
     let _writing = state.live.write_lock().await;
+    let Some(staged) = state.staging.take(&staged.id) else {
+        return refused(
+            &state,
+            &auth,
+            &trial,
+            &what,
+            StatusCode::NOT_FOUND,
+            "no such upload (discarded or registered meanwhile)",
+        )
+        .await;
+    };
     let Some(entry) = state.catalog().entry(&trial) else {
+        state.staging.put_back(staged);
         return refused(
             &state,
             &auth,
@@ -458,6 +546,7 @@ pub async fn register(
         .await;
     };
     if let Err(e) = may_arrive(&entry, staged.cut_date) {
+        state.staging.put_back(staged);
         return refused(
             &state,
             &auth,
@@ -469,18 +558,40 @@ pub async fn register(
         .await;
     }
     let detail = format!("cut {} upload {}", staged.cut_date, staged.id);
-    if !audit(&state, &auth, "register-cut", &trial, detail).await {
+    if !audit(&state, &auth, "register-cut", &trial, detail.clone()).await {
+        state.staging.put_back(staged);
         return not_recorded();
     }
     let (e, s) = (entry.clone(), staged.clone());
     let placed = tokio::task::spawn_blocking(move || place(&e, &s, &report)).await;
+    let failed = |why: String| (staged.clone(), why);
     let target = match placed {
         Ok(Ok(t)) => t,
         Ok(Err(RegisterError::Conflict(why))) => {
-            return refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await
+            let (staged, why) = failed(why);
+            state.staging.put_back(staged);
+            audit(
+                &state,
+                &auth,
+                "register-cut-failed",
+                &trial,
+                format!("{detail}: {why}"),
+            )
+            .await;
+            return refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await;
         }
         Ok(Err(RegisterError::Failed(why))) => {
             tracing::error!("an upload could not be registered: {why}");
+            let (staged, why) = failed(why);
+            state.staging.put_back(staged);
+            audit(
+                &state,
+                &auth,
+                "register-cut-failed",
+                &trial,
+                format!("{detail}: {why}"),
+            )
+            .await;
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the cut could not be moved into the trial's folder; nothing was registered",
@@ -489,6 +600,16 @@ pub async fn register(
         }
         Err(e) => {
             tracing::error!("an upload could not be registered: {e}");
+            let (staged, why) = failed(e.to_string());
+            state.staging.put_back(staged);
+            audit(
+                &state,
+                &auth,
+                "register-cut-failed",
+                &trial,
+                format!("{detail}: {why}"),
+            )
+            .await;
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the registration stopped; nothing was registered",
@@ -496,9 +617,20 @@ pub async fn register(
                 .into_response();
         }
     };
-    state.staging.remove(&staged.id);
-    record_arrival(&state, &auth, &trial, &target).await;
-    Redirect::to(&format!("/trial/{trial}/cuts")).into_response()
+    state.staging.forget(&staged);
+    match record_arrival(&state, &auth, &trial, &target).await {
+        Some(Arrival::Served(_)) => Redirect::to(&format!("/trial/{trial}/cuts")).into_response(),
+        Some(Arrival::Rejected(p)) => (
+            StatusCode::CONFLICT,
+            format!("the cut was registered but fails the catalog's checks, so the last good cut keeps serving; the data cuts page lists why:\n{p}"),
+        )
+            .into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the cut is in the trial's folder but could not be served now (its arrival could not be checked or recorded); the folder watch tries again",
+        )
+            .into_response(),
+    }
 }
 
 /// Serve the cut in `dir` (in the trial's folder now) and record what
@@ -520,6 +652,18 @@ pub async fn record_arrival(
             return None;
         }
     };
+    record_prepared(state, auth, trial, &name, prepared).await
+}
+
+/// Record what became of an arriving cut, then make it so (served, or
+/// listed as rejected); `None` when it could not be recorded.
+async fn record_prepared(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    name: &str,
+    prepared: crate::server::intake::Prepared,
+) -> Option<Arrival> {
     let (action, detail) = match &prepared.arrival {
         Arrival::Served(date) => ("serve-cut", format!("{name}: serving, cut {date}")),
         Arrival::Rejected(p) => (
@@ -535,6 +679,57 @@ pub async fn record_arrival(
     let arrival = prepared.arrival.clone();
     state.live.commit(prepared);
     Some(arrival)
+}
+
+/// A folder the watch found without a manifest is registered as it is
+/// found (every part checked, each file's SHA-256 written), so that the
+/// files served are the files checked: a copy that goes on after the pick-up
+/// makes every later load of the cut refuse it. Its problems when it cannot
+/// be registered.
+async fn register_found(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    dir: &std::path::Path,
+) -> Found {
+    use crate::server::data::problem::{Problem, Problems};
+    if dir.join(crate::server::data::layout::MANIFEST).is_file() {
+        return Found::Ready;
+    }
+    let Some(entry) = state.catalog().entry(trial) else {
+        return Found::Broken(Problems::from(Problem::file(
+            ".",
+            "the trial is not served",
+        )));
+    };
+    let detail = format!("{}: registered as found by the folder watch", dir.display());
+    if !audit(state, auth, "register-cut", trial, detail).await {
+        return Found::Later;
+    }
+    let (config, d) = (entry.config.clone(), dir.to_path_buf());
+    let registered =
+        tokio::task::spawn_blocking(move || crate::server::data::register::register(&d, &config))
+            .await
+            .unwrap_or_else(|e| {
+                Err(Problems::from(Problem::file(
+                    ".",
+                    &format!("the registration stopped: {e}"),
+                )))
+            });
+    match registered {
+        Ok(_) => Found::Ready,
+        Err(p) => Found::Broken(p),
+    }
+}
+
+/// What became of a found folder's registration.
+enum Found {
+    /// Registered (or it was): check it and serve it.
+    Ready,
+    /// Could not be recorded: the next scan tries again.
+    Later,
+    /// Fails its checks: listed as rejected with these problems.
+    Broken(crate::server::data::problem::Problems),
 }
 
 /// The folder watch (`intake::watch`): every `interval`, the trials'
@@ -566,12 +761,28 @@ pub async fn watch(state: AppState, interval: Duration, quiet: Duration) {
             if !audit(&state, &watcher, "pick-up-cut", &trial, detail).await {
                 continue;
             }
-            let arrival = record_arrival(&state, &watcher, &trial, &dir).await;
-            let rejected = !matches!(arrival, Some(Arrival::Served(_)));
-            watch
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .taken(&dir, rejected);
+            let arrival = match register_found(&state, &watcher, &trial, &dir).await {
+                Found::Later => continue,
+                Found::Ready => record_arrival(&state, &watcher, &trial, &dir).await,
+                Found::Broken(problems) => {
+                    let name = dir
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    match state.live.reject(&trial, &dir, problems) {
+                        Ok(p) => record_prepared(&state, &watcher, &trial, &name, p).await,
+                        Err(_) => None,
+                    }
+                }
+            };
+            // Not recorded: left as it is for the next scan.
+            if let Some(arrival) = arrival {
+                let rejected = !matches!(arrival, Arrival::Served(_));
+                watch
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .taken(&dir, rejected);
+            }
         }
     }
 }
@@ -601,10 +812,25 @@ pub async fn discard(
         Ok(s) => s,
         Err(no) => return no,
     };
+    // Not while it is being registered: under the arrivals' lock, taken
+    // out of staging first.
+    let _writing = state.live.write_lock().await;
+    let Some(staged) = state.staging.take(&staged.id) else {
+        return refused(
+            &state,
+            &auth,
+            &trial,
+            &what,
+            StatusCode::NOT_FOUND,
+            "no such upload (registered or discarded meanwhile)",
+        )
+        .await;
+    };
     let detail = format!("cut {} upload {}", staged.cut_date, staged.id);
     if !audit(&state, &auth, "discard-upload", &trial, detail).await {
+        state.staging.put_back(staged);
         return not_recorded();
     }
-    state.staging.remove(&staged.id);
+    state.staging.forget(&staged);
     Redirect::to(&format!("/trial/{trial}/cuts")).into_response()
 }
