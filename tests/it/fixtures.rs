@@ -95,6 +95,24 @@ pub fn drop_column(path: &Path, column: &str) {
     });
 }
 
+/// Add column `column` to a CSV, `value` in every row.
+pub fn add_column(path: &Path, column: &str, value: &str) {
+    edit(path, |t| {
+        t.lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == 0 {
+                    format!("{l},{column}")
+                } else {
+                    format!("{l},{value}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+}
+
 /// Value of `column` in data row `row` of a CSV.
 pub fn cell(path: &Path, row: usize, column: &str) -> String {
     let text = std::fs::read_to_string(path).unwrap();

@@ -19,6 +19,7 @@ mod helpers;
 mod http;
 mod interim;
 mod malformed;
+mod malformed_labs;
 mod malformed_rows;
 mod pages;
 mod report_store;

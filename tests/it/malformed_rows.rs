@@ -197,20 +197,7 @@ fn randomization_list_problems_are_named() {
 #[test]
 fn a_blinded_cut_carrying_arm_columns_is_refused() {
     let cut = fixture();
-    edit(&blinded(&cut).join("adsl.csv"), |t| {
-        t.lines()
-            .enumerate()
-            .map(|(i, l)| {
-                if i == 0 {
-                    format!("{l},ARMCD")
-                } else {
-                    format!("{l},SOC")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n"
-    });
+    add_column(&blinded(&cut).join("adsl.csv"), "ARMCD", "SOC");
     refused(
         &blinded(&cut),
         &LoadOptions::open(),

@@ -147,6 +147,7 @@ fn print_check(args: &CutArgs, report: &CheckReport) {
             "subjects": report.subjects,
             "adae_records": report.adae_records,
             "adtte_records": report.adtte_records,
+            "lab_records": report.lab_records,
         });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return;
@@ -174,7 +175,13 @@ fn print_check(args: &CutArgs, report: &CheckReport) {
         println!("    {:<16} sha256 {}", f.name, f.sha256);
     }
     println!(
-        "    {} subjects, {} AE records, {} time-to-event records",
-        report.subjects, report.adae_records, report.adtte_records
+        "    {} subjects, {} AE records, {} time-to-event records, {}",
+        report.subjects,
+        report.adae_records,
+        report.adtte_records,
+        match report.lab_records {
+            Some(n) => format!("{n} laboratory records"),
+            None => "no laboratory data (no ADLB)".to_string(),
+        }
     );
 }

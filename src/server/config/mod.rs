@@ -6,6 +6,7 @@
 
 mod check;
 mod columns;
+pub mod labs;
 mod tables;
 
 pub use columns::{ColumnNames, ColumnRole};
@@ -58,6 +59,9 @@ pub struct TrialConfig {
     /// Overrides of the ADaM column names the report tables read.
     #[serde(default)]
     pub columns: ColumnNames,
+    /// The laboratory parameters (ADLB), with the ADaM defaults.
+    #[serde(default)]
+    pub labs: labs::Labs,
     /// The adverse-event tables' options.
     #[serde(default)]
     pub adverse_events: AdverseEventOptions,

@@ -24,8 +24,9 @@ pub const UNBLINDED: &str = "unblinded";
 /// A registered cut's manifest, in the cut folder.
 pub const MANIFEST: &str = "manifest.json";
 /// The datasets a data folder may hold (each as .csv, .parquet or .xpt):
-/// the three every cut has and the optional screening log.
-pub const DATASETS: [&str; 4] = ["adsl", "adae", "adtte", "screening"];
+/// the three every cut has, the optional screening log and laboratory
+/// data.
+pub const DATASETS: [&str; 5] = ["adsl", "adae", "adtte", "screening", "adlb"];
 /// Where uploads are written before they are registered: a folder of the
 /// data folder (so that registering is a rename on one file system) that
 /// the catalog never reads (its name is not a trial's).

@@ -9,6 +9,7 @@
 //! ([`crate::server::firewall`]); that is the only way an `ARM` column
 //! reaches a snapshot.
 
+use super::adlb;
 use super::layout;
 use super::manifest::{FileDigest, Manifest};
 use super::problem::{Collector, Problem, Problems};
@@ -89,6 +90,9 @@ pub struct Snapshot {
     /// ADAE's rows (its frame's height, unless only checked as it
     /// streamed: then the frame is empty).
     pub adae_rows: usize,
+    /// The laboratory records (see `data::adlb` for the columns), when the
+    /// folder has ADLB.
+    pub adlb: Option<DataFrame>,
     /// The screening log's counts, when the folder has one.
     pub screening: Option<screening::Screening>,
 }
@@ -160,6 +164,7 @@ fn wanted_columns(
         ("adae", adae),
         ("adtte", adtte),
         (screening::SCREENING, screening::wanted()),
+        (adlb::ADLB, adlb::wanted()),
     ]
     .into_iter()
     .collect())
@@ -236,22 +241,25 @@ pub fn load(
     // every unreadable one. ADAE, the large one, is read on a second thread
     // meanwhile.
     let progress = super::progress::current().unwrap_or_default();
-    let (adsl, adae, adtte, screening_log) = std::thread::scope(|s| {
+    let (adsl, adae, adtte, screening_log, adlb) = std::thread::scope(|s| {
         let adae = s.spawn(|| progress.run(|| read("adae")));
         let adsl = read("adsl");
         let adtte = read("adtte");
         let screening_log = screening::present(dir).then(|| read(screening::SCREENING));
+        let adlb = adlb::present(dir).then(|| read(adlb::ADLB));
         let adae = adae
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (adsl, adae, adtte, screening_log)
+        (adsl, adae, adtte, screening_log, adlb)
     });
     let (adsl, adae, adtte) = (verified(adsl), verified(adae), verified(adtte));
     let screening_log = screening_log.map(&mut verified);
+    let adlb = adlb.map(&mut verified);
     let mut unreadable = Vec::new();
     for r in [&adsl, &adae, &adtte]
         .into_iter()
         .chain(screening_log.as_ref())
+        .chain(adlb.as_ref())
     {
         if let Err(p) = r {
             unreadable.extend(p.0.iter().cloned());
@@ -270,9 +278,11 @@ pub fn load(
     // Blinding.
     let mut c = Collector::default();
     let screening_log = screening_log.and_then(Result::ok);
+    let adlb = adlb.and_then(Result::ok);
     let identifying: Vec<(String, String)> = [&adsl, &adae, &adtte]
         .into_iter()
         .chain(screening_log.as_ref())
+        .chain(adlb.as_ref())
         .flat_map(|f| {
             f.columns
                 .iter()
@@ -324,6 +334,9 @@ pub fn load(
         }
     }
     let adtte_df = validate_adtte(&adtte, trial, &subjects, &mut c);
+    let adlb_df = adlb
+        .as_ref()
+        .and_then(|f| adlb::validate_adlb(f, trial, cut_date, &subjects, &mut c));
 
     // Arms: only when the firewall's closed level asks.
     if let Some(step) = arms {
@@ -358,6 +371,7 @@ pub fn load(
         adae_subject: adae_subject.into(),
         adtte: adtte_df.unwrap_or_default(),
         adae_rows,
+        adlb: adlb_df,
         screening,
     })
 }

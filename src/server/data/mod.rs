@@ -9,6 +9,7 @@
 //! May not: attach arms to subjects (the firewall's closed level does, see
 //! [`crate::server::firewall`]), or compute a number a page shows.
 
+pub mod adlb;
 pub mod csvscan;
 pub mod days;
 pub mod layout;

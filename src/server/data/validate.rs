@@ -22,7 +22,7 @@ pub type Known = (usize, i32, Option<i32>);
 impl AdslIndex {
     /// The subject's (ADSL row, randomization day, death day), or a problem
     /// at `row` of `f` saying it is not in ADSL.
-    fn known(&self, c: &mut Collector, f: &Frame, row: usize, id: &str) -> Option<Known> {
+    pub fn known(&self, c: &mut Collector, f: &Frame, row: usize, id: &str) -> Option<Known> {
         let found = self.index.get(id).copied();
         if found.is_none() {
             c.push(

@@ -42,6 +42,8 @@ pub struct CheckReport {
     pub subjects: usize,
     pub adae_records: usize,
     pub adtte_records: usize,
+    /// ADLB's records, when the cut has ADLB.
+    pub lab_records: Option<usize>,
 }
 
 impl CheckReport {
@@ -56,6 +58,7 @@ impl CheckReport {
             subjects: snap.adsl.height(),
             adae_records: snap.adae_rows,
             adtte_records: snap.adtte.height(),
+            lab_records: snap.adlb.as_ref().map(|f| f.height()),
         }
     }
 }

@@ -136,6 +136,12 @@ pub fn upload_view(staged: &Staged, csrf: &str) -> UploadView {
                     "Time-to-event records".to_string(),
                     r.adtte_records.to_string(),
                 ),
+                (
+                    "Laboratory records".to_string(),
+                    r.lab_records
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| "not collected (no ADLB)".to_string()),
+                ),
             ],
             Vec::new(),
         ),

@@ -1,0 +1,179 @@
+//! The optional laboratory dataset of a cut, ADLB (an ADaM BDS dataset:
+//! one row per subject, parameter and visit), read as the other datasets
+//! are (CSV, Parquet or XPT; blinded or not) and checked row by row, each
+//! problem naming the file, the row and the column. A cut without ADLB has
+//! no laboratory data ("not collected").
+//!
+//! The typed frame: USUBJID, PARAMCD (String), AVAL, LO, HI (Float64: the
+//! reference range, ANRLO/ANRHI or A1LO/A1HI), ADT (Date; the date part of
+//! ADTM when ADT is absent), AVISIT (String), AVISITN (Float64), BASE (the
+//! ABLFL = Y record: Boolean).
+
+use super::days::{date_text, day_numbers, epoch_days};
+use super::layout;
+use super::problem::{Collector, Problem};
+use super::read::Frame;
+use super::validate::{AdslIndex, Known};
+use crate::server::config::TrialConfig;
+use chrono::NaiveDate;
+use polars::prelude::*;
+use std::path::Path;
+
+/// ADLB's file stem.
+pub const ADLB: &str = "adlb";
+
+/// Whether `dir` holds ADLB in any format.
+pub fn present(dir: &Path) -> bool {
+    layout::has_dataset(dir, ADLB)
+}
+
+/// The columns ADLB is read with.
+pub fn wanted() -> Vec<String> {
+    [
+        "USUBJID", "PARAMCD", "AVAL", "ANRLO", "ANRHI", "A1LO", "A1HI", "ADT", "ADTM", "AVISIT",
+        "AVISITN", "ABLFL",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// The first of `names` the file has, read as numbers (all null when none).
+fn range(f: &Frame, c: &mut Collector, names: [&str; 2]) -> Option<Column> {
+    match names.iter().find(|n| f.has(n)) {
+        Some(n) => Some(f.numbers(c, n, false)?.with_name(names[0].into())),
+        None => Some(Column::full_null(
+            names[0].into(),
+            f.frame.height(),
+            &DataType::Float64,
+        )),
+    }
+}
+
+/// Check ADLB `f` against ADSL's `subjects` and the cut date; the typed
+/// frame, or `None` when it cannot be used.
+pub fn validate_adlb(
+    f: &Frame,
+    trial: &TrialConfig,
+    cut_date: NaiveDate,
+    subjects: &AdslIndex,
+    c: &mut Collector,
+) -> Option<DataFrame> {
+    let height = f.frame.height();
+    let ids = f.text(c, "USUBJID", true)?;
+    let params = f.text(c, "PARAMCD", true)?;
+    let aval = f.numbers(c, "AVAL", false)?;
+    let lo = range(f, c, ["ANRLO", "A1LO"])?;
+    let hi = range(f, c, ["ANRHI", "A1HI"])?;
+    let date = if f.has("ADT") {
+        f.dates(c, "ADT", true)?
+    } else if f.has("ADTM") {
+        f.dates(c, "ADTM", true)?
+    } else {
+        c.push(
+            "missing column",
+            Problem::column(
+                &f.shown(),
+                "ADT",
+                "required column is missing (the analysis date, or ADTM)",
+            ),
+        );
+        return None;
+    };
+    let visit = if f.has("AVISIT") {
+        f.text(c, "AVISIT", false)?
+    } else {
+        Column::full_null("AVISIT".into(), height, &DataType::String)
+    };
+    let visitn = if f.has("AVISITN") {
+        f.numbers(c, "AVISITN", false)?
+    } else {
+        Column::full_null("AVISITN".into(), height, &DataType::Float64)
+    };
+    let baseline_flag = if f.has("ABLFL") {
+        f.text(c, "ABLFL", false)?
+    } else {
+        Column::full_null("ABLFL".into(), height, &DataType::String)
+    };
+    let ratio = trial.labs.ratio_params();
+    let cut_days = epoch_days(cut_date);
+    let id_ca = ids.str().ok()?;
+    let param_ca = params.str().ok()?;
+    let aval_ca = aval.f64().ok()?;
+    let hi_ca = hi.f64().ok()?;
+    let flag_ca = baseline_flag.str().ok()?;
+    let days = day_numbers(&date)?;
+    let mut is_base = Vec::with_capacity(height);
+    let mut previous: Option<(&str, Option<Known>)> = None;
+    for row in 0..height {
+        let base = flag_ca.get(row) == Some("Y");
+        is_base.push(base);
+        let param = param_ca.get(row).unwrap_or("");
+        if aval_ca.get(row).is_some() && hi_ca.get(row).is_none() && ratio.contains(&param) {
+            c.push(
+                "no upper limit of normal",
+                Problem::at(
+                    &f.shown(),
+                    f.row(row),
+                    "ANRHI",
+                    &format!(
+                        "{param} has no upper limit of normal (ANRHI or A1HI): its values are shown as multiples of it"
+                    ),
+                ),
+            );
+        }
+        let Some(id) = id_ca.get(row) else { continue };
+        let known = match previous {
+            Some((p, k)) if p == id => k,
+            _ => {
+                let k = subjects.known(c, f, row, id);
+                previous = Some((id, k));
+                k
+            }
+        };
+        let (Some((_, rand, _)), Some(day)) = (known, days.get(row)) else {
+            continue;
+        };
+        if !base && day < rand {
+            c.push(
+                "lab before randomization",
+                Problem::at(
+                    &f.shown(),
+                    f.row(row),
+                    "ADT",
+                    &format!(
+                        "a post-baseline record on {} is before randomization on {}",
+                        date_text(day),
+                        date_text(rand)
+                    ),
+                ),
+            );
+        }
+        if day > cut_days {
+            c.push(
+                "lab after the cut",
+                Problem::at(
+                    &f.shown(),
+                    f.row(row),
+                    "ADT",
+                    &format!(
+                        "a record on {} is after the cut date {cut_date}",
+                        date_text(day)
+                    ),
+                ),
+            );
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        ids,
+        params,
+        aval,
+        lo.with_name("LO".into()),
+        hi.with_name("HI".into()),
+        date.with_name("ADT".into()),
+        visit,
+        visitn,
+        Column::new("BASE".into(), is_base),
+    ])
+    .ok()
+}
