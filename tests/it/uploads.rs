@@ -307,7 +307,13 @@ fn an_upload_is_checked_registered_and_served_while_pages_are_read() {
         assert!(saw_new, "some page requests saw the new cut");
         eprintln!("{ok} page requests during the upload, none failed");
         assert!(staging_is_empty(&app), "staging is empty once registered");
-        for action in ["upload-cut", "check-cut", "register-cut", "serve-cut"] {
+        for action in [
+            "upload-cut",
+            "check-cut",
+            "view-upload",
+            "register-cut",
+            "serve-cut",
+        ] {
             assert_eq!(entries(&app, action).len(), 1, "{action} audited once");
         }
         // The same date again is refused: the cut exists.
@@ -550,7 +556,7 @@ fn a_folder_dropped_into_the_trial_is_picked_up_once_quiet() {
     let root = upload_root("cut-2023-09-30");
     let app = app_on(&root, Limits::default());
     block_on(async {
-        let watch = tokio::spawn(dsmb::server::web::cuts::watch(
+        let watch = tokio::spawn(dsmb::server::web::watch::watch(
             app.state.clone(),
             std::time::Duration::from_millis(100),
             std::time::Duration::from_millis(600),
@@ -761,7 +767,7 @@ fn a_folder_still_being_written_is_not_picked_up_half_way() {
     let app = app_on(&root, Limits::default());
     block_on(async {
         let quiet = std::time::Duration::from_millis(800);
-        let watch = tokio::spawn(dsmb::server::web::cuts::watch(
+        let watch = tokio::spawn(dsmb::server::web::watch::watch(
             app.state.clone(),
             std::time::Duration::from_millis(100),
             quiet,

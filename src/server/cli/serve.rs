@@ -184,7 +184,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     if args.watch_secs > 0 {
-        tokio::spawn(crate::server::web::cuts::watch(
+        tokio::spawn(crate::server::web::watch::watch(
             state.clone(),
             std::time::Duration::from_secs(args.watch_secs),
             std::time::Duration::from_secs(args.quiet_secs),

@@ -13,8 +13,9 @@ use super::adlb;
 use super::layout;
 use super::manifest::{FileDigest, Manifest};
 use super::problem::{Collector, Problem, Problems};
-use super::read::{self, read_frame, Frame};
+use super::read::{read_frame, Frame};
 use super::screening;
+use super::stream;
 use super::validate::{category_columns, validate_adae, validate_adsl, validate_adtte, AdslIndex};
 use crate::server::config::{ColumnRole, TrialConfig};
 use crate::server::firewall::identifies_arm;
@@ -218,10 +219,10 @@ pub fn load(
     // through its row checks below.
     let streamed = opts
         .check_only
-        .then(|| read::streamable(dir, "adae", enc))
+        .then(|| stream::streamable(dir, "adae", enc))
         .flatten();
     let read = |name: &str| match &streamed {
-        Some(path) if name == "adae" => read::header_frame(path, wanted_of(name)),
+        Some(path) if name == "adae" => stream::header_frame(path, wanted_of(name)),
         _ => read_frame(dir, name, enc, wanted_of(name)),
     };
     let mut verified = |read: Result<Frame, Problems>| -> Result<Frame, Problems> {
@@ -321,7 +322,7 @@ pub fn load(
         // Every block through the same checks, rows numbered in the file,
         // as long as the header passed them.
         let columns_ok = adae_df.is_some();
-        let (sha256, rows) = read::stream_frames(&adae, wanted_of("adae"), |block| {
+        let (sha256, rows) = stream::stream_frames(&adae, wanted_of("adae"), |block| {
             columns_ok && validate_adae(block, trial, cut_date, &subjects, &mut c).is_some()
         })?;
         adae_rows = rows;

@@ -20,6 +20,7 @@ pub mod progress;
 pub mod read;
 pub mod register;
 pub mod screening;
+pub mod stream;
 pub mod synth;
 pub mod validate;
 pub mod xpt;

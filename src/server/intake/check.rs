@@ -11,7 +11,7 @@ use crate::server::data::load::Snapshot;
 use crate::server::data::manifest::FileDigest;
 use crate::server::data::problem::Problems;
 use crate::server::data::progress::Progress;
-use crate::server::data::read;
+use crate::server::data::stream;
 use crate::server::firewall::{identifies_arm, load, Closed, LoadOptions, Open};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -99,7 +99,7 @@ pub fn check_cut(
     // datasets' headers) and without a list is checked at the open level.
     let enc = trial.data.encoding;
     let arm_free = ["adsl", "adae", "adtte"].iter().all(|d| {
-        read::column_names(&req.dir, d, enc)
+        stream::column_names(&req.dir, d, enc)
             .is_none_or(|cols| !cols.iter().any(|c| identifies_arm(c)))
     });
     progress.expect(bytes_to_read(req, 1));

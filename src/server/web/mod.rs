@@ -13,12 +13,14 @@ pub mod decode;
 pub mod guard;
 pub mod headers;
 pub mod refusal;
+pub mod registration;
 pub mod reports;
 pub mod reviews;
 pub mod router;
 pub mod session;
 pub mod since;
 pub mod state;
+pub mod watch;
 
 pub use access::Access;
 pub use router::{app, app_with_routes, BODY_LIMIT, REQUEST_TIMEOUT};

@@ -5,6 +5,7 @@ use super::bad_input::arguments_are_400;
 use super::cuts;
 use super::decode::decode;
 use super::headers::security_headers;
+use super::registration;
 use super::reports;
 use super::reviews;
 use super::session::{gate, login, logout};
@@ -58,11 +59,11 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
         .route("/trial/{id}/reports/{n}/download", get(reports::download))
         .route(
             "/trial/{id}/cuts/uploads/{upload}/register",
-            post(cuts::register),
+            post(registration::register),
         )
         .route(
             "/trial/{id}/cuts/uploads/{upload}/discard",
-            post(cuts::discard),
+            post(registration::discard),
         )
         // The router state (AppState) reaches pages and server functions as
         // Leptos context: leptos_axum provides it for both.
