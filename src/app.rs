@@ -1,8 +1,9 @@
 //! The application shell and router.
 
 use crate::pages::{
-    AuditPage, CutsPage, DecodePage, EfficacyPage, LoginPage, NotFound, OverviewPage, ReportsPage,
-    ReviewPage, ReviewsPage, SafetyPage, SignedIn, TrialsPage, UploadPage,
+    AuditPage, CutsPage, DecodePage, EfficacyPage, LabProfilePage, LoginPage, NotFound,
+    OverviewPage, ReportsPage, ReviewPage, ReviewsPage, SafetyPage, SignedIn, TrialsPage,
+    UploadPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -58,6 +59,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("safety"))
                         view=SafetyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("trial"), ParamSegment("id"), StaticSegment("lab-profile"))
+                        view=LabProfilePage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 /// The table: `first` heads the label column, `columns` the others.
 #[component]
 pub fn LinesTable(
-    first: &'static str,
+    #[prop(into)] first: String,
     columns: Vec<String>,
     lines: Vec<BaselineLine>,
     testid: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
 ) -> impl IntoView {
     let head = columns
         .into_iter()

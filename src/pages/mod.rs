@@ -1,7 +1,7 @@
 //! Pages, one file per route; the trial pages' shared chrome (tabs, cut
 //! picker, route parameters) is in [`trial_nav`], the frame of every page
 //! behind sign-in in [`layout`]. A section large enough to be a page's
-//! own job has its own file (`adverse_events` and `deaths`, on the safety page;
+//! own job has its own file (`adverse_events`, `deaths` and `labs`, on the safety page;
 //! `since_review`, on the overview).
 
 mod adverse_events;
@@ -10,6 +10,7 @@ mod cuts;
 mod deaths;
 mod decode;
 mod efficacy;
+mod labs;
 pub mod layout;
 mod login;
 mod not_found;
@@ -26,6 +27,7 @@ pub use audit::AuditPage;
 pub use cuts::CutsPage;
 pub use decode::DecodePage;
 pub use efficacy::EfficacyPage;
+pub use labs::LabProfilePage;
 pub use layout::SignedIn;
 pub use login::LoginPage;
 pub use not_found::NotFound;

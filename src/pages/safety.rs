@@ -3,6 +3,7 @@
 
 use super::adverse_events::AdverseEventsSection;
 use super::deaths::DeathsSection;
+use super::labs::LabsSection;
 use super::trial_nav::{cut_param, query_param, trial_param, Tab, TrialNav};
 use crate::components::format::{ci_pct, p_fmt, pct};
 use crate::components::{fragment, Chart, ErrorPanel};
@@ -61,6 +62,7 @@ pub fn SafetyPage() -> impl IntoView {
                             })}
                         <AdverseEventsSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                         <DeathsSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
+                        <LabsSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                     })
                 })}
             </ErrorBoundary>

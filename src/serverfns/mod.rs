@@ -7,6 +7,7 @@
 mod audit;
 mod cuts;
 mod efficacy;
+mod labs;
 mod me;
 mod overview;
 mod reports;
@@ -16,6 +17,7 @@ mod safety;
 pub use audit::*;
 pub use cuts::*;
 pub use efficacy::*;
+pub use labs::*;
 pub use me::*;
 pub use overview::*;
 pub use reports::*;

@@ -56,6 +56,46 @@ pub fn summarize(values: &[f64]) -> Option<Summary> {
     })
 }
 
+/// A difference of two means with Welch's interval and test.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MeanDifference {
+    pub estimate: f64,
+    pub ci95: (f64, f64),
+    pub p_value: f64,
+    /// Welch–Satterthwaite degrees of freedom.
+    pub df: f64,
+}
+
+/// m1 − m2 of two samples given by mean, SD and size, with Welch's 95%
+/// interval and two-sided t-test, as R's `t.test(x, y)` gives them; `None`
+/// when a group has fewer than two values or both have no spread.
+pub fn welch_difference(
+    m1: f64,
+    s1: f64,
+    n1: u64,
+    m2: f64,
+    s2: f64,
+    n2: u64,
+) -> Option<MeanDifference> {
+    if n1 < 2 || n2 < 2 || !s1.is_finite() || !s2.is_finite() {
+        return None;
+    }
+    let (v1, v2) = (s1 * s1 / n1 as f64, s2 * s2 / n2 as f64);
+    let se = (v1 + v2).sqrt();
+    if se.is_nan() || se <= 0.0 {
+        return None;
+    }
+    let df = (v1 + v2).powi(2) / (v1 * v1 / (n1 - 1) as f64 + v2 * v2 / (n2 - 1) as f64);
+    let d = m1 - m2;
+    let q = super::special::t_quantile(0.975, df);
+    Some(MeanDifference {
+        estimate: d,
+        ci95: (d - q * se, d + q * se),
+        p_value: super::special::t_two_sided_p(d / se, df),
+        df,
+    })
+}
+
 /// The absolute standardized difference of two means,
 /// |m1 − m2| / √((s1² + s2²) / 2); `None` when the pooled SD is zero.
 pub fn std_diff_means(m1: f64, s1: f64, m2: f64, s2: f64) -> Option<f64> {

@@ -134,6 +134,25 @@ pub fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
+/// The two-sided p-value of Student's t with `df` degrees of freedom,
+/// P(|T| >= |t|) = I_{df/(df+t²)}(df/2, 1/2).
+pub fn t_two_sided_p(t: f64, df: f64) -> f64 {
+    if !t.is_finite() || df.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
+    beta_cdf(df / (df + t * t), df / 2.0, 0.5)
+}
+
+/// The p-quantile (0.5 < p < 1) of Student's t with `df` degrees of
+/// freedom, from the two-sided tail 2(1 − p) through the beta quantile.
+pub fn t_quantile(p: f64, df: f64) -> f64 {
+    if p.is_nan() || p <= 0.5 || p >= 1.0 || df.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
+    let x = beta_quantile(2.0 * (1.0 - p), df / 2.0, 0.5);
+    (df * (1.0 - x) / x).sqrt()
+}
+
 /// The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a).
 pub fn gamma_q(a: f64, x: f64) -> f64 {
     if x <= 0.0 {

@@ -18,6 +18,7 @@ mod gsd;
 mod helpers;
 mod http;
 mod interim;
+mod labs;
 mod malformed;
 mod malformed_labs;
 mod malformed_rows;

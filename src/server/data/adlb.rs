@@ -4,7 +4,8 @@
 //! problem naming the file, the row and the column. A cut without ADLB has
 //! no laboratory data ("not collected").
 //!
-//! The typed frame: USUBJID, PARAMCD (String), AVAL, LO, HI (Float64: the
+//! The typed frame: SUBJ (UInt32: the subject's ADSL row, so the reports
+//! count by number instead of matching identifiers), PARAMCD (String), AVAL, LO, HI (Float64: the
 //! reference range, ANRLO/ANRHI or A1LO/A1HI), ADT (Date; the date part of
 //! ADTM when ADT is absent), AVISIT (String), AVISITN (Float64), BASE (the
 //! ABLFL = Y record: Boolean).
@@ -104,6 +105,7 @@ pub fn validate_adlb(
     let flag_ca = baseline_flag.str().ok()?;
     let days = day_numbers(&date)?;
     let mut is_base = Vec::with_capacity(height);
+    let mut subject: Vec<Option<u32>> = Vec::with_capacity(height);
     let mut previous: Option<(&str, Option<Known>)> = None;
     for row in 0..height {
         let base = flag_ca.get(row) == Some("Y");
@@ -122,7 +124,10 @@ pub fn validate_adlb(
                 ),
             );
         }
-        let Some(id) = id_ca.get(row) else { continue };
+        let Some(id) = id_ca.get(row) else {
+            subject.push(None);
+            continue;
+        };
         let known = match previous {
             Some((p, k)) if p == id => k,
             _ => {
@@ -131,6 +136,7 @@ pub fn validate_adlb(
                 k
             }
         };
+        subject.push(known.and_then(|(r, _, _)| u32::try_from(r).ok()));
         let (Some((_, rand, _)), Some(day)) = (known, days.get(row)) else {
             continue;
         };
@@ -164,8 +170,9 @@ pub fn validate_adlb(
             );
         }
     }
+    drop(ids);
     DataFrame::new_infer_height(vec![
-        ids,
+        Column::new("SUBJ".into(), subject),
         params,
         aval,
         lo.with_name("LO".into()),

@@ -15,6 +15,7 @@ use super::efficacy::{survival_summary, time_to_event};
 use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
 use super::frames::{arm_sum, category_hits, count_by2, subject_frame, sums, u32_of};
 use super::interim::{compared_arms, interim};
+use super::labs::{lab_report, LabReport};
 use super::safety::closed_rates;
 use super::safety_time::SeriousEvent;
 use super::safety_time::{category_onsets, serious_events, SubjectDays};
@@ -79,6 +80,7 @@ pub fn closed_report(
         deaths: tables.deaths,
         exposure: tables.exposure,
         deviations: tables.deviations,
+        labs: tables.labs,
     })
 }
 
@@ -174,6 +176,7 @@ struct Tables {
     deaths: Deaths,
     exposure: Exposure,
     deviations: Deviations,
+    labs: LabReport,
 }
 
 fn report_tables(
@@ -191,6 +194,7 @@ fn report_tables(
         deaths: deaths(snap, trial, groups)?,
         exposure: exposure(snap, trial, groups)?,
         deviations: deviations(snap, trial)?,
+        labs: lab_report(snap, trial, groups, true)?,
     })
 }
 

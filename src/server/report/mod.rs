@@ -26,6 +26,7 @@ pub mod efficacy;
 pub mod enrollment;
 pub mod frames;
 pub mod interim;
+pub mod labs;
 pub mod open;
 pub mod pooled;
 pub mod safety;

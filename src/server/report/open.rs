@@ -11,6 +11,8 @@ use super::deaths::{deaths, pooled_groups as death_groups, suppressed as open_de
 use super::disposition::{disposition, pooled_groups, suppressed, DispositionCounts};
 use super::enrollment::{by_site, cumulative_by_month};
 use super::frames::{cat_name, category_hits, subject_frame, sums, u32_of};
+use super::labs::open::{open_labs, pooled_groups as lab_groups};
+use super::labs::{lab_report, LabReport};
 use super::pooled::{PooledCounts, PooledGroup, Shown};
 use super::types::{
     OpenBaseline, OpenEnrollment, OpenPrimary, OpenRate, OpenReport, Rate, ReportError,
@@ -70,6 +72,7 @@ struct Tables {
     deaths: Deaths,
     exposure: Exposure,
     deviations: Deviations,
+    labs: LabReport,
 }
 
 /// The pooled counts and the tables (all subjects) they take their counts
@@ -135,6 +138,8 @@ fn pooled_with_tables(
     counts.groups.extend(death_groups(&deaths.total));
     let deviations = deviations(snap, trial)?;
     counts.groups.extend(deviation_groups(&deviations));
+    let labs = lab_report(snap, trial, &BTreeMap::new(), false)?;
+    counts.groups.extend(lab_groups(&labs, counts.n));
     Ok((
         counts,
         Tables {
@@ -144,6 +149,7 @@ fn pooled_with_tables(
             deaths,
             exposure: exposure(snap, trial, &BTreeMap::new())?,
             deviations,
+            labs,
         },
     ))
 }
@@ -245,5 +251,6 @@ pub fn open_report_from(
         deaths: open_deaths(&tables.deaths, &|k, l, c| shown.level(k, l, c)),
         exposure: tables.exposure,
         deviations: open_deviations(&tables.deviations, &|k, l, c| shown.level(k, l, c)),
+        labs: open_labs(&tables.labs, n, threshold, &|k, l, c| shown.level(k, l, c)),
     }
 }

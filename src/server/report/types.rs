@@ -74,6 +74,8 @@ pub struct OpenReport {
     pub exposure: super::conduct::Exposure,
     /// Protocol deviations by category and site, small counts suppressed.
     pub deviations: super::conduct::Deviations,
+    /// The pooled laboratory section, small counts suppressed.
+    pub labs: super::labs::open::OpenLabs,
 }
 
 /// A baseline variable of the open table (all subjects).
@@ -333,6 +335,8 @@ pub struct ClosedReport {
     pub exposure: super::conduct::Exposure,
     /// Protocol deviations, pooled (as every role sees them).
     pub deviations: super::conduct::Deviations,
+    /// The laboratory section by group (ADLB).
+    pub labs: super::labs::LabReport,
 }
 
 impl ClosedReport {

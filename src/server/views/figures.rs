@@ -20,7 +20,7 @@ pub fn six_significant(x: f64) -> f64 {
 /// The figure as JSON, every number to 6 significant digits: a chart needs
 /// no more, and the page carries the figure (the tables keep their own
 /// precision).
-fn finish(plot: &Plot) -> Figure {
+pub(crate) fn finish(plot: &Plot) -> Figure {
     fn round(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Number(n) if n.is_f64() => {
@@ -52,7 +52,7 @@ pub const GREEN: &str = "#009E73";
 pub const BLACK: &str = "#000000";
 
 /// Okabe-Ito colours for groups, in order.
-const GROUPS: [&str; 6] = [BLUE, VERMILION, GREEN, "#CC79A7", "#E69F00", "#56B4E9"];
+pub(crate) const GROUPS: [&str; 6] = [BLUE, VERMILION, GREEN, "#CC79A7", "#E69F00", "#56B4E9"];
 
 pub fn kaplan_meier(rows: &[crate::dto::KmRow], unit: &str) -> Figure {
     let mut plot = Plot::new();

@@ -14,6 +14,8 @@ pub mod disposition;
 pub mod efficacy;
 pub mod enrollment;
 pub mod figures;
+pub mod lab_figures;
+pub mod labs;
 pub mod safety;
 
 /// Text for XML (SVG, HTML): `&`, `<`, `>` and quotes escaped; control

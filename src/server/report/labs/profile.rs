@@ -1,0 +1,170 @@
+//! The lab profile of a subject in the Hy's law range: ALT, AST, bilirubin
+//! and ALP over study days in multiples of the upper limit of normal, with
+//! the subject's adverse events and death (closed report).
+
+use super::HysLawCase;
+use crate::server::config::TrialConfig;
+use crate::server::data::days::{day_numbers, days_in, study_day};
+use crate::server::data::load::Snapshot;
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A value on a study day.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ProfilePoint {
+    pub day: i64,
+    pub xuln: f64,
+    pub baseline: bool,
+}
+
+/// One liver test's values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProfileSeries {
+    pub param: String,
+    pub points: Vec<ProfilePoint>,
+}
+
+/// An adverse event of the subject.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProfileEvent {
+    pub day: Option<i64>,
+    pub term: String,
+    pub serious: bool,
+}
+
+/// A subject's lab profile.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LabProfile {
+    pub usubjid: String,
+    pub arm: String,
+    pub series: Vec<ProfileSeries>,
+    /// By onset.
+    pub events: Vec<ProfileEvent>,
+    pub death_day: Option<i64>,
+}
+
+/// The profiles of `cases`' subjects, in their order.
+pub fn profiles(
+    snap: &Snapshot,
+    adlb: &DataFrame,
+    trial: &TrialConfig,
+    cases: &[HysLawCase],
+) -> PolarsResult<Vec<LabProfile>> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = snap.adsl.column("USUBJID")?.str()?;
+    let rand = days_in(&snap.adsl, "RANDDT")?;
+    let death = days_in(&snap.adsl, "DTHDT")?;
+    let mut row_of: HashMap<&str, usize> = HashMap::new();
+    for (r, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            row_of.insert(id, r);
+        }
+    }
+    // Case index of each listed subject's ADSL row.
+    let mut case_of: HashMap<u32, usize> = HashMap::new();
+    for (k, c) in cases.iter().enumerate() {
+        if let Some(&r) = row_of.get(c.usubjid.as_str()) {
+            case_of.insert(r as u32, k);
+        }
+    }
+    let liver = trial.labs.ratio_params();
+    let mut out: Vec<LabProfile> = cases
+        .iter()
+        .map(|c| LabProfile {
+            usubjid: c.usubjid.clone(),
+            arm: c.arm.clone(),
+            series: liver
+                .iter()
+                .map(|p| ProfileSeries {
+                    param: p.to_string(),
+                    points: Vec::new(),
+                })
+                .collect(),
+            events: Vec::new(),
+            death_day: row_of
+                .get(c.usubjid.as_str())
+                .and_then(|&r| Some(study_day(death[r]?, rand[r]?))),
+        })
+        .collect();
+    let subj = adlb.column("SUBJ")?.u32()?;
+    let code = adlb.column("PARAMCD")?.str()?;
+    let aval = adlb.column("AVAL")?.f64()?;
+    let hi = adlb.column("HI")?.f64()?;
+    let base = adlb.column("BASE")?.bool()?;
+    let adt = day_numbers(adlb.column("ADT")?)
+        .ok_or_else(|| PolarsError::ComputeError("ADLB: ADT is not a date".into()))?;
+    for row in 0..adlb.height() {
+        let Some(&k) = subj.get(row).and_then(|s| case_of.get(&s)) else {
+            continue;
+        };
+        let (Some(c), Some(v), Some(h), Some(d)) =
+            (code.get(row), aval.get(row), hi.get(row), adt.get(row))
+        else {
+            continue;
+        };
+        let Some(p) = liver.iter().position(|x| *x == c) else {
+            continue;
+        };
+        let Some(Some(r)) = subj.get(row).map(|s| rand[s as usize]) else {
+            continue;
+        };
+        if h > 0.0 {
+            out[k].series[p].points.push(ProfilePoint {
+                day: study_day(d, r),
+                xuln: v / h,
+                baseline: base.get(row) == Some(true),
+            });
+        }
+    }
+    for p in &mut out {
+        for s in &mut p.series {
+            s.points.sort_by(|a, b| a.day.cmp(&b.day));
+        }
+    }
+    // Adverse events, by the ADSL row ADAE's loader found for each record.
+    if snap.adae.height() == snap.adae_subject.len() && snap.adae.height() > 0 {
+        let text = |name: &str| -> Option<StringChunked> {
+            Some(
+                snap.adae
+                    .column(name)
+                    .ok()?
+                    .cast(&DataType::String)
+                    .ok()?
+                    .str()
+                    .ok()?
+                    .clone(),
+            )
+        };
+        let decod = text("AEDECOD");
+        let term = text("AETERM");
+        let serious = text("AESER");
+        let start = days_in(&snap.adae, "ASTDT")?;
+        for (row, &s) in snap.adae_subject.iter().enumerate() {
+            let Some(&k) = case_of.get(&s) else { continue };
+            let name = decod
+                .as_ref()
+                .and_then(|d| d.get(row))
+                .filter(|d| !d.is_empty())
+                .or_else(|| term.as_ref().and_then(|t| t.get(row)))
+                .unwrap_or("")
+                .to_string();
+            let day = match (start[row], rand[s as usize]) {
+                (Some(d), Some(r)) => Some(study_day(d, r)),
+                _ => None,
+            };
+            out[k].events.push(ProfileEvent {
+                day,
+                term: name,
+                serious: serious.as_ref().and_then(|x| x.get(row)) == Some("Y"),
+            });
+        }
+        for p in &mut out {
+            p.events
+                .sort_by(|a, b| a.day.cmp(&b.day).then_with(|| a.term.cmp(&b.term)));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,66 @@
+//! The laboratory section's server functions: the section (pooled for the
+//! sponsor, by group for closed roles, audited) and a subject's lab
+//! profile (closed roles, audited).
+
+use crate::dto::{LabProfileView, LabsView};
+use leptos::prelude::*;
+
+/// The laboratory section at the cut dated `cut`: pooled counts (small
+/// cells suppressed) and pooled summaries for every role; by group, with
+/// the eDISH points and page `page` (1-based) of the Hy's law listing, for
+/// closed roles (coded for a DSMB member; audited).
+#[server(endpoint = "get_labs")]
+pub async fn get_labs(
+    trial: String,
+    cut: Option<String>,
+    page: Option<u32>,
+) -> Result<LabsView, ServerFnError> {
+    use crate::server::firewall::ViewKey;
+    use crate::server::{views, web::guard};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    if role.is_closed() {
+        let v = guard::closed_view(&trial, cut.as_deref(), "laboratory safety").await?;
+        let key = ViewKey::new("labs", &trial, &v.date, v.names.coded);
+        // The section is kept once per view (made off the async runtime:
+        // at scale the eDISH plot bins many subjects); each answer carries
+        // one page of the listing.
+        let (state, report, names, role) =
+            (v.state.clone(), v.report.clone(), v.names.clone(), v.role);
+        let whole = guard::blocking(move || {
+            state.view(key, || {
+                Ok::<_, std::convert::Infallible>(std::sync::Arc::new(views::labs::closed_labs(
+                    role, &report, &names,
+                )))
+            })
+        })
+        .await?;
+        return Ok(views::labs::listing_page(
+            (*whole).clone(),
+            &v.report,
+            &v.names,
+            page.unwrap_or(1),
+        ));
+    }
+    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
+    Ok(views::labs::open_labs(role, &open))
+}
+
+/// The lab profile of subject `usubjid` at the cut dated `cut` (closed
+/// roles; audited): a subject in the Hy's law range at that cut, else 404.
+#[server(endpoint = "get_lab_profile")]
+pub async fn get_lab_profile(
+    trial: String,
+    cut: Option<String>,
+    usubjid: String,
+) -> Result<LabProfileView, ServerFnError> {
+    use crate::server::{views, web::guard};
+    if usubjid.is_empty() || usubjid.len() > 200 || usubjid.chars().any(char::is_control) {
+        return Err(ServerFnError::Args("usubjid: a subject identifier".into()));
+    }
+    let v = guard::closed_view(&trial, cut.as_deref(), "laboratory profile").await?;
+    views::labs::profile(&v.report, &v.names, &usubjid).ok_or_else(|| {
+        ServerFnError::new(format!(
+            "no lab profile of {usubjid} at this cut: profiles are kept for the subjects in the Hy's law range"
+        ))
+    })
+}
