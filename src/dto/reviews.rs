@@ -121,6 +121,15 @@ pub struct NewEventLine {
     pub fatal: bool,
 }
 
+/// A potential Hy's law case new since the earlier cut (closed roles).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewHysLawLine {
+    pub usubjid: String,
+    pub group: String,
+    /// Peak ALT or AST and bilirubin, × ULN, as shown.
+    pub peaks: String,
+}
+
 /// The interim look at a cut (closed roles).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LookLine {
@@ -159,6 +168,10 @@ pub struct SinceReview {
     pub looks: Vec<LookLine>,
     pub new_events: Vec<NewEventLine>,
     pub new_events_total: usize,
+    /// Potential Hy's law cases that are new since the earlier cut (closed
+    /// roles), by subject.
+    #[serde(default)]
+    pub new_hys_law: Vec<NewHysLawLine>,
     /// (kind in words, records).
     pub changed_by_kind: Vec<(String, u32)>,
     pub changed: Vec<ChangedLine>,

@@ -161,7 +161,7 @@ fn Labs(data: LabsView) -> impl IntoView {
 }
 
 /// Percent-encoding of a query value (unreserved characters kept).
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {

@@ -191,6 +191,34 @@ fn SinceView(data: SinceReview) -> impl IntoView {
             })}
         }
     });
+    let hys_law = data.closed.then(|| {
+        let items = data
+            .new_hys_law
+            .iter()
+            .map(|h| {
+                let href = format!(
+                    "/trial/{}/lab-profile?cut={}&subject={}",
+                    data.trial_id,
+                    data.to_cut,
+                    super::labs::urlencode(&h.usubjid)
+                );
+                view! {
+                    <li>
+                        <a href=href>{h.usubjid.clone()}</a>
+                        {format!(" ({}): {}", h.group, h.peaks)}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h3>{format!("New potential Hy's law cases ({})", data.new_hys_law.len())}</h3>
+            {if data.new_hys_law.is_empty() {
+                view! { <p class="caption">"None since the earlier cut."</p> }.into_any()
+            } else {
+                view! { <ul data-testid="since-hys-law">{items}</ul> }.into_any()
+            }}
+        }
+    });
     let kinds = data
         .changed_by_kind
         .iter()
@@ -254,6 +282,7 @@ fn SinceView(data: SinceReview) -> impl IntoView {
             {lines_table(data.by_site.clone(), &[], &from, &to, "since-sites")}
             {looks}
             {events}
+            {hys_law}
             <h3>{format!("Changed records ({})", data.changed_total)}</h3>
             <p class="caption">
                 "Values that were there at the earlier cut and are different or gone now (what follow-up adds, such as an outcome now known, is not a change)."

@@ -57,10 +57,21 @@ pub async fn get_lab_profile(
     if usubjid.is_empty() || usubjid.len() > 200 || usubjid.chars().any(char::is_control) {
         return Err(ServerFnError::Args("usubjid: a subject identifier".into()));
     }
-    let v = guard::closed_view(&trial, cut.as_deref(), "laboratory profile").await?;
-    views::labs::profile(&v.report, &v.names, &usubjid).ok_or_else(|| {
-        ServerFnError::new(format!(
-            "no lab profile of {usubjid} at this cut: profiles are kept for the subjects in the Hy's law range"
-        ))
-    })
+    let v = guard::closed_view(
+        &trial,
+        cut.as_deref(),
+        &format!("laboratory profile of {usubjid}"),
+    )
+    .await?;
+    match views::labs::profile(&v.report, &v.names, &usubjid) {
+        Some(p) => Ok(p),
+        None => Err(guard::refuse(
+            &v.state,
+            &v.auth,
+            &trial,
+            404,
+            "no lab profile of this subject at this cut: profiles are kept for the subjects in the Hy's law range",
+        )
+        .await),
+    }
 }

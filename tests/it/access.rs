@@ -138,6 +138,17 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_adverse_events", "trial=altshock2&category=nonsense", [UNAUTHORIZED, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST]),
         ("POST", "/api/get_deaths", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_deaths", "trial=cdisc-pilot01&page=2", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        // The laboratory section: pooled for the sponsor, by group for
+        // closed roles; a lab profile is closed, and only of a subject in
+        // the Hy's law range (else 404).
+        ("POST", "/api/get_labs", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_labs", "trial=altshock2&cut=2022-06-30&page=2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_labs", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_lab_profile", "trial=altshock2&usubjid=ALTSHOCK2-02-001", [UNAUTHORIZED, FORBIDDEN, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_lab_profile", "trial=altshock2&usubjid=ALTSHOCK2-01-001", [UNAUTHORIZED, FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
+        ("POST", "/api/get_lab_profile", "trial=altshock2&usubjid=", [UNAUTHORIZED, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST]),
+        ("GET", "/trial/altshock2/lab-profile?subject=ALTSHOCK2-02-001", "", [SEE_OTHER, FORBIDDEN, OK, OK, FORBIDDEN]),
+        ("GET", "/trial/altshock2/lab-profile?subject=ALTSHOCK2-01-001", "", [SEE_OTHER, FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
         ("POST", "/api/get_conduct", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_conduct", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_disposition", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
@@ -169,6 +180,7 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         "server functions without a row in the matrix"
     );
     let pattern = |p: &str| {
+        let p = p.split('?').next().unwrap_or(p);
         p.split('/')
             .map(|seg| match seg {
                 "altshock2" | "cdisc-pilot01" | "no-such-trial" => "{id}",
@@ -449,6 +461,22 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
             "trial=altshock2&page=1&view=closed&role=dsmb",
         ),
         post("/api/get_conduct", Some(&t), "trial=altshock2"),
+        post("/api/get_labs", Some(&t), "trial=altshock2"),
+        post("/api/get_labs", Some(&t), "trial=altshock2&cut=2022-06-30"),
+        post(
+            "/api/get_labs",
+            Some(&t),
+            "trial=altshock2&cut=2023-09-30&page=2&view=closed&role=dsmb",
+        ),
+        post(
+            "/api/get_lab_profile",
+            Some(&t),
+            "trial=altshock2&usubjid=ALTSHOCK2-02-001",
+        ),
+        get(
+            "/trial/altshock2/lab-profile?subject=ALTSHOCK2-02-001",
+            Some(&t),
+        ),
         post(
             "/api/get_conduct",
             Some(&t),

@@ -452,6 +452,7 @@ fn every_report_table_view_of_closed_data_is_audited() {
                 "adverse events by organ class and term",
             ),
             ("get_deaths", "deaths"),
+            ("get_labs", "laboratory safety"),
             ("get_conduct", "exposure and deviations"),
             (
                 "get_since_review",

@@ -122,6 +122,7 @@ async fn everything(
         "get_disposition",
         "get_adverse_events",
         "get_deaths",
+        "get_labs",
         "get_conduct",
         "get_since_review",
     ];
@@ -160,6 +161,26 @@ async fn everything(
             .await;
             assert_eq!(r.status, 200, "{f} at {date} as {user}: {}", r.body);
             out.insert(format!("{f} {date}"), scrub(&r.body, &csrf));
+        }
+        // A subject in the Hy's law range at every demo cut: the lab
+        // profile, as data and as its page.
+        if closed && trial == "altshock2" {
+            let subject = "ALTSHOCK2-02-001";
+            let r = send(
+                app,
+                post(
+                    "/api/get_lab_profile",
+                    Some(&token),
+                    &format!("trial={trial}&cut={date}&usubjid={subject}"),
+                ),
+            )
+            .await;
+            assert_eq!(r.status, 200, "lab profile at {date} as {user}: {}", r.body);
+            out.insert(format!("get_lab_profile {date}"), scrub(&r.body, &csrf));
+            let path = format!("/trial/{trial}/lab-profile?cut={date}&subject={subject}");
+            let r = send(app, get(&path, Some(&token))).await;
+            assert_eq!(r.status, 200, "{path} as {user}");
+            out.insert(path, scrub(&r.body, &csrf));
         }
     }
     out

@@ -32,13 +32,20 @@ fn n(v: &Value) -> u32 {
 /// `got` as the key rounds it (6 decimals).
 fn near6(got: f64, want: &Value, what: &str) {
     let w = want.as_f64().unwrap();
-    assert!((got - w).abs() <= 5e-7 + 1e-12, "{what}: {got} vs the key's {w}");
+    assert!(
+        (got - w).abs() <= 5e-7 + 1e-12,
+        "{what}: {got} vs the key's {w}"
+    );
 }
 
 /// Every count and list of the section against the key's cut `want`.
 fn check_counts(labs: &LabReport, want: &Value, what: &str) {
     assert!(labs.collected, "{what}");
-    assert_eq!(labs.records, want["adlb_records"].as_u64().unwrap() as usize, "{what}: records");
+    assert_eq!(
+        labs.records,
+        want["adlb_records"].as_u64().unwrap() as usize,
+        "{what}: records"
+    );
     assert_eq!(
         labs.records_missing_value,
         want["adlb_records_missing_aval"].as_u64().unwrap() as usize,
@@ -57,15 +64,47 @@ fn check_counts(labs: &LabReport, want: &Value, what: &str) {
                 f(&labs.quadrants.by_arm[g])
             }
         };
-        let pop = if g == "total" { labs.population.total } else { labs.population.by_arm[g] };
-        assert_eq!(pop, at(&want["analysis_population"]), "{what} {g}: population");
+        let pop = if g == "total" {
+            labs.population.total
+        } else {
+            labs.population.by_arm[g]
+        };
+        assert_eq!(
+            pop,
+            at(&want["analysis_population"]),
+            "{what} {g}: population"
+        );
         let q = &want["edish_quadrants"];
-        assert_eq!(pick(&|q| q.hys_law_range), at(&q["hys_law_range"]), "{what} {g}: Hy's law range");
-        assert_eq!(pick(&|q| q.temples_corollary), at(&q["temples_corollary"]), "{what} {g}: Temple's corollary");
-        assert_eq!(pick(&|q| q.cholestasis_range), at(&q["cholestasis_range"]), "{what} {g}: cholestasis");
-        assert_eq!(pick(&|q| q.normal_range), at(&q["normal_range"]), "{what} {g}: normal");
-        assert_eq!(pick(&|q| q.excluded), at(&want["edish_excluded_no_liver_values"]), "{what} {g}: excluded");
-        assert_eq!(pick(&|q| q.potential_hys_law), at(&want["potential_hys_law"]), "{what} {g}: potential Hy's law");
+        assert_eq!(
+            pick(&|q| q.hys_law_range),
+            at(&q["hys_law_range"]),
+            "{what} {g}: Hy's law range"
+        );
+        assert_eq!(
+            pick(&|q| q.temples_corollary),
+            at(&q["temples_corollary"]),
+            "{what} {g}: Temple's corollary"
+        );
+        assert_eq!(
+            pick(&|q| q.cholestasis_range),
+            at(&q["cholestasis_range"]),
+            "{what} {g}: cholestasis"
+        );
+        assert_eq!(
+            pick(&|q| q.normal_range),
+            at(&q["normal_range"]),
+            "{what} {g}: normal"
+        );
+        assert_eq!(
+            pick(&|q| q.excluded),
+            at(&want["edish_excluded_no_liver_values"]),
+            "{what} {g}: excluded"
+        );
+        assert_eq!(
+            pick(&|q| q.potential_hys_law),
+            at(&want["potential_hys_law"]),
+            "{what} {g}: potential Hy's law"
+        );
     }
     // The Hy's law range's subjects, by subject, with their peaks.
     let cases = want["hys_law_subjects"].as_array().unwrap();
@@ -74,13 +113,40 @@ fn check_counts(labs: &LabReport, want: &Value, what: &str) {
         let id = w["USUBJID"].as_str().unwrap();
         assert_eq!(got.usubjid, id, "{what}");
         assert_eq!(got.arm, w["ARMCD"].as_str().unwrap(), "{what} {id}");
-        near6(got.alt.unwrap().xuln, &w["peak_alt_xuln"], &format!("{what} {id} ALT"));
-        near6(got.ast.unwrap().xuln, &w["peak_ast_xuln"], &format!("{what} {id} AST"));
-        near6(got.bili.xuln, &w["peak_bili_xuln"], &format!("{what} {id} BILI"));
-        near6(got.alp.unwrap().xuln, &w["peak_alp_xuln"], &format!("{what} {id} ALP"));
-        assert_eq!(got.alp_below_2xuln, w["alp_lt_2xuln"].as_bool(), "{what} {id}");
-        assert_eq!(got.potential, w["potential_hys_law"].as_bool().unwrap(), "{what} {id}");
-        assert!(got.alt.unwrap().day >= 2, "{what} {id}: a post-baseline day");
+        near6(
+            got.alt.unwrap().xuln,
+            &w["peak_alt_xuln"],
+            &format!("{what} {id} ALT"),
+        );
+        near6(
+            got.ast.unwrap().xuln,
+            &w["peak_ast_xuln"],
+            &format!("{what} {id} AST"),
+        );
+        near6(
+            got.bili.xuln,
+            &w["peak_bili_xuln"],
+            &format!("{what} {id} BILI"),
+        );
+        near6(
+            got.alp.unwrap().xuln,
+            &w["peak_alp_xuln"],
+            &format!("{what} {id} ALP"),
+        );
+        assert_eq!(
+            got.alp_below_2xuln,
+            w["alp_lt_2xuln"].as_bool(),
+            "{what} {id}"
+        );
+        assert_eq!(
+            got.potential,
+            w["potential_hys_law"].as_bool().unwrap(),
+            "{what} {id}"
+        );
+        assert!(
+            got.alt.unwrap().day >= 2,
+            "{what} {id}: a post-baseline day"
+        );
     }
     // Shift tables.
     let names = ["LOW", "NORMAL", "HIGH", "MISSING"];
@@ -88,7 +154,11 @@ fn check_counts(labs: &LabReport, want: &Value, what: &str) {
         let w = &want["shift_baseline_to_worst"][&t.param];
         assert!(w.is_object(), "{what}: {} is in the key", t.param);
         for g in ARMS.iter().copied().chain(["total"]) {
-            let table = if g == "total" { t.counts.total } else { t.counts.by_arm[g] };
+            let table = if g == "total" {
+                t.counts.total
+            } else {
+                t.counts.by_arm[g]
+            };
             for from in Category::ALL {
                 for to in Category::ALL {
                     assert_eq!(
@@ -112,27 +182,46 @@ fn check_counts(labs: &LabReport, want: &Value, what: &str) {
             .iter()
             .find(|e| &e.param == param)
             .unwrap_or_else(|| panic!("{what}: {param} has its peak or nadir"));
-        assert_eq!(e.statistic, w["statistic"].as_str().unwrap(), "{what} {param}");
+        assert_eq!(
+            e.statistic,
+            w["statistic"].as_str().unwrap(),
+            "{what} {param}"
+        );
         for g in ARMS.iter().copied().chain(["total"]) {
-            let got = if g == "total" { e.values.total } else { e.values.by_arm[g] };
+            let got = if g == "total" {
+                e.values.total
+            } else {
+                e.values.by_arm[g]
+            };
             match w[g]["median"].as_f64() {
                 Some(m) => {
                     let got = got.unwrap_or_else(|| panic!("{what} {param} {g}: a median"));
                     assert_eq!(got.n, n(&w[g]["n"]), "{what} {param} {g}: n");
-                    assert!((got.median - m).abs() < 1e-6, "{what} {param} {g}: {} vs {m}", got.median);
+                    assert!(
+                        (got.median - m).abs() < 1e-6,
+                        "{what} {param} {g}: {} vs {m}",
+                        got.median
+                    );
                 }
                 None => assert!(got.is_none(), "{what} {param} {g}: none"),
             }
         }
     }
     // The day-3 platelet change, in percent.
-    let plat = labs.change.iter().find(|c| c.param == "PLAT").expect("PLAT at day 3");
+    let plat = labs
+        .change
+        .iter()
+        .find(|c| c.param == "PLAT")
+        .expect("PLAT at day 3");
     for g in ARMS {
         let w = &want["plat_day3_pct_change"][g];
         let got = plat.values.by_arm[g].unwrap();
         assert_eq!(got.n, n(&w["n"]), "{what} {g}: day-3 PLAT n");
         let pct = got.mean_percent.unwrap();
-        assert!((pct - w["mean"].as_f64().unwrap()).abs() < 0.005, "{what} {g}: {pct}");
+        assert!(
+            (pct - w["mean"].as_f64().unwrap()).abs() < 0.005,
+            "{what} {g}: {pct}"
+        );
     }
 }
 
@@ -143,7 +232,14 @@ fn every_count_list_and_median_matches_the_answer_key_at_every_cut_by_both_route
         let want = &key["cuts"][cut];
         for blinded in [false, true] {
             let r: ClosedReport = closed(&altshock2().join(cut), blinded);
-            let what = format!("{cut} ({})", if blinded { "blinded + list" } else { "unblinded" });
+            let what = format!(
+                "{cut} ({})",
+                if blinded {
+                    "blinded + list"
+                } else {
+                    "unblinded"
+                }
+            );
             check_counts(&r.labs, want, &what);
             // Every case has its profile, with the liver tests and the
             // subject's adverse events.
@@ -151,9 +247,20 @@ fn every_count_list_and_median_matches_the_answer_key_at_every_cut_by_both_route
             for (p, c) in r.labs.profiles.iter().zip(&r.labs.hys_law) {
                 assert_eq!(p.usubjid, c.usubjid);
                 assert_eq!(p.series.len(), 4, "{what}");
-                assert!(p.series.iter().all(|s| !s.points.is_empty()), "{what} {}", p.usubjid);
-                let peak = p.series[0].points.iter().map(|x| x.xuln).fold(0.0, f64::max);
-                assert!((peak - c.alt.unwrap().xuln).abs() < 1e-9, "{what}: the profile's ALT peak is the listing's");
+                assert!(
+                    p.series.iter().all(|s| !s.points.is_empty()),
+                    "{what} {}",
+                    p.usubjid
+                );
+                let peak = p.series[0]
+                    .points
+                    .iter()
+                    .map(|x| x.xuln)
+                    .fold(0.0, f64::max);
+                assert!(
+                    (peak - c.alt.unwrap().xuln).abs() < 1e-9,
+                    "{what}: the profile's ALT peak is the listing's"
+                );
             }
         }
     }
@@ -191,25 +298,42 @@ fn the_sponsor_s_pooled_section_has_the_key_s_totals_and_suppresses_small_cells(
     let open = open_report(&snap, &trial).unwrap();
     let labs = &open.labs;
     assert!(labs.collected);
-    let q: Vec<(&str, Option<u32>)> = labs.quadrants.iter().map(|(k, c)| (k.as_str(), c.count())).collect();
+    let q: Vec<(&str, Option<u32>)> = labs
+        .quadrants
+        .iter()
+        .map(|(k, c)| (k.as_str(), c.count()))
+        .collect();
     // Temple's corollary (37) and the normal range (55) are large; the Hy's
     // law range (3), cholestasis (5 is not below 5, but with the excluded 1
     // hidden, the smallest other shown goes too) are not all shown.
     let at = |k: &str| q.iter().find(|(l, _)| *l == k).unwrap().1;
-    assert_eq!(at("temples_corollary"), Some(n(&want["edish_quadrants"]["temples_corollary"]["total"])));
-    assert_eq!(at("normal_range"), Some(n(&want["edish_quadrants"]["normal_range"]["total"])));
+    assert_eq!(
+        at("temples_corollary"),
+        Some(n(&want["edish_quadrants"]["temples_corollary"]["total"]))
+    );
+    assert_eq!(
+        at("normal_range"),
+        Some(n(&want["edish_quadrants"]["normal_range"]["total"]))
+    );
     assert_eq!(at("hys_law_range"), None, "3 subjects: suppressed");
     assert_eq!(at("excluded"), None, "1 subject: suppressed");
     // Nothing per subject, nothing by group.
     let json = serde_json::to_string(&open.labs).unwrap();
     for word in ["IABP", "SOC", "ALTSHOCK2-", "usubjid", "arm"] {
-        assert!(!json.contains(word), "the sponsor's section carries {word:?}");
+        assert!(
+            !json.contains(word),
+            "the sponsor's section carries {word:?}"
+        );
     }
     // The pooled medians are the key's totals.
     for e in &labs.extremes {
         let w = &want["peak_nadir_median"][&e.param]["total"];
         let got = e.values.as_ref().unwrap().quartiles.unwrap();
-        assert!((got.median - w["median"].as_f64().unwrap()).abs() < 1e-6, "{}", e.param);
+        assert!(
+            (got.median - w["median"].as_f64().unwrap()).abs() < 1e-6,
+            "{}",
+            e.param
+        );
     }
 }
 
@@ -220,7 +344,11 @@ fn trends_and_the_change_from_baseline_match_base_r() {
     for t in &r.labs.trends {
         for v in &t.visits {
             for g in ARMS.iter().copied().chain(["total"]) {
-                let got = if g == "total" { v.values.total } else { v.values.by_arm[g] };
+                let got = if g == "total" {
+                    v.values.total
+                } else {
+                    v.values.by_arm[g]
+                };
                 let w = &fx["trends"][&t.param][format!("{}", v.visit)][g];
                 match got {
                     Some(q) => {
@@ -239,11 +367,18 @@ fn trends_and_the_change_from_baseline_match_base_r() {
             let got = c.values.by_arm[g].unwrap();
             let w = &fx["change"][&c.param][g];
             assert_eq!(got.n, n(&w["n"]), "{} {g}", c.param);
-            close(got.mean, &w["mean"], &format!("{} {g} mean change", c.param));
+            close(
+                got.mean,
+                &w["mean"],
+                &format!("{} {g} mean change", c.param),
+            );
             close(got.sd.unwrap(), &w["sd"], &format!("{} {g} SD", c.param));
         }
         // Welch's interval of IABP − SOC, as t.test(x, y) gives it.
-        let (a, b) = (c.values.by_arm["IABP"].unwrap(), c.values.by_arm["SOC"].unwrap());
+        let (a, b) = (
+            c.values.by_arm["IABP"].unwrap(),
+            c.values.by_arm["SOC"].unwrap(),
+        );
         let d = dsmb::stats::descriptive::welch_difference(
             a.mean,
             a.sd.unwrap(),
@@ -254,9 +389,64 @@ fn trends_and_the_change_from_baseline_match_base_r() {
         )
         .unwrap();
         let w = &fx["change"][&c.param]["welch"];
-        close(d.estimate, &w["estimate"], &format!("{} difference", c.param));
+        close(
+            d.estimate,
+            &w["estimate"],
+            &format!("{} difference", c.param),
+        );
         close(d.ci95.0, &w["lower"], &format!("{} lower", c.param));
         close(d.ci95.1, &w["upper"], &format!("{} upper", c.param));
         close(d.p_value, &w["p"], &format!("{} p", c.param));
     }
+}
+
+#[test]
+fn since_the_previous_cut_the_statistician_sees_the_two_new_potential_cases() {
+    use crate::helpers::{post, send, sign_in, state};
+    crate::helpers::block_on(async {
+        let app = state();
+        let token = sign_in(&app, "stat").await;
+        let r = send(
+            &app,
+            post(
+                "/api/get_since_review",
+                Some(&token),
+                "trial=altshock2&cut=2024-12-31&since=2023-09-30",
+            ),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        let new: Vec<&str> = v["new_hys_law"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["usubjid"].as_str().unwrap())
+            .collect();
+        let key = answer_key();
+        let want: Vec<&str> = key["cuts"][CUTS[2]]["new_since_previous_cut"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(new, want);
+        let line = v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["label"] == "Potential Hy's law cases")
+            .expect("a line of potential cases");
+        assert_eq!(line["total"]["then"], 1);
+        assert_eq!(line["total"]["now"], 3);
+        // The sponsor's answer has none of it.
+        let token = sign_in(&app, "sponsor").await;
+        let r = send(
+            &app,
+            post("/api/get_since_review", Some(&token), "trial=altshock2&cut=2024-12-31&since=2023-09-30"),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(!r.body.contains("Hy's law") && !r.body.contains("ALTSHOCK2-"), "{}", r.body);
+    });
 }

@@ -15,7 +15,7 @@ use super::efficacy::{survival_summary, time_to_event};
 use super::enrollment::{by_site, cumulative_by_month, cumulative_by_month_of};
 use super::frames::{arm_sum, category_hits, count_by2, subject_frame, sums, u32_of};
 use super::interim::{compared_arms, interim};
-use super::labs::{lab_report, LabReport};
+use super::labs::{lab_report, HysLawCase, LabReport};
 use super::safety::closed_rates;
 use super::safety_time::SeriousEvent;
 use super::safety_time::{category_onsets, serious_events, SubjectDays};
@@ -96,6 +96,8 @@ pub struct ClosedLook {
     pub interim: Option<Interim>,
     pub deaths: Deaths,
     pub serious_events: Vec<SeriousEvent>,
+    /// The subjects in the Hy's law range.
+    pub hys_law: Vec<HysLawCase>,
 }
 
 /// A cut's [`ClosedLook`], borrowed from its whole report or made alone.
@@ -107,6 +109,7 @@ pub struct LookRef<'a> {
     pub interim: Option<&'a Interim>,
     pub deaths: &'a Deaths,
     pub serious_events: &'a [SeriousEvent],
+    pub hys_law: &'a [HysLawCase],
 }
 
 impl ClosedLook {
@@ -119,6 +122,7 @@ impl ClosedLook {
             interim: self.interim.as_ref(),
             deaths: &self.deaths,
             serious_events: &self.serious_events,
+            hys_law: &self.hys_law,
         }
     }
 }
@@ -133,6 +137,7 @@ impl ClosedReport {
             interim: self.interim.as_ref(),
             deaths: &self.deaths,
             serious_events: &self.serious_events,
+            hys_law: &self.labs.hys_law,
         }
     }
 }
@@ -148,12 +153,13 @@ pub fn closed_look(snap: &ClosedSnapshot, trial: &TrialConfig) -> Result<ClosedL
             Ok::<_, ReportError>((
                 serious_events(snap, &subject_days)?,
                 deaths(snap, trial, &groups)?,
+                lab_report(snap, trial, &groups, true)?.hys_law,
             ))
         });
         let numbers = monitoring(snap, trial, &subject_days);
         (listed.join(), numbers)
     });
-    let (serious_events, deaths) =
+    let (serious_events, deaths, hys_law) =
         listed.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     let numbers = numbers?;
     Ok(ClosedLook {
@@ -164,6 +170,7 @@ pub fn closed_look(snap: &ClosedSnapshot, trial: &TrialConfig) -> Result<ClosedL
         interim: numbers.interim,
         deaths,
         serious_events,
+        hys_law,
     })
 }
 

@@ -344,6 +344,8 @@ impl ClosedReport {
     pub fn keep_listing_rows(&mut self, n: usize) {
         self.serious_events.truncate(n);
         self.deaths.listing.truncate(n);
+        self.labs.hys_law.truncate(n);
+        self.labs.profiles.truncate(n);
     }
 }
 

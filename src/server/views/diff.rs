@@ -3,7 +3,9 @@
 //! for a DSMB member who has not decoded; the interim statistics, which
 //! are directional, withheld while coded).
 
-use crate::dto::{ChangeCount, ChangedLine, LookLine, NewEventLine, SinceLine, SinceReview};
+use crate::dto::{
+    ChangeCount, ChangedLine, LookLine, NewEventLine, NewHysLawLine, SinceLine, SinceReview,
+};
 use crate::server::firewall::ArmNames;
 use crate::server::report::diff::{Change, ClosedDiff, LookState, OpenDiff};
 
@@ -66,6 +68,7 @@ pub fn open_since(d: &OpenDiff, basis: Basis) -> SinceReview {
         looks: Vec::new(),
         new_events: Vec::new(),
         new_events_total: 0,
+        new_hys_law: Vec::new(),
         changed_by_kind: d
             .changed_records
             .iter()
@@ -112,6 +115,11 @@ pub fn closed_since(d: &ClosedDiff, names: &ArmNames, basis: Basis) -> SinceRevi
         line("Subjects randomized", &d.subjects, per(&d.by_arm)),
         line("Deaths", &d.deaths, per(&d.deaths_by_arm)),
         line("Primary-endpoint events", &d.primary_events, Vec::new()),
+        line(
+            "Potential Hy's law cases",
+            &d.potential_hys_law,
+            per(&d.potential_hys_law_by_arm),
+        ),
     ];
     for s in &d.safety {
         let of = |f: fn(&crate::server::report::diff::EventChange) -> Change| -> Vec<ChangeCount> {
@@ -189,6 +197,27 @@ pub fn closed_since(d: &ClosedDiff, names: &ArmNames, basis: Basis) -> SinceRevi
             })
             .collect(),
         new_events_total: d.new_serious_events_total,
+        new_hys_law: d
+            .new_potential_hys_law
+            .iter()
+            .map(|c| {
+                let x = c
+                    .alt
+                    .map(|p| p.xuln)
+                    .into_iter()
+                    .chain(c.ast.map(|p| p.xuln))
+                    .fold(0.0, f64::max);
+                NewHysLawLine {
+                    usubjid: c.usubjid.clone(),
+                    group: names.name(&c.arm),
+                    peaks: format!(
+                        "ALT or AST {}× ULN, bilirubin {}× ULN",
+                        super::labs::value(x),
+                        super::labs::value(c.bili.xuln)
+                    ),
+                }
+            })
+            .collect(),
         changed_by_kind: d
             .changed_by_kind
             .iter()

@@ -356,7 +356,7 @@ fn shift_table(param: &str, worst: &str, lines: Vec<BaselineLine>) -> LinesTable
         first: "Baseline".into(),
         columns,
         lines,
-        notes: vec!["Reference-range categories: LOW below the lower limit, HIGH above the upper, NORMAL within (limits included); MISSING without a baseline record, or without a post-baseline value.".into()],
+        notes: vec!["Reference-range categories: below the lower limit, above the upper, or within it (limits included); missing without a baseline record, or without a post-baseline value.".into()],
     }
 }
 

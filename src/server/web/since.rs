@@ -87,6 +87,7 @@ pub fn nothing_earlier(trial: &str, date: &str) -> SinceReview {
         looks: Vec::new(),
         new_events: Vec::new(),
         new_events_total: 0,
+        new_hys_law: Vec::new(),
         changed_by_kind: Vec::new(),
         changed: Vec::new(),
         changed_total: 0,

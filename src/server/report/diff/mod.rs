@@ -152,6 +152,13 @@ pub struct ClosedDiff {
     /// not have, newest first.
     pub new_serious_events: Vec<SeriousEvent>,
     pub new_serious_events_total: usize,
+    /// Potential Hy's law cases then and now, by group and in total.
+    pub potential_hys_law: Change,
+    pub potential_hys_law_by_arm: BTreeMap<String, Change>,
+    /// Potential Hy's law cases of the later cut that were not potential
+    /// cases at the earlier one (absent then, or in another quadrant), by
+    /// subject.
+    pub new_potential_hys_law: Vec<super::labs::HysLawCase>,
     pub changed_by_kind: Vec<KindCount>,
     pub changed_records: Vec<ChangedRecord>,
     pub changed_records_total: usize,
@@ -162,6 +169,7 @@ impl ClosedDiff {
     pub fn keep_listing_rows(&mut self, n: usize) {
         self.new_serious_events.truncate(n);
         self.changed_records.truncate(n);
+        self.new_potential_hys_law.truncate(n);
     }
 }
 
@@ -445,6 +453,26 @@ fn closed_diff_from(
     let per_arm = |m: &BTreeMap<String, u32>, c: &str| m.get(c).copied().unwrap_or(0);
     let deaths_of = |d: &super::deaths::DeathCounts| shown(&d.deaths).unwrap_or(0);
     let new_serious = new_events(then.serious_events, now.serious_events);
+    let potential = |r: &LookRef, arm: Option<&str>| {
+        let n = r
+            .hys_law
+            .iter()
+            .filter(|c| c.potential && arm.is_none_or(|a| c.arm == a))
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    };
+    let new_potential: Vec<super::labs::HysLawCase> = now
+        .hys_law
+        .iter()
+        .filter(|c| c.potential)
+        .filter(|c| {
+            !then
+                .hys_law
+                .iter()
+                .any(|p| p.potential && p.usubjid == c.usubjid)
+        })
+        .cloned()
+        .collect();
     ClosedDiff {
         trial: trial.id.clone(),
         from_cut: then.cut_date.to_string(),
@@ -478,6 +506,17 @@ fn closed_diff_from(
         look_now: look(now.interim),
         new_serious_events_total: new_serious.len(),
         new_serious_events: new_serious,
+        potential_hys_law: Change::exact(potential(&then, None), potential(&now, None)),
+        potential_hys_law_by_arm: codes
+            .iter()
+            .map(|c| {
+                (
+                    c.to_string(),
+                    Change::exact(potential(&then, Some(c)), potential(&now, Some(c))),
+                )
+            })
+            .collect(),
+        new_potential_hys_law: new_potential,
         changed_by_kind: kind_counts(&changed),
         changed_records_total: changed.len(),
         changed_records: changed,

@@ -197,6 +197,9 @@ pub struct LabReport {
     pub population: ByGroup<u32>,
     pub quadrants: ByGroup<Quadrants>,
     /// Every subject on the eDISH plot (closed report; empty in the open).
+    /// Not in `dsmb summary --json`, which carries the quadrants' counts and
+    /// the Hy's law listing (50,000 points would be most of it).
+    #[serde(skip_serializing)]
     pub points: Vec<EdishPoint>,
     /// Every subject in the Hy's law range, by subject (closed report).
     pub hys_law: Vec<HysLawCase>,
@@ -258,8 +261,8 @@ impl Groups {
         Groups { arms, of }
     }
 
-    /// `f` of every group and of all subjects, over the subjects `who`
-    /// picks with their values.
+    /// `finish` of what `add` gathers over `subjects`, for every group and
+    /// for all of them.
     pub fn by_group<T, A: Default>(
         &self,
         mut add: impl FnMut(&mut A, usize),
