@@ -108,3 +108,37 @@ pub fn std_diff_means(m1: f64, s1: f64, m2: f64, s2: f64) -> Option<f64> {
 pub fn std_diff_proportions(p1: f64, p2: f64) -> Option<f64> {
     std_diff_means(p1, (p1 * (1.0 - p1)).sqrt(), p2, (p2 * (1.0 - p2)).sqrt())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welch_matches_r_t_test() {
+        // R: x <- c(1,2,3,4,8); y <- c(2,2.5,7,9); t.test(x, y)
+        // difference -1.525, 95% CI -6.72502820243673 to 3.67502820243673,
+        // p = 0.495731762767154, df = 5.67583435344272;
+        // qt(0.975, 3.7) = 2.86752070719119; 2 * pt(-1.3, 7.2) = 0.233669207834636.
+        let (x, y) = ([1.0, 2.0, 3.0, 4.0, 8.0], [2.0, 2.5, 7.0, 9.0]);
+        let (a, b) = (summarize(&x).unwrap(), summarize(&y).unwrap());
+        let d = welch_difference(a.mean, a.sd.unwrap(), 5, b.mean, b.sd.unwrap(), 4).unwrap();
+        let near = |got: f64, want: f64| assert!((got - want).abs() < 1e-9, "{got} vs R {want}");
+        near(d.estimate, -1.525);
+        near(d.ci95.0, -6.72502820243673);
+        near(d.ci95.1, 3.67502820243673);
+        near(d.p_value, 0.495731762767154);
+        near(d.df, 5.67583435344272);
+        near(
+            crate::stats::special::t_quantile(0.975, 3.7),
+            2.86752070719119,
+        );
+        near(
+            crate::stats::special::t_two_sided_p(1.3, 7.2),
+            0.233669207834636,
+        );
+        assert!(
+            welch_difference(1.0, 1.0, 1, 2.0, 1.0, 5).is_none(),
+            "one value has no spread"
+        );
+    }
+}

@@ -443,10 +443,77 @@ fn since_the_previous_cut_the_statistician_sees_the_two_new_potential_cases() {
         let token = sign_in(&app, "sponsor").await;
         let r = send(
             &app,
-            post("/api/get_since_review", Some(&token), "trial=altshock2&cut=2024-12-31&since=2023-09-30"),
+            post(
+                "/api/get_since_review",
+                Some(&token),
+                "trial=altshock2&cut=2024-12-31&since=2023-09-30",
+            ),
         )
         .await;
         assert_eq!(r.status, 200, "{}", r.body);
-        assert!(!r.body.contains("Hy's law") && !r.body.contains("ALTSHOCK2-"), "{}", r.body);
+        assert!(
+            !r.body.contains("Hy's law") && !r.body.contains("ALTSHOCK2-"),
+            "{}",
+            r.body
+        );
+    });
+}
+
+#[test]
+fn the_safety_page_shows_the_section_by_role_and_the_listing_opens_the_profile_without_javascript()
+{
+    use crate::helpers::{get, send, sign_in, state};
+    crate::helpers::block_on(async {
+        let app = state();
+        let member = sign_in(&app, "member").await;
+        let page = send(&app, get("/trial/altshock2/safety", Some(&member))).await;
+        assert_eq!(page.status, 200);
+        for want in [
+            "eDISH quadrants",
+            "data-testid=\"edish-chart\"",
+            "data-testid=\"hys-law-listing\"",
+            "/trial/altshock2/lab-profile?cut=2024-12-31&amp;subject=ALTSHOCK2-06-007",
+            "HGB: baseline against the worst post-baseline category",
+            "Change from baseline at Day 3",
+        ] {
+            assert!(page.body.contains(want), "the member's page lacks {want:?}");
+        }
+        // The link is a plain link: the profile page renders on the server.
+        let profile = send(
+            &app,
+            get(
+                "/trial/altshock2/lab-profile?cut=2024-12-31&subject=ALTSHOCK2-06-007",
+                Some(&member),
+            ),
+        )
+        .await;
+        assert_eq!(profile.status, 200);
+        assert!(
+            profile
+                .body
+                .contains("Lab profile: ALTSHOCK2-06-007 (Group "),
+            "coded for a member"
+        );
+        assert!(profile.body.contains("data-testid=\"lab-profile-chart\""));
+        let sponsor = sign_in(&app, "sponsor").await;
+        let page = send(&app, get("/trial/altshock2/safety", Some(&sponsor))).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("eDISH quadrants (pooled)"));
+        for absent in [
+            "hys-law-listing",
+            "edish-chart",
+            "lab-profile",
+            "Change from baseline",
+        ] {
+            assert!(
+                !page.body.contains(absent),
+                "the sponsor's page carries {absent:?}"
+            );
+        }
+        // A trial without ADLB says so.
+        let pilot = sign_in(&app, "outsider").await;
+        let page = send(&app, get("/trial/cdisc-pilot01/safety", Some(&pilot))).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Laboratory data: not collected"));
     });
 }
