@@ -158,13 +158,16 @@ pub fn edish(labs: &LabReport, names: &ArmNames, order: &[String]) -> (Figure, O
     (finish(&plot), note)
 }
 
+/// A visit's number, name and summary.
+pub type VisitPoint = (f64, String, Quartiles);
+
 /// One parameter's medians and quartiles by visit, per group (display
 /// order).
 pub struct TrendSeries {
     pub param: String,
     pub uln: Option<f64>,
-    /// (group name, [(visit number, visit name, quartiles)]).
-    pub groups: Vec<(String, Vec<(f64, String, Quartiles)>)>,
+    /// (group name, its visits).
+    pub groups: Vec<(String, Vec<VisitPoint>)>,
 }
 
 /// Median (Q1–Q3) by visit and group, one parameter at a time: a menu above

@@ -121,7 +121,7 @@ pub fn profiles(
     }
     for p in &mut out {
         for s in &mut p.series {
-            s.points.sort_by(|a, b| a.day.cmp(&b.day));
+            s.points.sort_by_key(|a| a.day);
         }
     }
     // Adverse events, by the ADSL row ADAE's loader found for each record.
