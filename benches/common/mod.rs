@@ -29,7 +29,7 @@ pub fn synthetic_cut(subjects: usize, ae: usize) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let cut = root
         .join("target/bench-data")
-        .join(format!("synth-{subjects}-{ae}"))
+        .join(format!("synth-labs-{subjects}-{ae}"))
         .join("cut-2024-12-31");
     if !cut.join("randlist.csv").is_file() {
         let t = Instant::now();

@@ -29,6 +29,30 @@ test("the statistician reviews Altshock-2 safety by arm", async ({ page }, info)
   expect(errors, errors.join("\n")).toEqual([]);
 });
 
+test("the statistician finds the potential Hy's law cases and opens a lab profile", async ({ page }, info) => {
+  const errors = consoleErrors(page);
+  await signIn(page, "e2e-stat");
+  await page.goto("/trial/altshock2/safety");
+  // The data's answer key: three subjects in the Hy's law range at the final cut.
+  const listing = page.getByTestId("hys-law-listing");
+  await expect(listing.locator("tbody tr")).toHaveCount(3);
+  await expect(page.getByTestId("edish-quadrants")).toContainText("Potential Hy's law");
+  if (info.project.name === "js-on") {
+    await expect(page.locator("#edish-chart .main-svg").first()).toBeVisible();
+  }
+  await page.screenshot({ path: info.outputPath("labs-statistician.png"), fullPage: true });
+  // A plain link: the profile opens with or without JavaScript.
+  await listing.getByRole("link", { name: "ALTSHOCK2-06-007" }).click();
+  const profile = page.getByTestId("lab-profile");
+  await expect(profile).toContainText("Lab profile: ALTSHOCK2-06-007 (IABP + SoC)");
+  await expect(page.getByTestId("lab-profile-values")).toContainText("Day 1 (baseline)");
+  if (info.project.name === "js-on") {
+    await expect(page.locator("#lab-profile-chart .main-svg").first()).toBeVisible();
+  }
+  await page.screenshot({ path: info.outputPath("lab-profile.png"), fullPage: true });
+  expect(errors, errors.join("\n")).toEqual([]);
+});
+
 test("a coded DSMB member sees no directional result until the decode", async ({ page }, info) => {
   const errors = consoleErrors(page);
   await signIn(page, "e2e-dsmb");

@@ -293,6 +293,23 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
             for a in s["arms"].as_array().unwrap() {
                 has(&text, a["label"].as_str().unwrap(), &what);
             }
+            // The laboratory section: every subject in the Hy's law range
+            // listed, the shift tables; a trial without ADLB says so.
+            let labs = &s["labs"];
+            if labs["collected"] == true {
+                has(&text, "Subjects in the Hy's law range", &what);
+                for c in labs["hys_law"].as_array().unwrap() {
+                    has(&text, c["usubjid"].as_str().unwrap(), &what);
+                }
+                has(
+                    &text,
+                    "HGB: baseline against the worst post-baseline category",
+                    &what,
+                );
+                has(&text, "Change from baseline at Day 3", &what);
+            } else {
+                has(&text, "Laboratory data: not collected", &what);
+            }
         }
     }
 }

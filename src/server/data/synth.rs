@@ -67,12 +67,31 @@ const AE_KINDS: [(&str, &str, &str, &str); 10] = [
     ),
 ];
 
-/// The three frames and the randomization (USUBJID, ARMCD, SITEID) of a
+/// The laboratory parameters: (PARAMCD, ANRLO, ANRHI, typical baseline,
+/// spread), the reconstruction's eight.
+const LAB_PARAMS: [(&str, f64, f64, f64, f64); 8] = [
+    ("ALT", 0.0, 40.0, 30.0, 0.6),
+    ("AST", 0.0, 40.0, 32.0, 0.6),
+    ("BILI", 0.2, 1.2, 0.8, 0.5),
+    ("ALP", 40.0, 130.0, 90.0, 0.3),
+    ("CREAT", 0.6, 1.2, 1.1, 0.4),
+    ("HGB", 13.0, 17.0, 13.0, 0.12),
+    ("PLAT", 150.0, 400.0, 230.0, 0.3),
+    ("LACTATE", 0.5, 2.0, 3.0, 0.5),
+];
+
+/// The visits (AVISITN = study day after randomization; 0 = baseline).
+const LAB_VISITS: [i32; 8] = [0, 1, 2, 3, 7, 14, 30, 60];
+
+/// The four frames and the randomization (USUBJID, ARMCD, SITEID) of a
 /// synthetic cut.
 pub struct SynthCut {
     pub adsl: DataFrame,
     pub adae: DataFrame,
     pub adtte: DataFrame,
+    /// 8 parameters at 8 visits while alive and followed (about 60 records
+    /// a subject).
+    pub adlb: DataFrame,
     pub allocation: DataFrame,
 }
 
@@ -201,6 +220,7 @@ pub fn generate(subjects: usize, ae_per_subject: usize, seed: u64) -> PolarsResu
         Column::new("AVAL".into(), t_aval),
         Column::new("CNSR".into(), t_cnsr),
     ])?;
+    let adlb = generate_adlb(&mut rng, &ids, &rand, &death, cut)?;
     let allocation = DataFrame::new_infer_height(vec![
         Column::new("USUBJID".into(), ids),
         Column::new("ARMCD".into(), arm),
@@ -210,8 +230,96 @@ pub fn generate(subjects: usize, ae_per_subject: usize, seed: u64) -> PolarsResu
         adsl,
         adae,
         adtte,
+        adlb,
         allocation,
     })
+}
+
+/// ADLB for the subjects: each parameter at each visit up to the cut and
+/// before death, log-normal around the parameter's typical value; some
+/// subjects' liver tests rise (a few into the Hy's law range).
+fn generate_adlb(
+    rng: &mut Rng,
+    ids: &[String],
+    rand: &[i32],
+    death: &[Option<i32>],
+    cut: i32,
+) -> PolarsResult<DataFrame> {
+    let n = ids.len() * LAB_PARAMS.len() * LAB_VISITS.len();
+    let mut id = Vec::with_capacity(n);
+    let mut param = Vec::with_capacity(n);
+    let mut aval: Vec<Option<f64>> = Vec::with_capacity(n);
+    let mut lo = Vec::with_capacity(n);
+    let mut hi = Vec::with_capacity(n);
+    let mut adt = Vec::with_capacity(n);
+    let mut visit = Vec::with_capacity(n);
+    let mut visit_n = Vec::with_capacity(n);
+    let mut ablfl: Vec<Option<&str>> = Vec::with_capacity(n);
+    let names: Vec<String> = LAB_VISITS
+        .iter()
+        .map(|v| {
+            if *v == 0 {
+                "Baseline".into()
+            } else {
+                format!("Day {v}")
+            }
+        })
+        .collect();
+    for (i, subject) in ids.iter().enumerate() {
+        // Liver injury: 1 in 4 subjects' transaminases rise, 1 in 20
+        // bilirubin too.
+        let liver = 1.0
+            + if rng.below(4) == 0 {
+                2.0 + 6.0 * rng.unit()
+            } else {
+                0.0
+            };
+        let bili = 1.0
+            + if rng.below(20) == 0 {
+                2.0 + 2.0 * rng.unit()
+            } else {
+                0.0
+            };
+        for (code, l, h, typical, spread) in LAB_PARAMS {
+            for (k, v) in LAB_VISITS.iter().enumerate() {
+                let day = rand[i] + v;
+                if day > cut || death[i].is_some_and(|d| day >= d) {
+                    break;
+                }
+                // A log-normal value from two uniforms (Box-Muller).
+                let z = (-2.0 * (1.0 - rng.unit()).ln()).sqrt()
+                    * (std::f64::consts::TAU * rng.unit()).cos();
+                let rise = match code {
+                    "ALT" | "AST" if *v > 0 => liver,
+                    "BILI" if *v > 0 => bili,
+                    _ => 1.0,
+                };
+                let value = (typical * (spread * z).exp() * rise * 100.0).round() / 100.0;
+                id.push(subject.clone());
+                param.push(code);
+                aval.push((rng.below(50) != 0).then_some(value));
+                lo.push(l);
+                hi.push(h);
+                adt.push(Some(day));
+                visit.push(names[k].clone());
+                visit_n.push(f64::from(*v));
+                ablfl.push((*v == 0).then_some("Y"));
+            }
+        }
+    }
+    let rows = id.len();
+    DataFrame::new_infer_height(vec![
+        Column::new("STUDYID".into(), vec!["SYNTH"; rows]),
+        Column::new("USUBJID".into(), id),
+        Column::new("PARAMCD".into(), param),
+        Column::new("AVAL".into(), aval),
+        Column::new("ANRLO".into(), lo),
+        Column::new("ANRHI".into(), hi),
+        Column::new("ADT".into(), adt).cast(&DataType::Date)?,
+        Column::new("AVISIT".into(), visit),
+        Column::new("AVISITN".into(), visit_n),
+        Column::new("ABLFL".into(), ablfl),
+    ])
 }
 
 fn write_parquet(df: &mut DataFrame, path: &Path) -> PolarsResult<()> {
@@ -234,10 +342,12 @@ pub fn write(cut: &mut SynthCut, cut_dir: &Path) -> PolarsResult<()> {
     write_parquet(&mut cut.adsl, &unblinded.join("adsl.parquet"))?;
     write_parquet(&mut cut.adae, &unblinded.join("adae.parquet"))?;
     write_parquet(&mut cut.adtte, &unblinded.join("adtte.parquet"))?;
+    write_parquet(&mut cut.adlb, &unblinded.join("adlb.parquet"))?;
     let mut adsl_blinded = cut.adsl.drop("ARMCD")?;
     write_csv(&mut adsl_blinded, &blinded.join("adsl.csv"))?;
     write_csv(&mut cut.adae, &blinded.join("adae.csv"))?;
     write_csv(&mut cut.adtte, &blinded.join("adtte.csv"))?;
+    write_csv(&mut cut.adlb, &blinded.join("adlb.csv"))?;
     write_csv(&mut cut.allocation, &list)?;
     Ok(())
 }

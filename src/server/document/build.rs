@@ -224,6 +224,8 @@ pub fn open_document(
     doc.sections.push(ae);
     doc.sections
         .push(sections::deaths(&views::conduct::open_deaths(role, open)));
+    doc.sections
+        .push(super::labs::labs(&views::labs::open_labs(role, open), &[]));
     let safety = views::safety::open_safety(id, role, open, Vec::new());
     let mut s = Section::new("Safety events");
     let mut t = Table::new(
@@ -360,6 +362,12 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         .push(sections::deaths(&views::conduct::closed_deaths(
             role, closed, names, 1,
         )));
+    let lab_view = views::labs::closed_labs(role, closed, names);
+    let lab_rows = super::labs::listing_rows(
+        &views::labs::listing_page(lab_view.clone(), closed, names, 1),
+        |p| views::labs::listing_page(lab_view.clone(), closed, names, p),
+    );
+    doc.sections.push(super::labs::labs(&lab_view, &lab_rows));
 
     // Safety categories by group, cumulative incidence, serious events.
     let safety = views::safety::closed_safety(&trial.analysis, id.clone(), closed, names);

@@ -7,7 +7,7 @@
 //!   facts, tables, figures).
 //! - `build.rs`: the two documents; the open one takes only the open report
 //!   type, the closed one names groups as the viewer's coding says.
-//! - `sections.rs`, `efficacy.rs`: the sections, one per job.
+//! - `sections.rs`, `efficacy.rs`, `labs.rs`: the sections, one per job.
 //! - `svg.rs`: plotly figure JSON → SVG.
 //! - `html.rs`, `pdf.rs` (+ `report.typ`, the layout): the renderings.
 //!
@@ -16,6 +16,7 @@
 pub mod build;
 mod efficacy;
 pub mod html;
+mod labs;
 pub mod model;
 pub mod pdf;
 pub mod sections;

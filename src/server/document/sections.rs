@@ -45,7 +45,7 @@ pub fn lines_table(
     t
 }
 
-fn lines_data(d: &LinesTableData) -> Table {
+pub(super) fn lines_data(d: &LinesTableData) -> Table {
     let mut t = lines_table(&d.title, &d.first, &d.columns, &d.lines);
     for n in &d.notes {
         t.note(n.clone());

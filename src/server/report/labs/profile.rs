@@ -96,26 +96,26 @@ pub fn profiles(
     let base = adlb.column("BASE")?.bool()?;
     let adt = day_numbers(adlb.column("ADT")?)
         .ok_or_else(|| PolarsError::ComputeError("ADLB: ADT is not a date".into()))?;
-    for row in 0..adlb.height() {
-        let Some(&k) = subj.get(row).and_then(|s| case_of.get(&s)) else {
-            continue;
-        };
-        let (Some(c), Some(v), Some(h), Some(d)) =
-            (code.get(row), aval.get(row), hi.get(row), adt.get(row))
-        else {
+    let rows = subj
+        .iter()
+        .zip(code.iter())
+        .zip(aval.iter().zip(hi.iter()))
+        .zip(adt.iter().zip(base.iter()));
+    for (((s, c), (v, h)), (d, b)) in rows {
+        let Some(s) = s else { continue };
+        let Some(&k) = case_of.get(&s) else { continue };
+        let (Some(c), Some(v), Some(h), Some(d)) = (c, v, h, d) else {
             continue;
         };
         let Some(p) = liver.iter().position(|x| *x == c) else {
             continue;
         };
-        let Some(Some(r)) = subj.get(row).map(|s| rand[s as usize]) else {
-            continue;
-        };
+        let Some(r) = rand[s as usize] else { continue };
         if h > 0.0 {
             out[k].series[p].points.push(ProfilePoint {
                 day: study_day(d, r),
                 xuln: v / h,
-                baseline: base.get(row) == Some(true),
+                baseline: b == Some(true),
             });
         }
     }
