@@ -31,6 +31,43 @@ pub fn quantile_type7(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
 }
 
+/// The type-7 quartiles (Q1, median, Q3) of `values`, in any order, found
+/// by selection instead of a sort: the same numbers as [`quantile_type7`]
+/// of the sorted sample (the same order statistics, the same arithmetic),
+/// in linear time. `values` is reordered. `None` for an empty sample.
+pub fn quartiles_type7(values: &mut [f64]) -> Option<[f64; 3]> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let probs = [0.25, 0.5, 0.75];
+    // The order statistics the three need: floor(h) and the next, ascending.
+    let mut wanted: Vec<usize> = Vec::with_capacity(6);
+    for p in probs {
+        let lo = ((n - 1) as f64 * p).floor() as usize;
+        wanted.push(lo);
+        wanted.push((lo + 1).min(n - 1));
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    // Each selection leaves every later order statistic to its right, so
+    // the next is selected within what is left.
+    let mut start = 0;
+    for &k in &wanted {
+        if k >= start {
+            values[start..].select_nth_unstable_by(k - start, f64::total_cmp);
+            start = k + 1;
+        }
+    }
+    let at = |p: f64| {
+        let h = (n - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(n - 1);
+        values[lo] + (h - lo as f64) * (values[hi] - values[lo])
+    };
+    Some(probs.map(at))
+}
+
 /// The summary of `values` (NaN left out); `None` when none is left.
 pub fn summarize(values: &[f64]) -> Option<Summary> {
     let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -140,5 +177,39 @@ mod tests {
             welch_difference(1.0, 1.0, 1, 2.0, 1.0, 5).is_none(),
             "one value has no spread"
         );
+    }
+
+    #[test]
+    fn quartiles_by_selection_are_those_of_the_sorted_sample() {
+        // R: quantile(c(5, 1, 4, 2, 3), c(.25, .5, .75)) gives 2 3 4;
+        // quantile(c(7, 1, 3, 10), c(.25, .5, .75)) gives 2.5 5 7.75.
+        assert_eq!(
+            quartiles_type7(&mut [5.0, 1.0, 4.0, 2.0, 3.0]),
+            Some([2.0, 3.0, 4.0])
+        );
+        assert_eq!(
+            quartiles_type7(&mut [7.0, 1.0, 3.0, 10.0]),
+            Some([2.5, 5.0, 7.75])
+        );
+        assert_eq!(quartiles_type7(&mut []), None);
+        assert_eq!(quartiles_type7(&mut [4.2]), Some([4.2; 3]));
+        // Every size up to 60, with ties, against the sort-based definition.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for n in 1..=60 {
+            for _ in 0..20 {
+                let mut v: Vec<f64> = (0..n)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        ((state % 23) as f64) / 4.0
+                    })
+                    .collect();
+                let mut sorted = v.clone();
+                sorted.sort_by(f64::total_cmp);
+                let want = [0.25, 0.5, 0.75].map(|p| quantile_type7(&sorted, p).unwrap());
+                assert_eq!(quartiles_type7(&mut v), Some(want), "n = {n}");
+            }
+        }
     }
 }

@@ -96,14 +96,37 @@ pub fn validate_adlb(
     } else {
         Column::full_null("ABLFL".into(), height, &DataType::String)
     };
+    // One chunk per column, once: the row checks below and every report of
+    // the cut read each column as one array.
+    let [ids, params, aval, lo, hi, date, visit, visitn, baseline_flag] = [
+        ids,
+        params,
+        aval,
+        lo,
+        hi,
+        date,
+        visit,
+        visitn,
+        baseline_flag,
+    ]
+    .map(|c| c.rechunk());
     let ratio = trial.labs.ratio_params();
     let cut_days = epoch_days(cut_date);
-    let id_ca = ids.str().ok()?;
-    let param_ca = params.str().ok()?;
-    let aval_ca = aval.f64().ok()?;
-    let hi_ca = hi.f64().ok()?;
-    let flag_ca = baseline_flag.str().ok()?;
-    let days = day_numbers(&date)?;
+    // Each column read by index as its one array (a ChunkedArray's `get`
+    // finds the chunk on every call: most of the check's time at millions
+    // of records).
+    let id_c = ids.str().ok()?.rechunk();
+    let id_ca = id_c.downcast_as_array();
+    let param_c = params.str().ok()?.rechunk();
+    let param_ca = param_c.downcast_as_array();
+    let aval_c = aval.f64().ok()?.rechunk();
+    let aval_ca = aval_c.downcast_as_array();
+    let hi_c = hi.f64().ok()?.rechunk();
+    let hi_ca = hi_c.downcast_as_array();
+    let flag_c = baseline_flag.str().ok()?.rechunk();
+    let flag_ca = flag_c.downcast_as_array();
+    let days_c = day_numbers(&date)?.rechunk().into_owned();
+    let days = days_c.downcast_as_array();
     let mut is_base = Vec::with_capacity(height);
     let mut subject: Vec<Option<u32>> = Vec::with_capacity(height);
     let mut previous: Option<(&str, Option<Known>)> = None;

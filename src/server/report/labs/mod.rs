@@ -24,8 +24,8 @@ pub use profile::{LabProfile, ProfileEvent, ProfilePoint, ProfileSeries};
 
 use crate::server::config::TrialConfig;
 use crate::server::data::load::Snapshot;
-use crate::stats::descriptive::quantile_type7;
-use pass::{pass, Pass};
+use crate::stats::descriptive::quartiles_type7;
+use pass::{pass, pass_of, Pass};
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -125,14 +125,14 @@ pub struct Quartiles {
 }
 
 impl Quartiles {
-    /// Of `values` (sorted here); `None` when empty.
+    /// Of `values` (reordered here); `None` when empty.
     pub fn of(values: &mut [f64]) -> Option<Quartiles> {
-        values.sort_unstable_by(f64::total_cmp);
+        let [q1, median, q3] = quartiles_type7(values)?;
         Some(Quartiles {
             n: u32::try_from(values.len()).unwrap_or(u32::MAX),
-            median: quantile_type7(values, 0.5)?,
-            q1: quantile_type7(values, 0.25)?,
-            q3: quantile_type7(values, 0.75)?,
+            median,
+            q1,
+            q3,
         })
     }
 }
@@ -328,4 +328,21 @@ pub fn lab_report(
         report.profiles = profile::profiles(snap, adlb, trial, &report.hys_law)?;
     }
     Ok(report)
+}
+
+/// The subjects in the Hy's law range at the cut, by subject, as
+/// [`lab_report`] lists them: what "since the last review" compares of an
+/// earlier cut, from a pass over the liver tests alone.
+pub fn hys_law_cases(
+    snap: &Snapshot,
+    trial: &TrialConfig,
+    groups: &BTreeMap<String, Vec<usize>>,
+) -> PolarsResult<Vec<HysLawCase>> {
+    let Some(adlb) = &snap.adlb else {
+        return Ok(Vec::new());
+    };
+    let liver = liver_codes(trial).to_vec();
+    let p = pass_of(adlb, &snap.adsl, trial, liver)?;
+    let g = Groups::new(groups, p.subjects);
+    Ok(tables::liver(&p, trial, &g, snap, true)?.cases)
 }

@@ -130,10 +130,11 @@ pub struct Pass {
     pub values: Vec<Values>,
     /// Subjects with a post-baseline value of any parameter (ADSL rows).
     pub with_post: Vec<bool>,
-    /// The visits, by number.
+    /// The visits of the trends' parameters, by number.
     pub visits: Vec<Visit>,
     /// `by_visit[p][v]`: (subject, value) of parameter `p` at visit `v`,
-    /// the baseline record at its visit too.
+    /// the baseline record at its visit too; empty but for the trends'
+    /// parameters.
     pub by_visit: Vec<Vec<Vec<(u32, f64)>>>,
     /// The upper limit of normal of each parameter, when one range is
     /// used throughout.
@@ -172,24 +173,73 @@ pub fn section_params(trial: &TrialConfig) -> Vec<String> {
     out
 }
 
+/// A code of up to 7 bytes packed in a word with its length; `None` for a
+/// longer one.
+fn short_key(c: &str) -> Option<u64> {
+    let b = c.as_bytes();
+    (b.len() <= 7).then(|| {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        w[7] = b.len() as u8;
+        u64::from_le_bytes(w)
+    })
+}
+
 /// The pass over `adlb` (the typed frame of `data::adlb`) for the `adsl`
 /// subjects.
 pub fn pass(adlb: &DataFrame, adsl: &DataFrame, trial: &TrialConfig) -> PolarsResult<Pass> {
-    let params = section_params(trial);
+    pass_of(adlb, adsl, trial, section_params(trial))
+}
+
+/// The pass over `adlb` for `params` alone.
+pub fn pass_of(
+    adlb: &DataFrame,
+    adsl: &DataFrame,
+    trial: &TrialConfig,
+    params: Vec<String>,
+) -> PolarsResult<Pass> {
     let np = params.len();
+    // Only the trends read the values by visit.
+    let trended: Vec<bool> = params
+        .iter()
+        .map(|p| trial.labs.trends.contains(p))
+        .collect();
     let subjects = adsl.height();
     let rand = days_in(adsl, "RANDDT")?;
-    let subj = adlb.column("SUBJ")?.u32()?;
-    let code = adlb.column("PARAMCD")?.str()?;
-    let aval = adlb.column("AVAL")?.f64()?;
-    let lo = adlb.column("LO")?.f64()?;
-    let hi = adlb.column("HI")?.f64()?;
-    let adt = day_numbers(adlb.column("ADT")?)
-        .ok_or_else(|| PolarsError::ComputeError("ADLB: ADT is not a date".into()))?;
-    let visit_n = adlb.column("AVISITN")?.f64()?;
-    let visit_name = adlb.column("AVISIT")?.str()?;
-    let base = adlb.column("BASE")?.bool()?;
+    // Each column as one array read by index: a ChunkedArray's iterators,
+    // zipped eight times, were half of the section's time.
+    let subj_c = adlb.column("SUBJ")?.u32()?.rechunk();
+    let subj = subj_c.downcast_as_array();
+    let code_c = adlb.column("PARAMCD")?.str()?.rechunk();
+    let code = code_c.downcast_as_array();
+    let aval_c = adlb.column("AVAL")?.f64()?.rechunk();
+    let aval = aval_c.downcast_as_array();
+    let lo_c = adlb.column("LO")?.f64()?.rechunk();
+    let lo = lo_c.downcast_as_array();
+    let hi_c = adlb.column("HI")?.f64()?.rechunk();
+    let hi = hi_c.downcast_as_array();
+    let adt_c = day_numbers(adlb.column("ADT")?)
+        .ok_or_else(|| PolarsError::ComputeError("ADLB: ADT is not a date".into()))?
+        .rechunk()
+        .into_owned();
+    let adt = adt_c.downcast_as_array();
+    let visit_n_c = adlb.column("AVISITN")?.f64()?.rechunk();
+    let visit_n = visit_n_c.downcast_as_array();
+    let visit_name_c = adlb.column("AVISIT")?.str()?.rechunk();
+    let visit_name = visit_name_c.downcast_as_array();
+    let base_c = adlb.column("BASE")?.bool()?.rechunk();
+    let base = base_c.downcast_as_array();
     let change_visit = trial.labs.change_visit;
+    // The index of each parameter code, by its bytes packed in a word
+    // (codes are short: a word compare instead of a string compare).
+    let keyed: Vec<(Option<u64>, &str)> =
+        params.iter().map(|c| (short_key(c), c.as_str())).collect();
+    let param_of = |c: &str| -> Option<usize> {
+        match short_key(c) {
+            Some(k) => keyed.iter().position(|x| x.0 == Some(k)),
+            None => keyed.iter().position(|x| x.1 == c),
+        }
+    };
 
     let mut values = vec![Values::default(); subjects * np];
     let mut with_post = vec![false; subjects];
@@ -200,50 +250,43 @@ pub fn pass(adlb: &DataFrame, adsl: &DataFrame, trial: &TrialConfig) -> PolarsRe
     let mut missing_values = 0usize;
     // Records come sorted by parameter within subject as a rule: the last
     // code looked up is looked up again first.
-    let mut last: Option<(&str, Option<usize>)> = None;
+    let mut last: Option<(Option<u64>, Option<usize>)> = None;
     let mut last_visit: Option<(f64, usize)> = None;
-    // One zipped walk over the columns (a ChunkedArray's `get` finds the
-    // chunk on every call: a third of the pass at 3 million records).
-    let rows = subj
-        .iter()
-        .zip(code.iter())
-        .zip(aval.iter())
-        .zip(lo.iter().zip(hi.iter()))
-        .zip(adt.iter())
-        .zip(visit_n.iter().zip(visit_name.iter()))
-        .zip(base.iter());
-    for ((((((s, c), value), (l, h)), day), (n, name)), b) in rows {
-        let Some(value) = value else {
+    for row in 0..subj.len() {
+        let Some(value) = aval.get(row) else {
             missing_values += 1;
             continue;
         };
-        let (Some(s), Some(day)) = (s, day) else {
+        let (Some(s), Some(day)) = (subj.get(row), adt.get(row)) else {
             continue;
         };
         let s = s as usize;
         let Some(Some(r)) = rand.get(s).copied() else {
             continue;
         };
-        let is_base = b == Some(true);
+        let is_base = base.get(row) == Some(true);
         let post = !is_base && day > r;
         if post {
             with_post[s] = true;
         }
-        let c = c.unwrap_or("");
+        let c = code.get(row).unwrap_or("");
+        let key = short_key(c);
         let p = match last {
-            Some((prev, p)) if prev == c => p,
+            Some((prev, p)) if key.is_some() && prev == key => p,
             _ => {
-                let p = params.iter().position(|x| x == c);
-                last = Some((c, p));
+                let p = param_of(c);
+                last = Some((key, p));
                 p
             }
         };
         let Some(p) = p else { continue };
+        let (l, h) = (lo.get(row), hi.get(row));
         match ranges[p] {
             None => ranges[p] = Some(h),
             Some(first) if first != h => uniform[p] = false,
             _ => {}
         }
+        let n = visit_n.get(row);
         let v = &mut values[s * np + p];
         if is_base {
             if v.base.is_none() {
@@ -256,6 +299,9 @@ pub fn pass(adlb: &DataFrame, adsl: &DataFrame, trial: &TrialConfig) -> PolarsRe
                 v.at_change_visit = Some(value);
             }
         }
+        if !trended[p] {
+            continue;
+        }
         if let Some(n) = n.filter(|n| n.is_finite()) {
             if is_base || post {
                 let at = match last_visit {
@@ -264,6 +310,7 @@ pub fn pass(adlb: &DataFrame, adsl: &DataFrame, trial: &TrialConfig) -> PolarsRe
                         let at = match visits.iter().position(|x| x.number == n) {
                             Some(at) => at,
                             None => {
+                                let name = visit_name.get(row);
                                 visits.push(Visit {
                                     number: n,
                                     name: name.map_or_else(|| format!("Visit {n}"), str::to_string),
