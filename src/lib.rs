@@ -14,6 +14,14 @@ pub mod stats;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+/// The server build's allocator, for the binary, the tests and the benches
+/// alike. A report allocates and frees frames of millions of rows; glibc's
+/// malloc maps and unmaps each of them, and the page faults were half of a
+/// 50,000-subject cut's load (docs/DECISIONS.md, "Allocator").
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Entry point of the WebAssembly build: hydrate the islands (the charts) of
 /// the server-rendered page.
 #[cfg(feature = "hydrate")]
