@@ -25,13 +25,15 @@ pub async fn get_since_review(
     };
     let from = basis.from.clone();
     if role.is_closed() {
-        let view = guard::closed_view(
-            &trial,
-            Some(&date),
-            &format!("since the review of the cut of {from}"),
-        )
-        .await?;
-        let diff = since_review::closed_diff_of(&view.state, &trial, &from, &date).await?;
+        // The diff starts beside the view's check, audit entry and the
+        // cut's report, so that its read of the earlier cut overlaps the
+        // report; nothing leaves before the entry is written.
+        let what = format!("since the review of the cut of {from}");
+        let (view, diff) = tokio::join!(
+            guard::closed_view(&trial, Some(&date), &what),
+            since_review::closed_diff_of(&state, &trial, &from, &date)
+        );
+        let (view, diff) = (view?, diff?);
         Ok(closed_since(&diff, &view.names, basis.words))
     } else {
         let diff = since_review::open_diff_of(&state, &auth, &trial, &from, &date).await?;

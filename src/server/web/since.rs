@@ -8,6 +8,7 @@ use super::session::Auth;
 use super::state::{diff_cell, AppState};
 use crate::dto::SinceReview;
 use crate::server::firewall::{closed_snapshot, open_snapshot};
+use crate::server::report::closed_look;
 use crate::server::report::diff::{closed_diff, open_diff, open_diff_from, ClosedDiff, OpenDiff};
 use crate::server::views::diff::Basis;
 use leptos::prelude::ServerFnError;
@@ -125,14 +126,10 @@ async fn compute_closed_diff(
         tracing::error!(trial, from, to, "the diff cannot be computed: {e}");
         ServerFnError::new(guard::REPORT_UNAVAILABLE)
     };
-    // The later cut's report is the page's own (cached by now); of the
-    // earlier one's the diff needs only the monitoring numbers, deaths and
-    // serious events, made from the snapshot it loads anyway unless that
-    // cut's report is cached.
-    let now = state
-        .closed_report(trial, Some(to))
-        .await
-        .map_err(|e| unavailable(&e))?;
+    // The earlier cut is read, and what the diff compares of it made (its
+    // monitoring numbers, deaths, serious events and Hy's law range) unless
+    // its report is cached, while the later cut's report is made: the
+    // page's own, whose snapshot it lends to the comparison of records.
     let then_cached = state.cached_closed_report(trial, from);
     let entry = guard::entry(state, trial)?.clone();
     let dirs = (
@@ -142,23 +139,38 @@ async fn compute_closed_diff(
     let (Some(a), Some(b)) = dirs else {
         return Err(ServerFnError::new("no such data cut"));
     };
+    let earlier = {
+        let (entry, look) = (entry.clone(), then_cached.is_none());
+        tokio::task::spawn_blocking(move || -> Result<_, String> {
+            let old = closed_snapshot(&entry.config, &a).map_err(|p| p.to_string())?;
+            let made = look
+                .then(|| closed_look(&old, &entry.config))
+                .transpose()
+                .map_err(|e| e.to_string())?;
+            Ok((old, made))
+        })
+    };
+    let now = state
+        .closed_report(trial, Some(to))
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let (old, made) = earlier
+        .await
+        .map_err(|e| unavailable(&e))?
+        .map_err(|e| unavailable(&e))?;
+    let lent = state.lent.take(trial, to);
     let diff = guard::blocking(move || {
         let config = &entry.config;
-        let (old, new) = std::thread::scope(|s| {
-            let old = s.spawn(|| closed_snapshot(config, &a));
-            let new = closed_snapshot(config, &b);
-            (old.join(), new)
-        });
-        let old = old
-            .map_err(|_| "reading the earlier cut stopped".to_string())?
-            .map_err(|p| p.to_string())?;
-        let new = new.map_err(|p| p.to_string())?;
-        closed_diff(
-            (&old, then_cached.as_deref().map(|r| r.look())),
-            (&new, &now),
-            config,
-        )
-        .map_err(|e| e.to_string())
+        let new = match lent {
+            Some(s) => s,
+            None => Arc::new(closed_snapshot(config, &b).map_err(|p| p.to_string())?),
+        };
+        let then = match (&then_cached, &made) {
+            (Some(r), _) => Some(r.look()),
+            (None, Some(m)) => Some(m.look()),
+            (None, None) => None,
+        };
+        closed_diff((&old, then), (&new, &now), config).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| unavailable(&e))?;

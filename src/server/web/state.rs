@@ -5,7 +5,7 @@
 use super::access::Access;
 use crate::server::catalog::{Catalog, ServedCut, TrialEntry};
 use crate::server::data::problem::Problems;
-use crate::server::firewall::{closed_snapshot, ViewKey};
+use crate::server::firewall::{closed_snapshot, ClosedSnapshot, ViewKey};
 use crate::server::intake::staging::{Limits, Staging};
 use crate::server::intake::LiveCatalog;
 use crate::server::report::diff::{ClosedDiff, OpenDiff};
@@ -16,6 +16,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Shared state of the running server.
 #[derive(Clone)]
@@ -44,6 +45,51 @@ pub struct AppState {
     /// computed once: a page's sections may ask for one at the same time.
     pub closed_diffs: Arc<DiffCells<ClosedDiff>>,
     pub open_diffs: Arc<DiffCells<OpenDiff>>,
+    /// Closed snapshots lent by the report that loaded them to the diff
+    /// that comes next, for a few seconds.
+    pub lent: Arc<Lent>,
+}
+
+/// The closed snapshot a cut's report was just made from, kept for a few
+/// seconds for "since the last review": it compares the page's cut, whose
+/// report is made first, with an earlier one, and would otherwise read the
+/// whole cut again (a quarter of a second at 50,000 subjects). Taken by the
+/// first diff that wants it; dropped unused after [`Lent::KEEP`]. A
+/// snapshot is what `closed_snapshot` reads of an immutable cut, so a
+/// lent one is the one a new read would give.
+#[derive(Default)]
+pub struct Lent(Mutex<HashMap<(String, String), (Arc<ClosedSnapshot>, Instant)>>);
+
+impl Lent {
+    pub const KEEP: Duration = Duration::from_secs(10);
+
+    fn lend(&self, trial: &str, cut: &str, snap: Arc<ClosedSnapshot>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, (_, at)| at.elapsed() < Self::KEEP);
+        map.insert((trial.to_string(), cut.to_string()), (snap, Instant::now()));
+    }
+
+    /// The snapshot of `trial`'s cut `cut`, if its report lent it lately.
+    pub fn take(&self, trial: &str, cut: &str) -> Option<Arc<ClosedSnapshot>> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (snap, at) = map.remove(&(trial.to_string(), cut.to_string()))?;
+        (at.elapsed() < Self::KEEP).then_some(snap)
+    }
+
+    /// Drop what has been kept too long.
+    pub fn expire(&self) {
+        let dropped: Vec<_> = {
+            let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            let old: Vec<_> = map
+                .iter()
+                .filter(|(_, (_, at))| at.elapsed() >= Self::KEEP)
+                .map(|(k, _)| k.clone())
+                .collect();
+            old.into_iter().filter_map(|k| map.remove(&k)).collect()
+        };
+        // Freed here, outside the lock.
+        drop(dropped);
+    }
 }
 
 /// Diffs per (trial, cut pair), each computed once (a failure is not kept:
@@ -92,6 +138,7 @@ impl AppState {
             fragments: Arc::new(Mutex::new(HashMap::new())),
             closed_diffs: Arc::new(Mutex::new(HashMap::new())),
             open_diffs: Arc::new(Mutex::new(HashMap::new())),
+            lent: Arc::new(Lent::default()),
         }
     }
 
@@ -176,13 +223,38 @@ impl AppState {
     }
 
     /// The closed report of `trial`'s cut dated `cut` (the newest when
-    /// `None`), cached. Only closed roles' server functions call this.
+    /// `None`), cached; the snapshot it is made from is lent for a while
+    /// ([`Lent`]). Only closed roles' server functions call this.
     pub async fn closed_report(
         &self,
         trial: &str,
         cut: Option<&str>,
     ) -> Result<Arc<ClosedReport>, CutReportError> {
-        once_per_cut(&self.closed, &self.catalog(), trial, cut, closed_report_of).await
+        let lent = self.lent.clone();
+        let trial_id = trial.to_string();
+        once_per_cut(
+            &self.closed,
+            &self.catalog(),
+            trial,
+            cut,
+            move |entry: &TrialEntry, served: &ServedCut| {
+                let snap = closed_snapshot(&entry.config, &served.dir)
+                    .map_err(CutReportError::Problems)?;
+                let report = closed_report(&snap, &entry.config)
+                    .map_err(|e| CutReportError::Report(Arc::new(e)))?;
+                lent.lend(&trial_id, &served.date, Arc::new(snap));
+                // Dropped unused after a while, whoever asks next.
+                if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                    let lent = lent.clone();
+                    rt.spawn(async move {
+                        tokio::time::sleep(Lent::KEEP).await;
+                        lent.expire();
+                    });
+                }
+                Ok(report)
+            },
+        )
+        .await
     }
 }
 
@@ -210,13 +282,6 @@ fn open_report_of(entry: &TrialEntry, cut: &ServedCut) -> Result<OpenReport, Cut
     ))
 }
 
-/// The closed report of a served cut. Only closed roles' server functions
-/// reach this.
-fn closed_report_of(entry: &TrialEntry, cut: &ServedCut) -> Result<ClosedReport, CutReportError> {
-    let snap = closed_snapshot(&entry.config, &cut.dir).map_err(CutReportError::Problems)?;
-    closed_report(&snap, &entry.config).map_err(|e| CutReportError::Report(Arc::new(e)))
-}
-
 /// Reports per (trial, cut date), each computed once.
 pub type Cells<R> =
     Mutex<HashMap<(String, String), Arc<tokio::sync::OnceCell<Result<Arc<R>, CutReportError>>>>>;
@@ -229,7 +294,7 @@ async fn once_per_cut<R: Send + Sync + 'static>(
     catalog: &Catalog,
     trial: &str,
     cut: Option<&str>,
-    compute: fn(&TrialEntry, &ServedCut) -> Result<R, CutReportError>,
+    compute: impl FnOnce(&TrialEntry, &ServedCut) -> Result<R, CutReportError> + Send + 'static,
 ) -> Result<Arc<R>, CutReportError> {
     let entry = catalog
         .trial(trial)
