@@ -91,3 +91,62 @@ fn a_cut_without_laboratory_data_has_none_and_the_demo_s_load_whole() {
         }
     }
 }
+
+#[test]
+fn an_unparsed_laboratory_dataset_is_still_hashed_header_checked_and_refused_a_section() {
+    use dsmb::server::firewall::{closed_snapshot, closed_snapshot_without_labs};
+    use dsmb::server::report::labs::lab_report;
+    use dsmb::server::report::{closed_interim, closed_report};
+    let trial = altshock2_trial();
+    // Every demo cut: the interim look from a snapshot without ADLB is the
+    // closed report's, and no laboratory section is made from it.
+    for c in ["cut-2022-06-30", "cut-2023-09-30", "cut-2024-12-31"] {
+        let dir = altshock2().join(c);
+        let whole = closed_snapshot(&trial, &dir).unwrap();
+        let light = closed_snapshot_without_labs(&trial, &dir).unwrap();
+        assert!(whole.adlb.is_some() && !whole.labs_skipped, "{c}");
+        assert!(light.adlb.is_none() && light.labs_skipped, "{c}");
+        assert_eq!(whole.files, light.files, "{c}: the same files and hashes");
+        let report = closed_report(&whole, &trial).unwrap();
+        let interim = closed_interim(&light, &trial).unwrap();
+        assert_eq!(
+            serde_json::to_value(&report.interim).unwrap(),
+            serde_json::to_value(&interim).unwrap(),
+            "{c}: the same look"
+        );
+        let groups = std::collections::BTreeMap::new();
+        let refused = lab_report(&light, &trial, &groups, true).unwrap_err();
+        assert!(refused.to_string().contains("ADLB"), "{refused}");
+    }
+    // A registered cut whose ADLB changed after registration is refused,
+    // parsed or not.
+    let root =
+        std::env::temp_dir().join(format!("dsmb-unparsed-{}-{}", std::process::id(), unique()));
+    let cut = root.join("cut-2024-12-31");
+    copy_dir(&altshock2().join("cut-2024-12-31"), &cut);
+    let parquet = cut.join("unblinded/adlb.parquet");
+    let mut bytes = std::fs::read(&parquet).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&parquet, bytes).unwrap();
+    for r in [
+        closed_snapshot(&trial, &cut).map(|_| ()),
+        closed_snapshot_without_labs(&trial, &cut).map(|_| ()),
+    ] {
+        let text = r.unwrap_err().to_string();
+        assert!(text.contains("adlb.parquet"), "{text}");
+    }
+    // An arm column in a blinded part's ADLB is refused without parsing it.
+    let blinded_cut = fixture();
+    add_column(&adlb(&blinded_cut), "TRT01P", "IABP");
+    let opts = LoadOptions {
+        skip_labs: true,
+        ..LoadOptions::open()
+    };
+    let problems = load(&blinded(&blinded_cut), &trial, &opts).unwrap_err();
+    assert!(
+        problems.to_string().contains("adlb.csv:TRT01P"),
+        "{problems}"
+    );
+    let _ = std::fs::remove_dir_all(root);
+}

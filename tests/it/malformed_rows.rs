@@ -208,6 +208,7 @@ fn a_blinded_cut_carrying_arm_columns_is_refused() {
     let opts = LoadOptions {
         blinded: Some(true),
         check_only: false,
+        skip_labs: false,
         ..LoadOptions::open()
     };
     refused(&cut.join("unblinded"), &opts, &["REFUSED", "TRT01P"]);

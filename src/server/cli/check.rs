@@ -45,6 +45,7 @@ pub(super) fn options<L>(args: &CutArgs, level: L) -> LoadOptions<L> {
         blinded: args.blinded.then_some(true),
         cut_date: args.cut_date,
         check_only: false,
+        skip_labs: false,
     }
 }
 

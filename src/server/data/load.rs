@@ -35,6 +35,11 @@ pub struct ReadOptions {
     /// checked block by block as it streams and not kept (the snapshot's
     /// ADAE is empty; `adae_rows` counts it).
     pub check_only: bool,
+    /// Leave the laboratory dataset unparsed: its file is hashed against the
+    /// manifest and its header read (the blinding check), but the snapshot
+    /// carries no ADLB and `labs_skipped` says so. For what reads no
+    /// laboratory value (the efficacy page's path over earlier cuts).
+    pub skip_labs: bool,
 }
 
 /// What the firewall's arm step is given: the folder, its ADSL as read
@@ -94,6 +99,9 @@ pub struct Snapshot {
     /// The laboratory records (see `data::adlb` for the columns), when the
     /// folder has ADLB.
     pub adlb: Option<DataFrame>,
+    /// The folder has ADLB but it was left unparsed (`skip_labs`): the
+    /// laboratory section refuses such a snapshot.
+    pub labs_skipped: bool,
     /// The screening log's counts, when the folder has one.
     pub screening: Option<screening::Screening>,
 }
@@ -247,7 +255,13 @@ pub fn load(
         let adsl = read("adsl");
         let adtte = read("adtte");
         let screening_log = screening::present(dir).then(|| read(screening::SCREENING));
-        let adlb = adlb::present(dir).then(|| read(adlb::ADLB));
+        let adlb = adlb::present(dir).then(|| {
+            if opts.skip_labs {
+                stream::hashed_unparsed(dir, adlb::ADLB, enc)
+            } else {
+                read(adlb::ADLB)
+            }
+        });
         let adae = adae
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -335,8 +349,10 @@ pub fn load(
         }
     }
     let adtte_df = validate_adtte(&adtte, trial, &subjects, &mut c);
+    let labs_skipped = opts.skip_labs && adlb.is_some();
     let adlb_df = adlb
         .as_ref()
+        .filter(|_| !labs_skipped)
         .and_then(|f| adlb::validate_adlb(f, trial, cut_date, &subjects, &mut c));
 
     // Arms: only when the firewall's closed level asks.
@@ -373,6 +389,7 @@ pub fn load(
         adtte: adtte_df.unwrap_or_default(),
         adae_rows,
         adlb: adlb_df,
+        labs_skipped,
         screening,
     })
 }

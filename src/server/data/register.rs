@@ -35,6 +35,7 @@ pub fn register(cut_dir: &Path, trial: &TrialConfig) -> Result<PathBuf, Problems
             blinded: (part == layout::BLINDED).then_some(true),
             cut_date: Some(cut_date),
             check_only: false,
+            skip_labs: false,
         };
         // Checked as the open level reads it: no arm column is read.
         let snap = load(&dir, trial, &opts, &[], None)?;

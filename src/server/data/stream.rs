@@ -1,7 +1,9 @@
 //! A UTF-8 CSV file read once, in blocks: hashed and its structure
 //! checked as it streams (`csvscan::Scanner`), then read by polars from the
 //! file; or, to check a large file without holding it ([`stream_frames`]),
-//! each block of rows read into a frame, checked and dropped.
+//! each block of rows read into a frame, checked and dropped. And a
+//! dataset hashed as it streams without being parsed
+//! ([`hashed_unparsed`]).
 
 use super::csvscan;
 use super::problem::{Problem, Problems};
@@ -302,4 +304,52 @@ mod tests {
         assert_eq!(problems[0].row, Some(7_777));
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// Dataset `name` in `dir` hashed as it streams, in blocks, and never
+/// parsed: a frame without rows with the file's hash (checked against the
+/// manifest as any file's) and its column names (its header, a Parquet
+/// file's schema; an XPT file is read whole). Exactly one file must hold
+/// the dataset, as for [`super::read::read_frame`].
+pub fn hashed_unparsed(dir: &Path, name: &str, enc: Encoding) -> Result<Frame, Problems> {
+    use std::io::Read;
+    let shown_dir = dir.display().to_string();
+    let found = dataset_files(dir, name).map_err(|e| {
+        Problems::from(Problem::file(
+            &shown_dir,
+            &format!("cannot list the folder: {e}"),
+        ))
+    })?;
+    let [path] = found.as_slice() else {
+        // None or several: the reader names the problem.
+        return super::read::read_frame(dir, name, enc, Some(&[]));
+    };
+    let shown = path.display().to_string();
+    let cannot =
+        |e: std::io::Error| Problems::from(Problem::file(&shown, &format!("cannot be read: {e}")));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let mut hasher = crate::server::digest::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(cannot)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        super::progress::advance(n as u64);
+    }
+    let columns = column_names(dir, name, enc)
+        .ok_or_else(|| Problems::from(Problem::file(&shown, "its header cannot be read")))?;
+    Ok(Frame {
+        path: path.clone(),
+        file_name: path
+            .file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string(),
+        sha256: hasher.hex(),
+        columns,
+        frame: DataFrame::empty(),
+        first_row: 0,
+    })
 }

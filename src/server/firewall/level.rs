@@ -36,6 +36,8 @@ pub struct LoadOptions<L> {
     pub cut_date: Option<NaiveDate>,
     /// Only check the cut (see `data::load::ReadOptions::check_only`).
     pub check_only: bool,
+    /// Leave ADLB unparsed (see `data::load::ReadOptions::skip_labs`).
+    pub skip_labs: bool,
 }
 
 impl LoadOptions<Open> {
@@ -45,6 +47,7 @@ impl LoadOptions<Open> {
             blinded: None,
             cut_date: None,
             check_only: false,
+            skip_labs: false,
         }
     }
 }
@@ -56,6 +59,7 @@ impl LoadOptions<Closed> {
             blinded: None,
             cut_date: None,
             check_only: false,
+            skip_labs: false,
         }
     }
 }
@@ -66,6 +70,7 @@ impl<L> LoadOptions<L> {
             blinded: self.blinded,
             cut_date: self.cut_date,
             check_only: self.check_only,
+            skip_labs: self.skip_labs,
         }
     }
 }
@@ -215,10 +220,30 @@ pub fn open_snapshot(config: &TrialConfig, cut_dir: &Path) -> Result<OpenSnapsho
 /// A served cut at the closed level: its `unblinded/` part when present,
 /// else `blinded/` with the cut's randomization list.
 pub fn closed_snapshot(config: &TrialConfig, cut_dir: &Path) -> Result<ClosedSnapshot, Problems> {
-    match layout::closed_source(cut_dir) {
-        ClosedSource::Unblinded(dir) => load(&dir, config, &LoadOptions::closed(None)),
-        ClosedSource::WithList { data, list } => {
-            load(&data, config, &LoadOptions::closed(Some(list)))
-        }
-    }
+    closed_snapshot_with(config, cut_dir, false)
+}
+
+/// [`closed_snapshot`] with its ADLB left unparsed (hashed and its header
+/// checked): for what reads no laboratory value.
+pub fn closed_snapshot_without_labs(
+    config: &TrialConfig,
+    cut_dir: &Path,
+) -> Result<ClosedSnapshot, Problems> {
+    closed_snapshot_with(config, cut_dir, true)
+}
+
+fn closed_snapshot_with(
+    config: &TrialConfig,
+    cut_dir: &Path,
+    skip_labs: bool,
+) -> Result<ClosedSnapshot, Problems> {
+    let (dir, list) = match layout::closed_source(cut_dir) {
+        ClosedSource::Unblinded(dir) => (dir, None),
+        ClosedSource::WithList { data, list } => (data, Some(list)),
+    };
+    let opts = LoadOptions {
+        skip_labs,
+        ..LoadOptions::closed(list)
+    };
+    load(&dir, config, &opts)
 }

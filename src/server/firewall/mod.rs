@@ -27,8 +27,8 @@ pub mod viewer;
 pub use arms::{identifies_arm, list_digest, ACTUAL_ARM, RANDOMIZATION_LIST};
 pub use key::ViewKey;
 pub use level::{
-    closed_snapshot, earlier_open_snapshots, load, open_snapshot, Closed, ClosedSnapshot, Level,
-    LoadOptions, Open, OpenSnapshot,
+    closed_snapshot, closed_snapshot_without_labs, earlier_open_snapshots, load, open_snapshot,
+    Closed, ClosedSnapshot, Level, LoadOptions, Open, OpenSnapshot,
 };
 pub use suppress::{shown_in_cuts, shown_in_series, CutCounts, Pooled};
 pub use viewer::ArmNames;

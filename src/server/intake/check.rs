@@ -92,6 +92,7 @@ pub fn check_cut(
             blinded: req.blinded.then_some(true),
             cut_date: req.cut_date,
             check_only: true,
+            skip_labs: false,
         }
     }
     // One pass: the closed level runs every check of the open level, then

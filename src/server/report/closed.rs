@@ -176,6 +176,17 @@ pub fn closed_look(snap: &ClosedSnapshot, trial: &TrialConfig) -> Result<ClosedL
     })
 }
 
+/// The interim look of the closed report alone (the statistic's path over
+/// earlier cuts reads nothing else of them): the same as
+/// [`closed_report`]'s, from a snapshot that may leave ADLB unparsed.
+pub fn closed_interim(
+    snap: &ClosedSnapshot,
+    trial: &TrialConfig,
+) -> Result<Option<Interim>, ReportError> {
+    let subject_days = SubjectDays::of(snap)?;
+    Ok(monitoring(snap, trial, &subject_days)?.interim)
+}
+
 /// The report tables of the closed report.
 struct Tables {
     serious: Vec<SeriousEvent>,

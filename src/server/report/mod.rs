@@ -34,7 +34,7 @@ pub mod safety_time;
 pub mod subgroups;
 pub mod types;
 
-pub use closed::{closed_look, closed_report, ClosedLook, LookRef};
+pub use closed::{closed_interim, closed_look, closed_report, ClosedLook, LookRef};
 pub use interim::compared_arms;
 pub use open::{
     open_report, open_report_after, open_report_from, pooled_counts, pooled_cut, PooledCut,

@@ -65,7 +65,7 @@ pub fn futility_text(d: &TrialDesign) -> Option<String> {
 }
 
 /// The statistic's path: z and B at this cut and every earlier good cut of
-/// the trial (each report cached once computed).
+/// the trial (each earlier cut's interim look cached once computed).
 pub async fn z_path(
     state: &AppState,
     trial: &str,
@@ -75,15 +75,15 @@ pub async fn z_path(
 ) -> Vec<PathPoint> {
     let mut path = Vec::new();
     for d in dates.iter().rev().filter(|d| d.as_str() <= date) {
-        let r = if *d == date {
-            closed.clone()
+        let interim = if *d == date {
+            closed.interim.clone()
         } else {
-            match state.closed_report(trial, Some(d)).await {
-                Ok(r) => r,
+            match state.closed_interim(trial, d).await {
+                Ok(i) => i,
                 Err(_) => continue,
             }
         };
-        if let Some(i) = &r.interim {
+        if let Some(i) = &interim {
             path.push(PathPoint {
                 cut_date: d.clone(),
                 information_fraction: i.information_fraction,

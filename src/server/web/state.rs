@@ -5,12 +5,14 @@
 use super::access::Access;
 use crate::server::catalog::{Catalog, ServedCut, TrialEntry};
 use crate::server::data::problem::Problems;
-use crate::server::firewall::{closed_snapshot, ClosedSnapshot, ViewKey};
+use crate::server::firewall::{
+    closed_snapshot, closed_snapshot_without_labs, ClosedSnapshot, ViewKey,
+};
 use crate::server::intake::staging::{Limits, Staging};
 use crate::server::intake::LiveCatalog;
 use crate::server::report::diff::{ClosedDiff, OpenDiff};
 use crate::server::report::{
-    closed_report, open_report_from, ClosedReport, OpenReport, ReportError,
+    closed_interim, closed_report, open_report_from, ClosedReport, Interim, OpenReport, ReportError,
 };
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -33,6 +35,9 @@ pub struct AppState {
     pub closed: Arc<Cells<ClosedReport>>,
     /// Open (pooled) reports, likewise.
     pub open: Arc<Cells<OpenReport>>,
+    /// The interim look alone of cuts whose closed report was not wanted
+    /// (the efficacy page's path over earlier cuts), likewise.
+    pub interims: Arc<Cells<Option<Interim>>>,
     /// Page data built from the reports (tables, figures), per view: cuts
     /// are immutable, so a page's data is built once per (what, trial, cut,
     /// arms coded or not) and cloned for every later request. The role
@@ -134,6 +139,7 @@ impl AppState {
             access,
             closed: Arc::new(Mutex::new(HashMap::new())),
             open: Arc::new(Mutex::new(HashMap::new())),
+            interims: Arc::new(Mutex::new(HashMap::new())),
             views: Arc::new(Mutex::new(HashMap::new())),
             fragments: Arc::new(Mutex::new(HashMap::new())),
             closed_diffs: Arc::new(Mutex::new(HashMap::new())),
@@ -259,6 +265,33 @@ impl AppState {
 }
 
 impl AppState {
+    /// The interim look of `trial`'s cut dated `cut`: its closed report's,
+    /// when that is cached, else computed alone (ADLB left unparsed) and
+    /// cached. Only closed roles' server functions call this.
+    pub async fn closed_interim(
+        &self,
+        trial: &str,
+        cut: &str,
+    ) -> Result<Option<Interim>, CutReportError> {
+        if let Some(r) = self.cached_closed_report(trial, cut) {
+            return Ok(r.interim.clone());
+        }
+        let look = once_per_cut(
+            &self.interims,
+            &self.catalog(),
+            trial,
+            Some(cut),
+            |entry: &TrialEntry, served: &ServedCut| {
+                let snap = closed_snapshot_without_labs(&entry.config, &served.dir)
+                    .map_err(CutReportError::Problems)?;
+                closed_interim(&snap, &entry.config)
+                    .map_err(|e| CutReportError::Report(Arc::new(e)))
+            },
+        )
+        .await?;
+        Ok(look.as_ref().clone())
+    }
+
     /// The closed report of `trial`'s cut `cut` if it was computed already.
     pub fn cached_closed_report(&self, trial: &str, cut: &str) -> Option<Arc<ClosedReport>> {
         let cell = self

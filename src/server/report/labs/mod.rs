@@ -298,6 +298,7 @@ pub fn lab_report(
     groups: &BTreeMap<String, Vec<usize>>,
     closed: bool,
 ) -> PolarsResult<LabReport> {
+    unparsed(snap)?;
     let Some(adlb) = &snap.adlb else {
         return Ok(LabReport::not_collected(trial));
     };
@@ -338,6 +339,7 @@ pub fn hys_law_cases(
     trial: &TrialConfig,
     groups: &BTreeMap<String, Vec<usize>>,
 ) -> PolarsResult<Vec<HysLawCase>> {
+    unparsed(snap)?;
     let Some(adlb) = &snap.adlb else {
         return Ok(Vec::new());
     };
@@ -345,4 +347,15 @@ pub fn hys_law_cases(
     let p = pass_of(adlb, &snap.adsl, trial, liver)?;
     let g = Groups::new(groups, p.subjects);
     Ok(tables::liver(&p, trial, &g, snap, true)?.cases)
+}
+
+/// A snapshot whose ADLB was left unparsed has no laboratory section (it
+/// would read as "not collected").
+fn unparsed(snap: &Snapshot) -> PolarsResult<()> {
+    if snap.labs_skipped {
+        return Err(PolarsError::ComputeError(
+            "the cut's ADLB was read without its records: no laboratory section from it".into(),
+        ));
+    }
+    Ok(())
 }
