@@ -13,7 +13,8 @@
 //! For each role and page it reports the cold time (a fresh server: the
 //! reports are computed for the request), the warm time (median of the
 //! next requests) and the HTML size. Targets (issue 14): cold under 1 s,
-//! warm under 100 ms, under 2 MB.
+//! warm under 100 ms, under 2 MB; the safety page with its laboratory
+//! section and a subject's lab profile too (issue 18).
 
 use axum::body::Body;
 use axum::http::{header, Request};
@@ -154,6 +155,19 @@ fn main() {
         "{:<8} {:<24} {:>6} {:>10} {:>10} {:>10}",
         "role", "page", "status", "cold", "warm", "HTML"
     );
+    // A subject in the Hy's law range, for the lab profile page: the first
+    // the statistician's safety page links to.
+    let profile = rt.block_on(async {
+        let app = app(&root);
+        let cookie = sign_in(&app, "stat").await;
+        let (_, body, _) = send(&app, get("/trial/altshock2/safety", &cookie)).await;
+        let html = String::from_utf8_lossy(&body);
+        let at = html.find("lab-profile?").expect("a lab profile link");
+        let link = &html[at..];
+        let end = link.find('"').expect("the link's end");
+        format!("/{}", link[..end].replace("&amp;", "&"))
+    });
+    let profile = profile.as_str();
     let pages: [(&str, &[&str]); 3] = [
         ("sponsor", &["", "/safety", "/safety?ae=serious"]),
         (
@@ -162,6 +176,8 @@ fn main() {
                 "",
                 "/safety",
                 "/safety?ae=serious&serious_page=100",
+                "/safety?hys_page=20",
+                profile,
                 "/efficacy",
                 "/cuts",
             ],
@@ -172,6 +188,7 @@ fn main() {
                 "",
                 "/safety",
                 "/safety?ae=fatal&deaths_page=3",
+                profile,
                 "/efficacy",
                 "/cuts",
             ],
