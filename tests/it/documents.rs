@@ -225,6 +225,30 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
             "closed html",
         );
         let pages = save_pages(&pdf, &format!("{id}-closed"));
+        // The eDISH figure draws a point for every subject with liver
+        // values (the plot bins only beyond 4,000), in the subject's group.
+        if s["labs"]["collected"] == true {
+            let raw = std::fs::read_to_string(&html).unwrap();
+            let caption = raw.find("eDISH: each subject").expect("the eDISH figure");
+            let figure = &raw[raw[..caption].rfind("<figure>").unwrap()..caption];
+            let q = &s["labs"]["quadrants"]["total"];
+            let placed: u64 = [
+                "hys_law_range",
+                "temples_corollary",
+                "cholestasis_range",
+                "normal_range",
+            ]
+            .iter()
+            .map(|k| q[*k].as_u64().unwrap())
+            .sum();
+            let circles = figure.matches("<circle").count() as u64;
+            let groups = s["arms"].as_array().unwrap().len() as u64;
+            assert_eq!(
+                circles,
+                placed + groups,
+                "{id}: a point each, and the legend's markers"
+            );
+        }
         assert_eq!(pages, pdf_pages(&pdf), "one image per page");
         assert!(pages >= 10, "{id}: {pages} pages");
         for (text, what) in [(pdf_text(&pdf), "pdf"), (html_text(&html), "html")] {
@@ -297,7 +321,12 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
             // listed, the shift tables; a trial without ADLB says so.
             let labs = &s["labs"];
             if labs["collected"] == true {
-                has(&text, "Subjects in the Hy's law range", &what);
+                let range = labs["hys_law"].as_array().unwrap().len();
+                has(
+                    &text,
+                    &format!("Subjects in the Hy's law range ({range})"),
+                    &what,
+                );
                 for c in labs["hys_law"].as_array().unwrap() {
                     has(&text, c["usubjid"].as_str().unwrap(), &what);
                 }
@@ -307,6 +336,12 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
                     &what,
                 );
                 has(&text, "Change from baseline at Day 3", &what);
+                // The eDISH plot, and each trend parameter's chart.
+                has(&text, "eDISH: each subject's peak ALT or AST", &what);
+                for t in labs["trends"].as_array().unwrap() {
+                    let param = t["param"].as_str().unwrap();
+                    has(&text, &format!("{param}: median (Q1–Q3) by visit"), &what);
+                }
             } else {
                 has(&text, "Laboratory data: not collected", &what);
             }

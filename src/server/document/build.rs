@@ -224,8 +224,11 @@ pub fn open_document(
     doc.sections.push(ae);
     doc.sections
         .push(sections::deaths(&views::conduct::open_deaths(role, open)));
-    doc.sections
-        .push(super::labs::labs(&views::labs::open_labs(role, open), &[]));
+    doc.sections.push(super::labs::labs(
+        &views::labs::open_labs(role, open),
+        &[],
+        &views::labs::open_trend_charts(open),
+    ));
     let safety = views::safety::open_safety(id, role, open, Vec::new());
     let mut s = Section::new("Safety events");
     let mut t = Table::new(
@@ -362,12 +365,22 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         .push(sections::deaths(&views::conduct::closed_deaths(
             role, closed, names, 1,
         )));
-    let lab_view = views::labs::closed_labs(role, closed, names);
-    let lab_rows = super::labs::listing_rows(
-        &views::labs::listing_page(lab_view.clone(), closed, names, 1),
-        |p| views::labs::listing_page(lab_view.clone(), closed, names, p),
+    // The section's view with its listing's first page, which carries
+    // the listing's count.
+    let lab_view = views::labs::listing_page(
+        views::labs::closed_labs(role, closed, names),
+        closed,
+        names,
+        1,
     );
-    doc.sections.push(super::labs::labs(&lab_view, &lab_rows));
+    let lab_rows = super::labs::listing_rows(&lab_view, |p| {
+        views::labs::listing_page(lab_view.clone(), closed, names, p)
+    });
+    doc.sections.push(super::labs::labs(
+        &lab_view,
+        &lab_rows,
+        &views::labs::closed_trend_charts(closed, names),
+    ));
 
     // Safety categories by group, cumulative incidence, serious events.
     let safety = views::safety::closed_safety(&trial.analysis, id.clone(), closed, names);

@@ -1,16 +1,20 @@
 //! The report documents' laboratory section, made from the screen's
-//! laboratory DTO (`views::labs`): the eDISH quadrants, the potential Hy's
-//! law listing (closed report), the shift tables, peaks and nadirs, values by
-//! visit and the change from baseline (closed report). The eDISH plot and the
-//! trend chart stay on the screen; every number of theirs is in these tables.
+//! laboratory DTO (`views::labs`): the eDISH quadrants and plot (closed
+//! report), the potential Hy's law listing (closed report), the shift
+//! tables, peaks and nadirs, values by visit with one trend chart per
+//! parameter (the screen's menu shows one at a time), and the change from
+//! baseline (closed report). Charts are drawn as SVG from the screen's
+//! figures.
 
 use super::model::{Section, Table};
-use super::sections::{lines_data, listing_note, LISTING_ROWS};
-use crate::dto::{HysLawRow, LabsView};
+use super::sections::{lines_data, listing_note, CHART_WIDTH, LISTING_ROWS};
+use super::svg::svg;
+use crate::dto::{Figure, HysLawRow, LabsView};
 
 /// The section, with `listing` the Hy's law range's rows for the closed
-/// report (at most `LISTING_ROWS`; empty for the open one).
-pub fn labs(v: &LabsView, listing: &[HysLawRow]) -> Section {
+/// report (at most `LISTING_ROWS`; empty for the open one) and `trends`
+/// each trend parameter's chart alone.
+pub fn labs(v: &LabsView, listing: &[HysLawRow], trends: &[(String, Figure)]) -> Section {
     let mut s = Section::new("Laboratory");
     for n in &v.notes {
         s.text(n.clone());
@@ -21,17 +25,24 @@ pub fn labs(v: &LabsView, listing: &[HysLawRow]) -> Section {
     s.table(lines_data(&v.quadrants));
     let closed = v.viewer_role.is_some_and(|r| r.is_closed());
     if closed {
+        s.figure(
+            "eDISH: each subject's peak ALT or AST against peak bilirubin after baseline, in multiples of the ULN (log scales), by group; dashed lines at 3× and 2× ULN",
+            svg(&v.edish_chart, CHART_WIDTH),
+        );
+        if let Some(note) = &v.edish_binned {
+            s.text(note.clone());
+        }
         let mut t = Table::new(
             format!("Subjects in the Hy's law range ({})", v.hys_law_total),
             [
                 "Subject",
                 "Group",
-                "Peak ALT × ULN (day)",
-                "Peak AST × ULN (day)",
-                "Peak bilirubin × ULN (day)",
-                "Peak ALP × ULN (day)",
+                "ALT",
+                "AST",
+                "Bilirubin",
+                "ALP",
                 "ALP < 2× ULN",
-                "Potential Hy's law",
+                "Potential",
             ]
             .iter()
             .map(|h| h.to_string())
@@ -49,6 +60,7 @@ pub fn labs(v: &LabsView, listing: &[HysLawRow]) -> Section {
                 if r.potential { "yes" } else { "no" }.into(),
             ]);
         }
+        t.note("ALT, AST, bilirubin, ALP: each one's peak after baseline in multiples of the ULN, with its study day. Potential: a potential Hy's law case (peak ALP below 2× ULN, or not measured).");
         listing_note(&mut t, listing.len(), v.hys_law_total as usize);
         s.table(t);
     }
@@ -57,6 +69,12 @@ pub fn labs(v: &LabsView, listing: &[HysLawRow]) -> Section {
     }
     s.table(lines_data(&v.extremes));
     s.table(lines_data(&v.trend_table));
+    for (param, chart) in trends {
+        s.figure(
+            format!("{param}: median (Q1–Q3) by visit"),
+            svg(chart, CHART_WIDTH),
+        );
+    }
     match &v.change {
         Some(c) => {
             s.table(lines_data(c));

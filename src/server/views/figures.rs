@@ -297,6 +297,33 @@ pub fn enrollment(data: &EnrollmentSummary) -> Figure {
     finish(&plot)
 }
 
+/// A menu above a chart that shows one choice's traces at a time (plotly's
+/// own control: no code of ours in the browser). `choices` are (label,
+/// number of traces) in the order their traces were added; the caller
+/// hides every choice's traces but the first's.
+pub fn choice_menu(choices: &[(String, usize)]) -> plotly::layout::update_menu::UpdateMenu {
+    use plotly::layout::update_menu::{Button, ButtonMethod, UpdateMenu};
+    let total: usize = choices.iter().map(|c| c.1).sum();
+    let mut first = 0;
+    let mut buttons = Vec::new();
+    for (label, n) in choices {
+        let visible: Vec<bool> = (0..total).map(|i| i >= first && i < first + n).collect();
+        buttons.push(
+            Button::new()
+                .label(label.as_str())
+                .method(ButtonMethod::Restyle)
+                .args(serde_json::json!([{ "visible": visible }])),
+        );
+        first += n;
+    }
+    UpdateMenu::new()
+        .buttons(buttons)
+        .x(0.0)
+        .x_anchor(plotly::common::Anchor::Left)
+        .y(1.18)
+        .y_anchor(plotly::common::Anchor::Top)
+}
+
 /// Cumulative incidence by group, one safety category at a time: a menu
 /// above the chart picks the category (plotly's own control, no script of
 /// ours). The numbers are in the safety page's tables.
@@ -305,15 +332,10 @@ pub fn enrollment(data: &EnrollmentSummary) -> Figure {
 /// is later; each curve stays flat after its last step for as long as its
 /// group is followed.
 pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow], days: &[f64]) -> Figure {
-    use plotly::layout::update_menu::{Button, ButtonMethod, UpdateMenu};
     if rows.iter().all(|r| r.incidence.is_empty()) {
         return Figure::default();
     }
     let mut plot = Plot::new();
-    let per: Vec<usize> = rows.iter().map(|r| r.incidence.len()).collect();
-    let total: usize = per.iter().sum();
-    let mut buttons = Vec::new();
-    let mut first = 0;
     let last_event = rows
         .iter()
         .flat_map(|r| r.incidence.iter())
@@ -345,17 +367,11 @@ pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow], days: &[f64]) 
             }
             plot.add_trace(trace);
         }
-        let visible: Vec<bool> = (0..total)
-            .map(|i| i >= first && i < first + per[k])
-            .collect();
-        buttons.push(
-            Button::new()
-                .label(r.category.as_str())
-                .method(ButtonMethod::Restyle)
-                .args(serde_json::json!([{ "visible": visible }])),
-        );
-        first += per[k];
     }
+    let choices: Vec<(String, usize)> = rows
+        .iter()
+        .map(|r| (r.category.clone(), r.incidence.len()))
+        .collect();
     plot.set_layout(
         Layout::new()
             .margin(Margin::new().left(50).right(20).top(50).bottom(50))
@@ -367,12 +383,7 @@ pub fn cumulative_incidence(rows: &[crate::dto::ClosedSafetyRow], days: &[f64]) 
             )
             .y_axis(Axis::new().title(Title::with_text("Cumulative incidence")))
             .legend(Legend::new().x(0.01).y(0.98))
-            .update_menus(vec![UpdateMenu::new()
-                .buttons(buttons)
-                .x(0.0)
-                .x_anchor(plotly::common::Anchor::Left)
-                .y(1.18)
-                .y_anchor(plotly::common::Anchor::Top)]),
+            .update_menus(vec![choice_menu(&choices)]),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     finish(&plot)

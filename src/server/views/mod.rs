@@ -14,7 +14,6 @@ pub mod disposition;
 pub mod efficacy;
 pub mod enrollment;
 pub mod figures;
-pub mod lab_figures;
 pub mod labs;
 pub mod safety;
 

@@ -2,10 +2,12 @@
 //! screen hands to plotly.js) drawn as SVG on the server, so the document
 //! shows the same figure data as the screen, as vector graphics.
 //!
-//! It draws what the app's figures use (`views::figures`): scatter traces as
-//! lines (linear or step), markers and horizontal error bars; linear, log,
-//! date and category axes; a second x axis beside the first (its `domain`);
-//! the layout's margins, height, axis titles and ranges; a legend.
+//! It draws what the app's figures use (`views::figures`,
+//! `views::labs::figures`): scatter traces as lines (linear or step),
+//! markers (one size or one per point, with their opacity), text at points,
+//! horizontal and vertical error bars; linear, log, date and category axes;
+//! a second x axis beside the first (its `domain`); the layout's margins,
+//! height, axis titles and ranges; a legend.
 
 mod axis;
 
@@ -31,6 +33,24 @@ struct Trace {
     x_axis: usize,
     error_plus: Vec<f64>,
     error_minus: Vec<f64>,
+    /// Vertical error bars: above and below each point.
+    error_up: Vec<f64>,
+    error_down: Vec<f64>,
+    /// One marker size per point (else `marker_size`).
+    sizes: Vec<f64>,
+    opacity: f64,
+    /// Text drawn at each point (mode "text").
+    labels: Vec<String>,
+}
+
+/// An error bar's pluses and minuses: `array`, and `arrayminus` or the same.
+fn error_bars(error: Option<&Value>) -> (Vec<f64>, Vec<f64>) {
+    let plus = numbers(error.and_then(|e| e.get("array")));
+    let minus = match error.and_then(|e| e.get("arrayminus")) {
+        Some(m) => numbers(Some(m)),
+        None => plus.clone(),
+    };
+    (plus, minus)
 }
 
 fn coords(v: Option<&Value>) -> Vec<Option<Coord>> {
@@ -89,12 +109,9 @@ fn traces(data: &[Value]) -> Vec<Trace> {
                 Some("dashdot") => Some("6 3 2 3"),
                 _ => None,
             };
-            let error = t.get("error_x");
-            let plus = numbers(error.and_then(|e| e.get("array")));
-            let minus = match error.and_then(|e| e.get("arrayminus")) {
-                Some(m) => numbers(Some(m)),
-                None => plus.clone(),
-            };
+            let (plus, minus) = error_bars(t.get("error_x"));
+            let (up, down) = error_bars(t.get("error_y"));
+            let size = marker.and_then(|m| m.get("size"));
             Trace {
                 x: coords(t.get("x")),
                 y: coords(t.get("y")),
@@ -107,15 +124,27 @@ fn traces(data: &[Value]) -> Vec<Trace> {
                     .and_then(|l| l.get("width"))
                     .and_then(Value::as_f64)
                     .unwrap_or(1.5),
-                marker_size: marker
-                    .and_then(|m| m.get("size"))
+                marker_size: size.and_then(Value::as_f64).unwrap_or(6.0),
+                sizes: numbers(size.filter(|v| v.is_array())),
+                opacity: marker
+                    .and_then(|m| m.get("opacity"))
                     .and_then(Value::as_f64)
-                    .unwrap_or(6.0),
+                    .unwrap_or(1.0),
+                labels: if mode.contains("text") {
+                    t.get("text")
+                        .and_then(Value::as_array)
+                        .map(|a| a.iter().map(|x| text_of(Some(x))).collect())
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
                 name: text_of(t.get("name")),
                 legend: t.get("showlegend").and_then(Value::as_bool) != Some(false),
                 x_axis: usize::from(t.get("xaxis").and_then(Value::as_str) == Some("x2")),
                 error_plus: plus,
                 error_minus: minus,
+                error_up: up,
+                error_down: down,
             }
         })
         .collect()
@@ -207,7 +236,21 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
         ));
     }
     let y_values: Vec<&Coord> = traces.iter().flat_map(|t| t.y.iter().flatten()).collect();
-    let y = axis(layout.get("yaxis"), y_values, &[], bottom, top);
+    let y_extra: Vec<f64> = traces
+        .iter()
+        .filter(|t| !t.error_up.is_empty())
+        .flat_map(|t| {
+            t.y.iter().enumerate().filter_map(move |(i, y)| match y {
+                Some(Coord::Number(v)) => Some([
+                    v + t.error_up.get(i).copied().unwrap_or(0.0),
+                    v - t.error_down.get(i).copied().unwrap_or(0.0),
+                ]),
+                _ => None,
+            })
+        })
+        .flatten()
+        .collect();
+    let y = axis(layout.get("yaxis"), y_values, &y_extra, bottom, top);
 
     let mut s = String::new();
     let _ = write!(
@@ -323,12 +366,47 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
                     }
                 }
             }
+            if !t.error_up.is_empty() {
+                if let Some(Some(Coord::Number(v))) = t.y.get(i) {
+                    let hi = y.place(&Coord::Number(
+                        v + t.error_up.get(i).copied().unwrap_or(0.0),
+                    ));
+                    let lo = y.place(&Coord::Number(
+                        v - t.error_down.get(i).copied().unwrap_or(0.0),
+                    ));
+                    if let (Some(hi), Some(lo)) = (hi, lo) {
+                        let _ = write!(
+                            s,
+                            r#"<path d="M{px:.1} {lo:.1}V{hi:.1}M{:.1} {lo:.1}H{:.1}M{:.1} {hi:.1}H{:.1}" stroke="{}" fill="none"/>"#,
+                            px - 4.0,
+                            px + 4.0,
+                            px - 4.0,
+                            px + 4.0,
+                            escape(&t.color)
+                        );
+                    }
+                }
+            }
             if t.markers {
+                let size = t.sizes.get(i).copied().unwrap_or(t.marker_size);
+                let opacity = if t.opacity < 1.0 {
+                    format!(r#" fill-opacity="{:.2}""#, t.opacity)
+                } else {
+                    String::new()
+                };
                 let _ = write!(
                     s,
-                    r#"<circle cx="{px:.1}" cy="{py:.1}" r="{:.1}" fill="{}"/>"#,
-                    t.marker_size / 2.0,
+                    r#"<circle cx="{px:.1}" cy="{py:.1}" r="{:.1}" fill="{}"{opacity}/>"#,
+                    size / 2.0,
                     escape(&t.color)
+                );
+            }
+            if let Some(label) = t.labels.get(i).filter(|l| !l.is_empty()) {
+                let _ = write!(
+                    s,
+                    r##"<text x="{px:.1}" y="{:.1}" text-anchor="middle" fill="#555">{}</text>"##,
+                    py + 4.0,
+                    escape(label)
                 );
             }
         }
@@ -354,14 +432,29 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
         );
         for (i, t) in named.iter().enumerate() {
             let yy = ly + 12.0 + 15.0 * i as f64;
+            // A trace of markers alone is shown by a marker, else a line.
+            if t.markers && !t.lines {
+                let _ = write!(
+                    s,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"/>"#,
+                    lx + 16.0,
+                    yy - 4.0,
+                    escape(&t.color)
+                );
+            } else {
+                let _ = write!(
+                    s,
+                    r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2"/>"#,
+                    lx + 6.0,
+                    yy - 4.0,
+                    lx + 26.0,
+                    yy - 4.0,
+                    escape(&t.color)
+                );
+            }
             let _ = write!(
                 s,
-                r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2"/><text x="{:.1}" y="{:.1}">{}</text>"#,
-                lx + 6.0,
-                yy - 4.0,
-                lx + 26.0,
-                yy - 4.0,
-                escape(&t.color),
+                r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
                 lx + 30.0,
                 yy,
                 escape(&t.name)
@@ -393,7 +486,41 @@ mod tests {
         // y = 1 sits on the top of the plot area (margin top 20), y = 0 at
         // the bottom (300 - 50).
         assert!(svg.contains(r#"y1="20.0""#) && svg.contains(r#"y1="250.0""#));
-        assert_eq!(svg.matches("<circle").count(), 2);
+        // Two markers, and B's (markers alone) in the legend.
+        assert_eq!(svg.matches("<circle").count(), 3);
         assert!(super::svg(&Figure(String::new()), 600.0).is_none());
+    }
+
+    #[test]
+    fn sizes_per_point_text_and_vertical_error_bars_are_drawn() {
+        let fig = Figure(
+            r##"{"data":[{"type":"scatter","x":[1,10],"y":[1,100],"mode":"markers","marker":{"color":"#123456","size":[4,10],"opacity":0.5},"name":"A"},
+               {"type":"scatter","x":[2],"y":[2],"mode":"text","text":["Hy's law <range>"],"showlegend":false},
+               {"type":"scatter","x":[1,2],"y":[5,6],"mode":"lines+markers","error_y":{"type":"data","array":[1,2],"arrayminus":[3,1],"symmetric":false},"name":"B"}],
+               "layout":{"height":300,"xaxis":{"type":"log","range":[-1,2]},"yaxis":{"type":"log","range":[-1,3]}}}"##
+                .into(),
+        );
+        let svg = svg(&fig, 600.0).unwrap();
+        assert!(
+            svg.contains(r##"r="2.0" fill="#123456" fill-opacity="0.50""##),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r##"r="5.0" fill="#123456""##),
+            "one size per point"
+        );
+        assert!(
+            svg.contains("law &lt;range&gt;</text>"),
+            "text at its point, escaped"
+        );
+        // Two vertical error bars: the only paths with a vertical move.
+        let vertical = svg
+            .split(r#"<path d=""#)
+            .skip(1)
+            .filter(|p| p.split('"').next().is_some_and(|d| d.contains('V')))
+            .count();
+        assert_eq!(vertical, 2, "{svg}");
+        // The legend shows A, a trace of markers, by a circle.
+        assert!(svg.contains(r##"r="3.5" fill="#123456""##));
     }
 }

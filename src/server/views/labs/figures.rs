@@ -4,10 +4,10 @@
 //! quadrants' names are traces in data coordinates, so the log axes place
 //! them without plotly's per-feature rules for log coordinates.
 
-use super::figures::{finish, BLACK, GROUPS as GROUP_COLOURS};
 use crate::dto::Figure;
 use crate::server::firewall::ArmNames;
 use crate::server::report::labs::{LabProfile, LabReport, Quartiles, ALT_AST_XULN, BILI_XULN};
+use crate::server::views::figures::{choice_menu, finish, BLACK, GROUPS as GROUP_COLOURS};
 use plotly::common::{DashType, ErrorData, ErrorType, Line, Marker, Mode, Title, Visible};
 use plotly::layout::{Axis, AxisType, Legend, Margin};
 use plotly::{Configuration, Layout, Plot, Scatter};
@@ -109,16 +109,15 @@ pub fn edish(labs: &LabReport, names: &ArmNames, order: &[String]) -> (Figure, O
         );
     }
     reference_lines(&mut plot, x_range, y_range);
-    // The quadrants' names, in the corners of each.
-    let corner = |x: f64, y: f64| (x, y);
+    // The quadrants' names along the 2x ULN line, at the plot's left and
+    // right edges: clear of the legend in either top corner.
+    let (right, left) = (x_range.1 / 1.6, x_range.0 * 1.6);
+    let (above, below) = (BILI_XULN * 1.25, BILI_XULN / 1.25);
     let labels = [
-        (corner(x_range.1 / 1.3, y_range.1 / 1.3), "Hy's law range"),
-        (
-            corner(x_range.1 / 1.3, y_range.0 * 1.3),
-            "Temple's corollary",
-        ),
-        (corner(x_range.0 * 1.3, y_range.1 / 1.3), "Cholestasis"),
-        (corner(x_range.0 * 1.3, y_range.0 * 1.3), "Normal range"),
+        ((right, above), "Hy's law range"),
+        ((right, below), "Temple's corollary"),
+        ((left, above), "Cholestasis"),
+        ((left, below), "Normal range"),
     ];
     plot.add_trace(
         Scatter::new(
@@ -170,10 +169,20 @@ pub struct TrendSeries {
     pub groups: Vec<(String, Vec<VisitPoint>)>,
 }
 
+/// Each parameter's chart alone, named by the parameter: the report
+/// documents draw them one after the other.
+pub fn one_chart_each(series: &[TrendSeries]) -> Vec<(String, Figure)> {
+    series
+        .iter()
+        .map(|s| (s.param.clone(), trends(std::slice::from_ref(s))))
+        .filter(|(_, f)| !f.0.is_empty())
+        .collect()
+}
+
 /// Median (Q1–Q3) by visit and group, one parameter at a time: a menu above
-/// the chart picks it (plotly's own control). The numbers are in the table.
+/// the chart picks it (plotly's own control) when there are several. The
+/// numbers are in the table.
 pub fn trends(series: &[TrendSeries]) -> Figure {
-    use plotly::layout::update_menu::{Button, ButtonMethod, UpdateMenu};
     if series
         .iter()
         .all(|s| s.groups.iter().all(|g| g.1.is_empty()))
@@ -181,10 +190,6 @@ pub fn trends(series: &[TrendSeries]) -> Figure {
         return Figure::default();
     }
     let mut plot = Plot::new();
-    let per: Vec<usize> = series.iter().map(|s| s.groups.len()).collect();
-    let total: usize = per.iter().sum();
-    let mut buttons = Vec::new();
-    let mut first = 0;
     for (k, s) in series.iter().enumerate() {
         for (g, (name, points)) in s.groups.iter().enumerate() {
             // Visits side by side: each group a little apart.
@@ -218,31 +223,24 @@ pub fn trends(series: &[TrendSeries]) -> Figure {
             }
             plot.add_trace(trace);
         }
-        let visible: Vec<bool> = (0..total)
-            .map(|i| i >= first && i < first + per[k])
-            .collect();
-        buttons.push(
-            Button::new()
-                .label(s.param.as_str())
-                .method(ButtonMethod::Restyle)
-                .args(serde_json::json!([{ "visible": visible }])),
-        );
-        first += per[k];
     }
-    plot.set_layout(
-        Layout::new()
-            .margin(Margin::new().left(50).right(20).top(50).bottom(50))
-            .height(360)
-            .x_axis(Axis::new().title(Title::with_text("Visit (AVISITN: study day; 0 = baseline)")))
-            .y_axis(Axis::new().title(Title::with_text("Median (Q1–Q3)")))
-            .legend(Legend::new().x(0.01).y(0.98))
-            .update_menus(vec![UpdateMenu::new()
-                .buttons(buttons)
-                .x(0.0)
-                .x_anchor(plotly::common::Anchor::Left)
-                .y(1.18)
-                .y_anchor(plotly::common::Anchor::Top)]),
-    );
+    let mut layout = Layout::new()
+        .margin(Margin::new().left(50).right(20).top(50).bottom(50))
+        .height(360)
+        .x_axis(Axis::new().title(Title::with_text("Visit (AVISITN)")))
+        .y_axis(Axis::new().title(Title::with_text(match series {
+            [one] => format!("{}: median (Q1–Q3)", one.param),
+            _ => "Median (Q1–Q3)".to_string(),
+        })))
+        .legend(Legend::new().x(0.01).y(0.98));
+    if series.len() > 1 {
+        let choices: Vec<(String, usize)> = series
+            .iter()
+            .map(|s| (s.param.clone(), s.groups.len()))
+            .collect();
+        layout = layout.update_menus(vec![choice_menu(&choices)]);
+    }
+    plot.set_layout(layout);
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     finish(&plot)
 }

@@ -1,21 +1,22 @@
 //! The laboratory section (safety page) and a subject's lab profile, named
 //! as the viewer may see them: by group and in total for closed roles
 //! (groups in letter order while coded), pooled for the sponsor. The
-//! figures are in `lab_figures.rs`.
+//! change from baseline with its comparisons is in `change.rs`, the Hy's
+//! law listing and the lab profile in `profile.rs`, the figures in
+//! `figures.rs`.
 
-use super::lab_figures;
-use crate::components::format::{p_fmt, percent};
-use crate::dto::{
-    BaselineLine, Figure, HysLawRow, LabProfileView, LabsView, LinesTableData, Role, LISTING_PAGE,
-};
+mod change;
+pub mod figures;
+mod profile;
+
+pub use profile::{listing_page, profile};
+
+use crate::components::format::percent;
+use crate::dto::{BaselineLine, Figure, LabsView, LinesTableData, Role};
 use crate::server::firewall::ArmNames;
 use crate::server::report::labs::open::OpenLabs;
-use crate::server::report::labs::{
-    ByGroup, Category, ChangeStats, LabReport, Peak, Quadrants, Quartiles, ALP_XULN, ALT_AST_XULN,
-    BILI_XULN,
-};
+use crate::server::report::labs::{ByGroup, Category, LabReport, Quadrants, Quartiles, ALP_XULN};
 use crate::server::report::{Cell, ClosedReport, OpenReport};
-use crate::stats::descriptive::welch_difference;
 
 /// A lab value as tables show it: three significant digits, at most two
 /// decimals.
@@ -89,6 +90,15 @@ fn definitions(labs_liver: &[String; 4]) -> String {
 
 /// The section when the cut has no ADLB.
 fn not_collected(trial: String, cut: String, role: Option<Role>, coded: bool) -> LabsView {
+    LabsView {
+        notes: vec!["Laboratory data: not collected (the cut carries no ADLB).".into()],
+        ..blank(trial, cut, role, coded)
+    }
+}
+
+/// A section with nothing in it yet (no listing, chart or table): what
+/// every view starts from.
+fn blank(trial: String, cut: String, role: Option<Role>, coded: bool) -> LabsView {
     let empty = |title: &str| LinesTableData {
         title: title.into(),
         first: String::new(),
@@ -102,7 +112,7 @@ fn not_collected(trial: String, cut: String, role: Option<Role>, coded: bool) ->
         viewer_role: role,
         coded,
         collected: false,
-        notes: vec!["Laboratory data: not collected (the cut carries no ADLB).".into()],
+        notes: Vec::new(),
         quadrants: empty("eDISH quadrants"),
         edish_chart: Figure::default(),
         edish_binned: None,
@@ -120,6 +130,71 @@ fn not_collected(trial: String, cut: String, role: Option<Role>, coded: bool) ->
     }
 }
 
+/// Each trend parameter's medians and quartiles by visit and group, groups
+/// in `order`.
+fn closed_series(
+    labs: &LabReport,
+    names: &ArmNames,
+    order: &[String],
+) -> Vec<figures::TrendSeries> {
+    labs.trends
+        .iter()
+        .map(|t| figures::TrendSeries {
+            param: t.param.clone(),
+            uln: t.uln,
+            groups: order
+                .iter()
+                .map(|code| {
+                    (
+                        names.name(code),
+                        t.visits
+                            .iter()
+                            .filter_map(|v| {
+                                Some((
+                                    v.visit,
+                                    v.name.clone(),
+                                    v.values.by_arm.get(code)?.as_ref().copied()?,
+                                ))
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Each trend parameter's pooled medians and quartiles by visit (the
+/// summaries shown: over at least the threshold of subjects).
+fn open_series(labs: &OpenLabs) -> Vec<figures::TrendSeries> {
+    labs.trends
+        .iter()
+        .map(|t| figures::TrendSeries {
+            param: t.param.clone(),
+            uln: t.uln,
+            groups: vec![(
+                "All subjects".into(),
+                t.visits
+                    .iter()
+                    .filter_map(|v| Some((v.visit, v.name.clone(), v.values.as_ref()?.quartiles?)))
+                    .collect(),
+            )],
+        })
+        .collect()
+}
+
+/// The closed section's trend chart of each parameter alone (the report
+/// documents: the screen's menu picks one of them).
+pub fn closed_trend_charts(closed: &ClosedReport, names: &ArmNames) -> Vec<(String, Figure)> {
+    let series = closed_series(&closed.labs, names, &names.display_order());
+    figures::one_chart_each(&series)
+}
+
+/// The sponsor's pooled trend chart of each parameter alone.
+pub fn open_trend_charts(open: &OpenReport) -> Vec<(String, Figure)> {
+    figures::one_chart_each(&open_series(&open.labs))
+}
+
 /// The columns of a closed table: each group in display order, then Total.
 fn closed_columns<T: Clone + Default>(names: &ArmNames, by: &ByGroup<T>) -> (Vec<String>, Vec<T>) {
     let order = names.display_order();
@@ -131,50 +206,6 @@ fn closed_columns<T: Clone + Default>(names: &ArmNames, by: &ByGroup<T>) -> (Vec
         .collect();
     cells.push(by.total.clone());
     (columns, cells)
-}
-
-fn peak(p: Option<Peak>) -> String {
-    p.map_or_else(
-        || "–".into(),
-        |p| format!("{} (day {})", value(p.xuln), p.day),
-    )
-}
-
-/// Page `page` (1-based) of the Hy's law listing in `view`, by subject as
-/// the report sorts it.
-pub fn listing_page(
-    mut view: LabsView,
-    closed: &ClosedReport,
-    names: &ArmNames,
-    page: u32,
-) -> LabsView {
-    let labs = &closed.labs;
-    let pages = labs.hys_law.len().div_ceil(LISTING_PAGE).max(1);
-    let page = (page as usize).clamp(1, pages);
-    view.hys_law = labs
-        .hys_law
-        .iter()
-        .skip((page - 1) * LISTING_PAGE)
-        .take(LISTING_PAGE)
-        .map(|c| HysLawRow {
-            group: names.name(&c.arm),
-            usubjid: c.usubjid.clone(),
-            alt: peak(c.alt),
-            ast: peak(c.ast),
-            bili: peak(Some(c.bili)),
-            alp: peak(c.alp),
-            alp_below_2xuln: match c.alp_below_2xuln {
-                Some(true) => "yes".into(),
-                Some(false) => "no".into(),
-                None => "not measured".into(),
-            },
-            potential: c.potential,
-        })
-        .collect();
-    view.hys_law_total = u32::try_from(labs.hys_law.len()).unwrap_or(u32::MAX);
-    view.hys_law_page = page as u32;
-    view.hys_law_pages = pages as u32;
-    view
 }
 
 /// The closed section without its listing (see [`listing_page`]).
@@ -228,7 +259,7 @@ pub fn closed_labs(role: Role, closed: &ClosedReport, names: &ArmNames) -> LabsV
         notes: vec![definitions(&labs.liver)],
     };
     let order = names.display_order();
-    let (edish_chart, edish_binned) = lab_figures::edish(labs, names, &order);
+    let (edish_chart, edish_binned) = figures::edish(labs, names, &order);
     let shifts = labs
         .shifts
         .iter()
@@ -290,39 +321,9 @@ pub fn closed_labs(role: Role, closed: &ClosedReport, names: &ArmNames) -> LabsV
         lines: t_lines,
         notes: Vec::new(),
     };
-    let series: Vec<lab_figures::TrendSeries> = labs
-        .trends
-        .iter()
-        .map(|t| lab_figures::TrendSeries {
-            param: t.param.clone(),
-            uln: t.uln,
-            groups: order
-                .iter()
-                .map(|code| {
-                    (
-                        names.name(code),
-                        t.visits
-                            .iter()
-                            .filter_map(|v| {
-                                Some((
-                                    v.visit,
-                                    v.name.clone(),
-                                    v.values.by_arm.get(code)?.as_ref().copied()?,
-                                ))
-                            })
-                            .collect(),
-                    )
-                })
-                .collect(),
-        })
-        .collect();
-    let trend_chart = lab_figures::trends(&series);
-    let change = Some(change_table(labs, names, &order));
+    let trend_chart = figures::trends(&closed_series(labs, names, &order));
+    let change = Some(change::change_table(labs, names, &order));
     LabsView {
-        trial_id: closed.trial.clone(),
-        cut_date: closed.cut_date.clone(),
-        viewer_role: Some(role),
-        coded: names.coded,
         collected: true,
         notes: vec![format!(
             "{} laboratory records ({} without a value). Post-baseline: a record other than the baseline record (ABLFL), dated after randomization.",
@@ -331,10 +332,6 @@ pub fn closed_labs(role: Role, closed: &ClosedReport, names: &ArmNames) -> LabsV
         quadrants,
         edish_chart,
         edish_binned,
-        hys_law: Vec::new(),
-        hys_law_total: 0,
-        hys_law_page: 1,
-        hys_law_pages: 1,
         shifts,
         extremes,
         trend_param: trend_params.first().cloned().unwrap_or_default(),
@@ -342,6 +339,12 @@ pub fn closed_labs(role: Role, closed: &ClosedReport, names: &ArmNames) -> LabsV
         trend_chart,
         trend_table,
         change,
+        ..blank(
+            closed.trial.clone(),
+            closed.cut_date.clone(),
+            Some(role),
+            names.coded,
+        )
     }
 }
 
@@ -357,102 +360,6 @@ fn shift_table(param: &str, worst: &str, lines: Vec<BaselineLine>) -> LinesTable
         columns,
         lines,
         notes: vec!["Reference-range categories: below the lower limit, above the upper, or within it (limits included); missing without a baseline record, or without a post-baseline value.".into()],
-    }
-}
-
-fn change_cell(c: &Option<ChangeStats>) -> String {
-    match c {
-        Some(c) => format!(
-            "{} ({}), n = {}{}",
-            value(c.mean),
-            c.sd.map_or_else(|| "–".into(), value),
-            c.n,
-            c.mean_percent
-                .map_or_else(String::new, |p| format!("; {:.1}%", p))
-        ),
-        None => "–".into(),
-    }
-}
-
-/// Change from baseline by group with the difference of means of each
-/// pair: every pair in letter order while coded (the Welch interval is
-/// symmetric in the two groups, so no group stands out as the reference),
-/// each arm against the reference arm otherwise.
-fn change_table(labs: &LabReport, names: &ArmNames, order: &[String]) -> LinesTableData {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if names.coded {
-        for (j, later) in order.iter().enumerate() {
-            for earlier in &order[..j] {
-                pairs.push((later.clone(), earlier.clone()));
-            }
-        }
-    } else if let Some((reference, rest)) = names.arms.split_first() {
-        for arm in rest {
-            pairs.push((arm.0.clone(), reference.0.clone()));
-        }
-    }
-    let mut columns: Vec<String> = order.iter().map(|c| names.name(c)).collect();
-    columns.push("Total".into());
-    for (a, b) in &pairs {
-        columns.push(format!(
-            "{} − {}: difference (95% CI), p",
-            names.name(a),
-            names.name(b)
-        ));
-    }
-    let lines = labs
-        .change
-        .iter()
-        .map(|c| {
-            let (_, cells) = closed_columns(names, &c.values);
-            let mut out: Vec<String> = cells.iter().map(change_cell).collect();
-            for (a, b) in &pairs {
-                let (x, y) = (
-                    c.values.by_arm.get(a).copied().flatten(),
-                    c.values.by_arm.get(b).copied().flatten(),
-                );
-                let d = match (x, y) {
-                    (Some(x), Some(y)) => welch_difference(
-                        x.mean,
-                        x.sd.unwrap_or(f64::NAN),
-                        u64::from(x.n),
-                        y.mean,
-                        y.sd.unwrap_or(f64::NAN),
-                        u64::from(y.n),
-                    ),
-                    _ => None,
-                };
-                out.push(d.map_or_else(
-                    || "–".into(),
-                    |d| {
-                        format!(
-                            "{} ({} to {}), p = {}",
-                            value(d.estimate),
-                            value(d.ci95.0),
-                            value(d.ci95.1),
-                            p_fmt(d.p_value)
-                        )
-                    },
-                ));
-            }
-            line(c.param.clone(), false, out)
-        })
-        .collect();
-    let visit = labs
-        .change
-        .first()
-        .map(|c| {
-            c.visit_name
-                .clone()
-                .unwrap_or_else(|| format!("visit {}", c.visit))
-        })
-        .unwrap_or_default();
-    LinesTableData {
-        title: format!("Change from baseline at {visit}: mean (SD), n; mean % change"),
-        first: "Parameter".into(),
-        columns,
-        lines,
-        notes: vec!["Subjects with a baseline value and a value at the visit. Differences of means with Welch's 95% interval and t-test (R: t.test(x, y)).".into()],
     }
 }
 
@@ -528,44 +435,19 @@ pub fn open_labs(role: Role, open: &OpenReport) -> LabsView {
             t_lines.push(line(v.name.clone(), true, vec![summary(&v.values)]));
         }
     }
-    let series: Vec<lab_figures::TrendSeries> = labs
-        .trends
-        .iter()
-        .map(|t| lab_figures::TrendSeries {
-            param: t.param.clone(),
-            uln: t.uln,
-            groups: vec![(
-                "All subjects".into(),
-                t.visits
-                    .iter()
-                    .filter_map(|v| Some((v.visit, v.name.clone(), v.values.as_ref()?.quartiles?)))
-                    .collect(),
-            )],
-        })
-        .collect();
     let threshold = open.small_cell_threshold;
     LabsView {
-        trial_id: open.trial.clone(),
-        cut_date: open.cut_date.clone(),
-        viewer_role: Some(role),
-        coded: false,
         collected: true,
         notes: vec![format!(
             "{} laboratory records, pooled over all groups. Counts below {threshold}, or that would give one away, are suppressed; a summary over fewer than {threshold} subjects is not shown. Subjects' values, the Hy's law listing and the comparisons of groups are for the closed session only.",
             labs.records
         )],
         quadrants,
-        edish_chart: Figure::default(),
-        edish_binned: None,
-        hys_law: Vec::new(),
-        hys_law_total: 0,
-        hys_law_page: 1,
-        hys_law_pages: 1,
         shifts,
         extremes,
         trend_param: labs.trends.first().map(|t| t.param.clone()).unwrap_or_default(),
         trend_params: labs.trends.iter().map(|t| t.param.clone()).collect(),
-        trend_chart: lab_figures::trends(&series),
+        trend_chart: figures::trends(&open_series(labs)),
         trend_table: LinesTableData {
             title: "Values by visit (pooled): median (Q1–Q3)".into(),
             first: "Parameter and visit".into(),
@@ -573,95 +455,6 @@ pub fn open_labs(role: Role, open: &OpenReport) -> LabsView {
             lines: t_lines,
             notes: Vec::new(),
         },
-        change: None,
+        ..blank(open.trial.clone(), open.cut_date.clone(), Some(role), false)
     }
-}
-
-/// A subject's lab profile, or `None` when the subject is not in the Hy's
-/// law range at the cut (the profiles the report keeps).
-pub fn profile(closed: &ClosedReport, names: &ArmNames, usubjid: &str) -> Option<LabProfileView> {
-    let p = closed.labs.profiles.iter().find(|p| p.usubjid == usubjid)?;
-    let chart = lab_figures::profile(p);
-    let mut days: Vec<i64> = p
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|x| x.day))
-        .collect();
-    days.sort_unstable();
-    days.dedup();
-    let lines = days
-        .iter()
-        .map(|d| {
-            let cells = p
-                .series
-                .iter()
-                .map(|s| {
-                    s.points
-                        .iter()
-                        .filter(|x| x.day == *d)
-                        .map(|x| value(x.xuln))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .collect();
-            let base = p
-                .series
-                .iter()
-                .any(|s| s.points.iter().any(|x| x.day == *d && x.baseline));
-            line(
-                if base {
-                    format!("Day {d} (baseline)")
-                } else {
-                    format!("Day {d}")
-                },
-                false,
-                cells,
-            )
-        })
-        .collect();
-    let mut events: Vec<BaselineLine> = p
-        .events
-        .iter()
-        .map(|e| {
-            line(
-                e.day.map_or_else(|| "Day –".into(), |d| format!("Day {d}")),
-                false,
-                vec![
-                    e.term.clone(),
-                    if e.serious { "serious" } else { "" }.into(),
-                ],
-            )
-        })
-        .collect();
-    if let Some(d) = p.death_day {
-        events.push(line(
-            format!("Day {d}"),
-            false,
-            vec!["Death".into(), String::new()],
-        ));
-    }
-    Some(LabProfileView {
-        trial_id: closed.trial.clone(),
-        cut_date: closed.cut_date.clone(),
-        usubjid: p.usubjid.clone(),
-        group: names.name(&p.arm),
-        coded: names.coded,
-        chart,
-        table: LinesTableData {
-            title: "Liver tests in multiples of the ULN".into(),
-            first: "Study day".into(),
-            columns: p.series.iter().map(|s| s.param.clone()).collect(),
-            lines,
-            notes: vec![format!(
-                "Reference lines: {ALT_AST_XULN}× ULN (ALT, AST) and {BILI_XULN}× ULN (bilirubin). Study day: randomization = day 1."
-            )],
-        },
-        events: LinesTableData {
-            title: "Adverse events and death".into(),
-            first: "Onset".into(),
-            columns: vec!["Event".into(), "Serious".into()],
-            lines: events,
-            notes: Vec::new(),
-        },
-    })
 }
