@@ -1,6 +1,6 @@
 //! The audit chain under concurrent writers and after a hand edit.
 
-use crate::helpers::{post, send, sign_in, state};
+use crate::helpers::{get, post, send, sign_in, state};
 use axum::http::StatusCode;
 use dsmb::server::store::Store;
 
@@ -483,5 +483,71 @@ fn every_report_table_view_of_closed_data_is_audited() {
                 "{f}: the sponsor's answer is pooled"
             );
         }
+    });
+}
+
+#[test]
+fn a_lab_profile_view_names_its_subject_and_a_subject_without_one_is_an_audited_404() {
+    crate::helpers::block_on(async {
+        let state = state();
+        let all = |action: &str| {
+            state
+                .access
+                .store
+                .audit_entries(None, Some(action), None, 100_000)
+                .unwrap()
+        };
+        let m = sign_in(&state, "member").await;
+        // A potential Hy's law case at the final cut (the data's answer key).
+        let subject = "ALTSHOCK2-02-001";
+        for (how, request) in [
+            (
+                "server function",
+                post(
+                    "/api/get_lab_profile",
+                    Some(&m),
+                    &format!("trial=altshock2&usubjid={subject}"),
+                ),
+            ),
+            (
+                "page",
+                get(
+                    &format!("/trial/altshock2/lab-profile?subject={subject}"),
+                    Some(&m),
+                ),
+            ),
+        ] {
+            let before = all("view-closed").len();
+            let r = send(&state, request).await;
+            assert_eq!(r.status, StatusCode::OK, "{how}: {}", r.body);
+            let after = all("view-closed");
+            assert_eq!(after.len(), before + 1, "{how}: one view entry");
+            let last = after.iter().max_by_key(|e| e.id).unwrap();
+            assert_eq!(last.username, "member", "{how}");
+            assert!(
+                last.detail
+                    .contains(&format!("laboratory profile of {subject}")),
+                "{how}: {}",
+                last.detail
+            );
+        }
+        // A subject outside the Hy's law range: 404, and the refusal is an
+        // entry of its own.
+        let refused = all("refused").len();
+        let r = send(
+            &state,
+            post(
+                "/api/get_lab_profile",
+                Some(&m),
+                "trial=altshock2&usubjid=ALTSHOCK2-01-001",
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        let after = all("refused");
+        assert_eq!(after.len(), refused + 1, "the 404 is audited");
+        let last = after.iter().max_by_key(|e| e.id).unwrap();
+        assert!(last.detail.contains("404"), "{}", last.detail);
+        assert!(last.detail.contains("get_lab_profile"), "{}", last.detail);
     });
 }

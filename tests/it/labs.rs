@@ -8,7 +8,7 @@ use crate::helpers::{altshock2, close, repo};
 use crate::summary::closed;
 use dsmb::server::config::TrialConfig;
 use dsmb::server::firewall::open_snapshot;
-use dsmb::server::report::labs::{Category, LabReport};
+use dsmb::server::report::labs::{ByGroup, Category, LabReport};
 use dsmb::server::report::{open_report, ClosedReport};
 use serde_json::Value;
 
@@ -23,6 +23,15 @@ fn answer_key() -> Value {
 fn r_fixture() -> Value {
     let text = std::fs::read_to_string(repo().join("tests/fixtures/r_labs.json")).unwrap();
     serde_json::from_str(&text).unwrap()
+}
+
+/// Group `g` of `by`, or its total for "total" (as the key names them).
+fn pick<'a, T>(by: &'a ByGroup<T>, g: &str) -> &'a T {
+    if g == "total" {
+        &by.total
+    } else {
+        &by.by_arm[g]
+    }
 }
 
 fn n(v: &Value) -> u32 {
@@ -57,18 +66,9 @@ fn check_counts(labs: &LabReport, want: &Value, what: &str) {
     };
     for g in ARMS.iter().copied().chain(["total"]) {
         let at = group(g);
-        let pick = |f: &dyn Fn(&dsmb::server::report::labs::Quadrants) -> u32| {
-            if g == "total" {
-                f(&labs.quadrants.total)
-            } else {
-                f(&labs.quadrants.by_arm[g])
-            }
-        };
-        let pop = if g == "total" {
-            labs.population.total
-        } else {
-            labs.population.by_arm[g]
-        };
+        let quadrant =
+            |f: &dyn Fn(&dsmb::server::report::labs::Quadrants) -> u32| f(pick(&labs.quadrants, g));
+        let pop = *pick(&labs.population, g);
         assert_eq!(
             pop,
             at(&want["analysis_population"]),
@@ -76,32 +76,32 @@ fn check_counts(labs: &LabReport, want: &Value, what: &str) {
         );
         let q = &want["edish_quadrants"];
         assert_eq!(
-            pick(&|q| q.hys_law_range),
+            quadrant(&|q| q.hys_law_range),
             at(&q["hys_law_range"]),
             "{what} {g}: Hy's law range"
         );
         assert_eq!(
-            pick(&|q| q.temples_corollary),
+            quadrant(&|q| q.temples_corollary),
             at(&q["temples_corollary"]),
             "{what} {g}: Temple's corollary"
         );
         assert_eq!(
-            pick(&|q| q.cholestasis_range),
+            quadrant(&|q| q.cholestasis_range),
             at(&q["cholestasis_range"]),
             "{what} {g}: cholestasis"
         );
         assert_eq!(
-            pick(&|q| q.normal_range),
+            quadrant(&|q| q.normal_range),
             at(&q["normal_range"]),
             "{what} {g}: normal"
         );
         assert_eq!(
-            pick(&|q| q.excluded),
+            quadrant(&|q| q.excluded),
             at(&want["edish_excluded_no_liver_values"]),
             "{what} {g}: excluded"
         );
         assert_eq!(
-            pick(&|q| q.potential_hys_law),
+            quadrant(&|q| q.potential_hys_law),
             at(&want["potential_hys_law"]),
             "{what} {g}: potential Hy's law"
         );
@@ -154,11 +154,7 @@ fn check_counts(labs: &LabReport, want: &Value, what: &str) {
         let w = &want["shift_baseline_to_worst"][&t.param];
         assert!(w.is_object(), "{what}: {} is in the key", t.param);
         for g in ARMS.iter().copied().chain(["total"]) {
-            let table = if g == "total" {
-                t.counts.total
-            } else {
-                t.counts.by_arm[g]
-            };
+            let table = *pick(&t.counts, g);
             for from in Category::ALL {
                 for to in Category::ALL {
                     assert_eq!(
@@ -188,11 +184,7 @@ fn check_counts(labs: &LabReport, want: &Value, what: &str) {
             "{what} {param}"
         );
         for g in ARMS.iter().copied().chain(["total"]) {
-            let got = if g == "total" {
-                e.values.total
-            } else {
-                e.values.by_arm[g]
-            };
+            let got = *pick(&e.values, g);
             match w[g]["median"].as_f64() {
                 Some(m) => {
                     let got = got.unwrap_or_else(|| panic!("{what} {param} {g}: a median"));
@@ -344,11 +336,7 @@ fn trends_and_the_change_from_baseline_match_base_r() {
     for t in &r.labs.trends {
         for v in &t.visits {
             for g in ARMS.iter().copied().chain(["total"]) {
-                let got = if g == "total" {
-                    v.values.total
-                } else {
-                    v.values.by_arm[g]
-                };
+                let got = *pick(&v.values, g);
                 let w = &fx["trends"][&t.param][format!("{}", v.visit)][g];
                 match got {
                     Some(q) => {

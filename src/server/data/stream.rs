@@ -263,49 +263,6 @@ fn stream_frames_in(
     Ok((sha256, rows))
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::server::data::problem::Collector;
-
-    /// Checked in blocks of a few kilobytes, a file's problems name its
-    /// rows, its rows are counted, and its hash is the whole file's.
-    #[test]
-    fn a_streamed_file_is_checked_block_by_block_with_rows_numbered_in_the_file() {
-        let dir = std::env::temp_dir().join(format!("dsmb-stream-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("adae.csv");
-        let mut text = String::from("USUBJID,AETERM,X\n");
-        for row in 1..=10_000 {
-            let term = if row == 7_777 {
-                ""
-            } else {
-                "\"Bleeding, minor\""
-            };
-            text.push_str(&format!("S-{row},{term},{row}\n"));
-        }
-        std::fs::write(&path, &text).unwrap();
-        let wanted = vec!["USUBJID".to_string(), "AETERM".to_string()];
-        let header = super::header_frame(&path, Some(&wanted)).unwrap();
-        assert_eq!(header.columns, vec!["USUBJID", "AETERM", "X"]);
-        let mut c = Collector::default();
-        let mut blocks = 0;
-        let (sha, rows) = super::stream_frames_in(&header, Some(&wanted), 4096, |b| {
-            blocks += 1;
-            assert_eq!(b.frame.width(), 2, "only the wanted columns");
-            let _ = b.text(&mut c, "AETERM", true);
-            true
-        })
-        .unwrap();
-        assert!(blocks > 50, "{blocks} blocks");
-        assert_eq!(rows, 10_000);
-        assert_eq!(sha, crate::server::digest::sha256_hex(text.as_bytes()));
-        let problems = c.finish().0;
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(problems[0].row, Some(7_777));
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-}
-
 /// Dataset `name` in `dir` hashed as it streams, in blocks, and never
 /// parsed: a frame without rows with the file's hash (checked against the
 /// manifest as any file's) and its column names (its header, a Parquet
@@ -352,4 +309,47 @@ pub fn hashed_unparsed(dir: &Path, name: &str, enc: Encoding) -> Result<Frame, P
         frame: DataFrame::empty(),
         first_row: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::server::data::problem::Collector;
+
+    /// Checked in blocks of a few kilobytes, a file's problems name its
+    /// rows, its rows are counted, and its hash is the whole file's.
+    #[test]
+    fn a_streamed_file_is_checked_block_by_block_with_rows_numbered_in_the_file() {
+        let dir = std::env::temp_dir().join(format!("dsmb-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("adae.csv");
+        let mut text = String::from("USUBJID,AETERM,X\n");
+        for row in 1..=10_000 {
+            let term = if row == 7_777 {
+                ""
+            } else {
+                "\"Bleeding, minor\""
+            };
+            text.push_str(&format!("S-{row},{term},{row}\n"));
+        }
+        std::fs::write(&path, &text).unwrap();
+        let wanted = vec!["USUBJID".to_string(), "AETERM".to_string()];
+        let header = super::header_frame(&path, Some(&wanted)).unwrap();
+        assert_eq!(header.columns, vec!["USUBJID", "AETERM", "X"]);
+        let mut c = Collector::default();
+        let mut blocks = 0;
+        let (sha, rows) = super::stream_frames_in(&header, Some(&wanted), 4096, |b| {
+            blocks += 1;
+            assert_eq!(b.frame.width(), 2, "only the wanted columns");
+            let _ = b.text(&mut c, "AETERM", true);
+            true
+        })
+        .unwrap();
+        assert!(blocks > 50, "{blocks} blocks");
+        assert_eq!(rows, 10_000);
+        assert_eq!(sha, crate::server::digest::sha256_hex(text.as_bytes()));
+        let problems = c.finish().0;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].row, Some(7_777));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

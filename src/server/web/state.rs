@@ -63,7 +63,10 @@ pub struct AppState {
 /// snapshot is what `closed_snapshot` reads of an immutable cut, so a
 /// lent one is the one a new read would give.
 #[derive(Default)]
-pub struct Lent(Mutex<HashMap<(String, String), (Arc<ClosedSnapshot>, Instant)>>);
+pub struct Lent(Mutex<HashMap<(String, String), LentSnapshot>>);
+
+/// A lent snapshot and when it was lent.
+type LentSnapshot = (Arc<ClosedSnapshot>, Instant);
 
 impl Lent {
     pub const KEEP: Duration = Duration::from_secs(10);
