@@ -15,6 +15,7 @@ use super::layout;
 use super::problem::{Collector, Problem};
 use super::read::Frame;
 use super::validate::{AdslIndex, Known};
+use super::walk::Walk;
 use crate::server::config::TrialConfig;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -96,37 +97,19 @@ pub fn validate_adlb(
     } else {
         Column::full_null("ABLFL".into(), height, &DataType::String)
     };
-    // One chunk per column, once: the row checks below and every report of
-    // the cut read each column as one array.
-    let [ids, params, aval, lo, hi, date, visit, visitn, baseline_flag] = [
-        ids,
-        params,
-        aval,
-        lo,
-        hi,
-        date,
-        visit,
-        visitn,
-        baseline_flag,
-    ]
-    .map(|c| c.rechunk());
     let ratio = trial.labs.ratio_params();
     let cut_days = epoch_days(cut_date);
-    // Each column read by index as its one array (a ChunkedArray's `get`
-    // finds the chunk on every call: most of the check's time at millions
-    // of records).
-    let id_c = ids.str().ok()?.rechunk();
-    let id_ca = id_c.downcast_as_array();
-    let param_c = params.str().ok()?.rechunk();
-    let param_ca = param_c.downcast_as_array();
-    let aval_c = aval.f64().ok()?.rechunk();
-    let aval_ca = aval_c.downcast_as_array();
-    let hi_c = hi.f64().ok()?.rechunk();
-    let hi_ca = hi_c.downcast_as_array();
-    let flag_c = baseline_flag.str().ok()?.rechunk();
-    let flag_ca = flag_c.downcast_as_array();
-    let days_c = day_numbers(&date)?.rechunk().into_owned();
-    let days = days_c.downcast_as_array();
+    // Each column walked in row order across its chunks (a ChunkedArray's
+    // `get` finds the chunk on every call: most of the check's time at
+    // millions of records).
+    let (id_c, param_c) = (ids.str().ok()?, params.str().ok()?);
+    let (aval_c, hi_c) = (aval.f64().ok()?, hi.f64().ok()?);
+    let flag_c = baseline_flag.str().ok()?;
+    let days_c = day_numbers(&date)?;
+    let (mut id_ca, mut param_ca) = (Walk::new(id_c), Walk::new(param_c));
+    let (mut aval_ca, mut hi_ca) = (Walk::new(aval_c), Walk::new(hi_c));
+    let mut flag_ca = Walk::new(flag_c);
+    let mut days = Walk::new(&days_c);
     let mut is_base = Vec::with_capacity(height);
     let mut subject: Vec<Option<u32>> = Vec::with_capacity(height);
     let mut previous: Option<(&str, Option<Known>)> = None;

@@ -354,6 +354,8 @@ pub fn load(
         .as_ref()
         .filter(|_| !labs_skipped)
         .and_then(|f| adlb::validate_adlb(f, trial, cut_date, &subjects, &mut c));
+    // The file's columns as read are not needed once typed.
+    drop(adlb);
 
     // Arms: only when the firewall's closed level asks.
     if let Some(step) = arms {

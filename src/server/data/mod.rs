@@ -23,4 +23,5 @@ pub mod screening;
 pub mod stream;
 pub mod synth;
 pub mod validate;
+pub mod walk;
 pub mod xpt;

@@ -9,6 +9,7 @@
 
 use crate::server::config::TrialConfig;
 use crate::server::data::days::{day_numbers, days_in, study_day};
+use crate::server::data::walk::Walk;
 use polars::prelude::*;
 
 /// A value's place against its reference range (bounds inclusive as
@@ -206,29 +207,23 @@ pub fn pass_of(
         .collect();
     let subjects = adsl.height();
     let rand = days_in(adsl, "RANDDT")?;
-    // Each column as one array read by index: a ChunkedArray's iterators,
-    // zipped eight times, were half of the section's time.
-    let subj_c = adlb.column("SUBJ")?.u32()?.rechunk();
-    let subj = subj_c.downcast_as_array();
-    let code_c = adlb.column("PARAMCD")?.str()?.rechunk();
-    let code = code_c.downcast_as_array();
-    let aval_c = adlb.column("AVAL")?.f64()?.rechunk();
-    let aval = aval_c.downcast_as_array();
-    let lo_c = adlb.column("LO")?.f64()?.rechunk();
-    let lo = lo_c.downcast_as_array();
-    let hi_c = adlb.column("HI")?.f64()?.rechunk();
-    let hi = hi_c.downcast_as_array();
+    // Each column walked in row order across its chunks: a ChunkedArray's
+    // iterators, zipped eight times, were half of the section's time, and
+    // making each column one chunk copies it.
+    let subj_c = adlb.column("SUBJ")?.u32()?;
+    let code_c = adlb.column("PARAMCD")?.str()?;
+    let aval_c = adlb.column("AVAL")?.f64()?;
+    let lo_c = adlb.column("LO")?.f64()?;
+    let hi_c = adlb.column("HI")?.f64()?;
     let adt_c = day_numbers(adlb.column("ADT")?)
-        .ok_or_else(|| PolarsError::ComputeError("ADLB: ADT is not a date".into()))?
-        .rechunk()
-        .into_owned();
-    let adt = adt_c.downcast_as_array();
-    let visit_n_c = adlb.column("AVISITN")?.f64()?.rechunk();
-    let visit_n = visit_n_c.downcast_as_array();
-    let visit_name_c = adlb.column("AVISIT")?.str()?.rechunk();
-    let visit_name = visit_name_c.downcast_as_array();
-    let base_c = adlb.column("BASE")?.bool()?.rechunk();
-    let base = base_c.downcast_as_array();
+        .ok_or_else(|| PolarsError::ComputeError("ADLB: ADT is not a date".into()))?;
+    let visit_n_c = adlb.column("AVISITN")?.f64()?;
+    let visit_name_c = adlb.column("AVISIT")?.str()?;
+    let base_c = adlb.column("BASE")?.bool()?;
+    let (mut subj, mut code) = (Walk::new(subj_c), Walk::new(code_c));
+    let (mut aval, mut lo, mut hi) = (Walk::new(aval_c), Walk::new(lo_c), Walk::new(hi_c));
+    let (mut adt, mut base) = (Walk::new(&adt_c), Walk::new(base_c));
+    let (mut visit_n, mut visit_name) = (Walk::new(visit_n_c), Walk::new(visit_name_c));
     let change_visit = trial.labs.change_visit;
     // The index of each parameter code, by its bytes packed in a word
     // (codes are short: a word compare instead of a string compare).
@@ -252,7 +247,7 @@ pub fn pass_of(
     // code looked up is looked up again first.
     let mut last: Option<(Option<u64>, Option<usize>)> = None;
     let mut last_visit: Option<(f64, usize)> = None;
-    for row in 0..subj.len() {
+    for row in 0..adlb.height() {
         let Some(value) = aval.get(row) else {
             missing_values += 1;
             continue;
