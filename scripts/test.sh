@@ -20,7 +20,8 @@ export RUSTFLAGS="--cfg erase_components"
 export LEPTOS_OUTPUT_NAME="dsmb"
 
 step "native tests"
-cargo test --features ssr
+# A failing test's message last, not under a backtrace (CI shows the end).
+RUST_BACKTRACE=0 cargo test --features ssr
 
 step "clippy (ssr, native)"
 cargo clippy --features ssr --all-targets -- -D warnings
