@@ -75,20 +75,7 @@ fn app_on(root: &Path, codes: &BTreeMap<&str, Vec<(String, String)>>) -> TestApp
 /// What a viewer receives, with what changes from request to request (the
 /// page's nonce, the session's CSRF token) scrubbed.
 fn scrub(body: &str, csrf: &str) -> String {
-    let mut out = body.replace(csrf, "CSRF");
-    // Leptos writes the nonce into `nonce="…"` and `crossorigin="…"`.
-    let mut nonces = Vec::new();
-    let mut rest = body;
-    while let Some(at) = rest.find("nonce=\"") {
-        let start = at + 7;
-        let end = start + rest[start..].find('"').unwrap();
-        nonces.push(rest[start..end].to_string());
-        rest = &rest[end..];
-    }
-    for n in nonces.iter().filter(|n| !n.is_empty()) {
-        out = out.replace(n.as_str(), "NONCE");
-    }
-    out
+    crate::helpers::without_nonce(body).replace(csrf, "CSRF")
 }
 
 async fn csrf_of(app: &TestApp, token: &str) -> String {

@@ -265,3 +265,25 @@ pub async fn csrf(state: &TestApp, token: &str) -> String {
     let me: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     me["csrf"].as_str().unwrap().to_string()
 }
+
+/// A page with its nonce (random, 22 characters of base64 per request)
+/// replaced by `NONCE`: a search of a page for a word must not find it in
+/// the nonce ("SoC" is in about one page in 3,000 by chance).
+pub fn without_nonce(body: &str) -> String {
+    // Leptos writes the nonce into `nonce="…"` and `crossorigin="…"`.
+    let mut nonces = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("nonce=\"") {
+        let start = at + 7;
+        let Some(len) = rest[start..].find('"') else {
+            break;
+        };
+        nonces.push(rest[start..start + len].to_string());
+        rest = &rest[start + len..];
+    }
+    let mut out = body.to_string();
+    for n in nonces.iter().filter(|n| !n.is_empty()) {
+        out = out.replace(n.as_str(), "NONCE");
+    }
+    out
+}
