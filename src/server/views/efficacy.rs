@@ -80,7 +80,13 @@ pub async fn z_path(
         } else {
             match state.closed_interim(trial, d).await {
                 Ok(i) => i,
-                Err(_) => continue,
+                Err(e) => {
+                    // A good cut's look does not fail (its checks passed);
+                    // if one does, the path goes on without it, and says so
+                    // in the log.
+                    tracing::error!(trial, cut = d, "the path leaves out a cut: {e}");
+                    continue;
+                }
             }
         };
         if let Some(i) = &interim {
