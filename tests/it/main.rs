@@ -33,3 +33,4 @@ mod summary_r;
 mod survival;
 mod uploads;
 mod xpt;
+mod xpt_write;

@@ -150,3 +150,91 @@ fn an_unparsed_laboratory_dataset_is_still_hashed_header_checked_and_refused_a_s
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// The demo's final ADLB as data management may send it: SAS transport,
+/// the reference range as A1LO/A1HI, the date and time of each sample as
+/// ADTM (DATETIME20., times through the day up to 23:59:59) and no ADT.
+/// The section made from it is the CSV's, number for number.
+#[test]
+fn the_demo_s_adlb_as_sas_transport_with_a1lo_a1hi_and_adtm_gives_the_same_section() {
+    use crate::summary::closed;
+    use crate::xpt_write::{xpt, Values, Var};
+    let cut = fixture();
+    let text = std::fs::read_to_string(adlb(&cut)).unwrap();
+    let mut lines = text.lines();
+    let names = split_line(lines.next().unwrap());
+    let rows: Vec<Vec<String>> = lines.map(split_line).collect();
+    let numeric = [
+        "PARAMN", "AVAL", "ANRLO", "ANRHI", "BASE", "CHG", "R2ANRHI", "ADY", "AVISITN",
+    ];
+    let mut vars = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let cells = rows
+            .iter()
+            .map(|r| Some(r[i].clone()).filter(|s| !s.is_empty()));
+        let var = |name: &str, format: &str, values| Var {
+            name: name.into(),
+            format: format.into(),
+            values,
+        };
+        vars.push(match name.as_str() {
+            "ADT" => {
+                // Seconds since 1960-01-01 at a time of day that walks
+                // through the day (row 0 at midnight, some at 23:59:59).
+                let secs = cells
+                    .enumerate()
+                    .map(|(row, d)| {
+                        let d = chrono::NaiveDate::parse_from_str(&d?, "%Y-%m-%d").unwrap();
+                        let day = (d - chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap())
+                            .num_days() as f64;
+                        let time = if row % 97 == 1 {
+                            86_399.0
+                        } else {
+                            (row * 7919 % 86_400) as f64
+                        };
+                        Some(day * 86_400.0 + time)
+                    })
+                    .collect();
+                var("ADTM", "DATETIME", Values::Numeric(secs))
+            }
+            n if numeric.contains(&n) => {
+                let x = cells
+                    .map(|c| c.map(|c| c.parse::<f64>().unwrap()))
+                    .collect();
+                let renamed = match n {
+                    "ANRLO" => "A1LO",
+                    "ANRHI" => "A1HI",
+                    n => n,
+                };
+                var(renamed, "", Values::Numeric(x))
+            }
+            n => var(n, "", Values::Text(cells.collect())),
+        });
+    }
+    assert!(vars.iter().any(|v| v.name == "ADTM") && vars.iter().any(|v| v.name == "A1HI"));
+    std::fs::write(blinded(&cut).join("adlb.xpt"), xpt("ADLB", &vars)).unwrap();
+    std::fs::remove_file(adlb(&cut)).unwrap();
+    let from_xpt = closed(&cut, true);
+    let from_csv = closed(&altshock2().join("cut-2024-12-31"), true);
+    assert_eq!(
+        serde_json::to_value(&from_xpt.labs).unwrap(),
+        serde_json::to_value(&from_csv.labs).unwrap(),
+        "the same section from SAS transport"
+    );
+    assert_eq!(from_xpt.labs.potential_hys_law().count(), 3);
+    // A datetime that is not a time is named by row and column.
+    let broken = fixture();
+    let mut bad = vars;
+    for v in &mut bad {
+        if let (true, Values::Numeric(x)) = (v.name == "ADTM", &mut v.values) {
+            x[3] = Some(5.0e70);
+        }
+    }
+    std::fs::write(blinded(&broken).join("adlb.xpt"), xpt("ADLB", &bad)).unwrap();
+    std::fs::remove_file(adlb(&broken)).unwrap();
+    refused(
+        &blinded(&broken),
+        &LoadOptions::open(),
+        &["adlb.xpt", "row 4", "ADTM"],
+    );
+}

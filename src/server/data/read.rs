@@ -227,8 +227,9 @@ fn read_csv(
     Ok((columns, frame))
 }
 
-/// SAS transport: numbers with a date format become dates, other numbers
-/// Float64, character variables text (blank = null).
+/// SAS transport: numbers with a date format become dates, with a datetime
+/// format datetimes, other numbers Float64, character variables text
+/// (blank = null).
 fn read_xpt(shown: &str, bytes: &[u8], enc: Encoding) -> Result<DataFrame, Problems> {
     let member = xpt::read_single(bytes).map_err(|e| {
         Problems::from(Problem::file(
@@ -267,6 +268,37 @@ fn read_xpt(shown: &str, bytes: &[u8], enc: Encoding) -> Result<DataFrame, Probl
                 }
                 Column::new(name, days)
                     .cast(&DataType::Date)
+                    .map_err(|e| Problems::from(Problem::file(shown, &e.to_string())))?
+            }
+            xpt::Values::Numeric(v) if xpt::is_datetime_format(&var.format) => {
+                // Seconds since 1960 -> milliseconds since 1970.
+                let offset = f64::from(xpt::SAS_EPOCH_OFFSET_DAYS) * 86_400.0;
+                let mut bad = None;
+                let ms: Vec<Option<i64>> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(row, x)| {
+                        x.and_then(|x| {
+                            if !x.is_finite() || x.abs() > 3.0e11 {
+                                bad.get_or_insert(row);
+                                None
+                            } else {
+                                Some(((x - offset) * 1000.0).round() as i64)
+                            }
+                        })
+                    })
+                    .collect();
+                if let Some(row) = bad {
+                    return Err(Problem::at(
+                        shown,
+                        row + 1,
+                        var.name.as_str(),
+                        "a datetime-formatted value is not a time (seconds since 1960)",
+                    )
+                    .into());
+                }
+                Column::new(name, ms)
+                    .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
                     .map_err(|e| Problems::from(Problem::file(shown, &e.to_string())))?
             }
             xpt::Values::Numeric(v) => Column::new(name, v),

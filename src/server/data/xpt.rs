@@ -321,6 +321,17 @@ pub fn is_date_format(format: &str) -> bool {
     DATE_FORMATS.contains(&f.as_str())
 }
 
+/// Whether a SAS format names a date and time (values are seconds since
+/// 1960-01-01 00:00:00): ADTM, ASTDTM and the like.
+pub fn is_datetime_format(format: &str) -> bool {
+    const DATETIME_FORMATS: [&str; 9] = [
+        "DATETIME", "E8601DT", "IS8601DT", "B8601DT", "E8601DN", "B8601DN", "DTDATE", "DATEAMPM",
+        "NLDATM",
+    ];
+    let f = format.trim().to_ascii_uppercase();
+    DATETIME_FORMATS.contains(&f.as_str())
+}
+
 /// Days from 1960-01-01 (SAS) to 1970-01-01 (Unix, polars).
 pub const SAS_EPOCH_OFFSET_DAYS: i32 = 3653;
 
