@@ -98,7 +98,6 @@ pub fn operator() -> String {
 
 /// Run the command line; the process exit code is returned.
 pub async fn main() -> ExitCode {
-    crate::tune_allocator();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -166,18 +166,16 @@ pub fn read_frame_file(
         }
         "csv" => read_csv(&shown, &bytes, enc, wanted)?,
         "xpt" => {
-            let frame = read_xpt(&shown, &bytes, enc)?;
-            let columns: Vec<String> = frame
-                .get_column_names()
-                .iter()
-                .map(|n| n.to_string())
-                .collect();
-            let frame = match projection(&columns, wanted) {
-                Some(keep) => frame
-                    .select(keep)
-                    .map_err(|e| Problems::from(Problem::file(&shown, &e.to_string())))?,
-                None => frame,
-            };
+            let member = xpt::read_single(&bytes).map_err(|e| {
+                Problems::from(Problem::file(
+                    &shown,
+                    &format!("not a valid SAS transport file: {e}"),
+                ))
+            })?;
+            let columns: Vec<String> = member.variables.iter().map(|v| v.name.clone()).collect();
+            // Only the columns read are converted (and checked).
+            let keep = projection(&columns, wanted);
+            let frame = read_xpt(&shown, member, enc, keep.as_deref())?;
             (columns, frame)
         }
         other => {
@@ -227,18 +225,20 @@ fn read_csv(
     Ok((columns, frame))
 }
 
-/// SAS transport: numbers with a date format become dates, with a datetime
-/// format datetimes, other numbers Float64, character variables text
-/// (blank = null).
-fn read_xpt(shown: &str, bytes: &[u8], enc: Encoding) -> Result<DataFrame, Problems> {
-    let member = xpt::read_single(bytes).map_err(|e| {
-        Problems::from(Problem::file(
-            shown,
-            &format!("not a valid SAS transport file: {e}"),
-        ))
-    })?;
+/// SAS transport: of the variables in `keep` (all when `None`), numbers
+/// with a date format become dates, with a datetime format datetimes, other
+/// numbers Float64, character variables text (blank = null).
+fn read_xpt(
+    shown: &str,
+    member: xpt::Member,
+    enc: Encoding,
+    keep: Option<&[String]>,
+) -> Result<DataFrame, Problems> {
     let mut columns = Vec::with_capacity(member.variables.len());
     for (var, values) in member.variables.iter().zip(member.columns) {
+        if keep.is_some_and(|k| !k.contains(&var.name)) {
+            continue;
+        }
         let name: PlSmallStr = var.name.as_str().into();
         let column = match values {
             xpt::Values::Numeric(v) if xpt::is_date_format(&var.format) => {

@@ -324,9 +324,9 @@ pub fn is_date_format(format: &str) -> bool {
 /// Whether a SAS format names a date and time (values are seconds since
 /// 1960-01-01 00:00:00): ADTM, ASTDTM and the like.
 pub fn is_datetime_format(format: &str) -> bool {
-    const DATETIME_FORMATS: [&str; 9] = [
-        "DATETIME", "E8601DT", "IS8601DT", "B8601DT", "E8601DN", "B8601DN", "DTDATE", "DATEAMPM",
-        "NLDATM",
+    const DATETIME_FORMATS: [&str; 14] = [
+        "DATETIME", "E8601DT", "IS8601DT", "B8601DT", "E8601DZ", "IS8601DZ", "B8601DZ", "E8601DN",
+        "B8601DN", "DTDATE", "DATEAMPM", "MDYAMPM", "DTMONYY", "NLDATM",
     ];
     let f = format.trim().to_ascii_uppercase();
     DATETIME_FORMATS.contains(&f.as_str())

@@ -72,15 +72,23 @@ impl Lent {
     pub const KEEP: Duration = Duration::from_secs(10);
 
     fn lend(&self, trial: &str, cut: &str, snap: Arc<ClosedSnapshot>) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|_, (_, at)| at.elapsed() < Self::KEEP);
-        map.insert((trial.to_string(), cut.to_string()), (snap, Instant::now()));
+        let replaced = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((trial.to_string(), cut.to_string()), (snap, Instant::now()));
+        // Freed here, outside the lock (what is too old goes in `expire`).
+        drop(replaced);
     }
 
-    /// The snapshot of `trial`'s cut `cut`, if its report lent it lately.
+    /// The snapshot of `trial`'s cut `cut`, if its report lent it lately
+    /// (one kept too long is freed outside the lock).
     pub fn take(&self, trial: &str, cut: &str) -> Option<Arc<ClosedSnapshot>> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let (snap, at) = map.remove(&(trial.to_string(), cut.to_string()))?;
+        let (snap, at) = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&(trial.to_string(), cut.to_string()))?;
         (at.elapsed() < Self::KEEP).then_some(snap)
     }
 
