@@ -167,7 +167,13 @@ pub fn refused_with<L: Level + 'static>(
             .map(|c| c.join("randlist.csv"))
             .filter(|p| p.is_file()),
     };
-    crate::uploads::same_through_the_web(dir, trial, opts.blinded == Some(true), randlist, needles);
+    crate::upload_check::same_through_the_web(
+        dir,
+        trial,
+        opts.blinded == Some(true),
+        randlist,
+        needles,
+    );
 }
 
 pub fn blinded(cut: &Path) -> PathBuf {

@@ -31,6 +31,8 @@ mod summary;
 mod summary_interim;
 mod summary_r;
 mod survival;
+mod upload_check;
 mod uploads;
+mod watch;
 mod xpt;
 mod xpt_write;

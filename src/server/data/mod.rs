@@ -22,6 +22,7 @@ pub mod register;
 pub mod screening;
 pub mod stream;
 pub mod synth;
+pub mod typed;
 pub mod validate;
 pub mod walk;
 pub mod xpt;
