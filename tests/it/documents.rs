@@ -3,9 +3,9 @@
 //! installed by `scripts/setup.sh test`) and the HTML's text, checked
 //! against `dsmb summary --json` of the same cut.
 
-use crate::access::ARM_WORDS;
 use crate::fixtures::{blinded, fixture, set_cell};
 use crate::helpers::repo;
+use crate::sponsor_leak::ARM_WORDS;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -5,9 +5,9 @@
 //! only and carries no arm word; a decoded report waits for a member's
 //! decode. The role x endpoint matrix (`access.rs`) covers every route.
 
-use crate::access::ARM_WORDS;
 use crate::documents::has_word;
 use crate::helpers::{block_on, csrf, get, post, send, sign_in, state, TestApp};
+use crate::sponsor_leak::ARM_WORDS;
 use axum::http::StatusCode;
 use std::process::Command;
 
