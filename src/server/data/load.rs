@@ -98,7 +98,7 @@ pub struct Snapshot {
     pub adae_rows: usize,
     /// The laboratory records (see `data::adlb` for the columns), when the
     /// folder has ADLB.
-    pub adlb: Option<DataFrame>,
+    pub adlb: Option<adlb::LabRecords>,
     /// The folder has ADLB but it was left unparsed (`skip_labs`): the
     /// laboratory section refuses such a snapshot.
     pub labs_skipped: bool,

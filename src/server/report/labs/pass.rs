@@ -8,6 +8,7 @@
 //! and is dated after randomization, with a value.
 
 use crate::server::config::TrialConfig;
+use crate::server::data::adlb::LabRecords;
 use crate::server::data::days::{day_numbers, days_in, study_day};
 use crate::server::data::walk::Walk;
 use polars::prelude::*;
@@ -174,27 +175,15 @@ pub fn section_params(trial: &TrialConfig) -> Vec<String> {
     out
 }
 
-/// A code of up to 7 bytes packed in a word with its length; `None` for a
-/// longer one.
-fn short_key(c: &str) -> Option<u64> {
-    let b = c.as_bytes();
-    (b.len() <= 7).then(|| {
-        let mut w = [0u8; 8];
-        w[..b.len()].copy_from_slice(b);
-        w[7] = b.len() as u8;
-        u64::from_le_bytes(w)
-    })
-}
-
-/// The pass over `adlb` (the typed frame of `data::adlb`) for the `adsl`
-/// subjects.
-pub fn pass(adlb: &DataFrame, adsl: &DataFrame, trial: &TrialConfig) -> PolarsResult<Pass> {
+/// The pass over `adlb` (the typed records of `data::adlb`) for the
+/// `adsl` subjects.
+pub fn pass(adlb: &LabRecords, adsl: &DataFrame, trial: &TrialConfig) -> PolarsResult<Pass> {
     pass_of(adlb, adsl, trial, section_params(trial))
 }
 
 /// The pass over `adlb` for `params` alone.
 pub fn pass_of(
-    adlb: &DataFrame,
+    labs: &LabRecords,
     adsl: &DataFrame,
     trial: &TrialConfig,
     params: Vec<String>,
@@ -210,31 +199,28 @@ pub fn pass_of(
     // Each column walked in row order across its chunks: a ChunkedArray's
     // iterators, zipped eight times, were half of the section's time, and
     // making each column one chunk copies it.
+    let adlb = &labs.frame;
     let subj_c = adlb.column("SUBJ")?.u32()?;
-    let code_c = adlb.column("PARAMCD")?.str()?;
+    let code_c = adlb.column("PARAM")?.u32()?;
     let aval_c = adlb.column("AVAL")?.f64()?;
     let lo_c = adlb.column("LO")?.f64()?;
     let hi_c = adlb.column("HI")?.f64()?;
     let adt_c = day_numbers(adlb.column("ADT")?)
         .ok_or_else(|| PolarsError::ComputeError("ADLB: ADT is not a date".into()))?;
     let visit_n_c = adlb.column("AVISITN")?.f64()?;
-    let visit_name_c = adlb.column("AVISIT")?.str()?;
+    let visit_name_c = adlb.column("VISIT")?.u32()?;
     let base_c = adlb.column("BASE")?.bool()?;
     let (mut subj, mut code) = (Walk::new(subj_c), Walk::new(code_c));
     let (mut aval, mut lo, mut hi) = (Walk::new(aval_c), Walk::new(lo_c), Walk::new(hi_c));
     let (mut adt, mut base) = (Walk::new(&adt_c), Walk::new(base_c));
     let (mut visit_n, mut visit_name) = (Walk::new(visit_n_c), Walk::new(visit_name_c));
     let change_visit = trial.labs.change_visit;
-    // The index of each parameter code, by its bytes packed in a word
-    // (codes are short: a word compare instead of a string compare).
-    let keyed: Vec<(Option<u64>, &str)> =
-        params.iter().map(|c| (short_key(c), c.as_str())).collect();
-    let param_of = |c: &str| -> Option<usize> {
-        match short_key(c) {
-            Some(k) => keyed.iter().position(|x| x.0 == Some(k)),
-            None => keyed.iter().position(|x| x.1 == c),
-        }
-    };
+    // The section's index of each parameter the records hold.
+    let param_of: Vec<Option<usize>> = labs
+        .params
+        .iter()
+        .map(|code| params.iter().position(|p| p == code))
+        .collect();
 
     let mut values = vec![Values::default(); subjects * np];
     let mut with_post = vec![false; subjects];
@@ -243,9 +229,6 @@ pub fn pass_of(
     let mut ranges: Vec<Option<Option<f64>>> = vec![None; np];
     let mut uniform = vec![true; np];
     let mut missing_values = 0usize;
-    // Records come sorted by parameter within subject as a rule: the last
-    // code looked up is looked up again first.
-    let mut last: Option<(Option<u64>, Option<usize>)> = None;
     let mut last_visit: Option<(f64, usize)> = None;
     for row in 0..adlb.height() {
         let Some(value) = aval.get(row) else {
@@ -264,17 +247,12 @@ pub fn pass_of(
         if post {
             with_post[s] = true;
         }
-        let c = code.get(row).unwrap_or("");
-        let key = short_key(c);
-        let p = match last {
-            Some((prev, p)) if key.is_some() && prev == key => p,
-            _ => {
-                let p = param_of(c);
-                last = Some((key, p));
-                p
-            }
+        let Some(p) = code
+            .get(row)
+            .and_then(|c| param_of.get(c as usize).copied().flatten())
+        else {
+            continue;
         };
-        let Some(p) = p else { continue };
         let (l, h) = (lo.get(row), hi.get(row));
         match ranges[p] {
             None => ranges[p] = Some(h),
@@ -305,10 +283,12 @@ pub fn pass_of(
                         let at = match visits.iter().position(|x| x.number == n) {
                             Some(at) => at,
                             None => {
-                                let name = visit_name.get(row);
+                                let name = visit_name
+                                    .get(row)
+                                    .and_then(|v| labs.visits.get(v as usize));
                                 visits.push(Visit {
                                     number: n,
-                                    name: name.map_or_else(|| format!("Visit {n}"), str::to_string),
+                                    name: name.map_or_else(|| format!("Visit {n}"), String::clone),
                                 });
                                 for b in &mut by_visit {
                                     b.push(Vec::new());

@@ -4,6 +4,7 @@
 
 use super::HysLawCase;
 use crate::server::config::TrialConfig;
+use crate::server::data::adlb::LabRecords;
 use crate::server::data::days::{day_numbers, days_in, study_day};
 use crate::server::data::load::Snapshot;
 use polars::prelude::*;
@@ -47,7 +48,7 @@ pub struct LabProfile {
 /// The profiles of `cases`' subjects, in their order.
 pub fn profiles(
     snap: &Snapshot,
-    adlb: &DataFrame,
+    labs: &LabRecords,
     trial: &TrialConfig,
     cases: &[HysLawCase],
 ) -> PolarsResult<Vec<LabProfile>> {
@@ -71,6 +72,12 @@ pub fn profiles(
         }
     }
     let liver = trial.labs.ratio_params();
+    // The liver series of each parameter the records hold.
+    let series_of: Vec<Option<usize>> = labs
+        .params
+        .iter()
+        .map(|code| liver.iter().position(|x| x == code))
+        .collect();
     let mut out: Vec<LabProfile> = cases
         .iter()
         .map(|c| LabProfile {
@@ -96,17 +103,19 @@ pub fn profiles(
     for &r in case_of.keys() {
         listed[r as usize] = true;
     }
-    let mask: BooleanChunked = adlb
+    let mask: BooleanChunked = labs
+        .frame
         .column("SUBJ")?
         .u32()?
         .iter()
         .map(|s| s.is_some_and(|s| listed.get(s as usize) == Some(&true)))
         .collect();
-    let adlb = adlb
-        .select(["SUBJ", "PARAMCD", "AVAL", "HI", "BASE", "ADT"])?
+    let adlb = labs
+        .frame
+        .select(["SUBJ", "PARAM", "AVAL", "HI", "BASE", "ADT"])?
         .filter(&mask)?;
     let subj = adlb.column("SUBJ")?.u32()?;
-    let code = adlb.column("PARAMCD")?.str()?;
+    let code = adlb.column("PARAM")?.u32()?;
     let aval = adlb.column("AVAL")?.f64()?;
     let hi = adlb.column("HI")?.f64()?;
     let base = adlb.column("BASE")?.bool()?;
@@ -123,7 +132,7 @@ pub fn profiles(
         let (Some(c), Some(v), Some(h), Some(d)) = (c, v, h, d) else {
             continue;
         };
-        let Some(p) = liver.iter().position(|x| *x == c) else {
+        let Some(p) = series_of.get(c as usize).copied().flatten() else {
             continue;
         };
         let Some(r) = rand[s as usize] else { continue };
