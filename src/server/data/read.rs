@@ -211,6 +211,26 @@ fn read_csv(
     Ok((columns, frame))
 }
 
+/// Each value of SAS transport number column `column` converted by `f`
+/// (missing stays missing); the first value `f` refuses is a problem at its
+/// row, saying `what`.
+fn each_value<T>(
+    values: &[Option<f64>],
+    shown: &str,
+    column: &str,
+    what: &str,
+    f: impl Fn(f64) -> Option<T>,
+) -> Result<Vec<Option<T>>, Problems> {
+    let mut out = Vec::with_capacity(values.len());
+    for (row, x) in values.iter().enumerate() {
+        match x.map(&f) {
+            Some(None) => return Err(Problem::at(shown, row + 1, column, what).into()),
+            converted => out.push(converted.flatten()),
+        }
+    }
+    Ok(out)
+}
+
 /// SAS transport: of the variables in `keep` (all when `None`), numbers
 /// with a date format become dates, with a datetime format datetimes, other
 /// numbers Float64, character variables text (blank = null).
@@ -228,30 +248,16 @@ fn read_xpt(
         let name: PlSmallStr = var.name.as_str().into();
         let column = match values {
             xpt::Values::Numeric(v) if xpt::is_date_format(&var.format) => {
-                let mut bad = None;
-                let days: Vec<Option<i32>> = v
-                    .iter()
-                    .enumerate()
-                    .map(|(row, x)| {
-                        x.and_then(|x| {
-                            if x.fract() != 0.0 || x.abs() > 3.0e6 {
-                                bad.get_or_insert(row);
-                                None
-                            } else {
-                                Some(x as i32 - xpt::SAS_EPOCH_OFFSET_DAYS)
-                            }
-                        })
-                    })
-                    .collect();
-                if let Some(row) = bad {
-                    return Err(Problem::at(
-                        shown,
-                        row + 1,
-                        var.name.as_str(),
-                        "a date-formatted value is not a whole number of days",
-                    )
-                    .into());
-                }
+                let days = each_value(
+                    &v,
+                    shown,
+                    &var.name,
+                    "a date-formatted value is not a whole number of days",
+                    |x| {
+                        (x.fract() == 0.0 && x.abs() <= 3.0e6)
+                            .then(|| x as i32 - xpt::SAS_EPOCH_OFFSET_DAYS)
+                    },
+                )?;
                 Column::new(name, days)
                     .cast(&DataType::Date)
                     .map_err(|e| Problems::from(Problem::file(shown, &e.to_string())))?
@@ -259,30 +265,16 @@ fn read_xpt(
             xpt::Values::Numeric(v) if xpt::is_datetime_format(&var.format) => {
                 // Seconds since 1960 -> milliseconds since 1970.
                 let offset = f64::from(xpt::SAS_EPOCH_OFFSET_DAYS) * 86_400.0;
-                let mut bad = None;
-                let ms: Vec<Option<i64>> = v
-                    .iter()
-                    .enumerate()
-                    .map(|(row, x)| {
-                        x.and_then(|x| {
-                            if !x.is_finite() || x.abs() > 3.0e11 {
-                                bad.get_or_insert(row);
-                                None
-                            } else {
-                                Some(((x - offset) * 1000.0).round() as i64)
-                            }
-                        })
-                    })
-                    .collect();
-                if let Some(row) = bad {
-                    return Err(Problem::at(
-                        shown,
-                        row + 1,
-                        var.name.as_str(),
-                        "a datetime-formatted value is not a time (seconds since 1960)",
-                    )
-                    .into());
-                }
+                let ms = each_value(
+                    &v,
+                    shown,
+                    &var.name,
+                    "a datetime-formatted value is not a time (seconds since 1960)",
+                    |x| {
+                        (x.is_finite() && x.abs() <= 3.0e11)
+                            .then(|| ((x - offset) * 1000.0).round() as i64)
+                    },
+                )?;
                 Column::new(name, ms)
                     .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
                     .map_err(|e| Problems::from(Problem::file(shown, &e.to_string())))?
