@@ -60,6 +60,11 @@ pub struct TrialEntry {
     pub dir: PathBuf,
     pub cuts: Vec<ServedCut>,
     pub rejected: Vec<RejectedCut>,
+    /// Cuts served once and withdrawn while the server ran (their folder
+    /// no longer is what was registered): never shown again, but their
+    /// pooled counts stay in the series the sponsor's numbers are
+    /// suppressed against, as the sponsor saw them.
+    pub withdrawn: Vec<ServedCut>,
 }
 
 impl TrialEntry {
@@ -81,9 +86,15 @@ impl TrialEntry {
     /// The pooled counts of the good cuts before the one dated `date`,
     /// oldest first (what the sponsor can see before it).
     pub fn pooled_before(&self, date: &str) -> Vec<PooledCounts> {
-        self.cuts
+        let mut before: Vec<&ServedCut> = self
+            .cuts
             .iter()
-            .take_while(|c| c.date.as_str() < date)
+            .chain(&self.withdrawn)
+            .filter(|c| c.date.as_str() < date)
+            .collect();
+        before.sort_by(|a, b| a.date.cmp(&b.date));
+        before
+            .into_iter()
             .map(|c| c.pooled.counts.clone())
             .collect()
     }
@@ -161,6 +172,7 @@ impl Catalog {
                 dir,
                 cuts: good,
                 rejected,
+                withdrawn: Vec::new(),
             }));
         }
         trials.sort_by(|a, b| a.config.id.cmp(&b.config.id));
@@ -240,6 +252,39 @@ impl TrialEntry {
             problems,
         });
         next
+    }
+
+    /// The entry with the served cut in `cut_dir` withdrawn (its folder is
+    /// no longer what was registered) and listed as rejected with
+    /// `problems`; `None` when it is the entry's only served cut (an entry
+    /// always has one; every load of it refuses it all the same).
+    pub fn with_withdrawn(&self, cut_dir: &Path, problems: Problems) -> Option<TrialEntry> {
+        if self.cuts.len() < 2 {
+            return None;
+        }
+        let at = self.cuts.iter().position(|c| c.dir == cut_dir)?;
+        let mut next = self.clone();
+        let cut = next.cuts.remove(at);
+        next.withdrawn.push(cut);
+        next.rejected.retain(|r| r.dir != cut_dir);
+        next.rejected.push(RejectedCut {
+            dir: cut_dir.to_path_buf(),
+            problems,
+        });
+        Some(next)
+    }
+
+    /// The served cuts whose folders are no longer exactly what was
+    /// registered (blocking: it lists their folders), with the problems.
+    pub fn tampered(&self) -> Vec<(PathBuf, Problems)> {
+        self.cuts
+            .iter()
+            .filter_map(|c| {
+                crate::server::data::tree::verify(&c.dir)
+                    .err()
+                    .map(|p| (c.dir.clone(), p))
+            })
+            .collect()
     }
 
     /// The entry with the cut in `cut_dir` added: served when it passes its

@@ -292,6 +292,7 @@ impl<'f> Scanner<'f> {
                 .iter()
                 .map(|&(s, e)| {
                     String::from_utf8_lossy(&bytes[s..e])
+                        .trim_start_matches('\u{feff}')
                         .trim_matches('"')
                         .trim()
                         .to_string()
@@ -342,6 +343,9 @@ fn column_name(header: &[String], k: usize) -> String {
 
 /// The column names of the header (the first record), unquoted and trimmed.
 pub fn header(bytes: &[u8]) -> Vec<String> {
+    // A UTF-8 byte-order mark is not part of the first name (polars skips
+    // it too): read as Latin-1 it would hide an arm column such as ARMCD.
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let mut names = vec![String::new()];
     let mut quoted = false;
     let mut i = 0;

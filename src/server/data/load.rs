@@ -87,6 +87,9 @@ pub struct Snapshot {
     /// A manifest covers the files and their hashes were verified.
     pub registered: bool,
     pub files: Vec<FileDigest>,
+    /// The randomization list's digest as the closed level read it (`None`
+    /// when arms came from an arm column, or at the open level).
+    pub randlist: Option<FileDigest>,
     pub adsl: DataFrame,
     pub adae: DataFrame,
     pub adtte: DataFrame,
@@ -190,6 +193,9 @@ pub fn load(
     arms: Option<ArmStep<'_>>,
 ) -> Result<Snapshot, Problems> {
     let dir_name = dir.display().to_string();
+    // Plain files only, and a registered cut exactly as its manifest lists
+    // it: an added part or file is refused before anything is read.
+    super::tree::verify_for(dir)?;
     let manifest = Manifest::find(dir).map_err(Problems::from)?;
     if let Some((m, _)) = &manifest {
         if m.trial != trial.id {
@@ -214,10 +220,12 @@ pub fn load(
                 "cannot tell the cut date: name the folder cut-YYYY-MM-DD, register the cut, or pass --cut-date",
             ))
         })?;
-    let declared_blinded = opts
-        .blinded
-        .or_else(|| manifest.as_ref().and_then(|(m, rel)| m.blinded_for(rel)))
-        .unwrap_or_else(|| layout::named_blinded(dir));
+    // Blinded when anything says so: the caller, the manifest or the
+    // folder's name. A manifest never weakens the check (a `blinded/`
+    // folder registered as unblinded is still checked as blinded).
+    let declared_blinded = opts.blinded == Some(true)
+        || manifest.as_ref().and_then(|(m, rel)| m.blinded_for(rel)) == Some(true)
+        || layout::named_blinded(dir);
 
     let enc = trial.data.encoding;
     let wanted = wanted_columns(trial, extra_adsl).map_err(Problems::from)?;
@@ -385,6 +393,7 @@ pub fn load(
         blinded_source,
         registered: manifest.is_some(),
         files,
+        randlist: None,
         adsl: adsl_df,
         adae: adae_df,
         adae_subject: adae_subject.into(),

@@ -3,7 +3,7 @@
 //! Parquet and SAS transport files ([`read`], [`csvscan`], [`xpt`]), the row
 //! checks ([`validate`]), the optional screening log ([`screening`]), the
 //! registered manifest ([`manifest`],
-//! [`register`]) and the problems they report ([`problem`]), each naming the
+//! [`register`]), what a cut folder may hold ([`tree`]) and the problems they report ([`problem`]), each naming the
 //! file, row and column.
 //!
 //! May not: attach arms to subjects (the firewall's closed level does, see
@@ -22,6 +22,7 @@ pub mod register;
 pub mod screening;
 pub mod stream;
 pub mod synth;
+pub mod tree;
 pub mod typed;
 pub mod validate;
 pub mod walk;

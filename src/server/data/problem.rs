@@ -58,6 +58,30 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// The problem with its file, and any path in its message, named
+    /// within the folder `root` (`blinded/adsl.csv`, `.` for the folder
+    /// itself), never by a path on the server.
+    pub fn within(&self, root: &std::path::Path) -> Problem {
+        let full = root.display().to_string();
+        let prefix = format!("{full}/");
+        let strip = |s: &str| s.replace(&prefix, "").replace(&full, ".");
+        Problem {
+            file: strip(&self.file),
+            row: self.row,
+            column: self.column.clone(),
+            message: strip(&self.message),
+        }
+    }
+}
+
+impl Problems {
+    /// Every problem named within `root` ([`Problem::within`]).
+    pub fn within(&self, root: &std::path::Path) -> Problems {
+        Problems(self.0.iter().map(|p| p.within(root)).collect())
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;

@@ -15,9 +15,12 @@ use std::path::Path;
 /// The randomization list's file name in a cut folder (USUBJID, ARMCD).
 pub const RANDOMIZATION_LIST: &str = "randlist.csv";
 
-/// Whether `name` is an arm-identifying ADaM column.
+/// Whether `name` is an arm-identifying ADaM column: compared without case,
+/// a byte-order mark or surrounding white space (` armcd`, `\u{feff}ARMCD`).
 pub fn identifies_arm(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
+    let n = name
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .to_ascii_uppercase();
     const EXACT: [&str; 12] = [
         "ARM", "ARMCD", "ACTARM", "ACTARMCD", "ARMN", "TRTP", "TRTA", "TRTPN", "TRTAN", "TRTSEQP",
         "TRTSEQA", "TRTSEQPN",
@@ -145,7 +148,9 @@ pub fn actual_arms_from_adsl(f: &Frame, trial: &TrialConfig, arm: &Column) -> Op
 /// The closed snapshot's ADSL column of each subject's actual treatment.
 pub const ACTUAL_ARM: &str = "@ACTARM";
 
-/// Arm codes per ADSL row from a randomization list (USUBJID, ARMCD).
+/// Arm codes per ADSL row from a randomization list (USUBJID, ARMCD), and
+/// the digest of the list as read (what registration records: the list it
+/// checked, never one hashed again later).
 pub fn arms_from_randlist(
     path: &Path,
     registered: Option<&FileDigest>,
@@ -154,7 +159,7 @@ pub fn arms_from_randlist(
     adsl_height: usize,
     enc: Encoding,
     c: &mut Collector,
-) -> Option<Column> {
+) -> Option<(Column, FileDigest)> {
     let wanted = ["USUBJID".to_string(), "ARMCD".to_string()];
     let f = match read_frame_file(path, enc, Some(&wanted)) {
         Ok(f) => f,
@@ -245,5 +250,9 @@ pub fn arms_from_randlist(
         }
     }
     let ca: StringChunked = out.into_iter().collect();
-    Some(ca.with_name("ARM".into()).into_column())
+    let digest = FileDigest {
+        name: RANDOMIZATION_LIST.into(),
+        sha256: f.sha256.clone(),
+    };
+    Some((ca.with_name("ARM".into()).into_column(), digest))
 }

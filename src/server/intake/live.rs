@@ -103,6 +103,28 @@ impl LiveCatalog {
         })
     }
 
+    /// The catalog with the served cut `cut_dir` of `trial` withdrawn and
+    /// listed as rejected with `problems`, for [`LiveCatalog::commit`];
+    /// `Err` when it cannot be (no such trial, or its only served cut).
+    pub fn withdraw(
+        &self,
+        trial: &str,
+        cut_dir: &Path,
+        problems: Problems,
+    ) -> Result<Prepared, String> {
+        let catalog = self.current();
+        let entry = catalog
+            .entry(trial)
+            .ok_or_else(|| format!("no trial {trial}"))?;
+        let next = entry
+            .with_withdrawn(cut_dir, problems.clone())
+            .ok_or_else(|| format!("{} is the trial's only served cut", cut_dir.display()))?;
+        Ok(Prepared {
+            catalog: catalog.with_entry(next),
+            arrival: Arrival::Rejected(problems),
+        })
+    }
+
     /// Serve the catalog `prepared` made from now on (once its arrival is
     /// recorded).
     pub fn commit(&self, prepared: Prepared) {

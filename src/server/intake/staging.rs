@@ -105,17 +105,7 @@ impl Staged {
     /// A problem's file named within the cut (`blinded/adsl.csv`), not by
     /// its place in staging.
     pub fn shown(&self, p: &Problem) -> Problem {
-        let prefix = format!("{}/", self.cut_dir.display());
-        let strip = |s: &str| {
-            s.replace(&prefix, "")
-                .replace(&self.cut_dir.display().to_string(), ".")
-        };
-        Problem {
-            file: strip(&p.file),
-            row: p.row,
-            column: p.column.clone(),
-            message: strip(&p.message),
-        }
+        p.within(&self.cut_dir)
     }
 }
 

@@ -28,9 +28,13 @@ impl CutListing {
                 .rejected
                 .iter()
                 .map(|r| {
+                    // Named within the cut, never by the server's paths;
+                    // a path elsewhere in the data folder by the trial's.
+                    let trial_root = entry.dir.parent().unwrap_or(&entry.dir);
+                    let shown = r.problems.within(&r.dir).within(trial_root);
                     (
                         r.dir.clone(),
-                        r.problems.to_string().lines().map(str::to_string).collect(),
+                        shown.to_string().lines().map(str::to_string).collect(),
                     )
                 })
                 .collect(),

@@ -1,7 +1,8 @@
 //! The folder watch's loop (`intake::watch` decides what is due): every
 //! interval the trials' folders are scanned, and each cut folder that is
 //! due is picked up, registered as found when it has no manifest, checked,
-//! and served or listed as rejected, each step audited before it is taken.
+//! and served or listed as rejected, each step audited before it is taken;
+//! a served cut whose folder is no longer what was registered is withdrawn.
 
 use super::cuts::audit;
 use super::registration::{record_arrival, record_prepared};
@@ -62,6 +63,58 @@ enum Found {
     Broken(crate::server::data::problem::Problems),
 }
 
+/// The served cuts whose folders are no longer exactly what was
+/// registered (a part or a file added, a file gone, a link) are withdrawn:
+/// each audited (`withdraw-cut`, naming what is wrong, within the cut)
+/// before it is listed as rejected, so that the last good cut serves. A
+/// trial's only served cut cannot be withdrawn; every load of it refuses it
+/// all the same (`data::tree`), and the refusal is logged at each scan.
+pub async fn withdraw_tampered(state: &AppState, watcher: &Auth) {
+    let catalog = state.catalog();
+    let found = tokio::task::spawn_blocking(move || {
+        catalog
+            .trials
+            .iter()
+            .flat_map(|t| {
+                t.tampered()
+                    .into_iter()
+                    .map(|(dir, p)| (t.config.id.clone(), dir, p))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_default();
+    for (trial, dir, problems) in found {
+        let problems = problems.within(&dir);
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prepared = match state.live.withdraw(&trial, &dir, problems.clone()) {
+            Ok(p) => p,
+            Err(why) => {
+                tracing::error!("{name} of {trial} is not as registered ({problems}) and {why}: every load of it is refused");
+                continue;
+            }
+        };
+        let first = problems
+            .0
+            .first()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        let detail = format!(
+            "{name}: withdrawn, no longer as registered ({} problem(s); {first})",
+            problems.0.len()
+        );
+        // Recorded before it is withdrawn; unrecorded, the next scan tries again
+        // (meanwhile every load of the cut refuses it).
+        if audit(state, watcher, "withdraw-cut", &trial, detail).await {
+            state.live.commit(prepared);
+        }
+    }
+}
+
 /// The folder watch (`intake::watch`): every `interval`, the trials'
 /// folders are scanned and each cut folder that is due is picked up,
 /// audited (a pick-up that cannot be recorded waits for the next scan),
@@ -78,6 +131,7 @@ pub async fn watch(state: AppState, interval: Duration, quiet: Duration) {
     loop {
         tokio::time::sleep(interval).await;
         let _writing = state.live.write_lock().await;
+        withdraw_tampered(&state, &watcher).await;
         let (w, catalog) = (watch.clone(), state.catalog());
         let due = tokio::task::spawn_blocking(move || {
             w.lock()
