@@ -13,6 +13,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// Hex SHA-256 of the file at `path`, read in blocks.
+pub fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let got = file.read(&mut buf)?;
+        if got == 0 {
+            return Ok(hasher.hex());
+        }
+        hasher.update(&buf[..got]);
+    }
+}
+
 /// SHA-256 fed in pieces (a file as it streams past).
 #[derive(Clone, Default)]
 pub struct Hasher(Sha256);

@@ -29,6 +29,8 @@ pub fn register(cut_dir: &Path, trial: &TrialConfig) -> Result<PathBuf, Problems
         Problems::from(Problem::file(&shown, "name the cut folder cut-YYYY-MM-DD"))
     })?;
     let mut folders = BTreeMap::new();
+    let list_path = layout::randomization_list(cut_dir);
+    let mut list = None;
     for part in layout::data_parts(cut_dir) {
         let dir = layout::part_dir(cut_dir, part);
         let opts = ReadOptions {
@@ -39,6 +41,16 @@ pub fn register(cut_dir: &Path, trial: &TrialConfig) -> Result<PathBuf, Problems
         };
         // Checked as the open level reads it: no arm column is read.
         let snap = load(&dir, trial, &opts, &[], None)?;
+        // The part the list goes with is checked with it, and the list's
+        // digest is the one that check read (never hashed again after).
+        if part != layout::UNBLINDED && list.is_none() && list_path.is_file() {
+            let with_list = firewall::LoadOptions {
+                blinded: opts.blinded,
+                cut_date: Some(cut_date),
+                ..firewall::LoadOptions::closed(Some(list_path.clone()))
+            };
+            list = firewall::load(&dir, trial, &with_list)?.randlist.clone();
+        }
         folders.insert(
             part.to_string(),
             Folder {
@@ -47,7 +59,9 @@ pub fn register(cut_dir: &Path, trial: &TrialConfig) -> Result<PathBuf, Problems
             },
         );
     }
-    let list = firewall::list_digest(cut_dir)?;
+    if list.is_none() && list_path.is_file() {
+        list = firewall::list_digest(cut_dir)?;
+    }
     write_manifest(cut_dir, &trial.id, cut_date, folders, list)
 }
 

@@ -128,6 +128,8 @@ impl Level for Closed {
         opts: &LoadOptions<Closed>,
     ) -> Result<ClosedSnapshot, Problems> {
         let enc = trial.data.encoding;
+        // The digest of the randomization list as the step read it.
+        let list_read = std::cell::RefCell::new(None);
         let step = |input: &ArmInput<'_>, c: &mut Collector| -> Option<Vec<Column>> {
             if let Some(list) = &opts.level.randlist {
                 // The registered randomization list, when this list is the cut's own.
@@ -155,7 +157,10 @@ impl Level for Closed {
                     enc,
                     c,
                 )
-                .map(|arm| vec![arm])
+                .map(|(arm, digest)| {
+                    *list_read.borrow_mut() = Some(digest);
+                    vec![arm]
+                })
             } else if input.blinded_source {
                 c.push(
                     "arms",
@@ -175,7 +180,10 @@ impl Level for Closed {
         for (actual, planned) in trial.columns.actual_arm_pairs(&trial.data.arm_column) {
             columns.extend([actual, planned]);
         }
-        data_load::load(dir, trial, &opts.read(), &columns, Some(&step)).map(ClosedSnapshot)
+        data_load::load(dir, trial, &opts.read(), &columns, Some(&step)).map(|mut snap| {
+            snap.randlist = list_read.take();
+            ClosedSnapshot(snap)
+        })
     }
 }
 

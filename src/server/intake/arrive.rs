@@ -10,7 +10,8 @@ use crate::server::catalog::TrialEntry;
 use crate::server::data::layout;
 use crate::server::data::manifest::{Folder, Manifest};
 use crate::server::data::register::write_manifest;
-use crate::server::firewall::list_digest;
+use crate::server::data::tree;
+use crate::server::digest::file_sha256;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -44,6 +45,53 @@ pub fn may_arrive(entry: &TrialEntry, date: chrono::NaiveDate) -> Result<(), Reg
     Ok(())
 }
 
+/// Every file the check read is still what it read: each with the digest
+/// the check computed, the randomization list included, and no list added
+/// that the check did not read.
+fn verify_digests(staged: &Staged, report: &CheckReport) -> Result<(), RegisterError> {
+    let part = staged.part_dir();
+    let part_name = part
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let checked = report
+        .files
+        .iter()
+        .map(|d| (part.join(&d.name), format!("{part_name}/{}", d.name), d))
+        .chain(
+            report
+                .randlist
+                .iter()
+                .map(|d| (staged.cut_dir.join(&d.name), d.name.clone(), d)),
+        );
+    for (path, shown, digest) in checked {
+        match file_sha256(&path) {
+            Ok(sha) if sha == digest.sha256 => {}
+            Ok(sha) => {
+                return Err(changed(format!(
+                    "{shown} has changed (SHA-256 {sha}, checked {})",
+                    digest.sha256
+                )))
+            }
+            Err(e) => return Err(changed(format!("{shown} cannot be read ({e})"))),
+        }
+    }
+    let list = staged
+        .cut_dir
+        .join(crate::server::firewall::RANDOMIZATION_LIST);
+    if report.randlist.is_none() && list.exists() {
+        return Err(changed("a randomization list was added".to_string()));
+    }
+    Ok(())
+}
+
+/// The refusal of a staged cut that is no longer what its check read.
+fn changed(what: String) -> RegisterError {
+    RegisterError::Conflict(format!(
+        "{what} since its check, so it is not registered: upload it again"
+    ))
+}
+
 /// Move the checked upload `staged` into `entry`'s folder (blocking; the
 /// caller holds the catalog's write lock). Returns the cut's folder there.
 pub fn place(
@@ -52,9 +100,11 @@ pub fn place(
     report: &CheckReport,
 ) -> Result<PathBuf, RegisterError> {
     may_arrive(entry, staged.cut_date)?;
+    verify_digests(staged, report)?;
     let failed =
         |what: &str, e: &dyn std::fmt::Display| RegisterError::Failed(format!("{what}: {e}"));
     let uploaded = staged.cut_dir.join(layout::MANIFEST);
+    let uploaded_manifest = uploaded.is_file();
     if let Some(m) = Manifest::find(&staged.part_dir())
         .ok()
         .flatten()
@@ -96,16 +146,27 @@ pub fn place(
                 files: report.files.clone(),
             },
         );
-        let list = list_digest(&staged.cut_dir)
-            .map_err(|p| failed("the randomization list cannot be hashed", &p))?;
+        // The list as the check read it, never hashed again here: a list
+        // changed after the check must not be registered under its new hash.
         write_manifest(
             &staged.cut_dir,
             &entry.config.id,
             staged.cut_date,
             folders,
-            list,
+            report.randlist.clone(),
         )
         .map_err(|p| failed("the manifest cannot be written", &p))?;
+    }
+    // Exactly what the manifest lists, and no link: else the manifest
+    // written here is taken back and nothing is moved.
+    if let Err(p) = tree::verify(&staged.cut_dir) {
+        if !uploaded_manifest {
+            let _ = std::fs::remove_file(&uploaded);
+        }
+        return Err(changed(format!(
+            "the upload has changed ({})",
+            p.within(&staged.cut_dir)
+        )));
     }
     let target = entry.dir.join(layout::cut_folder_name(staged.cut_date));
     // Claim the name (fails if anyone has it), then rename onto the empty

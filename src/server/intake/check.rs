@@ -39,6 +39,11 @@ pub struct CheckReport {
     /// Whether the closed level was checked too (arms were available).
     pub closed_level: bool,
     pub files: Vec<FileDigest>,
+    /// The randomization list's digest as the check read it: registration
+    /// records this one, and verifies the list still has it when it moves
+    /// the cut.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub randlist: Option<FileDigest>,
     pub subjects: usize,
     pub adae_records: usize,
     pub adtte_records: usize,
@@ -55,6 +60,7 @@ impl CheckReport {
             registered: snap.registered,
             closed_level,
             files: snap.files.clone(),
+            randlist: snap.randlist.clone(),
             subjects: snap.adsl.height(),
             adae_records: snap.adae_rows,
             adtte_records: snap.adtte.height(),
