@@ -264,7 +264,7 @@ impl Store {
             })?;
             if let Some(later) = earlier.amended_by {
                 return Err(StoreError::Invalid(format!(
-                    "meeting {a} is corrected by meeting {later} already: amend that one"
+                    "meeting {a} is corrected already (by meeting {later}): amend that one"
                 )));
             }
         }
@@ -284,6 +284,27 @@ impl Store {
             None => format!("meeting of {} on the cut of {}", m.meeting_date, m.cut_date),
         };
         self.audit_with([by, "meeting", trial, &detail, address], move |tx| {
+            // Checked again inside the transaction that inserts, and held by
+            // the unique index on `amends`: two corrections sent at once
+            // leave exactly one.
+            if let Some(a) = f.amends {
+                let (of_trial, corrected): (bool, bool) = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM meetings WHERE id = ?1 AND trial = ?2), \
+                     EXISTS (SELECT 1 FROM meetings WHERE amends = ?1)",
+                    params![a, t],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                if !of_trial {
+                    return Err(StoreError::Invalid(format!(
+                        "meeting {a} of {t} does not exist"
+                    )));
+                }
+                if corrected {
+                    return Err(StoreError::Invalid(format!(
+                        "meeting {a} is corrected already: amend the correction"
+                    )));
+                }
+            }
             tx.execute(
                 "INSERT INTO meetings (trial, meeting_date, cut_date, open_attendees, closed_attendees, \
                  open_minutes, closed_minutes, recommendation, recommendation_text, rationale, amends, \
@@ -306,6 +327,14 @@ impl Store {
             )?;
             *out.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx.last_insert_rowid());
             Ok(())
+        })
+        .map_err(|e| match e {
+            StoreError::Sql(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Invalid("the meeting is corrected already: amend the correction".into())
+            }
+            e => e,
         })?;
         let id = *id.lock().unwrap_or_else(|e| e.into_inner());
         id.ok_or_else(|| StoreError::Invalid("the meeting was not recorded".into()))
@@ -366,11 +395,14 @@ impl Store {
         self.audit_with([username, "sign", trial, &detail, address], move |tx| {
             let n = tx.execute(
                 "UPDATE meetings SET signed_by = ?1, signed_at = ?2, signature_meaning = ?3, \
-                 signature_hash = ?4 WHERE id = ?5 AND signed_at IS NULL",
+                 signature_hash = ?4 WHERE id = ?5 AND signed_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM meetings n WHERE n.amends = ?5)",
                 params![who, when, SIGNATURE_MEANING, h, id],
             )?;
             if n != 1 {
-                return Err(StoreError::Invalid("the meeting is signed already".into()));
+                return Err(StoreError::Invalid(
+                    "the meeting is signed or corrected already".into(),
+                ));
             }
             Ok(())
         })?;
