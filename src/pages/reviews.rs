@@ -4,7 +4,7 @@
 //! plain HTML posts (`server::web::reviews`): they work without JavaScript.
 
 use super::trial_nav::{trial_param, Tab, TrialNav};
-use crate::components::ErrorPanel;
+use crate::components::{ErrorPanel, TextArea};
 use crate::dto::{MeetingRecord, Reviews};
 use crate::serverfns::{get_review, get_reviews};
 use leptos::prelude::*;
@@ -143,13 +143,13 @@ fn MeetingForm(
                 <input type="hidden" name="amends" value=amends.as_ref().map(|m| m.id.to_string()).unwrap_or_default()/>
                 <label>"Meeting date " <input type="date" name="meeting_date" required value=get(|m| m.meeting_date.clone())/></label>
                 <label>"Cut reviewed " <select name="cut_date" required>{cut_options}</select></label>
-                <label>"Open-session attendees " <textarea name="open_attendees" rows="2">{get(|m| m.open_attendees.clone())}</textarea></label>
-                <label>"Closed-session attendees " <textarea name="closed_attendees" rows="2">{closed(|c| c.closed_attendees.clone())}</textarea></label>
-                <label>"Open minutes " <textarea name="open_minutes" rows="5">{get(|m| m.open_minutes.clone())}</textarea></label>
-                <label>"Closed minutes " <textarea name="closed_minutes" rows="5">{closed(|c| c.closed_minutes.clone())}</textarea></label>
+                <label>"Open-session attendees " <TextArea name="open_attendees" rows=2 text=get(|m| m.open_attendees.clone())/></label>
+                <label>"Closed-session attendees " <TextArea name="closed_attendees" rows=2 text=closed(|c| c.closed_attendees.clone())/></label>
+                <label>"Open minutes " <TextArea name="open_minutes" rows=5 text=get(|m| m.open_minutes.clone())/></label>
+                <label>"Closed minutes " <TextArea name="closed_minutes" rows=5 text=closed(|c| c.closed_minutes.clone())/></label>
                 <label>"Recommendation " <select name="recommendation" required data-testid="recommendation">{rec_options}</select></label>
-                <label>"Recommendation, in words " <textarea name="recommendation_text" rows="2">{get(|m| m.recommendation_text.clone())}</textarea></label>
-                <label>"Rationale (closed) " <textarea name="rationale" rows="4" required>{closed(|c| c.rationale.clone())}</textarea></label>
+                <label>"Recommendation, in words " <TextArea name="recommendation_text" rows=2 text=get(|m| m.recommendation_text.clone())/></label>
+                <label>"Rationale (closed) " <TextArea name="rationale" rows=4 required=true text=closed(|c| c.rationale.clone())/></label>
                 <button type="submit" data-testid="save-meeting">"Record the meeting"</button>
             </form>
         </section>

@@ -6,7 +6,7 @@
 //! written does not happen.
 
 use super::bad_input::bad_form;
-use super::refusal::refused;
+use super::refusal::{bad, refused};
 use super::session::{csrf_ok, Auth, CsrfForm};
 use super::state::AppState;
 use crate::dto::Role;
@@ -197,29 +197,39 @@ pub async fn upload(
     }
     let mut m = match multipart {
         Ok(m) => m,
-        Err(e) => return bad_form(e.body_text()),
+        Err(e) => return bad(&state, &auth, &trial, &what, e.body_text()).await,
     };
     // The form's fields, in order.
     let mut fields = Vec::new();
     for want in ["csrf", "cut_date", "part"] {
         let field = match next_field(&mut m).await {
             Ok(Some(f)) => f,
-            Ok(None) => return bad_form(format!("the field {want} is missing")),
+            Ok(None) => {
+                return bad(
+                    &state,
+                    &auth,
+                    &trial,
+                    &what,
+                    format!("the field {want} is missing"),
+                )
+                .await
+            }
             Err(e) => return dropped_early(&state, &auth, &trial, format!("{want}: {e}")).await,
         };
         if field.name() != Some(want) {
-            return bad_form(format!(
+            let why = format!(
                 "the field {want} must come first (found {:?})",
                 field.name().unwrap_or("")
-            ));
+            );
+            return bad(&state, &auth, &trial, &what, why).await;
         }
         match text(field).await {
             Ok(t) => fields.push(t),
             Err(Failed::Dropped(e)) => {
                 return dropped_early(&state, &auth, &trial, format!("{want}: {e}")).await
             }
-            Err(Failed::Bad(e)) => return bad_form(e),
-            Err(Failed::Write(e)) => return bad_form(e),
+            Err(Failed::Bad(e)) => return bad(&state, &auth, &trial, &what, e).await,
+            Err(Failed::Write(e)) => return bad(&state, &auth, &trial, &what, e).await,
         }
     }
     let token = CsrfForm {
@@ -231,15 +241,16 @@ pub async fn upload(
         return refused(&state, &auth, &trial, &what, StatusCode::FORBIDDEN, why).await;
     }
     let Ok(date) = chrono::NaiveDate::parse_from_str(&fields[1], "%Y-%m-%d") else {
-        return bad_form(format!(
-            "the cut date {:?} is not a date (YYYY-MM-DD)",
-            fields[1]
-        ));
+        let why = format!("the cut date {:?} is not a date (YYYY-MM-DD)", fields[1]);
+        return bad(&state, &auth, &trial, &what, why).await;
     };
     let blinded = match fields[2].as_str() {
         "blinded" => true,
         "unblinded" => false,
-        other => return bad_form(format!("part {other:?} is neither blinded nor unblinded")),
+        other => {
+            let why = format!("part {other:?} is neither blinded nor unblinded");
+            return bad(&state, &auth, &trial, &what, why).await;
+        }
     };
     let conflict = match may_arrive(&entry, date) {
         Err(e) => Some(e.to_string()),
@@ -282,9 +293,9 @@ pub async fn upload(
     let part = if blinded { "blinded" } else { "unblinded" };
     match received {
         Ok(()) => {}
-        Err(Failed::Bad(why)) => return bad_form(why),
+        Err(Failed::Bad(why)) => return bad(&state, &auth, &trial, &what, why).await,
         Err(Failed::Write(WriteError::Bad { name, message })) => {
-            return bad_form(format!("{name} {message}"))
+            return bad(&state, &auth, &trial, &what, format!("{name} {message}")).await
         }
         Err(Failed::Write(e @ WriteError::TooLarge { .. })) => {
             return refused(
@@ -334,7 +345,8 @@ pub async fn upload(
         }
     }
     if !pending.files().iter().any(|f| f.role == FileRole::Dataset) {
-        return bad_form("no dataset file was sent (ADSL, ADAE and ADTTE at least)");
+        let why = "no dataset file was sent (ADSL, ADAE and ADTTE at least)";
+        return bad(&state, &auth, &trial, &what, why).await;
     }
     let listed: Vec<String> = pending
         .files()

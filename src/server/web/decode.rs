@@ -1,13 +1,11 @@
 //! The decode of a trial's coded groups by a DSMB member: confirmed,
 //! recorded and audited.
 
-use super::bad_input::bad_form;
 use super::refusal;
-use super::session::{csrf_ok, Auth, CsrfForm};
+use super::session::{Auth, CsrfForm};
 use super::state::AppState;
 use crate::dto::Role;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -18,40 +16,19 @@ pub async fn decode(
     State(state): State<AppState>,
     Path(trial): Path<String>,
     axum::Extension(auth): axum::Extension<Auth>,
-    form: Result<Form<CsrfForm>, FormRejection>,
+    req: Request,
 ) -> Response {
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return bad_form(e.body_text()),
-    };
-    let who = auth.username().to_string();
     let what = format!("POST /trial/{trial}/decode");
-    let refuse = |status: StatusCode, why: &'static str| {
-        let (store, who, address, trial, what) = (
-            state.access.store.clone(),
-            who.clone(),
-            auth.address.clone(),
-            trial.clone(),
-            what.clone(),
-        );
-        async move {
-            refusal::record(&store, &who, &address, &trial, &what, status.as_u16(), why).await;
-            (status, why).into_response()
-        }
-    };
-    if !csrf_ok(&auth, &form) {
-        return refuse(StatusCode::FORBIDDEN, "missing or wrong CSRF token").await;
-    }
+    let only = "only a DSMB member of this trial decodes it";
+    let form: CsrfForm =
+        match refusal::role_form(&state, &auth, &trial, &what, Role::Dsmb, only, req).await {
+            Ok(f) => f,
+            Err(no) => return no,
+        };
     let Some(user) = auth.user.clone() else {
-        return refuse(StatusCode::UNAUTHORIZED, "sign in first").await;
+        let why = "sign in first";
+        return refusal::refused(&state, &auth, &trial, &what, StatusCode::UNAUTHORIZED, why).await;
     };
-    if state.catalog().trial(&trial).is_none() || auth.role_on(&trial) != Some(Role::Dsmb) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "only a DSMB member of this trial decodes it",
-        )
-        .await;
-    }
     if form.confirm.as_deref() != Some("yes") {
         return Redirect::to(&format!("/trial/{trial}/decode")).into_response();
     }

@@ -62,55 +62,92 @@ pub async fn refused(
     (status, why.to_string()).into_response()
 }
 
-/// The refusal (audited) of a form without the session's CSRF
-/// token, or from a caller without role `role` on the trial; `None` when
-/// the form may go on.
-pub async fn form_refused(
-    state: &AppState,
-    auth: &Auth,
-    trial: &str,
-    what: &str,
-    csrf: &str,
-    role: Role,
-    why: &str,
-) -> Option<Response> {
-    let token = CsrfForm {
-        csrf: csrf.to_string(),
-        confirm: None,
-    };
-    if !csrf_ok(auth, &token) {
-        let missing = "missing or wrong CSRF token";
-        return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, missing).await);
-    }
-    if state.catalog().trial(trial).is_none() || auth.role_on(trial) != Some(role) {
-        return Some(refused(state, auth, trial, what, StatusCode::FORBIDDEN, why).await);
-    }
-    None
-}
-
 /// A form that carries the session's CSRF token.
 pub trait WithCsrf {
     fn csrf(&self) -> &str;
 }
 
-/// The form of a POST as its handler may use it: a malformed form is a
-/// 400; one without the session's CSRF token, or from a caller without
-/// `role` on the trial, an audited 403 ([`form_refused`]).
-pub async fn checked_form<F: WithCsrf>(
+impl WithCsrf for CsrfForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A request refused as bad input (400, the reason naming the field),
+/// audited like every refusal.
+pub async fn bad(
     state: &AppState,
     auth: &Auth,
     trial: &str,
     what: &str,
-    form: Result<Form<F>, FormRejection>,
+    why: impl std::fmt::Display,
+) -> Response {
+    let why = why.to_string();
+    refused(state, auth, trial, what, StatusCode::BAD_REQUEST, &why).await
+}
+
+/// The one way a POST form is read: the caller's role on the trial is
+/// checked before the body is read (a caller without `role` gets an audited
+/// 403 whatever the body holds), then the body is decoded (an audited 400
+/// naming what is wrong), then its CSRF token checked (an audited 403).
+pub async fn role_form<F>(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    what: &str,
     role: Role,
     why: &str,
-) -> Result<F, Response> {
-    let form = match form {
+    req: axum::extract::Request,
+) -> Result<F, Response>
+where
+    F: WithCsrf + serde::de::DeserializeOwned,
+{
+    use axum::extract::FromRequest;
+    if state.catalog().trial(trial).is_none() || auth.role_on(trial) != Some(role) {
+        return Err(refused(state, auth, trial, what, StatusCode::FORBIDDEN, why).await);
+    }
+    let form = match Form::<F>::from_request(req, &()).await {
         Ok(Form(f)) => f,
-        Err(e) => return Err(super::bad_input::bad_form(e.body_text())),
+        Err(e) => return Err(bad(state, auth, trial, what, form_error(&e)).await),
     };
-    match form_refused(state, auth, trial, what, form.csrf(), role, why).await {
-        Some(no) => Err(no),
-        None => Ok(form),
+    let token = CsrfForm {
+        csrf: form.csrf().to_string(),
+        confirm: None,
+    };
+    if !csrf_ok(auth, &token) {
+        let missing = "missing or wrong CSRF token";
+        return Err(refused(state, auth, trial, what, StatusCode::FORBIDDEN, missing).await);
+    }
+    Ok(form)
+}
+
+/// A form's rejection in words (at most 300 characters: the body is the
+/// requester's to choose).
+fn form_error(e: &FormRejection) -> String {
+    let why: String = e.body_text().chars().take(300).collect();
+    format!("the form is not valid: {why}")
+}
+
+/// A number from the path (a meeting's or a report's), or an audited 400.
+pub async fn path_id(
+    state: &AppState,
+    auth: &Auth,
+    trial: &str,
+    what: &str,
+    raw: &str,
+) -> Result<i64, Response> {
+    match raw.parse::<i64>() {
+        Ok(n) => Ok(n),
+        Err(_) => {
+            let shown: String = raw.chars().take(40).collect();
+            Err(bad(
+                state,
+                auth,
+                trial,
+                what,
+                format!("{shown:?} is not a number"),
+            )
+            .await)
+        }
     }
 }

@@ -4,15 +4,14 @@
 //! before it is taken.
 
 use super::cuts::{audit, not_recorded, ONLY_STATISTICIAN};
-use super::refusal::{checked_form, refused, WithCsrf};
+use super::refusal::{refused, role_form, WithCsrf};
 use super::session::Auth;
 use super::state::AppState;
 use crate::dto::Role;
 use crate::server::intake::arrive::{may_arrive, place, RegisterError};
 use crate::server::intake::staging::{Outcome, Staged};
 use crate::server::intake::Arrival;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::Arc;
@@ -60,20 +59,12 @@ pub async fn register(
     State(state): State<AppState>,
     Path((trial, id)): Path<(String, String)>,
     axum::Extension(auth): axum::Extension<Auth>,
-    form: Result<Form<UploadForm>, FormRejection>,
+    req: Request,
 ) -> Response {
     let what = format!("POST /trial/{trial}/cuts/uploads/{id}/register");
-    if let Err(no) = checked_form(
-        &state,
-        &auth,
-        &trial,
-        &what,
-        form,
-        Role::Statistician,
-        ONLY_STATISTICIAN,
-    )
-    .await
-    {
+    let only = ONLY_STATISTICIAN;
+    let form = role_form::<UploadForm>(&state, &auth, &trial, &what, Role::Statistician, only, req);
+    if let Err(no) = form.await {
         return no;
     }
     let staged = match own_upload(&state, &auth, &trial, &id, &what).await {
@@ -252,27 +243,17 @@ async fn register_staged(
     }
 }
 
-/// Serve the cut in `dir` (in the trial's folder now) and record what
-/// became of it. The caller holds the catalog's write lock.
 /// POST /trial/{id}/cuts/uploads/{upload}/discard: drop an upload.
 pub async fn discard(
     State(state): State<AppState>,
     Path((trial, id)): Path<(String, String)>,
     axum::Extension(auth): axum::Extension<Auth>,
-    form: Result<Form<UploadForm>, FormRejection>,
+    req: Request,
 ) -> Response {
     let what = format!("POST /trial/{trial}/cuts/uploads/{id}/discard");
-    if let Err(no) = checked_form(
-        &state,
-        &auth,
-        &trial,
-        &what,
-        form,
-        Role::Statistician,
-        ONLY_STATISTICIAN,
-    )
-    .await
-    {
+    let only = ONLY_STATISTICIAN;
+    let form = role_form::<UploadForm>(&state, &auth, &trial, &what, Role::Statistician, only, req);
+    if let Err(no) = form.await {
         return no;
     }
     let staged = match own_upload(&state, &auth, &trial, &id, &what).await {

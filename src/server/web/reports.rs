@@ -5,9 +5,8 @@
 //! personalised (the reader's name and the time on every page) and audited
 //! before the file leaves.
 
-use super::bad_input::bad_form;
 use super::guard;
-use super::refusal::{checked_form, refused, WithCsrf};
+use super::refusal::{bad, path_id, refused, role_form, WithCsrf};
 use super::session::Auth;
 use super::since::{closed_diff_of, open_diff_of, since_basis};
 use super::state::AppState;
@@ -19,11 +18,14 @@ use crate::server::firewall::ArmNames;
 use crate::server::store::reports::{NewReport, ReportKind, StoredReport};
 use crate::server::views;
 use crate::server::views::diff::{closed_since, open_since};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::ServerFnError;
+
+/// The answer for a report that does not exist, or that the role may not
+/// know of (the same words, so that neither can be told from the other).
+const NO_SUCH_REPORT: &str = "no such report";
 
 /// Why a decoded report waits for a member's decode.
 const DECODE_FIRST: &str =
@@ -38,11 +40,10 @@ fn may_download(
 ) -> Result<(), (StatusCode, &'static str)> {
     match role {
         Role::Statistician => Ok(()),
-        Role::Sponsor if r.kind.is_closed() => Err((
-            StatusCode::FORBIDDEN,
-            "the sponsor receives open reports only",
-        )),
-        _ if !r.released() => Err((StatusCode::NOT_FOUND, "no such released report")),
+        // A report the role may not know of is answered as one that does
+        // not exist: the sponsor cannot count closed builds by their ids.
+        Role::Sponsor if r.kind.is_closed() => Err((StatusCode::NOT_FOUND, NO_SUCH_REPORT)),
+        _ if !r.released() => Err((StatusCode::NOT_FOUND, NO_SUCH_REPORT)),
         Role::Dsmb if r.kind == ReportKind::Closed && !decoded => {
             Err((StatusCode::FORBIDDEN, DECODE_FIRST))
         }
@@ -257,34 +258,28 @@ pub async fn build(
     State(state): State<AppState>,
     Path(trial): Path<String>,
     axum::Extension(auth): axum::Extension<Auth>,
-    form: Result<Form<BuildForm>, FormRejection>,
+    req: Request,
 ) -> Response {
     let what = format!("POST /trial/{trial}/reports");
-    let form = match checked_form(
-        &state,
-        &auth,
-        &trial,
-        &what,
-        form,
-        Role::Statistician,
-        "only the trial's statistician builds its reports",
-    )
-    .await
-    {
-        Ok(f) => f,
-        Err(no) => return no,
-    };
+    let only = "only the trial's statistician builds its reports";
+    let form: BuildForm =
+        match role_form(&state, &auth, &trial, &what, Role::Statistician, only, req).await {
+            Ok(f) => f,
+            Err(no) => return no,
+        };
     let Some(kind) = ReportKind::parse(&form.kind) else {
-        return bad_form(format!(
+        let why = format!(
             "kind {:?} is not a report: open, closed-coded or closed",
             form.kind
-        ));
+        );
+        return bad(&state, &auth, &trial, &what, why).await;
     };
     if !guard::cut_dates(&state, &trial).contains(&form.cut) {
-        return bad_form(format!(
+        let why = format!(
             "the cut {:?} is not a good cut of this trial (a cut that fails its checks has no report)",
             form.cut
-        ));
+        );
+        return bad(&state, &auth, &trial, &what, why).await;
     }
     let store = state.access.store.clone();
     let (t, c) = (trial.clone(), form.cut.clone());
@@ -369,25 +364,22 @@ pub struct ReleaseForm {
 /// report to its readers (once), audited.
 pub async fn release(
     State(state): State<AppState>,
-    Path((trial, id)): Path<(String, i64)>,
+    Path((trial, id)): Path<(String, String)>,
     axum::Extension(auth): axum::Extension<Auth>,
-    form: Result<Form<ReleaseForm>, FormRejection>,
+    req: Request,
 ) -> Response {
     let what = format!("POST /trial/{trial}/reports/{id}/release");
+    let only = "only the trial's statistician releases its reports";
     // The form carries only the CSRF token, checked here.
-    if let Err(no) = checked_form(
-        &state,
-        &auth,
-        &trial,
-        &what,
-        form,
-        Role::Statistician,
-        "only the trial's statistician releases its reports",
-    )
-    .await
-    {
-        return no;
-    }
+    let _: ReleaseForm =
+        match role_form(&state, &auth, &trial, &what, Role::Statistician, only, req).await {
+            Ok(f) => f,
+            Err(no) => return no,
+        };
+    let id = match path_id(&state, &auth, &trial, &what, &id).await {
+        Ok(id) => id,
+        Err(no) => return no,
+    };
     let (store, who, address, t) = (
         state.access.store.clone(),
         auth.username().to_string(),
@@ -414,7 +406,7 @@ pub async fn release(
                 &trial,
                 &what,
                 StatusCode::NOT_FOUND,
-                "no such report",
+                NO_SUCH_REPORT,
             )
             .await
         }
@@ -434,18 +426,13 @@ pub struct DownloadQuery {
 /// personalised hash) before it leaves.
 pub async fn download(
     State(state): State<AppState>,
-    Path((trial, id)): Path<(String, i64)>,
+    Path((trial, id)): Path<(String, String)>,
     axum::Extension(auth): axum::Extension<Auth>,
     query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let what = format!("GET /trial/{trial}/reports/{id}/download");
-    let format = match query.map(|Query(q)| q.format) {
-        Ok(None) => Format::Pdf,
-        Ok(Some(f)) if f == "pdf" => Format::Pdf,
-        Ok(Some(f)) if f == "html" => Format::Html,
-        Ok(Some(f)) => return bad_form(format!("format {f:?} is not pdf or html")),
-        Err(e) => return bad_form(e.body_text()),
-    };
+    // The role first: whatever the request holds, a caller without a role
+    // on the trial learns nothing but the refusal.
     let Some(role) = auth
         .role_on(&trial)
         .filter(|_| state.catalog().trial(&trial).is_some())
@@ -459,6 +446,21 @@ pub async fn download(
             "no access to this trial",
         )
         .await;
+    };
+    let format = match query.map(|Query(q)| q.format) {
+        Ok(None) => Format::Pdf,
+        Ok(Some(f)) if f == "pdf" => Format::Pdf,
+        Ok(Some(f)) if f == "html" => Format::Html,
+        Ok(Some(f)) => {
+            let shown: String = f.chars().take(40).collect();
+            let why = format!("format {shown:?} is not pdf or html");
+            return bad(&state, &auth, &trial, &what, why).await;
+        }
+        Err(e) => return bad(&state, &auth, &trial, &what, e.body_text()).await,
+    };
+    let id = match path_id(&state, &auth, &trial, &what, &id).await {
+        Ok(id) => id,
+        Err(no) => return no,
     };
     let (store, t) = (state.access.store.clone(), trial.clone());
     let found = tokio::task::spawn_blocking(move || {
@@ -476,7 +478,7 @@ pub async fn download(
                 &trial,
                 &what,
                 StatusCode::NOT_FOUND,
-                "no such report",
+                NO_SUCH_REPORT,
             )
             .await
         }

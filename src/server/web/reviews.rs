@@ -2,15 +2,13 @@
 //! by the statistician; the chair's signature, with the password asked
 //! again) and the meetings as each role may see them.
 
-use super::bad_input::bad_form;
 use super::guard;
-use super::refusal::{checked_form, refused, WithCsrf};
+use super::refusal::{bad, path_id, refused, role_form, WithCsrf};
 use super::session::Auth;
 use super::state::AppState;
 use crate::dto::{ClosedPart, MeetingLine, MeetingRecord, Reviews, Role};
 use crate::server::store::meetings::{recommendation_label, Meeting, NewMeeting, RECOMMENDATIONS};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::ServerFnError;
@@ -195,41 +193,34 @@ pub struct SignForm {
 }
 
 /// POST /trial/{id}/reviews: the statistician records a meeting (or a
-/// correction of one), audited with it.
+/// correction of one), audited with it; every refusal audited.
 pub async fn create(
     State(state): State<AppState>,
     Path(trial): Path<String>,
     axum::Extension(auth): axum::Extension<Auth>,
-    form: Result<Form<MeetingForm>, FormRejection>,
+    req: Request,
 ) -> Response {
     let what = format!("POST /trial/{trial}/reviews");
-    let form = match checked_form(
-        &state,
-        &auth,
-        &trial,
-        &what,
-        form,
-        Role::Statistician,
-        "only the trial's statistician records its meetings",
-    )
-    .await
-    {
-        Ok(f) => f,
-        Err(no) => return no,
-    };
+    let only = "only the trial's statistician records its meetings";
+    let form: MeetingForm =
+        match role_form(&state, &auth, &trial, &what, Role::Statistician, only, req).await {
+            Ok(f) => f,
+            Err(no) => return no,
+        };
     let amends = match form.amends.trim() {
         "" => None,
-        a => match a.parse::<i64>() {
+        a => match path_id(&state, &auth, &trial, &what, a).await {
             Ok(a) => Some(a),
-            Err(_) => return bad_form(format!("amends {a:?} is not a meeting number")),
+            Err(no) => return no,
         },
     };
     let cut_known = guard::cut_dates(&state, &trial).contains(&form.cut_date);
     if !cut_known && amends.is_none() {
-        return bad_form(format!(
+        let why = format!(
             "the cut reviewed ({}) is not a good cut of this trial",
             form.cut_date
-        ));
+        );
+        return bad(&state, &auth, &trial, &what, why).await;
     }
     let m = NewMeeting {
         meeting_date: form.meeting_date.trim().to_string(),
@@ -244,7 +235,7 @@ pub async fn create(
         amends,
     };
     if let Err(why) = crate::server::store::meetings::check(&m) {
-        return bad_form(why);
+        return bad(&state, &auth, &trial, &what, why).await;
     }
     let (store, who, address, t) = (
         state.access.store.clone(),
@@ -255,7 +246,16 @@ pub async fn create(
     let done = tokio::task::spawn_blocking(move || store.add_meeting(&who, &address, &t, &m)).await;
     match done {
         Ok(Ok(id)) => Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response(),
-        Ok(Err(crate::server::store::StoreError::Invalid(why))) => bad_form(why),
+        // A record corrected already (two corrections sent at once leave
+        // one) or one that does not exist: refused, audited.
+        Ok(Err(crate::server::store::StoreError::Invalid(why))) => {
+            let status = if why.contains("corrected already") {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            refused(&state, &auth, &trial, &what, status, &why).await
+        }
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             "the meeting could not be recorded, so it was not",
@@ -265,42 +265,71 @@ pub async fn create(
 }
 
 /// POST /trial/{id}/reviews/{n}/sign: the chair signs, giving the password
-/// again; every refusal (not the chair, a wrong password, signed already)
-/// is audited.
+/// again; the password check counts against the sign-in throttle (per
+/// account and per address), and every refusal (not the chair, a wrong
+/// password, too many wrong passwords, signed already) is audited.
 pub async fn sign(
     State(state): State<AppState>,
-    Path((trial, id)): Path<(String, i64)>,
+    Path((trial, id)): Path<(String, String)>,
     axum::Extension(auth): axum::Extension<Auth>,
-    form: Result<Form<SignForm>, FormRejection>,
+    req: Request,
 ) -> Response {
     let what = format!("POST /trial/{trial}/reviews/{id}/sign");
-    let form = match checked_form(
-        &state,
-        &auth,
-        &trial,
-        &what,
-        form,
-        Role::Dsmb,
-        "only the chair of the trial's DSMB signs its meetings",
-    )
-    .await
+    let only = "only the chair of the trial's DSMB signs its meetings";
+    let form: SignForm = match role_form(&state, &auth, &trial, &what, Role::Dsmb, only, req).await
     {
         Ok(f) => f,
         Err(no) => return no,
     };
+    let id = match path_id(&state, &auth, &trial, &what, &id).await {
+        Ok(id) => id,
+        Err(no) => return no,
+    };
     if form.approve.as_deref() != Some("yes") {
-        return bad_form("tick the approval: a signature says what it means");
+        let why = "tick the approval: a signature says what it means";
+        return bad(&state, &auth, &trial, &what, why).await;
     }
-    let (store, who, address, t, password) = (
+    let who = auth.username().to_string();
+    let throttle = state.access.throttle.clone();
+    let begun = throttle
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .begin(&who, &auth.address);
+    if !begun {
+        let why = "too many wrong passwords: wait, then sign again";
+        return refused(
+            &state,
+            &auth,
+            &trial,
+            &what,
+            StatusCode::TOO_MANY_REQUESTS,
+            why,
+        )
+        .await;
+    }
+    let (store, address, t, password) = (
         state.access.store.clone(),
-        auth.username().to_string(),
         auth.address.clone(),
         trial.clone(),
         form.password,
     );
+    let (w, a) = (who.clone(), address.clone());
     let done =
-        tokio::task::spawn_blocking(move || store.sign_meeting(&who, &password, &address, &t, id))
-            .await;
+        tokio::task::spawn_blocking(move || store.sign_meeting(&w, &password, &a, &t, id)).await;
+    {
+        use crate::server::store::meetings::SignRefusal;
+        let mut throttle = throttle.lock().unwrap_or_else(|e| e.into_inner());
+        match &done {
+            // A wrong password stays counted.
+            Ok(Ok(Err(SignRefusal::WrongPassword))) => {}
+            // The password was right.
+            Ok(Ok(Ok(_)))
+            | Ok(Ok(Err(SignRefusal::AlreadySigned)))
+            | Ok(Ok(Err(SignRefusal::Superseded))) => throttle.succeeded(&who, &address),
+            // Refused before the password was checked, or not checked.
+            _ => throttle.abandon(&who, &address),
+        }
+    }
     match done {
         Ok(Ok(Ok(_))) => Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response(),
         Ok(Ok(Err(refusal))) => {
@@ -312,6 +341,9 @@ pub async fn sign(
                 SignRefusal::AlreadySigned | SignRefusal::Superseded => StatusCode::CONFLICT,
             };
             refused(&state, &auth, &trial, &what, status, refusal.reason()).await
+        }
+        Ok(Err(crate::server::store::StoreError::Invalid(why))) => {
+            refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await
         }
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
