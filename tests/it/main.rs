@@ -17,6 +17,7 @@ mod fixtures;
 mod gsd;
 mod helpers;
 mod http;
+mod insider;
 mod interim;
 mod labs;
 mod malformed;

@@ -42,7 +42,7 @@ fn entries(app: &TestApp, action: &str) -> Vec<String> {
         .collect()
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
+pub fn pdf_text(bytes: &[u8]) -> String {
     let path = std::env::temp_dir().join(format!(
         "dsmb-download-{}-{}.pdf",
         std::process::id(),
@@ -167,19 +167,20 @@ fn reports_are_versioned_released_and_downloaded_personalised_and_audited() {
         assert!(r.body.contains("CONFIDENTIAL · sponsor · downloaded"));
         assert!(r.body.contains("class=\"watermark\""));
 
-        // The sponsor asking for the closed report: 403, audited.
+        // The sponsor asking for the closed report: 404 (as for a report
+        // that does not exist), audited.
         let before = entries(&app, "refused").len();
         let r = send(
             &app,
             get("/trial/altshock2/reports/3/download", Some(&sponsor)),
         )
         .await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
         let refused = entries(&app, "refused");
         assert_eq!(refused.len(), before + 1);
         assert!(refused
             .iter()
-            .any(|e| e.contains("sponsor") && e.contains("open reports only")));
+            .any(|e| e.contains("sponsor") && e.contains("no such report")));
         let r = send(
             &app,
             post("/api/get_reports", Some(&sponsor), "trial=altshock2"),

@@ -83,6 +83,28 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
             "/trial/altshock2/reports/2/download?format=html&role=statistician",
             Some(&t),
         ),
+        // The forms and downloads as a sponsor forges them (malformed,
+        // ids that are not numbers): refused for the role, nothing leaks.
+        get("/trial/altshock2/reports/x/download?format=html", Some(&t)),
+        get("/trial/altshock2/reports/2/download?format=docx", Some(&t)),
+        post("/trial/altshock2/reports", Some(&t), "%%%"),
+        post(
+            "/trial/altshock2/reports/2/release",
+            Some(&t),
+            "kind=closed",
+        ),
+        post("/trial/altshock2/reviews", Some(&t), "amends=1"),
+        post(
+            &format!("/trial/altshock2/reviews/{id}/sign"),
+            Some(&t),
+            "x",
+        ),
+        post("/trial/altshock2/decode", Some(&t), "confirm=yes"),
+        post(
+            "/trial/altshock2/cuts/uploads/0123456789abcdef01234567/register",
+            Some(&t),
+            "=",
+        ),
         get("/trial/altshock2/reviews", Some(&t)),
         get(&format!("/trial/altshock2/reviews/{id}"), Some(&t)),
         post("/api/get_reviews", Some(&t), "trial=altshock2"),

@@ -5,7 +5,7 @@
 
 use crate::fixtures::{copy_dir, unique};
 use crate::helpers::{block_on, repo, sign_in};
-use crate::uploads::{app_on, checked, datasets, file, upload, Part};
+use crate::uploads::{app_on, checked, datasets, upload, Part};
 use axum::http::StatusCode;
 use dsmb::server::intake::staging::{Limits, Outcome};
 use std::path::{Path, PathBuf};
@@ -102,10 +102,28 @@ pub fn same_through_the_web(
             std::fs::read(l).unwrap(),
         ));
     }
-    if cut.join("manifest.json").is_file() {
-        files.push(file("manifest", &cut.join("manifest.json")));
-    }
     let part = if blinded { "blinded" } else { "unblinded" };
+    if cut.join("manifest.json").is_file() {
+        // Data management's manifest of the upload: this part alone (and
+        // the list when it is sent), as an upload's manifest must be; the
+        // cut's own lists both parts, and an upload holding one part would
+        // be refused for the other's absence alone.
+        let mut m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(cut.join("manifest.json")).unwrap())
+                .unwrap();
+        m["folders"]
+            .as_object_mut()
+            .unwrap()
+            .retain(|k, _| k == part);
+        if list.is_none() {
+            m.as_object_mut().unwrap().remove("randlist");
+        }
+        files.push((
+            "manifest",
+            "manifest.json".to_string(),
+            serde_json::to_vec_pretty(&m).unwrap(),
+        ));
+    }
     block_on(async {
         let token = sign_in(&app, user).await;
         let (r, id) = upload(&app, &trial.id, &token, &date.to_string(), part, &files).await;
