@@ -5,7 +5,9 @@
 
 use leptos::prelude::*;
 
-/// `text` with the five characters that mean something in HTML escaped.
+/// Text for HTML and XML (pages, SVG drawings, documents): `&`, `<`, `>`
+/// and quotes escaped; control characters other than tab and newline
+/// dropped (they are not XML), so no value can make markup invalid.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -15,6 +17,7 @@ pub fn escape_html(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
             c => out.push(c),
         }
     }

@@ -17,21 +17,6 @@ pub mod figures;
 pub mod labs;
 pub mod safety;
 
-/// Text for XML (SVG, HTML): `&`, `<`, `>` and quotes escaped; control
-/// characters other than tab and newline dropped (they are not XML), so no
-/// value in the data can make a drawing invalid.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text for XML (SVG, HTML): one escape for the app's pages, its drawings
+/// and its documents ([`crate::components::escape_html`]).
+pub use crate::components::escape_html as xml_escape;
