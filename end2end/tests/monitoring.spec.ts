@@ -76,6 +76,8 @@ test("the statistician reads the Altshock-2 futility look", async ({ page }, inf
   await expect(page.getByTestId("cp-trend")).toHaveText("0.095");
   await expect(page.getByTestId("cp-null")).toHaveText("0.020");
   await expect(page.getByTestId("verdict")).toContainText("stopping for futility");
+  await expect(page.getByTestId("look-label")).toHaveText("Formal look 1 of 2");
+  await expect(page.getByTestId("verdict-basis")).toContainText("conditional power under the current trend 9.5%");
   await expect(page.getByTestId("bounds").locator("tbody tr")).toHaveCount(2);
   await expect(page.getByTestId("rci")).toBeVisible();
   if (info.project.name === "js-on") {
@@ -83,6 +85,11 @@ test("the statistician reads the Altshock-2 futility look", async ({ page }, inf
     await expect(page.getByTestId("cp-chart").locator("svg.main-svg").first()).toBeVisible();
   }
   await page.screenshot({ path: info.outputPath("efficacy-statistician.png"), fullPage: true });
+  // An earlier cut is a monitoring cut: no formal test, no verdict.
+  await page.goto("/trial/altshock2/efficacy?cut=2022-06-30");
+  await expect(page.getByTestId("look-label")).toContainText("Monitoring cut, no formal test");
+  await expect(page.getByTestId("verdict")).toHaveAttribute("data-kind", "no-formal-test");
+  await expect(page.getByTestId("verdict")).not.toContainText("futility");
   expect(errors, errors.join("\n")).toEqual([]);
 });
 

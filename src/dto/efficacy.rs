@@ -42,6 +42,11 @@ pub struct HazardRatioRow {
 pub struct InterimView {
     pub look: usize,
     pub looks: usize,
+    /// The look in words: "formal look 1 of 2", or a monitoring cut's
+    /// "no formal test" with the next look.
+    pub look_label: String,
+    /// The cut is a formal look of the design (tested, with a verdict).
+    pub formal: bool,
     pub information_fraction: f64,
     pub information: String,
     pub planned_information: f64,
@@ -51,6 +56,8 @@ pub struct InterimView {
     pub b_value: f64,
     pub efficacy_bounds: Vec<f64>,
     pub futility_bound: Option<f64>,
+    /// The harm (lower) boundary at each of `fractions`, when configured.
+    pub harm_bounds: Option<Vec<f64>>,
     pub cp_design: Option<f64>,
     pub cp_trend: Option<f64>,
     pub cp_null: Option<f64>,
@@ -62,7 +69,15 @@ pub struct InterimView {
     /// (effect, conditional power) over a range of effects.
     pub curve: Vec<(f64, f64)>,
     pub verdict: String,
+    /// efficacy, harm, futility, favours-reference, continue, final or
+    /// no-formal-test.
+    pub verdict_kind: String,
+    /// The verdict's basis: z against each bound, conditional power
+    /// against the guideline.
+    pub basis: Vec<String>,
     pub futility_rule: Option<String>,
+    /// The harm boundary in words, when configured.
+    pub harm_rule: Option<String>,
     /// The observed statistic at each of the trial's cuts up to this one
     /// (oldest first), the path drawn over the boundaries.
     pub path: Vec<PathPoint>,

@@ -117,6 +117,10 @@ pub struct ClosedSafety {
     pub coded: bool,
     /// The interval method of the risk differences.
     pub risk_difference_method: String,
+    /// The comparisons' method in one sentence, from the trial's
+    /// configuration (the caption of the table, on the page and in the
+    /// documents).
+    pub test_caption: String,
     pub rows: Vec<ClosedSafetyRow>,
     /// Study days at which cumulative incidence is tabulated.
     pub incidence_days: Vec<f64>,

@@ -231,9 +231,14 @@ fn InterimSection(i: InterimView) -> impl IntoView {
         .collect_view();
     view! {
         <section class="panel">
-            <h2>"Look " {i.look} " of " {i.looks}</h2>
-            <p class="verdict" data-testid="verdict">{i.verdict.clone()}</p>
+            <h2 data-testid="look-label">{capitalized(&i.look_label)}</h2>
+            <p class="verdict" data-testid="verdict" data-kind=i.verdict_kind.clone()>{i.verdict.clone()}</p>
+            {(!i.basis.is_empty()).then(|| {
+                let items = i.basis.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view();
+                view! { <ul class="basis" data-testid="verdict-basis">{items}</ul> }
+            })}
             {i.futility_rule.clone().map(|r| view! { <p class="caption">{r}</p> })}
+            {i.harm_rule.clone().map(|r| view! { <p class="caption" data-testid="harm-rule">{r}</p> })}
             <table class="data" data-testid="interim">
                 <tbody>
                     <tr><th scope="row">"Information fraction"</th><td class="num">{format!("{:.3}", i.information_fraction)}</td></tr>
@@ -423,5 +428,14 @@ fn SurvivalSection(data: Efficacy) -> impl IntoView {
                 <tbody>{hr}</tbody>
             </table>
         </section>
+    }
+}
+
+/// `s` with its first letter in upper case.
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }

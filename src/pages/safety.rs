@@ -178,8 +178,7 @@ fn ClosedSafetyTable(data: ClosedSafety) -> impl IntoView {
             <h2>"Safety by arm " <span class="badge">"closed"</span></h2>
             <p class="caption">
                 {if data.coded { "Arms are shown as coded groups. " } else { "" }}
-                "Risk differences with " {data.risk_difference_method.clone()}
-                " 95% intervals; p-values by the trial's rule (chi-square with continuity correction unless an expected count is below 5, then Fisher's exact test)."
+                {data.test_caption.clone()}
             </p>
             <table class="data" data-testid="closed-safety">
                 <thead>

@@ -3,7 +3,8 @@
 //! the trial configuration ([`config`]), data cuts ([`data`]), the blinding
 //! firewall ([`firewall`]), the reports ([`report`]), page data
 //! ([`views`]), the catalog of trials ([`catalog`]), the web layer
-//! ([`web`]), the access store ([`store`]) and the command line ([`cli`]).
+//! ([`web`]), the access store ([`store`]), the command line ([`cli`]) and
+//! the observed information of the formal looks ([`looks`]).
 
 pub mod catalog;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod digest;
 pub mod document;
 pub mod firewall;
 pub mod intake;
+pub mod looks;
 pub mod report;
 pub mod store;
 pub mod views;

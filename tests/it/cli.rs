@@ -258,6 +258,55 @@ fn design_prints_the_boundaries_rpact_gives() {
     // Bad looks are refused.
     let out = dsmb(&["design", "--looks", "0.5,0.4,1"]);
     assert_eq!(out.status.code(), Some(2));
+    // A harm bound beside them. R: -rpact::getDesignGroupSequential(sided = 1,
+    //   alpha = 0.1, typeOfDesign = "asP",
+    //   informationRates = c(0.11, 0.385, 0.633, 0.834, 1))$criticalValues
+    // -2.11272427851 -1.76589740068 -1.72551063448 -1.71783266217 -1.71448446065
+    let out = dsmb(&[
+        "design",
+        "--looks",
+        "0.11,0.385,0.633,0.834,1",
+        "--harm-alpha",
+        "0.1",
+        "--harm-spending",
+        "pocock",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let harm: Vec<f64> = v["harm_z"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let want = [
+        -2.112_724_278_51,
+        -1.765_897_400_68,
+        -1.725_510_634_48,
+        -1.717_832_662_17,
+        -1.714_484_460_65,
+    ];
+    for (g, w) in harm.iter().zip(want) {
+        assert!((g - w).abs() < 1e-5, "{g} vs {w}");
+    }
+    assert_eq!(v["efficacy_z"].as_array().unwrap().len(), 5);
+    assert_eq!(v["harm_binding"], false);
+    // Harm spending that is not obf, pocock or hsd is refused.
+    let out = dsmb(&[
+        "design",
+        "--looks",
+        "0.5,1",
+        "--harm-alpha",
+        "0.05",
+        "--harm-spending",
+        "kd:2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 /// `dsmb user …` with `stdin` on its standard input.

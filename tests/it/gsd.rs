@@ -109,3 +109,62 @@ fn futility_designs_match_rpact_within_1e_5() {
     }
     eprintln!("largest futility-design difference from rpact: {worst:.2e}");
 }
+
+/// Harm (lower) boundaries computed alone: rpact's one-sided design of the
+/// harm alpha, negated (validation/rpact_harm.R writes the values):
+///   getDesignGroupSequential(sided = 1, alpha = <harm alpha>,
+///     typeOfDesign = "asOF" | "asP" | "asHSD", gammaA = <gamma>,
+///     informationRates = t)$criticalValues, negated.
+/// Seven designs, among them gsDesign's published harm example (Pocock-type
+/// harm spending of 0.1 at 0.110, 0.385, 0.633, 0.834, 1: about -2.112,
+/// -1.767, -1.726, -1.717, -1.715, computed there jointly with the efficacy
+/// bound; alone, the values differ from those by less than 1e-3).
+#[test]
+fn harm_boundaries_match_rpact_within_1e_5() {
+    use dsmb::stats::gsd::{harm_boundaries, Spending};
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/rpact_harm.json")).unwrap();
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    assert!(cases.len() >= 6, "{} harm designs", cases.len());
+    let floats = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        let spending = Spending::parse_harm(case["spending"].as_str().unwrap()).unwrap();
+        let got = harm_boundaries(
+            &floats(&case["looks"]),
+            case["harm_alpha"].as_f64().unwrap(),
+            spending,
+        );
+        for (k, (g, w)) in got.efficacy.iter().zip(floats(&case["harm_z"])).enumerate() {
+            assert!(
+                (g - w).abs() < 1e-5,
+                "{id} look {}: {g} vs rpact {w}",
+                k + 1
+            );
+        }
+        for (g, w) in got
+            .cumulative_alpha
+            .iter()
+            .zip(floats(&case["cumulative_harm_alpha"]))
+        {
+            assert!((g - w).abs() < 1e-6, "{id}: harm alpha {g} vs rpact {w}");
+        }
+    }
+    // gsDesign's published (joint) values, within 1e-3 of ours (alone).
+    let got = harm_boundaries(&[0.110, 0.385, 0.633, 0.834, 1.0], 0.1, Spending::Pocock);
+    for (g, w) in got
+        .efficacy
+        .iter()
+        .zip([-2.112, -1.767, -1.726, -1.717, -1.715])
+    {
+        assert!((g - w).abs() < 1e-3, "{g} vs gsDesign {w}");
+    }
+    // Only obf, pocock and hsd:<gamma> spend harm alpha.
+    assert!(Spending::parse_harm("kd:2").is_err());
+    assert!(Spending::parse_harm("haybittle-peto").is_err());
+}

@@ -27,6 +27,7 @@ mod page_views;
 mod pages;
 mod report_store;
 mod reviews;
+mod safety_rules;
 mod safety_time;
 mod sessions;
 mod sponsor_leak;

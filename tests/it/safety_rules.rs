@@ -92,7 +92,12 @@ fn sequential_boundaries_and_their_operating_characteristics_equal_r() {
         let want: Vec<u32> = q["stop_at"].as_array().unwrap().iter().map(u).collect();
         assert_eq!(b.stop_at, want, "{}", q["id"]);
         within(b.size, f(&q["size"]), 1e-9, "size");
-        for (p, s) in q["rates"].as_array().unwrap().iter().zip(q["stopping"].as_array().unwrap()) {
+        for (p, s) in q["rates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(q["stopping"].as_array().unwrap())
+        {
             within(
                 stopping_probability(&ns, &b.stop_at, f(p)),
                 f(s),
@@ -129,11 +134,29 @@ fn stoppingrules_beta_binomial_example_is_reproduced() {
             assert_eq!(b.stop_at[n as usize - 1], events, "n = {n}");
         }
     }
-    assert!(b.stop_at[0] > 1 && b.stop_at[1] > 2, "no stop at 1 or 2 subjects");
+    assert!(
+        b.stop_at[0] > 1 && b.stop_at[1] > 2,
+        "no stop at 1 or 2 subjects"
+    );
     let four_of_seven = posterior_exceeds(prior, Count { events: 4, n: 7 }, 0.2);
     within(four_of_seven, 0.9630827, 5e-8, "the posterior of 4 of 7");
-    assert!(b.c > four_of_seven && b.c - four_of_seven < 1e-9, "c = {}", b.c);
-    for (p, want) in [(0.20, 0.0996), (0.25, 0.2383), (0.30, 0.4362), (0.35, 0.6456), (0.40, 0.8149)] {
-        within(stopping_probability(&ns, &b.stop_at, p), want, 5e-5, &format!("at {p}"));
+    assert!(
+        b.c > four_of_seven && b.c - four_of_seven < 1e-9,
+        "c = {}",
+        b.c
+    );
+    for (p, want) in [
+        (0.20, 0.0996),
+        (0.25, 0.2383),
+        (0.30, 0.4362),
+        (0.35, 0.6456),
+        (0.40, 0.8149),
+    ] {
+        within(
+            stopping_probability(&ns, &b.stop_at, p),
+            want,
+            5e-5,
+            &format!("at {p}"),
+        );
     }
 }

@@ -235,7 +235,29 @@ fn the_time_to_event_interim_block_matches_survival_and_rpact() {
         i.repeated_ci
     );
     assert!((i.repeated_p_value - 0.499_999_046_328).abs() < 1e-4);
-    assert!(i.verdict.contains("stopping for futility"), "{}", i.verdict);
+    // z = -7.23 is harm, never futility: with the demo's harm boundary
+    // (one-sided 0.025, O'Brien-Fleming type; R: -rpact::getDesignGroupSequential(
+    //   sided = 1, alpha = 0.025, typeOfDesign = "asOF",
+    //   informationRates = c(0.225, 1))$criticalValues[1] = -4.58244518414)
+    // the harm boundary is crossed ...
+    assert_eq!(i.formal_look, Some(1));
+    assert_eq!(i.verdict_kind, "harm", "{}", i.verdict);
+    assert!((i.harm_bound.unwrap() - -4.582_445_184_14).abs() < 1e-5);
+    assert!(
+        i.verdict.contains("harm boundary is crossed"),
+        "{}",
+        i.verdict
+    );
+    // ... and without one, the estimate is said to favour the reference arm.
+    let mut no_harm = trial.clone();
+    no_harm.design.harm = None;
+    let i = closed_report(&snap, &no_harm).unwrap().interim.unwrap();
+    assert_eq!(i.verdict_kind, "favours-reference", "{}", i.verdict);
+    assert!(
+        !i.verdict.contains("futility") && i.verdict.contains("no harm guideline is configured"),
+        "{}",
+        i.verdict
+    );
     // The curve runs over hazard ratios and rises as they fall.
     let c = &i.conditional_power_curve;
     assert!(c.first().unwrap().effect < c.last().unwrap().effect);

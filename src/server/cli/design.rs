@@ -1,6 +1,8 @@
 //! `dsmb design`: boundaries of a group-sequential design.
 
-use crate::stats::gsd::{efficacy_boundaries, futility_design, EfficacyRule};
+use crate::stats::gsd::{
+    efficacy_boundaries, futility_design, harm_boundaries, EfficacyRule, Spending,
+};
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -29,6 +31,19 @@ pub struct DesignArgs {
     /// The futility boundary does not bind (the default).
     #[arg(long)]
     pub nonbinding: bool,
+    /// One-sided harm alpha of a harm (lower) boundary, computed alone as
+    /// the one-sided design of this alpha, negated.
+    #[arg(long)]
+    pub harm_alpha: Option<f64>,
+    /// Harm alpha-spending: obf, pocock or hsd:<gamma>.
+    #[arg(long, default_value = "obf", requires = "harm_alpha")]
+    pub harm_spending: String,
+    /// The harm boundary binds (reported with it; it is computed alone).
+    #[arg(long, requires = "harm_alpha", conflicts_with = "harm_nonbinding")]
+    pub harm_binding: bool,
+    /// The harm boundary does not bind (the default).
+    #[arg(long, requires = "harm_alpha")]
+    pub harm_nonbinding: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -95,6 +110,20 @@ pub fn design(args: &DesignArgs) -> ExitCode {
             )
         }
     };
+    let harm = match args.harm_alpha {
+        None => None,
+        Some(a) if !(a > 0.0 && a < 0.5) => {
+            eprintln!("dsmb: --harm-alpha must be in (0, 0.5)");
+            return ExitCode::from(2);
+        }
+        Some(a) => match Spending::parse_harm(&args.harm_spending) {
+            Ok(sp) => Some(harm_boundaries(t, a, sp)),
+            Err(e) => {
+                eprintln!("dsmb: --harm-spending {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     if args.json {
         let out = serde_json::json!({
             "looks": t,
@@ -108,16 +137,28 @@ pub fn design(args: &DesignArgs) -> ExitCode {
             "futility_z": futility,
             "cumulative_alpha": cumulative_alpha,
             "drift": drift,
+            "harm_alpha": args.harm_alpha,
+            "harm_spending": args.harm_alpha.map(|_| args.harm_spending.clone()),
+            "harm_binding": args.harm_alpha.map(|_| args.harm_binding),
+            "harm_z": harm.as_ref().map(|h| h.efficacy.clone()),
+            "cumulative_harm_alpha": harm.as_ref().map(|h| h.cumulative_alpha.clone()),
         });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
-        println!("look  fraction  efficacy z  futility z  cumulative alpha");
+        println!("look  fraction  efficacy z  futility z      harm z  cumulative alpha");
         for (k, ((tk, z), a)) in t.iter().zip(&efficacy).zip(&cumulative_alpha).enumerate() {
             let f = futility
                 .as_ref()
                 .and_then(|f| f.get(k))
                 .map_or("-".to_string(), |f| format!("{f:.4}"));
-            println!("{:>4}  {tk:>8.4}  {z:>10.4}  {f:>10}  {a:>16.6}", k + 1);
+            let h = harm
+                .as_ref()
+                .and_then(|h| h.efficacy.get(k))
+                .map_or("-".to_string(), |h| format!("{h:.4}"));
+            println!(
+                "{:>4}  {tk:>8.4}  {z:>10.4}  {f:>10}  {h:>10}  {a:>16.6}",
+                k + 1
+            );
         }
     }
     ExitCode::SUCCESS

@@ -1,6 +1,7 @@
 //! `dsmb summary`: every number of the open or closed report, as JSON.
 
 use super::check::{closed, load_trial, options, report_problems, CutArgs};
+use crate::server::data::layout;
 use crate::server::firewall::{earlier_open_snapshots, load, Open};
 use crate::server::report::{closed_report, open_report_after, pooled_counts, PooledCounts};
 use std::process::ExitCode;
@@ -67,6 +68,18 @@ pub fn summary(args: &SummaryArgs) -> ExitCode {
             let snap = match load(&args.cut.cut_dir, &trial, &closed(&args.cut)) {
                 Ok(s) => s,
                 Err(p) => return report_problems(&args.cut.cut_dir, &p, false),
+            };
+            // The formal looks before this cut at their observed information,
+            // read from the trial folder's cuts when the cut is in one.
+            let trial = match layout::cut_folder_of(&args.cut.cut_dir)
+                .and_then(|c| c.parent().map(std::path::Path::to_path_buf))
+            {
+                Some(dir) => crate::server::looks::with_observed_looks(
+                    &trial,
+                    &dir,
+                    &snap.cut_date.to_string(),
+                ),
+                None => trial,
             };
             closed_report(&snap, &trial).map(|mut r| {
                 if let ListingRows(Some(n)) = args.listing_rows {

@@ -1,7 +1,7 @@
 //! The checks of a parsed `trial.toml` beyond its syntax: each failure
 //! names the key, so the statistician can find it in the file.
 
-use super::{BaselineKind, TrialConfig};
+use super::{BaselineKind, Sided, TrialConfig};
 
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
@@ -64,6 +64,7 @@ impl TrialConfig {
         if !(self.design.power > 0.0 && self.design.power < 1.0) {
             return Err("design.power must be in (0, 1)".into());
         }
+        self.validate_looks()?;
         if let Some(e) = &self.analysis.exposure {
             if e.adsl_days.is_some() == e.adtte_paramcd.is_some() {
                 return Err(
@@ -109,6 +110,64 @@ impl TrialConfig {
             }
         }
         self.validate_baseline()
+    }
+
+    /// The harm boundary and the formal looks.
+    fn validate_looks(&self) -> Result<(), String> {
+        let d = &self.design;
+        if let Some(h) = &d.harm {
+            if !(h.alpha > 0.0 && h.alpha < 0.5) {
+                return Err("design.harm.alpha must be in (0, 0.5)".into());
+            }
+            crate::stats::gsd::Spending::parse_harm(&h.spending)
+                .map_err(|e| format!("design.harm.spending: {e}"))?;
+            if d.sided == Sided::Two {
+                return Err("design.harm: a two-sided design has its own lower boundary; a harm boundary is for one-sided designs".into());
+            }
+        }
+        let mut looks = std::collections::BTreeSet::new();
+        let mut cuts = std::collections::BTreeSet::new();
+        for (i, l) in d.formal_looks.iter().enumerate() {
+            if l.look == 0 || l.look > d.looks.len() {
+                return Err(format!(
+                    "design.formal_looks[{i}]: look {} is not a look of the design (1 to {})",
+                    l.look,
+                    d.looks.len()
+                ));
+            }
+            if !is_iso_date(&l.cut) {
+                return Err(format!(
+                    "design.formal_looks[{i}]: cut {:?} is not a date (YYYY-MM-DD)",
+                    l.cut
+                ));
+            }
+            if !looks.insert(l.look) || !cuts.insert(l.cut.clone()) {
+                return Err(format!(
+                    "design.formal_looks[{i}]: look {} or cut {} is declared twice",
+                    l.look, l.cut
+                ));
+            }
+            if let Some(t) = l.information_fraction {
+                if !(t > 0.0 && t.is_finite()) {
+                    return Err(format!(
+                        "design.formal_looks[{i}]: information_fraction must be positive"
+                    ));
+                }
+            }
+        }
+        let mut by_look: Vec<_> = d.formal_looks.iter().collect();
+        by_look.sort_by_key(|l| l.look);
+        if by_look
+            .windows(2)
+            .any(|w| w[0].cut >= w[1].cut || w[1].look != w[0].look + 1)
+            || by_look.first().is_some_and(|l| l.look != 1)
+        {
+            return Err(
+                "design.formal_looks: looks 1, 2, ... must come in order, each at a later cut"
+                    .into(),
+            );
+        }
+        Ok(())
     }
 
     fn validate_baseline(&self) -> Result<(), String> {

@@ -6,10 +6,14 @@
 
 mod check;
 mod columns;
+mod design;
 pub mod labs;
 mod tables;
 
 pub use columns::{ColumnNames, ColumnRole};
+pub use design::{
+    Assumptions, EndpointKind, FormalLook, FutilityRule, HarmRule, Sided, TrialDesign,
+};
 pub use tables::AdverseEventOptions;
 
 use serde::{Deserialize, Serialize};
@@ -85,6 +89,32 @@ pub struct Analysis {
     /// Study days at which the safety table gives cumulative incidence
     /// (default: see `safety_time::incidence_days`).
     pub incidence_days: Option<Vec<f64>>,
+}
+
+impl Analysis {
+    /// The safety comparisons' method in one sentence, written from the
+    /// configured rule: the one caption of every safety comparison (page,
+    /// report documents, JSON).
+    pub fn safety_test_sentence(&self) -> String {
+        use crate::stats::proportions::TestRule;
+        let rd = match self.risk_difference_ci {
+            RiskDifferenceCi::Newcombe => "Newcombe hybrid score",
+            RiskDifferenceCi::MiettinenNurminen => "Miettinen-Nurminen",
+        };
+        let chi = if self.continuity_correction {
+            "Pearson's chi-square test with Yates' continuity correction"
+        } else {
+            "Pearson's chi-square test without continuity correction"
+        };
+        let test = match self.safety_test {
+            TestRule::ChiSquareOrFisher => {
+                format!("{chi}, or Fisher's exact test when an expected count is below 5")
+            }
+            TestRule::ChiSquare => chi.to_string(),
+            TestRule::Fisher => "Fisher's exact test".to_string(),
+        };
+        format!("Risk differences with {rd} 95% intervals; p-values by {test}.")
+    }
 }
 
 /// Where a subject's exposure (follow-up) time comes from, in days.
@@ -207,92 +237,6 @@ pub struct EnrollmentPlan {
     /// Planned date of the last randomization (`YYYY-MM-DD`).
     #[serde(default)]
     pub planned_end: Option<String>,
-}
-
-/// The kind of the primary endpoint.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum EndpointKind {
-    Binary,
-    TimeToEvent,
-    Continuous,
-}
-
-/// Sidedness of the test.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub enum Sided {
-    #[serde(rename = "one")]
-    One,
-    #[serde(rename = "two")]
-    Two,
-}
-
-/// The group-sequential design.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrialDesign {
-    /// Marks a design that is not the trial's own (e.g. made up for a demo).
-    #[serde(default)]
-    pub hypothetical: bool,
-    pub endpoint: EndpointKind,
-    /// Planned information fractions of the looks, increasing, ending at 1.
-    pub looks: Vec<f64>,
-    /// Type I error (one-sided when `sided = "one"`, else two-sided total).
-    pub alpha: f64,
-    pub sided: Sided,
-    /// Power the trial was sized for.
-    pub power: f64,
-    /// Efficacy alpha-spending: `obf`, `pocock`, `kd:<gamma>`, `hsd:<gamma>`,
-    /// `obf-classic`, `pocock-classic`, `haybittle-peto`.
-    pub efficacy_spending: String,
-    /// Futility rule (non-binding unless `binding = true`).
-    #[serde(default)]
-    pub futility: Option<FutilityRule>,
-    /// Design assumptions.
-    pub assumptions: Assumptions,
-    /// The arm (code) compared with the reference arm (the first) in the
-    /// group-sequential test; may be left out with two arms.
-    #[serde(default)]
-    pub treatment_arm: Option<String>,
-    /// Time-to-event: the planned number of events at the final look. Left
-    /// out, it is the number the design's power needs at the assumed hazard
-    /// ratio (Schoenfeld, with the group-sequential inflation).
-    #[serde(default)]
-    pub max_events: Option<f64>,
-}
-
-/// A futility rule: beta-spending and/or a conditional-power threshold.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FutilityRule {
-    /// Beta-spending function, in the same notation as efficacy spending.
-    #[serde(default)]
-    pub beta_spending: Option<String>,
-    /// Stop for futility when conditional power under the current trend is below this.
-    #[serde(default)]
-    pub conditional_power_below: Option<f64>,
-    #[serde(default)]
-    pub binding: bool,
-    /// Where the rule comes from, or that it is an assumption.
-    #[serde(default)]
-    pub source: Option<String>,
-}
-
-/// Design assumptions.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Assumptions {
-    /// Binary endpoint: assumed rate per arm code.
-    #[serde(default)]
-    pub rates: Option<std::collections::BTreeMap<String, f64>>,
-    /// Time-to-event: assumed hazard ratio (treatment vs reference).
-    #[serde(default)]
-    pub hazard_ratio: Option<f64>,
-    /// Continuous: assumed difference in means, and the common SD.
-    #[serde(default)]
-    pub effect: Option<f64>,
-    #[serde(default)]
-    pub sd: Option<f64>,
 }
 
 /// Where the primary endpoint comes from.

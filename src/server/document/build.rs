@@ -113,7 +113,7 @@ fn settings(trial: &TrialConfig, closed: bool) -> Vec<(String, String)> {
 }
 
 /// The appendix; `threshold` is the open report's small-cell threshold,
-/// `risk_difference` the closed report's interval method (closed only),
+/// `risk_difference` the closed report's comparison method in words (closed only),
 /// `coded` whether the closed report's groups are coded.
 fn appendix(
     trial: &TrialConfig,
@@ -148,10 +148,7 @@ fn appendix(
     ];
     if let Some(rd) = risk_difference {
         methods.extend([
-            format!(
-                "Safety by group: risk differences with {} 95% intervals; p-values by the trial's rule (chi-square with continuity correction unless an expected count is below 5, then Fisher's exact test).",
-                rd
-            ),
+            format!("Safety by group: {rd}"),
             "Group-sequential monitoring: Lan-DeMets alpha spending at the observed information fraction; conditional power under the design effect, the current trend and the null; predictive power under a flat prior; repeated confidence interval at the look's boundary.".into(),
             "Time to event: Kaplan-Meier estimates with Greenwood intervals, the log-rank test, Cox proportional-hazards hazard ratios (Efron ties) with Wald intervals.".into(),
             "Cumulative incidence: Aalen-Johansen, death without the event a competing risk.".into(),
@@ -418,10 +415,7 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         );
         t.row(cells);
     }
-    t.note(format!(
-        "Risk differences with {} 95% intervals; p-values by the trial's rule.",
-        safety.risk_difference_method
-    ));
+    t.note(safety.test_caption.clone());
     s.table(t);
     s.heading("Cumulative incidence");
     // One chart per category (the screen switches between them).
@@ -492,7 +486,7 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         trial,
         meta,
         trial.open_view.small_cell_threshold,
-        Some(&safety.risk_difference_method),
+        Some(&safety.test_caption),
         names.coded,
     ));
     doc

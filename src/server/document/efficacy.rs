@@ -74,7 +74,7 @@ fn of_view(v: &Efficacy) -> Section {
                 .get(i.look.saturating_sub(1))
                 .map_or("–".to_string(), |b| format!("{b:.3}"));
             let mut facts = vec![
-                ("Look".to_string(), format!("{} of {}", i.look, i.looks)),
+                ("Look".to_string(), i.look_label.clone()),
                 (
                     "Information fraction".into(),
                     format!("{:.3} ({})", i.information_fraction, i.information),
@@ -106,8 +106,20 @@ fn of_view(v: &Efficacy) -> Section {
                 ("Repeated p-value".into(), p(i.repeated_p_value)),
                 ("Verdict".into(), i.verdict.clone()),
             ];
+            if let Some(h) = &i.harm_bounds {
+                let at = h
+                    .get(i.look.saturating_sub(1))
+                    .map_or("–".into(), |b| format!("{b:.3}"));
+                facts.insert(6, ("Harm boundary at this look (z)".into(), at));
+            }
+            if !i.basis.is_empty() {
+                facts.push(("Its basis".into(), i.basis.join("; ")));
+            }
             if let Some(r) = &i.futility_rule {
                 facts.push(("The guideline it rests on".into(), r.clone()));
+            }
+            if let Some(r) = &i.harm_rule {
+                facts.push(("The harm guideline".into(), r.clone()));
             }
             s.facts(facts);
             s.figure(

@@ -83,6 +83,7 @@ pub fn closed_report(
         exposure: tables.exposure,
         deviations: tables.deviations,
         labs,
+        safety_test: trial.analysis.safety_test_sentence(),
     })
 }
 

@@ -337,6 +337,9 @@ pub struct ClosedReport {
     pub deviations: super::conduct::Deviations,
     /// The laboratory section by group (ADLB).
     pub labs: super::labs::LabReport,
+    /// The safety comparisons' method, from the configuration
+    /// (`Analysis::safety_test_sentence`).
+    pub safety_test: String,
 }
 
 impl ClosedReport {
@@ -371,8 +374,20 @@ pub struct CurvePoint {
 /// Where the trial stands at this cut in its group-sequential design.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Interim {
-    /// The planned look this cut is (1-based).
+    /// This cut's place in `fractions` (1-based): the formal look it is, or,
+    /// for a monitoring cut, the place it would take as a look.
     pub look: usize,
+    /// The formal look this cut is (declared in trial.toml or in the app),
+    /// or `None` for a monitoring cut between looks (no formal test).
+    pub formal_look: Option<usize>,
+    /// The looks the design plans.
+    pub looks_planned: usize,
+    /// The look in words: "formal look 1 of 2", or "monitoring cut, no
+    /// formal test (next: look 1 of 2, planned at information 0.50)".
+    pub look_label: String,
+    /// The formal look whose planned information a monitoring cut has
+    /// reached: the statistician may declare the cut that look.
+    pub proposed_look: Option<usize>,
     /// Information so far over the planned total (see `information`).
     pub information_fraction: f64,
     /// What the information is counted in.
@@ -399,6 +414,10 @@ pub struct Interim {
     pub efficacy_bound: f64,
     pub efficacy_bounds: Vec<f64>,
     pub futility_bound: Option<f64>,
+    /// The harm (lower) boundary at this look and at every look of
+    /// `fractions`, when the design sets one.
+    pub harm_bound: Option<f64>,
+    pub harm_bounds: Option<Vec<f64>>,
     /// Null at the final look.
     pub conditional_power: Option<ConditionalPowers>,
     /// Flat prior, final analysis; null at the final look.
@@ -410,6 +429,14 @@ pub struct Interim {
     pub repeated_ci: [f64; 2],
     pub repeated_p_value: f64,
     pub verdict: String,
+    /// What the verdict says: `efficacy`, `harm`, `futility`,
+    /// `favours-reference` (an estimate in the harm direction with no harm
+    /// boundary configured), `continue`, `final` (the last look, no
+    /// boundary crossed) or `no-formal-test` (a monitoring cut).
+    pub verdict_kind: &'static str,
+    /// The verdict's basis: z against each bound, conditional power against
+    /// the guideline (empty at a monitoring cut).
+    pub basis: Vec<String>,
 }
 /// A report that could not be computed.
 #[derive(Debug, thiserror::Error)]

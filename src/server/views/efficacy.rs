@@ -64,6 +64,22 @@ pub fn futility_text(d: &TrialDesign) -> Option<String> {
     })
 }
 
+/// The harm boundary in words, when the design sets one.
+pub fn harm_text(d: &TrialDesign) -> Option<String> {
+    d.harm.as_ref().map(|h| {
+        let mut s = format!(
+            "{} harm guideline: one-sided harm alpha {} spent by {} at the formal looks' observed information",
+            if h.binding { "Binding" } else { "Non-binding" },
+            h.alpha,
+            h.spending
+        );
+        if let Some(src) = &h.source {
+            s.push_str(&format!(" ({src})"));
+        }
+        s
+    })
+}
+
 /// The statistic's path: z and B at this cut and every earlier good cut of
 /// the trial (each earlier cut's interim look cached once computed).
 pub async fn z_path(
@@ -163,6 +179,8 @@ pub fn efficacy(
         let mut view = InterimView {
             look: i.look,
             looks: i.fractions.len(),
+            look_label: i.look_label.clone(),
+            formal: i.formal_look.is_some(),
             information_fraction: i.information_fraction,
             information: i.information.to_string(),
             planned_information: i.planned_information,
@@ -172,6 +190,7 @@ pub fn efficacy(
             b_value: i.b_value,
             efficacy_bounds: i.efficacy_bounds.clone(),
             futility_bound: i.futility_bound,
+            harm_bounds: i.harm_bounds.clone(),
             cp_design: i.conditional_power.as_ref().and_then(|c| c.design),
             cp_trend: i.conditional_power.as_ref().map(|c| c.trend),
             cp_null: i.conditional_power.as_ref().map(|c| c.null),
@@ -185,7 +204,10 @@ pub fn efficacy(
                 .map(|p| (p.effect, p.conditional_power))
                 .collect(),
             verdict: i.verdict.clone(),
+            verdict_kind: i.verdict_kind.to_string(),
+            basis: i.basis.clone(),
             futility_rule: futility_rule.clone(),
+            harm_rule: harm_text(&config.design),
             path: path.clone(),
             reviewed_cut: None,
             boundary_chart: Default::default(),

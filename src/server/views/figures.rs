@@ -160,6 +160,14 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
             .line(Line::new().color(VERMILION).width(2.0))
             .name("Efficacy boundary"),
     );
+    if let Some(h) = &data.harm_bounds {
+        plot.add_trace(
+            Scatter::new(t.clone(), h.clone())
+                .mode(Mode::LinesMarkers)
+                .line(Line::new().color(VERMILION).width(2.0).dash(DashType::Dash))
+                .name("Harm boundary"),
+        );
+    }
     if let Some(f) = data.futility_bound {
         plot.add_trace(
             Scatter::new(vec![t[data.look - 1]], vec![f])

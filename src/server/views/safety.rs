@@ -178,6 +178,7 @@ pub fn closed_safety(
             RiskDifferenceCi::Newcombe => "Newcombe hybrid score".into(),
             RiskDifferenceCi::MiettinenNurminen => "Miettinen-Nurminen".into(),
         },
+        test_caption: closed.safety_test.clone(),
         rows,
         incidence_days: closed.incidence_days.clone(),
         incidence_chart,

@@ -10,6 +10,7 @@ use crate::server::firewall::{
 };
 use crate::server::intake::staging::{Limits, Staging};
 use crate::server::intake::LiveCatalog;
+use crate::server::looks::with_observed_looks;
 use crate::server::report::diff::{ClosedDiff, OpenDiff};
 use crate::server::report::{
     closed_interim, closed_report, open_report_from, ClosedReport, Interim, OpenReport, ReportError,
@@ -257,7 +258,8 @@ impl AppState {
             move |entry: &TrialEntry, served: &ServedCut| {
                 let snap = closed_snapshot(&entry.config, &served.dir)
                     .map_err(CutReportError::Problems)?;
-                let report = closed_report(&snap, &entry.config)
+                let config = with_observed_looks(&entry.config, &entry.dir, &served.date);
+                let report = closed_report(&snap, &config)
                     .map_err(|e| CutReportError::Report(Arc::new(e)))?;
                 lent.lend(&trial_id, &served.date, Arc::new(snap));
                 // Dropped unused after a while, whoever asks next.
@@ -295,8 +297,8 @@ impl AppState {
             |entry: &TrialEntry, served: &ServedCut| {
                 let snap = closed_snapshot_without_labs(&entry.config, &served.dir)
                     .map_err(CutReportError::Problems)?;
-                closed_interim(&snap, &entry.config)
-                    .map_err(|e| CutReportError::Report(Arc::new(e)))
+                let config = with_observed_looks(&entry.config, &entry.dir, &served.date);
+                closed_interim(&snap, &config).map_err(|e| CutReportError::Report(Arc::new(e)))
             },
         )
         .await?;

@@ -114,6 +114,33 @@ impl std::str::FromStr for EfficacyRule {
     }
 }
 
+impl Spending {
+    /// A harm spending function: `obf`, `pocock` or `hsd:<gamma>`.
+    pub fn parse_harm(s: &str) -> Result<Spending, String> {
+        match s.parse::<EfficacyRule>()? {
+            EfficacyRule::Spending(
+                sp @ (Spending::OBrienFleming | Spending::Pocock | Spending::HwangShihDeCani(_)),
+            ) => Ok(sp),
+            _ => Err(format!(
+                "harm spending {s:?}: use obf, pocock or hsd:<gamma>"
+            )),
+        }
+    }
+}
+
+/// The harm (lower) boundary at information fractions `t`, computed alone:
+/// the one-sided design of `harm_alpha` with `spending`, negated (rpact
+/// `getDesignGroupSequential(sided = 1, alpha = harm_alpha, typeOfDesign =
+/// "asOF" | "asP" | "asHSD", informationRates = t)`, its critical values
+/// negated). `cumulative_alpha` is the harm alpha spent by each look.
+pub fn harm_boundaries(t: &[f64], harm_alpha: f64, spending: Spending) -> Boundaries {
+    let b = efficacy_boundaries(t, harm_alpha, false, EfficacyRule::Spending(spending));
+    Boundaries {
+        efficacy: b.efficacy.iter().map(|z| -z).collect(),
+        cumulative_alpha: b.cumulative_alpha,
+    }
+}
+
 /// Grid of the first, coarse search for a futility design's drift.
 pub(crate) const COARSE_GRID_R: usize = 8;
 

@@ -38,7 +38,9 @@ pub fn interim(
 ) -> Result<Option<Interim>, PolarsError> {
     match trial.design.endpoint {
         EndpointKind::Binary => interim_rates(snap, trial, events),
-        EndpointKind::TimeToEvent => Ok(tte.and_then(|d| interim_survival(d, trial))),
+        EndpointKind::TimeToEvent => {
+            Ok(tte.and_then(|d| interim_survival(d, trial, &snap.cut_date.to_string())))
+        }
         EndpointKind::Continuous => Ok(None),
     }
 }

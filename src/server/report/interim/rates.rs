@@ -70,7 +70,7 @@ pub(super) fn interim_rates(
     }
     let target = f64::from(trial.enrollment.target);
     let t_obs = f64::from(n_t + n_r) / target;
-    let Some(plan) = plan_look(design, t_obs) else {
+    let Some(plan) = plan_look(design, &snap.cut_date.to_string(), t_obs) else {
         return Ok(None);
     };
     let look = plan.look;

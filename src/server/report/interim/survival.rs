@@ -14,7 +14,11 @@ use crate::stats::survival::log_rank;
 /// statistic of the compared arms, information = events over the planned
 /// events at the final look, effects as hazard ratios (treatment against
 /// reference; below 1 favours treatment).
-pub(super) fn interim_survival(data: &TimeToEvent, trial: &TrialConfig) -> Option<Interim> {
+pub(super) fn interim_survival(
+    data: &TimeToEvent,
+    trial: &TrialConfig,
+    cut: &str,
+) -> Option<Interim> {
     let design = &trial.design;
     let (ri, ti) = compared_arms(trial)?;
     let (reference, treatment) = (&trial.arms[ri], &trial.arms[ti]);
@@ -43,7 +47,7 @@ pub(super) fn interim_survival(data: &TimeToEvent, trial: &TrialConfig) -> Optio
         return None;
     }
     let t_obs = d_obs / max_events;
-    let plan = plan_look(design, t_obs)?;
+    let plan = plan_look(design, cut, t_obs)?;
     let look = plan.look;
     let k = look + 1;
     let lr = log_rank(&two.time, &two.event, &two.arm, 2, None);

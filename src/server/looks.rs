@@ -1,0 +1,52 @@
+//! The observed information of a trial's formal looks. The boundaries at a
+//! formal look are spent at the information observed at the formal looks
+//! before it (as rpact's analysis over the looks performed); a look declared
+//! without its information fraction gets it here, from its cut's interim
+//! (read at the closed level, ADLB left unparsed).
+//!
+//! May not: render pages, check roles.
+
+use crate::server::config::TrialConfig;
+use crate::server::data::layout;
+use crate::server::firewall::closed_snapshot_without_labs;
+use crate::server::report::closed_interim;
+use std::path::Path;
+
+/// `config` with the information fraction of every formal look before the
+/// cut dated `cut` filled in, where not given, from the cut folders of the
+/// trial folder `trial_dir` (`cut-YYYY-MM-DD`). A look whose cut cannot be
+/// read keeps none (its planned fraction stands in, and the log says so).
+pub fn with_observed_looks(config: &TrialConfig, trial_dir: &Path, cut: &str) -> TrialConfig {
+    let mut out = config.clone();
+    for look in out
+        .design
+        .formal_looks
+        .iter_mut()
+        .filter(|l| l.cut.as_str() < cut && l.information_fraction.is_none())
+    {
+        let Ok(date) = chrono::NaiveDate::parse_from_str(&look.cut, "%Y-%m-%d") else {
+            continue;
+        };
+        let dir = trial_dir.join(layout::cut_folder_name(date));
+        let observed = closed_snapshot_without_labs(config, &dir)
+            .map_err(|p| p.to_string())
+            .and_then(|snap| closed_interim(&snap, config).map_err(|e| e.to_string()))
+            .map(|i| i.map(|i| i.information_fraction));
+        match observed {
+            Ok(Some(t)) => look.information_fraction = Some(t),
+            Ok(None) => tracing::warn!(
+                "formal look {} of {} ({}): no interim at that cut; its planned fraction stands in",
+                look.look,
+                config.id,
+                look.cut
+            ),
+            Err(e) => tracing::warn!(
+                "formal look {} of {} ({}) cannot be read ({e}); its planned fraction stands in",
+                look.look,
+                config.id,
+                look.cut
+            ),
+        }
+    }
+    out
+}
