@@ -10,7 +10,12 @@
 # Run from the repository root: Rscript validation/safety_rules.R (R 4.2).
 num <- function(x) paste0("[", paste(sprintf("%.15g", x), collapse = ", "), "]")
 
+# The demo's rules (demo/altshock2/trial.toml [[safety_rules]]) at the final
+# cut: BARC>=3 bleeding in 9 of 53 (IABP + SoC) and 4 of 48 (SoC) subjects
+# (expected.json); stroke in 3 of 53 and 0 of 48.
 posterior <- list(
+  list(a = 1, b = 1, x = 9, n = 53, p0 = 0.1),
+  list(a = 1, b = 1, x = 4, n = 48, p0 = 0.1),
   list(a = 1, b = 1, x = 3, n = 20, p0 = 0.1),
   list(a = 0.6, b = 2.4, x = 4, n = 7, p0 = 0.2),
   list(a = 0.5, b = 0.5, x = 0, n = 12, p0 = 0.05),
@@ -22,6 +27,7 @@ post_json <- sapply(posterior, function(q) sprintf(
   q$a, q$b, q$x, q$n, q$p0, 1 - pbeta(q$p0, q$a + q$x, q$b + q$n - q$x)))
 
 diffs <- list(
+  list(a = 1, b = 1, xa = 9, na = 53, xb = 4, nb = 48, delta = 0),
   list(a = 1, b = 1, xa = 4, na = 48, xb = 9, nb = 53, delta = 0),
   list(a = 1, b = 1, xa = 9, na = 53, xb = 4, nb = 48, delta = 0),
   list(a = 1, b = 1, xa = 4, na = 48, xb = 9, nb = 53, delta = 0.05),
@@ -85,7 +91,8 @@ rules <- c(
   rule("pocock-30", "pocock", 1:30, 0.2, 0.1),
   rule("obf-30", "obf", 1:30, 0.2, 0.1),
   rule("pocock-looks-10", "pocock", seq(10, 60, 10), 0.1, 0.05, at = c(0.1, 0.15, 0.2, 0.3)),
-  rule("bb-looks-5", "bb", seq(5, 50, 5), 0.15, 0.05, c(1, 1), at = c(0.15, 0.2, 0.3))
+  rule("bb-looks-5", "bb", seq(5, 50, 5), 0.15, 0.05, c(1, 1), at = c(0.15, 0.2, 0.3)),
+  rule("altshock2-stroke", "bb", 1:100, 0.02, 0.1, c(0.5, 24.5), at = c(0.02, 0.03, 0.04, 0.05, 0.06))
 )
 writeLines(paste0('{\n"posterior": [\n  ', paste(post_json, collapse = ",\n  "),
                   '\n],\n"difference": [\n  ', paste(diff_json, collapse = ",\n  "),

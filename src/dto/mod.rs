@@ -13,6 +13,7 @@ mod enrollment;
 mod labs;
 mod reports;
 mod reviews;
+mod rules;
 mod safety;
 
 pub use access::*;
@@ -26,6 +27,7 @@ pub use enrollment::*;
 pub use labs::*;
 pub use reports::*;
 pub use reviews::*;
+pub use rules::*;
 pub use safety::*;
 
 use serde::{Deserialize, Serialize};

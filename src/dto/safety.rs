@@ -121,6 +121,8 @@ pub struct ClosedSafety {
     /// configuration (the caption of the table, on the page and in the
     /// documents).
     pub test_caption: String,
+    /// The safety monitoring rules, groups named as the viewer may see them.
+    pub rules: Vec<super::SafetyRuleView>,
     pub rows: Vec<ClosedSafetyRow>,
     /// Study days at which cumulative incidence is tabulated.
     pub incidence_days: Vec<f64>,

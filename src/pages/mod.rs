@@ -18,6 +18,7 @@ mod overview;
 mod reports;
 mod reviews;
 mod safety;
+mod safety_rules;
 mod since_review;
 pub mod trial_nav;
 mod trials;

@@ -4,6 +4,7 @@
 use super::adverse_events::AdverseEventsSection;
 use super::deaths::DeathsSection;
 use super::labs::LabsSection;
+use super::safety_rules::SafetyRulesSection;
 use super::trial_nav::{cut_param, query_param, trial_param, Tab, TrialNav};
 use crate::components::format::{ci_pct, p_fmt, pct};
 use crate::components::{fragment, Chart, ErrorPanel};
@@ -191,6 +192,7 @@ fn ClosedSafetyTable(data: ClosedSafety) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </section>
+        <SafetyRulesSection rules=data.rules.clone()/>
         <IncidenceSection data/>
     }
 }

@@ -150,7 +150,23 @@ pub struct SequentialBoundary {
 
 /// The events that stop at `n` subjects for constant `c`.
 fn stop_at(kind: BoundaryKind, n: u32, last: u32, p0: f64, c: f64) -> u32 {
-    let first = |stops: &dyn Fn(u32) -> bool| (0..=n).find(|&x| stops(x)).unwrap_or(n + 1);
+    // Each criterion holds from some x on (it is monotone in x): the first
+    // x where it holds, by bisection, or n + 1.
+    let first = |stops: &dyn Fn(u32) -> bool| {
+        if !stops(n) {
+            return n + 1;
+        }
+        let (mut lo, mut hi) = (0u32, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if stops(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    };
     match kind {
         // P(X_n >= x) = I_{p0}(x, n − x + 1) for x >= 1.
         BoundaryKind::Pocock => {
@@ -193,9 +209,12 @@ pub fn stopping_probability(ns: &[u32], stop_at: &[u32], p: f64) -> f64 {
                 next[x + j] += w * q;
             }
         }
-        for x in (b as usize)..=(n as usize).min(last) {
-            stopped += next[x];
-            next[x] = 0.0;
+        let top = (n as usize).min(last);
+        if (b as usize) <= top {
+            for cell in &mut next[b as usize..=top] {
+                stopped += *cell;
+                *cell = 0.0;
+            }
         }
         alive = next;
         seen = n;

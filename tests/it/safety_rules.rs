@@ -160,3 +160,86 @@ fn stoppingrules_beta_binomial_example_is_reproduced() {
         );
     }
 }
+
+/// The demo's rules on Altshock-2's final cut (demo/altshock2/trial.toml), in
+/// the closed report: BARC>=3 bleeding in 9 of 53 (IABP + SoC) and 4 of 48
+/// (SoC), stroke in 3 of 53 and 0 of 48, each number against base R
+/// (validation/safety_rules.R: 1 - pbeta(0.1, 1 + 9, 1 + 44) = 0.960224761065065,
+/// the pair by integrate, the stroke boundary by bisection and recursion).
+#[test]
+fn the_demo_rules_at_the_final_cut_equal_r() {
+    use crate::helpers::{altshock2, altshock2_trial};
+    use dsmb::server::firewall::closed_snapshot;
+    use dsmb::server::report::closed_report;
+    let trial = altshock2_trial();
+    let snap = closed_snapshot(&trial, &altshock2().join("cut-2024-12-31")).unwrap();
+    let r = closed_report(&snap, &trial).unwrap();
+    let fx = fixture();
+    let rule = |kind: &str| r.safety_rules.iter().find(|x| x.kind == kind).unwrap();
+    let posterior = rule("posterior");
+    let iabp = posterior.groups.iter().find(|g| g.arm == "IABP").unwrap();
+    let soc = posterior.groups.iter().find(|g| g.arm == "SOC").unwrap();
+    assert_eq!((iabp.events, iabp.n, soc.events, soc.n), (9, 53, 4, 48));
+    within(
+        iabp.posterior.unwrap(),
+        f(&fx["posterior"][0]["p"]),
+        1e-12,
+        "IABP",
+    );
+    within(
+        soc.posterior.unwrap(),
+        f(&fx["posterior"][1]["p"]),
+        1e-12,
+        "SoC",
+    );
+    assert!(iabp.signal && !soc.signal && posterior.signal);
+    let pairs = &rule("difference").pairs;
+    assert_eq!(pairs.len(), 2, "both orders");
+    let up = pairs.iter().find(|p| p.higher == "IABP").unwrap();
+    let down = pairs.iter().find(|p| p.higher == "SOC").unwrap();
+    // R: P(p_IABP > p_SOC) with xa = 4 of 48 (SoC), xb = 9 of 53 (IABP).
+    within(
+        up.probability,
+        f(&fx["difference"][1]["p"]),
+        1e-9,
+        "IABP above SoC",
+    );
+    within(
+        down.probability,
+        f(&fx["difference"][0]["p"]),
+        1e-9,
+        "SoC above IABP",
+    );
+    let stroke = rule("sequential");
+    let want = fx["sequential"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "altshock2-stroke")
+        .unwrap();
+    let stop_at: Vec<u32> = want["stop_at"].as_array().unwrap().iter().map(u).collect();
+    let g = stroke.groups.iter().find(|g| g.arm == "IABP").unwrap();
+    assert_eq!(g.signal_at, Some(stop_at[52]), "at 53 subjects");
+    assert!(
+        !g.signal && !stroke.signal,
+        "3 strokes of 53 do not reach it"
+    );
+    let b = stroke.boundary.as_ref().unwrap();
+    within(b.size, f(&want["size"]), 1e-9, "size");
+    for ((p, s), (wp, ws)) in b.operating.iter().zip(
+        want["rates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(want["stopping"].as_array().unwrap()),
+    ) {
+        within(*p, f(wp), 1e-12, "rate");
+        within(*s, f(ws), 1e-9, "P(signal)");
+    }
+    // The sponsor's report has no rule at all.
+    let open =
+        dsmb::server::firewall::open_snapshot(&trial, &altshock2().join("cut-2024-12-31")).unwrap();
+    let json =
+        serde_json::to_string(&dsmb::server::report::open_report(&open, &trial).unwrap()).unwrap();
+    assert!(!json.contains("safety_rules") && !json.contains("posterior"));
+}

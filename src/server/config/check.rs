@@ -94,6 +94,10 @@ impl TrialConfig {
                 }
             }
         }
+        let categories: Vec<&str> = self.safety.iter().map(|c| c.name.as_str()).collect();
+        for (i, r) in self.safety_rules.iter().enumerate() {
+            r.validate(i, &categories)?;
+        }
         for (i, s) in self.subgroups.iter().enumerate() {
             match (&s.cuts, &s.levels) {
                 (Some(c), None)

@@ -8,12 +8,14 @@ mod check;
 mod columns;
 mod design;
 pub mod labs;
+mod rules;
 mod tables;
 
 pub use columns::{ColumnNames, ColumnRole};
 pub use design::{
     Assumptions, EndpointKind, FormalLook, FutilityRule, HarmRule, Sided, TrialDesign,
 };
+pub use rules::SafetyRule;
 pub use tables::AdverseEventOptions;
 
 use serde::{Deserialize, Serialize};
@@ -48,6 +50,10 @@ pub struct TrialConfig {
     /// Safety event categories, counted as subjects with at least one event.
     #[serde(default)]
     pub safety: Vec<SafetyCategory>,
+    /// Safety monitoring rules on the safety categories (signals for the
+    /// board, never automatic stops).
+    #[serde(default)]
+    pub safety_rules: Vec<SafetyRule>,
     /// Subgroups for the forest plot.
     #[serde(default)]
     pub subgroups: Vec<Subgroup>,

@@ -417,6 +417,7 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
     }
     t.note(safety.test_caption.clone());
     s.table(t);
+    safety_rules(&mut s, &safety.rules);
     s.heading("Cumulative incidence");
     // One chart per category (the screen switches between them).
     for r in safety.rows.iter().filter(|r| !r.incidence.is_empty()) {
@@ -490,4 +491,71 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         names.coded,
     ));
     doc
+}
+
+/// The safety monitoring rules: where each group (or ordered pair of
+/// groups) stands on each rule, and a sequential rule's boundary.
+fn safety_rules(s: &mut Section, rules: &[crate::dto::SafetyRuleView]) {
+    if rules.is_empty() {
+        return;
+    }
+    s.heading("Safety monitoring rules");
+    for r in rules {
+        let signal = |b: bool| if b { "signal" } else { "no signal" }.to_string();
+        let mut t = Table::new(
+            r.rule.clone(),
+            vec![
+                "Group".into(),
+                "Events/subjects".into(),
+                "Value".into(),
+                "Rule".into(),
+            ],
+        );
+        if r.kind == "difference" {
+            for p in &r.pairs {
+                t.row(vec![
+                    format!("{} above {}", p.higher, p.lower),
+                    "–".into(),
+                    format!("{:.4}", p.probability),
+                    signal(p.signal),
+                ]);
+            }
+        } else {
+            for g in &r.groups {
+                let value = match (g.posterior, g.signal_at) {
+                    (Some(p), _) => format!("P = {p:.4}"),
+                    (None, Some(b)) => format!("signal at >= {b} events"),
+                    (None, None) => "beyond the rule's subjects".into(),
+                };
+                t.row(vec![
+                    g.group.clone(),
+                    format!("{}/{}", g.events, g.n),
+                    value,
+                    signal(g.signal),
+                ]);
+            }
+        }
+        if let Some(b) = &r.boundary {
+            let runs: Vec<String> = b
+                .runs
+                .iter()
+                .map(|(e, from, to)| format!(">= {e} of {from}-{to}"))
+                .collect();
+            let oc: Vec<String> = b
+                .operating
+                .iter()
+                .map(|(p, q)| format!("{q:.4} at {p:.3}"))
+                .collect();
+            t.note(format!("Signal if the events reach: {}.", runs.join(", ")));
+            t.note(format!(
+                "Probability of a signal: {} (constant {:.7}).",
+                oc.join("; "),
+                b.c
+            ));
+        }
+        t.note(
+            "A rule that signals is for the board to weigh; it never stops the trial by itself.",
+        );
+        s.table(t);
+    }
 }

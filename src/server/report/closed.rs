@@ -53,6 +53,7 @@ pub fn closed_report(
     let tables = tables.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     let labs = labs.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     let numbers = numbers?;
+    let safety_rules = super::rules::safety_rules(trial, &numbers.safety);
     Ok(ClosedReport {
         trial: trial.id.clone(),
         title: trial.title.clone(),
@@ -84,6 +85,7 @@ pub fn closed_report(
         deviations: tables.deviations,
         labs,
         safety_test: trial.analysis.safety_test_sentence(),
+        safety_rules,
     })
 }
 

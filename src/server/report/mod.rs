@@ -29,6 +29,7 @@ pub mod interim;
 pub mod labs;
 pub mod open;
 pub mod pooled;
+pub mod rules;
 pub mod safety;
 pub mod safety_time;
 pub mod subgroups;

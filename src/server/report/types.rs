@@ -340,6 +340,8 @@ pub struct ClosedReport {
     /// The safety comparisons' method, from the configuration
     /// (`Analysis::safety_test_sentence`).
     pub safety_test: String,
+    /// The safety monitoring rules at this cut, by group.
+    pub safety_rules: Vec<super::rules::RuleResult>,
 }
 
 impl ClosedReport {

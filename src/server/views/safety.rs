@@ -179,6 +179,7 @@ pub fn closed_safety(
             RiskDifferenceCi::MiettinenNurminen => "Miettinen-Nurminen".into(),
         },
         test_caption: closed.safety_test.clone(),
+        rules: rule_views(&closed.safety_rules, names),
         rows,
         incidence_days: closed.incidence_days.clone(),
         incidence_chart,
@@ -259,4 +260,55 @@ pub fn listing_page(
         serious_pages: u32::try_from(pages).unwrap_or(1),
         ..view.clone()
     }
+}
+
+/// The safety monitoring rules with the groups named as the viewer may see
+/// them (coded letters while coded; two-group rules carry both orders).
+fn rule_views(
+    rules: &[crate::server::report::rules::RuleResult],
+    names: &ArmNames,
+) -> Vec<crate::dto::SafetyRuleView> {
+    use crate::dto::{BoundaryView, RuleGroupView, RulePairView, SafetyRuleView};
+    rules
+        .iter()
+        .map(|r| {
+            let mut groups: Vec<RuleGroupView> = r
+                .groups
+                .iter()
+                .map(|g| RuleGroupView {
+                    group: names.name(&g.arm),
+                    events: g.events,
+                    n: g.n,
+                    posterior: g.posterior,
+                    signal_at: g.signal_at,
+                    signal: g.signal,
+                })
+                .collect();
+            groups.sort_by(|a, b| a.group.cmp(&b.group));
+            let mut pairs: Vec<RulePairView> = r
+                .pairs
+                .iter()
+                .map(|p| RulePairView {
+                    higher: names.name(&p.higher),
+                    lower: names.name(&p.lower),
+                    probability: p.probability,
+                    signal: p.signal,
+                })
+                .collect();
+            pairs.sort_by(|a, b| (&a.higher, &a.lower).cmp(&(&b.higher, &b.lower)));
+            SafetyRuleView {
+                rule: r.rule.clone(),
+                kind: r.kind.to_string(),
+                signal: r.signal,
+                groups,
+                pairs,
+                boundary: r.boundary.as_ref().map(|b| BoundaryView {
+                    runs: b.runs.iter().map(|x| (x.events, x.from, x.to)).collect(),
+                    c: b.c,
+                    size: b.size,
+                    operating: b.operating.clone(),
+                }),
+            }
+        })
+        .collect()
 }
