@@ -25,6 +25,13 @@ test("the statistician reviews Altshock-2 safety by arm", async ({ page }, info)
   await expect(row).toContainText("p = 0.195 (chi-square)");
   const vascular = page.getByTestId("closed-safety").locator("tr", { hasText: "Vascular complications" });
   await expect(vascular).toContainText("p = 0.119 (Fisher exact)");
+  // The caption says the configured test, and the charter's rules are there:
+  // the bleeding threshold signals in IABP + SoC (9/53), stroke does not.
+  await expect(page.getByText("Pearson's chi-square test without continuity correction").first()).toBeVisible();
+  const rules = page.getByTestId("safety-rules");
+  await expect(rules.locator('[data-kind="posterior"]')).toHaveAttribute("data-signal", "true");
+  await expect(rules.locator('[data-kind="sequential"]')).toHaveAttribute("data-signal", "false");
+  await expect(rules.locator('[data-kind="posterior"] tr', { hasText: "9/53" })).toContainText("0.9602");
   await page.screenshot({ path: info.outputPath("safety-statistician.png"), fullPage: true });
   expect(errors, errors.join("\n")).toEqual([]);
 });
