@@ -229,6 +229,9 @@ fn InterimSection(i: InterimView) -> impl IntoView {
             }
         })
         .collect_view();
+    // A monitoring cut is never tested: its repeated interval and p-value
+    // are read as if it were a look.
+    let as_if = (!i.formal).then_some(" (as if this cut were a look)");
     view! {
         <section class="panel">
             <h2 data-testid="look-label">{capitalized(&i.look_label)}</h2>
@@ -267,10 +270,10 @@ fn InterimSection(i: InterimView) -> impl IntoView {
                         <td class="num">{opt(i.predictive_power, 3)}</td>
                     </tr>
                     <tr>
-                        <th scope="row">"Repeated 95% CI, " {i.effect_measure.clone()}</th>
+                        <th scope="row">"Repeated 95% CI, " {i.effect_measure.clone()} {as_if}</th>
                         <td class="num" data-testid="rci">{format!("{:.3} to {:.3}", i.repeated_ci[0], i.repeated_ci[1])}</td>
                     </tr>
-                    <tr><th scope="row">"Repeated p-value"</th><td class="num">{p_fmt(i.repeated_p_value)}</td></tr>
+                    <tr><th scope="row">"Repeated p-value" {as_if}</th><td class="num">{p_fmt(i.repeated_p_value)}</td></tr>
                 </tbody>
             </table>
         </section>

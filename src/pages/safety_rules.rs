@@ -113,7 +113,7 @@ fn Rule(r: SafetyRuleView) -> impl IntoView {
     });
     view! {
         <div class="rule" data-kind=r.kind.clone() data-signal=r.signal.to_string()>
-            <h3>{r.rule.clone()} {r.signal.then(|| view! { " " <span class="badge warn">"signal"</span> })}</h3>
+            <h3>{r.rule.clone()} {r.signal.then(|| view! { " " <span class="badge signal">"signal"</span> })}</h3>
             {groups}
             {pairs}
             {boundary}

@@ -76,10 +76,17 @@ impl SafetyRule {
                 prior,
                 delta,
                 flag_above,
-            } => format!(
-                "{category}: signal when P(one group's rate > another's + {delta} | data) > {flag_above} (Beta({}, {}) priors)",
-                prior[0], prior[1]
-            ),
+            } => {
+                let by = if *delta == 0.0 {
+                    String::new()
+                } else {
+                    format!(" + {delta}")
+                };
+                format!(
+                    "{category}: signal when P(one group's rate > another's{by} | data) > {flag_above} (Beta({}, {}) priors)",
+                    prior[0], prior[1]
+                )
+            }
             SafetyRule::Sequential {
                 category,
                 boundary,
