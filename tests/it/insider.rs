@@ -215,6 +215,28 @@ fn blinded_upload() -> Vec<Part> {
     files
 }
 
+/// The statistician's blinded upload of the final cut, its check passed:
+/// the session, the upload's id and the check's report.
+async fn checked_upload(
+    app: &TestApp,
+) -> (String, String, dsmb::server::intake::check::CheckReport) {
+    let stat = sign_in(app, "stat").await;
+    let (r, id) = upload(
+        app,
+        "altshock2",
+        &stat,
+        "2024-12-31",
+        "blinded",
+        &blinded_upload(),
+    )
+    .await;
+    let id = id.unwrap_or_else(|| panic!("{}", r.body));
+    let Outcome::Passed(report) = checked(app, &id).await else {
+        panic!("the upload's check failed")
+    };
+    (stat, id, report)
+}
+
 /// Case 2: The randomization list changed in staging after the check passed is
 /// not registered: registration records the list the check read and
 /// verifies every file against the check's digests when it moves the cut.
@@ -223,20 +245,7 @@ fn a_list_changed_after_its_check_is_not_registered() {
     let root = upload_root("cut-2023-09-30");
     let app = app_on(&root, Limits::default());
     block_on(async {
-        let stat = sign_in(&app, "stat").await;
-        let (r, id) = upload(
-            &app,
-            "altshock2",
-            &stat,
-            "2024-12-31",
-            "blinded",
-            &blinded_upload(),
-        )
-        .await;
-        let id = id.unwrap_or_else(|| panic!("{}", r.body));
-        let Outcome::Passed(report) = checked(&app, &id).await else {
-            panic!("the upload's check failed")
-        };
+        let (stat, id, report) = checked_upload(&app).await;
         assert!(
             report.randlist.is_some(),
             "the check records the list's digest"
@@ -737,18 +746,7 @@ fn a_file_added_in_staging_after_the_check_is_not_registered() {
     let root = upload_root("cut-2023-09-30");
     let app = app_on(&root, Limits::default());
     block_on(async {
-        let stat = sign_in(&app, "stat").await;
-        let (r, id) = upload(
-            &app,
-            "altshock2",
-            &stat,
-            "2024-12-31",
-            "blinded",
-            &blinded_upload(),
-        )
-        .await;
-        let id = id.unwrap_or_else(|| panic!("{}", r.body));
-        assert!(matches!(checked(&app, &id).await, Outcome::Passed(_)));
+        let (stat, id, _) = checked_upload(&app).await;
         let staged = app.staging.get(&id).unwrap();
         copy_dir(
             &final_cut().join("unblinded"),

@@ -15,7 +15,7 @@ pub use columns::{ColumnNames, ColumnRole};
 pub use design::{
     Assumptions, EndpointKind, FormalLook, FutilityRule, HarmRule, Sided, TrialDesign,
 };
-pub use rules::SafetyRule;
+pub use rules::{BoundaryType, SafetyRule};
 pub use tables::AdverseEventOptions;
 
 use serde::{Deserialize, Serialize};

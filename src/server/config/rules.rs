@@ -36,13 +36,49 @@ pub enum SafetyRule {
     /// 1 to `max_subjects` subjects.
     Sequential {
         category: String,
-        boundary: String,
+        boundary: BoundaryType,
         p0: f64,
         alpha: f64,
         #[serde(default)]
         prior: Option<[f64; 2]>,
         max_subjects: u32,
     },
+}
+
+/// The kind of an exact sequential boundary (R stoppingrule's names).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum BoundaryType {
+    Pocock,
+    Obf,
+    Bb,
+}
+
+impl BoundaryType {
+    /// The statistics core's boundary, with the beta-binomial's prior.
+    pub fn kind(self, prior: Option<[f64; 2]>) -> crate::stats::monitoring::BoundaryKind {
+        use crate::stats::monitoring::{BetaPrior, BoundaryKind};
+        match self {
+            BoundaryType::Pocock => BoundaryKind::Pocock,
+            BoundaryType::Obf => BoundaryKind::OBrienFleming,
+            BoundaryType::Bb => {
+                let [a, b] = prior.unwrap_or([1.0, 1.0]);
+                BoundaryKind::BetaBinomial(BetaPrior { a, b })
+            }
+        }
+    }
+
+    /// The boundary in words.
+    fn words(self, prior: Option<[f64; 2]>) -> String {
+        match self {
+            BoundaryType::Pocock => "Pocock-type".into(),
+            BoundaryType::Obf => "O'Brien-Fleming-type".into(),
+            BoundaryType::Bb => {
+                let [a, b] = prior.unwrap_or([1.0, 1.0]);
+                format!("beta-binomial (Beta({a}, {b}) prior)")
+            }
+        }
+    }
 }
 
 fn uniform() -> [f64; 2] {
@@ -95,14 +131,7 @@ impl SafetyRule {
                 prior,
                 max_subjects,
             } => {
-                let kind = match boundary.as_str() {
-                    "pocock" => "Pocock-type".to_string(),
-                    "obf" => "O'Brien-Fleming-type".to_string(),
-                    _ => {
-                        let [a, b] = prior.unwrap_or([1.0, 1.0]);
-                        format!("beta-binomial (Beta({a}, {b}) prior)")
-                    }
-                };
+                let kind = boundary.words(*prior);
                 format!(
                     "{category}: {kind} sequential boundary for a rate of {p0} over 1 to {max_subjects} subjects, a signal with probability {alpha} at that rate"
                 )
@@ -155,15 +184,12 @@ impl SafetyRule {
                 max_subjects,
                 ..
             } => {
-                if !matches!(boundary.as_str(), "pocock" | "obf" | "bb") {
-                    return Err(format!("{at}: boundary must be pocock, obf or bb"));
-                }
                 if !prob(*p0) || !prob(*alpha) || *max_subjects == 0 || *max_subjects > 1_000 {
                     return Err(format!(
                         "{at}: p0 and alpha must be in (0, 1), max_subjects from 1 to 1000"
                     ));
                 }
-                if boundary == "bb" && !prior.as_ref().is_some_and(beta) {
+                if *boundary == BoundaryType::Bb && !prior.as_ref().is_some_and(beta) {
                     return Err(format!(
                         "{at}: a bb boundary needs a positive prior = [a, b]"
                     ));

@@ -85,6 +85,15 @@ impl LiveCatalog {
         })
     }
 
+    /// The catalog now and `trial`'s entry in it.
+    fn now(&self, trial: &str) -> Result<(Arc<Catalog>, Arc<TrialEntry>), String> {
+        let catalog = self.current();
+        let entry = catalog
+            .entry(trial)
+            .ok_or_else(|| format!("no trial {trial}"))?;
+        Ok((catalog, entry))
+    }
+
     /// The catalog with the cut folder `cut_dir` of `trial` listed as
     /// rejected with `problems`, for [`LiveCatalog::commit`].
     pub fn reject(
@@ -93,10 +102,7 @@ impl LiveCatalog {
         cut_dir: &Path,
         problems: Problems,
     ) -> Result<Prepared, String> {
-        let catalog = self.current();
-        let entry = catalog
-            .entry(trial)
-            .ok_or_else(|| format!("no trial {trial}"))?;
+        let (catalog, entry) = self.now(trial)?;
         Ok(Prepared {
             catalog: catalog.with_entry(entry.with_rejected(cut_dir, problems.clone())),
             arrival: Arrival::Rejected(problems),
@@ -112,10 +118,7 @@ impl LiveCatalog {
         cut_dir: &Path,
         problems: Problems,
     ) -> Result<Prepared, String> {
-        let catalog = self.current();
-        let entry = catalog
-            .entry(trial)
-            .ok_or_else(|| format!("no trial {trial}"))?;
+        let (catalog, entry) = self.now(trial)?;
         let next = entry
             .with_withdrawn(cut_dir, problems.clone())
             .ok_or_else(|| format!("{} is the trial's only served cut", cut_dir.display()))?;

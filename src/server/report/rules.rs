@@ -8,7 +8,7 @@ use super::types::ClosedRate;
 use crate::server::config::{SafetyRule, TrialConfig};
 use crate::stats::monitoring::{
     posterior_difference_exceeds, posterior_exceeds, sequential_boundary, stopping_probability,
-    BetaPrior, BoundaryKind, Count, SequentialBoundary,
+    BetaPrior, Count, SequentialBoundary,
 };
 use serde::Serialize;
 
@@ -170,14 +170,7 @@ fn evaluate(rule: &SafetyRule, counts: &[(String, Count)]) -> RuleResult {
             ..
         } => {
             out.kind = "sequential";
-            let kind = match boundary.as_str() {
-                "pocock" => BoundaryKind::Pocock,
-                "obf" => BoundaryKind::OBrienFleming,
-                _ => {
-                    let [a, b] = prior.unwrap_or([1.0, 1.0]);
-                    BoundaryKind::BetaBinomial(BetaPrior { a, b })
-                }
-            };
+            let kind = boundary.kind(*prior);
             let ns: Vec<u32> = (1..=*max_subjects).collect();
             if let Ok(b) = sequential_boundary(&ns, *p0, *alpha, kind) {
                 for g in &mut out.groups {
