@@ -10,6 +10,11 @@ pub struct TrialAccess {
     pub title: String,
     /// `dsmb`, `statistician` or `sponsor`.
     pub role: Role,
+    /// Where the trial stands by its DSMB's last signed recommendation
+    /// ("ongoing", "stopped for futility", ...) and the meeting's date; none
+    /// before the first signed meeting. Open to every role.
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// The signed-in user, for the top bar and the forms that change state.

@@ -24,6 +24,7 @@ pub fn TrialsPage() -> impl IntoView {
                                             <a href=format!("/trial/{}", t.id)>{t.title.clone()}</a>
                                         </th>
                                         <td>{role_name(t.role)}</td>
+                                        <td data-testid="trial-status">{t.status.clone().unwrap_or_else(|| "no signed recommendation yet".into())}</td>
                                     </tr>
                                 }
                             })
@@ -40,6 +41,7 @@ pub fn TrialsPage() -> impl IntoView {
                                         <tr>
                                             <th scope="col">"Trial"</th>
                                             <th scope="col">"Your role"</th>
+                                            <th scope="col">"Status"</th>
                                         </tr>
                                     </thead>
                                     <tbody>{rows}</tbody>

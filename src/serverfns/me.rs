@@ -13,17 +13,33 @@ pub async fn get_me() -> Result<Me, ServerFnError> {
     let user = auth
         .user
         .ok_or_else(|| ServerFnError::new("sign in first"))?;
-    let trials = user
+    let catalog = state.catalog();
+    let held: Vec<(String, String, crate::dto::Role)> = user
         .roles
         .iter()
         .filter_map(|(id, role)| {
-            state.catalog().trial(id).map(|t| TrialAccess {
-                id: id.clone(),
-                title: t.config.title.clone(),
-                role: *role,
-            })
+            catalog
+                .trial(id)
+                .map(|t| (id.clone(), t.config.title.clone(), *role))
         })
         .collect();
+    let store = state.access.store.clone();
+    let trials = guard::blocking(move || {
+        held.into_iter()
+            .map(|(id, title, role)| {
+                let status = store
+                    .last_signed_meeting(&id, "9999-12-31")?
+                    .map(|m| crate::server::store::meetings::status_words(&m));
+                Ok(TrialAccess {
+                    id,
+                    title,
+                    role,
+                    status,
+                })
+            })
+            .collect::<Result<Vec<_>, crate::server::store::StoreError>>()
+    })
+    .await?;
     Ok(Me {
         username: user.username,
         csrf: user.csrf,

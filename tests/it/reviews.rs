@@ -48,7 +48,9 @@ fn the_chair_signs_once_with_the_password_and_the_sponsor_sees_only_the_open_par
             sign_in(&app, "sponsor").await,
         );
 
-        // Unsigned: the sponsor does not see it.
+        // Unsigned: the sponsor does not see it, and no status stands.
+        let me = send(&app, post("/api/get_me", Some(&sponsor), "")).await;
+        assert!(me.body.contains("\"status\":null"), "{}", me.body);
         let r = send(
             &app,
             post(
@@ -103,6 +105,17 @@ fn the_chair_signs_once_with_the_password_and_the_sponsor_sees_only_the_open_par
         assert!(signs[0]
             .detail
             .contains(m.signature_hash.as_deref().unwrap()));
+
+        // Before and after the signature, the trials list says where the
+        // trial stands, for the sponsor too: stopped for futility, signed.
+        let me = send(&app, post("/api/get_me", Some(&sponsor), "")).await;
+        let me: serde_json::Value = serde_json::from_str(&me.body).unwrap();
+        assert_eq!(
+            me["trials"][0]["status"],
+            "stopped for futility (signed recommendation of the meeting of 2025-01-20)"
+        );
+        let page = send(&app, get("/", Some(&sponsor))).await;
+        assert!(page.body.contains("stopped for futility"), "{}", page.body);
 
         // A second signature is refused, and audited.
         let r = send(&app, sign(&good, &member, &c)).await;

@@ -25,6 +25,22 @@ pub const RECOMMENDATIONS: [(&str, &str); 6] = [
     ("stop_harm", "Stop for harm"),
 ];
 
+/// Where a trial stands by the signed meeting `m`: "stopped for futility
+/// (signed recommendation of 2024-10-09)", "ongoing (...)".
+pub fn status_words(m: &Meeting) -> String {
+    let status = match m.fields.recommendation.as_str() {
+        "stop_efficacy" => "stopped for efficacy",
+        "stop_futility" => "stopped for futility",
+        "stop_harm" => "stopped for harm",
+        "pause_enrollment" => "enrollment paused",
+        _ => "ongoing",
+    };
+    format!(
+        "{status} (signed recommendation of the meeting of {})",
+        m.fields.meeting_date
+    )
+}
+
 /// The words of a recommendation code.
 pub fn recommendation_label(code: &str) -> Option<&'static str> {
     RECOMMENDATIONS
