@@ -95,6 +95,15 @@ impl SafetyRule {
         }
     }
 
+    /// The rule's kind as trial.toml names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SafetyRule::Posterior { .. } => "posterior",
+            SafetyRule::Difference { .. } => "difference",
+            SafetyRule::Sequential { .. } => "sequential",
+        }
+    }
+
     /// The rule in words (what the page and the documents call it).
     pub fn describe(&self) -> String {
         match self {

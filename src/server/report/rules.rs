@@ -113,7 +113,7 @@ fn evaluate(rule: &SafetyRule, counts: &[(String, Count)]) -> RuleResult {
     };
     let mut out = RuleResult {
         category: rule.category().to_string(),
-        kind: "",
+        kind: rule.kind(),
         rule: rule.describe(),
         groups: counts.iter().map(|(a, c)| group(a, *c)).collect(),
         pairs: Vec::new(),
@@ -127,7 +127,6 @@ fn evaluate(rule: &SafetyRule, counts: &[(String, Count)]) -> RuleResult {
             flag_above,
             ..
         } => {
-            out.kind = "posterior";
             let prior = BetaPrior {
                 a: prior[0],
                 b: prior[1],
@@ -144,7 +143,6 @@ fn evaluate(rule: &SafetyRule, counts: &[(String, Count)]) -> RuleResult {
             flag_above,
             ..
         } => {
-            out.kind = "difference";
             let prior = BetaPrior {
                 a: prior[0],
                 b: prior[1],
@@ -169,7 +167,6 @@ fn evaluate(rule: &SafetyRule, counts: &[(String, Count)]) -> RuleResult {
             max_subjects,
             ..
         } => {
-            out.kind = "sequential";
             let kind = boundary.kind(*prior);
             let ns: Vec<u32> = (1..=*max_subjects).collect();
             if let Ok(b) = sequential_boundary(&ns, *p0, *alpha, kind) {
