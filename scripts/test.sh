@@ -47,6 +47,8 @@ add_user e2e-dsmb dsmb
 add_user e2e-dsmb-js-on dsmb
 add_user e2e-dsmb-js-off dsmb
 add_user e2e-chair dsmb
+add_user e2e-verdict-js-on dsmb
+add_user e2e-verdict-js-off dsmb
 target/debug/dsmb user chair e2e-chair altshock2 >/dev/null
 target/debug/dsmb user chair e2e-chair cdisc-pilot01 >/dev/null
 rm -f end2end/test-results/results.json

@@ -15,6 +15,10 @@ pub struct TrialAccess {
     /// before the first signed meeting. Open to every role.
     #[serde(default)]
     pub status: Option<String>,
+    /// The newest good cut and its pooled enrollment against target
+    /// ("cut of 2024-12-31: 100 of 200 randomized"); pooled, every role's.
+    #[serde(default)]
+    pub newest_cut: Option<String>,
 }
 
 /// The signed-in user, for the top bar and the forms that change state.

@@ -88,6 +88,25 @@ pub struct InterimView {
     /// Boundaries with the observed z; conditional power over effects.
     pub boundary_chart: Figure,
     pub cp_chart: Figure,
+    /// The statistician's offer to declare this monitoring cut the next
+    /// formal look (none for other roles, formal looks, or a cut before a
+    /// declared look).
+    #[serde(default)]
+    pub declare: Option<DeclareLook>,
+}
+
+/// Declaring a cut formal look `look` of `of`, as the efficacy page offers
+/// it to the statistician.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeclareLook {
+    pub look: usize,
+    pub of: usize,
+    pub cut: String,
+    /// Whether the cut's information reached the look's planned one (the
+    /// app proposes it), and that in words.
+    pub proposed: bool,
+    pub note: String,
+    pub csrf: String,
 }
 
 /// The primary endpoint in one group (closed views).

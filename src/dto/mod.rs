@@ -15,6 +15,7 @@ mod reports;
 mod reviews;
 mod rules;
 mod safety;
+mod standing;
 
 pub use access::*;
 pub use adverse::*;
@@ -29,6 +30,7 @@ pub use reports::*;
 pub use reviews::*;
 pub use rules::*;
 pub use safety::*;
+pub use standing::*;
 
 use serde::{Deserialize, Serialize};
 

@@ -111,7 +111,7 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
                 .map(|t| view! { <p class="caption" data-testid="primary-test">{t}</p> })}
             {marks_compared.then(|| view! { <p class="caption">"† the groups the group-sequential look compares; the percentage of a group outside it is of its randomized subjects."</p> })}
         </section>
-        {interim.map(|i| view! { <InterimSection i/> })}
+        {interim.map(|i| view! { <InterimSection i trial=data.trial_id.clone()/> })}
         {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
         {(!data.forest.is_empty()).then(|| view! { <ForestSection data=data.clone()/> })}
     }
@@ -178,7 +178,7 @@ fn ForestSection(data: Efficacy) -> impl IntoView {
 }
 
 #[component]
-fn InterimSection(i: InterimView) -> impl IntoView {
+fn InterimSection(i: InterimView, trial: String) -> impl IntoView {
     let bounds = i
         .fractions
         .iter()
@@ -240,6 +240,7 @@ fn InterimSection(i: InterimView) -> impl IntoView {
                 let items = i.basis.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view();
                 view! { <ul class="basis" data-testid="verdict-basis">{items}</ul> }
             })}
+            {i.declare.clone().map(|d| view! { <DeclareForm d trial=trial.clone()/> })}
             {i.futility_rule.clone().map(|r| view! { <p class="caption">{r}</p> })}
             {i.harm_rule.clone().map(|r| view! { <p class="caption" data-testid="harm-rule">{r}</p> })}
             <table class="data" data-testid="interim">
@@ -440,5 +441,22 @@ fn capitalized(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+/// The statistician's form to declare this monitoring cut the next formal
+/// look (a plain form: it works without JavaScript).
+#[component]
+fn DeclareForm(d: crate::dto::DeclareLook, trial: String) -> impl IntoView {
+    view! {
+        <form method="post" action=format!("/trial/{trial}/looks") class="declare-look" data-testid="declare-look">
+            <input type="hidden" name="csrf" value=d.csrf/>
+            <input type="hidden" name="cut" value=d.cut.clone()/>
+            <input type="hidden" name="look" value=d.look.to_string()/>
+            <p class="caption">{d.note}</p>
+            <button type="submit">
+                {format!("Declare the cut of {} formal look {} of {} (audited)", d.cut, d.look, d.of)}
+            </button>
+        </form>
     }
 }

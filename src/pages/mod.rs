@@ -20,6 +20,7 @@ mod reviews;
 mod safety;
 mod safety_rules;
 mod since_review;
+mod standing;
 pub mod trial_nav;
 mod trials;
 mod upload;

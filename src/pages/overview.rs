@@ -1,8 +1,9 @@
-//! The overview page: pooled enrollment against target, by site and over
-//! time, follow-up completeness and timeliness (every role); enrollment by
+//! The overview page: where the trial stands first, then pooled
+//! enrollment against target, by site and over time, follow-up completeness and timeliness (every role); enrollment by
 //! group (closed roles).
 
 use super::since_review::SinceReviewSection;
+use super::standing::StandingSection;
 use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
 use crate::components::format::percent;
 use crate::components::{Chart, ErrorPanel, LinesTable};
@@ -37,6 +38,11 @@ pub fn OverviewPage() -> impl IntoView {
                             shown=data.cut_date.clone()
                             cuts=data.cuts.clone()
                         />
+                        <header class="panel trial-head">
+                            <h1>{data.trial_title.clone()}</h1>
+                            <p class="subtitle">"Data cut " <time>{data.cut_date.clone()}</time></p>
+                        </header>
+                        <StandingSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                         <EnrollmentSection data=data.clone()/>
                         <SinceReviewSection trial=data.trial_id.clone() cut=data.cut_date.clone()/>
                         <DataQualitySection data=data.clone()/>
@@ -324,8 +330,7 @@ fn EnrollmentSection(data: EnrollmentSummary) -> impl IntoView {
         .unwrap_or_default();
     view! {
         <section class="panel">
-            <h1>{data.trial_title.clone()}</h1>
-            <p class="subtitle">"Data cut " <time>{data.cut_date.clone()}</time></p>
+            <h2>"Enrollment"</h2>
             <p class="kpi" data-testid="enrolled">
                 <span class="kpi-value" data-testid="enrolled-total">{data.total}</span>
                 " enrolled of "

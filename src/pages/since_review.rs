@@ -89,7 +89,7 @@ fn SinceView(data: SinceReview) -> impl IntoView {
     let class = if data.closed { "panel closed" } else { "panel" };
     if let Some(note) = data.note.clone() {
         return view! {
-            <section class=class data-testid="since-review">
+            <section id="since-review" class=class data-testid="since-review">
                 <h2>"Since the last review"</h2>
                 <p class="caption">{note}</p>
             </section>
@@ -263,7 +263,7 @@ fn SinceView(data: SinceReview) -> impl IntoView {
         }
     });
     view! {
-        <section class=class data-testid="since-review">
+        <section id="since-review" class=class data-testid="since-review">
             <h2>"Since the last review"</h2>
             <p class="caption" data-testid="since-basis">
                 {format!("The cut of {to} against the cut of {from}: {}.", data.basis)}

@@ -25,6 +25,7 @@ pub fn TrialsPage() -> impl IntoView {
                                         </th>
                                         <td>{role_name(t.role)}</td>
                                         <td data-testid="trial-status">{t.status.clone().unwrap_or_else(|| "no signed recommendation yet".into())}</td>
+                                        <td data-testid="trial-newest-cut">{t.newest_cut.clone().unwrap_or_else(|| "–".into())}</td>
                                     </tr>
                                 }
                             })
@@ -42,6 +43,7 @@ pub fn TrialsPage() -> impl IntoView {
                                             <th scope="col">"Trial"</th>
                                             <th scope="col">"Your role"</th>
                                             <th scope="col">"Status"</th>
+                                            <th scope="col">"Newest data cut"</th>
                                         </tr>
                                     </thead>
                                     <tbody>{rows}</tbody>

@@ -68,6 +68,26 @@ pub struct TrialEntry {
 }
 
 impl TrialEntry {
+    /// This entry under the configuration `config` (the same trial with
+    /// looks declared in the app): the served cuts' next look projected
+    /// again, nothing else read.
+    pub fn with_config(&self, config: TrialConfig) -> TrialEntry {
+        let reproject = |c: &ServedCut| {
+            let mut c = c.clone();
+            if let Ok(date) = chrono::NaiveDate::parse_from_str(&c.date, "%Y-%m-%d") {
+                c.enrollment = c.enrollment.clone().with_projection(&config, date);
+            }
+            c
+        };
+        TrialEntry {
+            cuts: self.cuts.iter().map(reproject).collect(),
+            withdrawn: self.withdrawn.clone(),
+            rejected: self.rejected.clone(),
+            dir: self.dir.clone(),
+            config,
+        }
+    }
+
     /// The newest good cut: the one served by default.
     pub fn latest(&self) -> &ServedCut {
         self.cuts

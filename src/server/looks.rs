@@ -50,3 +50,38 @@ pub fn with_observed_looks(config: &TrialConfig, trial_dir: &Path, cut: &str) ->
     }
     out
 }
+
+/// `catalog` with the looks declared in the app (`store`) added to each
+/// trial's trial.toml looks, as the server starts. A declared look that no
+/// longer fits the trial.toml (edited since) is an error naming both: the
+/// server does not serve a design other than the one the board's looks
+/// were declared under.
+pub fn with_declared_looks(
+    catalog: &crate::server::catalog::Catalog,
+    store: &crate::server::store::Store,
+) -> Result<crate::server::catalog::Catalog, String> {
+    let mut out = catalog.clone();
+    for entry in &catalog.trials {
+        let id = &entry.config.id;
+        let declared = store
+            .declared_looks(id)
+            .map_err(|e| format!("{id}: the declared looks cannot be read: {e}"))?;
+        if declared.is_empty() {
+            continue;
+        }
+        let mut config = entry.config.clone();
+        for d in &declared {
+            if config.design.formal_look_at(&d.cut).map(|l| l.look) == Some(d.look) {
+                continue;
+            }
+            config = config.with_declared_look(d.look, &d.cut).map_err(|e| {
+                format!(
+                    "{id}: look {} at the cut of {} (declared in the app by {} at {}) does not fit trial.toml: {e}",
+                    d.look, d.cut, d.declared_by, d.declared_at
+                )
+            })?;
+        }
+        out = out.with_entry(entry.with_config(config));
+    }
+    Ok(out)
+}

@@ -22,10 +22,19 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
         let (store, t, d) = (v.state.access.store.clone(), trial.clone(), v.date.clone());
         guard::blocking(move || store.last_reviewed_cut_through(&t, &d)).await?
     };
-    if let Some(out) = v.state.cached_view::<Efficacy>(&key) {
-        return Ok(views::efficacy::with_reviewed_cut(out, reviewed));
-    }
     let entry = guard::entry(&v.state, &trial)?;
+    // The statistician may declare a monitoring cut the next formal look.
+    let offer = |mut out: Efficacy| {
+        if let (crate::dto::Role::Statistician, Some(i), Some(u)) =
+            (v.role, out.interim.as_mut(), v.auth.user.as_ref())
+        {
+            i.declare = views::efficacy::declare_offer(&entry.config, &v.report, u.csrf.clone());
+        }
+        out
+    };
+    if let Some(out) = v.state.cached_view::<Efficacy>(&key) {
+        return Ok(offer(views::efficacy::with_reviewed_cut(out, reviewed)));
+    }
     let out = if v.names.coded {
         views::efficacy::coded_efficacy(trial, &entry.config, &v.report, &v.names, cuts)
     } else {
@@ -34,5 +43,5 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
         views::efficacy::efficacy(trial, &entry.config, &v.report, &v.names, path, cuts)
     };
     v.state.keep_view(key, out.clone());
-    Ok(views::efficacy::with_reviewed_cut(out, reviewed))
+    Ok(offer(views::efficacy::with_reviewed_cut(out, reviewed)))
 }

@@ -14,19 +14,26 @@ pub async fn get_me() -> Result<Me, ServerFnError> {
         .user
         .ok_or_else(|| ServerFnError::new("sign in first"))?;
     let catalog = state.catalog();
-    let held: Vec<(String, String, crate::dto::Role)> = user
+    type Held = (String, String, crate::dto::Role, Option<String>);
+    let held: Vec<Held> = user
         .roles
         .iter()
         .filter_map(|(id, role)| {
-            catalog
-                .trial(id)
-                .map(|t| (id.clone(), t.config.title.clone(), *role))
+            catalog.trial(id).map(|t| {
+                let newest = t.cut(None).map(|c| {
+                    format!(
+                        "cut of {}: {} of {} randomized",
+                        c.date, c.enrollment.total, c.enrollment.target
+                    )
+                });
+                (id.clone(), t.config.title.clone(), *role, newest)
+            })
         })
         .collect();
     let store = state.access.store.clone();
     let trials = guard::blocking(move || {
         held.into_iter()
-            .map(|(id, title, role)| {
+            .map(|(id, title, role, newest_cut)| {
                 let status = store
                     .last_signed_meeting(&id, "9999-12-31")?
                     .map(|m| crate::server::store::meetings::status_words(&m));
@@ -35,6 +42,7 @@ pub async fn get_me() -> Result<Me, ServerFnError> {
                     title,
                     role,
                     status,
+                    newest_cut,
                 })
             })
             .collect::<Result<Vec<_>, crate::server::store::StoreError>>()

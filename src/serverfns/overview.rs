@@ -1,7 +1,9 @@
 //! The overview page's server functions: pooled enrollment (any role) and
 //! enrollment by group (closed roles, audited).
 
-use crate::dto::{ArmEnrollment, BaselineTable, ConductView, DispositionTable, EnrollmentSummary};
+use crate::dto::{
+    ArmEnrollment, BaselineTable, ConductView, DispositionTable, EnrollmentSummary, Standing,
+};
 use leptos::prelude::*;
 
 /// Pooled enrollment of a trial at the cut dated `cut` (the newest when
@@ -19,7 +21,21 @@ pub async fn get_enrollment(
     let served = entry
         .cut(Some(&date))
         .ok_or_else(|| ServerFnError::new("no such data cut"))?;
-    Ok(views::enrollment::pooled(&state, &entry, served, role))
+    let summary = views::enrollment::pooled(&state, &entry, served, role);
+    // No look is projected once the DSMB signed a stop.
+    let signed = crate::server::web::standing::last_signed(&state, &trial).await?;
+    Ok(views::standing::enrollment_as_of(&summary, signed.as_ref()))
+}
+
+/// Where the trial stands at the cut dated `cut` (the newest when `None`):
+/// the pooled status for every role; for closed roles the look's verdict
+/// with its basis and the safety rules that signal (the verdict waits for
+/// a coded DSMB member's decode), audited as a closed view.
+#[server(endpoint = "get_standing")]
+pub async fn get_standing(trial: String, cut: Option<String>) -> Result<Standing, ServerFnError> {
+    use crate::server::web::{guard, standing};
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    standing::standing(&state, &auth, role, &trial, cut.as_deref()).await
 }
 
 /// Enrollment by arm of a trial at the cut dated `cut` (the newest when

@@ -22,6 +22,7 @@ const BAD_REQUEST: u16 = 400;
 const UNAUTHORIZED: u16 = 401;
 const FORBIDDEN: u16 = 403;
 const NOT_FOUND: u16 = 404;
+const CONFLICT: u16 = 409;
 
 /// Every route and server function the app has, and the status each kind of
 /// caller must get. `another trial` rows ask for a trial the caller holds no
@@ -68,6 +69,9 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_reviews", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_reviews", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_review", "trial=altshock2&id=1", [UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
+        ("POST", "/api/get_standing", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
+        ("POST", "/api/get_standing", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+        ("POST", "/api/get_standing", "trial=altshock2&cut=1999-01-01", [UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
         ("POST", "/api/get_since_review", "trial=altshock2", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
         ("POST", "/api/get_since_review", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_since_review", "trial=altshock2&cut=2023-09-30&since=2022-06-30", [UNAUTHORIZED, OK, OK, OK, FORBIDDEN]),
@@ -172,6 +176,9 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_decode", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
         ("POST", "/api/get_decode", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_enrollment", "trial=altshock2&cut=1999-01-01", [UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
+        // The demo's trial.toml declares look 1 at this cut already.
+        ("POST", "/trial/altshock2/looks", "look=1&cut=2024-12-31&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, CONFLICT, FORBIDDEN]),
+        ("POST", "/trial/cdisc-pilot01/looks", "look=1&cut=2015-03-05&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
         ("POST", "/trial/altshock2/decode", "confirm=yes&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, SEE_OTHER, FORBIDDEN, FORBIDDEN]),
         ("POST", "/trial/cdisc-pilot01/decode", "confirm=yes&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, SEE_OTHER]),
         // A failed sign-in is a redirect back to the form, for anyone.
@@ -222,6 +229,7 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         "/auth/login",
         "/auth/logout",
         "/trial/{id}/decode",
+        "/trial/{id}/looks",
         "/trial/{id}/reviews",
         "/trial/{id}/reviews/{n}/sign",
         "/trial/{id}/reports",
@@ -283,7 +291,7 @@ async fn the_role_by_endpoint_matrix_holds_body() {
             // leaves a refusal.
             // A bad form or download request is refused and audited too
             // (the server functions' 400s are the next issue's).
-            let refused = matches!(want[i], UNAUTHORIZED | FORBIDDEN | NOT_FOUND)
+            let refused = matches!(want[i], UNAUTHORIZED | FORBIDDEN | NOT_FOUND | CONFLICT)
                 || (want[i] == BAD_REQUEST && !path.starts_with("/api/"))
                 || (want[i] == SEE_OTHER && matches!(who, Nobody) && *method == "GET");
             let entries = refusals() - before;

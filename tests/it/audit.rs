@@ -458,6 +458,7 @@ fn every_report_table_view_of_closed_data_is_audited() {
                 "get_since_review",
                 "since the review of the cut of 2023-09-30",
             ),
+            ("get_standing", "where the trial stands"),
         ] {
             let before = entries().len();
             let r = send(

@@ -112,6 +112,7 @@ async fn everything(
         "get_labs",
         "get_conduct",
         "get_since_review",
+        "get_standing",
     ];
     if closed {
         pages.extend([

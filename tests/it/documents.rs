@@ -254,6 +254,29 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
         for (text, what) in [(pdf_text(&pdf), "pdf"), (html_text(&html), "html")] {
             let what = format!("{id} closed {what}");
             has(&text, "CLOSED REPORT: DSMB ONLY", &what);
+            // The decision first: where the trial stands on page 1, then
+            // efficacy, futility and harm, and the safety by group with its
+            // rules, before the long tables.
+            let at = |needle: &str| {
+                text.find(needle)
+                    .unwrap_or_else(|| panic!("{what}: no {needle:?}"))
+            };
+            let order = [
+                at("Where the trial stands"),
+                at("Efficacy and futility"),
+                at("Safety events by group"),
+                at("Disposition (CONSORT)"),
+                at("Adverse events by system organ class"),
+            ];
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "{what}: {order:?}");
+            has(
+                &text,
+                &format!(
+                    "The look {}",
+                    s["interim"]["look_label"].as_str().unwrap_or("")
+                ),
+                &what,
+            );
             has(
                 &text,
                 &format!("data cut {}", s["cut_date"].as_str().unwrap()),

@@ -315,6 +315,7 @@ fn a_cut_that_is_not_a_good_cut_of_the_trial_is_refused() {
         let stat = sign_in(&app, "stat").await;
         for endpoint in [
             "get_enrollment",
+            "get_standing",
             "get_open_safety",
             "get_closed_safety",
             "get_efficacy",

@@ -17,11 +17,14 @@ use crate::server::firewall::{
 };
 use crate::server::report::diff::{closed_diff, open_diff};
 use crate::server::report::enrollment::enrollment_summary;
+use crate::server::report::rules::safety_rules;
 use crate::server::report::{
     closed_look, closed_report, open_report_after, pooled_counts, ClosedLook, PooledCounts,
 };
 use crate::server::store::meetings::Meeting;
 use crate::server::views::diff::{closed_since, open_since, Basis};
+use crate::server::views::standing;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -186,6 +189,8 @@ fn open_doc(
         None => None,
     };
     let previous = meeting.as_ref().map(|m| Previous::of(m, false));
+    let enrollment = standing::enrollment_as_of(&enrollment, meeting.as_ref());
+    let standing = standing::pooled(trial, &enrollment, meeting.as_ref(), since.as_ref());
     let m = meta(args, &snap, built_at);
     Ok(document::open_document(
         trial,
@@ -193,6 +198,7 @@ fn open_doc(
         &enrollment,
         previous.as_ref(),
         since.as_ref(),
+        &standing,
         &m,
     ))
 }
@@ -249,6 +255,8 @@ fn closed_doc(
     let mut path = Vec::new();
     let mut good = Vec::new();
     let mut kept: Vec<(String, ClosedSnapshot, ClosedLook)> = Vec::new();
+    // What signals at each earlier cut, oldest first.
+    let mut signals: Vec<(String, Vec<standing::SignalKey>)> = Vec::new();
     for (date, dir) in earlier_cuts(&args.cut.cut_dir) {
         let Ok(s) = closed_snapshot(trial, &dir) else {
             continue;
@@ -264,6 +272,10 @@ fn closed_doc(
                 b_value: i.b_value,
             });
         }
+        signals.push((
+            date.clone(),
+            standing::signalling(&safety_rules(trial, &look.safety)),
+        ));
         good.push(date.clone());
         kept.retain(|(d, _, _)| Some(d) == reviewed.as_ref());
         kept.push((date, s, look));
@@ -289,6 +301,20 @@ fn closed_doc(
     };
     let enrollment = enrollment_summary(trial, &snap);
     let previous = meeting.as_ref().map(|m| Previous::of(m, true));
+    let enrollment = standing::enrollment_as_of(&enrollment, meeting.as_ref());
+    let mut holding = standing::signalling(&report.safety_rules);
+    let mut history: BTreeMap<standing::SignalKey, String> =
+        holding.iter().map(|k| (k.clone(), cut.clone())).collect();
+    for (date, at) in signals.iter().rev() {
+        if holding.is_empty() {
+            break;
+        }
+        standing::step_back(&mut holding, &mut history, date, at);
+    }
+    let mut standing = standing::pooled(trial, &enrollment, meeting.as_ref(), since.as_ref());
+    standing.closed = Some(standing::closed_part(
+        trial, &report, &names, &history, None,
+    ));
     let mut cuts: Vec<String> = good.clone();
     cuts.push(cut);
     cuts.reverse();
@@ -303,6 +329,7 @@ fn closed_doc(
             cuts,
             previous: previous.as_ref(),
             since: since.as_ref(),
+            standing: &standing,
         },
         &m,
     ))

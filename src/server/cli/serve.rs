@@ -130,6 +130,14 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    // The formal looks declared in the app join trial.toml's.
+    let catalog = match crate::server::looks::with_declared_looks(&catalog, &store) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("dsmb: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     if args.demo {
         // Demo users only on trials marked as demonstrations: `--demo` on a
         // folder of real trials must not create an unblinded statistician.

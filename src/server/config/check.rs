@@ -116,6 +116,39 @@ impl TrialConfig {
         self.validate_baseline()
     }
 
+    /// This configuration with the cut dated `cut` declared formal look
+    /// `look` (a declaration made in the app), checked as trial.toml's
+    /// looks are: a look of the design, the next in order, at a later cut
+    /// than the looks before it, neither the look nor the cut declared
+    /// already. The same look at the same cut is no change.
+    pub fn with_declared_look(&self, look: usize, cut: &str) -> Result<TrialConfig, LookRefusal> {
+        let d = &self.design;
+        if let Some(l) = d
+            .formal_looks
+            .iter()
+            .find(|l| l.look == look || l.cut == cut)
+        {
+            return Err(LookRefusal::Declared(format!(
+                "look {} is declared at the cut of {} already; a declaration is never changed",
+                l.look, l.cut
+            )));
+        }
+        let mut out = self.clone();
+        out.design.formal_looks.push(super::FormalLook {
+            look,
+            cut: cut.to_string(),
+            information_fraction: None,
+        });
+        out.design.formal_looks.sort_by_key(|l| l.look);
+        out.validate_looks().map_err(|e| {
+            LookRefusal::Misfit(e.replace(
+                "design.formal_looks: ",
+                &format!("look {look} at the cut of {cut}: "),
+            ))
+        })?;
+        Ok(out)
+    }
+
     /// The harm boundary and the formal looks.
     fn validate_looks(&self) -> Result<(), String> {
         let d = &self.design;
@@ -206,4 +239,15 @@ impl TrialConfig {
         }
         Ok(())
     }
+}
+
+/// Why a look cannot be declared.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LookRefusal {
+    /// The look, or the cut, is declared already (a conflict, 409).
+    #[error("{0}")]
+    Declared(String),
+    /// The look does not fit the design (bad input, 400).
+    #[error("{0}")]
+    Misfit(String),
 }

@@ -11,6 +11,7 @@ pub mod labs;
 mod rules;
 mod tables;
 
+pub use check::LookRefusal;
 pub use columns::{ColumnNames, ColumnRole};
 pub use design::{
     Assumptions, EndpointKind, FormalLook, FutilityRule, HarmRule, Sided, TrialDesign,

@@ -192,13 +192,14 @@ pub fn open_document(
     enrollment: &EnrollmentSummary,
     previous: Option<&Previous>,
     since: Option<&SinceReview>,
+    standing: &crate::dto::Standing,
     meta: &Meta,
 ) -> Document {
     let role = Role::Sponsor;
     let id = trial.id.clone();
     let mut doc = document(trial, &open.cut_date, meta, Audience::Open);
     doc.sections
-        .push(sections::status(enrollment, previous, since));
+        .push(sections::status(standing, enrollment, previous, since));
     doc.sections.push(sections::enrollment(enrollment));
     doc.sections
         .push(sections::disposition(&views::disposition::open_table(
@@ -284,6 +285,8 @@ pub struct ClosedParts<'a> {
     pub cuts: Vec<String>,
     pub previous: Option<&'a Previous>,
     pub since: Option<&'a SinceReview>,
+    /// Page 1: where the trial stands, as the viewer's coding shows it.
+    pub standing: &'a crate::dto::Standing,
 }
 
 /// The closed report, by group as `names` name them (a DSMB member's
@@ -298,6 +301,7 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         cuts,
         previous,
         since,
+        standing,
     } = c;
     // A statistician's view of the closed report: decoded unless the names
     // are coded (the DSMB's coding, chosen when the report is built).
@@ -314,7 +318,7 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         Audience::Closed { coded: names.coded },
     );
     doc.sections
-        .push(sections::status(enrollment, previous, since));
+        .push(sections::status(standing, enrollment, previous, since));
 
     let mut e = sections::enrollment(enrollment);
     let by_group = views::enrollment::by_group_of(id.clone(), role, closed, names);
@@ -331,6 +335,12 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         svg(&by_group.chart, CHART_WIDTH),
     );
     doc.sections.push(e);
+    // Efficacy, futility and harm come before the long tables: the decision
+    // first.
+    doc.sections
+        .push(super::efficacy::section(trial, closed, names, path, cuts));
+    let safety = views::safety::closed_safety(&trial.analysis, id.clone(), closed, names);
+    doc.sections.push(safety_section(closed, names, &safety));
 
     doc.sections
         .push(sections::disposition(&views::disposition::closed_table(
@@ -379,8 +389,25 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
         &views::labs::closed_trend_charts(closed, names),
     ));
 
-    // Safety categories by group, cumulative incidence, serious events.
-    let safety = views::safety::closed_safety(&trial.analysis, id.clone(), closed, names);
+    doc.sections.push(sections::completeness(enrollment));
+    doc.sections.push(appendix(
+        trial,
+        meta,
+        trial.open_view.small_cell_threshold,
+        Some(&safety.test_caption),
+        names.coded,
+    ));
+    doc
+}
+
+/// Safety categories by group, the safety monitoring rules, cumulative
+/// incidence and the serious events: the decision's safety half, ahead of
+/// the long tables.
+fn safety_section(
+    closed: &ClosedReport,
+    names: &ArmNames,
+    safety: &crate::dto::ClosedSafety,
+) -> Section {
     let mut s = Section::new("Safety events by group");
     let groups: Vec<String> = safety
         .rows
@@ -478,19 +505,7 @@ pub fn closed_document(c: ClosedParts<'_>, meta: &Meta) -> Document {
     }
     listing_note(&mut t, rows.len(), serious_order.len());
     s.table(t);
-    doc.sections.push(s);
-
-    doc.sections
-        .push(super::efficacy::section(trial, closed, names, path, cuts));
-    doc.sections.push(sections::completeness(enrollment));
-    doc.sections.push(appendix(
-        trial,
-        meta,
-        trial.open_view.small_cell_threshold,
-        Some(&safety.test_caption),
-        names.coded,
-    ));
-    doc
+    s
 }
 
 /// The safety monitoring rules: where each group (or ordered pair of

@@ -7,7 +7,8 @@
 //!   facts, tables, figures).
 //! - `build.rs`: the two documents; the open one takes only the open report
 //!   type, the closed one names groups as the viewer's coding says.
-//! - `sections.rs`, `efficacy.rs`, `labs.rs`: the sections, one per job.
+//! - `sections.rs`, `standing.rs` (page 1), `efficacy.rs`, `labs.rs`: the
+//!   sections, one per job.
 //! - `svg.rs`: plotly figure JSON → SVG.
 //! - `html.rs`, `pdf.rs` (+ `report.typ`, the layout): the renderings.
 //!
@@ -20,6 +21,7 @@ mod labs;
 pub mod model;
 pub mod pdf;
 pub mod sections;
+mod standing;
 pub mod svg;
 
 pub use build::{closed_document, open_document, ClosedParts, Meta};

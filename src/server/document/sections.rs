@@ -86,14 +86,18 @@ impl Previous {
     }
 }
 
-/// Study status: the cut, enrollment against target, the previous
-/// meeting's recommendation and what changed since that review.
+/// Page 1, where the trial stands: the standing (status, looks, verdict,
+/// signals), the cut, enrollment against target, the previous meeting's
+/// recommendation and what changed since that review.
 pub fn status(
+    standing: &crate::dto::Standing,
     e: &EnrollmentSummary,
     previous: Option<&Previous>,
     since: Option<&SinceReview>,
 ) -> Section {
-    let mut s = Section::new("Study status");
+    let mut s = Section::new("Where the trial stands");
+    super::standing::standing(&mut s, standing);
+    s.heading("Study status");
     let mut facts = vec![
         ("Data cut-off".to_string(), e.cut_date.clone()),
         (

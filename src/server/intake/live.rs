@@ -134,6 +134,21 @@ impl LiveCatalog {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(prepared.catalog);
     }
 
+    /// Serve `trial` under the configuration `config` from now on (looks
+    /// declared in the app); its cuts are not read again. The caller holds
+    /// the [`write_lock`](LiveCatalog::write_lock), so that no arrival
+    /// swaps in a catalog made from the old configuration meanwhile.
+    pub fn reconfigure(
+        &self,
+        trial: &str,
+        config: crate::server::config::TrialConfig,
+    ) -> Result<(), String> {
+        let (catalog, entry) = self.now(trial)?;
+        let next = catalog.with_entry(entry.with_config(config));
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        Ok(())
+    }
+
     /// The trial entry of `trial` now.
     pub fn entry(&self, trial: &str) -> Option<Arc<TrialEntry>> {
         self.current().entry(trial)

@@ -158,9 +158,11 @@ impl EnrollmentSummary {
     /// subjects (fraction x target) are not all randomized by the cut, at a
     /// constant accrual rate equal to the mean over the last 180 days before
     /// the cut (or since the first randomization, if later), plus the primary
-    /// endpoint's follow-up horizon. Time-to-event looks are counted in
+    /// endpoint's follow-up horizon. Looks declared formal at this cut or
+    /// an earlier one are done. Time-to-event looks are counted in
     /// events and need an event model: none is projected for them.
-    fn with_projection(mut self, config: &TrialConfig, cut: chrono::NaiveDate) -> Self {
+    pub fn with_projection(mut self, config: &TrialConfig, cut: chrono::NaiveDate) -> Self {
+        self.projection = None;
         use crate::server::config::EndpointKind;
         if config.design.endpoint == EndpointKind::TimeToEvent {
             return self;
@@ -183,11 +185,22 @@ impl EnrollmentSummary {
         }
         let per_day = f64::from(in_window) / days as f64;
         let horizon = config.primary.horizon.unwrap_or(0.0).ceil() as i64;
+        // Looks declared at this cut or before are done, whatever their
+        // subjects.
+        let done = config
+            .design
+            .formal_looks
+            .iter()
+            .filter(|l| parse(&l.cut).is_some_and(|d| d <= cut))
+            .map(|l| l.look)
+            .max()
+            .unwrap_or(0);
         let next = config
             .design
             .looks
             .iter()
             .enumerate()
+            .skip(done)
             .find(|(_, f)| (*f * f64::from(self.target)).ceil() as u32 > self.total);
         let Some((i, &fraction)) = next else {
             return self;

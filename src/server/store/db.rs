@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Migrations, applied in order; the schema version is their count.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     include_str!("../../../migrations/0001_access.sql"),
     include_str!("../../../migrations/0002_audit_keyed.sql"),
     include_str!("../../../migrations/0003_meetings.sql"),
     include_str!("../../../migrations/0004_reports.sql"),
     include_str!("../../../migrations/0005_one_correction.sql"),
+    include_str!("../../../migrations/0006_formal_looks.sql"),
 ];
 
 /// The migration that makes the audit trail keyed.

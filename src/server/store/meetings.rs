@@ -25,14 +25,24 @@ pub const RECOMMENDATIONS: [(&str, &str); 6] = [
     ("stop_harm", "Stop for harm"),
 ];
 
+/// What a signed stop recommendation makes of the trial: "stopped for
+/// futility"; `None` for a recommendation that does not stop it.
+pub fn stop_status(code: &str) -> Option<&'static str> {
+    match code {
+        "stop_efficacy" => Some("stopped for efficacy"),
+        "stop_futility" => Some("stopped for futility"),
+        "stop_harm" => Some("stopped for harm"),
+        _ => None,
+    }
+}
+
 /// Where a trial stands by the signed meeting `m`: "stopped for futility
 /// (signed recommendation of 2024-10-09)", "ongoing (...)".
 pub fn status_words(m: &Meeting) -> String {
-    let status = match m.fields.recommendation.as_str() {
-        "stop_efficacy" => "stopped for efficacy",
-        "stop_futility" => "stopped for futility",
-        "stop_harm" => "stopped for harm",
-        "pause_enrollment" => "enrollment paused",
+    let code = m.fields.recommendation.as_str();
+    let status = match (stop_status(code), code) {
+        (Some(s), _) => s,
+        (None, "pause_enrollment") => "enrollment paused",
         _ => "ongoing",
     };
     format!(

@@ -18,6 +18,7 @@ pub mod clock;
 pub mod coding;
 pub mod db;
 pub mod error;
+pub mod looks;
 pub mod meetings;
 pub mod reports;
 pub mod sessions;

@@ -212,6 +212,7 @@ pub fn efficacy(
             reviewed_cut: None,
             boundary_chart: Default::default(),
             cp_chart: Default::default(),
+            declare: None,
         };
         view.boundary_chart = figures::boundaries(&view);
         if !view.curve.is_empty() {
@@ -447,4 +448,42 @@ fn km_chart(rows: &[KmRow]) -> crate::dto::Figure {
     } else {
         figures::kaplan_meier(rows, "Days")
     }
+}
+
+/// The offer to declare the cut of `closed` the next formal look, for the
+/// statistician (`csrf` their form token): a monitoring cut after every
+/// declared look, while the design has a look left.
+pub fn declare_offer(
+    config: &TrialConfig,
+    closed: &ClosedReport,
+    csrf: String,
+) -> Option<crate::dto::DeclareLook> {
+    let i = closed.interim.as_ref()?;
+    let d = &config.design;
+    let cut = &closed.cut_date;
+    if i.formal_look.is_some() || d.formal_looks.iter().any(|l| &l.cut >= cut) {
+        return None;
+    }
+    let look = d.formal_looks.len() + 1;
+    let planned = *d.looks.get(look - 1)?;
+    let proposed = i.proposed_look == Some(look);
+    let note = if proposed {
+        format!(
+            "The information reached ({:.2}) is at or beyond look {look}'s planned {planned}: the app proposes declaring this cut look {look}.",
+            i.information_fraction
+        )
+    } else {
+        format!(
+            "The information reached ({:.2}) is below look {look}'s planned {planned}: declared now, look {look} comes early, and its boundaries are spent at the information observed.",
+            i.information_fraction
+        )
+    };
+    Some(crate::dto::DeclareLook {
+        look,
+        of: d.looks.len(),
+        cut: cut.clone(),
+        proposed,
+        note,
+        csrf,
+    })
 }

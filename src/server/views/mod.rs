@@ -16,6 +16,7 @@ pub mod enrollment;
 pub mod figures;
 pub mod labs;
 pub mod safety;
+pub mod standing;
 
 /// Text for XML (SVG, HTML): one escape for the app's pages, its drawings
 /// and its documents ([`crate::components::escape_html`]).

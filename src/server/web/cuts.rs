@@ -235,6 +235,7 @@ pub async fn upload(
     let token = CsrfForm {
         csrf: fields[0].clone(),
         confirm: None,
+        back: None,
     };
     if !csrf_ok(&auth, &token) {
         let why = "missing or wrong CSRF token";

@@ -42,11 +42,63 @@ pub async fn decode(
     })
     .await;
     match done {
-        Ok(Ok(())) => Redirect::to(&format!("/trial/{trial}")).into_response(),
+        Ok(Ok(())) => Redirect::to(&return_to(&trial, form.back.as_deref())).into_response(),
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             "the decode could not be recorded, so it was not made",
         )
             .into_response(),
+    }
+}
+
+/// Where a decode returns: `back` when it is a page of the same trial (the
+/// inline "Decode (audited)" of the overview returns to its place), else
+/// the trial's overview. Nothing outside the trial's pages is followed.
+pub fn return_to(trial: &str, back: Option<&str>) -> String {
+    let home = format!("/trial/{trial}");
+    let Some(b) = back else {
+        return home;
+    };
+    let rest = b.strip_prefix(home.as_str()).unwrap_or("\\");
+    let well_formed = rest.is_empty() || rest.starts_with(['/', '?', '#']);
+    let plain = b
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/?#=&-_.".contains(c))
+        && !b.contains("//")
+        && !b.contains("..");
+    if well_formed && plain {
+        b.to_string()
+    } else {
+        home
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::return_to;
+
+    #[test]
+    fn a_decode_returns_only_to_the_trials_own_pages() {
+        let t = "altshock2";
+        assert_eq!(return_to(t, None), "/trial/altshock2");
+        assert_eq!(
+            return_to(t, Some("/trial/altshock2?cut=2024-12-31#standing")),
+            "/trial/altshock2?cut=2024-12-31#standing"
+        );
+        assert_eq!(
+            return_to(t, Some("/trial/altshock2/efficacy")),
+            "/trial/altshock2/efficacy"
+        );
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/trial/altshock2",
+            "/trial/altshock2x",
+            "/trial/other",
+            "/trial/altshock2/../../admin",
+            "/trial/altshock2/\\evil",
+            "/trial/altshock2\r\nSet-Cookie: x=1",
+        ] {
+            assert_eq!(return_to(t, Some(bad)), "/trial/altshock2", "{bad}");
+        }
     }
 }

@@ -12,6 +12,7 @@ pub mod cuts;
 pub mod decode;
 pub mod guard;
 pub mod headers;
+pub mod looks;
 pub mod refusal;
 pub mod registration;
 pub mod reports;
@@ -19,6 +20,7 @@ pub mod reviews;
 pub mod router;
 pub mod session;
 pub mod since;
+pub mod standing;
 pub mod state;
 pub mod watch;
 

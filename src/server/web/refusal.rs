@@ -113,6 +113,7 @@ where
     let token = CsrfForm {
         csrf: form.csrf().to_string(),
         confirm: None,
+        back: None,
     };
     if !csrf_ok(auth, &token) {
         let missing = "missing or wrong CSRF token";

@@ -18,6 +18,7 @@ use crate::server::firewall::ArmNames;
 use crate::server::store::reports::{NewReport, ReportKind, StoredReport};
 use crate::server::views;
 use crate::server::views::diff::{closed_since, open_since};
+use crate::server::views::standing;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -179,12 +180,15 @@ async fn document_of(
                 manifest_sha256: served.manifest_sha256.clone(),
             };
             let previous = meeting.as_ref().map(|m| Previous::of(m, false));
+            let enrollment = standing::enrollment_as_of(&served.enrollment, meeting.as_ref());
+            let standing = standing::pooled(config, &enrollment, meeting.as_ref(), since.as_ref());
             Ok::<_, &'static str>(document::open_document(
                 config,
                 &open,
-                &served.enrollment,
+                &enrollment,
                 previous.as_ref(),
                 since.as_ref(),
+                &standing,
                 &meta,
             ))
         })
@@ -218,6 +222,8 @@ async fn document_of(
     };
     let dates = entry.cut_dates();
     let path = views::efficacy::z_path(state, trial, cut, &closed, &dates).await;
+    let history =
+        crate::server::web::standing::signal_history(state, trial, cut, &closed.safety_rules).await;
     guard::blocking(move || {
         let (config, served) = served_of(&catalog, &t, &c)?;
         let meta = Meta {
@@ -227,16 +233,22 @@ async fn document_of(
             manifest_sha256: served.manifest_sha256.clone(),
         };
         let previous = meeting.as_ref().map(|m| Previous::of(m, true));
+        let enrollment = standing::enrollment_as_of(&served.enrollment, meeting.as_ref());
+        let mut standing = standing::pooled(config, &enrollment, meeting.as_ref(), since.as_ref());
+        standing.closed = Some(standing::closed_part(
+            config, &closed, &names, &history, None,
+        ));
         Ok::<_, &'static str>(document::closed_document(
             ClosedParts {
                 trial: config,
                 closed: &closed,
                 names: &names,
-                enrollment: &served.enrollment,
+                enrollment: &enrollment,
                 path,
                 cuts: dates,
                 previous: previous.as_ref(),
                 since: since.as_ref(),
+                standing: &standing,
             },
             &meta,
         ))

@@ -5,6 +5,7 @@ use super::bad_input::arguments_are_400;
 use super::cuts;
 use super::decode::decode;
 use super::headers::security_headers;
+use super::looks;
 use super::registration;
 use super::reports;
 use super::reviews;
@@ -52,6 +53,7 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
     let timed = Router::new()
         .route("/auth/logout", post(logout))
         .route("/trial/{id}/decode", post(decode))
+        .route("/trial/{id}/looks", post(looks::declare))
         .route("/trial/{id}/reviews", post(reviews::create))
         .route("/trial/{id}/reviews/{n}/sign", post(reviews::sign))
         .route("/trial/{id}/reports", post(reports::build))

@@ -343,6 +343,10 @@ pub struct CsrfForm {
     pub csrf: String,
     #[serde(default)]
     pub confirm: Option<String>,
+    /// Where to return after the action: a path of the same trial (checked
+    /// by the handler that reads it).
+    #[serde(default)]
+    pub back: Option<String>,
 }
 
 pub(super) fn csrf_ok(auth: &Auth, form: &CsrfForm) -> bool {

@@ -305,6 +305,32 @@ impl AppState {
         Ok(look.as_ref().clone())
     }
 
+    /// Forget everything computed for `trial` (reports, looks, page data,
+    /// diffs, lent snapshots): what a cut's analysis is changed when a look
+    /// is declared, though no cut did.
+    pub fn forget(&self, trial: &str) {
+        fn drop_trial<V>(cells: &Mutex<HashMap<(String, String), V>>, trial: &str) {
+            cells
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|(t, _), _| t != trial);
+        }
+        drop_trial(&self.closed, trial);
+        drop_trial(&self.open, trial);
+        drop_trial(&self.interims, trial);
+        drop_trial(&self.closed_diffs, trial);
+        drop_trial(&self.open_diffs, trial);
+        drop_trial(&self.lent.0, trial);
+        self.views
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|k, _| k.trial != trial);
+        self.fragments
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|k, _| k.trial != trial);
+    }
+
     /// The closed report of `trial`'s cut `cut` if it was computed already.
     pub fn cached_closed_report(&self, trial: &str, cut: &str) -> Option<Arc<ClosedReport>> {
         let cell = self
