@@ -24,7 +24,12 @@ pub fn EfficacyPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
                 {move || Suspend::new(async move {
-                    data.await.map(|data| view! {
+                    data.await.map(|mut data| {
+                        // The declaration form carries the viewer's token:
+                        // never in the fragment every viewer of the view shares.
+                        let declare = data.interim.as_mut().and_then(|i| i.declare.take());
+                        let trial_id = data.trial_id.clone();
+                        view! {
                         <TrialNav
                             trial=data.trial_id.clone()
                             closed=true
@@ -35,6 +40,8 @@ pub fn EfficacyPage() -> impl IntoView {
                         {
                             let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
                             fragment::cached("efficacy-html", &trial, &cut, coded, move || view! { <EfficacyView data/> })
+                        }
+                        {declare.map(|d| view! { <DeclareForm d trial=trial_id/> })}
                         }
                     })
                 })}
@@ -111,7 +118,7 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
                 .map(|t| view! { <p class="caption" data-testid="primary-test">{t}</p> })}
             {marks_compared.then(|| view! { <p class="caption">"† the groups the group-sequential look compares; the percentage of a group outside it is of its randomized subjects."</p> })}
         </section>
-        {interim.map(|i| view! { <InterimSection i trial=data.trial_id.clone()/> })}
+        {interim.map(|i| view! { <InterimSection i/> })}
         {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
         {(!data.forest.is_empty()).then(|| view! { <ForestSection data=data.clone()/> })}
     }
@@ -178,7 +185,7 @@ fn ForestSection(data: Efficacy) -> impl IntoView {
 }
 
 #[component]
-fn InterimSection(i: InterimView, trial: String) -> impl IntoView {
+fn InterimSection(i: InterimView) -> impl IntoView {
     let bounds = i
         .fractions
         .iter()
@@ -240,7 +247,6 @@ fn InterimSection(i: InterimView, trial: String) -> impl IntoView {
                 let items = i.basis.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view();
                 view! { <ul class="basis" data-testid="verdict-basis">{items}</ul> }
             })}
-            {i.declare.clone().map(|d| view! { <DeclareForm d trial=trial.clone()/> })}
             {i.futility_rule.clone().map(|r| view! { <p class="caption">{r}</p> })}
             {i.harm_rule.clone().map(|r| view! { <p class="caption" data-testid="harm-rule">{r}</p> })}
             <table class="data" data-testid="interim">
@@ -449,14 +455,20 @@ fn capitalized(s: &str) -> String {
 #[component]
 fn DeclareForm(d: crate::dto::DeclareLook, trial: String) -> impl IntoView {
     view! {
-        <form method="post" action=format!("/trial/{trial}/looks") class="declare-look" data-testid="declare-look">
-            <input type="hidden" name="csrf" value=d.csrf/>
-            <input type="hidden" name="cut" value=d.cut.clone()/>
-            <input type="hidden" name="look" value=d.look.to_string()/>
-            <p class="caption">{d.note}</p>
-            <button type="submit">
-                {format!("Declare the cut of {} formal look {} of {} (audited)", d.cut, d.look, d.of)}
-            </button>
-        </form>
+        <section class="panel closed">
+            <h2>"Declare a formal look"</h2>
+            <form method="post" action=format!("/trial/{trial}/looks") class="declare-look" data-testid="declare-look">
+                <input type="hidden" name="csrf" value=d.csrf/>
+                <input type="hidden" name="cut" value=d.cut.clone()/>
+                <input type="hidden" name="look" value=d.look.to_string()/>
+                <p class="caption">
+                    {d.note}
+                    " The boundaries of this and every later cut are then spent at this cut's information; a declaration is recorded in the audit trail and never changed."
+                </p>
+                <button type="submit">
+                    {format!("Declare the cut of {} formal look {} of {} (audited)", d.cut, d.look, d.of)}
+                </button>
+            </form>
+        </section>
     }
 }

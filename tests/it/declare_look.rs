@@ -70,6 +70,23 @@ fn the_statistician_declares_the_proposed_look_once_and_the_verdict_follows() {
         assert_eq!(i["declare"]["look"], 1);
         assert_eq!(i["declare"]["proposed"], true, "{i}");
 
+        // The page's form carries the viewer's own token, whoever saw the
+        // page first (its closed sections are cached per view).
+        let other = sign_in(&app, "stat").await;
+        for token in [&stat, &other] {
+            let page = send(
+                &app,
+                crate::helpers::get("/trial/altshock2/efficacy?cut=2024-12-31", Some(token)),
+            )
+            .await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.body.contains("data-testid=\"declare-look\""));
+            let mine = csrf(&app, token).await;
+            assert!(page.body.contains(&mine), "the viewer's token");
+            let theirs = csrf(&app, if token == &stat { &other } else { &stat }).await;
+            assert!(!page.body.contains(&theirs), "another session's token");
+        }
+
         // Nobody else declares; each refusal is audited.
         let refusals = || {
             store
@@ -84,10 +101,30 @@ fn the_statistician_declares_the_proposed_look_once_and_the_verdict_follows() {
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
             assert_eq!(refusals(), before + 1, "{user}");
         }
-        // The member's efficacy page offers no declaration.
+        // The member's efficacy page offers no declaration, coded or
+        // decoded (a decoded member shares the statistician's view cache).
         let member = sign_in(&app, "member").await;
         let m = efficacy(&app, &member, "2024-12-31").await;
         assert!(m["interim"].is_null() || m["interim"]["declare"].is_null());
+        let c = csrf(&app, &member).await;
+        let r = send(
+            &app,
+            post(
+                "/trial/altshock2/decode",
+                Some(&member),
+                &format!("csrf={c}&confirm=yes"),
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let m = efficacy(&app, &member, "2024-12-31").await;
+        assert!(m["interim"]["declare"].is_null(), "{}", m["interim"]);
+        let page = send(
+            &app,
+            crate::helpers::get("/trial/altshock2/efficacy?cut=2024-12-31", Some(&member)),
+        )
+        .await;
+        assert!(!page.body.contains("declare-look"));
 
         // Bad declarations are 400s naming what is wrong.
         let r = declare(&app, &stat, "2", "2024-12-31").await;

@@ -48,6 +48,14 @@ fn the_chair_signs_once_with_the_password_and_the_sponsor_sees_only_the_open_par
             sign_in(&app, "sponsor").await,
         );
 
+        // The statistician's efficacy page before the signature: no cut
+        // is marked as reviewed yet (the page's closed sections are kept
+        // per view, and must not keep this after the signature).
+        let stat = sign_in(&app, "stat").await;
+        let page = send(&app, get("/trial/altshock2/efficacy", Some(&stat))).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("(last review)"));
+
         // Unsigned: the sponsor does not see it, and no status stands.
         let me = send(&app, post("/api/get_me", Some(&sponsor), "")).await;
         assert!(me.body.contains("\"status\":null"), "{}", me.body);

@@ -331,7 +331,11 @@ pub async fn sign(
         }
     }
     match done {
-        Ok(Ok(Ok(_))) => Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response(),
+        Ok(Ok(Ok(_))) => {
+            // The efficacy page marks the cut the signed meeting reviewed.
+            state.forget_fragments(&trial);
+            Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response()
+        }
         Ok(Ok(Err(refusal))) => {
             use crate::server::store::meetings::SignRefusal;
             let status = match refusal {

@@ -325,6 +325,12 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .retain(|k, _| k.trial != trial);
+        self.forget_fragments(trial);
+    }
+
+    /// Forget `trial`'s rendered sections: a signed meeting changes what
+    /// they mark (the efficacy path's reviewed cut), though no report.
+    pub fn forget_fragments(&self, trial: &str) {
         self.fragments
             .lock()
             .unwrap_or_else(|e| e.into_inner())
