@@ -37,11 +37,11 @@ pub fn EfficacyPage() -> impl IntoView {
                             shown=data.cut_date.clone()
                             cuts=data.cuts.clone()
                         />
+                        {declare.map(|d| view! { <DeclareForm d trial=trial_id/> })}
                         {
                             let (trial, cut, coded) = (data.trial_id.clone(), data.cut_date.clone(), data.coded);
                             fragment::cached("efficacy-html", &trial, &cut, coded, move || view! { <EfficacyView data/> })
                         }
-                        {declare.map(|d| view! { <DeclareForm d trial=trial_id/> })}
                         }
                     })
                 })}
