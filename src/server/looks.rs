@@ -69,19 +69,31 @@ pub fn with_declared_looks(
         if declared.is_empty() {
             continue;
         }
-        let mut config = entry.config.clone();
-        for d in &declared {
-            if config.design.formal_look_at(&d.cut).map(|l| l.look) == Some(d.look) {
-                continue;
-            }
-            config = config.with_declared_look(d.look, &d.cut).map_err(|e| {
-                format!(
-                    "{id}: look {} at the cut of {} (declared in the app by {} at {}) does not fit trial.toml: {e}",
-                    d.look, d.cut, d.declared_by, d.declared_at
-                )
-            })?;
-        }
+        let config =
+            join_declared(entry.config.clone(), &declared).map_err(|e| format!("{id}: {e}"))?;
         out = out.with_entry(entry.with_config(config));
+    }
+    Ok(out)
+}
+
+/// `config` with the looks `declared` in the app joined to its own (a look
+/// it declares already at the same cut is no change); an error names the
+/// first declared look that contradicts it, who declared it and when.
+pub fn join_declared(
+    config: crate::server::config::TrialConfig,
+    declared: &[crate::server::store::looks::DeclaredLook],
+) -> Result<crate::server::config::TrialConfig, String> {
+    let mut out = config;
+    for d in declared {
+        if out.design.formal_look_at(&d.cut).map(|l| l.look) == Some(d.look) {
+            continue;
+        }
+        out = out.with_declared_look(d.look, &d.cut).map_err(|e| {
+            format!(
+                "look {} at the cut of {} (declared in the app by {} at {}) does not fit trial.toml: {e}",
+                d.look, d.cut, d.declared_by, d.declared_at
+            )
+        })?;
     }
     Ok(out)
 }

@@ -108,6 +108,25 @@ fn previous_meeting(db: &DbArgs, trial: &str, cut: &str) -> Option<Meeting> {
         .flatten()
 }
 
+/// `trial` with the formal looks declared in the app (the access database,
+/// when there is one) joined to its trial.toml's, as the server serves it;
+/// a declared look that contradicts the trial.toml stops the report.
+fn with_declared_looks(db: &DbArgs, trial: TrialConfig) -> Result<TrialConfig, ExitCode> {
+    if !db.db.is_file() {
+        return Ok(trial);
+    }
+    let store = db
+        .open()
+        .map_err(|e| fail("the declared looks need the access database", &e))?;
+    let declared = store
+        .declared_looks(&trial.id)
+        .map_err(|e| fail("the declared looks", &e))?;
+    crate::server::looks::join_declared(trial, &declared).map_err(|e| {
+        eprintln!("dsmb: {e}");
+        ExitCode::from(2)
+    })
+}
+
 /// The earlier cut "since the last review" compares with, from `good`
 /// (the earlier good cuts' dates, oldest first).
 fn basis(previous: Option<&Meeting>, good: &[String]) -> Option<(String, Basis)> {
@@ -336,7 +355,7 @@ fn closed_doc(
 }
 
 pub fn report(args: &ReportArgs) -> ExitCode {
-    let trial = match load_trial(&args.cut) {
+    let trial = match load_trial(&args.cut).and_then(|t| with_declared_looks(&args.db, t)) {
         Ok(t) => t,
         Err(code) => return code,
     };
