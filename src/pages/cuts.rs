@@ -19,7 +19,7 @@ pub fn CutsPage() -> impl IntoView {
         move || trial.get(),
         |t| async move {
             let cuts = get_cuts(t.clone()).await?;
-            Ok::<_, ServerFnError>((cuts, get_uploads(t).await.ok()))
+            Ok::<_, crate::dto::AppError>((cuts, get_uploads(t).await.ok()))
         },
     );
     view! {

@@ -30,7 +30,7 @@ pub fn OverviewPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let data = enrollment.await?;
                     let closed = data.viewer_role.is_some_and(|r| r.is_closed());
-                    Ok::<_, ServerFnError>(view! {
+                    Ok::<_, crate::dto::AppError>(view! {
                         <TrialNav
                             trial=data.trial_id.clone()
                             closed

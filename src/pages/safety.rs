@@ -28,7 +28,7 @@ pub fn SafetyPage() -> impl IntoView {
             <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
                 {move || Suspend::new(async move {
                     let SafetyPage { open: data, closed } = page.await?;
-                    Ok::<_, ServerFnError>(view! {
+                    Ok::<_, crate::dto::AppError>(view! {
                         <TrialNav
                             trial=data.trial_id.clone()
                             closed=data.viewer_role.is_some_and(|r| r.is_closed())

@@ -8,6 +8,18 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The bytes of lowercase or uppercase hex `text`; `None` when it is not
+/// hex of whole bytes.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -44,5 +56,21 @@ impl Hasher {
     /// The hex digest of everything fed.
     pub fn hex(self) -> String {
         hex(&self.0.finalize())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hex, unhex};
+
+    #[test]
+    fn unhex_reads_back_what_hex_writes_and_nothing_else() {
+        let bytes = [0u8, 1, 127, 128, 254, 255];
+        assert_eq!(unhex(&hex(&bytes)).as_deref(), Some(&bytes[..]));
+        assert_eq!(unhex("").as_deref(), Some(&[][..]));
+        assert_eq!(unhex("A0ff").as_deref(), Some(&[0xa0, 0xff][..]));
+        for bad in ["0", "0g", "+1", " 1", "é1"] {
+            assert_eq!(unhex(bad), None, "{bad:?}");
+        }
     }
 }

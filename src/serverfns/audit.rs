@@ -1,5 +1,6 @@
 //! The audit page's server function (statistician only).
 
+use crate::dto::AppError;
 use crate::dto::AuditRow;
 use leptos::prelude::*;
 
@@ -10,7 +11,7 @@ use leptos::prelude::*;
 pub async fn get_audit(
     user: Option<String>,
     action: Option<String>,
-) -> Result<Vec<AuditRow>, ServerFnError> {
+) -> Result<Vec<AuditRow>, AppError> {
     use crate::dto::Role;
     use crate::server::web::guard;
     let (state, auth) = guard::context().await?;
@@ -26,8 +27,7 @@ pub async fn get_audit(
             &state,
             &auth,
             "",
-            403,
-            "the audit trail is the statistician's",
+            AppError::Forbidden("the audit trail is the statistician's".into()),
         )
         .await);
     }

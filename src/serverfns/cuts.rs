@@ -1,5 +1,6 @@
 //! The data cuts page's server function (closed roles).
 
+use crate::dto::AppError;
 use crate::dto::{CutInfo, UploadView, UploadsView};
 use leptos::prelude::*;
 
@@ -7,7 +8,7 @@ use leptos::prelude::*;
 /// be picked, which were rejected and why, and the registered files with
 /// their SHA-256 (DSMB and statistician).
 #[server(endpoint = "get_cuts")]
-pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, ServerFnError> {
+pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, AppError> {
     use crate::server::views::cuts::CutListing;
     use crate::server::web::guard;
     let (state, auth, _role) = guard::closed_role(&trial).await?;
@@ -27,7 +28,7 @@ pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, ServerFnError> {
 /// their checks, and the upload form's limit (closed roles; a DSMB member
 /// has no upload form).
 #[server(endpoint = "get_uploads")]
-pub async fn get_uploads(trial: String) -> Result<UploadsView, ServerFnError> {
+pub async fn get_uploads(trial: String) -> Result<UploadsView, AppError> {
     use crate::dto::Role;
     use crate::server::views::cuts::upload_view;
     use crate::server::web::guard;
@@ -63,7 +64,7 @@ pub async fn get_uploads(trial: String) -> Result<UploadsView, ServerFnError> {
 
 /// One upload of the statistician's, with its check (404 for any other).
 #[server(endpoint = "get_upload")]
-pub async fn get_upload(trial: String, id: String) -> Result<UploadView, ServerFnError> {
+pub async fn get_upload(trial: String, id: String) -> Result<UploadView, AppError> {
     use crate::dto::Role;
     use crate::server::views::cuts::upload_view;
     use crate::server::web::guard;
@@ -83,6 +84,12 @@ pub async fn get_upload(trial: String, id: String) -> Result<UploadView, ServerF
             guard::audited(&state, &auth, "view-upload", &trial, &what).await?;
             Ok(upload_view(&s, &csrf))
         }
-        None => Err(guard::refuse(&state, &auth, &trial, 404, "no such upload").await),
+        None => Err(guard::refuse(
+            &state,
+            &auth,
+            &trial,
+            AppError::NotFound("no such upload".into()),
+        )
+        .await),
     }
 }

@@ -1,6 +1,7 @@
 //! The efficacy and futility page's server function (closed roles,
 //! audited).
 
+use crate::dto::AppError;
 use crate::dto::Efficacy;
 use leptos::prelude::*;
 
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 /// look, conditional and predictive power, the verdict, and for a
 /// time-to-event endpoint Kaplan-Meier, log-rank and Cox.
 #[server(endpoint = "get_efficacy")]
-pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy, ServerFnError> {
+pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy, AppError> {
     use crate::server::firewall::ViewKey;
     use crate::server::{views, web::guard};
     let v = guard::closed_view(&trial, cut.as_deref(), "efficacy and futility").await?;

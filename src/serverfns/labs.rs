@@ -2,6 +2,7 @@
 //! sponsor, by group for closed roles, audited) and a subject's lab
 //! profile (closed roles, audited).
 
+use crate::dto::AppError;
 use crate::dto::{LabProfileView, LabsView};
 use leptos::prelude::*;
 
@@ -14,7 +15,7 @@ pub async fn get_labs(
     trial: String,
     cut: Option<String>,
     page: Option<u32>,
-) -> Result<LabsView, ServerFnError> {
+) -> Result<LabsView, AppError> {
     use crate::server::firewall::ViewKey;
     use crate::server::{views, web::guard};
     let (state, auth, role) = guard::trial_role(&trial).await?;
@@ -52,10 +53,10 @@ pub async fn get_lab_profile(
     trial: String,
     cut: Option<String>,
     usubjid: String,
-) -> Result<LabProfileView, ServerFnError> {
+) -> Result<LabProfileView, AppError> {
     use crate::server::{views, web::guard};
     if usubjid.is_empty() || usubjid.len() > 200 || usubjid.chars().any(char::is_control) {
-        return Err(ServerFnError::Args("usubjid: a subject identifier".into()));
+        return Err(AppError::BadInput("usubjid: a subject identifier".into()).answered());
     }
     let v = guard::closed_view(
         &trial,
@@ -69,8 +70,7 @@ pub async fn get_lab_profile(
             &v.state,
             &v.auth,
             &trial,
-            404,
-            "no lab profile of this subject at this cut: profiles are kept for the subjects in the Hy's law range",
+            AppError::NotFound("no lab profile of this subject at this cut: profiles are kept for the subjects in the Hy's law range".into()),
         )
         .await),
     }

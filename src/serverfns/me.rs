@@ -1,18 +1,17 @@
 //! Who is signed in: for the top bar of every page and the forms that
 //! change state.
 
+use crate::dto::AppError;
 use crate::dto::{DecodeForm, Me};
 use leptos::prelude::*;
 
 /// The signed-in user and the trials they hold a role on.
 #[server(endpoint = "get_me")]
-pub async fn get_me() -> Result<Me, ServerFnError> {
+pub async fn get_me() -> Result<Me, AppError> {
     use crate::dto::TrialAccess;
     use crate::server::web::guard;
     let (state, auth) = guard::context().await?;
-    let user = auth
-        .user
-        .ok_or_else(|| ServerFnError::new("sign in first"))?;
+    let user = auth.user.ok_or_else(|| AppError::Unauthorized.answered())?;
     let catalog = state.catalog();
     type Held = (String, String, crate::dto::Role, Option<String>);
     let held: Vec<Held> = user
@@ -58,7 +57,7 @@ pub async fn get_me() -> Result<Me, ServerFnError> {
 /// The decode confirmation form of `trial`: DSMB members of the trial only;
 /// anyone else is refused (403), and the refusal is audited.
 #[server(endpoint = "get_decode")]
-pub async fn get_decode(trial: String) -> Result<DecodeForm, ServerFnError> {
+pub async fn get_decode(trial: String) -> Result<DecodeForm, AppError> {
     use crate::dto::Role;
     use crate::server::web::guard;
     let (_state, auth) = guard::exact_role(&trial, Role::Dsmb).await?;

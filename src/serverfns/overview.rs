@@ -1,6 +1,7 @@
 //! The overview page's server functions: pooled enrollment (any role) and
 //! enrollment by group (closed roles, audited).
 
+use crate::dto::AppError;
 use crate::dto::{
     ArmEnrollment, BaselineTable, ConductView, DispositionTable, EnrollmentSummary, Standing,
 };
@@ -13,14 +14,14 @@ use leptos::prelude::*;
 pub async fn get_enrollment(
     trial: String,
     cut: Option<String>,
-) -> Result<EnrollmentSummary, ServerFnError> {
+) -> Result<EnrollmentSummary, AppError> {
     use crate::server::{views, web::guard};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
     let entry = guard::entry(&state, &trial)?;
     let served = entry
         .cut(Some(&date))
-        .ok_or_else(|| ServerFnError::new("no such data cut"))?;
+        .ok_or_else(|| guard::no_such_cut().answered())?;
     let summary = views::enrollment::pooled(&state, &entry, served, role);
     // No look is projected once the DSMB signed a stop.
     let signed = crate::server::web::standing::last_signed(&state, &trial).await?;
@@ -32,7 +33,7 @@ pub async fn get_enrollment(
 /// with its basis and the safety rules that signal (the verdict waits for
 /// a coded DSMB member's decode), audited as a closed view.
 #[server(endpoint = "get_standing")]
-pub async fn get_standing(trial: String, cut: Option<String>) -> Result<Standing, ServerFnError> {
+pub async fn get_standing(trial: String, cut: Option<String>) -> Result<Standing, AppError> {
     use crate::server::web::{guard, standing};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     standing::standing(&state, &auth, role, &trial, cut.as_deref()).await
@@ -46,7 +47,7 @@ pub async fn get_standing(trial: String, cut: Option<String>) -> Result<Standing
 pub async fn get_arm_enrollment(
     trial: String,
     cut: Option<String>,
-) -> Result<ArmEnrollment, ServerFnError> {
+) -> Result<ArmEnrollment, AppError> {
     use crate::server::{views, web::guard};
     let v = guard::closed_view(&trial, cut.as_deref(), "enrollment by arm").await?;
     Ok(views::enrollment::by_group(
@@ -58,10 +59,7 @@ pub async fn get_arm_enrollment(
 /// role (small level counts suppressed for the sponsor, as the safety
 /// counts), by group for closed roles (coded for a DSMB member; audited).
 #[server(endpoint = "get_baseline")]
-pub async fn get_baseline(
-    trial: String,
-    cut: Option<String>,
-) -> Result<BaselineTable, ServerFnError> {
+pub async fn get_baseline(trial: String, cut: Option<String>) -> Result<BaselineTable, AppError> {
     use crate::server::{views, web::guard};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     if role.is_closed() {
@@ -81,7 +79,7 @@ pub async fn get_baseline(
 pub async fn get_disposition(
     trial: String,
     cut: Option<String>,
-) -> Result<DispositionTable, ServerFnError> {
+) -> Result<DispositionTable, AppError> {
     use crate::server::{views, web::guard};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     if role.is_closed() {
@@ -99,7 +97,7 @@ pub async fn get_disposition(
 /// the sponsor; deviations pooled for every role (small counts suppressed
 /// for the sponsor).
 #[server(endpoint = "get_conduct")]
-pub async fn get_conduct(trial: String, cut: Option<String>) -> Result<ConductView, ServerFnError> {
+pub async fn get_conduct(trial: String, cut: Option<String>) -> Result<ConductView, AppError> {
     use crate::server::{views, web::guard};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     if role.is_closed() {

@@ -2,11 +2,12 @@
 //! the caller may see them (the statistician every version and the build
 //! form; DSMB members released ones; the sponsor released open reports).
 
+use crate::dto::AppError;
 use crate::dto::ReportsView;
 use leptos::prelude::*;
 
 #[server(endpoint = "get_reports")]
-pub async fn get_reports(trial: String) -> Result<ReportsView, ServerFnError> {
+pub async fn get_reports(trial: String) -> Result<ReportsView, AppError> {
     use crate::server::web::{guard, reports};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     reports::list(&state, &auth, role, &trial).await

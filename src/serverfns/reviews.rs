@@ -2,6 +2,7 @@
 //! sees signed ones, open part only) and "since the last review" on the
 //! overview (pooled for the sponsor, by group for closed roles).
 
+use crate::dto::AppError;
 use crate::dto::{MeetingRecord, Reviews, SinceReview};
 use leptos::prelude::*;
 
@@ -14,7 +15,7 @@ pub async fn get_since_review(
     trial: String,
     cut: Option<String>,
     since: Option<String>,
-) -> Result<SinceReview, ServerFnError> {
+) -> Result<SinceReview, AppError> {
     use crate::server::views::diff::{closed_since, open_since};
     use crate::server::web::{guard, since as since_review};
     let (state, auth, role) = guard::trial_role(&trial).await?;
@@ -44,7 +45,7 @@ pub async fn get_since_review(
 /// The trial's meetings: every record for closed roles, the signed ones for
 /// the sponsor; the statistician also gets the form for a new record.
 #[server(endpoint = "get_reviews")]
-pub async fn get_reviews(trial: String) -> Result<Reviews, ServerFnError> {
+pub async fn get_reviews(trial: String) -> Result<Reviews, AppError> {
     use crate::server::web::{guard, reviews};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     reviews::list(&state, &auth, role, &trial).await
@@ -53,7 +54,7 @@ pub async fn get_reviews(trial: String) -> Result<Reviews, ServerFnError> {
 /// One meeting record: the open part for the sponsor (signed records
 /// only), the whole record for closed roles (audited).
 #[server(endpoint = "get_review")]
-pub async fn get_review(trial: String, id: i64) -> Result<MeetingRecord, ServerFnError> {
+pub async fn get_review(trial: String, id: i64) -> Result<MeetingRecord, AppError> {
     use crate::server::web::{guard, reviews};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     reviews::record(&state, &auth, role, &trial, id).await

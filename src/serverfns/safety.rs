@@ -1,6 +1,7 @@
 //! The safety page's server functions: pooled rates (any role), rates by
 //! group (closed roles, audited), and both in one call.
 
+use crate::dto::AppError;
 use crate::dto::{AeView, ClosedSafety, DeathsView, OpenSafety, SafetyPage};
 use leptos::prelude::*;
 
@@ -8,18 +9,24 @@ use leptos::prelude::*;
 /// open snapshot: it never reads an arm column or the randomization list,
 /// so any role may see it.
 #[server(endpoint = "get_open_safety")]
-pub async fn get_open_safety(
+pub async fn get_open_safety(trial: String, cut: Option<String>) -> Result<OpenSafety, AppError> {
+    use crate::server::web::guard;
+    let (state, auth, role) = guard::trial_role(&trial).await?;
+    open_safety(&state, &auth, role, trial, cut).await
+}
+
+/// The pooled rates for a caller whose role is resolved.
+#[cfg(feature = "ssr")]
+async fn open_safety(
+    state: &crate::server::web::AppState,
+    auth: &crate::server::web::session::Auth,
+    role: crate::dto::Role,
     trial: String,
     cut: Option<String>,
-) -> Result<OpenSafety, ServerFnError> {
+) -> Result<OpenSafety, AppError> {
     use crate::server::{views, web::guard};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
-    let cuts = guard::cut_dates(&state, &trial);
-    let open = state.open_report(&trial, Some(&date)).await.map_err(|e| {
-        tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
-        ServerFnError::new(guard::REPORT_UNAVAILABLE)
-    })?;
+    let open = guard::open_report(state, auth, &trial, cut.as_deref()).await?;
+    let cuts = guard::cut_dates(state, &trial);
     Ok(views::safety::open_safety(trial, role, &open, cuts))
 }
 
@@ -33,24 +40,39 @@ pub async fn get_safety(
     trial: String,
     cut: Option<String>,
     serious_page: Option<u32>,
-) -> Result<SafetyPage, ServerFnError> {
+) -> Result<SafetyPage, AppError> {
     use crate::server::web::guard;
-    let (_, _, role) = guard::trial_role(&trial).await?;
+    let (state, auth, role) = guard::trial_role(&trial).await?;
     if !role.is_closed() {
-        let open = get_open_safety(trial, cut).await?;
+        let open = open_safety(&state, &auth, role, trial, cut).await?;
         return Ok(SafetyPage { open, closed: None });
     }
     // A closed role needs both reports: computed side by side (each off
     // the async runtime), so a cold page waits for the slower, not the sum.
     let (open, closed) = tokio::join!(
-        get_open_safety(trial.clone(), cut.clone()),
-        get_closed_safety(trial, cut, serious_page)
+        open_safety(&state, &auth, role, trial.clone(), cut.clone()),
+        async {
+            let v = guard::closed_view_as(
+                state.clone(),
+                auth.clone(),
+                role,
+                &trial,
+                cut.as_deref(),
+                CLOSED_SAFETY,
+            )
+            .await?;
+            closed_safety(v, trial.clone(), serious_page).await
+        }
     );
     Ok(SafetyPage {
         open: open?,
         closed: Some(closed?),
     })
 }
+
+/// What the audit trail calls a view of safety by arm.
+#[cfg(feature = "ssr")]
+const CLOSED_SAFETY: &str = "safety by arm";
 
 /// Safety by arm with risk differences and the trial's test (closed roles),
 /// with page `serious_page` (1-based, the first when `None`) of the
@@ -60,10 +82,21 @@ pub async fn get_closed_safety(
     trial: String,
     cut: Option<String>,
     serious_page: Option<u32>,
-) -> Result<ClosedSafety, ServerFnError> {
+) -> Result<ClosedSafety, AppError> {
+    use crate::server::web::guard;
+    let v = guard::closed_view(&trial, cut.as_deref(), CLOSED_SAFETY).await?;
+    closed_safety(v, trial, serious_page).await
+}
+
+/// Safety by arm for a closed view already checked and audited.
+#[cfg(feature = "ssr")]
+async fn closed_safety(
+    v: crate::server::web::guard::ClosedView,
+    trial: String,
+    serious_page: Option<u32>,
+) -> Result<ClosedSafety, AppError> {
     use crate::server::firewall::ViewKey;
     use crate::server::{views, web::guard};
-    let v = guard::closed_view(&trial, cut.as_deref(), "safety by arm").await?;
     let key = ViewKey::new("closed_safety", &trial, &v.date, v.names.coded);
     let analysis = guard::entry(&v.state, &trial)?.config.analysis.clone();
     // The tables and the listing's order are kept once per view (made off
@@ -98,10 +131,11 @@ pub async fn get_adverse_events(
     trial: String,
     cut: Option<String>,
     category: Option<String>,
-) -> Result<AeView, ServerFnError> {
+) -> Result<AeView, AppError> {
     use crate::server::firewall::ViewKey;
     use crate::server::{views, web::guard};
-    let cat = views::adverse::category(category.as_deref()).map_err(<ServerFnError>::Args)?;
+    let cat = views::adverse::category(category.as_deref())
+        .map_err(|e| AppError::BadInput(e).answered())?;
     let (state, auth, role) = guard::trial_role(&trial).await?;
     if role.is_closed() {
         let v = guard::closed_view(
@@ -118,7 +152,7 @@ pub async fn get_adverse_events(
         );
         let entry = guard::entry(&v.state, &trial)?;
         return v.state.view(key, || {
-            Ok::<_, ServerFnError>(views::adverse::closed_table(
+            Ok::<_, AppError>(views::adverse::closed_table(
                 &entry.config,
                 v.role,
                 &v.report,
@@ -139,7 +173,7 @@ pub async fn get_deaths(
     trial: String,
     cut: Option<String>,
     page: Option<u32>,
-) -> Result<DeathsView, ServerFnError> {
+) -> Result<DeathsView, AppError> {
     use crate::server::{views, web::guard};
     let (state, auth, role) = guard::trial_role(&trial).await?;
     if role.is_closed() {

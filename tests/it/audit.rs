@@ -166,7 +166,7 @@ fn a_trail_cut_short_is_caught() {
 /// that anyone can recompute (the checkpoint signed the real last hash).
 #[test]
 fn a_rewritten_and_rechained_trail_is_caught_without_the_key() {
-    use dsmb::server::store::entry_hash;
+    use dsmb::server::store::{entry_hash, EntryFields};
     let db = trail(8);
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
@@ -199,7 +199,17 @@ fn a_rewritten_and_rechained_trail_is_caught_without_the_key() {
         } else {
             user
         };
-        let hash = entry_hash(&prev, &at, &user, &action, &trial, &detail, &address);
+        let hash = entry_hash(
+            &prev,
+            &EntryFields {
+                at: &at,
+                username: &user,
+                action: &action,
+                trial: &trial,
+                detail: &detail,
+                address: &address,
+            },
+        );
         conn.execute(
             "UPDATE audit SET username = ?1, prev_hash = ?2, hash = ?3, keyed = 0 WHERE id = ?4",
             rusqlite::params![user, prev, hash, id],
@@ -373,7 +383,7 @@ fn demo_users_are_refused_on_trials_not_marked_demo() {
 /// the trail is reported broken; without the key it does not open at all.
 #[test]
 fn a_trail_rewritten_as_unkeyed_is_not_blessed_on_the_next_start() {
-    use dsmb::server::store::entry_hash;
+    use dsmb::server::store::{entry_hash, EntryFields};
     let db = trail(4);
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > 2;")
@@ -403,7 +413,17 @@ fn a_trail_rewritten_as_unkeyed_is_not_blessed_on_the_next_start() {
                 },
             )
             .unwrap();
-        let hash = entry_hash(&prev, &at, &user, &action, &trial, &detail, &address);
+        let hash = entry_hash(
+            &prev,
+            &EntryFields {
+                at: &at,
+                username: &user,
+                action: &action,
+                trial: &trial,
+                detail: &detail,
+                address: &address,
+            },
+        );
         conn.execute(
             "UPDATE audit SET prev_hash = ?1, hash = ?2, keyed = 0 WHERE id = ?3",
             rusqlite::params![prev, hash, id],

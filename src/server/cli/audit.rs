@@ -1,6 +1,7 @@
 //! `dsmb audit verify`: recompute the audit trail's hash chain.
 
 use super::DbArgs;
+use crate::server::store::ChainBreak;
 use clap::Subcommand;
 use std::process::ExitCode;
 
@@ -32,7 +33,7 @@ pub fn audit(args: &AuditArgs) -> ExitCode {
             println!("audit trail intact: {n} entries, every hash and link verified");
             ExitCode::SUCCESS
         }
-        Ok(Err((id, why))) => {
+        Ok(Err(ChainBreak { id, why })) => {
             println!("audit trail BROKEN at entry {id}: {why}");
             ExitCode::FAILURE
         }

@@ -7,6 +7,7 @@ use crate::server::catalog::Catalog;
 use crate::server::intake::staging::Limits;
 use crate::server::intake::LiveCatalog;
 use crate::server::store::users::UserChange;
+use crate::server::store::ChainBreak;
 use crate::server::store::{random_hex, Store, StoreError};
 use crate::server::web::{app, Access, AppState};
 use clap::Parser;
@@ -117,7 +118,7 @@ pub async fn serve(args: ServeArgs) -> ExitCode {
     let s = store.clone();
     match tokio::task::spawn_blocking(move || s.verify_audit()).await {
         Ok(Ok(Ok(_))) => {}
-        Ok(Ok(Err((id, why)))) => {
+        Ok(Ok(Err(ChainBreak { id, why }))) => {
             eprintln!("dsmb: the audit trail is BROKEN at entry {id}: {why}; not serving (see `dsmb audit verify`)");
             return ExitCode::FAILURE;
         }

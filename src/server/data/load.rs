@@ -182,9 +182,10 @@ fn wanted_columns(
     .collect())
 }
 
-/// Read, verify and validate the data folder `dir` for `trial`, with no
-/// arm attached. The firewall's load levels call this; with `arms` (the
-/// closed level) the step's column becomes ADSL's `ARM`.
+/// Read, verify and validate the data folder `dir` for `trial`. The
+/// firewall's load levels call this: without `arms` (the open level) no arm
+/// is attached; with `arms` (the closed level) the step's column becomes
+/// ADSL's `ARM`.
 pub fn load(
     dir: &Path,
     trial: &TrialConfig,

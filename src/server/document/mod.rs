@@ -9,7 +9,7 @@
 //!   type, the closed one names groups as the viewer's coding says.
 //! - `sections.rs`, `standing.rs` (page 1), `efficacy.rs`, `labs.rs`: the
 //!   sections, one per job.
-//! - `svg.rs`: plotly figure JSON → SVG.
+//! - `svg/`: plotly figure JSON → SVG (`axis.rs` the scales and ticks).
 //! - `html.rs`, `pdf.rs` (+ `report.typ`, the layout): the renderings.
 //!
 //! May not: compute statistics, read data files, know who asks.

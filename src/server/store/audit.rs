@@ -9,7 +9,7 @@
 //! written with.
 
 use super::audit_key::{AuditKey, Checkpoint};
-use super::error::Result;
+use super::error::{Result, StoreError};
 use crate::server::digest::hex;
 use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -42,41 +42,100 @@ pub fn last_entry(c: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
     .optional()
 }
 
+/// The fields of an entry its hash covers, in their order.
+#[derive(Clone, Copy, Debug)]
+pub struct EntryFields<'a> {
+    pub at: &'a str,
+    pub username: &'a str,
+    pub action: &'a str,
+    pub trial: &'a str,
+    pub detail: &'a str,
+    pub address: &'a str,
+}
+
+impl<'a> EntryFields<'a> {
+    pub fn of(e: &'a AuditEntry) -> Self {
+        EntryFields {
+            at: &e.at,
+            username: &e.username,
+            action: &e.action,
+            trial: &e.trial,
+            detail: &e.detail,
+            address: &e.address,
+        }
+    }
+
+    fn all(&self) -> [&'a str; 6] {
+        [
+            self.at,
+            self.username,
+            self.action,
+            self.trial,
+            self.detail,
+            self.address,
+        ]
+    }
+}
+
 /// The hash of an unkeyed (older) audit entry: SHA-256 over the previous
 /// hash and the entry's fields, each length-prefixed so that no two entries
 /// collide by moving text between fields.
-pub fn entry_hash(
-    prev: &str,
-    at: &str,
-    user: &str,
-    action: &str,
-    trial: &str,
-    detail: &str,
-    address: &str,
-) -> String {
+pub fn entry_hash(prev: &str, fields: &EntryFields<'_>) -> String {
     let mut h = Sha256::new();
-    for field in [prev, at, user, action, trial, detail, address] {
+    for field in std::iter::once(prev).chain(fields.all()) {
         h.update((field.len() as u64).to_le_bytes());
         h.update(field.as_bytes());
     }
     hex(&h.finalize())
 }
 
-/// The hash of a keyed entry: HMAC-SHA-256 under the audit key over its id,
-/// the previous hash and its fields (at, user, action, trial, detail,
-/// address).
-pub fn keyed_hash(key: &AuditKey, id: i64, prev: &str, fields: [&str; 6]) -> String {
-    let id = id.to_le_bytes();
-    let mut parts: Vec<&[u8]> = vec![b"entry", &id, prev.as_bytes()];
-    parts.extend(fields.iter().map(|f| f.as_bytes()));
-    key.mac(&parts)
+/// What a keyed entry's MAC covers: its id, the previous hash and its
+/// fields.
+fn keyed_parts<'a>(id: &'a [u8; 8], prev: &'a str, fields: &EntryFields<'a>) -> Vec<&'a [u8]> {
+    let mut parts: Vec<&[u8]> = vec![b"entry", id, prev.as_bytes()];
+    parts.extend(fields.all().iter().map(|f| f.as_bytes()));
+    parts
 }
 
-/// Audit entries, newest first, filtered by user, action and trials (any
-/// filter left `None` matches all), at most `limit`. With `trials`, an
-/// entry of no trial (a sign-in, a refusal, a change of users) is kept only
-/// when its user holds a role on one of them, so that the statistician of
-/// one trial does not read another's sign-ins.
+/// The hash of a keyed entry: HMAC-SHA-256 under the audit key over its id,
+/// the previous hash and its fields.
+pub fn keyed_hash(key: &AuditKey, id: i64, prev: &str, fields: &EntryFields<'_>) -> String {
+    let id = id.to_le_bytes();
+    key.mac(&keyed_parts(&id, prev, fields))
+}
+
+/// Whether `hash` is the keyed entry's MAC, compared in constant time.
+fn keyed_hash_is(
+    key: &AuditKey,
+    id: i64,
+    prev: &str,
+    fields: &EntryFields<'_>,
+    hash: &str,
+) -> bool {
+    let id = id.to_le_bytes();
+    key.verify(&keyed_parts(&id, prev, fields), hash)
+}
+
+/// Where the audit trail's chain breaks: the first bad or missing entry,
+/// and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainBreak {
+    pub id: i64,
+    pub why: String,
+}
+
+impl ChainBreak {
+    fn at(id: i64, why: impl Into<String>) -> Self {
+        ChainBreak {
+            id,
+            why: why.into(),
+        }
+    }
+}
+
+/// Entries newest first, filtered in SQL: by user, by action, and by
+/// trials (an entry of one of `trials`, or a trial-less entry such as a
+/// sign-in by a user who holds a role on one of them), at most `limit`.
 pub fn entries(
     c: &Connection,
     user: Option<&str>,
@@ -84,64 +143,36 @@ pub fn entries(
     trials: Option<&[String]>,
     limit: usize,
 ) -> Result<Vec<AuditEntry>> {
-    {
-        let mut stmt = c.prepare(
-            "SELECT id, at, username, action, trial, detail, address, prev_hash, hash
-             FROM audit ORDER BY id DESC",
-        )?;
-        let members: Option<std::collections::HashSet<String>> = match trials {
-            Some(t) => {
-                let mut q = c.prepare(
-                    "SELECT DISTINCT u.username FROM roles r JOIN users u ON u.id = r.user_id WHERE r.trial = ?1",
-                )?;
-                let mut set = std::collections::HashSet::new();
-                for trial in t {
-                    for name in q.query_map([trial], |r| r.get::<_, String>(0))? {
-                        set.insert(name?);
-                    }
-                }
-                Some(set)
-            }
-            None => None,
-        };
-        let rows = stmt.query_map([], row_to_entry)?;
-        let mut out = Vec::new();
-        for e in rows {
-            let e = e?;
-            let out_of_scope = match (trials, &members) {
-                (Some(t), Some(m)) => {
-                    if e.trial.is_empty() {
-                        !m.contains(&e.username)
-                    } else {
-                        !t.contains(&e.trial)
-                    }
-                }
-                _ => false,
-            };
-            if user.is_some_and(|u| e.username != u)
-                || action.is_some_and(|a| e.action != a)
-                || out_of_scope
-            {
-                continue;
-            }
-            out.push(e);
-            if out.len() >= limit {
-                break;
-            }
-        }
-        Ok(out)
-    }
+    let trials = trials
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut stmt = c.prepare_cached(
+        "SELECT id, at, username, action, trial, detail, address, prev_hash, hash
+         FROM audit
+         WHERE (?1 IS NULL OR username = ?1)
+           AND (?2 IS NULL OR action = ?2)
+           AND (?3 IS NULL
+                OR trial IN (SELECT value FROM json_each(?3))
+                OR (trial = '' AND username IN (
+                    SELECT u.username FROM roles r JOIN users u ON u.id = r.user_id
+                    WHERE r.trial IN (SELECT value FROM json_each(?3)))))
+         ORDER BY id DESC
+         LIMIT ?4",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(rusqlite::params![user, action, trials, limit], row_to_entry)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Recompute the chain: `Ok(count)` when every entry's hash matches its
 /// fields, its predecessor and (keyed entries) the key, and the trail ends
-/// at or after the entry the checkpoint names; else the id of the first
-/// bad or missing entry and why.
+/// at or after the entry the checkpoint names; else where it breaks.
 pub fn verify(
     c: &Connection,
     key: &AuditKey,
     checkpoint: Option<&Path>,
-) -> Result<std::result::Result<usize, (i64, String)>> {
+) -> Result<std::result::Result<usize, ChainBreak>> {
     let mut stmt = c.prepare(
         "SELECT id, at, username, action, trial, detail, address, prev_hash, hash, keyed
          FROM audit ORDER BY id",
@@ -158,41 +189,35 @@ pub fn verify(
     for row in rows {
         let (e, keyed) = row?;
         if e.id != last_id + 1 {
-            return Ok(Err((
+            return Ok(Err(ChainBreak::at(
                 last_id + 1,
                 format!("entry {} is missing (next is {})", last_id + 1, e.id),
             )));
         }
         if e.prev_hash != prev {
-            return Ok(Err((
+            return Ok(Err(ChainBreak::at(
                 e.id,
-                "its link to the previous entry is broken".into(),
+                "its link to the previous entry is broken",
             )));
         }
         if !keyed && keyed_seen {
-            return Ok(Err((
+            return Ok(Err(ChainBreak::at(
                 e.id,
-                "an unkeyed entry follows keyed ones (written without the key)".into(),
+                "an unkeyed entry follows keyed ones (written without the key)",
             )));
         }
         keyed_seen |= keyed;
-        let fields = [
-            e.at.as_str(),
-            &e.username,
-            &e.action,
-            &e.trial,
-            &e.detail,
-            &e.address,
-        ];
-        let want = if keyed {
-            keyed_hash(key, e.id, &prev, fields)
+        let fields = EntryFields::of(&e);
+        let matches = if keyed {
+            keyed_hash_is(key, e.id, &prev, &fields, &e.hash)
         } else {
-            entry_hash(
-                &prev, fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
-            )
+            e.hash == entry_hash(&prev, &fields)
         };
-        if e.hash != want {
-            return Ok(Err((e.id, "its contents do not match its hash".into())));
+        if !matches {
+            return Ok(Err(ChainBreak::at(
+                e.id,
+                "its contents do not match its hash",
+            )));
         }
         if Some(e.id) == signed_id {
             hash_at_checkpoint = Some(e.hash.clone());
@@ -205,19 +230,21 @@ pub fn verify(
         return Ok(Ok(n));
     };
     match read {
-        Err(why) => Ok(Err((last_id, why))),
+        Err(why) => Ok(Err(ChainBreak::at(
+                last_id,
+                why))),
         // Signed when the trail became keyed and after every batch since:
         // never missing unless removed.
-        Ok(None) => Ok(Err((
-            last_id,
-            format!(
+        Ok(None) => Ok(Err(ChainBreak::at(
+                last_id,
+                format!(
                 "the checkpoint {} is missing, so a trail cut short or rewritten cannot be told apart",
                 path.display()
             ),
         ))),
-        Ok(Some(cp)) if cp.id > last_id => Ok(Err((
-            last_id + 1,
-            format!(
+        Ok(Some(cp)) if cp.id > last_id => Ok(Err(ChainBreak::at(
+                last_id + 1,
+                format!(
                 "the trail is truncated: it ends at entry {last_id}, the checkpoint names entry {} (entries {} to {} are missing)",
                 cp.id,
                 last_id + 1,
@@ -226,9 +253,9 @@ pub fn verify(
         ))),
         Ok(Some(cp)) => {
             if cp.id > 0 && hash_at_checkpoint.as_ref() != Some(&cp.hash) {
-                Ok(Err((
-                    cp.id,
-                    "its hash is not the one the checkpoint signed".into(),
+                Ok(Err(ChainBreak::at(
+                cp.id,
+                "its hash is not the one the checkpoint signed",
                 )))
             } else {
                 Ok(Ok(n))

@@ -122,6 +122,20 @@ impl AuditKey {
         }
         hex(&m.finalize().into_bytes())
     }
+
+    /// Whether `expected` (hex) is the HMAC of `parts`, compared in
+    /// constant time.
+    pub fn verify(&self, parts: &[&[u8]], expected: &str) -> bool {
+        let Some(tag) = crate::server::digest::unhex(expected) else {
+            return false;
+        };
+        let mut m = HmacSha256::new_from_slice(&self.0[..]).expect("HMAC takes a key of any size");
+        for p in parts {
+            m.update(&(p.len() as u64).to_le_bytes());
+            m.update(p);
+        }
+        m.verify_slice(&tag).is_ok()
+    }
 }
 
 /// The last entry of the trail as its writer last saw it.
@@ -134,6 +148,14 @@ pub struct Checkpoint {
 impl Checkpoint {
     fn mac(&self, key: &AuditKey) -> String {
         key.mac(&[b"checkpoint", &self.id.to_le_bytes(), self.hash.as_bytes()])
+    }
+
+    /// Whether `mac` signs this checkpoint, compared in constant time.
+    fn signed_by(&self, key: &AuditKey, mac: &str) -> bool {
+        key.verify(
+            &[b"checkpoint", &self.id.to_le_bytes(), self.hash.as_bytes()],
+            mac,
+        )
     }
 
     /// Write the signed checkpoint to `path`, replacing the old one at once
@@ -168,12 +190,43 @@ impl Checkpoint {
             id,
             hash: hash.to_string(),
         };
-        if cp.mac(key) != mac {
+        if !cp.signed_by(key, mac) {
             return Err(format!(
                 "the signature of {} does not match the audit key",
                 path.display()
             ));
         }
         Ok(Some(cp))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditKey;
+
+    #[test]
+    fn a_mac_is_verified_only_when_it_is_the_macs_every_byte() {
+        let key = AuditKey::random();
+        let parts: [&[u8]; 2] = [b"entry", b"fields"];
+        let mac = key.mac(&parts);
+        assert!(key.verify(&parts, &mac));
+        assert!(
+            key.verify(&parts, &mac.to_uppercase()),
+            "hex in either case"
+        );
+        // One hex digit changed, first or last; cut short; not hex; another
+        // key's; other parts.
+        let flip = |i: usize| {
+            let mut b = mac.clone().into_bytes();
+            b[i] = if b[i] == b'0' { b'1' } else { b'0' };
+            String::from_utf8(b).unwrap()
+        };
+        assert!(!key.verify(&parts, &flip(0)));
+        assert!(!key.verify(&parts, &flip(mac.len() - 1)));
+        assert!(!key.verify(&parts, &mac[..62]));
+        assert!(!key.verify(&parts, &format!("{}zz", &mac[..62])));
+        assert!(!key.verify(&parts, ""));
+        assert!(!AuditKey::random().verify(&parts, &mac));
+        assert!(!key.verify(&[b"entry", b"field", b"s"], &mac));
     }
 }

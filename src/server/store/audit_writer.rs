@@ -12,7 +12,7 @@
 //! neither is ever in force without the other. After each batch the writer
 //! signs a checkpoint of the last entry (see `audit_key`).
 
-use super::audit::{keyed_hash, last_entry, GENESIS};
+use super::audit::{keyed_hash, last_entry, EntryFields, GENESIS};
 use super::audit_key::{AuditKey, Checkpoint};
 use super::clock::now_text;
 use super::error::{Result, StoreError};
@@ -168,12 +168,15 @@ fn append_entries(
         for e in entries {
             id += 1;
             let at = now_text();
-            let hash = keyed_hash(
-                key,
-                id,
-                &prev,
-                [&at, &e.username, &e.action, &e.trial, &e.detail, &e.address],
-            );
+            let fields = EntryFields {
+                at: &at,
+                username: &e.username,
+                action: &e.action,
+                trial: &e.trial,
+                detail: &e.detail,
+                address: &e.address,
+            };
+            let hash = keyed_hash(key, id, &prev, &fields);
             insert.execute(params![
                 id, at, e.username, e.action, e.trial, e.detail, e.address, prev, hash
             ])?;

@@ -10,13 +10,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Migrations, applied in order; the schema version is their count.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     include_str!("../../../migrations/0001_access.sql"),
     include_str!("../../../migrations/0002_audit_keyed.sql"),
     include_str!("../../../migrations/0003_meetings.sql"),
     include_str!("../../../migrations/0004_reports.sql"),
     include_str!("../../../migrations/0005_one_correction.sql"),
     include_str!("../../../migrations/0006_formal_looks.sql"),
+    include_str!("../../../migrations/0007_audit_indexes.sql"),
 ];
 
 /// The migration that makes the audit trail keyed.
@@ -175,7 +176,7 @@ impl Store {
     /// fields, its predecessor and the key, and nothing after the signed
     /// checkpoint is missing; else the id of the first bad or missing entry
     /// and why.
-    pub fn verify_audit(&self) -> Result<std::result::Result<usize, (i64, String)>> {
+    pub fn verify_audit(&self) -> Result<std::result::Result<usize, audit::ChainBreak>> {
         let checkpoint = self.checkpoint.clone();
         self.with(|c| audit::verify(c, &self.key, checkpoint.as_deref()))
     }

@@ -24,7 +24,7 @@ pub mod reports;
 pub mod sessions;
 pub mod users;
 
-pub use audit::{entry_hash, AuditEntry};
+pub use audit::{entry_hash, AuditEntry, ChainBreak, EntryFields};
 pub use audit_key::AuditFiles;
 pub use clock::random_hex;
 pub use db::Store;

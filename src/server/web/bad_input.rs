@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// The prefixes server functions put on argument errors (`ServerFnError`'s
-/// encoding): the request was at fault, not the server.
-const ARGUMENT_ERRORS: [&str; 3] = ["Args|", "MissingArg|", "Deserialization|"];
+/// How a server function's argument error begins (`AppError::BadInput` as
+/// JSON): the request was at fault, not the server.
+const ARGUMENT_ERRORS: [&str; 1] = [r#"{"kind":"bad_input""#];
 
 /// Turn a server function's argument error (500) into a 400.
 pub async fn arguments_are_400(req: Request, next: Next) -> Response {

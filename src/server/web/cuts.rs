@@ -6,17 +6,15 @@
 //! written does not happen.
 
 use super::bad_input::bad_form;
-use super::refusal::{bad, refused};
+use super::ctx::Ctx;
 use super::session::{csrf_ok, Auth, CsrfForm};
 use super::state::AppState;
-use crate::dto::Role;
+use crate::dto::{AppError, Role};
 use crate::server::intake::arrive::may_arrive;
 use crate::server::intake::staging::{
     BeginError, FileRole, Outcome, Pending, Staged, Staging, WriteError,
 };
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,12 +52,11 @@ pub(super) async fn audit(
     }
 }
 
-pub(super) fn not_recorded() -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        "the step could not be recorded in the audit trail, so it was not taken",
+/// A step whose audit entry could not be written is not taken (503).
+pub(super) fn not_recorded() -> AppError {
+    AppError::Unavailable(
+        "the step could not be recorded in the audit trail, so it was not taken".into(),
     )
-        .into_response()
 }
 
 /// The next part of the upload, or why there is none.
@@ -101,10 +98,16 @@ async fn text(mut field: Field<'_>) -> Result<String, Failed> {
         .map_err(|_| Failed::Bad(format!("field {name} is not UTF-8 text")))
 }
 
-/// An upload that broke off in its first fields: audited, a 400.
-async fn dropped_early(state: &AppState, auth: &Auth, trial: &str, e: String) -> Response {
-    let why = format!("the upload broke off before its files: {e}");
-    audit(state, auth, "upload-cut-dropped", trial, why.clone()).await;
+/// An upload that broke off: audited as dropped (not as a refusal), a 400.
+async fn dropped(ctx: &Ctx, detail: String, why: String) -> Response {
+    audit(
+        &ctx.state,
+        &ctx.auth,
+        "upload-cut-dropped",
+        &ctx.trial,
+        detail,
+    )
+    .await;
     bad_form(why)
 }
 
@@ -165,71 +168,86 @@ async fn receive_files(m: &mut Multipart, pending: &mut Pending) -> Result<(), F
 /// blinded|unblinded, then the files: `datasets` (any number), `randlist`,
 /// `manifest`). The form's fields come first, so that a refused upload is
 /// refused before its files are sent on.
-pub async fn upload(
-    State(state): State<AppState>,
-    Path(trial): Path<String>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let what = format!("POST /trial/{trial}/cuts");
-    let catalog = state.catalog();
-    let Some(entry) = catalog.entry(&trial) else {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::FORBIDDEN,
-            ONLY_STATISTICIAN,
-        )
-        .await;
-    };
-    if auth.role_on(&trial) != Some(Role::Statistician) {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::FORBIDDEN,
-            ONLY_STATISTICIAN,
-        )
-        .await;
+pub async fn upload(ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> Response {
+    ctx.answer(receive_upload(&ctx, multipart).await).await
+}
+
+/// The form's fields of an upload, checked.
+struct UploadFields {
+    date: chrono::NaiveDate,
+    blinded: bool,
+}
+
+impl UploadFields {
+    fn part(&self) -> &'static str {
+        if self.blinded {
+            "blinded"
+        } else {
+            "unblinded"
+        }
     }
-    let mut m = match multipart {
-        Ok(m) => m,
-        Err(e) => return bad(&state, &auth, &trial, &what, e.body_text()).await,
+}
+
+/// What the first fields gave: the form, or an upload that broke off (its
+/// answer, audited as dropped).
+enum Fields {
+    Read(UploadFields),
+    Dropped(Response),
+}
+
+async fn receive_upload(
+    ctx: &Ctx,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Statistician, ONLY_STATISTICIAN)?;
+    let entry = ctx
+        .state
+        .catalog()
+        .entry(&ctx.trial)
+        .ok_or_else(|| AppError::Forbidden(ONLY_STATISTICIAN.into()))?;
+    let mut m = multipart.map_err(|e| AppError::BadInput(e.body_text()))?;
+    let form = match read_fields(ctx, &mut m).await? {
+        Fields::Read(f) => f,
+        Fields::Dropped(answer) => return Ok(answer),
     };
-    // The form's fields, in order.
+    may_upload(ctx, &entry, form.date)?;
+    let mut pending = begin(ctx, &form)?;
+    if let Some(answer) = receive_into(ctx, &form, &mut m, &mut pending).await? {
+        return Ok(answer);
+    }
+    keep(ctx, &entry, &form, pending).await
+}
+
+/// The form's fields, in order, and the CSRF token checked.
+async fn read_fields(ctx: &Ctx, m: &mut Multipart) -> Result<Fields, AppError> {
     let mut fields = Vec::new();
     for want in ["csrf", "cut_date", "part"] {
-        let field = match next_field(&mut m).await {
+        let broke = |e: String| {
+            let why = format!("the upload broke off before its files: {want}: {e}");
+            (why.clone(), why)
+        };
+        let field = match next_field(m).await {
             Ok(Some(f)) => f,
-            Ok(None) => {
-                return bad(
-                    &state,
-                    &auth,
-                    &trial,
-                    &what,
-                    format!("the field {want} is missing"),
-                )
-                .await
+            Ok(None) => return Err(AppError::BadInput(format!("the field {want} is missing"))),
+            Err(e) => {
+                let (detail, why) = broke(e);
+                return Ok(Fields::Dropped(dropped(ctx, detail, why).await));
             }
-            Err(e) => return dropped_early(&state, &auth, &trial, format!("{want}: {e}")).await,
         };
         if field.name() != Some(want) {
-            let why = format!(
+            return Err(AppError::BadInput(format!(
                 "the field {want} must come first (found {:?})",
                 field.name().unwrap_or("")
-            );
-            return bad(&state, &auth, &trial, &what, why).await;
+            )));
         }
         match text(field).await {
             Ok(t) => fields.push(t),
             Err(Failed::Dropped(e)) => {
-                return dropped_early(&state, &auth, &trial, format!("{want}: {e}")).await
+                let (detail, why) = broke(e);
+                return Ok(Fields::Dropped(dropped(ctx, detail, why).await));
             }
-            Err(Failed::Bad(e)) => return bad(&state, &auth, &trial, &what, e).await,
-            Err(Failed::Write(e)) => return bad(&state, &auth, &trial, &what, e).await,
+            Err(Failed::Bad(e)) => return Err(AppError::BadInput(e)),
+            Err(Failed::Write(e)) => return Err(AppError::BadInput(e.to_string())),
         }
     }
     let token = CsrfForm {
@@ -237,117 +255,110 @@ pub async fn upload(
         confirm: None,
         back: None,
     };
-    if !csrf_ok(&auth, &token) {
-        let why = "missing or wrong CSRF token";
-        return refused(&state, &auth, &trial, &what, StatusCode::FORBIDDEN, why).await;
+    if !csrf_ok(&ctx.auth, &token) {
+        return Err(AppError::Forbidden("missing or wrong CSRF token".into()));
     }
-    let Ok(date) = chrono::NaiveDate::parse_from_str(&fields[1], "%Y-%m-%d") else {
-        let why = format!("the cut date {:?} is not a date (YYYY-MM-DD)", fields[1]);
-        return bad(&state, &auth, &trial, &what, why).await;
-    };
+    let date = chrono::NaiveDate::parse_from_str(&fields[1], "%Y-%m-%d").map_err(|_| {
+        AppError::BadInput(format!(
+            "the cut date {:?} is not a date (YYYY-MM-DD)",
+            fields[1]
+        ))
+    })?;
     let blinded = match fields[2].as_str() {
         "blinded" => true,
         "unblinded" => false,
         other => {
-            let why = format!("part {other:?} is neither blinded nor unblinded");
-            return bad(&state, &auth, &trial, &what, why).await;
+            return Err(AppError::BadInput(format!(
+                "part {other:?} is neither blinded nor unblinded"
+            )))
         }
     };
-    let conflict = match may_arrive(&entry, date) {
-        Err(e) => Some(e.to_string()),
-        Ok(()) if state.staging.holds(&trial, date) => Some(format!(
+    Ok(Fields::Read(UploadFields { date, blinded }))
+}
+
+/// A cut dated `date` may arrive, and no upload of it waits already.
+fn may_upload(
+    ctx: &Ctx,
+    entry: &crate::server::catalog::TrialEntry,
+    date: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    may_arrive(entry, date).map_err(|e| AppError::Conflict(e.to_string()))?;
+    if ctx.state.staging.holds(&ctx.trial, date) {
+        return Err(AppError::Conflict(format!(
             "an upload of the cut dated {date} is waiting to be registered or discarded already"
-        )),
-        Ok(()) => None,
-    };
-    if let Some(why) = conflict {
-        return refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await;
+        )));
     }
-    let mut pending = match state.staging.begin(&trial, auth.username(), date, blinded) {
-        Ok(p) => p,
+    Ok(())
+}
+
+/// A staging folder for the upload.
+fn begin(ctx: &Ctx, form: &UploadFields) -> Result<Pending, AppError> {
+    match ctx
+        .state
+        .staging
+        .begin(&ctx.trial, ctx.username(), form.date, form.blinded)
+    {
+        Ok(p) => Ok(p),
         Err(e @ (BeginError::Held(_) | BeginError::TooMany)) => {
-            return refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::CONFLICT,
-                &e.to_string(),
-            )
-            .await
+            Err(AppError::Conflict(e.to_string()))
         }
         Err(e) => {
             tracing::error!("staging cannot be written: {e}");
-            let why = "the upload cannot be staged: the server cannot write its staging folder";
-            return refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::INSUFFICIENT_STORAGE,
-                why,
-            )
-            .await;
-        }
-    };
-    let received = receive_files(&mut m, &mut pending).await;
-    let part = if blinded { "blinded" } else { "unblinded" };
-    match received {
-        Ok(()) => {}
-        Err(Failed::Bad(why)) => return bad(&state, &auth, &trial, &what, why).await,
-        Err(Failed::Write(WriteError::Bad { name, message })) => {
-            return bad(&state, &auth, &trial, &what, format!("{name} {message}")).await
-        }
-        Err(Failed::Write(e @ WriteError::TooLarge { .. })) => {
-            return refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &e.to_string(),
-            )
-            .await
-        }
-        Err(Failed::Write(e @ WriteError::Full { .. })) => {
-            return refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::INSUFFICIENT_STORAGE,
-                &e.to_string(),
-            )
-            .await
-        }
-        Err(Failed::Write(e @ WriteError::Io { .. })) => {
-            tracing::error!("an upload could not be staged: {e}");
-            return refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::INSUFFICIENT_STORAGE,
-                "the upload could not be written to staging; nothing was kept",
-            )
-            .await;
-        }
-        Err(Failed::Dropped(why)) => {
-            drop(pending);
-            audit(
-                &state,
-                &auth,
-                "upload-cut-dropped",
-                &trial,
-                format!("cut {date} ({part}): the upload broke off ({why}); nothing was kept"),
-            )
-            .await;
-            return bad_form(format!("the upload broke off: {why}"));
+            Err(AppError::NoSpace(
+                "the upload cannot be staged: the server cannot write its staging folder".into(),
+            ))
         }
     }
+}
+
+/// The files streamed into `pending`; `Some` answer when the upload broke
+/// off (audited as dropped, nothing kept).
+async fn receive_into(
+    ctx: &Ctx,
+    form: &UploadFields,
+    m: &mut Multipart,
+    pending: &mut Pending,
+) -> Result<Option<Response>, AppError> {
+    match receive_files(m, pending).await {
+        Ok(()) => Ok(None),
+        Err(Failed::Bad(why)) => Err(AppError::BadInput(why)),
+        Err(Failed::Write(WriteError::Bad { name, message })) => {
+            Err(AppError::BadInput(format!("{name} {message}")))
+        }
+        Err(Failed::Write(e @ WriteError::TooLarge { .. })) => {
+            Err(AppError::TooLarge(e.to_string()))
+        }
+        Err(Failed::Write(e @ WriteError::Full { .. })) => Err(AppError::NoSpace(e.to_string())),
+        Err(Failed::Write(e @ WriteError::Io { .. })) => {
+            tracing::error!("an upload could not be staged: {e}");
+            Err(AppError::NoSpace(
+                "the upload could not be written to staging; nothing was kept".into(),
+            ))
+        }
+        Err(Failed::Dropped(why)) => {
+            let detail = format!(
+                "cut {} ({}): the upload broke off ({why}); nothing was kept",
+                form.date,
+                form.part()
+            );
+            Ok(Some(
+                dropped(ctx, detail, format!("the upload broke off: {why}")).await,
+            ))
+        }
+    }
+}
+
+/// Keep the received upload (audited first) and check it off the request;
+/// its page follows.
+async fn keep(
+    ctx: &Ctx,
+    entry: &crate::server::catalog::TrialEntry,
+    form: &UploadFields,
+    pending: Pending,
+) -> Result<Response, AppError> {
     if !pending.files().iter().any(|f| f.role == FileRole::Dataset) {
         let why = "no dataset file was sent (ADSL, ADAE and ADTTE at least)";
-        return bad(&state, &auth, &trial, &what, why).await;
+        return Err(AppError::BadInput(why.into()));
     }
     let listed: Vec<String> = pending
         .files()
@@ -355,12 +366,15 @@ pub async fn upload(
         .map(|f| format!("{} ({} bytes, sha256 {})", f.name, f.bytes, f.sha256))
         .collect();
     let detail = format!(
-        "cut {date} ({part}), upload {}: {}",
+        "cut {} ({}), upload {}: {}",
+        form.date,
+        form.part(),
         pending.id(),
         listed.join(", ")
     );
-    if !audit(&state, &auth, "upload-cut", &trial, detail).await {
-        return not_recorded();
+    let (state, auth, trial) = (&ctx.state, &ctx.auth, &ctx.trial);
+    if !audit(state, auth, "upload-cut", trial, detail).await {
+        return Err(not_recorded());
     }
     let staged = state.staging.keep(pending);
     tokio::spawn(check_and_record(
@@ -369,7 +383,7 @@ pub async fn upload(
         staged.clone(),
         entry.config.clone(),
     ));
-    Redirect::to(&format!("/trial/{trial}/cuts/uploads/{}", staged.id)).into_response()
+    Ok(Redirect::to(&format!("/trial/{trial}/cuts/uploads/{}", staged.id)).into_response())
 }
 
 /// Check an upload and record the outcome; an outcome that cannot be

@@ -1,39 +1,29 @@
 //! The decode of a trial's coded groups by a DSMB member: confirmed,
 //! recorded and audited.
 
-use super::refusal;
-use super::session::{Auth, CsrfForm};
-use super::state::AppState;
-use crate::dto::Role;
-use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
+use super::ctx::Ctx;
+use super::session::CsrfForm;
+use crate::dto::{AppError, Role};
+use axum::extract::Request;
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// POST /trial/{id}/decode: a DSMB member's confirmed decode of the coded
 /// groups, recorded and audited; the statistician sees it in the audit
 /// trail.
-pub async fn decode(
-    State(state): State<AppState>,
-    Path(trial): Path<String>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    req: Request,
-) -> Response {
-    let what = format!("POST /trial/{trial}/decode");
+pub async fn decode(ctx: Ctx, req: Request) -> Response {
+    ctx.answer(confirmed_decode(&ctx, req).await).await
+}
+
+async fn confirmed_decode(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
     let only = "only a DSMB member of this trial decodes it";
-    let form: CsrfForm =
-        match refusal::role_form(&state, &auth, &trial, &what, Role::Dsmb, only, req).await {
-            Ok(f) => f,
-            Err(no) => return no,
-        };
-    let Some(user) = auth.user.clone() else {
-        let why = "sign in first";
-        return refusal::refused(&state, &auth, &trial, &what, StatusCode::UNAUTHORIZED, why).await;
-    };
+    let form: CsrfForm = ctx.form(Role::Dsmb, only, req).await?;
+    let trial = &ctx.trial;
+    let user = ctx.auth.user.clone().ok_or(AppError::Unauthorized)?;
     if form.confirm.as_deref() != Some("yes") {
-        return Redirect::to(&format!("/trial/{trial}/decode")).into_response();
+        return Ok(Redirect::to(&format!("/trial/{trial}/decode")).into_response());
     }
-    let store = state.access.store.clone();
-    let address = auth.address.clone();
+    let store = ctx.state.access.store.clone();
+    let address = ctx.auth.address.clone();
     let t = trial.clone();
     // The decode and its audit entry are one transaction: no decode is in
     // force that the audit trail does not show.
@@ -42,12 +32,10 @@ pub async fn decode(
     })
     .await;
     match done {
-        Ok(Ok(())) => Redirect::to(&return_to(&trial, form.back.as_deref())).into_response(),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the decode could not be recorded, so it was not made",
-        )
-            .into_response(),
+        Ok(Ok(())) => Ok(Redirect::to(&return_to(trial, form.back.as_deref())).into_response()),
+        _ => Err(AppError::Unavailable(
+            "the decode could not be recorded, so it was not made".into(),
+        )),
     }
 }
 

@@ -6,11 +6,10 @@
 use super::refusal;
 use super::session::Auth;
 use super::state::AppState;
-use crate::dto::Role;
+use crate::dto::{AppError, Role};
 use crate::server::catalog::TrialEntry;
 use crate::server::firewall::ArmNames;
 use crate::server::report::{ClosedReport, OpenReport};
-use axum::http::StatusCode;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -21,25 +20,10 @@ pub const REPORT_UNAVAILABLE: &str =
 /// What a viewer is told when a closed view could not be recorded.
 pub const NOT_RECORDED: &str = "the view could not be recorded, so it is not shown";
 
-/// An error that also sets the response status (401 no session, 403 no
-/// role, 404 no such cut).
-fn status_error(status: u16, message: &str) -> ServerFnError {
-    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN));
-    }
-    ServerFnError::new(message)
-}
-
 /// Refuse the request: the refusal (who, what, why) is written to the audit
-/// trail, then the error with its status is returned for the caller to
+/// trail, then the error, its status set, is returned for the caller to
 /// send.
-pub async fn refuse(
-    state: &AppState,
-    auth: &Auth,
-    trial: &str,
-    status: u16,
-    message: &str,
-) -> ServerFnError {
+pub async fn refuse(state: &AppState, auth: &Auth, trial: &str, e: AppError) -> AppError {
     let what = use_context::<axum::http::request::Parts>()
         .map(|p| format!("{} {}", p.method, p.uri.path()))
         .unwrap_or_else(|| "a server function".into());
@@ -49,17 +33,34 @@ pub async fn refuse(
         &auth.address,
         trial,
         &what,
-        status,
-        message,
+        e.status(),
+        &e.to_string(),
     )
     .await;
-    status_error(status, message)
+    e.answered()
+}
+
+/// No role on the trial, or no such trial: alike, so that a probe learns
+/// nothing about which trials exist.
+pub fn no_access() -> AppError {
+    AppError::Forbidden("no access to this trial".into())
+}
+
+/// A cut that is not one of the trial's good cuts.
+pub fn no_such_cut() -> AppError {
+    AppError::NotFound("no such data cut".into())
+}
+
+/// A report that cannot be made (the reason is in the server's log).
+pub fn unavailable() -> AppError {
+    AppError::Unavailable(REPORT_UNAVAILABLE.into()).answered()
 }
 
 /// The server's state and what the gate learned about this request.
-pub async fn context() -> Result<(AppState, Auth), ServerFnError> {
-    let state = use_context::<AppState>()
-        .ok_or_else(|| ServerFnError::new("the server's state is not available"))?;
+pub async fn context() -> Result<(AppState, Auth), AppError> {
+    let state = use_context::<AppState>().ok_or_else(|| {
+        AppError::Unavailable("the server's state is not available".into()).answered()
+    })?;
     let auth = match leptos_axum::extract::<axum::Extension<Auth>>().await {
         Ok(axum::Extension(auth)) => auth,
         Err(_) => {
@@ -68,11 +69,11 @@ pub async fn context() -> Result<(AppState, Auth), ServerFnError> {
                 token: None,
                 address: String::new(),
             };
-            return Err(refuse(&state, &nobody, "", 401, "sign in first").await);
+            return Err(refuse(&state, &nobody, "", AppError::Unauthorized).await);
         }
     };
     if auth.user.is_none() {
-        return Err(refuse(&state, &auth, "", 401, "sign in first").await);
+        return Err(refuse(&state, &auth, "", AppError::Unauthorized).await);
     }
     Ok((state, auth))
 }
@@ -80,14 +81,14 @@ pub async fn context() -> Result<(AppState, Auth), ServerFnError> {
 /// The caller's role on `trial`. Unknown trials and trials without a role
 /// are refused alike (403), so that a probe learns nothing about which
 /// exist.
-pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnError> {
+pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), AppError> {
     let (state, auth) = context().await?;
     let role = auth
         .role_on(trial)
         .filter(|_| state.catalog().trial(trial).is_some());
     match role {
         Some(role) => Ok((state, auth, role)),
-        None => Err(refuse(&state, &auth, trial, 403, "no access to this trial").await),
+        None => Err(refuse(&state, &auth, trial, no_access()).await),
     }
 }
 
@@ -95,23 +96,23 @@ pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnE
 async fn role_where(
     trial: &str,
     allowed: impl Fn(Role) -> bool,
-) -> Result<(AppState, Auth, Role), ServerFnError> {
+) -> Result<(AppState, Auth, Role), AppError> {
     let (state, auth, role) = trial_role(trial).await?;
     if !allowed(role) {
-        let why = "this view is not open to your role";
-        return Err(refuse(&state, &auth, trial, 403, why).await);
+        let why = "this view is not open to your role".to_string();
+        return Err(refuse(&state, &auth, trial, AppError::Forbidden(why)).await);
     }
     Ok((state, auth, role))
 }
 
 /// The caller's role on `trial`, which must be a closed one (DSMB or
 /// statistician).
-pub async fn closed_role(trial: &str) -> Result<(AppState, Auth, Role), ServerFnError> {
+pub async fn closed_role(trial: &str) -> Result<(AppState, Auth, Role), AppError> {
     role_where(trial, Role::is_closed).await
 }
 
 /// The caller's role on `trial`, which must be `want`.
-pub async fn exact_role(trial: &str, want: Role) -> Result<(AppState, Auth), ServerFnError> {
+pub async fn exact_role(trial: &str, want: Role) -> Result<(AppState, Auth), AppError> {
     role_where(trial, |r| r == want)
         .await
         .map(|(state, auth, _)| (state, auth))
@@ -119,11 +120,11 @@ pub async fn exact_role(trial: &str, want: Role) -> Result<(AppState, Auth), Ser
 
 /// The catalog entry of `trial`, once the caller's role on it is checked
 /// (the check already refused unknown trials).
-pub fn entry(state: &AppState, trial: &str) -> Result<Arc<TrialEntry>, ServerFnError> {
+pub fn entry(state: &AppState, trial: &str) -> Result<Arc<TrialEntry>, AppError> {
     state
         .catalog()
         .entry(trial)
-        .ok_or_else(|| status_error(403, "no access to this trial"))
+        .ok_or_else(|| no_access().answered())
 }
 
 /// Write `action` on `trial` to the audit trail before the data leave;
@@ -134,29 +135,34 @@ pub async fn audited(
     action: &'static str,
     trial: &str,
     detail: &str,
-) -> Result<(), ServerFnError> {
+) -> Result<(), AppError> {
     let store = state.access.store.clone();
     let who = auth.username().to_string();
     let (t, d, a) = (trial.to_string(), detail.to_string(), auth.address.clone());
     blocking(move || store.audit(&who, action, &t, &d, &a))
         .await
         .map(|_| ())
-        .map_err(|_| status_error(503, NOT_RECORDED))
+        .map_err(|_| AppError::Unavailable(NOT_RECORDED.into()).answered())
 }
 
 /// Run blocking work (the store, polars) off the async runtime; its error,
 /// or the task's, becomes the server function's.
 pub async fn blocking<T, E>(
     f: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, ServerFnError>
+) -> Result<T, AppError>
 where
     T: Send + 'static,
     E: std::fmt::Display + Send + 'static,
 {
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!("blocking work failed: {e}");
+        AppError::Unavailable("the server could not do this now; its log says why".into())
+            .answered()
+    };
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(|e| failed(&e))?
+        .map_err(|e| failed(&e))
 }
 
 /// The date of the cut a page asked for, `cut` (`YYYY-MM-DD`), or of the
@@ -167,7 +173,7 @@ pub async fn cut_date(
     auth: &Auth,
     trial: &str,
     cut: Option<&str>,
-) -> Result<String, ServerFnError> {
+) -> Result<String, AppError> {
     let found = state
         .catalog()
         .trial(trial)
@@ -175,7 +181,7 @@ pub async fn cut_date(
         .map(|c| c.date.clone());
     match found {
         Some(d) => Ok(d),
-        None => Err(refuse(state, auth, trial, 404, "no such data cut").await),
+        None => Err(refuse(state, auth, trial, no_such_cut()).await),
     }
 }
 
@@ -187,11 +193,11 @@ pub async fn open_report(
     auth: &Auth,
     trial: &str,
     cut: Option<&str>,
-) -> Result<std::sync::Arc<OpenReport>, ServerFnError> {
+) -> Result<std::sync::Arc<OpenReport>, AppError> {
     let date = cut_date(state, auth, trial, cut).await?;
     state.open_report(trial, Some(&date)).await.map_err(|e| {
         tracing::error!(trial, cut = %date, "the open report cannot be computed: {e}");
-        ServerFnError::new(REPORT_UNAVAILABLE)
+        unavailable()
     })
 }
 
@@ -213,15 +219,15 @@ pub async fn arm_names(
     role: Role,
     trial: &str,
     what: &str,
-) -> Result<ArmNames, ServerFnError> {
+) -> Result<ArmNames, AppError> {
     let user = auth
         .user
         .clone()
-        .ok_or_else(|| status_error(401, "sign in first"))?;
+        .ok_or_else(|| AppError::Unauthorized.answered())?;
     let entry = state
         .catalog()
         .entry(trial)
-        .ok_or_else(|| status_error(403, "no access to this trial"))?;
+        .ok_or_else(|| no_access().answered())?;
     let arms: Vec<(String, String)> = entry
         .config
         .arms
@@ -240,7 +246,7 @@ pub async fn arm_names(
     .await
     .map_err(|e| {
         tracing::error!("a closed view was not recorded: {e}");
-        status_error(503, NOT_RECORDED)
+        AppError::Unavailable(NOT_RECORDED.into()).answered()
     })?;
     Ok(ArmNames::for_viewer(role, arms, &codes, decoded_at))
 }
@@ -262,14 +268,31 @@ pub async fn closed_view(
     trial: &str,
     cut: Option<&str>,
     what: &str,
-) -> Result<ClosedView, ServerFnError> {
+) -> Result<ClosedView, AppError> {
     let (state, auth, role) = closed_role(trial).await?;
+    closed_view_as(state, auth, role, trial, cut, what).await
+}
+
+/// [`closed_view`] for a caller whose closed `role` on `trial` is checked
+/// already (a server function that serves every role).
+pub async fn closed_view_as(
+    state: AppState,
+    auth: Auth,
+    role: Role,
+    trial: &str,
+    cut: Option<&str>,
+    what: &str,
+) -> Result<ClosedView, AppError> {
+    if !role.is_closed() {
+        let why = "this view is not open to your role".to_string();
+        return Err(refuse(&state, &auth, trial, AppError::Forbidden(why)).await);
+    }
     let date = cut_date(&state, &auth, trial, cut).await?;
     let report = state.closed_report(trial, Some(&date)).await.map_err(|e| {
         // The reason names files, rows and values of the randomization:
         // the server's log has it, the viewer a fixed message.
         tracing::error!(trial, cut = %date, "the closed report cannot be computed: {e}");
-        status_error(500, REPORT_UNAVAILABLE)
+        unavailable()
     })?;
     let names = arm_names(&state, &auth, role, trial, &format!("{what}, cut {date}")).await?;
     Ok(ClosedView {

@@ -4,13 +4,10 @@
 //! the trial made again, since the boundaries are spent at the formal
 //! looks).
 
-use super::refusal::{bad, refused, role_form, WithCsrf};
-use super::session::Auth;
-use super::state::AppState;
-use crate::dto::Role;
+use super::ctx::{Ctx, WithCsrf};
+use crate::dto::{AppError, Role};
 use crate::server::config::LookRefusal;
-use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// The declaration form.
@@ -35,42 +32,38 @@ impl WithCsrf for LookForm {
 /// trial's statistician (403), for a cut that is not a good cut or a look
 /// that does not fit the design (400), and for a look or cut declared
 /// already (409).
-pub async fn declare(
-    State(state): State<AppState>,
-    Path(trial): Path<String>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    req: Request,
-) -> Response {
-    let what = format!("POST /trial/{trial}/looks");
+pub async fn declare(ctx: Ctx, req: Request) -> Response {
+    ctx.answer(declare_look(&ctx, req).await).await
+}
+
+async fn declare_look(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
     let only = "only the trial's statistician declares its formal looks";
-    let form: LookForm =
-        match role_form(&state, &auth, &trial, &what, Role::Statistician, only, req).await {
-            Ok(f) => f,
-            Err(no) => return no,
-        };
+    let form: LookForm = ctx.form(Role::Statistician, only, req).await?;
     let cut = form.cut.trim().to_string();
     // One declaration at a time, and none while a cut arrives: the catalog
     // swapped in is made from the configuration the check saw.
+    let state = &ctx.state;
     let _writing = state.live.write_lock().await;
-    let Some(entry) = state.live.entry(&trial) else {
-        return refused(&state, &auth, &trial, &what, StatusCode::FORBIDDEN, only).await;
-    };
+    let entry = state
+        .live
+        .entry(&ctx.trial)
+        .ok_or_else(|| AppError::Forbidden(only.into()))?;
     if entry.cut(Some(&cut)).is_none() {
         let why = format!("the cut of {cut:?} is not a good cut of this trial");
-        return bad(&state, &auth, &trial, &what, why).await;
+        return Err(AppError::BadInput(why));
     }
-    let config = match entry.config.with_declared_look(form.look, &cut) {
-        Ok(c) => c,
-        Err(LookRefusal::Declared(why)) => {
-            return refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await
-        }
-        Err(LookRefusal::Misfit(why)) => return bad(&state, &auth, &trial, &what, why).await,
-    };
+    let config = entry
+        .config
+        .with_declared_look(form.look, &cut)
+        .map_err(|e| match e {
+            LookRefusal::Declared(why) => AppError::Conflict(why),
+            LookRefusal::Misfit(why) => AppError::BadInput(why),
+        })?;
     let (store, who, address, t, c, k) = (
         state.access.store.clone(),
-        auth.username().to_string(),
-        auth.address.clone(),
-        trial.clone(),
+        ctx.username().to_string(),
+        ctx.auth.address.clone(),
+        ctx.trial.clone(),
         cut.clone(),
         form.look,
     );
@@ -79,24 +72,21 @@ pub async fn declare(
     match done {
         Ok(Ok(())) => {}
         Ok(Err(crate::server::store::StoreError::Invalid(why))) => {
-            return refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await
+            return Err(AppError::Conflict(why))
         }
         _ => {
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the declaration could not be recorded, so it was not made",
-            )
-                .into_response()
+            return Err(AppError::Unavailable(
+                "the declaration could not be recorded, so it was not made".into(),
+            ))
         }
     }
-    if let Err(e) = state.live.reconfigure(&trial, config) {
+    let trial = &ctx.trial;
+    if let Err(e) = state.live.reconfigure(trial, config) {
         tracing::error!(trial, "a declared look is recorded but not served: {e}");
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the look is recorded; it is served after the server restarts",
-        )
-            .into_response();
+        return Err(AppError::Unavailable(
+            "the look is recorded; it is served after the server restarts".into(),
+        ));
     }
-    state.forget(&trial);
-    Redirect::to(&format!("/trial/{trial}/efficacy?cut={cut}")).into_response()
+    state.forget(trial);
+    Ok(Redirect::to(&format!("/trial/{trial}/efficacy?cut={cut}")).into_response())
 }

@@ -3,15 +3,15 @@
 //! arriving cut; the statistician's own uploads only, each step audited
 //! before it is taken.
 
+use super::ctx::{Ctx, WithCsrf};
 use super::cuts::{audit, not_recorded, ONLY_STATISTICIAN};
-use super::refusal::{refused, role_form, WithCsrf};
 use super::session::Auth;
 use super::state::AppState;
-use crate::dto::Role;
+use crate::dto::{AppError, Role};
 use crate::server::intake::arrive::{may_arrive, place, RegisterError};
 use crate::server::intake::staging::{Outcome, Staged};
 use crate::server::intake::Arrival;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::Arc;
@@ -27,94 +27,49 @@ impl WithCsrf for UploadForm {
     }
 }
 
-/// The caller's own upload `id` of `trial`, or its audited 404.
-async fn own_upload(
-    state: &AppState,
-    auth: &Auth,
-    trial: &str,
-    id: &str,
-    what: &str,
-) -> Result<Arc<Staged>, Response> {
-    match state
+/// The caller's own upload `id` of the trial, or a 404.
+fn own_upload(ctx: &Ctx, id: &str) -> Result<Arc<Staged>, AppError> {
+    ctx.state
         .staging
         .get(id)
-        .filter(|s| s.trial == trial && s.username == auth.username())
-    {
-        Some(s) => Ok(s),
-        None => Err(refused(
-            state,
-            auth,
-            trial,
-            what,
-            StatusCode::NOT_FOUND,
-            "no such upload",
-        )
-        .await),
-    }
+        .filter(|s| s.trial == ctx.trial && s.username == ctx.username())
+        .ok_or_else(|| AppError::NotFound("no such upload".into()))
 }
 
 /// POST /trial/{id}/cuts/uploads/{upload}/register: register an upload that
 /// passed its checks, move it into the trial's folder and serve it.
-pub async fn register(
-    State(state): State<AppState>,
-    Path((trial, id)): Path<(String, String)>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    req: Request,
-) -> Response {
-    let what = format!("POST /trial/{trial}/cuts/uploads/{id}/register");
-    let only = ONLY_STATISTICIAN;
-    let form = role_form::<UploadForm>(&state, &auth, &trial, &what, Role::Statistician, only, req);
-    if let Err(no) = form.await {
-        return no;
-    }
-    let staged = match own_upload(&state, &auth, &trial, &id, &what).await {
-        Ok(s) => s,
-        Err(no) => return no,
-    };
+pub async fn register(ctx: Ctx, Path((_, id)): Path<(String, String)>, req: Request) -> Response {
+    ctx.answer(register_upload(&ctx, &id, req).await).await
+}
+
+async fn register_upload(ctx: &Ctx, id: &str, req: Request) -> Result<Response, AppError> {
+    let _: UploadForm = ctx.form(Role::Statistician, ONLY_STATISTICIAN, req).await?;
+    let staged = own_upload(ctx, id)?;
     let report = match staged.outcome() {
         Outcome::Passed(r) => r,
         Outcome::Checking => {
-            return refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::CONFLICT,
-                "the upload is still being checked",
-            )
-            .await
+            return Err(AppError::Conflict(
+                "the upload is still being checked".into(),
+            ))
         }
         Outcome::Failed(_) => {
-            return refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::CONFLICT,
-                "the upload has problems; a cut that fails its checks is not registered",
-            )
-            .await
+            return Err(AppError::Conflict(
+                "the upload has problems; a cut that fails its checks is not registered".into(),
+            ))
         }
     };
     // The registration runs as a task of its own: a client that goes away
     // cannot stop it half-way (with the lock released, the folder moved and
     // the catalog not swapped).
-    let task = tokio::spawn(register_staged(
-        state.clone(),
-        auth.clone(),
-        trial.clone(),
-        staged,
-        report,
-    ));
+    let task = tokio::spawn(register_staged(ctx.clone(), staged, report));
     match task.await {
         Ok(r) => r,
         Err(e) => {
             tracing::error!("a registration stopped: {e}");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the registration stopped; see the data cuts page for what became of the cut",
-            )
-                .into_response()
+            Err(AppError::Unavailable(
+                "the registration stopped; see the data cuts page for what became of the cut"
+                    .into(),
+            ))
         }
     }
 }
@@ -123,166 +78,106 @@ pub async fn register(
 /// out of staging (a discard meanwhile finds nothing), audited, moved into
 /// the trial's folder, served or listed as rejected.
 async fn register_staged(
-    state: AppState,
-    auth: Auth,
-    trial: String,
+    ctx: Ctx,
     staged: Arc<Staged>,
     report: crate::server::intake::check::CheckReport,
-) -> Response {
-    let what = format!("POST /trial/{trial}/cuts/uploads/{}/register", staged.id);
+) -> Result<Response, AppError> {
+    let (state, auth, trial) = (&ctx.state, &ctx.auth, &ctx.trial);
     // One arrival at a time, from the name's claim to the catalog's swap.
     let _writing = state.live.write_lock().await;
     let Some(staged) = state.staging.take(&staged.id) else {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::NOT_FOUND,
-            "no such upload (discarded or registered meanwhile)",
-        )
-        .await;
+        return Err(AppError::NotFound(
+            "no such upload (discarded or registered meanwhile)".into(),
+        ));
     };
-    let Some(entry) = state.catalog().entry(&trial) else {
+    let Some(entry) = state.catalog().entry(trial) else {
         state.staging.put_back(staged);
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::FORBIDDEN,
-            ONLY_STATISTICIAN,
-        )
-        .await;
+        return Err(AppError::Forbidden(ONLY_STATISTICIAN.into()));
     };
     if let Err(e) = may_arrive(&entry, staged.cut_date) {
         state.staging.put_back(staged);
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::CONFLICT,
-            &e.to_string(),
-        )
-        .await;
+        return Err(AppError::Conflict(e.to_string()));
     }
     let detail = format!("cut {} upload {}", staged.cut_date, staged.id);
-    if !audit(&state, &auth, "register-cut", &trial, detail.clone()).await {
+    if !audit(state, auth, "register-cut", trial, detail.clone()).await {
         state.staging.put_back(staged);
-        return not_recorded();
+        return Err(not_recorded());
     }
     let (e, s) = (entry.clone(), staged.clone());
     let placed = tokio::task::spawn_blocking(move || place(&e, &s, &report)).await;
-    let failed = |why: String| (staged.clone(), why);
+    // A failed move puts the upload back, and the failure is audited.
+    let failed = |why: String| {
+        let (staged, detail) = (staged.clone(), format!("{detail}: {why}"));
+        async move {
+            state.staging.put_back(staged);
+            audit(state, auth, "register-cut-failed", trial, detail).await;
+        }
+    };
     let target = match placed {
         Ok(Ok(t)) => t,
         Ok(Err(RegisterError::Conflict(why))) => {
-            let (staged, why) = failed(why);
-            state.staging.put_back(staged);
-            audit(
-                &state,
-                &auth,
-                "register-cut-failed",
-                &trial,
-                format!("{detail}: {why}"),
-            )
-            .await;
-            return refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await;
+            failed(why.clone()).await;
+            return Err(AppError::Conflict(why));
         }
         Ok(Err(RegisterError::Failed(why))) => {
             tracing::error!("an upload could not be registered: {why}");
-            let (staged, why) = failed(why);
-            state.staging.put_back(staged);
-            audit(
-                &state,
-                &auth,
-                "register-cut-failed",
-                &trial,
-                format!("{detail}: {why}"),
-            )
-            .await;
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the cut could not be moved into the trial's folder; nothing was registered",
-            )
-                .into_response();
+            failed(why).await;
+            return Err(AppError::Unavailable(
+                "the cut could not be moved into the trial's folder; nothing was registered".into(),
+            ));
         }
         Err(e) => {
             tracing::error!("an upload could not be registered: {e}");
-            let (staged, why) = failed(e.to_string());
-            state.staging.put_back(staged);
-            audit(
-                &state,
-                &auth,
-                "register-cut-failed",
-                &trial,
-                format!("{detail}: {why}"),
-            )
-            .await;
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the registration stopped; nothing was registered",
-            )
-                .into_response();
+            failed(e.to_string()).await;
+            return Err(AppError::Unavailable(
+                "the registration stopped; nothing was registered".into(),
+            ));
         }
     };
     state.staging.forget(&staged);
-    match record_arrival(&state, &auth, &trial, &target).await {
-        Some(Arrival::Served(_)) => Redirect::to(&format!("/trial/{trial}/cuts")).into_response(),
-        Some(Arrival::Rejected(p)) => (
+    match record_arrival(state, auth, trial, &target).await {
+        Some(Arrival::Served(_)) => Ok(Redirect::to(&format!("/trial/{trial}/cuts")).into_response()),
+        // Not a refusal: the arrival is recorded as rejected.
+        Some(Arrival::Rejected(p)) => Ok((
             StatusCode::CONFLICT,
             format!("the cut was registered but fails the catalog's checks, so the last good cut keeps serving; the data cuts page lists why:\n{p}"),
         )
-            .into_response(),
-        None => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the cut is in the trial's folder but could not be served now (its arrival could not be checked or recorded); the folder watch tries again",
-        )
-            .into_response(),
+            .into_response()),
+        None => Err(AppError::Unavailable(
+            "the cut is in the trial's folder but could not be served now (its arrival could not be checked or recorded); the folder watch tries again".into(),
+        )),
     }
 }
 
 /// POST /trial/{id}/cuts/uploads/{upload}/discard: drop an upload.
-pub async fn discard(
-    State(state): State<AppState>,
-    Path((trial, id)): Path<(String, String)>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    req: Request,
-) -> Response {
-    let what = format!("POST /trial/{trial}/cuts/uploads/{id}/discard");
-    let only = ONLY_STATISTICIAN;
-    let form = role_form::<UploadForm>(&state, &auth, &trial, &what, Role::Statistician, only, req);
-    if let Err(no) = form.await {
-        return no;
-    }
-    let staged = match own_upload(&state, &auth, &trial, &id, &what).await {
-        Ok(s) => s,
-        Err(no) => return no,
-    };
+pub async fn discard(ctx: Ctx, Path((_, id)): Path<(String, String)>, req: Request) -> Response {
+    ctx.answer(discard_upload(&ctx, &id, req).await).await
+}
+
+async fn discard_upload(ctx: &Ctx, id: &str, req: Request) -> Result<Response, AppError> {
+    let _: UploadForm = ctx.form(Role::Statistician, ONLY_STATISTICIAN, req).await?;
+    let staged = own_upload(ctx, id)?;
+    let (state, trial) = (&ctx.state, &ctx.trial);
     // Not while it is being registered: under the arrivals' lock, taken
     // out of staging first.
     let _writing = state.live.write_lock().await;
     let Some(staged) = state.staging.take(&staged.id) else {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::NOT_FOUND,
-            "no such upload (registered or discarded meanwhile)",
-        )
-        .await;
+        return Err(AppError::NotFound(
+            "no such upload (registered or discarded meanwhile)".into(),
+        ));
     };
     let detail = format!("cut {} upload {}", staged.cut_date, staged.id);
-    if !audit(&state, &auth, "discard-upload", &trial, detail).await {
+    if !audit(state, &ctx.auth, "discard-upload", trial, detail).await {
         state.staging.put_back(staged);
-        return not_recorded();
+        return Err(not_recorded());
     }
     state.staging.forget(&staged);
-    Redirect::to(&format!("/trial/{trial}/cuts")).into_response()
+    Ok(Redirect::to(&format!("/trial/{trial}/cuts")).into_response())
 }
 
+/// Check the cut folder `dir`, now in `trial`'s folder, and serve it or list
+/// it as rejected, recording what became of it (audited); `None` when its
+/// arrival could not be checked or recorded (the folder watch tries again).
 pub async fn record_arrival(
     state: &AppState,
     auth: &Auth,

@@ -5,11 +5,12 @@
 //! personalised (the reader's name and the time on every page) and audited
 //! before the file leaves.
 
+use super::ctx::{path_id, Ctx, WithCsrf};
 use super::guard;
-use super::refusal::{bad, path_id, refused, role_form, WithCsrf};
 use super::session::Auth;
 use super::since::{closed_diff_of, open_diff_of, since_basis};
 use super::state::AppState;
+use crate::dto::AppError;
 use crate::dto::{ReportLine, ReportsView, Role};
 use crate::server::catalog::{Catalog, ServedCut};
 use crate::server::config::TrialConfig;
@@ -19,10 +20,9 @@ use crate::server::store::reports::{NewReport, ReportKind, StoredReport};
 use crate::server::views;
 use crate::server::views::diff::{closed_since, open_since};
 use crate::server::views::standing;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Path, Query, Request};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::ServerFnError;
 
 /// The answer for a report that does not exist, or that the role may not
 /// know of (the same words, so that neither can be told from the other).
@@ -34,19 +34,16 @@ const DECODE_FIRST: &str =
 
 /// What `role` (whose decode, for a DSMB member, is `decoded`) may do with
 /// report `r`: `Ok` to download, `Err((status, why))` otherwise.
-fn may_download(
-    role: Role,
-    decoded: bool,
-    r: &StoredReport,
-) -> Result<(), (StatusCode, &'static str)> {
+fn may_download(role: Role, decoded: bool, r: &StoredReport) -> Result<(), AppError> {
+    let none = || AppError::NotFound(NO_SUCH_REPORT.into());
     match role {
         Role::Statistician => Ok(()),
         // A report the role may not know of is answered as one that does
         // not exist: the sponsor cannot count closed builds by their ids.
-        Role::Sponsor if r.kind.is_closed() => Err((StatusCode::NOT_FOUND, NO_SUCH_REPORT)),
-        _ if !r.released() => Err((StatusCode::NOT_FOUND, NO_SUCH_REPORT)),
+        Role::Sponsor if r.kind.is_closed() => Err(none()),
+        _ if !r.released() => Err(none()),
         Role::Dsmb if r.kind == ReportKind::Closed && !decoded => {
-            Err((StatusCode::FORBIDDEN, DECODE_FIRST))
+            Err(AppError::Forbidden(DECODE_FIRST.into()))
         }
         _ => Ok(()),
     }
@@ -61,7 +58,7 @@ fn listed(role: Role, r: &StoredReport) -> bool {
     }
 }
 
-async fn decoded(state: &AppState, auth: &Auth, trial: &str) -> Result<bool, ServerFnError> {
+async fn decoded(state: &AppState, auth: &Auth, trial: &str) -> Result<bool, AppError> {
     let Some(user) = auth.user.as_ref() else {
         return Ok(false);
     };
@@ -77,7 +74,7 @@ pub async fn list(
     auth: &Auth,
     role: Role,
     trial: &str,
-) -> Result<ReportsView, ServerFnError> {
+) -> Result<ReportsView, AppError> {
     let (store, t) = (state.access.store.clone(), trial.to_string());
     let all = guard::blocking(move || store.reports(&t)).await?;
     let decoded = role == Role::Dsmb && decoded(state, auth, trial).await?;
@@ -85,9 +82,7 @@ pub async fn list(
         .into_iter()
         .filter(|r| listed(role, r))
         .map(|r| ReportLine {
-            locked: may_download(role, decoded, &r)
-                .err()
-                .map(|(_, why)| why.to_string()),
+            locked: may_download(role, decoded, &r).err().map(|e| e.to_string()),
             can_release: role == Role::Statistician && !r.released(),
             id: r.id,
             cut_date: r.cut_date,
@@ -149,10 +144,10 @@ async fn document_of(
     kind: ReportKind,
     version: u32,
     built_at: String,
-) -> Result<Document, ServerFnError> {
+) -> Result<Document, AppError> {
     let entry = guard::entry(state, trial)?;
     if entry.cut(Some(cut)).is_none() {
-        return Err(ServerFnError::new("no such data cut"));
+        return Err(guard::no_such_cut().answered());
     }
     let (store, t, c) = (
         state.access.store.clone(),
@@ -194,10 +189,10 @@ async fn document_of(
         })
         .await;
     }
-    let closed = state
-        .closed_report(trial, Some(cut))
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let closed = state.closed_report(trial, Some(cut)).await.map_err(|e| {
+        tracing::error!(trial, cut, "the closed report cannot be computed: {e}");
+        guard::unavailable()
+    })?;
     let arms: Vec<(String, String)> = entry
         .config
         .arms
@@ -266,45 +261,44 @@ pub struct BuildForm {
 /// POST /trial/{id}/reports: the statistician builds a report; it is
 /// stored as the next version only when both renderings are made (a
 /// failure half-way stores nothing), audited with it.
-pub async fn build(
-    State(state): State<AppState>,
-    Path(trial): Path<String>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    req: Request,
-) -> Response {
-    let what = format!("POST /trial/{trial}/reports");
+pub async fn build(ctx: Ctx, req: Request) -> Response {
+    ctx.answer(build_report(&ctx, req).await).await
+}
+
+async fn build_report(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
     let only = "only the trial's statistician builds its reports";
-    let form: BuildForm =
-        match role_form(&state, &auth, &trial, &what, Role::Statistician, only, req).await {
-            Ok(f) => f,
-            Err(no) => return no,
-        };
+    let form: BuildForm = ctx.form(Role::Statistician, only, req).await?;
+    let (state, auth, trial) = (&ctx.state, &ctx.auth, &ctx.trial);
     let Some(kind) = ReportKind::parse(&form.kind) else {
         let why = format!(
             "kind {:?} is not a report: open, closed-coded or closed",
             form.kind
         );
-        return bad(&state, &auth, &trial, &what, why).await;
+        return Err(AppError::BadInput(why));
     };
-    if !guard::cut_dates(&state, &trial).contains(&form.cut) {
+    if !guard::cut_dates(state, trial).contains(&form.cut) {
         let why = format!(
             "the cut {:?} is not a good cut of this trial (a cut that fails its checks has no report)",
             form.cut
         );
-        return bad(&state, &auth, &trial, &what, why).await;
+        return Err(AppError::BadInput(why));
     }
     let store = state.access.store.clone();
     let (t, c) = (trial.clone(), form.cut.clone());
     let version =
         match tokio::task::spawn_blocking(move || store.next_report_version(&t, &c, kind)).await {
             Ok(Ok(v)) => v,
-            _ => return unavailable("the report could not be numbered, so it was not built"),
+            _ => {
+                return Err(AppError::Unavailable(
+                    "the report could not be numbered, so it was not built".into(),
+                ))
+            }
         };
     let built_at = document::build::now();
     let doc = match document_of(
-        &state,
-        &auth,
-        &trial,
+        state,
+        auth,
+        trial,
         &form.cut,
         kind,
         version,
@@ -315,7 +309,9 @@ pub async fn build(
         Ok(d) => d,
         Err(e) => {
             tracing::error!(trial, cut = form.cut, "a report could not be built: {e}");
-            return unavailable("the report could not be built; nothing was stored");
+            return Err(AppError::Unavailable(
+                "the report could not be built; nothing was stored".into(),
+            ));
         }
     };
     let rendered = tokio::task::spawn_blocking(move || {
@@ -329,15 +325,21 @@ pub async fn build(
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
             tracing::error!(trial, cut = form.cut, "a report could not be typeset: {e}");
-            return unavailable("the report could not be typeset; nothing was stored");
+            return Err(AppError::Unavailable(
+                "the report could not be typeset; nothing was stored".into(),
+            ));
         }
-        Err(_) => return unavailable("the report could not be typeset; nothing was stored"),
+        Err(_) => {
+            return Err(AppError::Unavailable(
+                "the report could not be typeset; nothing was stored".into(),
+            ))
+        }
     };
     let new = NewReport {
         trial: trial.clone(),
         cut_date: form.cut.clone(),
         kind,
-        manifest_sha256: guard::entry(&state, &trial).ok().and_then(|e| {
+        manifest_sha256: guard::entry(state, trial).ok().and_then(|e| {
             e.cut(Some(&form.cut))
                 .and_then(|c| c.manifest_sha256.clone())
         }),
@@ -355,16 +357,12 @@ pub async fn build(
     match tokio::task::spawn_blocking(move || store.add_report_as(&who, &address, new, version))
         .await
     {
-        Ok(Ok(_)) => Redirect::to(&format!("/trial/{trial}/reports")).into_response(),
-        Ok(Err(crate::server::store::StoreError::Invalid(why))) => {
-            refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await
-        }
-        _ => unavailable("the report could not be stored, so it was not"),
+        Ok(Ok(_)) => Ok(Redirect::to(&format!("/trial/{trial}/reports")).into_response()),
+        Ok(Err(crate::server::store::StoreError::Invalid(why))) => Err(AppError::Conflict(why)),
+        _ => Err(AppError::Unavailable(
+            "the report could not be stored, so it was not".into(),
+        )),
     }
-}
-
-fn unavailable(why: &'static str) -> Response {
-    (StatusCode::SERVICE_UNAVAILABLE, why).into_response()
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -374,24 +372,16 @@ pub struct ReleaseForm {
 
 /// POST /trial/{id}/reports/{n}/release: the statistician releases a built
 /// report to its readers (once), audited.
-pub async fn release(
-    State(state): State<AppState>,
-    Path((trial, id)): Path<(String, String)>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    req: Request,
-) -> Response {
-    let what = format!("POST /trial/{trial}/reports/{id}/release");
+pub async fn release(ctx: Ctx, Path((_, n)): Path<(String, String)>, req: Request) -> Response {
+    ctx.answer(release_report(&ctx, &n, req).await).await
+}
+
+async fn release_report(ctx: &Ctx, n: &str, req: Request) -> Result<Response, AppError> {
     let only = "only the trial's statistician releases its reports";
     // The form carries only the CSRF token, checked here.
-    let _: ReleaseForm =
-        match role_form(&state, &auth, &trial, &what, Role::Statistician, only, req).await {
-            Ok(f) => f,
-            Err(no) => return no,
-        };
-    let id = match path_id(&state, &auth, &trial, &what, &id).await {
-        Ok(id) => id,
-        Err(no) => return no,
-    };
+    let _: ReleaseForm = ctx.form(Role::Statistician, only, req).await?;
+    let id = path_id(n)?;
+    let (state, auth, trial) = (&ctx.state, &ctx.auth, &ctx.trial);
     let (store, who, address, t) = (
         state.access.store.clone(),
         auth.username().to_string(),
@@ -399,30 +389,14 @@ pub async fn release(
         trial.clone(),
     );
     match tokio::task::spawn_blocking(move || store.release_report(&who, &address, &t, id)).await {
-        Ok(Ok(true)) => Redirect::to(&format!("/trial/{trial}/reports")).into_response(),
-        Ok(Ok(false)) => {
-            refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::CONFLICT,
-                "the report is released already",
-            )
-            .await
-        }
+        Ok(Ok(true)) => Ok(Redirect::to(&format!("/trial/{trial}/reports")).into_response()),
+        Ok(Ok(false)) => Err(AppError::Conflict("the report is released already".into())),
         Ok(Err(crate::server::store::StoreError::Invalid(_))) => {
-            refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::NOT_FOUND,
-                NO_SUCH_REPORT,
-            )
-            .await
+            Err(AppError::NotFound(NO_SUCH_REPORT.into()))
         }
-        _ => unavailable("the release could not be recorded, so it was not"),
+        _ => Err(AppError::Unavailable(
+            "the release could not be recorded, so it was not".into(),
+        )),
     }
 }
 
@@ -437,28 +411,25 @@ pub struct DownloadQuery {
 /// on every page, audited (who, which report, version, the stored and the
 /// personalised hash) before it leaves.
 pub async fn download(
-    State(state): State<AppState>,
-    Path((trial, id)): Path<(String, String)>,
-    axum::Extension(auth): axum::Extension<Auth>,
+    ctx: Ctx,
+    Path((_, n)): Path<(String, String)>,
     query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let what = format!("GET /trial/{trial}/reports/{id}/download");
+    ctx.answer(download_report(&ctx, &n, query).await).await
+}
+
+async fn download_report(
+    ctx: &Ctx,
+    n: &str,
+    query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let (state, auth, trial) = (&ctx.state, &ctx.auth, &ctx.trial);
     // The role first: whatever the request holds, a caller without a role
     // on the trial learns nothing but the refusal.
-    let Some(role) = auth
-        .role_on(&trial)
-        .filter(|_| state.catalog().trial(&trial).is_some())
-    else {
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::FORBIDDEN,
-            "no access to this trial",
-        )
-        .await;
-    };
+    let role = auth
+        .role_on(trial)
+        .filter(|_| state.catalog().trial(trial).is_some())
+        .ok_or_else(guard::no_access)?;
     let format = match query.map(|Query(q)| q.format) {
         Ok(None) => Format::Pdf,
         Ok(Some(f)) if f == "pdf" => Format::Pdf,
@@ -466,14 +437,11 @@ pub async fn download(
         Ok(Some(f)) => {
             let shown: String = f.chars().take(40).collect();
             let why = format!("format {shown:?} is not pdf or html");
-            return bad(&state, &auth, &trial, &what, why).await;
+            return Err(AppError::BadInput(why));
         }
-        Err(e) => return bad(&state, &auth, &trial, &what, e.body_text()).await,
+        Err(e) => return Err(AppError::BadInput(e.body_text())),
     };
-    let id = match path_id(&state, &auth, &trial, &what, &id).await {
-        Ok(id) => id,
-        Err(no) => return no,
-    };
+    let id = path_id(n)?;
     let (store, t) = (state.access.store.clone(), trial.clone());
     let found = tokio::task::spawn_blocking(move || {
         let r = store.report(&t, id)?;
@@ -483,23 +451,15 @@ pub async fn download(
     .await;
     let (report, json) = match found {
         Ok(Ok(Some(x))) => x,
-        Ok(Ok(None)) => {
-            return refused(
-                &state,
-                &auth,
-                &trial,
-                &what,
-                StatusCode::NOT_FOUND,
-                NO_SUCH_REPORT,
-            )
-            .await
+        Ok(Ok(None)) => return Err(AppError::NotFound(NO_SUCH_REPORT.into())),
+        _ => {
+            return Err(AppError::Unavailable(
+                "the report cannot be read now".into(),
+            ))
         }
-        _ => return unavailable("the report cannot be read now"),
     };
-    let decoded = role == Role::Dsmb && decoded(&state, &auth, &trial).await.unwrap_or(false);
-    if let Err((status, why)) = may_download(role, decoded, &report) {
-        return refused(&state, &auth, &trial, &what, status, why).await;
-    }
+    let decoded = role == Role::Dsmb && decoded(state, auth, trial).await.unwrap_or(false);
+    may_download(role, decoded, &report)?;
     let reader = auth.username().to_string();
     let at = document::build::now();
     let stamped = tokio::task::spawn_blocking(move || {
@@ -510,7 +470,11 @@ pub async fn download(
     .await;
     let bytes = match stamped {
         Ok(Ok(b)) => b,
-        _ => return unavailable("the report could not be prepared for download"),
+        _ => {
+            return Err(AppError::Unavailable(
+                "the report could not be prepared for download".into(),
+            ))
+        }
     };
     let stored_hash = match format {
         Format::Pdf => &report.pdf_sha256,
@@ -537,7 +501,11 @@ pub async fn download(
     .await
     {
         Ok(Ok(_)) => {}
-        _ => return unavailable("the download could not be recorded, so it was refused"),
+        _ => {
+            return Err(AppError::Unavailable(
+                "the download could not be recorded, so it was refused".into(),
+            ))
+        }
     }
     let name = format!(
         "{trial}-{}-{}-v{}.{}",
@@ -546,7 +514,7 @@ pub async fn download(
         report.version,
         format.extension()
     );
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_string()),
             (
@@ -557,7 +525,7 @@ pub async fn download(
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }
 
 impl WithCsrf for BuildForm {

@@ -2,16 +2,15 @@
 //! by the statistician; the chair's signature, with the password asked
 //! again) and the meetings as each role may see them.
 
+use super::ctx::{path_id, Ctx, WithCsrf};
 use super::guard;
-use super::refusal::{bad, path_id, refused, role_form, WithCsrf};
 use super::session::Auth;
 use super::state::AppState;
+use crate::dto::AppError;
 use crate::dto::{ClosedPart, MeetingLine, MeetingRecord, Reviews, Role};
 use crate::server::store::meetings::{recommendation_label, Meeting, NewMeeting, RECOMMENDATIONS};
-use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Request};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::ServerFnError;
 
 /// What the record of a cut that is no longer good says.
 fn cut_note(state: &AppState, trial: &str, cut: &str) -> Option<String> {
@@ -37,7 +36,7 @@ fn words(m: &Meeting) -> String {
         .to_string()
 }
 
-async fn meetings_of(state: &AppState, trial: &str) -> Result<Vec<Meeting>, ServerFnError> {
+async fn meetings_of(state: &AppState, trial: &str) -> Result<Vec<Meeting>, AppError> {
     let store = state.access.store.clone();
     let t = trial.to_string();
     guard::blocking(move || store.meetings(&t)).await
@@ -49,7 +48,7 @@ pub async fn list(
     auth: &Auth,
     role: Role,
     trial: &str,
-) -> Result<Reviews, ServerFnError> {
+) -> Result<Reviews, AppError> {
     let signed_only = !role.is_closed();
     let meetings = meetings_of(state, trial)
         .await?
@@ -90,13 +89,21 @@ pub async fn record(
     role: Role,
     trial: &str,
     id: i64,
-) -> Result<MeetingRecord, ServerFnError> {
+) -> Result<MeetingRecord, AppError> {
     let store = state.access.store.clone();
     let t = trial.to_string();
     let found = guard::blocking(move || store.meeting(&t, id)).await?;
     let m = match found {
         Some(m) if role.is_closed() || m.signed() => m,
-        _ => return Err(guard::refuse(state, auth, trial, 404, "no such meeting").await),
+        _ => {
+            return Err(guard::refuse(
+                state,
+                auth,
+                trial,
+                AppError::NotFound("no such meeting".into()),
+            )
+            .await)
+        }
     };
     if role.is_closed() {
         guard::audited(
@@ -194,33 +201,24 @@ pub struct SignForm {
 
 /// POST /trial/{id}/reviews: the statistician records a meeting (or a
 /// correction of one), audited with it; every refusal audited.
-pub async fn create(
-    State(state): State<AppState>,
-    Path(trial): Path<String>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    req: Request,
-) -> Response {
-    let what = format!("POST /trial/{trial}/reviews");
+pub async fn create(ctx: Ctx, req: Request) -> Response {
+    ctx.answer(record_meeting(&ctx, req).await).await
+}
+
+async fn record_meeting(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
     let only = "only the trial's statistician records its meetings";
-    let form: MeetingForm =
-        match role_form(&state, &auth, &trial, &what, Role::Statistician, only, req).await {
-            Ok(f) => f,
-            Err(no) => return no,
-        };
+    let form: MeetingForm = ctx.form(Role::Statistician, only, req).await?;
     let amends = match form.amends.trim() {
         "" => None,
-        a => match path_id(&state, &auth, &trial, &what, a).await {
-            Ok(a) => Some(a),
-            Err(no) => return no,
-        },
+        a => Some(path_id(a)?),
     };
-    let cut_known = guard::cut_dates(&state, &trial).contains(&form.cut_date);
+    let trial = &ctx.trial;
+    let cut_known = guard::cut_dates(&ctx.state, trial).contains(&form.cut_date);
     if !cut_known && amends.is_none() {
-        let why = format!(
+        return Err(AppError::BadInput(format!(
             "the cut reviewed ({}) is not a good cut of this trial",
             form.cut_date
-        );
-        return bad(&state, &auth, &trial, &what, why).await;
+        )));
     }
     let m = NewMeeting {
         meeting_date: form.meeting_date.trim().to_string(),
@@ -234,33 +232,28 @@ pub async fn create(
         rationale: form.rationale,
         amends,
     };
-    if let Err(why) = crate::server::store::meetings::check(&m) {
-        return bad(&state, &auth, &trial, &what, why).await;
-    }
+    crate::server::store::meetings::check(&m).map_err(AppError::BadInput)?;
     let (store, who, address, t) = (
-        state.access.store.clone(),
-        auth.username().to_string(),
-        auth.address.clone(),
+        ctx.state.access.store.clone(),
+        ctx.username().to_string(),
+        ctx.auth.address.clone(),
         trial.clone(),
     );
     let done = tokio::task::spawn_blocking(move || store.add_meeting(&who, &address, &t, &m)).await;
     match done {
-        Ok(Ok(id)) => Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response(),
+        Ok(Ok(id)) => Ok(Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response()),
         // A record corrected already (two corrections sent at once leave
         // one) or one that does not exist: refused, audited.
         Ok(Err(crate::server::store::StoreError::Invalid(why))) => {
-            let status = if why.contains("corrected already") {
-                StatusCode::CONFLICT
+            Err(if why.contains("corrected already") {
+                AppError::Conflict(why)
             } else {
-                StatusCode::BAD_REQUEST
-            };
-            refused(&state, &auth, &trial, &what, status, &why).await
+                AppError::BadInput(why)
+            })
         }
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the meeting could not be recorded, so it was not",
-        )
-            .into_response(),
+        _ => Err(AppError::Unavailable(
+            "the meeting could not be recorded, so it was not".into(),
+        )),
     }
 }
 
@@ -268,56 +261,36 @@ pub async fn create(
 /// again; the password check counts against the sign-in throttle (per
 /// account and per address), and every refusal (not the chair, a wrong
 /// password, too many wrong passwords, signed already) is audited.
-pub async fn sign(
-    State(state): State<AppState>,
-    Path((trial, id)): Path<(String, String)>,
-    axum::Extension(auth): axum::Extension<Auth>,
-    req: Request,
-) -> Response {
-    let what = format!("POST /trial/{trial}/reviews/{id}/sign");
+pub async fn sign(ctx: Ctx, Path((_, n)): Path<(String, String)>, req: Request) -> Response {
+    ctx.answer(sign_meeting(&ctx, &n, req).await).await
+}
+
+async fn sign_meeting(ctx: &Ctx, n: &str, req: Request) -> Result<Response, AppError> {
+    use crate::server::store::meetings::SignRefusal;
     let only = "only the chair of the trial's DSMB signs its meetings";
-    let form: SignForm = match role_form(&state, &auth, &trial, &what, Role::Dsmb, only, req).await
-    {
-        Ok(f) => f,
-        Err(no) => return no,
-    };
-    let id = match path_id(&state, &auth, &trial, &what, &id).await {
-        Ok(id) => id,
-        Err(no) => return no,
-    };
+    let form: SignForm = ctx.form(Role::Dsmb, only, req).await?;
+    let id = path_id(n)?;
     if form.approve.as_deref() != Some("yes") {
         let why = "tick the approval: a signature says what it means";
-        return bad(&state, &auth, &trial, &what, why).await;
+        return Err(AppError::BadInput(why.into()));
     }
-    let who = auth.username().to_string();
+    let (state, trial) = (&ctx.state, &ctx.trial);
+    let who = ctx.username().to_string();
+    let address = ctx.auth.address.clone();
     let throttle = state.access.throttle.clone();
     let begun = throttle
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .begin(&who, &auth.address);
+        .begin(&who, &address);
     if !begun {
         let why = "too many wrong passwords: wait, then sign again";
-        return refused(
-            &state,
-            &auth,
-            &trial,
-            &what,
-            StatusCode::TOO_MANY_REQUESTS,
-            why,
-        )
-        .await;
+        return Err(AppError::TooMany(why.into()));
     }
-    let (store, address, t, password) = (
-        state.access.store.clone(),
-        auth.address.clone(),
-        trial.clone(),
-        form.password,
-    );
+    let (store, t, password) = (state.access.store.clone(), trial.clone(), form.password);
     let (w, a) = (who.clone(), address.clone());
     let done =
         tokio::task::spawn_blocking(move || store.sign_meeting(&w, &password, &a, &t, id)).await;
     {
-        use crate::server::store::meetings::SignRefusal;
         let mut throttle = throttle.lock().unwrap_or_else(|e| e.into_inner());
         match &done {
             // A wrong password stays counted.
@@ -333,27 +306,22 @@ pub async fn sign(
     match done {
         Ok(Ok(Ok(_))) => {
             // The efficacy page marks the cut the signed meeting reviewed.
-            state.forget_fragments(&trial);
-            Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response()
+            state.forget_fragments(trial);
+            Ok(Redirect::to(&format!("/trial/{trial}/reviews/{id}")).into_response())
         }
         Ok(Ok(Err(refusal))) => {
-            use crate::server::store::meetings::SignRefusal;
-            let status = match refusal {
-                SignRefusal::NoMeeting => StatusCode::NOT_FOUND,
-                SignRefusal::NotChair => StatusCode::FORBIDDEN,
-                SignRefusal::WrongPassword => StatusCode::UNAUTHORIZED,
-                SignRefusal::AlreadySigned | SignRefusal::Superseded => StatusCode::CONFLICT,
-            };
-            refused(&state, &auth, &trial, &what, status, refusal.reason()).await
+            let why = refusal.reason().to_string();
+            Err(match refusal {
+                SignRefusal::NoMeeting => AppError::NotFound(why),
+                SignRefusal::NotChair => AppError::Forbidden(why),
+                SignRefusal::WrongPassword => AppError::BadCredentials(why),
+                SignRefusal::AlreadySigned | SignRefusal::Superseded => AppError::Conflict(why),
+            })
         }
-        Ok(Err(crate::server::store::StoreError::Invalid(why))) => {
-            refused(&state, &auth, &trial, &what, StatusCode::CONFLICT, &why).await
-        }
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the signature could not be recorded, so the meeting is not signed",
-        )
-            .into_response(),
+        Ok(Err(crate::server::store::StoreError::Invalid(why))) => Err(AppError::Conflict(why)),
+        _ => Err(AppError::Unavailable(
+            "the signature could not be recorded, so the meeting is not signed".into(),
+        )),
     }
 }
 

@@ -6,12 +6,12 @@
 use super::guard;
 use super::session::Auth;
 use super::state::{diff_cell, AppState};
+use crate::dto::AppError;
 use crate::dto::SinceReview;
 use crate::server::firewall::{closed_snapshot, open_snapshot};
 use crate::server::report::closed_look;
 use crate::server::report::diff::{closed_diff, open_diff, open_diff_from, ClosedDiff, OpenDiff};
 use crate::server::views::diff::Basis;
-use leptos::prelude::ServerFnError;
 use std::sync::Arc;
 
 /// The earlier cut of "since the last review" and why it was chosen.
@@ -29,7 +29,7 @@ pub async fn since_basis(
     trial: &str,
     date: &str,
     since: Option<&str>,
-) -> Result<Option<SinceBasis>, ServerFnError> {
+) -> Result<Option<SinceBasis>, AppError> {
     let choices: Vec<String> = guard::cut_dates(state, trial)
         .into_iter()
         .filter(|d| d.as_str() < date)
@@ -38,7 +38,7 @@ pub async fn since_basis(
         if !choices.iter().any(|c| c == s) {
             // Bad input (400), as an unknown AE category is: not a refusal.
             let why = format!("since={s:?} is not a good cut of this trial before {date}");
-            return Err(ServerFnError::Args(why));
+            return Err(AppError::BadInput(why).answered());
         }
         return Ok(Some(SinceBasis {
             from: s.to_string(),
@@ -109,7 +109,7 @@ pub async fn closed_diff_of(
     trial: &str,
     from: &str,
     to: &str,
-) -> Result<Arc<ClosedDiff>, ServerFnError> {
+) -> Result<Arc<ClosedDiff>, AppError> {
     let cell = diff_cell(&state.closed_diffs, trial, &pair(from, to));
     cell.get_or_try_init(|| compute_closed_diff(state, trial, from, to))
         .await
@@ -121,10 +121,10 @@ async fn compute_closed_diff(
     trial: &str,
     from: &str,
     to: &str,
-) -> Result<Arc<ClosedDiff>, ServerFnError> {
+) -> Result<Arc<ClosedDiff>, AppError> {
     let unavailable = |e: &dyn std::fmt::Display| {
         tracing::error!(trial, from, to, "the diff cannot be computed: {e}");
-        ServerFnError::new(guard::REPORT_UNAVAILABLE)
+        guard::unavailable()
     };
     // The earlier cut is read, and what the diff compares of it made (its
     // monitoring numbers, deaths, serious events and Hy's law range) unless
@@ -137,7 +137,7 @@ async fn compute_closed_diff(
         entry.cut(Some(to)).map(|c| c.dir.clone()),
     );
     let (Some(a), Some(b)) = dirs else {
-        return Err(ServerFnError::new("no such data cut"));
+        return Err(guard::no_such_cut().answered());
     };
     let earlier = {
         let (entry, look) = (entry.clone(), then_cached.is_none());
@@ -185,7 +185,7 @@ pub async fn open_diff_of(
     trial: &str,
     from: &str,
     to: &str,
-) -> Result<Arc<OpenDiff>, ServerFnError> {
+) -> Result<Arc<OpenDiff>, AppError> {
     let cell = diff_cell(&state.open_diffs, trial, &pair(from, to));
     cell.get_or_try_init(|| compute_open_diff(state, auth, trial, from, to))
         .await
@@ -198,12 +198,12 @@ async fn compute_open_diff(
     trial: &str,
     from: &str,
     to: &str,
-) -> Result<Arc<OpenDiff>, ServerFnError> {
+) -> Result<Arc<OpenDiff>, AppError> {
     let then = guard::open_report(state, auth, trial, Some(from)).await?;
     let now = guard::open_report(state, auth, trial, Some(to)).await?;
     let entry = guard::entry(state, trial)?.clone();
     let (Some(a), Some(b)) = (entry.cut(Some(from)).cloned(), entry.cut(Some(to)).cloned()) else {
-        return Err(ServerFnError::new("no such data cut"));
+        return Err(guard::no_such_cut().answered());
     };
     // The catalog counted the changes against the previous good cut at
     // start; another pair reads both cuts again.
@@ -232,7 +232,7 @@ async fn compute_open_diff(
         .await
         .map_err(|e| {
             tracing::error!(trial, from, to, "the pooled diff cannot be computed: {e}");
-            ServerFnError::new(guard::REPORT_UNAVAILABLE)
+            guard::unavailable()
         })?,
     };
     Ok(Arc::new(diff))

@@ -7,15 +7,15 @@ use super::guard;
 use super::session::Auth;
 use super::since;
 use super::state::AppState;
+use crate::dto::AppError;
 use crate::dto::{Role, Standing};
 use crate::server::store::meetings::Meeting;
 use crate::server::views::diff::{closed_since, open_since};
 use crate::server::views::standing::{closed_part, pooled, signalling, step_back, SignalKey};
-use leptos::prelude::ServerFnError;
 use std::collections::BTreeMap;
 
 /// The DSMB's last signed meeting on `trial`, whichever cut it reviewed.
-pub async fn last_signed(state: &AppState, trial: &str) -> Result<Option<Meeting>, ServerFnError> {
+pub async fn last_signed(state: &AppState, trial: &str) -> Result<Option<Meeting>, AppError> {
     let store = state.access.store.clone();
     let t = trial.to_string();
     guard::blocking(move || store.last_signed_meeting(&t, "9999-12-31")).await
@@ -29,12 +29,12 @@ pub async fn standing(
     role: Role,
     trial: &str,
     cut: Option<&str>,
-) -> Result<Standing, ServerFnError> {
+) -> Result<Standing, AppError> {
     let date = guard::cut_date(state, auth, trial, cut).await?;
     let entry = guard::entry(state, trial)?;
     let served = entry
         .cut(Some(&date))
-        .ok_or_else(|| ServerFnError::new("no such data cut"))?;
+        .ok_or_else(|| guard::no_such_cut().answered())?;
     let signed = last_signed(state, trial).await?;
     let basis = since::since_basis(state, trial, &date, None).await?;
     if !role.is_closed() {
