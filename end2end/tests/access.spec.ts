@@ -33,6 +33,14 @@ test("the sponsor sees pooled numbers only", async ({ page }, info) => {
   expect((await page.goto("/trial/altshock2/decode"))?.status()).toBe(403);
   expect((await page.goto("/audit"))?.status()).toBe(403);
   await page.screenshot({ path: info.outputPath("sponsor.png"), fullPage: true });
+  // A closed page refuses the sponsor in words, with its own heading: the
+  // error arrives typed, never as an encoding.
+  expect((await page.goto("/trial/altshock2/efficacy"))?.status()).toBe(403);
+  const refusal = page.getByRole("alert");
+  await expect(refusal).toContainText("Not open to your role");
+  await expect(refusal).toContainText("this view is not open to your role");
+  await expect(refusal).not.toContainText("ServerError");
+  await page.screenshot({ path: info.outputPath("sponsor-refused.png"), fullPage: false });
   expect(errors.filter((e) => !e.includes("403")), errors.join("\n")).toEqual([]);
 });
 

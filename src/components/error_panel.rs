@@ -20,6 +20,7 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
                         <section class="panel error" role="alert" data-status=kind>
                             <h2>{title}</h2>
                             <p>{e.to_string()}</p>
+                            <p><a href="/">"Your trials"</a></p>
                         </section>
                     }
                 })

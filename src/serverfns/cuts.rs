@@ -16,7 +16,7 @@ pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, AppError> {
     guard::audited(
         &state,
         &auth,
-        "view-cuts",
+        crate::server::store::AuditAction::ViewCuts,
         &trial,
         "the data cuts, their files and hashes",
     )
@@ -51,7 +51,14 @@ pub async fn get_uploads(trial: String) -> Result<UploadsView, AppError> {
     };
     if !uploads.is_empty() {
         let what = format!("{} upload(s) waiting to be registered", uploads.len());
-        guard::audited(&state, &auth, "view-uploads", &trial, &what).await?;
+        guard::audited(
+            &state,
+            &auth,
+            crate::server::store::AuditAction::ViewUploads,
+            &trial,
+            &what,
+        )
+        .await?;
     }
     Ok(UploadsView {
         trial_id: trial,
@@ -81,7 +88,14 @@ pub async fn get_upload(trial: String, id: String) -> Result<UploadView, AppErro
     {
         Some(s) => {
             let what = format!("upload {} of cut {} and its check", s.id, s.cut_date);
-            guard::audited(&state, &auth, "view-upload", &trial, &what).await?;
+            guard::audited(
+                &state,
+                &auth,
+                crate::server::store::AuditAction::ViewUpload,
+                &trial,
+                &what,
+            )
+            .await?;
             Ok(upload_view(&s, &csrf))
         }
         None => Err(guard::refuse(

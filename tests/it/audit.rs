@@ -3,6 +3,7 @@
 use crate::helpers::{get, post, send, sign_in, state};
 use axum::http::StatusCode;
 use dsmb::server::store::Store;
+use dsmb::server::store::{AuditAction, NewAudit};
 
 /// Hundreds of concurrent audited requests lose no entry and keep the chain.
 #[test]
@@ -58,13 +59,13 @@ fn a_hand_edited_audit_row_is_caught() {
     let store = Store::open(&db).unwrap();
     for i in 0..10 {
         store
-            .audit(
-                "member",
-                "view-closed",
-                "altshock2",
-                &format!("page {i}"),
-                "local",
-            )
+            .audit(NewAudit {
+                username: "member",
+                action: AuditAction::ViewClosed,
+                trial: "altshock2",
+                detail: &format!("page {i}"),
+                address: "local",
+            })
             .unwrap();
     }
     let verify = || {
@@ -114,13 +115,13 @@ fn trail(n: usize) -> std::path::PathBuf {
     let store = Store::open(&db).unwrap();
     for i in 0..n {
         store
-            .audit(
-                "member",
-                "view-closed",
-                "altshock2",
-                &format!("page {i}"),
-                "local",
-            )
+            .audit(NewAudit {
+                username: "member",
+                action: AuditAction::ViewClosed,
+                trial: "altshock2",
+                detail: &format!("page {i}"),
+                address: "local",
+            })
             .unwrap();
     }
     db

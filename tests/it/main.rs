@@ -31,6 +31,7 @@ mod reviews;
 mod safety_rules;
 mod safety_time;
 mod sessions;
+mod snapshot;
 mod sponsor_leak;
 mod standing;
 mod summary;

@@ -1,6 +1,7 @@
 //! The DSMB's coded groups (a random letter per arm, per trial) and the
 //! record of each member's decode.
 
+use super::action::{AuditAction, NewAudit};
 use super::clock::now_text;
 use super::db::Store;
 use super::error::Result;
@@ -76,7 +77,13 @@ impl Store {
     ) -> Result<()> {
         let t = trial.to_string();
         self.audit_with(
-            [username, "decode", trial, "decoded the arm groups", address],
+            NewAudit {
+                username,
+                action: AuditAction::Decode,
+                trial,
+                detail: "decoded the arm groups",
+                address,
+            },
             move |tx| {
                 tx.execute(
                     "INSERT OR REPLACE INTO decodes (user_id, trial, at) VALUES (?1, ?2, ?3)",

@@ -1,6 +1,7 @@
 //! The store's database: one SQLite connection behind a mutex for sessions
 //! and pages, and the audit writer on a connection of its own.
 
+use super::action::NewAudit;
 use super::audit::{self, AuditEntry};
 use super::audit_key::{AuditFiles, AuditKey, Checkpoint};
 use super::audit_writer::{AuditWriter, Effect, NewEntry};
@@ -133,31 +134,19 @@ impl Store {
 
     /// Append an entry to the audit trail, chained to the last one; returns
     /// once it is committed (see `audit::AuditWriter`).
-    pub fn audit(
-        &self,
-        username: &str,
-        action: &str,
-        trial: &str,
-        detail: &str,
-        address: &str,
-    ) -> Result<i64> {
-        self.audit
-            .append(new_entry(username, action, trial, detail, address), None)
+    pub fn audit(&self, entry: NewAudit<'_>) -> Result<i64> {
+        self.audit.append(new_entry(&entry), None)
     }
 
     /// Append an entry and run `effect` in the same transaction: both
     /// commit, or neither does (a decode, a new session).
     pub fn audit_with(
         &self,
-        entry: [&str; 5],
+        entry: NewAudit<'_>,
         effect: impl FnOnce(&Transaction<'_>) -> Result<()> + Send + 'static,
     ) -> Result<i64> {
-        let [username, action, trial, detail, address] = entry;
         let effect: Effect = Box::new(effect);
-        self.audit.append(
-            new_entry(username, action, trial, detail, address),
-            Some(effect),
-        )
+        self.audit.append(new_entry(&entry), Some(effect))
     }
 
     /// Audit entries, newest first, filtered by user, action and trial (any
@@ -182,12 +171,12 @@ impl Store {
     }
 }
 
-fn new_entry(username: &str, action: &str, trial: &str, detail: &str, address: &str) -> NewEntry {
+fn new_entry(e: &NewAudit<'_>) -> NewEntry {
     NewEntry {
-        username: username.to_string(),
-        action: action.to_string(),
-        trial: trial.to_string(),
-        detail: detail.to_string(),
-        address: address.to_string(),
+        username: e.username.to_string(),
+        action: e.action.as_str().to_string(),
+        trial: e.trial.to_string(),
+        detail: e.detail.to_string(),
+        address: e.address.to_string(),
     }
 }

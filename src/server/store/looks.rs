@@ -3,6 +3,7 @@
 //! transaction (`Store::audit_with`) and never changed: a look is declared
 //! once, and a cut is at most one look.
 
+use super::action::{AuditAction, NewAudit};
 use super::clock::now_text;
 use super::db::Store;
 use super::error::{Result, StoreError};
@@ -33,13 +34,13 @@ impl Store {
         let (t, c, u) = (trial.to_string(), cut.to_string(), by.to_string());
         let k = i64::try_from(look).map_err(|_| StoreError::Invalid("look out of range".into()))?;
         self.audit_with(
-            [
-                by,
-                "declare-look",
+NewAudit {
+                username: by,
+                action: AuditAction::DeclareLook,
                 trial,
-                &format!("the cut of {cut} declared formal look {look}"),
+                detail: &format!("the cut of {cut} declared formal look {look}"),
                 address,
-            ],
+            },
             move |tx| {
                 let taken: i64 = tx.query_row(
                     "SELECT COUNT(*) FROM formal_looks WHERE trial = ?1 AND (look = ?2 OR cut = ?3)",

@@ -5,6 +5,7 @@
 //! its audit entry (`Store::audit_with`): no record exists, or is signed,
 //! that the audit trail does not show.
 
+use super::action::{AuditAction, NewAudit};
 use super::clock::now_text;
 use super::db::Store;
 use super::error::{Result, StoreError};
@@ -259,13 +260,13 @@ impl Store {
         }
         let (u, t) = (username.to_string(), trial.to_string());
         self.audit_with(
-            [
-                by,
-                "chair",
+            NewAudit {
+                username: by,
+                action: AuditAction::Chair,
                 trial,
-                &format!("{username} chairs the DSMB"),
+                detail: &format!("{username} chairs the DSMB"),
                 address,
-            ],
+            },
             move |tx| {
                 tx.execute("UPDATE roles SET chair = 0 WHERE trial = ?1", [&t])?;
                 tx.execute(
@@ -309,7 +310,14 @@ impl Store {
             ),
             None => format!("meeting of {} on the cut of {}", m.meeting_date, m.cut_date),
         };
-        self.audit_with([by, "meeting", trial, &detail, address], move |tx| {
+        let entry = NewAudit {
+            username: by,
+            action: AuditAction::Meeting,
+            trial,
+            detail: &detail,
+            address,
+        };
+        self.audit_with(entry, move |tx| {
             // Checked again inside the transaction that inserts, and held by
             // the unique index on `amends`: two corrections sent at once
             // leave exactly one.
@@ -418,7 +426,14 @@ impl Store {
             "signed meeting {id} ({}): {SIGNATURE_MEANING}; sha256 {hash}",
             m.fields.meeting_date
         );
-        self.audit_with([username, "sign", trial, &detail, address], move |tx| {
+        let entry = NewAudit {
+            username,
+            action: AuditAction::Sign,
+            trial,
+            detail: &detail,
+            address,
+        };
+        self.audit_with(entry, move |tx| {
             let n = tx.execute(
                 "UPDATE meetings SET signed_by = ?1, signed_at = ?2, signature_meaning = ?3, \
                  signature_hash = ?4 WHERE id = ?5 AND signed_at IS NULL \

@@ -11,6 +11,7 @@
 //!
 //! May not: know about pages, reports or data cuts.
 
+pub mod action;
 pub mod audit;
 pub mod audit_key;
 pub mod audit_writer;
@@ -24,6 +25,7 @@ pub mod reports;
 pub mod sessions;
 pub mod users;
 
+pub use action::{AuditAction, NewAudit};
 pub use audit::{entry_hash, AuditEntry, ChainBreak, EntryFields};
 pub use audit_key::AuditFiles;
 pub use clock::random_hex;

@@ -4,6 +4,7 @@
 //! Every build, release and download is audited in the same transaction
 //! as what it records.
 
+use super::action::{AuditAction, NewAudit};
 use super::clock::now_text;
 use super::db::Store;
 use super::error::{Result, StoreError};
@@ -155,12 +156,19 @@ impl Store {
         );
         // A decoded closed report is recorded as a decode.
         let action = if r.kind == ReportKind::Closed {
-            "decode-report"
+            AuditAction::DecodeReport
         } else {
-            "build-report"
+            AuditAction::BuildReport
         };
         let trial = r.trial.clone();
-        self.audit_with([by, action, &trial, &detail, address], move |tx| {
+        let entry = NewAudit {
+            username: by,
+            action,
+            trial: &trial,
+            detail: &detail,
+            address,
+        };
+        self.audit_with(entry, move |tx| {
             let version: u32 = tx.query_row(
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM reports WHERE trial = ?1 AND cut_date = ?2 AND audience = ?3",
                 params![r.trial, r.cut_date, r.kind.as_str()],
@@ -265,7 +273,14 @@ impl Store {
             r.html_sha256
         );
         let t = trial.to_string();
-        let done = self.audit_with([by, "release-report", trial, &detail, address], move |tx| {
+        let entry = NewAudit {
+            username: by,
+            action: AuditAction::ReleaseReport,
+            trial,
+            detail: &detail,
+            address,
+        };
+        let done = self.audit_with(entry, move |tx| {
             let changed = tx.execute(
                 "UPDATE reports SET released_by = ?1, released_at = ?2 WHERE trial = ?3 AND id = ?4 AND released_at IS NULL",
                 params![who, at, t, id],

@@ -1,6 +1,7 @@
 //! Sessions: only the SHA-256 of a token is stored; idle and absolute
 //! timeouts.
 
+use super::action::{AuditAction, NewAudit};
 use super::clock::{now_unix, random_hex};
 use super::db::Store;
 use super::error::Result;
@@ -76,7 +77,14 @@ impl Store {
     pub fn sign_in(&self, id: i64, username: &str, address: &str) -> Result<String> {
         let new = NewSession::new(id);
         let token = new.token.clone();
-        self.audit_with([username, "sign-in", "", "", address], move |tx| {
+        let entry = NewAudit {
+            username,
+            action: AuditAction::SignIn,
+            trial: "",
+            detail: "",
+            address,
+        };
+        self.audit_with(entry, move |tx| {
             new.insert(tx)?;
             tx.execute(
                 "UPDATE sessions SET ended = 1 WHERE user_id = ?1 AND ended = 0 AND token_hash NOT IN

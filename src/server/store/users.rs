@@ -1,5 +1,6 @@
 //! Users, their passwords (argon2id) and their roles per trial.
 
+use super::action::{AuditAction, NewAudit};
 use super::clock::now_text;
 use super::db::Store;
 use super::error::{Result, StoreError};
@@ -90,10 +91,15 @@ impl Store {
             change.describe(),
             change.trial().to_string(),
         );
-        self.audit_with([by, action, &trial, &detail, address], move |tx| {
-            change.apply(tx)
-        })
-        .map(|_| ())
+        let entry = NewAudit {
+            username: by,
+            action,
+            trial: &trial,
+            detail: &detail,
+            address,
+        };
+        self.audit_with(entry, move |tx| change.apply(tx))
+            .map(|_| ())
     }
 
     pub fn user_count(&self) -> Result<i64> {
@@ -213,16 +219,16 @@ impl UserChange {
     }
 
     /// The audit action.
-    pub fn action(&self) -> &'static str {
+    pub fn action(&self) -> AuditAction {
         match self {
-            UserChange::Add { .. } => "user-add",
-            UserChange::Passwd { .. } => "user-passwd",
-            UserChange::Disabled { disabled: true, .. } => "user-disable",
+            UserChange::Add { .. } => AuditAction::UserAdd,
+            UserChange::Passwd { .. } => AuditAction::UserPasswd,
+            UserChange::Disabled { disabled: true, .. } => AuditAction::UserDisable,
             UserChange::Disabled {
                 disabled: false, ..
-            } => "user-enable",
-            UserChange::Grant { .. } => "role-grant",
-            UserChange::Revoke { .. } => "role-revoke",
+            } => AuditAction::UserEnable,
+            UserChange::Grant { .. } => AuditAction::RoleGrant,
+            UserChange::Revoke { .. } => AuditAction::RoleRevoke,
         }
     }
 

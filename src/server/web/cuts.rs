@@ -14,6 +14,7 @@ use crate::server::intake::arrive::may_arrive;
 use crate::server::intake::staging::{
     BeginError, FileRole, Outcome, Pending, Staged, Staging, WriteError,
 };
+use crate::server::store::{AuditAction, NewAudit};
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::Arc;
@@ -29,7 +30,7 @@ pub(super) const ONLY_STATISTICIAN: &str =
 pub(super) async fn audit(
     state: &AppState,
     auth: &Auth,
-    action: &'static str,
+    action: AuditAction,
     trial: &str,
     detail: String,
 ) -> bool {
@@ -39,7 +40,17 @@ pub(super) async fn audit(
         trial.to_string(),
         auth.address.clone(),
     );
-    match tokio::task::spawn_blocking(move || store.audit(&who, action, &t, &detail, &a)).await {
+    match tokio::task::spawn_blocking(move || {
+        store.audit(NewAudit {
+            username: &who,
+            action,
+            trial: &t,
+            detail: &detail,
+            address: &a,
+        })
+    })
+    .await
+    {
         Ok(Ok(_)) => true,
         Ok(Err(e)) => {
             tracing::error!("{action} on {trial} was not audited: {e}");
@@ -103,7 +114,7 @@ async fn dropped(ctx: &Ctx, detail: String, why: String) -> Response {
     audit(
         &ctx.state,
         &ctx.auth,
-        "upload-cut-dropped",
+        AuditAction::UploadCutDropped,
         &ctx.trial,
         detail,
     )
@@ -373,7 +384,7 @@ async fn keep(
         listed.join(", ")
     );
     let (state, auth, trial) = (&ctx.state, &ctx.auth, &ctx.trial);
-    if !audit(state, auth, "upload-cut", trial, detail).await {
+    if !audit(state, auth, AuditAction::UploadCut, trial, detail).await {
         return Err(not_recorded());
     }
     let staged = state.staging.keep(pending);
@@ -408,7 +419,7 @@ async fn check_and_record(
         ),
         Outcome::Checking => return,
     };
-    if audit(&state, &auth, "check-cut", &staged.trial, detail).await {
+    if audit(&state, &auth, AuditAction::CheckCut, &staged.trial, detail).await {
         Staging::set_outcome(&staged, outcome);
     } else {
         Staging::set_outcome(

@@ -10,6 +10,7 @@ use crate::dto::{AppError, Role};
 use crate::server::catalog::TrialEntry;
 use crate::server::firewall::ArmNames;
 use crate::server::report::{ClosedReport, OpenReport};
+use crate::server::store::{AuditAction, NewAudit};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -132,17 +133,25 @@ pub fn entry(state: &AppState, trial: &str) -> Result<Arc<TrialEntry>, AppError>
 pub async fn audited(
     state: &AppState,
     auth: &Auth,
-    action: &'static str,
+    action: AuditAction,
     trial: &str,
     detail: &str,
 ) -> Result<(), AppError> {
     let store = state.access.store.clone();
     let who = auth.username().to_string();
     let (t, d, a) = (trial.to_string(), detail.to_string(), auth.address.clone());
-    blocking(move || store.audit(&who, action, &t, &d, &a))
-        .await
-        .map(|_| ())
-        .map_err(|_| AppError::Unavailable(NOT_RECORDED.into()).answered())
+    blocking(move || {
+        store.audit(NewAudit {
+            username: &who,
+            action,
+            trial: &t,
+            detail: &d,
+            address: &a,
+        })
+    })
+    .await
+    .map(|_| ())
+    .map_err(|_| AppError::Unavailable(NOT_RECORDED.into()).answered())
 }
 
 /// Run blocking work (the store, polars) off the async runtime; its error,
@@ -240,7 +249,13 @@ pub async fn arm_names(
     let (codes, decoded_at) = blocking(move || {
         let codes = store.arm_codes(&t, &codes_in)?;
         let decoded = store.decoded_at(user.id, &t)?;
-        store.audit(&user.username, "view-closed", &t, &what, &address)?;
+        store.audit(NewAudit {
+            username: &user.username,
+            action: AuditAction::ViewClosed,
+            trial: &t,
+            detail: &what,
+            address: &address,
+        })?;
         Ok::<_, crate::server::store::StoreError>((codes, decoded))
     })
     .await

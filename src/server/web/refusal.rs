@@ -5,7 +5,7 @@
 //! `guard.rs` (the server functions) and `session.rs` (the gate and
 //! sign-in).
 
-use crate::server::store::Store;
+use crate::server::store::{AuditAction, NewAudit, Store};
 
 /// Record the refusal of `what` (e.g. `POST /api/get_efficacy`) for
 /// `username` (empty when nobody is signed in) from `address`, on `trial`
@@ -28,7 +28,17 @@ pub async fn record(
     // A path is the requester's to choose: at most 200 characters of it.
     let what: String = what.chars().take(200).collect();
     let detail = format!("{status} {what}: {why}");
-    match tokio::task::spawn_blocking(move || s.audit(&u, "refused", &t, &detail, &a)).await {
+    match tokio::task::spawn_blocking(move || {
+        s.audit(NewAudit {
+            username: &u,
+            action: AuditAction::Refused,
+            trial: &t,
+            detail: &detail,
+            address: &a,
+        })
+    })
+    .await
+    {
         Ok(Ok(_)) => {}
         Ok(Err(e)) => tracing::error!("a refusal was not audited: {e}"),
         Err(e) => tracing::error!("a refusal was not audited: {e}"),

@@ -11,6 +11,7 @@ use crate::dto::{AppError, Role};
 use crate::server::intake::arrive::{may_arrive, place, RegisterError};
 use crate::server::intake::staging::{Outcome, Staged};
 use crate::server::intake::Arrival;
+use crate::server::store::AuditAction;
 use axum::extract::{Path, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -99,7 +100,7 @@ async fn register_staged(
         return Err(AppError::Conflict(e.to_string()));
     }
     let detail = format!("cut {} upload {}", staged.cut_date, staged.id);
-    if !audit(state, auth, "register-cut", trial, detail.clone()).await {
+    if !audit(state, auth, AuditAction::RegisterCut, trial, detail.clone()).await {
         state.staging.put_back(staged);
         return Err(not_recorded());
     }
@@ -110,7 +111,7 @@ async fn register_staged(
         let (staged, detail) = (staged.clone(), format!("{detail}: {why}"));
         async move {
             state.staging.put_back(staged);
-            audit(state, auth, "register-cut-failed", trial, detail).await;
+            audit(state, auth, AuditAction::RegisterCutFailed, trial, detail).await;
         }
     };
     let target = match placed {
@@ -167,7 +168,7 @@ async fn discard_upload(ctx: &Ctx, id: &str, req: Request) -> Result<Response, A
         ));
     };
     let detail = format!("cut {} upload {}", staged.cut_date, staged.id);
-    if !audit(state, &ctx.auth, "discard-upload", trial, detail).await {
+    if !audit(state, &ctx.auth, AuditAction::DiscardUpload, trial, detail).await {
         state.staging.put_back(staged);
         return Err(not_recorded());
     }
@@ -208,9 +209,12 @@ pub(super) async fn record_prepared(
     prepared: crate::server::intake::Prepared,
 ) -> Option<Arrival> {
     let (action, detail) = match &prepared.arrival {
-        Arrival::Served(date) => ("serve-cut", format!("{name}: serving, cut {date}")),
+        Arrival::Served(date) => (
+            AuditAction::ServeCut,
+            format!("{name}: serving, cut {date}"),
+        ),
         Arrival::Rejected(p) => (
-            "reject-cut",
+            AuditAction::RejectCut,
             format!("{name}: rejected with {} problem(s)", p.0.len()),
         ),
     };

@@ -17,6 +17,7 @@ use crate::server::config::TrialConfig;
 use crate::server::document::{self, ClosedParts, Document, Format, Meta, Previous};
 use crate::server::firewall::ArmNames;
 use crate::server::store::reports::{NewReport, ReportKind, StoredReport};
+use crate::server::store::{AuditAction, NewAudit};
 use crate::server::views;
 use crate::server::views::diff::{closed_since, open_since};
 use crate::server::views::standing;
@@ -496,7 +497,13 @@ async fn download_report(
     );
     // The entry first: when it cannot be written, the file does not leave.
     match tokio::task::spawn_blocking(move || {
-        store.audit(&who, "download-report", &t, &detail, &address)
+        store.audit(NewAudit {
+            username: &who,
+            action: AuditAction::DownloadReport,
+            trial: &t,
+            detail: &detail,
+            address: &address,
+        })
     })
     .await
     {

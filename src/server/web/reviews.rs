@@ -109,7 +109,7 @@ pub async fn record(
         guard::audited(
             state,
             auth,
-            "view-meeting",
+            crate::server::store::AuditAction::ViewMeeting,
             trial,
             &format!("meeting {id} ({}), closed minutes", m.fields.meeting_date),
         )

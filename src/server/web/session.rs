@@ -11,6 +11,7 @@ use super::refusal;
 use super::state::AppState;
 use crate::dto::Role;
 use crate::server::store::SessionUser;
+use crate::server::store::{AuditAction, NewAudit};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, Form, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -262,18 +263,26 @@ pub async fn login(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .begin(&username, &address);
-    let audit = |action: &'static str, detail: &'static str| {
+    let audit = |action: AuditAction, detail: &'static str| {
         let (s, u, a) = (store.clone(), username.clone(), address.clone());
         async move {
-            let written =
-                tokio::task::spawn_blocking(move || s.audit(&u, action, "", detail, &a)).await;
+            let written = tokio::task::spawn_blocking(move || {
+                s.audit(NewAudit {
+                    username: &u,
+                    action,
+                    trial: "",
+                    detail,
+                    address: &a,
+                })
+            })
+            .await;
             if !matches!(written, Ok(Ok(_))) {
                 tracing::error!("the {action} of a sign-in was not audited");
             }
         }
     };
     if !allowed {
-        audit("sign-in-throttled", "too many failed sign-ins").await;
+        audit(AuditAction::SignInThrottled, "too many failed sign-ins").await;
         return Redirect::to(&format!("/login?error=throttled&next={}", urlencode(&next)))
             .into_response();
     }
@@ -330,7 +339,7 @@ pub async fn login(
             resp
         }
         Ok(Ok(None)) => {
-            audit("sign-in-failed", "wrong username or password").await;
+            audit(AuditAction::SignInFailed, "wrong username or password").await;
             Redirect::to(&format!("/login?error=failed&next={}", urlencode(&next))).into_response()
         }
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "sign-in failed").into_response(),
@@ -392,7 +401,13 @@ pub async fn logout(
         // audit entry cannot be written (which is logged).
         let ended = tokio::task::spawn_blocking(move || {
             store.end_session(&token)?;
-            store.audit(&user.username, "sign-out", "", "", &address)
+            store.audit(NewAudit {
+                username: &user.username,
+                action: AuditAction::SignOut,
+                trial: "",
+                detail: "",
+                address: &address,
+            })
         })
         .await;
         if !matches!(ended, Ok(Ok(_))) {

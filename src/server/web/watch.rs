@@ -9,6 +9,7 @@ use super::registration::{record_arrival, record_prepared};
 use super::session::Auth;
 use super::state::AppState;
 use crate::server::intake::Arrival;
+use crate::server::store::AuditAction;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,7 +35,7 @@ async fn register_found(
         )));
     };
     let detail = format!("{}: registered as found by the folder watch", dir.display());
-    if !audit(state, auth, "register-cut", trial, detail).await {
+    if !audit(state, auth, AuditAction::RegisterCut, trial, detail).await {
         return Found::Later;
     }
     let (config, d) = (entry.config.clone(), dir.to_path_buf());
@@ -109,7 +110,7 @@ pub async fn withdraw_tampered(state: &AppState, watcher: &Auth) {
         );
         // Recorded before it is withdrawn; unrecorded, the next scan tries again
         // (meanwhile every load of the cut refuses it).
-        if audit(state, watcher, "withdraw-cut", &trial, detail).await {
+        if audit(state, watcher, AuditAction::WithdrawCut, &trial, detail).await {
             state.live.commit(prepared);
         }
     }
@@ -142,7 +143,7 @@ pub async fn watch(state: AppState, interval: Duration, quiet: Duration) {
         .unwrap_or_default();
         for (trial, dir) in due {
             let detail = format!("{}: found in the trial's folder", dir.display());
-            if !audit(&state, &watcher, "pick-up-cut", &trial, detail).await {
+            if !audit(&state, &watcher, AuditAction::PickUpCut, &trial, detail).await {
                 continue;
             }
             let arrival = match register_found(&state, &watcher, &trial, &dir).await {
