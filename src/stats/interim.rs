@@ -193,30 +193,83 @@ pub fn rates_z(x1: u64, n1: u64, x2: u64, n2: u64) -> f64 {
     (p1 - p2) / (p * (1.0 - p) * (1.0 / n1 + 1.0 / n2)).sqrt()
 }
 
-/// Conditional power of a two-rate comparison (group 1 against group 2,
-/// larger π1 is better) at look `k` of a one-sided design without futility
-/// bounds, for assumed rates `pi1`, `pi2`, allocation ratio `r` = n1/n2,
-/// and the planned total sample of each remaining look, given the overall
+/// Two rates compared: group 1's π1 against group 2's π2 (a larger π1 is
+/// better), with n1 = `allocation` · n2.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TwoRates {
+    pub pi1: f64,
+    pub pi2: f64,
+    pub allocation: f64,
+}
+
+impl TwoRates {
+    /// The variance under H1, on group 2's sample scale: π1(1−π1) + r π2(1−π2).
+    fn var_h1(&self) -> f64 {
+        let r = self.allocation;
+        self.pi1 * (1.0 - self.pi1) + r * self.pi2 * (1.0 - self.pi2)
+    }
+
+    /// The restricted (H0: π1 = π2) rate for samples n1 = r·n2 with these
+    /// proportions (rpact's Farrington-Manning value at θ0 = 0): the
+    /// weighted mean (r·π1 + π2)/(1 + r).
+    pub fn pooled(&self) -> f64 {
+        let r = self.allocation;
+        (r * self.pi1 + self.pi2) / (1.0 + r)
+    }
+
+    /// The variance under H0 on the same scale: (1 + r) p̄(1 − p̄).
+    fn var_h0(&self) -> f64 {
+        let p = self.pooled();
+        (1.0 + self.allocation) * p * (1.0 - p)
+    }
+}
+
+/// A test's error rates: `alpha` one-sided, or two-sided in total when
+/// `two_sided`, and power 1 − `beta`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Level {
+    pub alpha: f64,
+    pub beta: f64,
+    pub two_sided: bool,
+}
+
+impl Level {
+    /// The one-sided level each side is tested at (alpha halved when
+    /// two-sided).
+    pub fn one_sided_alpha(&self) -> f64 {
+        if self.two_sided {
+            self.alpha / 2.0
+        } else {
+            self.alpha
+        }
+    }
+
+    /// The fixed-sample drift (z_α + z_β).
+    fn fixed_drift(&self) -> f64 {
+        normal::quantile(1.0 - self.one_sided_alpha()) + normal::quantile(1.0 - self.beta)
+    }
+}
+
+/// Conditional power of a two-rate comparison at look `k` of a one-sided
+/// design (futility bounds optional), for the assumed `rates` and the
+/// planned total sample of each remaining look, given the overall
 /// z-statistic (at the first look, the only one a cut holds); see
 /// [`conditional_power_rates_by_look`]. Returns the conditional power at
 /// the final look.
-#[allow(clippy::too_many_arguments)]
 pub fn conditional_power_rates(
     t: &[f64],
     efficacy: &[f64],
     futility: Option<&[f64]>,
     k: usize,
     z_k: f64,
-    pi1: f64,
-    pi2: f64,
-    r: f64,
+    rates: TwoRates,
     n_planned_total: &[f64],
 ) -> f64 {
     let design = Design {
         futility,
         ..Design::one_sided(t, efficacy)
     };
-    *conditional_power_rates_by_look(&design, k, z_k, z_k, pi1, pi2, r, n_planned_total)
+    *conditional_power_rates_by_look(&design, k, z_k, z_k, rates, n_planned_total)
         .last()
         .unwrap_or(&0.0)
 }
@@ -230,32 +283,25 @@ pub fn conditional_power_rates(
 /// the boundaries are shifted by `z_combined`, the design-weighted
 /// combination of the stage-wise z-statistics ([`design_weighted_z`]); on
 /// the sample scale r/(1 + r)² n.
-#[allow(clippy::too_many_arguments)]
 pub fn conditional_power_rates_by_look(
     design: &Design,
     k: usize,
     z_overall: f64,
     z_combined: f64,
-    pi1: f64,
-    pi2: f64,
-    r: f64,
+    rates: TwoRates,
     n_planned_total: &[f64],
 ) -> Vec<f64> {
+    let r = rates.allocation;
     let crp = design.conditional_rejection_probability(k, z_overall);
     let remaining: f64 = n_planned_total.iter().sum();
-    let var_h1 = pi1 * (1.0 - pi1) + r * pi2 * (1.0 - pi2);
-    // The restricted (H0: π1 = π2) rates for samples n1 = r·n2 with these
-    // proportions (rpact's Farrington-Manning values at θ0 = 0): both equal
-    // the weighted mean (r·π1 + π2)/(1 + r).
-    let pooled = (r * pi1 + pi2) / (1.0 + r);
-    let var_h0 = (1.0 + r) * pooled * (1.0 - pooled);
+    let (var_h1, var_h0) = (rates.var_h1(), rates.var_h0());
     let adjustment = if crp < 1e-12 {
         0.0
     } else {
         normal::quantile(1.0 - crp) * (1.0 - var_h0.sqrt() / var_h1.sqrt()) * (1.0 + r)
             / (r * remaining).sqrt()
     };
-    let theta = (pi1 - pi2) / var_h1.sqrt() * (1.0 + r).sqrt() + adjustment;
+    let theta = (rates.pi1 - rates.pi2) / var_h1.sqrt() * (1.0 + r).sqrt() + adjustment;
     let scaled: Vec<f64> = n_planned_total
         .iter()
         .map(|n| r / (1.0 + r).powi(2) * n)
@@ -424,90 +470,50 @@ pub fn drift_for_power(t: &[f64], efficacy: &[f64], two_sided: bool, power: f64)
     0.5 * (lo + hi)
 }
 
-/// Sample size for comparing two rates (π1 against π2, n1 = r·n2) with
-/// one-sided level `alpha` (or two-sided total with `two_sided`) and power
-/// 1 − `beta`: the fixed-sample total by rpact's normal-approximation
-/// formula (H0 variance at the restricted rates, H1 variance at π1, π2),
-/// and the group-sequential maximum = fixed × inflation factor, the
-/// inflation being (θ_GS / θ_fixed)² for the design's bounds.
-#[allow(clippy::too_many_arguments)]
-pub fn sample_size_rates(
-    t: &[f64],
-    efficacy: &[f64],
-    alpha: f64,
-    beta: f64,
-    two_sided: bool,
-    pi1: f64,
-    pi2: f64,
-    r: f64,
-) -> (f64, f64) {
-    let a = if two_sided { alpha / 2.0 } else { alpha };
-    let pooled = (r * pi1 + pi2) / (1.0 + r);
-    let v0 = ((1.0 + r) * pooled * (1.0 - pooled)).sqrt();
-    let v1 = (pi1 * (1.0 - pi1) + r * pi2 * (1.0 - pi2)).sqrt();
-    let n1 = (normal::quantile(1.0 - a) * v0 + normal::quantile(1.0 - beta) * v1).powi(2)
-        / (pi1 - pi2).powi(2);
+/// Sample size for comparing two rates with the test's `level`: the
+/// fixed-sample total by rpact's normal-approximation formula (H0 variance
+/// at the restricted rates, H1 variance at π1, π2), and the
+/// group-sequential maximum = fixed × inflation factor, the inflation being
+/// (θ_GS / θ_fixed)² for the design's bounds.
+pub fn sample_size_rates(t: &[f64], efficacy: &[f64], level: Level, rates: TwoRates) -> (f64, f64) {
+    let a = level.one_sided_alpha();
+    let r = rates.allocation;
+    let n1 = (normal::quantile(1.0 - a) * rates.var_h0().sqrt()
+        + normal::quantile(1.0 - level.beta) * rates.var_h1().sqrt())
+    .powi(2)
+        / (rates.pi1 - rates.pi2).powi(2);
     let n_fixed = n1 + n1 / r;
-    (
-        n_fixed,
-        n_fixed * inflation(t, efficacy, alpha, beta, two_sided),
-    )
+    (n_fixed, n_fixed * inflation(t, efficacy, level))
 }
 
 /// The group-sequential inflation of a fixed-sample size: (θ_GS / θ_fixed)²,
-/// θ being the drift (expected final z) that gives power 1 − `beta`.
-fn inflation(t: &[f64], efficacy: &[f64], alpha: f64, beta: f64, two_sided: bool) -> f64 {
-    let a = if two_sided { alpha / 2.0 } else { alpha };
-    let fixed_drift = normal::quantile(1.0 - a) + normal::quantile(1.0 - beta);
-    (drift_for_power(t, efficacy, two_sided, 1.0 - beta) / fixed_drift).powi(2)
-}
-
-/// Fixed-sample (z_α + z_β)² for one-sided `alpha` (halved when two-sided).
-fn z_sum_squared(alpha: f64, beta: f64, two_sided: bool) -> f64 {
-    let a = if two_sided { alpha / 2.0 } else { alpha };
-    (normal::quantile(1.0 - a) + normal::quantile(1.0 - beta)).powi(2)
+/// θ being the drift (expected final z) that gives power 1 − β.
+fn inflation(t: &[f64], efficacy: &[f64], level: Level) -> f64 {
+    (drift_for_power(t, efficacy, level.two_sided, 1.0 - level.beta) / level.fixed_drift()).powi(2)
 }
 
 /// Sample size for comparing two means (difference `delta`, common standard
 /// deviation `sd`, n1 = r·n2) by the normal approximation, as rpact's
 /// `getSampleSizeMeans(normalApproximation = TRUE)`: the fixed total
 /// (z_α + z_β)² (1 + r)²/r · (σ/δ)² and the group-sequential maximum.
-#[allow(clippy::too_many_arguments)]
 pub fn sample_size_means(
     t: &[f64],
     efficacy: &[f64],
-    alpha: f64,
-    beta: f64,
-    two_sided: bool,
+    level: Level,
     delta: f64,
     sd: f64,
     r: f64,
 ) -> (f64, f64) {
-    let fixed =
-        z_sum_squared(alpha, beta, two_sided) * (1.0 + r).powi(2) / r * (sd / delta).powi(2);
-    (
-        fixed,
-        fixed * inflation(t, efficacy, alpha, beta, two_sided),
-    )
+    let fixed = level.fixed_drift().powi(2) * (1.0 + r).powi(2) / r * (sd / delta).powi(2);
+    (fixed, fixed * inflation(t, efficacy, level))
 }
 
 /// Number of events for a log-rank comparison at hazard ratio `hr` with
 /// allocation r (Schoenfeld 1981), as rpact's `getSampleSizeSurvival`
 /// `eventsFixed` and `maxNumberOfEvents`: (z_α + z_β)² (1 + r)²/r / ln(hr)².
-pub fn events_survival(
-    t: &[f64],
-    efficacy: &[f64],
-    alpha: f64,
-    beta: f64,
-    two_sided: bool,
-    hr: f64,
-    r: f64,
-) -> (f64, f64) {
-    let fixed = z_sum_squared(alpha, beta, two_sided) * (1.0 + r).powi(2) / r / hr.ln().powi(2);
-    (
-        fixed,
-        fixed * inflation(t, efficacy, alpha, beta, two_sided),
-    )
+pub fn events_survival(t: &[f64], efficacy: &[f64], level: Level, hr: f64, r: f64) -> (f64, f64) {
+    let fixed = level.fixed_drift().powi(2) * (1.0 + r).powi(2) / r / hr.ln().powi(2);
+    (fixed, fixed * inflation(t, efficacy, level))
 }
 
 #[cfg(test)]

@@ -18,7 +18,9 @@
 //! ```
 
 use dsmb::stats::gsd::{efficacy_boundaries, EfficacyRule, Spending};
-use dsmb::stats::interim::{conditional_power_rates, conditional_rejection_probability, rates_z};
+use dsmb::stats::interim::{
+    conditional_power_rates, conditional_rejection_probability, rates_z, TwoRates,
+};
 
 #[test]
 fn the_altshock2_interim_matches_rpact() {
@@ -37,8 +39,14 @@ fn the_altshock2_interim_matches_rpact() {
     assert!(z < design.efficacy[0], "no early efficacy stop");
 
     let b = &design.efficacy;
-    let cp =
-        |pi1: f64, pi2: f64| conditional_power_rates(&t, b, None, 1, z, pi1, pi2, 1.0, &[99.0]);
+    let cp = |pi1: f64, pi2: f64| {
+        let rates = TwoRates {
+            pi1,
+            pi2,
+            allocation: 1.0,
+        };
+        conditional_power_rates(&t, b, None, 1, z, rates, &[99.0])
+    };
     let under_design = cp(0.75, 0.55);
     let under_trend = cp(43.0 / 53.0, 36.0 / 48.0);
     let under_null = conditional_rejection_probability(&t, b, None, 1, z);

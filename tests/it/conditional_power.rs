@@ -6,7 +6,9 @@
 
 use crate::helpers::repo;
 use dsmb::stats::gsd::{efficacy_boundaries, futility_design, EfficacyRule};
-use dsmb::stats::interim::{conditional_power_rates_by_look, design_weighted_z, rates_z, Design};
+use dsmb::stats::interim::{
+    conditional_power_rates_by_look, design_weighted_z, rates_z, Design, TwoRates,
+};
 use serde_json::Value;
 
 fn floats(v: &Value) -> Vec<f64> {
@@ -114,9 +116,11 @@ fn conditional_power_matches_rpact_within_1e_4_for_all_three_endpoint_kinds() {
                     k,
                     z,
                     combined,
-                    case["pi1"].as_f64().unwrap(),
-                    case["pi2"].as_f64().unwrap(),
-                    r,
+                    TwoRates {
+                        pi1: case["pi1"].as_f64().unwrap(),
+                        pi2: case["pi2"].as_f64().unwrap(),
+                        allocation: r,
+                    },
                     &n_planned,
                 )
             }

@@ -82,19 +82,58 @@ fn conditional_power_for_survival_matches_rpact() {
 /// ```
 #[test]
 fn sample_sizes_for_rates_match_rpact() {
-    use dsmb::stats::interim::sample_size_rates;
+    use dsmb::stats::interim::{sample_size_rates, Level, TwoRates};
     let rule = |s| EfficacyRule::Spending(s);
     let t2 = [0.5, 1.0];
     let b2 = efficacy_boundaries(&t2, 0.025, false, rule(Spending::OBrienFleming)).efficacy;
-    let (fixed, max) = sample_size_rates(&t2, &b2, 0.025, 0.2, false, 0.75, 0.55, 1.0);
+    let (fixed, max) = sample_size_rates(
+        &t2,
+        &b2,
+        Level {
+            alpha: 0.025,
+            beta: 0.2,
+            two_sided: false,
+        },
+        TwoRates {
+            pi1: 0.75,
+            pi2: 0.55,
+            allocation: 1.0,
+        },
+    );
     assert!((fixed - 176.185_603_769).abs() < 1e-6, "{fixed}");
     assert!((max - 176.841_900_424).abs() < 1e-3, "{max}");
-    let (fixed, max) = sample_size_rates(&t2, &b2, 0.025, 0.2, false, 0.75, 0.55, 2.0);
+    let (fixed, max) = sample_size_rates(
+        &t2,
+        &b2,
+        Level {
+            alpha: 0.025,
+            beta: 0.2,
+            two_sided: false,
+        },
+        TwoRates {
+            pi1: 0.75,
+            pi2: 0.55,
+            allocation: 2.0,
+        },
+    );
     assert!((fixed - 193.992_697_564).abs() < 1e-6, "{fixed}");
     assert!((max - 194.715_326_176).abs() < 1e-3, "{max}");
     let t5: Vec<f64> = (1..=5).map(|k| k as f64 / 5.0).collect();
     let b5 = efficacy_boundaries(&t5, 0.025, false, rule(Spending::Pocock)).efficacy;
-    let (fixed, max) = sample_size_rates(&t5, &b5, 0.025, 0.1, false, 0.4, 0.25, 1.0);
+    let (fixed, max) = sample_size_rates(
+        &t5,
+        &b5,
+        Level {
+            alpha: 0.025,
+            beta: 0.1,
+            two_sided: false,
+        },
+        TwoRates {
+            pi1: 0.4,
+            pi2: 0.25,
+            allocation: 1.0,
+        },
+    );
     assert!((fixed - 405.619_019_024).abs() < 1e-6, "{fixed}");
     assert!((max - 483.632_421_335).abs() < 1e-2, "{max}");
 }
@@ -122,7 +161,7 @@ fn sample_sizes_for_rates_match_rpact() {
 /// ```
 #[test]
 fn sample_sizes_for_means_and_events_for_survival_match_rpact() {
-    use dsmb::stats::interim::{events_survival, sample_size_means};
+    use dsmb::stats::interim::{events_survival, sample_size_means, Level};
     let rule = |s| EfficacyRule::Spending(s);
     let t3 = [0.3, 0.6, 1.0];
     let b3 = efficacy_boundaries(&t3, 0.025, false, rule(Spending::OBrienFleming)).efficacy;
@@ -135,7 +174,12 @@ fn sample_sizes_for_means_and_events_for_survival_match_rpact() {
         assert!((max - want_max).abs() < 1e-3, "{max} vs {want_max}");
     };
     let m = |t: &[f64], b: &[f64], a, beta, two, d, sd, r| {
-        sample_size_means(t, b, a, beta, two, d, sd, r)
+        let level = Level {
+            alpha: a,
+            beta,
+            two_sided: two,
+        };
+        sample_size_means(t, b, level, d, sd, r)
     };
     check(
         m(&t3, &b3, 0.025, 0.1, false, 2.5, 6.0, 1.0),
@@ -157,7 +201,14 @@ fn sample_sizes_for_means_and_events_for_survival_match_rpact() {
         378.267_230_212,
         400.340_908_801,
     );
-    let e = events_survival;
+    let e = |t: &[f64], b: &[f64], alpha: f64, beta: f64, two_sided: bool, hr: f64, r: f64| {
+        let level = Level {
+            alpha,
+            beta,
+            two_sided,
+        };
+        events_survival(t, b, level, hr, r)
+    };
     check(
         e(&t3, &b3, 0.025, 0.1, false, 0.7, 1.0),
         330.377_913_964,

@@ -97,8 +97,10 @@ impl CoxData {
         }
     }
 
-    // Matrix sums read most clearly with indices.
-    #[allow(clippy::needless_range_loop)]
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "the score and information matrix sums read most clearly with indices"
+    )]
     fn derivs(&self, beta: &[f64], ties: Ties) -> Derivs {
         let p = self.p;
         let risk: Vec<f64> = self

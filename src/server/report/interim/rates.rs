@@ -12,7 +12,7 @@ use crate::server::report::types::{ConditionalPowers, CurvePoint, EventsN, Inter
 use crate::stats::gsd::efficacy_boundaries;
 use crate::stats::interim::{
     conditional_power_rates_by_look, predictive_power_flat, rates_z, repeated_ci_rates,
-    sample_size_rates,
+    sample_size_rates, Level, TwoRates,
 };
 use polars::prelude::*;
 use std::collections::HashMap;
@@ -98,7 +98,12 @@ pub(super) fn interim_rates(
         };
         // One look in the cut: the overall z is also the combined one.
         let cp_at = |p1: f64, p2: f64| {
-            conditional_power_rates_by_look(&gs, k, z, z, p1, p2, r, &remaining)
+            let rates = TwoRates {
+                pi1: p1,
+                pi2: p2,
+                allocation: r,
+            };
+            conditional_power_rates_by_look(&gs, k, z, z, rates, &remaining)
                 .last()
                 .copied()
                 .unwrap_or(0.0)
@@ -165,16 +170,17 @@ pub(super) fn interim_rates(
             (Some(p1), Some(p2)) => {
                 let b = efficacy_boundaries(&design.looks, design.alpha, plan.two_sided, plan.rule)
                     .efficacy;
-                let (_, max) = sample_size_rates(
-                    &design.looks,
-                    &b,
-                    design.alpha,
-                    1.0 - design.power,
-                    plan.two_sided,
-                    p1,
-                    p2,
-                    r,
-                );
+                let level = Level {
+                    alpha: design.alpha,
+                    beta: 1.0 - design.power,
+                    two_sided: plan.two_sided,
+                };
+                let rates = TwoRates {
+                    pi1: p1,
+                    pi2: p2,
+                    allocation: r,
+                };
+                let (_, max) = sample_size_rates(&design.looks, &b, level, rates);
                 Some(max)
             }
             _ => None,

@@ -7,7 +7,7 @@ use crate::server::report::efficacy::TimeToEvent;
 use crate::server::report::interim::compared_arms;
 use crate::server::report::types::{ConditionalPowers, CurvePoint, EventsN, Interim};
 use crate::stats::gsd::efficacy_boundaries;
-use crate::stats::interim::{events_survival, predictive_power_flat};
+use crate::stats::interim::{events_survival, predictive_power_flat, Level};
 use crate::stats::survival::log_rank;
 
 /// The interim look for a time-to-event primary endpoint: the log-rank
@@ -32,9 +32,11 @@ pub(super) fn interim_survival(
             events_survival(
                 &design.looks,
                 &b,
-                design.alpha,
-                1.0 - design.power,
-                two_sided,
+                Level {
+                    alpha: design.alpha,
+                    beta: 1.0 - design.power,
+                    two_sided,
+                },
                 hr,
                 r,
             )
