@@ -33,7 +33,7 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
         }
         out
     };
-    if let Some(out) = v.state.cached_view::<Efficacy>(&key) {
+    if let Some(out) = v.state.views.efficacy.get(&key) {
         return Ok(offer(views::efficacy::with_reviewed_cut(out, reviewed)));
     }
     let out = if v.names.coded {
@@ -43,6 +43,6 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
         let path = views::efficacy::z_path(&v.state, &trial, &v.date, &v.report, &dates).await;
         views::efficacy::efficacy(trial, &entry.config, &v.report, &v.names, path, cuts)
     };
-    v.state.keep_view(key, out.clone());
+    v.state.views.efficacy.keep(key, out.clone());
     Ok(offer(views::efficacy::with_reviewed_cut(out, reviewed)))
 }

@@ -28,7 +28,7 @@ pub async fn get_labs(
         let (state, report, names, role) =
             (v.state.clone(), v.report.clone(), v.names.clone(), v.role);
         let whole = guard::blocking(move || {
-            state.view(key, || {
+            state.views.labs.get_or_build(key, || {
                 Ok::<_, std::convert::Infallible>(std::sync::Arc::new(views::labs::closed_labs(
                     role, &report, &names,
                 )))

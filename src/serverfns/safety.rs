@@ -104,7 +104,7 @@ async fn closed_safety(
     // carries one page of the listing, read from the report.
     let (state, report, names) = (v.state.clone(), v.report.clone(), v.names.clone());
     let whole = guard::blocking(move || {
-        state.view(key, || {
+        state.views.safety.get_or_build(key, || {
             Ok::<_, std::convert::Infallible>(std::sync::Arc::new((
                 views::safety::closed_safety(&analysis, trial, &report, &names),
                 views::safety::listing_order(&report, &names),
@@ -151,7 +151,7 @@ pub async fn get_adverse_events(
             v.names.coded,
         );
         let entry = guard::entry(&v.state, &trial)?;
-        return v.state.view(key, || {
+        return v.state.views.adverse.get_or_build(key, || {
             Ok::<_, AppError>(views::adverse::closed_table(
                 &entry.config,
                 v.role,

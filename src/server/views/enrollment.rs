@@ -18,7 +18,9 @@ pub fn pooled(
 ) -> EnrollmentSummary {
     let key = ViewKey::new("enrollment_chart", &entry.config.id, &served.date, false);
     let chart = state
-        .view(key, || {
+        .views
+        .figures
+        .get_or_build(key, || {
             Ok::<_, std::convert::Infallible>(figures::enrollment(&served.enrollment))
         })
         .unwrap_or_else(|e| match e {});
@@ -43,7 +45,9 @@ pub fn by_group(
     let key = ViewKey::new("arm_enrollment_chart", &trial, date, names.coded);
     by_group_with(trial, role, closed, names, |months, groups| {
         state
-            .view(key, || {
+            .views
+            .figures
+            .get_or_build(key, || {
                 Ok::<_, std::convert::Infallible>(figures::enrollment_by_arm(months, groups))
             })
             .unwrap_or_else(|e| match e {})

@@ -1,5 +1,6 @@
 //! The web layer, every file a job:
-//! - the server's state and caches ([`state`]), the router ([`router`]),
+//! - the server's state and caches ([`state`], the page data per view in
+//!   [`views_cache`]), the router ([`router`]),
 //!   security headers ([`headers`]), 400s for arguments that do not decode
 //!   ([`bad_input`]);
 //! - sessions, the gate, sign-in and CSRF ([`session`], [`access`]);
@@ -34,6 +35,7 @@ pub mod session;
 pub mod since;
 pub mod standing;
 pub mod state;
+pub mod views_cache;
 pub mod watch;
 
 pub use access::Access;

@@ -3,6 +3,7 @@
 //! [`ViewKey`], which names whether the view is coded).
 
 use super::access::Access;
+use super::views_cache::Views;
 use crate::server::catalog::{Catalog, ServedCut, TrialEntry};
 use crate::server::data::problem::Problems;
 use crate::server::firewall::{
@@ -39,11 +40,9 @@ pub struct AppState {
     /// The interim look alone of cuts whose closed report was not wanted
     /// (the efficacy page's path over earlier cuts), likewise.
     pub interims: Arc<Cells<Option<Interim>>>,
-    /// Page data built from the reports (tables, figures), per view: cuts
-    /// are immutable, so a page's data is built once per (what, trial, cut,
-    /// arms coded or not) and cloned for every later request. The role
-    /// check and the audit entry still run on every request.
-    pub views: Arc<Mutex<HashMap<ViewKey, Arc<dyn std::any::Any + Send + Sync>>>>,
+    /// Page data built from the reports (tables, figures), per view and
+    /// type ([`Views`]).
+    pub views: Arc<Views>,
     /// Rendered HTML of closed sections, per view (`components::fragment`);
     /// apart from `views`, so that no page data and fragment share a key.
     pub fragments: Arc<Mutex<HashMap<ViewKey, String>>>,
@@ -152,7 +151,7 @@ impl AppState {
             closed: Arc::new(Mutex::new(HashMap::new())),
             open: Arc::new(Mutex::new(HashMap::new())),
             interims: Arc::new(Mutex::new(HashMap::new())),
-            views: Arc::new(Mutex::new(HashMap::new())),
+            views: Arc::new(Views::default()),
             fragments: Arc::new(Mutex::new(HashMap::new())),
             closed_diffs: Arc::new(Mutex::new(HashMap::new())),
             open_diffs: Arc::new(Mutex::new(HashMap::new())),
@@ -189,43 +188,6 @@ impl AppState {
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, html.clone());
         html
-    }
-
-    /// The page data `key` names, built by `build` the first time and
-    /// cloned from the cache after. Two first requests at once may both
-    /// build it; the data are the same, one is kept.
-    pub fn view<T: Clone + Send + Sync + 'static, E>(
-        &self,
-        key: ViewKey,
-        build: impl FnOnce() -> Result<T, E>,
-    ) -> Result<T, E> {
-        if let Some(v) = self.cached_view(&key) {
-            return Ok(v);
-        }
-        let v = build()?;
-        self.keep_view(key, v.clone());
-        Ok(v)
-    }
-
-    /// The cached page data `key` names, if built already.
-    pub fn cached_view<T: Clone + Send + Sync + 'static>(&self, key: &ViewKey) -> Option<T> {
-        let cached = self
-            .views
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .cloned();
-        cached
-            .and_then(|v| v.downcast::<T>().ok())
-            .map(|v| (*v).clone())
-    }
-
-    /// Keep page data for later requests.
-    pub fn keep_view<T: Send + Sync + 'static>(&self, key: ViewKey, v: T) {
-        self.views
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, Arc::new(v));
     }
 
     /// The open (pooled) report of `trial`'s cut dated `cut` (the newest
@@ -321,10 +283,7 @@ impl AppState {
         drop_trial(&self.closed_diffs, trial);
         drop_trial(&self.open_diffs, trial);
         drop_trial(&self.lent.0, trial);
-        self.views
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|k, _| k.trial != trial);
+        self.views.forget(trial);
         self.forget_fragments(trial);
     }
 
