@@ -17,7 +17,7 @@ use super::read::{read_frame, Frame};
 use super::screening;
 use super::stream;
 use super::validate::{category_columns, validate_adae, validate_adsl, validate_adtte, AdslIndex};
-use crate::server::config::{ColumnRole, TrialConfig};
+use crate::server::config::{ColumnRole, Encoding, TrialConfig};
 use crate::server::firewall::identifies_arm;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -185,7 +185,10 @@ fn wanted_columns(
 /// Read, verify and validate the data folder `dir` for `trial`. The
 /// firewall's load levels call this: without `arms` (the open level) no arm
 /// is attached; with `arms` (the closed level) the step's column becomes
-/// ADSL's `ARM`.
+/// ADSL's `ARM`. The steps: what the cut is ([`identify`]), its files read
+/// and verified against the manifest ([`read_files`]), no arm column in a
+/// blinded cut ([`arm_columns`]), then every dataset validated, ADAE
+/// streamed when only checking, and the arms attached.
 pub fn load(
     dir: &Path,
     trial: &TrialConfig,
@@ -193,9 +196,128 @@ pub fn load(
     extra_adsl: &[String],
     arms: Option<ArmStep<'_>>,
 ) -> Result<Snapshot, Problems> {
+    let cut = identify(dir, trial, opts)?;
+    let enc = trial.data.encoding;
+    let wanted = wanted_columns(trial, extra_adsl).map_err(Problems::from)?;
+    let wanted_of = |name: &str| wanted.get(name).map(Vec::as_slice);
+    // Checking only, a CSV ADAE is read as its header now and streamed
+    // through its row checks below.
+    let streamed = opts
+        .check_only
+        .then(|| stream::streamable(dir, "adae", enc))
+        .flatten();
+    let read = read_files(dir, opts, &cut, enc, &wanted, streamed.as_deref())?;
+    let ReadFiles {
+        adsl,
+        adae,
+        adtte,
+        screening_log,
+        adlb,
+        mut files,
+    } = read;
+    let blinded_source = arm_columns(
+        dir,
+        cut.declared_blinded,
+        [&adsl, &adae, &adtte]
+            .into_iter()
+            .chain(screening_log.as_ref())
+            .chain(adlb.as_ref()),
+    )?;
+    let cut_date = cut.date;
+
+    let mut c = Collector::default();
+    let adsl_t = validate_adsl(&adsl, trial, cut_date, &mut c);
+    let (mut adsl_df, subjects) = match adsl_t {
+        Some(x) => x,
+        None => return Err(c.finish()),
+    };
+    let screening = screening_log
+        .as_ref()
+        .and_then(|f| screening::summarize(f, adsl_df.height(), &mut c));
+    let adae_df = validate_adae(&adae, trial, cut_date, &subjects, &mut c);
+    let mut adae_rows = adae.frame.height();
+    if streamed.is_some() {
+        // Every block through the same checks, rows numbered in the file,
+        // as long as the header passed them.
+        let columns_ok = adae_df.is_some();
+        let (sha256, rows) = stream::stream_frames(&adae, wanted_of("adae"), |block| {
+            columns_ok && validate_adae(block, trial, cut_date, &subjects, &mut c).is_some()
+        })?;
+        adae_rows = rows;
+        if let Some((m, rel)) = &cut.manifest {
+            m.verify(rel, &adae.file_name, &sha256)
+                .map_err(Problems::from)?;
+        }
+        if let Some(d) = files.iter_mut().find(|d| d.name == adae.file_name) {
+            d.sha256 = sha256;
+        }
+    }
+    let adtte_df = validate_adtte(&adtte, trial, &subjects, &mut c);
+    let labs_skipped = opts.skip_labs && adlb.is_some();
+    let adlb_df = adlb
+        .as_ref()
+        .filter(|_| !labs_skipped)
+        .and_then(|f| adlb::validate_adlb(f, trial, cut_date, &subjects, &mut c));
+    // The file's columns as read are not needed once typed.
+    drop(adlb);
+
+    // Arms: only when the firewall's closed level asks.
+    if let Some(step) = arms {
+        let input = ArmInput {
+            dir,
+            adsl: &adsl,
+            subjects: &subjects,
+            adsl_height: adsl_df.height(),
+            manifest: cut.manifest.as_ref(),
+            blinded_source,
+        };
+        for column in step(&input, &mut c).unwrap_or_default() {
+            if let Err(e) = adsl_df.with_column(column) {
+                c.push("internal", Problem::file(&adsl.shown(), &e.to_string()));
+            }
+        }
+    }
+    let problems = c.finish();
+    if !problems.0.is_empty() {
+        return Err(problems);
+    }
+    let (adae_df, adae_subject) = adae_df.unwrap_or_default();
+    Ok(Snapshot {
+        trial_id: trial.id.clone(),
+        cut_date,
+        dir: dir.to_path_buf(),
+        blinded_source,
+        registered: cut.manifest.is_some(),
+        files,
+        randlist: None,
+        adsl: adsl_df,
+        adae: adae_df,
+        adae_subject: adae_subject.into(),
+        adtte: adtte_df.unwrap_or_default(),
+        adae_rows,
+        adlb: adlb_df,
+        labs_skipped,
+        screening,
+    })
+}
+
+/// The columns read of each dataset, by dataset.
+type Wanted = PlHashMap<&'static str, Vec<String>>;
+
+/// What a cut folder is: its manifest (a registered cut), its date, and
+/// whether it is declared blinded.
+struct CutIdentity {
+    manifest: Option<(Manifest, String)>,
+    date: NaiveDate,
+    declared_blinded: bool,
+}
+
+/// Plain files only, and a registered cut exactly as its manifest lists it
+/// (an added part or file is refused before anything is read); registered
+/// for this trial; its date from the manifest, the caller or the folder's
+/// name.
+fn identify(dir: &Path, trial: &TrialConfig, opts: &ReadOptions) -> Result<CutIdentity, Problems> {
     let dir_name = dir.display().to_string();
-    // Plain files only, and a registered cut exactly as its manifest lists
-    // it: an added part or file is refused before anything is read.
     super::tree::verify_for(dir)?;
     let manifest = Manifest::find(dir).map_err(Problems::from)?;
     if let Some((m, _)) = &manifest {
@@ -210,7 +332,7 @@ pub fn load(
             .into());
         }
     }
-    let cut_date = manifest
+    let date = manifest
         .as_ref()
         .map(|(m, _)| m.cut_date)
         .or(opts.cut_date)
@@ -227,25 +349,46 @@ pub fn load(
     let declared_blinded = opts.blinded == Some(true)
         || manifest.as_ref().and_then(|(m, rel)| m.blinded_for(rel)) == Some(true)
         || layout::named_blinded(dir);
+    Ok(CutIdentity {
+        manifest,
+        date,
+        declared_blinded,
+    })
+}
 
-    let enc = trial.data.encoding;
-    let wanted = wanted_columns(trial, extra_adsl).map_err(Problems::from)?;
-    let mut files = Vec::new();
+/// The files of a cut as read, each verified against the manifest.
+struct ReadFiles {
+    adsl: Frame,
+    adae: Frame,
+    adtte: Frame,
+    screening_log: Option<Frame>,
+    adlb: Option<Frame>,
+    files: Vec<FileDigest>,
+}
+
+/// Read ADSL, ADAE and ADTTE (and the screening log and ADLB when there are
+/// any), ADAE on a second thread meanwhile, each verified against the
+/// manifest; every unreadable one is reported. ADLB is hashed unparsed when
+/// the caller skips the laboratory data; a `streamed` ADAE is read as its
+/// header only.
+fn read_files(
+    dir: &Path,
+    opts: &ReadOptions,
+    cut: &CutIdentity,
+    enc: Encoding,
+    wanted: &Wanted,
+    streamed: Option<&Path>,
+) -> Result<ReadFiles, Problems> {
     let wanted_of = |name: &str| wanted.get(name).map(Vec::as_slice);
-    // Checking only, a CSV ADAE is read as its header now and streamed
-    // through its row checks below.
-    let streamed = opts
-        .check_only
-        .then(|| stream::streamable(dir, "adae", enc))
-        .flatten();
-    let read = |name: &str| match &streamed {
+    let read = |name: &str| match streamed {
         Some(path) if name == "adae" => stream::header_frame(path, wanted_of(name)),
         _ => read_frame(dir, name, enc, wanted_of(name)),
     };
+    let mut files = Vec::new();
     let mut verified = |read: Result<Frame, Problems>| -> Result<Frame, Problems> {
         let frame = read?;
         // A streamed file's hash is verified once it has streamed.
-        if let (Some((m, rel)), false) = (&manifest, frame.sha256.is_empty()) {
+        if let (Some((m, rel)), false) = (&cut.manifest, frame.sha256.is_empty()) {
             m.verify(rel, &frame.file_name, &frame.sha256)
                 .map_err(Problems::from)?;
         }
@@ -255,9 +398,6 @@ pub fn load(
         });
         Ok(frame)
     };
-    // Read all three (and the screening log when there is one), reporting
-    // every unreadable one. ADAE, the large one, is read on a second thread
-    // meanwhile.
     let progress = super::progress::current().unwrap_or_default();
     let (adsl, adae, adtte, screening_log, adlb) = std::thread::scope(|s| {
         let adae = s.spawn(|| progress.run(|| read("adae")));
@@ -295,113 +435,44 @@ pub fn load(
     let (Ok(adsl), Ok(adae), Ok(adtte)) = (adsl, adae, adtte) else {
         unreachable!("every unreadable file was returned above")
     };
-    if let Some((m, rel)) = &manifest {
+    if let Some((m, rel)) = &cut.manifest {
         m.verify_complete(rel, &files).map_err(Problems::from)?;
     }
+    Ok(ReadFiles {
+        adsl,
+        adae,
+        adtte,
+        screening_log: screening_log.and_then(Result::ok),
+        adlb: adlb.and_then(Result::ok),
+        files,
+    })
+}
 
-    // Blinding.
-    let mut c = Collector::default();
-    let screening_log = screening_log.and_then(Result::ok);
-    let adlb = adlb.and_then(Result::ok);
-    let identifying: Vec<(String, String)> = [&adsl, &adae, &adtte]
-        .into_iter()
-        .chain(screening_log.as_ref())
-        .chain(adlb.as_ref())
+/// Whether the source is blinded (no arm-identifying column in any file);
+/// a cut declared blinded that carries one is refused, naming them.
+fn arm_columns<'a>(
+    dir: &Path,
+    declared_blinded: bool,
+    frames: impl Iterator<Item = &'a Frame>,
+) -> Result<bool, Problems> {
+    let identifying: Vec<String> = frames
         .flat_map(|f| {
             f.columns
                 .iter()
                 .filter(|n| identifies_arm(n))
-                .map(|n| (f.file_name.clone(), n.clone()))
+                .map(|n| format!("{}:{n}", f.file_name))
                 .collect::<Vec<_>>()
         })
         .collect();
     if declared_blinded && !identifying.is_empty() {
-        let list: Vec<String> = identifying
-            .iter()
-            .map(|(f, n)| format!("{f}:{n}"))
-            .collect();
         return Err(Problem::file(
-            &dir_name,
+            &dir.display().to_string(),
             &format!(
                 "REFUSED: this cut is declared blinded but carries arm-identifying columns ({}). Remove them, or register the folder as unblinded.",
-                list.join(", ")
+                identifying.join(", ")
             ),
         )
         .into());
     }
-    let blinded_source = identifying.is_empty();
-
-    let adsl_t = validate_adsl(&adsl, trial, cut_date, &mut c);
-    let (mut adsl_df, subjects) = match adsl_t {
-        Some(x) => x,
-        None => return Err(c.finish()),
-    };
-    let screening = screening_log
-        .as_ref()
-        .and_then(|f| screening::summarize(f, adsl_df.height(), &mut c));
-    let adae_df = validate_adae(&adae, trial, cut_date, &subjects, &mut c);
-    let mut adae_rows = adae.frame.height();
-    if streamed.is_some() {
-        // Every block through the same checks, rows numbered in the file,
-        // as long as the header passed them.
-        let columns_ok = adae_df.is_some();
-        let (sha256, rows) = stream::stream_frames(&adae, wanted_of("adae"), |block| {
-            columns_ok && validate_adae(block, trial, cut_date, &subjects, &mut c).is_some()
-        })?;
-        adae_rows = rows;
-        if let Some((m, rel)) = &manifest {
-            m.verify(rel, &adae.file_name, &sha256)
-                .map_err(Problems::from)?;
-        }
-        if let Some(d) = files.iter_mut().find(|d| d.name == adae.file_name) {
-            d.sha256 = sha256;
-        }
-    }
-    let adtte_df = validate_adtte(&adtte, trial, &subjects, &mut c);
-    let labs_skipped = opts.skip_labs && adlb.is_some();
-    let adlb_df = adlb
-        .as_ref()
-        .filter(|_| !labs_skipped)
-        .and_then(|f| adlb::validate_adlb(f, trial, cut_date, &subjects, &mut c));
-    // The file's columns as read are not needed once typed.
-    drop(adlb);
-
-    // Arms: only when the firewall's closed level asks.
-    if let Some(step) = arms {
-        let input = ArmInput {
-            dir,
-            adsl: &adsl,
-            subjects: &subjects,
-            adsl_height: adsl_df.height(),
-            manifest: manifest.as_ref(),
-            blinded_source,
-        };
-        for column in step(&input, &mut c).unwrap_or_default() {
-            if let Err(e) = adsl_df.with_column(column) {
-                c.push("internal", Problem::file(&adsl.shown(), &e.to_string()));
-            }
-        }
-    }
-    let problems = c.finish();
-    if !problems.0.is_empty() {
-        return Err(problems);
-    }
-    let (adae_df, adae_subject) = adae_df.unwrap_or_default();
-    Ok(Snapshot {
-        trial_id: trial.id.clone(),
-        cut_date,
-        dir: dir.to_path_buf(),
-        blinded_source,
-        registered: manifest.is_some(),
-        files,
-        randlist: None,
-        adsl: adsl_df,
-        adae: adae_df,
-        adae_subject: adae_subject.into(),
-        adtte: adtte_df.unwrap_or_default(),
-        adae_rows,
-        adlb: adlb_df,
-        labs_skipped,
-        screening,
-    })
+    Ok(identifying.is_empty())
 }
