@@ -42,6 +42,16 @@ fn of_view(v: &Efficacy) -> Section {
         ("Primary endpoint".into(), v.endpoint.clone()),
         ("Design".into(), v.design.clone()),
     ]);
+    primary(&mut s, v);
+    look(&mut s, v);
+    survival(&mut s, v);
+    subgroups(&mut s, v);
+    s
+}
+
+/// The primary endpoint by group, and why the directional results wait
+/// (coded groups), if they do.
+fn primary(s: &mut Section, v: &Efficacy) {
     let mut t = Table::new(
         "The primary endpoint by group",
         vec![
@@ -66,6 +76,12 @@ fn of_view(v: &Efficacy) -> Section {
     if let Some(w) = &v.withheld {
         s.absent(w.clone());
     }
+}
+
+/// The group-sequential look: the boundaries at the observed information,
+/// the statistic, conditional and predictive power, the verdict with its
+/// basis, the path over the cuts.
+fn look(s: &mut Section, v: &Efficacy) {
     match &v.interim {
         Some(i) => {
             s.heading("Group-sequential boundaries at the observed information");
@@ -154,7 +170,10 @@ fn of_view(v: &Efficacy) -> Section {
         }
         None => {}
     }
+}
 
+/// Kaplan-Meier estimates, numbers at risk and the Cox hazard ratios.
+fn survival(s: &mut Section, v: &Efficacy) {
     s.heading("Kaplan-Meier");
     if v.kaplan_meier.is_empty() {
         s.absent(
@@ -218,6 +237,10 @@ fn of_view(v: &Efficacy) -> Section {
         }
         s.table(t);
     }
+}
+
+/// The treatment effect by subgroup, with the interaction tests.
+fn subgroups(s: &mut Section, v: &Efficacy) {
     if !v.forest.is_empty() {
         s.heading("Subgroups");
         s.figure(
@@ -249,5 +272,4 @@ fn of_view(v: &Efficacy) -> Section {
         }
         s.table(t);
     }
-    s
 }

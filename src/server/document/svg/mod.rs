@@ -13,7 +13,7 @@ mod axis;
 
 use crate::dto::Figure;
 pub use crate::server::views::xml_escape as escape;
-use axis::{axis, ticks, Coord};
+use axis::{axis, ticks, Axis, Coord};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -169,90 +169,9 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
     }
     let empty = Value::Null;
     let layout = v.get("layout").unwrap_or(&empty);
-    let height = layout
-        .get("height")
-        .and_then(Value::as_f64)
-        .unwrap_or(360.0);
-    let (l, r, t, b) = (
-        margin(layout, "l", 60.0),
-        margin(layout, "r", 20.0),
-        margin(layout, "t", 20.0),
-        margin(layout, "b", 50.0),
-    );
-    let (left, right, top, bottom) = (l, width - r, t, height - b);
-    let plot_w = (right - left).max(10.0);
-
-    // The x axes (x and x2) over their domains; one y axis.
-    let domain = |key: &str, default: [f64; 2]| -> [f64; 2] {
-        layout
-            .get(key)
-            .and_then(|a| a.get("domain"))
-            .and_then(Value::as_array)
-            .filter(|d| d.len() == 2)
-            .map_or(default, |d| {
-                [d[0].as_f64().unwrap_or(0.0), d[1].as_f64().unwrap_or(1.0)]
-            })
-    };
-    let has_x2 = traces.iter().any(|t| t.x_axis == 1);
-    let mut xs = Vec::new();
-    for (k, key) in ["xaxis", "xaxis2"].iter().enumerate() {
-        if k == 1 && !has_x2 {
-            break;
-        }
-        let d = domain(
-            key,
-            if has_x2 && k == 0 {
-                [0.0, 0.48]
-            } else {
-                [0.52, 1.0]
-            },
-        );
-        let d = if has_x2 { d } else { [0.0, 1.0] };
-        let values: Vec<&Coord> = traces
-            .iter()
-            .filter(|t| t.x_axis == k)
-            .flat_map(|t| t.x.iter().flatten())
-            .collect();
-        let extra: Vec<f64> = traces
-            .iter()
-            .filter(|t| t.x_axis == k)
-            .flat_map(|t| {
-                t.x.iter().enumerate().filter_map(move |(i, x)| match x {
-                    Some(Coord::Number(v)) if !t.error_plus.is_empty() => Some([
-                        v + t.error_plus.get(i).copied().unwrap_or(0.0),
-                        v - t.error_minus.get(i).copied().unwrap_or(0.0),
-                    ]),
-                    _ => None,
-                })
-            })
-            .flatten()
-            .collect();
-        xs.push(axis(
-            layout.get(*key),
-            values,
-            &extra,
-            left + d[0] * plot_w,
-            left + d[1] * plot_w,
-        ));
-    }
-    let y_values: Vec<&Coord> = traces.iter().flat_map(|t| t.y.iter().flatten()).collect();
-    let y_extra: Vec<f64> = traces
-        .iter()
-        .filter(|t| !t.error_up.is_empty())
-        .flat_map(|t| {
-            t.y.iter().enumerate().filter_map(move |(i, y)| match y {
-                Some(Coord::Number(v)) => Some([
-                    v + t.error_up.get(i).copied().unwrap_or(0.0),
-                    v - t.error_down.get(i).copied().unwrap_or(0.0),
-                ]),
-                _ => None,
-            })
-        })
-        .flatten()
-        .collect();
-    let y = axis(layout.get("yaxis"), y_values, &y_extra, bottom, top);
-
+    let plot = Plot::of(layout, &traces, width);
     let mut s = String::new();
+    let (width, height) = (plot.width, plot.height);
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="sans-serif" font-size="11">"#
@@ -261,52 +180,115 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
         s,
         r#"<rect width="{width}" height="{height}" fill="white"/>"#
     );
-    // Grid, ticks and axis titles.
-    for (u, label) in ticks(&y) {
-        let py = y.pixel(u);
-        for x in &xs {
-            let _ = write!(
-                s,
-                r##"<line x1="{:.1}" y1="{py:.1}" x2="{:.1}" y2="{py:.1}" stroke="#e5e5e5"/>"##,
-                x.from, x.to
-            );
-        }
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left - 6.0,
-            py + 4.0,
-            escape(&label)
-        );
+    plot.frame(&mut s);
+    for t in &traces {
+        plot.trace(&mut s, t);
     }
-    for x in &xs {
-        for (u, label) in ticks(x) {
-            let px = x.pixel(u);
+    plot.legend(&mut s, layout, &traces);
+    s.push_str("</svg>");
+    Some(s)
+}
+
+/// Where a figure is drawn: the SVG's size, the plot area inside its
+/// margins, the x axes (x, and x2 beside it) and the y axis.
+struct Plot {
+    width: f64,
+    height: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    xs: Vec<Axis>,
+    y: Axis,
+}
+
+impl Plot {
+    /// The plot of `traces` under `layout`, `width` pixels wide.
+    fn of(layout: &Value, traces: &[Trace], width: f64) -> Plot {
+        let height = layout
+            .get("height")
+            .and_then(Value::as_f64)
+            .unwrap_or(360.0);
+        let (l, r, t, b) = (
+            margin(layout, "l", 60.0),
+            margin(layout, "r", 20.0),
+            margin(layout, "t", 20.0),
+            margin(layout, "b", 50.0),
+        );
+        let (left, right, top, bottom) = (l, width - r, t, height - b);
+        let xs = x_axes(layout, traces, left, (right - left).max(10.0));
+        let y = y_axis(layout, traces, bottom, top);
+        Plot {
+            width,
+            height,
+            left,
+            right,
+            top,
+            bottom,
+            xs,
+            y,
+        }
+    }
+
+    /// The grid, the ticks and the axis titles.
+    fn frame(&self, s: &mut String) {
+        let Plot {
+            height,
+            left,
+            top,
+            bottom,
+            ref xs,
+            ref y,
+            ..
+        } = *self;
+        for (u, label) in ticks(y) {
+            let py = y.pixel(u);
+            for x in xs {
+                let _ = write!(
+                    s,
+                    r##"<line x1="{:.1}" y1="{py:.1}" x2="{:.1}" y2="{py:.1}" stroke="#e5e5e5"/>"##,
+                    x.from, x.to
+                );
+            }
             let _ = write!(
                 s,
-                r##"<line x1="{px:.1}" y1="{top:.1}" x2="{px:.1}" y2="{bottom:.1}" stroke="#e5e5e5"/><text x="{px:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
-                bottom + 16.0,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+                left - 6.0,
+                py + 4.0,
                 escape(&label)
             );
         }
+        for x in xs {
+            for (u, label) in ticks(x) {
+                let px = x.pixel(u);
+                let _ = write!(
+                    s,
+                    r##"<line x1="{px:.1}" y1="{top:.1}" x2="{px:.1}" y2="{bottom:.1}" stroke="#e5e5e5"/><text x="{px:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+                    bottom + 16.0,
+                    escape(&label)
+                );
+            }
+            let _ = write!(
+                s,
+                r##"<line x1="{:.1}" y1="{bottom:.1}" x2="{:.1}" y2="{bottom:.1}" stroke="#444"/><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
+                x.from,
+                x.to,
+                (x.from + x.to) / 2.0,
+                height - 10.0,
+                escape(&x.title)
+            );
+        }
         let _ = write!(
             s,
-            r##"<line x1="{:.1}" y1="{bottom:.1}" x2="{:.1}" y2="{bottom:.1}" stroke="#444"/><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"##,
-            x.from,
-            x.to,
-            (x.from + x.to) / 2.0,
-            height - 10.0,
-            escape(&x.title)
+            r##"<line x1="{left:.1}" y1="{top:.1}" x2="{left:.1}" y2="{bottom:.1}" stroke="#444"/><text transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"##,
+            (top + bottom) / 2.0,
+            escape(&y.title)
         );
     }
-    let _ = write!(
-        s,
-        r##"<line x1="{left:.1}" y1="{top:.1}" x2="{left:.1}" y2="{bottom:.1}" stroke="#444"/><text transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"##,
-        (top + bottom) / 2.0,
-        escape(&y.title)
-    );
-    // Traces.
-    for t in &traces {
+
+    /// One trace: its line, then each point's error bars, marker and text.
+    fn trace(&self, s: &mut String, t: &Trace) {
+        let (xs, y) = (&self.xs, &self.y);
         let x = &xs[t.x_axis.min(xs.len() - 1)];
         let points: Vec<Option<(f64, f64)>> =
             t.x.iter()
@@ -411,58 +393,142 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
             }
         }
     }
-    // Legend: the named traces, top right of the plot.
-    let show = layout.get("showlegend").and_then(Value::as_bool) != Some(false);
-    let named: Vec<&Trace> = traces
-        .iter()
-        .filter(|t| t.legend && !t.name.is_empty())
-        .collect();
-    if show && named.len() > 1 {
-        let longest = named
+
+    /// The legend: the named traces, top right of the plot, unless the
+    /// layout hides it or there is one name only.
+    fn legend(&self, s: &mut String, layout: &Value, traces: &[Trace]) {
+        let (left, right, top) = (self.left, self.right, self.top);
+        let show = layout.get("showlegend").and_then(Value::as_bool) != Some(false);
+        let named: Vec<&Trace> = traces
             .iter()
-            .map(|t| t.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        let w = 34.0 + 6.2 * longest as f64;
-        let (lx, ly) = ((right - w).max(left), top + 4.0);
-        let _ = write!(
-            s,
-            r##"<rect x="{lx:.1}" y="{ly:.1}" width="{w:.1}" height="{:.1}" fill="white" fill-opacity="0.85" stroke="#ccc"/>"##,
-            8.0 + 15.0 * named.len() as f64
-        );
-        for (i, t) in named.iter().enumerate() {
-            let yy = ly + 12.0 + 15.0 * i as f64;
-            // A trace of markers alone is shown by a marker, else a line.
-            if t.markers && !t.lines {
-                let _ = write!(
-                    s,
-                    r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"/>"#,
-                    lx + 16.0,
-                    yy - 4.0,
-                    escape(&t.color)
-                );
-            } else {
-                let _ = write!(
-                    s,
-                    r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2"/>"#,
-                    lx + 6.0,
-                    yy - 4.0,
-                    lx + 26.0,
-                    yy - 4.0,
-                    escape(&t.color)
-                );
-            }
+            .filter(|t| t.legend && !t.name.is_empty())
+            .collect();
+        if show && named.len() > 1 {
+            let longest = named
+                .iter()
+                .map(|t| t.name.chars().count())
+                .max()
+                .unwrap_or(0);
+            let w = 34.0 + 6.2 * longest as f64;
+            let (lx, ly) = ((right - w).max(left), top + 4.0);
             let _ = write!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
-                lx + 30.0,
-                yy,
-                escape(&t.name)
+                r##"<rect x="{lx:.1}" y="{ly:.1}" width="{w:.1}" height="{:.1}" fill="white" fill-opacity="0.85" stroke="#ccc"/>"##,
+                8.0 + 15.0 * named.len() as f64
             );
+            for (i, t) in named.iter().enumerate() {
+                let yy = ly + 12.0 + 15.0 * i as f64;
+                // A trace of markers alone is shown by a marker, else a line.
+                if t.markers && !t.lines {
+                    let _ = write!(
+                        s,
+                        r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"/>"#,
+                        lx + 16.0,
+                        yy - 4.0,
+                        escape(&t.color)
+                    );
+                } else {
+                    let _ = write!(
+                        s,
+                        r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2"/>"#,
+                        lx + 6.0,
+                        yy - 4.0,
+                        lx + 26.0,
+                        yy - 4.0,
+                        escape(&t.color)
+                    );
+                }
+                let _ = write!(
+                    s,
+                    r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
+                    lx + 30.0,
+                    yy,
+                    escape(&t.name)
+                );
+            }
         }
     }
-    s.push_str("</svg>");
-    Some(s)
+}
+
+/// The x axes (x, and x2 when a trace is drawn on it) over their domains
+/// of the plot's width `plot_w` from `left`.
+fn x_axes(layout: &Value, traces: &[Trace], left: f64, plot_w: f64) -> Vec<Axis> {
+    let domain = |key: &str, default: [f64; 2]| -> [f64; 2] {
+        layout
+            .get(key)
+            .and_then(|a| a.get("domain"))
+            .and_then(Value::as_array)
+            .filter(|d| d.len() == 2)
+            .map_or(default, |d| {
+                [d[0].as_f64().unwrap_or(0.0), d[1].as_f64().unwrap_or(1.0)]
+            })
+    };
+    let has_x2 = traces.iter().any(|t| t.x_axis == 1);
+    let mut xs = Vec::new();
+    for (k, key) in ["xaxis", "xaxis2"].iter().enumerate() {
+        if k == 1 && !has_x2 {
+            break;
+        }
+        let d = domain(
+            key,
+            if has_x2 && k == 0 {
+                [0.0, 0.48]
+            } else {
+                [0.52, 1.0]
+            },
+        );
+        let d = if has_x2 { d } else { [0.0, 1.0] };
+        let values: Vec<&Coord> = traces
+            .iter()
+            .filter(|t| t.x_axis == k)
+            .flat_map(|t| t.x.iter().flatten())
+            .collect();
+        let extra: Vec<f64> = traces
+            .iter()
+            .filter(|t| t.x_axis == k)
+            .flat_map(|t| {
+                t.x.iter().enumerate().filter_map(move |(i, x)| match x {
+                    Some(Coord::Number(v)) if !t.error_plus.is_empty() => Some([
+                        v + t.error_plus.get(i).copied().unwrap_or(0.0),
+                        v - t.error_minus.get(i).copied().unwrap_or(0.0),
+                    ]),
+                    _ => None,
+                })
+            })
+            .flatten()
+            .collect();
+        xs.push(axis(
+            layout.get(*key),
+            values,
+            &extra,
+            left + d[0] * plot_w,
+            left + d[1] * plot_w,
+        ));
+    }
+    xs
+}
+
+/// The y axis, from `bottom` up to `top`, over the values and their error
+/// bars.
+fn y_axis(layout: &Value, traces: &[Trace], bottom: f64, top: f64) -> Axis {
+    let y_values: Vec<&Coord> = traces.iter().flat_map(|t| t.y.iter().flatten()).collect();
+    let y_extra: Vec<f64> = traces
+        .iter()
+        .filter(|t| !t.error_up.is_empty())
+        .flat_map(|t| {
+            t.y.iter().enumerate().filter_map(move |(i, y)| match y {
+                Some(Coord::Number(v)) => Some([
+                    v + t.error_up.get(i).copied().unwrap_or(0.0),
+                    v - t.error_down.get(i).copied().unwrap_or(0.0),
+                ]),
+                _ => None,
+            })
+        })
+        .flatten()
+        .collect();
+    let y = axis(layout.get("yaxis"), y_values, &y_extra, bottom, top);
+
+    y
 }
 
 #[cfg(test)]
