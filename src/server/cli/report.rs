@@ -231,11 +231,7 @@ fn closed_doc(
     let snap = load(&args.cut.cut_dir, trial, &closed(&args.cut))
         .map_err(|p| report_problems(&args.cut.cut_dir, &p, false))?;
     let report = closed_report(&snap, trial).map_err(|e| fail("the report", &e))?;
-    let arms: Vec<(String, String)> = trial
-        .arms
-        .iter()
-        .map(|a| (a.code.clone(), a.label.clone()))
-        .collect();
+    let arms = trial.arm_labels();
     let names = if args.coded {
         // The DSMB's letters as the app assigned them: read, never made
         // here (a new database or new letters would not be the board's).

@@ -387,6 +387,15 @@ pub enum TrialConfigError {
 }
 
 impl TrialConfig {
+    /// The arms as (code, label), in the trial's order: what a viewer's
+    /// names for the groups are made from.
+    pub fn arm_labels(&self) -> Vec<(String, String)> {
+        self.arms
+            .iter()
+            .map(|a| (a.code.clone(), a.label.clone()))
+            .collect()
+    }
+
     /// Read and parse a `trial.toml`.
     pub fn load(path: &Path) -> Result<Self, TrialConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| TrialConfigError::Io {

@@ -237,12 +237,7 @@ pub async fn arm_names(
         .catalog()
         .entry(trial)
         .ok_or_else(|| no_access().answered())?;
-    let arms: Vec<(String, String)> = entry
-        .config
-        .arms
-        .iter()
-        .map(|a| (a.code.clone(), a.label.clone()))
-        .collect();
+    let arms = entry.config.arm_labels();
     let codes_in: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
     let store = state.access.store.clone();
     let (t, address, what) = (trial.to_string(), auth.address.clone(), what.to_string());

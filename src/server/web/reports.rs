@@ -194,12 +194,7 @@ async fn document_of(
         tracing::error!(trial, cut, "the closed report cannot be computed: {e}");
         guard::unavailable()
     })?;
-    let arms: Vec<(String, String)> = entry
-        .config
-        .arms
-        .iter()
-        .map(|a| (a.code.clone(), a.label.clone()))
-        .collect();
+    let arms = entry.config.arm_labels();
     let names = if kind == ReportKind::ClosedCoded {
         let codes: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
         let (store, t) = (state.access.store.clone(), trial.to_string());
