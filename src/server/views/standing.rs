@@ -8,7 +8,9 @@
 //!
 //! May not: read data, check roles, write the audit trail.
 
-use crate::dto::{ClosedStanding, EnrollmentSummary, RuleSignal, SinceReview, Standing};
+use crate::dto::{
+    ClosedStanding, EnrollmentSummary, Projection, RuleSignal, SinceReview, Standing,
+};
 use crate::server::config::TrialConfig;
 use crate::server::firewall::ArmNames;
 use crate::server::report::rules::RuleResult;
@@ -48,16 +50,12 @@ pub fn pooled(
             m.fields.cut_date
         )
     });
-    let next_look = enrollment
-        .projection
-        .as_ref()
-        .filter(|_| stopped.is_none())
-        .map(|p| {
-            format!(
-                "look {} (information {:.2}, {} subjects) projected about {}",
-                p.look, p.fraction, p.subjects_needed, p.look_date
-            )
-        });
+    let next_look = projection_as_of(enrollment, signed).map(|p| {
+        format!(
+            "look {} (information {:.2}, {} subjects) projected about {}",
+            p.look, p.fraction, p.subjects_needed, p.look_date
+        )
+    });
     Standing {
         trial_id: config.id.clone(),
         cut_date: enrollment.cut_date.clone(),
@@ -75,11 +73,16 @@ pub fn pooled(
 /// The pooled enrollment `e` as of the signed meeting `signed`: no look is
 /// projected once the DSMB signed a stop.
 pub fn enrollment_as_of(e: &EnrollmentSummary, signed: Option<&Meeting>) -> EnrollmentSummary {
-    let stopped = signed.is_some_and(|m| stop_status(&m.fields.recommendation).is_some());
     EnrollmentSummary {
-        projection: e.projection.clone().filter(|_| !stopped),
+        projection: projection_as_of(e, signed),
         ..e.clone()
     }
+}
+
+/// The next look's projection of `e`, unless the DSMB signed a stop.
+fn projection_as_of(e: &EnrollmentSummary, signed: Option<&Meeting>) -> Option<Projection> {
+    let stopped = signed.is_some_and(|m| stop_status(&m.fields.recommendation).is_some());
+    e.projection.clone().filter(|_| !stopped)
 }
 
 /// The design's looks in words: "2 planned looks at information 0.5 and
