@@ -7,7 +7,8 @@
 
 use crate::helpers::{block_on, csrf, get, post, send, sign_in, state, TestApp, PASSWORD};
 use axum::http::StatusCode;
-use dsmb::server::store::meetings::NewMeeting;
+use dsmb::server::store::meetings::{parse_date, NewMeeting};
+use dsmb::server::store::Recommendation;
 
 const CLOSED_MINUTES: &str = "Closed%3A+mortality+by+group+reviewed";
 const CLOSED_WORDS: &str = "mortality by group reviewed";
@@ -244,7 +245,7 @@ fn a_correction_is_a_new_version_and_the_signed_record_stays() {
             csrf(&app, &stat).await,
             fix.meeting_date,
             fix.cut_date,
-            fix.recommendation
+            fix.recommendation.as_str()
         );
         let r = send(&app, post("/trial/altshock2/reviews", Some(&stat), &body)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -275,9 +276,9 @@ fn a_meeting_on_a_cut_no_longer_good_keeps_its_record_and_says_so() {
     block_on(async {
         let app = state();
         let m = NewMeeting {
-            meeting_date: "2024-02-01".into(),
-            cut_date: "2024-01-15".into(),
-            recommendation: "continue".into(),
+            meeting_date: parse_date("2024-02-01", "").unwrap(),
+            cut_date: parse_date("2024-01-15", "").unwrap(),
+            recommendation: Recommendation::Continue,
             rationale: "r".into(),
             open_minutes: "kept as written".into(),
             ..Default::default()

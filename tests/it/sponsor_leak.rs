@@ -40,12 +40,12 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
         .set_chair("test", "test", "member", "altshock2")
         .unwrap();
     let meeting = dsmb::server::store::meetings::NewMeeting {
-        meeting_date: "2025-01-20".into(),
-        cut_date: "2023-09-30".into(),
+        meeting_date: dsmb::server::store::meetings::parse_date("2025-01-20", "").unwrap(),
+        cut_date: dsmb::server::store::meetings::parse_date("2023-09-30", "").unwrap(),
         open_minutes: "Open session held".into(),
         closed_minutes: "IABP arm: more bleeding".into(),
         closed_attendees: "Group A statistician".into(),
-        recommendation: "continue".into(),
+        recommendation: dsmb::server::store::Recommendation::Continue,
         rationale: "SoC doing better".into(),
         ..Default::default()
     };

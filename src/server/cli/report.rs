@@ -132,7 +132,7 @@ fn with_declared_looks(db: &DbArgs, trial: TrialConfig) -> Result<TrialConfig, E
 fn basis(previous: Option<&Meeting>, good: &[String]) -> Option<(String, Basis)> {
     let choices: Vec<String> = good.iter().rev().cloned().collect();
     let reviewed = previous
-        .map(|m| m.fields.cut_date.clone())
+        .map(|m| m.fields.cut_date.to_string())
         .filter(|c| good.contains(c));
     let (from, why) = match reviewed {
         Some(r) => (r, "the cut reviewed at the last signed meeting"),
@@ -263,7 +263,7 @@ fn closed_doc(
     };
     let cut = snap.cut_date.to_string();
     let meeting = previous_meeting(&args.db, &trial.id, &cut);
-    let reviewed = meeting.as_ref().map(|m| m.fields.cut_date.clone());
+    let reviewed = meeting.as_ref().map(|m| m.fields.cut_date.to_string());
     // The earlier good cuts: their interim statistic (the z path); of them
     // only the cuts "since the last review" may compare with are kept (the
     // reviewed one and the newest), each read once.

@@ -72,11 +72,9 @@ impl Previous {
     pub fn of(m: &crate::server::store::meetings::Meeting, closed: bool) -> Previous {
         let f = &m.fields;
         Previous {
-            meeting_date: f.meeting_date.clone(),
-            cut_date: f.cut_date.clone(),
-            recommendation: crate::server::store::meetings::recommendation_label(&f.recommendation)
-                .unwrap_or(f.recommendation.as_str())
-                .to_string(),
+            meeting_date: f.meeting_date.to_string(),
+            cut_date: f.cut_date.to_string(),
+            recommendation: f.recommendation.label().to_string(),
             recommendation_text: f.recommendation_text.clone(),
             open_minutes: f.open_minutes.clone(),
             signed_by: m.signed_by.clone(),

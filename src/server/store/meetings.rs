@@ -9,67 +9,45 @@ use super::action::{AuditAction, NewAudit};
 use super::clock::now_text;
 use super::db::Store;
 use super::error::{Result, StoreError};
+use super::recommendation::Recommendation;
 use crate::server::digest::sha256_hex;
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::sync::{Arc, Mutex};
 
 /// What a signature means, recorded with it.
 pub const SIGNATURE_MEANING: &str = "approved as the DSMB's recommendation";
 
-/// The recommendations a DSMB makes.
-pub const RECOMMENDATIONS: [(&str, &str); 6] = [
-    ("continue", "Continue unchanged"),
-    ("modify", "Continue with modifications"),
-    ("pause_enrollment", "Pause enrollment"),
-    ("stop_efficacy", "Stop for efficacy"),
-    ("stop_futility", "Stop for futility"),
-    ("stop_harm", "Stop for harm"),
-];
-
-/// What a signed stop recommendation makes of the trial: "stopped for
-/// futility"; `None` for a recommendation that does not stop it.
-pub fn stop_status(code: &str) -> Option<&'static str> {
-    match code {
-        "stop_efficacy" => Some("stopped for efficacy"),
-        "stop_futility" => Some("stopped for futility"),
-        "stop_harm" => Some("stopped for harm"),
-        _ => None,
-    }
-}
-
 /// Where a trial stands by the signed meeting `m`: "stopped for futility
 /// (signed recommendation of 2024-10-09)", "ongoing (...)".
 pub fn status_words(m: &Meeting) -> String {
-    let code = m.fields.recommendation.as_str();
-    let status = match (stop_status(code), code) {
-        (Some(s), _) => s,
-        (None, "pause_enrollment") => "enrollment paused",
-        _ => "ongoing",
-    };
+    let status = m.fields.recommendation.status().unwrap_or("ongoing");
     format!(
         "{status} (signed recommendation of the meeting of {})",
         m.fields.meeting_date
     )
 }
 
-/// The words of a recommendation code.
-pub fn recommendation_label(code: &str) -> Option<&'static str> {
-    RECOMMENDATIONS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
+/// A date as the meetings keep and show it (`2024-10-09`), or what is
+/// wrong with it (`what` names the field).
+pub fn parse_date(raw: &str, what: &str) -> std::result::Result<NaiveDate, String> {
+    let raw = raw.trim();
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+        let shown: String = raw.chars().take(40).collect();
+        format!("{what} {shown:?} is not a date (YYYY-MM-DD)")
+    })
 }
 
 /// A meeting as written by the statistician.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewMeeting {
-    pub meeting_date: String,
-    pub cut_date: String,
+    pub meeting_date: NaiveDate,
+    pub cut_date: NaiveDate,
     pub open_attendees: String,
     pub closed_attendees: String,
     pub open_minutes: String,
     pub closed_minutes: String,
-    pub recommendation: String,
+    pub recommendation: Recommendation,
     pub recommendation_text: String,
     pub rationale: String,
     /// The record this one corrects.
@@ -127,18 +105,31 @@ const COLUMNS: &str = "m.id, m.trial, m.meeting_date, m.cut_date, m.open_attende
     m.created_by, m.created_at, m.signed_by, m.signed_at, m.signature_meaning, m.signature_hash, \
     (SELECT MIN(n.id) FROM meetings n WHERE n.amends = m.id)";
 
+/// Column `i` of a row, read by `parse` (a value the store did not write
+/// as this code would is a conversion failure, not a guess).
+fn parsed<T>(
+    r: &Row<'_>,
+    i: usize,
+    parse: impl Fn(&str) -> std::result::Result<T, String>,
+) -> rusqlite::Result<T> {
+    let raw: String = r.get(i)?;
+    parse(&raw).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
+}
+
 fn meeting(r: &Row<'_>) -> rusqlite::Result<Meeting> {
     Ok(Meeting {
         id: r.get(0)?,
         trial: r.get(1)?,
         fields: NewMeeting {
-            meeting_date: r.get(2)?,
-            cut_date: r.get(3)?,
+            meeting_date: parsed(r, 2, |d| parse_date(d, "the meeting date"))?,
+            cut_date: parsed(r, 3, |d| parse_date(d, "the cut reviewed"))?,
             open_attendees: r.get(4)?,
             closed_attendees: r.get(5)?,
             open_minutes: r.get(6)?,
             closed_minutes: r.get(7)?,
-            recommendation: r.get(8)?,
+            recommendation: parsed(r, 8, Recommendation::parse)?,
             recommendation_text: r.get(9)?,
             rationale: r.get(10)?,
             amends: r.get(11)?,
@@ -167,16 +158,17 @@ fn get(c: &Connection, trial: &str, id: i64) -> Result<Option<Meeting>> {
 fn signature_hash(m: &Meeting, signer: &str, at: &str) -> String {
     let f = &m.fields;
     let amends = f.amends.map(|a| a.to_string()).unwrap_or_default();
+    let (meeting_date, cut_date) = (f.meeting_date.to_string(), f.cut_date.to_string());
     let parts = [
         m.id.to_string().as_str(),
         &m.trial,
-        &f.meeting_date,
-        &f.cut_date,
+        &meeting_date,
+        &cut_date,
         &f.open_attendees,
         &f.closed_attendees,
         &f.open_minutes,
         &f.closed_minutes,
-        &f.recommendation,
+        f.recommendation.as_str(),
         &f.recommendation_text,
         &f.rationale,
         &amends,
@@ -191,23 +183,9 @@ fn signature_hash(m: &Meeting, signer: &str, at: &str) -> String {
     sha256_hex(parts.as_bytes())
 }
 
-/// Check a new meeting's fields: dates, a known recommendation, a
-/// rationale.
+/// Check a new meeting's fields (its dates and recommendation are typed
+/// already): a rationale, and no field past the limit.
 pub fn check(m: &NewMeeting) -> std::result::Result<(), String> {
-    let date = |d: &str, what: &str| {
-        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map(|_| ())
-            .map_err(|_| format!("{what} {d:?} is not a date (YYYY-MM-DD)"))
-    };
-    date(&m.meeting_date, "the meeting date")?;
-    date(&m.cut_date, "the cut reviewed")?;
-    if recommendation_label(&m.recommendation).is_none() {
-        return Err(format!(
-            "recommendation {:?} is not one of: {}",
-            m.recommendation,
-            RECOMMENDATIONS.map(|(c, _)| c).join(", ")
-        ));
-    }
     if m.rationale.trim().is_empty() {
         return Err("a recommendation needs its rationale".into());
     }
@@ -345,13 +323,13 @@ impl Store {
                  created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     t,
-                    f.meeting_date,
-                    f.cut_date,
+                    f.meeting_date.to_string(),
+                    f.cut_date.to_string(),
                     f.open_attendees,
                     f.closed_attendees,
                     f.open_minutes,
                     f.closed_minutes,
-                    f.recommendation,
+                    f.recommendation.as_str(),
                     f.recommendation_text,
                     f.rationale,
                     f.amends,
@@ -475,7 +453,7 @@ impl Store {
     ) -> Result<Option<String>> {
         Ok(self
             .last_signed_where(trial, keep)?
-            .map(|m| m.fields.cut_date))
+            .map(|m| m.fields.cut_date.to_string()))
     }
 
     fn last_signed_where(
@@ -486,8 +464,8 @@ impl Store {
         Ok(self
             .meetings(trial)?
             .into_iter()
-            .filter(|m| m.signed() && keep(&m.fields.cut_date))
-            .max_by(|a, b| (&a.fields.meeting_date, a.id).cmp(&(&b.fields.meeting_date, b.id))))
+            .filter(|m| m.signed() && keep(&m.fields.cut_date.to_string()))
+            .max_by_key(|m| (m.fields.meeting_date, m.id)))
     }
 }
 
@@ -508,9 +486,9 @@ mod tests {
             .unwrap();
         store.set_chair("test", "test", "chair", "t").unwrap();
         let m = NewMeeting {
-            meeting_date: "2025-01-01".into(),
-            cut_date: "2024-12-31".into(),
-            recommendation: "continue".into(),
+            meeting_date: parse_date("2025-01-01", "").unwrap(),
+            cut_date: parse_date("2024-12-31", "").unwrap(),
+            recommendation: Recommendation::Continue,
             rationale: "r".into(),
             ..Default::default()
         };

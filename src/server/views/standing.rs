@@ -15,7 +15,7 @@ use crate::server::config::TrialConfig;
 use crate::server::firewall::ArmNames;
 use crate::server::report::rules::RuleResult;
 use crate::server::report::ClosedReport;
-use crate::server::store::meetings::{recommendation_label, stop_status, Meeting};
+use crate::server::store::meetings::Meeting;
 use std::collections::BTreeMap;
 
 /// Why the verdict waits while the groups are coded.
@@ -34,18 +34,15 @@ pub fn pooled(
     signed: Option<&Meeting>,
     since: Option<&SinceReview>,
 ) -> Standing {
-    let code = signed.map(|m| m.fields.recommendation.as_str());
-    let stopped = code.and_then(stop_status);
-    let status = match (stopped, code) {
-        (Some(s), _) => s.to_string(),
-        (None, Some("pause_enrollment")) => "enrollment paused".to_string(),
-        _ if enrollment.total < enrollment.target => "enrolling".to_string(),
-        _ => "follow-up".to_string(),
+    let status = match signed.and_then(|m| m.fields.recommendation.status()) {
+        Some(s) => s.to_string(),
+        None if enrollment.total < enrollment.target => "enrolling".to_string(),
+        None => "follow-up".to_string(),
     };
     let recommendation = signed.map(|m| {
         format!(
             "{}, signed at the meeting of {} (cut of {})",
-            recommendation_label(&m.fields.recommendation).unwrap_or("Recommendation"),
+            m.fields.recommendation.label(),
             m.fields.meeting_date,
             m.fields.cut_date
         )
@@ -81,7 +78,7 @@ pub fn enrollment_as_of(e: &EnrollmentSummary, signed: Option<&Meeting>) -> Enro
 
 /// The next look's projection of `e`, unless the DSMB signed a stop.
 fn projection_as_of(e: &EnrollmentSummary, signed: Option<&Meeting>) -> Option<Projection> {
-    let stopped = signed.is_some_and(|m| stop_status(&m.fields.recommendation).is_some());
+    let stopped = signed.is_some_and(|m| m.fields.recommendation.stops());
     e.projection.clone().filter(|_| !stopped)
 }
 

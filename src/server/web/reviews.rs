@@ -8,7 +8,8 @@ use super::session::Auth;
 use super::state::AppState;
 use crate::dto::AppError;
 use crate::dto::{ClosedPart, MeetingLine, MeetingRecord, Reviews, Role};
-use crate::server::store::meetings::{recommendation_label, Meeting, NewMeeting, RECOMMENDATIONS};
+use crate::server::store::meetings::{parse_date, Meeting, NewMeeting};
+use crate::server::store::Recommendation;
 use axum::extract::{Path, Request};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -24,16 +25,14 @@ fn cut_note(state: &AppState, trial: &str, cut: &str) -> Option<String> {
 }
 
 fn recommendations() -> Vec<(String, String)> {
-    RECOMMENDATIONS
+    Recommendation::ALL
         .iter()
-        .map(|(c, l)| (c.to_string(), l.to_string()))
+        .map(|r| (r.as_str().to_string(), r.label().to_string()))
         .collect()
 }
 
 fn words(m: &Meeting) -> String {
-    recommendation_label(&m.fields.recommendation)
-        .unwrap_or("?")
-        .to_string()
+    m.fields.recommendation.label().to_string()
 }
 
 async fn meetings_of(state: &AppState, trial: &str) -> Result<Vec<Meeting>, AppError> {
@@ -57,9 +56,9 @@ pub async fn list(
         .map(|m| MeetingLine {
             id: m.id,
             recommendation: words(&m),
-            cut_note: cut_note(state, trial, &m.fields.cut_date),
-            meeting_date: m.fields.meeting_date,
-            cut_date: m.fields.cut_date,
+            cut_note: cut_note(state, trial, &m.fields.cut_date.to_string()),
+            meeting_date: m.fields.meeting_date.to_string(),
+            cut_date: m.fields.cut_date.to_string(),
             signed: m.signed_at.is_some(),
             signed_by: m.signed_by,
             amends: m.fields.amends,
@@ -130,14 +129,14 @@ pub async fn record(
         trial_id: trial.to_string(),
         id: m.id,
         recommendation: words(&m),
-        cut_note: cut_note(state, trial, &m.fields.cut_date),
+        cut_note: cut_note(state, trial, &m.fields.cut_date.to_string()),
         can_sign: chair && !m.signed() && m.amended_by.is_none(),
         can_amend: role == Role::Statistician && m.amended_by.is_none(),
-        meeting_date: m.fields.meeting_date,
-        cut_date: m.fields.cut_date,
+        meeting_date: m.fields.meeting_date.to_string(),
+        cut_date: m.fields.cut_date.to_string(),
         open_attendees: m.fields.open_attendees,
         open_minutes: m.fields.open_minutes,
-        recommendation_code: m.fields.recommendation,
+        recommendation_code: m.fields.recommendation.as_str().to_string(),
         recommendation_text: m.fields.recommendation_text,
         closed: role.is_closed().then_some(ClosedPart {
             closed_attendees: m.fields.closed_attendees,
@@ -213,21 +212,24 @@ async fn record_meeting(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
         a => Some(path_id(a)?),
     };
     let trial = &ctx.trial;
-    let cut_known = guard::cut_dates(&ctx.state, trial).contains(&form.cut_date);
+    let meeting_date =
+        parse_date(&form.meeting_date, "the meeting date").map_err(AppError::BadInput)?;
+    let cut_date = parse_date(&form.cut_date, "the cut reviewed").map_err(AppError::BadInput)?;
+    let recommendation = Recommendation::parse(&form.recommendation).map_err(AppError::BadInput)?;
+    let cut_known = guard::cut_dates(&ctx.state, trial).contains(&cut_date.to_string());
     if !cut_known && amends.is_none() {
         return Err(AppError::BadInput(format!(
-            "the cut reviewed ({}) is not a good cut of this trial",
-            form.cut_date
+            "the cut reviewed ({cut_date}) is not a good cut of this trial"
         )));
     }
     let m = NewMeeting {
-        meeting_date: form.meeting_date.trim().to_string(),
-        cut_date: form.cut_date.trim().to_string(),
+        meeting_date,
+        cut_date,
         open_attendees: form.open_attendees,
         closed_attendees: form.closed_attendees,
         open_minutes: form.open_minutes,
         closed_minutes: form.closed_minutes,
-        recommendation: form.recommendation,
+        recommendation,
         recommendation_text: form.recommendation_text,
         rationale: form.rationale,
         amends,
