@@ -11,13 +11,10 @@ use leptos::prelude::*;
 pub async fn get_cuts(trial: String) -> Result<Vec<CutInfo>, AppError> {
     use crate::server::views::cuts::CutListing;
     use crate::server::web::guard;
-    let (state, auth, _role) = guard::closed_role(&trial).await?;
-    let listing = CutListing::of(&*guard::entry(&state, &trial)?);
-    guard::audited(
-        &state,
-        &auth,
+    let c = guard::Caller::closed_on(&trial).await?;
+    let listing = CutListing::of(&*c.entry()?);
+    c.audited(
         crate::server::store::AuditAction::ViewCuts,
-        &trial,
         "the data cuts, their files and hashes",
     )
     .await?;
@@ -32,17 +29,13 @@ pub async fn get_uploads(trial: String) -> Result<UploadsView, AppError> {
     use crate::dto::Role;
     use crate::server::views::cuts::upload_view;
     use crate::server::web::guard;
-    let (state, auth, role) = guard::closed_role(&trial).await?;
-    let csrf = auth
-        .user
-        .as_ref()
-        .map(|u| u.csrf.clone())
-        .unwrap_or_default();
-    let can_upload = role == Role::Statistician;
+    let c = guard::Caller::closed_on(&trial).await?;
+    let csrf = c.csrf();
+    let can_upload = c.role == Role::Statistician;
     let uploads: Vec<UploadView> = if can_upload {
-        state
+        c.state
             .staging
-            .of(&trial, auth.username())
+            .of(&trial, c.auth.username())
             .iter()
             .map(|s| upload_view(s, &csrf))
             .collect()
@@ -51,20 +44,14 @@ pub async fn get_uploads(trial: String) -> Result<UploadsView, AppError> {
     };
     if !uploads.is_empty() {
         let what = format!("{} upload(s) waiting to be registered", uploads.len());
-        guard::audited(
-            &state,
-            &auth,
-            crate::server::store::AuditAction::ViewUploads,
-            &trial,
-            &what,
-        )
-        .await?;
+        c.audited(crate::server::store::AuditAction::ViewUploads, &what)
+            .await?;
     }
     Ok(UploadsView {
         trial_id: trial,
         can_upload,
         uploads,
-        max_file_bytes: state.staging.limits.max_file_bytes,
+        max_file_bytes: c.state.staging.limits.max_file_bytes,
         csrf,
     })
 }
@@ -75,35 +62,20 @@ pub async fn get_upload(trial: String, id: String) -> Result<UploadView, AppErro
     use crate::dto::Role;
     use crate::server::views::cuts::upload_view;
     use crate::server::web::guard;
-    let (state, auth) = guard::exact_role(&trial, Role::Statistician).await?;
-    let csrf = auth
-        .user
-        .as_ref()
-        .map(|u| u.csrf.clone())
-        .unwrap_or_default();
-    match state
+    let c = guard::Caller::exactly(&trial, Role::Statistician).await?;
+    let csrf = c.csrf();
+    match c
+        .state
         .staging
         .get(&id)
-        .filter(|s| s.trial == trial && s.username == auth.username())
+        .filter(|s| s.trial == trial && s.username == c.auth.username())
     {
         Some(s) => {
             let what = format!("upload {} of cut {} and its check", s.id, s.cut_date);
-            guard::audited(
-                &state,
-                &auth,
-                crate::server::store::AuditAction::ViewUpload,
-                &trial,
-                &what,
-            )
-            .await?;
+            c.audited(crate::server::store::AuditAction::ViewUpload, &what)
+                .await?;
             Ok(upload_view(&s, &csrf))
         }
-        None => Err(guard::refuse(
-            &state,
-            &auth,
-            &trial,
-            AppError::NotFound("no such upload".into()),
-        )
-        .await),
+        None => Err(c.refuse(AppError::NotFound("no such upload".into())).await),
     }
 }

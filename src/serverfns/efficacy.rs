@@ -12,8 +12,11 @@ use leptos::prelude::*;
 pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy, AppError> {
     use crate::server::firewall::ViewKey;
     use crate::server::{views, web::guard};
-    let v = guard::closed_view(&trial, cut.as_deref(), "efficacy and futility").await?;
-    let cuts = guard::cut_dates(&v.state, &trial);
+    let c = guard::Caller::on(&trial).await?;
+    let v = c
+        .closed_view(cut.as_deref(), "efficacy and futility")
+        .await?;
+    let cuts = c.cut_dates();
     let key = ViewKey::new("efficacy", &trial, &v.date, v.names.coded);
     // The cut of the last signed review on this cut or before, marked on
     // the path (a coded viewer has no path).
@@ -23,7 +26,7 @@ pub async fn get_efficacy(trial: String, cut: Option<String>) -> Result<Efficacy
         let (store, t, d) = (v.state.access.store.clone(), trial.clone(), v.date.clone());
         guard::blocking(move || store.last_reviewed_cut_through(&t, &d)).await?
     };
-    let entry = guard::entry(&v.state, &trial)?;
+    let entry = c.entry()?;
     // The statistician may declare a monitoring cut the next formal look.
     let offer = |mut out: Efficacy| {
         if let (crate::dto::Role::Statistician, Some(i), Some(u)) =

@@ -18,9 +18,12 @@ pub async fn get_labs(
 ) -> Result<LabsView, AppError> {
     use crate::server::firewall::ViewKey;
     use crate::server::{views, web::guard};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    if role.is_closed() {
-        let v = guard::closed_view(&trial, cut.as_deref(), "laboratory safety").await?;
+    let c = guard::Caller::on(&trial).await?;
+    let v = match c.view(cut.as_deref(), "laboratory safety").await? {
+        guard::View::Closed(v) => v,
+        guard::View::Open(open) => return Ok(views::labs::open_labs(c.role, &open)),
+    };
+    {
         let key = ViewKey::new("labs", &trial, &v.date, v.names.coded);
         // The section is kept once per view (made off the async runtime:
         // at scale the eDISH plot bins many subjects); each answer carries
@@ -35,15 +38,13 @@ pub async fn get_labs(
             })
         })
         .await?;
-        return Ok(views::labs::listing_page(
+        Ok(views::labs::listing_page(
             (*whole).clone(),
             &v.report,
             &v.names,
             page.unwrap_or(1),
-        ));
+        ))
     }
-    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
-    Ok(views::labs::open_labs(role, &open))
 }
 
 /// The lab profile of subject `usubjid` at the cut dated `cut` (closed
@@ -58,18 +59,12 @@ pub async fn get_lab_profile(
     if usubjid.is_empty() || usubjid.len() > 200 || usubjid.chars().any(char::is_control) {
         return Err(AppError::BadInput("usubjid: a subject identifier".into()).answered());
     }
-    let v = guard::closed_view(
-        &trial,
-        cut.as_deref(),
-        &format!("laboratory profile of {usubjid}"),
-    )
-    .await?;
+    let c = guard::Caller::on(&trial).await?;
+    let what = format!("laboratory profile of {usubjid}");
+    let v = c.closed_view(cut.as_deref(), &what).await?;
     match views::labs::profile(&v.report, &v.names, &usubjid) {
         Some(p) => Ok(p),
-        None => Err(guard::refuse(
-            &v.state,
-            &v.auth,
-            &trial,
+        None => Err(c.refuse(
             AppError::NotFound("no lab profile of this subject at this cut: profiles are kept for the subjects in the Hy's law range".into()),
         )
         .await),

@@ -60,9 +60,9 @@ pub async fn get_me() -> Result<Me, AppError> {
 pub async fn get_decode(trial: String) -> Result<DecodeForm, AppError> {
     use crate::dto::Role;
     use crate::server::web::guard;
-    let (_state, auth) = guard::exact_role(&trial, Role::Dsmb).await?;
+    let c = guard::Caller::exactly(&trial, Role::Dsmb).await?;
     Ok(DecodeForm {
         trial,
-        csrf: auth.user.map(|u| u.csrf).unwrap_or_default(),
+        csrf: c.csrf(),
     })
 }

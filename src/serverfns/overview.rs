@@ -16,15 +16,15 @@ pub async fn get_enrollment(
     cut: Option<String>,
 ) -> Result<EnrollmentSummary, AppError> {
     use crate::server::{views, web::guard};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
-    let entry = guard::entry(&state, &trial)?;
+    let c = guard::Caller::on(&trial).await?;
+    let date = c.cut_date(cut.as_deref()).await?;
+    let entry = c.entry()?;
     let served = entry
         .cut(Some(&date))
         .ok_or_else(|| guard::no_such_cut().answered())?;
-    let summary = views::enrollment::pooled(&state, &entry, served, role);
+    let summary = views::enrollment::pooled(&c.state, &entry, served, c.role);
     // No look is projected once the DSMB signed a stop.
-    let signed = crate::server::web::standing::last_signed(&state, &trial).await?;
+    let signed = crate::server::web::standing::last_signed(&c.state, &trial).await?;
     Ok(views::standing::enrollment_as_of(&summary, signed.as_ref()))
 }
 
@@ -35,8 +35,7 @@ pub async fn get_enrollment(
 #[server(endpoint = "get_standing")]
 pub async fn get_standing(trial: String, cut: Option<String>) -> Result<Standing, AppError> {
     use crate::server::web::{guard, standing};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    standing::standing(&state, &auth, role, &trial, cut.as_deref()).await
+    standing::standing(&guard::Caller::on(&trial).await?, cut.as_deref()).await
 }
 
 /// Enrollment by arm of a trial at the cut dated `cut` (the newest when
@@ -61,15 +60,15 @@ pub async fn get_arm_enrollment(
 #[server(endpoint = "get_baseline")]
 pub async fn get_baseline(trial: String, cut: Option<String>) -> Result<BaselineTable, AppError> {
     use crate::server::{views, web::guard};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    if role.is_closed() {
-        let v = guard::closed_view(&trial, cut.as_deref(), "baseline characteristics").await?;
-        return Ok(views::baseline::closed_table(
-            trial, v.role, &v.report, &v.names,
-        ));
-    }
-    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
-    Ok(views::baseline::open_table(trial, role, &open))
+    let c = guard::Caller::on(&trial).await?;
+    Ok(
+        match c.view(cut.as_deref(), "baseline characteristics").await? {
+            guard::View::Closed(v) => {
+                views::baseline::closed_table(trial, v.role, &v.report, &v.names)
+            }
+            guard::View::Open(open) => views::baseline::open_table(trial, c.role, &open),
+        },
+    )
 }
 
 /// The disposition (CONSORT flow) at the cut dated `cut`: pooled for every
@@ -81,15 +80,13 @@ pub async fn get_disposition(
     cut: Option<String>,
 ) -> Result<DispositionTable, AppError> {
     use crate::server::{views, web::guard};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    if role.is_closed() {
-        let v = guard::closed_view(&trial, cut.as_deref(), "disposition").await?;
-        return Ok(views::disposition::closed_table(
-            trial, v.role, &v.report, &v.names,
-        ));
-    }
-    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
-    Ok(views::disposition::open_table(trial, role, &open))
+    let c = guard::Caller::on(&trial).await?;
+    Ok(match c.view(cut.as_deref(), "disposition").await? {
+        guard::View::Closed(v) => {
+            views::disposition::closed_table(trial, v.role, &v.report, &v.names)
+        }
+        guard::View::Open(open) => views::disposition::open_table(trial, c.role, &open),
+    })
 }
 
 /// Exposure and protocol deviations at the cut dated `cut`: exposure by
@@ -99,11 +96,11 @@ pub async fn get_disposition(
 #[server(endpoint = "get_conduct")]
 pub async fn get_conduct(trial: String, cut: Option<String>) -> Result<ConductView, AppError> {
     use crate::server::{views, web::guard};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    if role.is_closed() {
-        let v = guard::closed_view(&trial, cut.as_deref(), "exposure and deviations").await?;
-        return Ok(views::conduct::closed_conduct(v.role, &v.report, &v.names));
-    }
-    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
-    Ok(views::conduct::open_conduct(role, &open))
+    let c = guard::Caller::on(&trial).await?;
+    Ok(
+        match c.view(cut.as_deref(), "exposure and deviations").await? {
+            guard::View::Closed(v) => views::conduct::closed_conduct(v.role, &v.report, &v.names),
+            guard::View::Open(open) => views::conduct::open_conduct(c.role, &open),
+        },
+    )
 }

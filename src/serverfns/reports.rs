@@ -9,6 +9,5 @@ use leptos::prelude::*;
 #[server(endpoint = "get_reports")]
 pub async fn get_reports(trial: String) -> Result<ReportsView, AppError> {
     use crate::server::web::{guard, reports};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    reports::list(&state, &auth, role, &trial).await
+    reports::list(&guard::Caller::on(&trial).await?).await
 }

@@ -18,26 +18,26 @@ pub async fn get_since_review(
 ) -> Result<SinceReview, AppError> {
     use crate::server::views::diff::{closed_since, open_since};
     use crate::server::web::{guard, since as since_review};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    let date = guard::cut_date(&state, &auth, &trial, cut.as_deref()).await?;
-    let Some(basis) = since_review::since_basis(&state, &trial, &date, since.as_deref()).await?
+    let c = guard::Caller::on(&trial).await?;
+    let date = c.cut_date(cut.as_deref()).await?;
+    let Some(basis) = since_review::since_basis(&c.state, &trial, &date, since.as_deref()).await?
     else {
         return Ok(since_review::nothing_earlier(&trial, &date));
     };
     let from = basis.from.clone();
-    if role.is_closed() {
+    if c.role.is_closed() {
         // The diff starts beside the view's check, audit entry and the
         // cut's report, so that its read of the earlier cut overlaps the
         // report; nothing leaves before the entry is written.
         let what = format!("since the review of the cut of {from}");
         let (view, diff) = tokio::join!(
-            guard::closed_view(&trial, Some(&date), &what),
-            since_review::closed_diff_of(&state, &trial, &from, &date)
+            c.closed_view(Some(&date), &what),
+            since_review::closed_diff_of(&c.state, &trial, &from, &date)
         );
         let (view, diff) = (view?, diff?);
         Ok(closed_since(&diff, &view.names, basis.words))
     } else {
-        let diff = since_review::open_diff_of(&state, &auth, &trial, &from, &date).await?;
+        let diff = since_review::open_diff_of(&c.state, &c.auth, &trial, &from, &date).await?;
         Ok(open_since(&diff, basis.words))
     }
 }
@@ -47,8 +47,7 @@ pub async fn get_since_review(
 #[server(endpoint = "get_reviews")]
 pub async fn get_reviews(trial: String) -> Result<Reviews, AppError> {
     use crate::server::web::{guard, reviews};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    reviews::list(&state, &auth, role, &trial).await
+    reviews::list(&guard::Caller::on(&trial).await?).await
 }
 
 /// One meeting record: the open part for the sponsor (signed records
@@ -56,6 +55,5 @@ pub async fn get_reviews(trial: String) -> Result<Reviews, AppError> {
 #[server(endpoint = "get_review")]
 pub async fn get_review(trial: String, id: i64) -> Result<MeetingRecord, AppError> {
     use crate::server::web::{guard, reviews};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    reviews::record(&state, &auth, role, &trial, id).await
+    reviews::record(&guard::Caller::on(&trial).await?, id).await
 }

@@ -11,23 +11,23 @@ use leptos::prelude::*;
 #[server(endpoint = "get_open_safety")]
 pub async fn get_open_safety(trial: String, cut: Option<String>) -> Result<OpenSafety, AppError> {
     use crate::server::web::guard;
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    open_safety(&state, &auth, role, trial, cut).await
+    open_safety(&guard::Caller::on(&trial).await?, cut).await
 }
 
 /// The pooled rates for a caller whose role is resolved.
 #[cfg(feature = "ssr")]
 async fn open_safety(
-    state: &crate::server::web::AppState,
-    auth: &crate::server::web::session::Auth,
-    role: crate::dto::Role,
-    trial: String,
+    c: &crate::server::web::guard::Caller,
     cut: Option<String>,
 ) -> Result<OpenSafety, AppError> {
-    use crate::server::{views, web::guard};
-    let open = guard::open_report(state, auth, &trial, cut.as_deref()).await?;
-    let cuts = guard::cut_dates(state, &trial);
-    Ok(views::safety::open_safety(trial, role, &open, cuts))
+    use crate::server::views;
+    let open = c.open_report(cut.as_deref()).await?;
+    Ok(views::safety::open_safety(
+        c.trial.clone(),
+        c.role,
+        &open,
+        c.cut_dates(),
+    ))
 }
 
 /// The safety page in one call: the pooled rates, and for a closed role
@@ -42,28 +42,17 @@ pub async fn get_safety(
     serious_page: Option<u32>,
 ) -> Result<SafetyPage, AppError> {
     use crate::server::web::guard;
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    if !role.is_closed() {
-        let open = open_safety(&state, &auth, role, trial, cut).await?;
+    let c = guard::Caller::on(&trial).await?;
+    if !c.role.is_closed() {
+        let open = open_safety(&c, cut).await?;
         return Ok(SafetyPage { open, closed: None });
     }
     // A closed role needs both reports: computed side by side (each off
     // the async runtime), so a cold page waits for the slower, not the sum.
-    let (open, closed) = tokio::join!(
-        open_safety(&state, &auth, role, trial.clone(), cut.clone()),
-        async {
-            let v = guard::closed_view_as(
-                state.clone(),
-                auth.clone(),
-                role,
-                &trial,
-                cut.as_deref(),
-                CLOSED_SAFETY,
-            )
-            .await?;
-            closed_safety(v, trial.clone(), serious_page).await
-        }
-    );
+    let (open, closed) = tokio::join!(open_safety(&c, cut.clone()), async {
+        let v = c.closed_view(cut.as_deref(), CLOSED_SAFETY).await?;
+        closed_safety(v, trial.clone(), serious_page).await
+    });
     Ok(SafetyPage {
         open: open?,
         closed: Some(closed?),
@@ -136,33 +125,28 @@ pub async fn get_adverse_events(
     use crate::server::{views, web::guard};
     let cat = views::adverse::category(category.as_deref())
         .map_err(|e| AppError::BadInput(e).answered())?;
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    if role.is_closed() {
-        let v = guard::closed_view(
-            &trial,
-            cut.as_deref(),
-            "adverse events by organ class and term",
-        )
-        .await?;
-        let key = ViewKey::new(
-            views::adverse::cache_name(cat),
-            &trial,
-            &v.date,
-            v.names.coded,
-        );
-        let entry = guard::entry(&v.state, &trial)?;
-        return v.state.views.adverse.get_or_build(key, || {
-            Ok::<_, AppError>(views::adverse::closed_table(
-                &entry.config,
-                v.role,
-                &v.report,
-                &v.names,
-                cat,
-            ))
-        });
-    }
-    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
-    Ok(views::adverse::open_table(role, &open, cat))
+    let c = guard::Caller::on(&trial).await?;
+    let what = "adverse events by organ class and term";
+    let v = match c.view(cut.as_deref(), what).await? {
+        guard::View::Closed(v) => v,
+        guard::View::Open(open) => return Ok(views::adverse::open_table(c.role, &open, cat)),
+    };
+    let key = ViewKey::new(
+        views::adverse::cache_name(cat),
+        &trial,
+        &v.date,
+        v.names.coded,
+    );
+    let entry = c.entry()?;
+    v.state.views.adverse.get_or_build(key, || {
+        Ok::<_, AppError>(views::adverse::closed_table(
+            &entry.config,
+            v.role,
+            &v.report,
+            &v.names,
+            cat,
+        ))
+    })
 }
 
 /// Deaths at the cut dated `cut`: pooled for every role (small counts
@@ -175,16 +159,11 @@ pub async fn get_deaths(
     page: Option<u32>,
 ) -> Result<DeathsView, AppError> {
     use crate::server::{views, web::guard};
-    let (state, auth, role) = guard::trial_role(&trial).await?;
-    if role.is_closed() {
-        let v = guard::closed_view(&trial, cut.as_deref(), "deaths").await?;
-        return Ok(views::conduct::closed_deaths(
-            v.role,
-            &v.report,
-            &v.names,
-            page.unwrap_or(1),
-        ));
-    }
-    let open = guard::open_report(&state, &auth, &trial, cut.as_deref()).await?;
-    Ok(views::conduct::open_deaths(role, &open))
+    let c = guard::Caller::on(&trial).await?;
+    Ok(match c.view(cut.as_deref(), "deaths").await? {
+        guard::View::Closed(v) => {
+            views::conduct::closed_deaths(v.role, &v.report, &v.names, page.unwrap_or(1))
+        }
+        guard::View::Open(open) => views::conduct::open_deaths(c.role, &open),
+    })
 }

@@ -79,44 +79,145 @@ pub async fn context() -> Result<(AppState, Auth), AppError> {
     Ok((state, auth))
 }
 
-/// The caller's role on `trial`. Unknown trials and trials without a role
-/// are refused alike (403), so that a probe learns nothing about which
-/// exist.
-pub async fn trial_role(trial: &str) -> Result<(AppState, Auth, Role), AppError> {
-    let (state, auth) = context().await?;
-    let role = auth
-        .role_on(trial)
-        .filter(|_| state.catalog().trial(trial).is_some());
-    match role {
-        Some(role) => Ok((state, auth, role)),
-        None => Err(refuse(&state, &auth, trial, no_access()).await),
-    }
+/// Who calls a server function on a trial, resolved once from the
+/// request the gate let through: the server's state, the session, the
+/// trial and the caller's role on it. A server function starts from one
+/// of its constructors and asks it for everything else (the cut, the
+/// reports, the closed view and its audit entry); its refusals are audited
+/// by [`Caller::refuse`].
+#[derive(Clone)]
+pub struct Caller {
+    pub state: AppState,
+    pub auth: Auth,
+    pub trial: String,
+    pub role: Role,
 }
 
-/// The caller's role on `trial`, which must be one `allowed` accepts.
-async fn role_where(
-    trial: &str,
-    allowed: impl Fn(Role) -> bool,
-) -> Result<(AppState, Auth, Role), AppError> {
-    let (state, auth, role) = trial_role(trial).await?;
-    if !allowed(role) {
+/// What a caller may see of a cut: the closed view (checked, audited) for
+/// a closed role, the open report for the sponsor.
+pub enum View {
+    Closed(Box<ClosedView>),
+    Open(Arc<OpenReport>),
+}
+
+impl Caller {
+    /// Any role on `trial`. Unknown trials and trials without a role are
+    /// refused alike (403), so that a probe learns nothing about which
+    /// exist.
+    pub async fn on(trial: &str) -> Result<Caller, AppError> {
+        let (state, auth) = context().await?;
+        let role = auth
+            .role_on(trial)
+            .filter(|_| state.catalog().trial(trial).is_some());
+        match role {
+            Some(role) => Ok(Caller {
+                state,
+                auth,
+                trial: trial.to_string(),
+                role,
+            }),
+            None => Err(refuse(&state, &auth, trial, no_access()).await),
+        }
+    }
+
+    /// A closed role (DSMB or statistician) on `trial`.
+    pub async fn closed_on(trial: &str) -> Result<Caller, AppError> {
+        Caller::on(trial).await?.must(Role::is_closed).await
+    }
+
+    /// Exactly role `want` on `trial`.
+    pub async fn exactly(trial: &str, want: Role) -> Result<Caller, AppError> {
+        Caller::on(trial).await?.must(|r| r == want).await
+    }
+
+    /// This caller, if `allowed` accepts its role; refused (and audited)
+    /// otherwise.
+    async fn must(self, allowed: impl Fn(Role) -> bool) -> Result<Caller, AppError> {
+        if allowed(self.role) {
+            return Ok(self);
+        }
         let why = "this view is not open to your role".to_string();
-        return Err(refuse(&state, &auth, trial, AppError::Forbidden(why)).await);
+        Err(self.refuse(AppError::Forbidden(why)).await)
     }
-    Ok((state, auth, role))
-}
 
-/// The caller's role on `trial`, which must be a closed one (DSMB or
-/// statistician).
-pub async fn closed_role(trial: &str) -> Result<(AppState, Auth, Role), AppError> {
-    role_where(trial, Role::is_closed).await
-}
+    /// Refuse this caller with `e`, written to the audit trail.
+    pub async fn refuse(&self, e: AppError) -> AppError {
+        refuse(&self.state, &self.auth, &self.trial, e).await
+    }
 
-/// The caller's role on `trial`, which must be `want`.
-pub async fn exact_role(trial: &str, want: Role) -> Result<(AppState, Auth), AppError> {
-    role_where(trial, |r| r == want)
-        .await
-        .map(|(state, auth, _)| (state, auth))
+    /// The trial's catalog entry.
+    pub fn entry(&self) -> Result<Arc<TrialEntry>, AppError> {
+        entry(&self.state, &self.trial)
+    }
+
+    /// The dates of the trial's good cuts, newest first.
+    pub fn cut_dates(&self) -> Vec<String> {
+        cut_dates(&self.state, &self.trial)
+    }
+
+    /// The date of the cut asked for (see [`cut_date`]).
+    pub async fn cut_date(&self, cut: Option<&str>) -> Result<String, AppError> {
+        cut_date(&self.state, &self.auth, &self.trial, cut).await
+    }
+
+    /// The open report of the cut asked for (see [`open_report`]).
+    pub async fn open_report(&self, cut: Option<&str>) -> Result<Arc<OpenReport>, AppError> {
+        open_report(&self.state, &self.auth, &self.trial, cut).await
+    }
+
+    /// Write `action` to the audit trail before the data leave (see
+    /// [`audited`]).
+    pub async fn audited(&self, action: AuditAction, detail: &str) -> Result<(), AppError> {
+        audited(&self.state, &self.auth, action, &self.trial, detail).await
+    }
+
+    /// The session's CSRF token (for the forms a view offers).
+    pub fn csrf(&self) -> String {
+        self.auth
+            .user
+            .as_ref()
+            .map(|u| u.csrf.clone())
+            .unwrap_or_default()
+    }
+
+    /// The closed view `what` of the cut asked for: refused unless the
+    /// role is a closed one, then the cut resolved, its closed report
+    /// computed and the arm names for this viewer, audited.
+    pub async fn closed_view(&self, cut: Option<&str>, what: &str) -> Result<ClosedView, AppError> {
+        let me = self.clone().must(Role::is_closed).await?;
+        let date = me.cut_date(cut).await?;
+        let report = me
+            .state
+            .closed_report(&me.trial, Some(&date))
+            .await
+            .map_err(|e| {
+                // The reason names files, rows and values of the
+                // randomization: the server's log has it, the viewer a
+                // fixed message.
+                tracing::error!(trial = %me.trial, cut = %date, "the closed report cannot be computed: {e}");
+                unavailable()
+            })?;
+        let detail = format!("{what}, cut {date}");
+        let names = arm_names(&me.state, &me.auth, me.role, &me.trial, &detail).await?;
+        Ok(ClosedView {
+            state: me.state,
+            auth: me.auth,
+            role: me.role,
+            date,
+            report,
+            names,
+        })
+    }
+
+    /// What this caller may see of the cut asked for: the closed view
+    /// `what` for a closed role, the open report for any other.
+    pub async fn view(&self, cut: Option<&str>, what: &str) -> Result<View, AppError> {
+        if self.role.is_closed() {
+            Ok(View::Closed(Box::new(self.closed_view(cut, what).await?)))
+        } else {
+            Ok(View::Open(self.open_report(cut).await?))
+        }
+    }
 }
 
 /// The catalog entry of `trial`, once the caller's role on it is checked
@@ -261,10 +362,10 @@ pub async fn arm_names(
     Ok(ArmNames::for_viewer(role, arms, &codes, decoded_at))
 }
 
-/// What every closed server function starts from: the role checked (DSMB
-/// or statistician), the cut resolved (404 if it is not a good cut), the
-/// closed report of that cut, and the arm names for this viewer, with the
-/// view (`what`, and the cut) written to the audit trail.
+/// A closed view of a cut: the role checked (DSMB or statistician), the
+/// cut resolved (404 if it is not a good cut), the closed report of that
+/// cut, and the arm names for this viewer, with the view (`what`, and the
+/// cut) written to the audit trail.
 pub struct ClosedView {
     pub state: AppState,
     pub auth: Auth,
@@ -274,43 +375,12 @@ pub struct ClosedView {
     pub names: ArmNames,
 }
 
+/// The closed view `what` of `trial` at the cut asked for, for a closed
+/// role (see [`Caller::closed_view`]).
 pub async fn closed_view(
     trial: &str,
     cut: Option<&str>,
     what: &str,
 ) -> Result<ClosedView, AppError> {
-    let (state, auth, role) = closed_role(trial).await?;
-    closed_view_as(state, auth, role, trial, cut, what).await
-}
-
-/// [`closed_view`] for a caller whose closed `role` on `trial` is checked
-/// already (a server function that serves every role).
-pub async fn closed_view_as(
-    state: AppState,
-    auth: Auth,
-    role: Role,
-    trial: &str,
-    cut: Option<&str>,
-    what: &str,
-) -> Result<ClosedView, AppError> {
-    if !role.is_closed() {
-        let why = "this view is not open to your role".to_string();
-        return Err(refuse(&state, &auth, trial, AppError::Forbidden(why)).await);
-    }
-    let date = cut_date(&state, &auth, trial, cut).await?;
-    let report = state.closed_report(trial, Some(&date)).await.map_err(|e| {
-        // The reason names files, rows and values of the randomization:
-        // the server's log has it, the viewer a fixed message.
-        tracing::error!(trial, cut = %date, "the closed report cannot be computed: {e}");
-        unavailable()
-    })?;
-    let names = arm_names(&state, &auth, role, trial, &format!("{what}, cut {date}")).await?;
-    Ok(ClosedView {
-        state,
-        auth,
-        role,
-        date,
-        report,
-        names,
-    })
+    Caller::on(trial).await?.closed_view(cut, what).await
 }

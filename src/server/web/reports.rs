@@ -6,7 +6,7 @@
 //! before the file leaves.
 
 use super::ctx::{path_id, Ctx, WithCsrf};
-use super::guard;
+use super::guard::{self, Caller};
 use super::session::Auth;
 use super::since::{closed_diff_of, open_diff_of, since_basis};
 use super::state::AppState;
@@ -70,12 +70,8 @@ async fn decoded(state: &AppState, auth: &Auth, trial: &str) -> Result<bool, App
 }
 
 /// The Reports tab's data for `role`.
-pub async fn list(
-    state: &AppState,
-    auth: &Auth,
-    role: Role,
-    trial: &str,
-) -> Result<ReportsView, AppError> {
+pub async fn list(c: &Caller) -> Result<ReportsView, AppError> {
+    let (state, auth, role, trial) = (&c.state, &c.auth, c.role, c.trial.as_str());
     let (store, t) = (state.access.store.clone(), trial.to_string());
     let all = guard::blocking(move || store.reports(&t)).await?;
     let decoded = role == Role::Dsmb && decoded(state, auth, trial).await?;
@@ -105,12 +101,8 @@ pub async fn list(
     Ok(ReportsView {
         trial_id: trial.to_string(),
         can_build: role == Role::Statistician,
-        csrf: auth
-            .user
-            .as_ref()
-            .map(|u| u.csrf.clone())
-            .unwrap_or_default(),
-        cuts: guard::cut_dates(state, trial),
+        csrf: c.csrf(),
+        cuts: c.cut_dates(),
         kinds: ReportKind::ALL
             .iter()
             .filter(|_| role == Role::Statistician)

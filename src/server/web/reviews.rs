@@ -3,8 +3,7 @@
 //! again) and the meetings as each role may see them.
 
 use super::ctx::{path_id, Ctx, WithCsrf};
-use super::guard;
-use super::session::Auth;
+use super::guard::{self, Caller};
 use super::state::AppState;
 use crate::dto::AppError;
 use crate::dto::{ClosedPart, MeetingLine, MeetingRecord, Reviews, Role};
@@ -42,12 +41,8 @@ async fn meetings_of(state: &AppState, trial: &str) -> Result<Vec<Meeting>, AppE
 }
 
 /// The meetings page's data for `role`.
-pub async fn list(
-    state: &AppState,
-    auth: &Auth,
-    role: Role,
-    trial: &str,
-) -> Result<Reviews, AppError> {
+pub async fn list(c: &Caller) -> Result<Reviews, AppError> {
+    let (state, role, trial) = (&c.state, c.role, c.trial.as_str());
     let signed_only = !role.is_closed();
     let meetings = meetings_of(state, trial)
         .await?
@@ -70,49 +65,27 @@ pub async fn list(
         meetings,
         can_write: role == Role::Statistician,
         signed_only,
-        csrf: auth
-            .user
-            .as_ref()
-            .map(|u| u.csrf.clone())
-            .unwrap_or_default(),
-        cuts: guard::cut_dates(state, trial),
+        csrf: c.csrf(),
+        cuts: c.cut_dates(),
         recommendations: recommendations(),
     })
 }
 
 /// One meeting record for `role`: the sponsor gets signed records' open
 /// part; a closed role's view of the closed part is audited.
-pub async fn record(
-    state: &AppState,
-    auth: &Auth,
-    role: Role,
-    trial: &str,
-    id: i64,
-) -> Result<MeetingRecord, AppError> {
+pub async fn record(c: &Caller, id: i64) -> Result<MeetingRecord, AppError> {
+    let (state, auth, role, trial) = (&c.state, &c.auth, c.role, c.trial.as_str());
     let store = state.access.store.clone();
     let t = trial.to_string();
     let found = guard::blocking(move || store.meeting(&t, id)).await?;
     let m = match found {
         Some(m) if role.is_closed() || m.signed() => m,
-        _ => {
-            return Err(guard::refuse(
-                state,
-                auth,
-                trial,
-                AppError::NotFound("no such meeting".into()),
-            )
-            .await)
-        }
+        _ => return Err(c.refuse(AppError::NotFound("no such meeting".into())).await),
     };
     if role.is_closed() {
-        guard::audited(
-            state,
-            auth,
-            crate::server::store::AuditAction::ViewMeeting,
-            trial,
-            &format!("meeting {id} ({}), closed minutes", m.fields.meeting_date),
-        )
-        .await?;
+        let what = format!("meeting {id} ({}), closed minutes", m.fields.meeting_date);
+        c.audited(crate::server::store::AuditAction::ViewMeeting, &what)
+            .await?;
     }
     let username = auth.username().to_string();
     let chair = if role == Role::Dsmb {

@@ -3,8 +3,7 @@
 //! review and, for closed roles, the closed report with the history of
 //! each safety signal over the earlier cuts (audited as a closed view).
 
-use super::guard;
-use super::session::Auth;
+use super::guard::{self, Caller};
 use super::since;
 use super::state::AppState;
 use crate::dto::AppError;
@@ -23,15 +22,10 @@ pub async fn last_signed(state: &AppState, trial: &str) -> Result<Option<Meeting
 
 /// Where `trial` stands at the cut `cut` (the newest when `None`) as `role`
 /// may see it.
-pub async fn standing(
-    state: &AppState,
-    auth: &Auth,
-    role: Role,
-    trial: &str,
-    cut: Option<&str>,
-) -> Result<Standing, AppError> {
-    let date = guard::cut_date(state, auth, trial, cut).await?;
-    let entry = guard::entry(state, trial)?;
+pub async fn standing(c: &Caller, cut: Option<&str>) -> Result<Standing, AppError> {
+    let (state, auth, role, trial) = (&c.state, &c.auth, c.role, c.trial.as_str());
+    let date = c.cut_date(cut).await?;
+    let entry = c.entry()?;
     let served = entry
         .cut(Some(&date))
         .ok_or_else(|| guard::no_such_cut().answered())?;
@@ -52,7 +46,7 @@ pub async fn standing(
             since.as_ref(),
         ));
     }
-    let v = guard::closed_view(trial, Some(&date), "where the trial stands").await?;
+    let v = c.closed_view(Some(&date), "where the trial stands").await?;
     let since = match basis {
         Some(b) => since::closed_diff_of(state, trial, &b.from, &date)
             .await
