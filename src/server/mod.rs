@@ -13,6 +13,7 @@ pub mod data;
 pub mod digest;
 pub mod document;
 pub mod firewall;
+pub mod ids;
 pub mod intake;
 pub mod looks;
 pub mod report;

@@ -23,7 +23,7 @@ async fn open_safety(
     use crate::server::views;
     let open = c.open_report(cut.as_deref()).await?;
     Ok(views::safety::open_safety(
-        c.trial.clone(),
+        c.trial.to_string(),
         c.role,
         &open,
         c.cut_dates(),

@@ -176,6 +176,12 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_decode", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
         ("POST", "/api/get_decode", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_enrollment", "trial=altshock2&cut=1999-01-01", [UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
+        // A cut that is not a date is bad input, read at the edge; a trial
+        // identifier that is not one is refused as an unknown trial is.
+        ("POST", "/api/get_enrollment", "trial=altshock2&cut=2024-1-05", [UNAUTHORIZED, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, FORBIDDEN]),
+        ("POST", "/api/get_safety", "trial=altshock2&cut=..%2F2024-12-31", [UNAUTHORIZED, BAD_REQUEST, BAD_REQUEST, BAD_REQUEST, FORBIDDEN]),
+        ("POST", "/api/get_standing", "trial=alt+shock2", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
+        ("POST", "/trial/alt%20shock2/decode", "confirm=yes&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
         // The demo's trial.toml declares look 1 at this cut already.
         ("POST", "/trial/altshock2/looks", "look=1&cut=2024-12-31&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, CONFLICT, FORBIDDEN]),
         ("POST", "/trial/cdisc-pilot01/looks", "look=1&cut=2015-03-05&csrf=CSRF", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),

@@ -10,16 +10,13 @@ fn is_identifier(s: &str) -> bool {
 }
 
 fn is_iso_date(s: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+    crate::server::ids::CutDate::parse(s).is_ok()
 }
 
 impl TrialConfig {
     pub(super) fn validate(&self) -> Result<(), String> {
-        if !is_identifier(&self.id) {
-            return Err(format!(
-                "id {:?} must be non-empty and use only letters, digits, '-' and '_'",
-                self.id
-            ));
+        if let Err(why) = crate::server::ids::TrialId::parse(&self.id) {
+            return Err(format!("id: {why}"));
         }
         if self.arms.len() < 2 {
             return Err("arms: a trial needs at least two arms".into());

@@ -9,6 +9,7 @@ use super::refusal;
 use super::session::{csrf_ok, Auth, CsrfForm};
 use super::state::AppState;
 use crate::dto::{AppError, Role};
+use crate::server::ids::TrialId;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
@@ -21,9 +22,9 @@ use std::collections::HashMap;
 pub struct Ctx {
     pub state: AppState,
     pub auth: Auth,
-    /// The trial in the path (`/trial/{id}/...`); the role on it is checked
-    /// by [`Ctx::form`], not here.
-    pub trial: String,
+    /// The trial in the path (`/trial/{id}/...`), a well-formed
+    /// identifier; the role on it is checked by [`Ctx::form`], not here.
+    pub trial: TrialId,
     /// The request as the audit trail names it: method and path.
     pub what: String,
 }
@@ -40,7 +41,24 @@ impl FromRequestParts<AppState> for Ctx {
         let params = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let trial = params.0.get("id").cloned().unwrap_or_default();
+        let raw = params.0.get("id").map(String::as_str).unwrap_or_default();
+        let Ok(trial) = TrialId::parse(raw) else {
+            // Refused as an unknown trial is (a probe learns nothing), and
+            // audited as every refusal is.
+            let e = AppError::Forbidden("no access to this trial".into());
+            let shown: String = raw.chars().take(64).collect();
+            refusal::record(
+                &state.access.store,
+                auth.username(),
+                &auth.address,
+                &shown,
+                &what,
+                e.status(),
+                &e.to_string(),
+            )
+            .await;
+            return Err(e.into_response());
+        };
         Ok(Ctx {
             state: state.clone(),
             auth,

@@ -9,6 +9,7 @@ use super::state::AppState;
 use crate::dto::{AppError, Role};
 use crate::server::catalog::TrialEntry;
 use crate::server::firewall::ArmNames;
+use crate::server::ids::{CutDate, TrialId};
 use crate::server::report::{ClosedReport, OpenReport};
 use crate::server::store::{AuditAction, NewAudit};
 use leptos::prelude::*;
@@ -89,7 +90,7 @@ pub async fn context() -> Result<(AppState, Auth), AppError> {
 pub struct Caller {
     pub state: AppState,
     pub auth: Auth,
-    pub trial: String,
+    pub trial: TrialId,
     pub role: Role,
 }
 
@@ -106,17 +107,24 @@ impl Caller {
     /// exist.
     pub async fn on(trial: &str) -> Result<Caller, AppError> {
         let (state, auth) = context().await?;
-        let role = auth
-            .role_on(trial)
-            .filter(|_| state.catalog().trial(trial).is_some());
+        // A malformed identifier is refused as an unknown trial is.
+        let id = TrialId::parse(trial).ok();
+        let role = id.as_ref().and_then(|id| {
+            auth.role_on(id)
+                .filter(|_| state.catalog().trial(id).is_some())
+                .map(|role| (id.clone(), role))
+        });
         match role {
-            Some(role) => Ok(Caller {
+            Some((trial, role)) => Ok(Caller {
                 state,
                 auth,
-                trial: trial.to_string(),
+                trial,
                 role,
             }),
-            None => Err(refuse(&state, &auth, trial, no_access()).await),
+            None => {
+                let shown: String = trial.chars().take(64).collect();
+                Err(refuse(&state, &auth, &shown, no_access()).await)
+            }
         }
     }
 
@@ -155,14 +163,28 @@ impl Caller {
         cut_dates(&self.state, &self.trial)
     }
 
-    /// The date of the cut asked for (see [`cut_date`]).
+    /// The date of the cut asked for (see [`cut_date`]); text that is not
+    /// a date is bad input (400).
     pub async fn cut_date(&self, cut: Option<&str>) -> Result<String, AppError> {
-        cut_date(&self.state, &self.auth, &self.trial, cut).await
+        let cut = self.parsed_cut(cut)?;
+        cut_date(&self.state, &self.auth, &self.trial, cut.as_deref()).await
     }
 
     /// The open report of the cut asked for (see [`open_report`]).
     pub async fn open_report(&self, cut: Option<&str>) -> Result<Arc<OpenReport>, AppError> {
-        open_report(&self.state, &self.auth, &self.trial, cut).await
+        let cut = self.parsed_cut(cut)?;
+        open_report(&self.state, &self.auth, &self.trial, cut.as_deref()).await
+    }
+
+    /// The cut a request names, read as a date at the edge (written back
+    /// the one way the catalog keeps it); bad input (400, as any argument a
+    /// server function cannot decode) if it is not one.
+    fn parsed_cut(&self, cut: Option<&str>) -> Result<Option<String>, AppError> {
+        match cut.map(CutDate::parse) {
+            None => Ok(None),
+            Some(Ok(d)) => Ok(Some(d.to_string())),
+            Some(Err(why)) => Err(AppError::BadInput(format!("cut: {why}")).answered()),
+        }
     }
 
     /// Write `action` to the audit trail before the data leave (see

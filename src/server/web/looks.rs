@@ -82,7 +82,7 @@ async fn declare_look(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
     }
     let trial = &ctx.trial;
     if let Err(e) = state.live.reconfigure(trial, config) {
-        tracing::error!(trial, "a declared look is recorded but not served: {e}");
+        tracing::error!(trial = %trial, "a declared look is recorded but not served: {e}");
         return Err(AppError::Unavailable(
             "the look is recorded; it is served after the server restarts".into(),
         ));

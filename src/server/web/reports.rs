@@ -296,7 +296,7 @@ async fn build_report(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
     {
         Ok(d) => d,
         Err(e) => {
-            tracing::error!(trial, cut = form.cut, "a report could not be built: {e}");
+            tracing::error!(trial = %trial, cut = form.cut, "a report could not be built: {e}");
             return Err(AppError::Unavailable(
                 "the report could not be built; nothing was stored".into(),
             ));
@@ -312,7 +312,7 @@ async fn build_report(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
     let (pdf, html, json) = match rendered {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
-            tracing::error!(trial, cut = form.cut, "a report could not be typeset: {e}");
+            tracing::error!(trial = %trial, cut = form.cut, "a report could not be typeset: {e}");
             return Err(AppError::Unavailable(
                 "the report could not be typeset; nothing was stored".into(),
             ));
@@ -324,7 +324,7 @@ async fn build_report(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
         }
     };
     let new = NewReport {
-        trial: trial.clone(),
+        trial: trial.to_string(),
         cut_date: form.cut.clone(),
         kind,
         manifest_sha256: guard::entry(state, trial).ok().and_then(|e| {
