@@ -110,158 +110,15 @@ fn SinceView(data: SinceReview) -> impl IntoView {
             </p>
         }),
     };
-    let looks = (!data.looks.is_empty()).then(|| {
-        let rows = data
-            .looks
-            .iter()
-            .map(|l| {
-                view! {
-                    <tr>
-                        <th scope="row">{l.cut.clone()}</th>
-                        <td class="num">{l.look}</td>
-                        <td class="num">{format!("{:.3}", l.information_fraction)}</td>
-                        <td class="num">{opt(l.z, 3)}</td>
-                        <td class="num">{opt(l.b_value, 3)}</td>
-                        <td class="num">{opt(l.conditional_power_trend, 3)}</td>
-                        <td class="num">{opt(l.conditional_power_design, 3)}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <h3>"The interim look then and now"</h3>
-            <table class="data" data-testid="since-looks">
-                <thead>
-                    <tr>
-                        <th scope="col">"Cut"</th>
-                        <th scope="col" class="num">"Look"</th>
-                        <th scope="col" class="num">"Information"</th>
-                        <th scope="col" class="num">"z"</th>
-                        <th scope="col" class="num">"B-value"</th>
-                        <th scope="col" class="num">"CP (trend)"</th>
-                        <th scope="col" class="num">"CP (design)"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-            {data.coded.then_some(view! {
-                <p class="caption">"z, B-value and conditional power say which group does better: they are shown after the decode."</p>
-            })}
-        }
-    });
-    let events = data.closed.then(|| {
-        let rows = data
-            .new_events
-            .iter()
-            .map(|e| {
-                let what = match (e.serious, e.fatal) {
-                    (true, true) => "serious, fatal",
-                    (false, true) => "fatal",
-                    _ => "serious",
-                };
-                view! {
-                    <tr>
-                        <td>{e.onset.clone()}</td>
-                        <td class="num">{e.day.map(|d| d.to_string()).unwrap_or_default()}</td>
-                        <td>{e.group.clone()}</td>
-                        <td>{e.usubjid.clone()}</td>
-                        <td>{e.term.clone()}</td>
-                        <td>{what}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <h3>{format!("New serious and fatal events ({})", data.new_events_total)}</h3>
-            <table class="data" data-testid="since-events">
-                <thead>
-                    <tr>
-                        <th scope="col">"Onset"</th>
-                        <th scope="col" class="num">"Study day"</th>
-                        <th scope="col">"Group"</th>
-                        <th scope="col">"Subject"</th>
-                        <th scope="col">"Term"</th>
-                        <th scope="col">"Event"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-            {(data.new_events_total > data.new_events.len()).then(|| view! {
-                <p class="caption">{format!("The newest {} of {}; `dsmb diff --view closed --listing-rows all` lists every one.", data.new_events.len(), data.new_events_total)}</p>
-            })}
-        }
-    });
-    let hys_law = data.closed.then(|| {
-        let items = data
-            .new_hys_law
-            .iter()
-            .map(|h| {
-                let href = format!(
-                    "/trial/{}/lab-profile?cut={}&subject={}",
-                    data.trial_id,
-                    data.to_cut,
-                    super::labs::urlencode(&h.usubjid)
-                );
-                view! {
-                    <li>
-                        <a href=href>{h.usubjid.clone()}</a>
-                        {format!(" ({}): {}", h.group, h.peaks)}
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <h3>{format!("New potential Hy's law cases ({})", data.new_hys_law.len())}</h3>
-            {if data.new_hys_law.is_empty() {
-                view! { <p class="caption">"None since the earlier cut."</p> }.into_any()
-            } else {
-                view! { <ul data-testid="since-hys-law">{items}</ul> }.into_any()
-            }}
-        }
-    });
+    let looks = (!data.looks.is_empty()).then(|| looks_then_and_now(&data));
+    let events = data.closed.then(|| new_events(&data));
+    let hys_law = data.closed.then(|| new_hys_law(&data));
     let kinds = data
         .changed_by_kind
         .iter()
         .map(|(k, n)| view! { <li>{format!("{k}: {n}")}</li> })
         .collect_view();
-    let changed = data.closed.then(|| {
-        let rows = data
-            .changed
-            .iter()
-            .map(|c| {
-                view! {
-                    <tr>
-                        <td>{c.usubjid.clone()}</td>
-                        <td>{c.dataset.clone()}</td>
-                        <td>{c.record.clone()}</td>
-                        <td>{c.field.clone()}</td>
-                        <td>{c.old.clone()}</td>
-                        <td>{c.new.clone()}</td>
-                        <td>{c.kind.clone()}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <table class="data" data-testid="since-changed">
-                <thead>
-                    <tr>
-                        <th scope="col">"Subject"</th>
-                        <th scope="col">"Dataset"</th>
-                        <th scope="col">"Record"</th>
-                        <th scope="col">"Field"</th>
-                        <th scope="col">"Was"</th>
-                        <th scope="col">"Is"</th>
-                        <th scope="col">"Change"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-            {(data.changed_total > data.changed.len()).then(|| view! {
-                <p class="caption">{format!("The first {} of {} changes; `dsmb diff --view closed --listing-rows all` lists every one.", data.changed.len(), data.changed_total)}</p>
-            })}
-        }
-    });
+    let changed = data.closed.then(|| changed_records(&data));
     view! {
         <section id="since-review" class=class data-testid="since-review">
             <h2>"Since the last review"</h2>
@@ -292,4 +149,160 @@ fn SinceView(data: SinceReview) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The interim look at the earlier cut and now (z, B-value, conditional
+/// power; closed roles).
+fn looks_then_and_now(data: &SinceReview) -> impl IntoView {
+    let rows = data
+        .looks
+        .iter()
+        .map(|l| {
+            view! {
+                <tr>
+                    <th scope="row">{l.cut.clone()}</th>
+                    <td class="num">{l.look}</td>
+                    <td class="num">{format!("{:.3}", l.information_fraction)}</td>
+                    <td class="num">{opt(l.z, 3)}</td>
+                    <td class="num">{opt(l.b_value, 3)}</td>
+                    <td class="num">{opt(l.conditional_power_trend, 3)}</td>
+                    <td class="num">{opt(l.conditional_power_design, 3)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>"The interim look then and now"</h3>
+        <table class="data" data-testid="since-looks">
+            <thead>
+                <tr>
+                    <th scope="col">"Cut"</th>
+                    <th scope="col" class="num">"Look"</th>
+                    <th scope="col" class="num">"Information"</th>
+                    <th scope="col" class="num">"z"</th>
+                    <th scope="col" class="num">"B-value"</th>
+                    <th scope="col" class="num">"CP (trend)"</th>
+                    <th scope="col" class="num">"CP (design)"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {data.coded.then_some(view! {
+            <p class="caption">"z, B-value and conditional power say which group does better: they are shown after the decode."</p>
+        })}
+    }
+}
+
+/// The serious and fatal events since the earlier cut, newest first.
+fn new_events(data: &SinceReview) -> impl IntoView {
+    let rows = data
+        .new_events
+        .iter()
+        .map(|e| {
+            let what = match (e.serious, e.fatal) {
+                (true, true) => "serious, fatal",
+                (false, true) => "fatal",
+                _ => "serious",
+            };
+            view! {
+                <tr>
+                    <td>{e.onset.clone()}</td>
+                    <td class="num">{e.day.map(|d| d.to_string()).unwrap_or_default()}</td>
+                    <td>{e.group.clone()}</td>
+                    <td>{e.usubjid.clone()}</td>
+                    <td>{e.term.clone()}</td>
+                    <td>{what}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{format!("New serious and fatal events ({})", data.new_events_total)}</h3>
+        <table class="data" data-testid="since-events">
+            <thead>
+                <tr>
+                    <th scope="col">"Onset"</th>
+                    <th scope="col" class="num">"Study day"</th>
+                    <th scope="col">"Group"</th>
+                    <th scope="col">"Subject"</th>
+                    <th scope="col">"Term"</th>
+                    <th scope="col">"Event"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {(data.new_events_total > data.new_events.len()).then(|| view! {
+            <p class="caption">{format!("The newest {} of {}; `dsmb diff --view closed --listing-rows all` lists every one.", data.new_events.len(), data.new_events_total)}</p>
+        })}
+    }
+}
+
+/// The subjects newly in the Hy's law range, linked to their profiles.
+fn new_hys_law(data: &SinceReview) -> impl IntoView {
+    let items = data
+        .new_hys_law
+        .iter()
+        .map(|h| {
+            let href = format!(
+                "/trial/{}/lab-profile?cut={}&subject={}",
+                data.trial_id,
+                data.to_cut,
+                super::labs::urlencode(&h.usubjid)
+            );
+            view! {
+                <li>
+                    <a href=href>{h.usubjid.clone()}</a>
+                    {format!(" ({}): {}", h.group, h.peaks)}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{format!("New potential Hy's law cases ({})", data.new_hys_law.len())}</h3>
+        {if data.new_hys_law.is_empty() {
+            view! { <p class="caption">"None since the earlier cut."</p> }.into_any()
+        } else {
+            view! { <ul data-testid="since-hys-law">{items}</ul> }.into_any()
+        }}
+    }
+}
+
+/// The records whose values changed since the earlier cut.
+fn changed_records(data: &SinceReview) -> impl IntoView {
+    let rows = data
+        .changed
+        .iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <td>{c.usubjid.clone()}</td>
+                    <td>{c.dataset.clone()}</td>
+                    <td>{c.record.clone()}</td>
+                    <td>{c.field.clone()}</td>
+                    <td>{c.old.clone()}</td>
+                    <td>{c.new.clone()}</td>
+                    <td>{c.kind.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="data" data-testid="since-changed">
+            <thead>
+                <tr>
+                    <th scope="col">"Subject"</th>
+                    <th scope="col">"Dataset"</th>
+                    <th scope="col">"Record"</th>
+                    <th scope="col">"Field"</th>
+                    <th scope="col">"Was"</th>
+                    <th scope="col">"Is"</th>
+                    <th scope="col">"Change"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {(data.changed_total > data.changed.len()).then(|| view! {
+            <p class="caption">{format!("The first {} of {} changes; `dsmb diff --view closed --listing-rows all` lists every one.", data.changed.len(), data.changed_total)}</p>
+        })}
+    }
 }
