@@ -11,8 +11,13 @@ pub struct KmRow {
     pub events: u32,
     pub median: Option<f64>,
     pub median_ci95: [Option<f64>; 2],
-    /// (time, S(t)) after each event time, from (0, 1).
+    /// (time, S(t)) after each event time, from (0, 1), to the last
+    /// follow-up time.
     pub curve: Vec<[f64; 2]>,
+    /// (time, S(t)) at each time with a censored subject.
+    pub censored: Vec<[f64; 2]>,
+    /// The pointwise 95% band (log-log): (time, lower, upper).
+    pub band: Vec<[f64; 3]>,
     /// At risk at `Efficacy::risk_times`.
     pub at_risk: Vec<u32>,
 }

@@ -11,7 +11,7 @@ use dsmb::stats::rates::{
 use dsmb::stats::survival::{
     aalen_johansen, cox, kaplan_meier, log_rank, treatment_cox, CoxFit, Ties,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const REL: f64 = 1e-6;
 
@@ -238,6 +238,20 @@ fn survival_estimators_match_r_within_1e_6() {
                     .map(|&tau| Some(f64::from(fit.at_risk(tau))))
                     .collect();
                 c.nums(&format!("{name} at risk"), &at, &want["at_risk"]);
+                // The drawn curve runs to R's last time (censored or not),
+                // and its censoring marks are at R's times with n.censor > 0.
+                let (r_time, r_cens) = (floats(&want["time"]), floats(&want["n_censor"]));
+                let end = fit.steps().last().map(|p| p[0]);
+                c.num(&format!("{name} curve end"), end, &json!(r_time.last()));
+                let marks: Vec<Option<f64>> =
+                    fit.censor_marks().iter().map(|m| Some(m[0])).collect();
+                let want_marks: Vec<f64> = r_time
+                    .iter()
+                    .zip(&r_cens)
+                    .filter(|(_, &n)| n > 0.0)
+                    .map(|(&t, _)| t)
+                    .collect();
+                c.nums(&format!("{name} censor marks"), &marks, &json!(want_marks));
             }
         }
         if let Some(want) = case.get("logrank") {

@@ -79,8 +79,13 @@ pub struct KmSummary {
     /// be open (null).
     pub median_ci95: [Option<f64>; 2],
     /// The step curve: S(t) just after each time with an event (and 1 at
-    /// time 0).
+    /// time 0), to the arm's last follow-up time.
     pub curve: Vec<[f64; 2]>,
+    /// The censoring marks: (time, S) at each time with a censored subject.
+    pub censored: Vec<[f64; 2]>,
+    /// The pointwise 95% band (log-log): (time, lower, upper) at each
+    /// event time.
+    pub band: Vec<[f64; 3]>,
     /// Subjects at risk at the times of `SurvivalSummary::risk_times`.
     pub at_risk: Vec<u32>,
 }
@@ -159,16 +164,9 @@ pub fn survival_summary(data: &TimeToEvent, trial: &TrialConfig) -> SurvivalSumm
                     events: idx.iter().filter(|&&i| data.event[i]).count() as u32,
                     median: km.median(),
                     median_ci95: [lo, hi],
-                    curve: std::iter::once([0.0, 1.0])
-                        .chain(
-                            km.time
-                                .iter()
-                                .zip(&km.surv)
-                                .zip(&km.n_event)
-                                .filter(|(_, &d)| d > 0)
-                                .map(|((&t, &s), _)| [t, s]),
-                        )
-                        .collect(),
+                    curve: km.steps(),
+                    censored: km.censor_marks(),
+                    band: km.band(),
                     at_risk: risk_times.iter().map(|&t| km.at_risk(t)).collect(),
                 },
             )

@@ -302,7 +302,7 @@ pub fn efficacy(
         .map(|i| (i.variable.clone(), i.p))
         .collect();
     let risk_times = survival.map(|s| s.risk_times.clone()).unwrap_or_default();
-    let km_chart = km_chart(&kaplan_meier);
+    let km_chart = km_chart(&kaplan_meier, &risk_times);
     let forest_chart = if forest.iter().any(|r| r.ci95.is_some()) {
         figures::forest(&forest, &forest_measure)
     } else {
@@ -353,6 +353,12 @@ pub fn coded_efficacy(
     cuts: Vec<String>,
 ) -> Efficacy {
     let kaplan_meier = km_rows(closed, names);
+    let risk_times = closed
+        .primary
+        .survival
+        .as_ref()
+        .map(|s| s.risk_times.clone())
+        .unwrap_or_default();
     Efficacy {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
@@ -361,14 +367,9 @@ pub fn coded_efficacy(
         design: design_text(&config.design),
         primary: primary_rows(closed, names, true),
         interim: None,
-        km_chart: km_chart(&kaplan_meier),
+        km_chart: km_chart(&kaplan_meier, &risk_times),
         kaplan_meier,
-        risk_times: closed
-            .primary
-            .survival
-            .as_ref()
-            .map(|s| s.risk_times.clone())
-            .unwrap_or_default(),
+        risk_times,
         // To 6 significant digits: the k-group statistic is the same for any
         // order of the groups, but its last bits are not.
         logrank_p: closed
@@ -434,6 +435,8 @@ fn km_rows(closed: &ClosedReport, names: &ArmNames) -> Vec<KmRow> {
                         median: k.median,
                         median_ci95: k.median_ci95,
                         curve: k.curve.clone(),
+                        censored: k.censored.clone(),
+                        band: k.band.clone(),
                         at_risk: k.at_risk.clone(),
                     })
                 })
@@ -442,11 +445,11 @@ fn km_rows(closed: &ClosedReport, names: &ArmNames) -> Vec<KmRow> {
         .unwrap_or_default()
 }
 
-fn km_chart(rows: &[KmRow]) -> crate::dto::Figure {
+fn km_chart(rows: &[KmRow], risk_times: &[f64]) -> crate::dto::Figure {
     if rows.is_empty() {
         Default::default()
     } else {
-        figures::kaplan_meier(rows, "Days")
+        figures::kaplan_meier(rows, risk_times, "Days")
     }
 }
 

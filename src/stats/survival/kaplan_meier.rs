@@ -121,6 +121,49 @@ impl KaplanMeier {
         (self.sorted_times.len() - below) as u32
     }
 
+    /// The curve to draw: (0, 1), S just after each event time, and the
+    /// last follow-up time when it comes after the last event, so that a
+    /// curve runs to the end of its follow-up (as `plot(survfit(...))`).
+    pub fn steps(&self) -> Vec<[f64; 2]> {
+        let mut out = vec![[0.0, 1.0]];
+        for ((&t, &s), &d) in self.time.iter().zip(&self.surv).zip(&self.n_event) {
+            if d > 0 {
+                out.push([t, s]);
+            }
+        }
+        if let (Some(&end), Some(&[last, s])) = (self.time.last(), out.last()) {
+            if end > last {
+                out.push([end, s]);
+            }
+        }
+        out
+    }
+
+    /// The censoring marks: each time with a censored subject, at the
+    /// curve's value then.
+    pub fn censor_marks(&self) -> Vec<[f64; 2]> {
+        self.time
+            .iter()
+            .zip(&self.surv)
+            .zip(&self.n_censor)
+            .filter(|(_, &c)| c > 0)
+            .map(|((&t, &s), _)| [t, s])
+            .collect()
+    }
+
+    /// The pointwise band, (time, lower, upper) from (0, 1, 1) at each
+    /// event time where both limits are defined.
+    pub fn band(&self) -> Vec<[f64; 3]> {
+        let mut out = vec![[0.0, 1.0, 1.0]];
+        for i in 0..self.time.len() {
+            if let (true, Some(lo), Some(hi)) = (self.n_event[i] > 0, self.lower[i], self.upper[i])
+            {
+                out.push([self.time[i], lo, hi]);
+            }
+        }
+        out
+    }
+
     /// S(tau): the curve's value at `tau` (1 before the first time).
     pub fn surv_at(&self, tau: f64) -> f64 {
         let k = self.time.partition_point(|&t| t <= tau);

@@ -7,9 +7,13 @@
 //! markers (one size or one per point, with their opacity), text at points,
 //! horizontal and vertical error bars; linear, log, date and category axes;
 //! a second x axis beside the first (its `domain`); the layout's margins,
-//! height, axis titles and ranges; a legend.
+//! height, axis titles and ranges; a legend outside the plot area, where the
+//! layout puts it (`legend.rs`); text annotations, such as the numbers at
+//! risk under a time axis (`notes.rs`); tick marks (censoring) as markers.
 
 mod axis;
+mod legend;
+mod notes;
 
 use crate::dto::Figure;
 pub use crate::server::views::xml_escape as escape;
@@ -41,6 +45,8 @@ struct Trace {
     opacity: f64,
     /// Text drawn at each point (mode "text").
     labels: Vec<String>,
+    /// Markers drawn as vertical ticks (`line-ns-open`: censoring marks).
+    tick: bool,
 }
 
 /// An error bar's pluses and minuses: `array`, and `arrayminus` or the same.
@@ -145,6 +151,8 @@ fn traces(data: &[Value]) -> Vec<Trace> {
                 error_minus: minus,
                 error_up: up,
                 error_down: down,
+                tick: marker.and_then(|m| m.get("symbol")).and_then(Value::as_str)
+                    == Some("line-ns-open"),
             }
         })
         .collect()
@@ -169,7 +177,8 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
     }
     let empty = Value::Null;
     let layout = v.get("layout").unwrap_or(&empty);
-    let plot = Plot::of(layout, &traces, width);
+    let legend = legend::Legend::of(layout, &traces, width);
+    let plot = Plot::of(layout, &traces, width, legend.as_ref());
     let mut s = String::new();
     let (width, height) = (plot.width, plot.height);
     let _ = write!(
@@ -184,14 +193,17 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
     for t in &traces {
         plot.trace(&mut s, t);
     }
-    plot.legend(&mut s, layout, &traces);
+    notes::draw(&mut s, layout, &plot);
+    if let Some(l) = &legend {
+        l.draw(&mut s, &plot);
+    }
     s.push_str("</svg>");
     Some(s)
 }
 
 /// Where a figure is drawn: the SVG's size, the plot area inside its
 /// margins, the x axes (x, and x2 beside it) and the y axis.
-struct Plot {
+pub(super) struct Plot {
     width: f64,
     height: f64,
     left: f64,
@@ -203,18 +215,45 @@ struct Plot {
 }
 
 impl Plot {
-    /// The plot of `traces` under `layout`, `width` pixels wide.
-    fn of(layout: &Value, traces: &[Trace], width: f64) -> Plot {
+    /// The pixel of `x` on the axis named `xref` (`x`, `x2`) or on the
+    /// plot area's width (`paper`, 0 to 1).
+    fn x_pixel(&self, xref: &str, x: &Coord) -> Option<f64> {
+        match (xref, x) {
+            ("paper", Coord::Number(u)) => Some(self.left + u * (self.right - self.left)),
+            ("x2", _) => self.xs.get(1).and_then(|a| a.place(x)),
+            (_, _) => self.xs.first().and_then(|a| a.place(x)),
+        }
+    }
+
+    /// The pixel of `y` on the y axis or on the plot area's height
+    /// (`paper`, 0 at the bottom, 1 at the top; below 0 is under the axis).
+    fn y_pixel(&self, yref: &str, y: &Coord) -> Option<f64> {
+        match (yref, y) {
+            ("paper", Coord::Number(u)) => Some(self.bottom - u * (self.bottom - self.top)),
+            (_, _) => self.y.place(y),
+        }
+    }
+}
+
+impl Plot {
+    /// The plot of `traces` under `layout`, `width` pixels wide, its
+    /// margins grown where they must hold the `legend`.
+    fn of(layout: &Value, traces: &[Trace], width: f64, legend: Option<&legend::Legend>) -> Plot {
         let height = layout
             .get("height")
             .and_then(Value::as_f64)
             .unwrap_or(360.0);
-        let (l, r, t, b) = (
+        let (l, r, mut t, mut b) = (
             margin(layout, "l", 60.0),
             margin(layout, "r", 20.0),
             margin(layout, "t", 20.0),
             margin(layout, "b", 50.0),
         );
+        match legend.map(|g| (g.place, g.height())) {
+            Some((legend::Place::Above, h)) => t = t.max(h + 8.0),
+            Some((legend::Place::Below, h)) => b = b.max(legend::BELOW_AXIS + h + 24.0),
+            None => {}
+        }
         let (left, right, top, bottom) = (l, width - r, t, height - b);
         let xs = x_axes(layout, traces, left, (right - left).max(10.0));
         let y = y_axis(layout, traces, bottom, top);
@@ -369,7 +408,16 @@ impl Plot {
                     }
                 }
             }
-            if t.markers {
+            if t.markers && t.tick {
+                let half = t.marker_size / 2.0;
+                let _ = write!(
+                    s,
+                    r#"<line x1="{px:.1}" y1="{:.1}" x2="{px:.1}" y2="{:.1}" stroke="{}"/>"#,
+                    py - half,
+                    py + half,
+                    escape(&t.color)
+                );
+            } else if t.markers {
                 let size = t.sizes.get(i).copied().unwrap_or(t.marker_size);
                 let opacity = if t.opacity < 1.0 {
                     format!(r#" fill-opacity="{:.2}""#, t.opacity)
@@ -389,61 +437,6 @@ impl Plot {
                     r##"<text x="{px:.1}" y="{:.1}" text-anchor="middle" fill="#555">{}</text>"##,
                     py + 4.0,
                     escape(label)
-                );
-            }
-        }
-    }
-
-    /// The legend: the named traces, top right of the plot, unless the
-    /// layout hides it or there is one name only.
-    fn legend(&self, s: &mut String, layout: &Value, traces: &[Trace]) {
-        let (left, right, top) = (self.left, self.right, self.top);
-        let show = layout.get("showlegend").and_then(Value::as_bool) != Some(false);
-        let named: Vec<&Trace> = traces
-            .iter()
-            .filter(|t| t.legend && !t.name.is_empty())
-            .collect();
-        if show && named.len() > 1 {
-            let longest = named
-                .iter()
-                .map(|t| t.name.chars().count())
-                .max()
-                .unwrap_or(0);
-            let w = 34.0 + 6.2 * longest as f64;
-            let (lx, ly) = ((right - w).max(left), top + 4.0);
-            let _ = write!(
-                s,
-                r##"<rect x="{lx:.1}" y="{ly:.1}" width="{w:.1}" height="{:.1}" fill="white" fill-opacity="0.85" stroke="#ccc"/>"##,
-                8.0 + 15.0 * named.len() as f64
-            );
-            for (i, t) in named.iter().enumerate() {
-                let yy = ly + 12.0 + 15.0 * i as f64;
-                // A trace of markers alone is shown by a marker, else a line.
-                if t.markers && !t.lines {
-                    let _ = write!(
-                        s,
-                        r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{}"/>"#,
-                        lx + 16.0,
-                        yy - 4.0,
-                        escape(&t.color)
-                    );
-                } else {
-                    let _ = write!(
-                        s,
-                        r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2"/>"#,
-                        lx + 6.0,
-                        yy - 4.0,
-                        lx + 26.0,
-                        yy - 4.0,
-                        escape(&t.color)
-                    );
-                }
-                let _ = write!(
-                    s,
-                    r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
-                    lx + 30.0,
-                    yy,
-                    escape(&t.name)
                 );
             }
         }
@@ -532,61 +525,4 @@ fn y_axis(layout: &Value, traces: &[Trace], bottom: f64, top: f64) -> Axis {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_figure_is_drawn_with_its_points_in_the_plot_area() {
-        let fig = Figure(
-            r#"{"data":[{"type":"scatter","x":[0,1,2],"y":[1,0.5,0.25],"mode":"lines","line":{"shape":"hv"},"name":"A <b>"},
-               {"type":"scatter","x":[0,2],"y":[1,0.8],"mode":"markers","name":"B"}],
-               "layout":{"height":300,"yaxis":{"range":[0,1],"title":{"text":"Survival"}}}}"#
-                .into(),
-        );
-        let svg = svg(&fig, 600.0).unwrap();
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("A &lt;b&gt;"), "names are escaped");
-        assert!(svg.contains("Survival"));
-        // Step path: horizontal then vertical moves.
-        assert!(svg.contains('H') && svg.contains('V'));
-        // y = 1 sits on the top of the plot area (margin top 20), y = 0 at
-        // the bottom (300 - 50).
-        assert!(svg.contains(r#"y1="20.0""#) && svg.contains(r#"y1="250.0""#));
-        // Two markers, and B's (markers alone) in the legend.
-        assert_eq!(svg.matches("<circle").count(), 3);
-        assert!(super::svg(&Figure(String::new()), 600.0).is_none());
-    }
-
-    #[test]
-    fn sizes_per_point_text_and_vertical_error_bars_are_drawn() {
-        let fig = Figure(
-            r##"{"data":[{"type":"scatter","x":[1,10],"y":[1,100],"mode":"markers","marker":{"color":"#123456","size":[4,10],"opacity":0.5},"name":"A"},
-               {"type":"scatter","x":[2],"y":[2],"mode":"text","text":["Hy's law <range>"],"showlegend":false},
-               {"type":"scatter","x":[1,2],"y":[5,6],"mode":"lines+markers","error_y":{"type":"data","array":[1,2],"arrayminus":[3,1],"symmetric":false},"name":"B"}],
-               "layout":{"height":300,"xaxis":{"type":"log","range":[-1,2]},"yaxis":{"type":"log","range":[-1,3]}}}"##
-                .into(),
-        );
-        let svg = svg(&fig, 600.0).unwrap();
-        assert!(
-            svg.contains(r##"r="2.0" fill="#123456" fill-opacity="0.50""##),
-            "{svg}"
-        );
-        assert!(
-            svg.contains(r##"r="5.0" fill="#123456""##),
-            "one size per point"
-        );
-        assert!(
-            svg.contains("law &lt;range&gt;</text>"),
-            "text at its point, escaped"
-        );
-        // Two vertical error bars: the only paths with a vertical move.
-        let vertical = svg
-            .split(r#"<path d=""#)
-            .skip(1)
-            .filter(|p| p.split('"').next().is_some_and(|d| d.contains('V')))
-            .count();
-        assert_eq!(vertical, 2, "{svg}");
-        // The legend shows A, a trace of markers, by a circle.
-        assert!(svg.contains(r##"r="3.5" fill="#123456""##));
-    }
-}
+mod tests;

@@ -7,9 +7,11 @@
 use crate::dto::Figure;
 use crate::server::firewall::ArmNames;
 use crate::server::report::labs::{LabProfile, LabReport, Quartiles, ALT_AST_XULN, BILI_XULN};
-use crate::server::views::figures::{choice_menu, finish, BLACK, GROUPS as GROUP_COLOURS};
+use crate::server::views::figures::{
+    choice_menu, finish, legend_above, BLACK, GROUPS as GROUP_COLOURS,
+};
 use plotly::common::{DashType, ErrorData, ErrorType, Line, Marker, Mode, Title, Visible};
-use plotly::layout::{Axis, AxisType, Legend, Margin};
+use plotly::layout::{Axis, AxisType, Margin};
 use plotly::{Configuration, Layout, Plot, Scatter};
 use std::collections::BTreeMap;
 
@@ -138,14 +140,14 @@ pub fn edish(labs: &LabReport, names: &ArmNames, order: &[String]) -> (Figure, O
     };
     plot.set_layout(
         Layout::new()
-            .margin(Margin::new().left(60).right(20).top(20).bottom(50))
-            .height(420)
+            .margin(Margin::new().left(60).right(20).top(40).bottom(50))
+            .height(440)
             .x_axis(log(
                 &format!("Peak {} or {} (× ULN)", labs.liver[0], labs.liver[1]),
                 x_range,
             ))
             .y_axis(log(&format!("Peak {} (× ULN)", labs.liver[2]), y_range))
-            .legend(Legend::new().x(0.01).y(0.99)),
+            .legend(legend_above()),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     let note = binned.then(|| {
@@ -227,12 +229,16 @@ pub fn trends(series: &[TrendSeries]) -> Figure {
     let mut layout = Layout::new()
         .margin(Margin::new().left(50).right(20).top(50).bottom(50))
         .height(360)
-        .x_axis(Axis::new().title(Title::with_text("Visit (AVISITN)")))
+        .x_axis(Axis::new().title(Title::with_text("Visit")))
         .y_axis(Axis::new().title(Title::with_text(match series {
             [one] => format!("{}: median (Q1–Q3)", one.param),
             _ => "Median (Q1–Q3)".to_string(),
         })))
-        .legend(Legend::new().x(0.01).y(0.98));
+        .legend(
+            legend_above()
+                .x(1.0)
+                .x_anchor(plotly::common::Anchor::Right),
+        );
     if series.len() > 1 {
         let choices: Vec<(String, usize)> = series
             .iter()
@@ -324,7 +330,7 @@ pub fn profile(p: &LabProfile) -> Figure {
     }
     plot.set_layout(
         Layout::new()
-            .margin(Margin::new().left(60).right(20).top(20).bottom(50))
+            .margin(Margin::new().left(60).right(20).top(40).bottom(50))
             .height(380)
             .x_axis(
                 Axis::new()
@@ -337,7 +343,7 @@ pub fn profile(p: &LabProfile) -> Figure {
                     .title(Title::with_text("× ULN"))
                     .range(vec![lo.log10(), hi.log10()]),
             )
-            .legend(Legend::new().x(0.01).y(0.99)),
+            .legend(legend_above()),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     finish(&plot)
