@@ -22,6 +22,27 @@ pub fn p_fmt(p: f64) -> String {
     }
 }
 
+/// A p-value in words: "p = 0.123", "p < 0.001" (never "p = <0.001").
+pub fn p_is(p: f64) -> String {
+    if p.is_finite() && p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {}", p_fmt(p))
+    }
+}
+
+/// A nominal p-value or an alpha spent: four decimals, small ones in
+/// scientific notation (0.00014 is "1.40e-4"), a dash when undefined.
+pub fn small(x: f64) -> String {
+    if !x.is_finite() {
+        "–".into()
+    } else if x >= 0.001 || x == 0.0 {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.2e}")
+    }
+}
+
 /// A number to `digits` decimals, or a dash.
 pub fn opt(x: Option<f64>, digits: usize) -> String {
     x.map(|v| format!("{v:.digits$}"))

@@ -42,6 +42,34 @@ pub struct HazardRatioRow {
     pub p: f64,
 }
 
+/// One look of the design as rpact and gsDesign users read it: the
+/// boundaries in z, their nominal p-values, and the alpha spent by then.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoundRow {
+    pub look: usize,
+    pub information_fraction: f64,
+    pub efficacy_z: f64,
+    /// The nominal p-value at the efficacy bound (one-sided, or two-sided
+    /// for a two-sided design: rpact's `stageLevels`, doubled then).
+    pub efficacy_p: f64,
+    /// The alpha spent by this look, cumulated (rpact's `alphaSpent`).
+    pub efficacy_alpha: f64,
+    /// The futility bound in z, where the design has one at this look.
+    pub futility_z: Option<f64>,
+    pub harm_z: Option<f64>,
+    /// The nominal p-value at the harm bound (lower tail).
+    pub harm_p: Option<f64>,
+    pub harm_alpha: Option<f64>,
+}
+
+/// The effects a conditional power is read at.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CpEffects {
+    pub observed: f64,
+    pub design: Option<f64>,
+    pub null: f64,
+}
+
 /// The group-sequential look at this cut.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InterimView {
@@ -60,12 +88,19 @@ pub struct InterimView {
     pub z: f64,
     pub b_value: f64,
     pub efficacy_bounds: Vec<f64>,
+    /// Every look's bounds, nominal p-values and alpha spent.
+    pub bounds: Vec<BoundRow>,
     pub futility_bound: Option<f64>,
     /// The harm (lower) boundary at each of `fractions`, when configured.
     pub harm_bounds: Option<Vec<f64>>,
     pub cp_design: Option<f64>,
     pub cp_trend: Option<f64>,
     pub cp_null: Option<f64>,
+    /// The effects conditional power is read at (observed, design, null),
+    /// on `effect_measure`'s scale, marked on its curve.
+    pub cp_effects: Option<CpEffects>,
+    /// The futility guideline's threshold of conditional power, if any.
+    pub cp_threshold: Option<f64>,
     pub predictive_power: Option<f64>,
     /// What the effects are, with the groups named as the viewer sees them.
     pub effect_measure: String,

@@ -186,25 +186,6 @@ fn ForestSection(data: Efficacy) -> impl IntoView {
 
 #[component]
 fn InterimSection(i: InterimView) -> impl IntoView {
-    let bounds = i
-        .fractions
-        .iter()
-        .zip(&i.efficacy_bounds)
-        .enumerate()
-        .map(|(k, (t, b))| {
-            let here = k + 1 == i.look;
-            view! {
-                <tr class:current=here>
-                    <th scope="row">{k + 1}{here.then_some(" (this cut)")}</th>
-                    <td class="num">{format!("{t:.3}")}</td>
-                    <td class="num">{format!("{b:.3}")}</td>
-                    <td class="num">
-                        {if here { i.futility_bound.map(|f| format!("{f:.3}")).unwrap_or_else(|| "–".into()) } else { "–".into() }}
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
     let curve = i
         .curve
         .iter()
@@ -291,17 +272,7 @@ fn InterimSection(i: InterimView) -> impl IntoView {
                 label="Group-sequential boundaries and the observed z-statistic; the numbers are in the table below.".to_string()
                 figure=i.boundary_chart.clone()
             />
-            <table class="data" data-testid="bounds">
-                <thead>
-                    <tr>
-                        <th scope="col">"Look"</th>
-                        <th scope="col" class="num">"Information fraction"</th>
-                        <th scope="col" class="num">"Efficacy bound (z)"</th>
-                        <th scope="col" class="num">"Futility bound (z)"</th>
-                    </tr>
-                </thead>
-                <tbody>{bounds}</tbody>
-            </table>
+            <super::bounds::BoundsTable rows=i.bounds.clone() look=i.look/>
             <table class="data" data-testid="path">
                 <caption>"The observed statistic at each data cut"</caption>
                 <thead>

@@ -262,6 +262,7 @@ fn a_correction_is_a_new_version_and_the_signed_record_stays() {
             (format!("csrf={c}&meeting_date=2025-01-01&cut_date=2024-12-31&recommendation=carry_on&rationale=r"), "recommendation"),
             (format!("csrf={c}&meeting_date=2025-01-01&cut_date=2024-12-31&recommendation=continue&rationale=+"), "rationale"),
             (format!("csrf={c}&meeting_date=2025-01-01&cut_date=1999-01-01&recommendation=continue&rationale=r"), "not a good cut"),
+            (format!("csrf={c}&meeting_date=2024-12-30&cut_date=2024-12-31&recommendation=continue&rationale=r"), "dated after the meeting"),
             (format!("csrf={c}&meeting_date=2025-01-01"), "the form is not valid"),
         ] {
             let r = send(&app, post("/trial/altshock2/reviews", Some(&stat), &body)).await;

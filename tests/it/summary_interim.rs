@@ -57,6 +57,37 @@ fn the_interim_block_matches_rpact_at_the_observed_information() {
     assert!((i.z - 0.745_593_040_705).abs() < 1e-9);
     assert!((i.efficacy_bounds[0] - 2.945_917_907_27).abs() < 1e-5);
     assert!((i.efficacy_bounds[1] - 1.969_061_411_92).abs() < 1e-5);
+    // The alpha spent by each look and the bounds' nominal p-values, as the
+    // boundary table shows them. R (rpact 3.x, Debian r-cran-rpact):
+    //   d <- getDesignGroupSequential(sided = 1, alpha = 0.025,
+    //     typeOfDesign = "asOF", informationRates = c(0.505, 1))
+    //   d$alphaSpent   # 0.00160998923367 0.025
+    //   d$stageLevels  # 0.00160998923367 0.0244730196808
+    assert!((i.efficacy_alpha[0] - 0.001_609_989_233_67).abs() < 1e-7);
+    assert!((i.efficacy_alpha[1] - 0.025).abs() < 1e-9);
+    let config = altshock2_trial();
+    let names = dsmb::server::firewall::ArmNames::for_viewer(
+        dsmb::dto::Role::Statistician,
+        config.arm_labels(),
+        &[],
+        None,
+    );
+    let view = dsmb::server::views::efficacy::efficacy(
+        "altshock2".into(),
+        &config,
+        &r,
+        &names,
+        Vec::new(),
+        Vec::new(),
+    );
+    let rows = &view.interim.as_ref().unwrap().bounds;
+    for (row, (alpha, level)) in rows.iter().zip([
+        (0.001_609_989_233_67, 0.001_609_989_233_67),
+        (0.025, 0.024_473_019_680_8),
+    ]) {
+        assert!((row.efficacy_alpha - alpha).abs() < 1e-7, "{row:?}");
+        assert!((row.efficacy_p - level).abs() < 1e-7, "{row:?}");
+    }
     let cp = i.conditional_power.as_ref().unwrap();
     assert!(
         (cp.design.unwrap() - 0.516_497_308_451).abs() < 1e-4,

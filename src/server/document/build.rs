@@ -3,9 +3,9 @@
 //! closed report from the closed report named as the viewer's coding says.
 
 use super::model::{Audience, Document, Section, Table};
-use super::sections::{self, listing_note, p, rate_cell, yes, Previous, CHART_WIDTH, LISTING_ROWS};
+use super::sections::{self, listing_note, rate_cell, yes, Previous, CHART_WIDTH, LISTING_ROWS};
 use super::svg::svg;
-use crate::components::format::{ci_pct, pct};
+use crate::components::format::{ci_pct, p_is, pct};
 use crate::dto::{EnrollmentSummary, PathPoint, Role, SinceReview};
 use crate::server::config::TrialConfig;
 use crate::server::data::manifest::FileDigest;
@@ -435,7 +435,7 @@ fn safety_section(
                         }
                         _ => "–".into(),
                     };
-                    format!("{}: {rd}; p = {} ({})", c.label, p(c.p_value), c.test)
+                    format!("{}: {rd}; {} ({})", c.label, p_is(c.p_value), c.test)
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),

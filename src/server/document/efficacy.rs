@@ -5,7 +5,7 @@
 use super::model::{Section, Table};
 use super::sections::{p, CHART_WIDTH};
 use super::svg::svg;
-use crate::components::format::pct;
+use crate::components::format::{p_is, pct};
 use crate::dto::{Efficacy, PathPoint};
 use crate::server::config::TrialConfig;
 use crate::server::firewall::ArmNames;
@@ -142,6 +142,7 @@ fn look(s: &mut Section, v: &Efficacy) {
                 "Boundaries and the z path over the cuts",
                 svg(&i.boundary_chart, CHART_WIDTH),
             );
+            s.table(bounds_table(i));
             let mut t = Table::new(
                 "The statistic's path over the cuts",
                 vec![
@@ -170,6 +171,48 @@ fn look(s: &mut Section, v: &Efficacy) {
         }
         None => {}
     }
+}
+
+/// Each look's bounds with their nominal p-values and the alpha spent by
+/// then, as the page shows them.
+fn bounds_table(i: &crate::dto::InterimView) -> Table {
+    use crate::components::format::small;
+    let harm = i.bounds.iter().any(|r| r.harm_z.is_some());
+    let mut header: Vec<String> = [
+        "Look",
+        "Information",
+        "Efficacy z",
+        "Nominal p",
+        "Alpha spent",
+    ]
+    .map(String::from)
+    .to_vec();
+    if harm {
+        header.extend(["Harm z", "Nominal p (harm)", "Harm alpha spent"].map(String::from));
+    }
+    header.push("Futility z".into());
+    let mut t = Table::new(
+        "Each look's bounds, their nominal p-values and the alpha spent by then (cumulative)",
+        header,
+    );
+    for r in &i.bounds {
+        let here = if r.look == i.look { " (this cut)" } else { "" };
+        let mut cells = vec![
+            format!("{}{here}", r.look),
+            format!("{:.3}", r.information_fraction),
+            format!("{:.3}", r.efficacy_z),
+            small(r.efficacy_p),
+            small(r.efficacy_alpha),
+        ];
+        if harm {
+            cells.push(o3(r.harm_z));
+            cells.push(r.harm_p.map_or("–".into(), small));
+            cells.push(r.harm_alpha.map_or("–".into(), small));
+        }
+        cells.push(o3(r.futility_z));
+        t.row(cells);
+    }
+    t
 }
 
 /// Kaplan-Meier estimates, numbers at risk and the Cox hazard ratios.
@@ -204,7 +247,7 @@ fn survival(s: &mut Section, v: &Efficacy) {
             ]);
         }
         if let Some(lr) = v.logrank_p {
-            t.note(format!("Log-rank test: p = {}", p(lr)));
+            t.note(format!("Log-rank test: {}", p_is(lr)));
         }
         s.table(t);
         let mut header = vec!["Number at risk".to_string()];
@@ -268,7 +311,7 @@ fn subgroups(s: &mut Section, v: &Efficacy) {
             ]);
         }
         for (var, pv) in &v.interactions {
-            t.note(format!("Interaction, {var}: p = {}", p(*pv)));
+            t.note(format!("Interaction, {var}: {}", p_is(*pv)));
         }
         s.table(t);
     }

@@ -363,6 +363,11 @@ pub struct ConditionalPowers {
     pub trend: f64,
     /// Under the null hypothesis (the conditional rejection probability).
     pub null: f64,
+    /// The effects these are computed at, on the interim block's
+    /// `effect_measure` scale: observed, assumed by the design, null.
+    pub observed_effect: f64,
+    pub design_effect: Option<f64>,
+    pub null_effect: f64,
 }
 
 /// One point of a conditional-power curve.
@@ -415,11 +420,15 @@ pub struct Interim {
     pub b_value: f64,
     pub efficacy_bound: f64,
     pub efficacy_bounds: Vec<f64>,
+    /// The alpha spent by each look of `fractions`, cumulated.
+    pub efficacy_alpha: Vec<f64>,
     pub futility_bound: Option<f64>,
     /// The harm (lower) boundary at this look and at every look of
-    /// `fractions`, when the design sets one.
+    /// `fractions`, when the design sets one, and the harm alpha spent by
+    /// each look, cumulated.
     pub harm_bound: Option<f64>,
     pub harm_bounds: Option<Vec<f64>>,
+    pub harm_alpha: Option<Vec<f64>>,
     /// Null at the final look.
     pub conditional_power: Option<ConditionalPowers>,
     /// Flat prior, final analysis; null at the final look.

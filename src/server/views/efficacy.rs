@@ -5,7 +5,6 @@
 
 use super::figures;
 use super::safety::test_name;
-use crate::components::format::p_fmt;
 use crate::dto::{Efficacy, ForestRow, HazardRatioRow, InterimView, KmRow, PathPoint, PrimaryRow};
 use crate::server::config::{EndpointKind, Sided, TrialConfig, TrialDesign};
 use crate::server::firewall::ArmNames;
@@ -189,11 +188,22 @@ pub fn efficacy(
             z: i.z,
             b_value: i.b_value,
             efficacy_bounds: i.efficacy_bounds.clone(),
+            bounds: bound_rows(i, config.design.sided == crate::server::config::Sided::Two),
             futility_bound: i.futility_bound,
             harm_bounds: i.harm_bounds.clone(),
             cp_design: i.conditional_power.as_ref().and_then(|c| c.design),
             cp_trend: i.conditional_power.as_ref().map(|c| c.trend),
             cp_null: i.conditional_power.as_ref().map(|c| c.null),
+            cp_effects: i.conditional_power.as_ref().map(|c| crate::dto::CpEffects {
+                observed: c.observed_effect,
+                design: c.design_effect,
+                null: c.null_effect,
+            }),
+            cp_threshold: config
+                .design
+                .futility
+                .as_ref()
+                .and_then(|f| f.conditional_power_below),
             predictive_power: i.predictive_power,
             effect_measure: measure,
             repeated_ci: i.repeated_ci,
@@ -329,9 +339,9 @@ pub fn efficacy(
         withheld: None,
         primary_test: closed.primary.comparison.as_ref().map(|c| {
             format!(
-                "{}: p = {} ({})",
+                "{}: {} ({})",
                 names.versus(&c.arm, &c.reference),
-                p_fmt(c.p_value),
+                crate::components::format::p_is(c.p_value),
                 test_name(c.test)
             )
         }),
@@ -443,6 +453,32 @@ fn km_rows(closed: &ClosedReport, names: &ArmNames) -> Vec<KmRow> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Every look's bounds with their nominal p-values and the alpha spent by
+/// then (a two-sided design's efficacy p counts both tails).
+fn bound_rows(i: &crate::server::report::Interim, two_sided: bool) -> Vec<crate::dto::BoundRow> {
+    use crate::stats::normal;
+    let tails = if two_sided { 2.0 } else { 1.0 };
+    i.fractions
+        .iter()
+        .enumerate()
+        .map(|(k, &t)| {
+            let z = i.efficacy_bounds[k];
+            let harm_z = i.harm_bounds.as_ref().and_then(|h| h.get(k).copied());
+            crate::dto::BoundRow {
+                look: k + 1,
+                information_fraction: t,
+                efficacy_z: z,
+                efficacy_p: tails * normal::sf(z),
+                efficacy_alpha: i.efficacy_alpha.get(k).copied().unwrap_or(f64::NAN),
+                futility_z: (k + 1 == i.look).then_some(i.futility_bound).flatten(),
+                harm_z,
+                harm_p: harm_z.map(normal::cdf),
+                harm_alpha: i.harm_alpha.as_ref().and_then(|a| a.get(k).copied()),
+            }
+        })
+        .collect()
 }
 
 fn km_chart(rows: &[KmRow], risk_times: &[f64]) -> crate::dto::Figure {

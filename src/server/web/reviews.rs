@@ -189,6 +189,11 @@ async fn record_meeting(ctx: &Ctx, req: Request) -> Result<Response, AppError> {
         parse_date(&form.meeting_date, "the meeting date").map_err(AppError::BadInput)?;
     let cut_date = parse_date(&form.cut_date, "the cut reviewed").map_err(AppError::BadInput)?;
     let recommendation = Recommendation::parse(&form.recommendation).map_err(AppError::BadInput)?;
+    if cut_date > meeting_date {
+        return Err(AppError::BadInput(format!(
+            "the cut reviewed ({cut_date}) is dated after the meeting ({meeting_date}): a meeting reviews a cut it has"
+        )));
+    }
     let cut_known = guard::cut_dates(&ctx.state, trial).contains(&cut_date.to_string());
     if !cut_known && amends.is_none() {
         return Err(AppError::BadInput(format!(

@@ -15,8 +15,8 @@ pub(super) enum Place {
 }
 
 /// From the axis line to the first row of a legend below it (under the
-/// tick labels).
-pub(super) const BELOW_AXIS: f64 = 30.0;
+/// tick labels and the axis title).
+pub(super) const BELOW_AXIS: f64 = 46.0;
 const ROW: f64 = 16.0;
 const CHAR: f64 = 6.2;
 /// The key (a line or a marker) and the gap before the name.

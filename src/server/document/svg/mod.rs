@@ -251,7 +251,7 @@ impl Plot {
         );
         match legend.map(|g| (g.place, g.height())) {
             Some((legend::Place::Above, h)) => t = t.max(h + 8.0),
-            Some((legend::Place::Below, h)) => b = b.max(legend::BELOW_AXIS + h + 24.0),
+            Some((legend::Place::Below, h)) => b = b.max(legend::BELOW_AXIS + h + 8.0),
             None => {}
         }
         let (left, right, top, bottom) = (l, width - r, t, height - b);
@@ -272,7 +272,7 @@ impl Plot {
     /// The grid, the ticks and the axis titles.
     fn frame(&self, s: &mut String) {
         let Plot {
-            height,
+            height: _,
             left,
             top,
             bottom,
@@ -313,7 +313,7 @@ impl Plot {
                 x.from,
                 x.to,
                 (x.from + x.to) / 2.0,
-                height - 10.0,
+                bottom + 36.0,
                 escape(&x.title)
             );
         }

@@ -36,6 +36,7 @@ pub(super) fn draw(s: &mut String, layout: &Value, plot: &Plot) {
         ) else {
             continue;
         };
+        let px = px + n.get("xshift").and_then(Value::as_f64).unwrap_or(0.0);
         let anchor = match name("xanchor", "center").as_str() {
             "left" => "start",
             "right" => "end",

@@ -35,9 +35,13 @@ pub(super) struct LookPlan {
     pub look: usize,
     pub fractions: Vec<f64>,
     pub efficacy: Vec<f64>,
+    /// The alpha spent by each look, cumulated (rpact's `alphaSpent`).
+    pub efficacy_alpha: Vec<f64>,
     pub futility: Option<Vec<f64>>,
-    /// The harm (lower) bounds, when the design sets a harm boundary.
+    /// The harm (lower) bounds, when the design sets a harm boundary, and
+    /// the harm alpha spent by each look, cumulated.
     pub harm: Option<Vec<f64>>,
+    pub harm_alpha: Option<Vec<f64>>,
     pub binding: bool,
     pub two_sided: bool,
     pub rule: EfficacyRule,
@@ -105,9 +109,11 @@ impl LookPlan {
             b_value: b_value(t, f.z),
             efficacy_bound: self.efficacy[self.look],
             efficacy_bounds: self.efficacy.clone(),
+            efficacy_alpha: self.efficacy_alpha.clone(),
             futility_bound,
             harm_bound,
             harm_bounds: self.harm.clone(),
+            harm_alpha: self.harm_alpha.clone(),
             verdict: verdict.words,
             verdict_kind: verdict.kind,
             basis: verdict.basis,
@@ -217,7 +223,8 @@ pub(super) fn plan_look(design: &TrialDesign, cut: &str, t_obs: f64) -> Option<L
         return None;
     }
     let two_sided = design.sided == Sided::Two;
-    let mut efficacy = efficacy_boundaries(&fractions, design.alpha, two_sided, rule).efficacy;
+    let spent = efficacy_boundaries(&fractions, design.alpha, two_sided, rule);
+    let (mut efficacy, mut efficacy_alpha) = (spent.efficacy, spent.cumulative_alpha);
     let fut = design.futility.as_ref();
     let binding = fut.is_some_and(|f| f.binding);
     let futility = match (
@@ -237,22 +244,29 @@ pub(super) fn plan_look(design: &TrialDesign, cut: &str, t_obs: f64) -> Option<L
                 binding,
             );
             efficacy = d.efficacy;
+            efficacy_alpha = d.cumulative_alpha;
             Some(d.futility)
         }
         _ => None,
     };
     let harm = design.harm.as_ref().and_then(|h| {
         let spending = Spending::parse_harm(&h.spending).ok()?;
-        Some(harm_boundaries(&fractions, h.alpha, spending).efficacy)
+        Some(harm_boundaries(&fractions, h.alpha, spending))
     });
+    let (harm, harm_alpha) = match harm {
+        Some(b) => (Some(b.efficacy), Some(b.cumulative_alpha)),
+        None => (None, None),
+    };
     Some(LookPlan {
         status,
         planned: planned.len(),
         look,
         fractions,
         efficacy,
+        efficacy_alpha,
         futility,
         harm,
+        harm_alpha,
         binding,
         two_sided,
         rule,

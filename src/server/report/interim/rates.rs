@@ -134,6 +134,12 @@ pub(super) fn interim_rates(
                 design: under_design,
                 trend,
                 null,
+                observed_effect: p_t - p_r,
+                design_effect: match (rate(&treatment.code), rate(&reference.code)) {
+                    (Some(a), Some(b0)) => Some(a - b0),
+                    _ => None,
+                },
+                null_effect: 0.0,
             }),
             Some(predictive_power_flat(plan.fractions[look], z, c)),
         )

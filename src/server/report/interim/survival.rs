@@ -96,6 +96,9 @@ pub(super) fn interim_survival(
                 design: under_design,
                 trend,
                 null,
+                observed_effect: (-theta_obs).exp(),
+                design_effect: design.assumptions.hazard_ratio,
+                null_effect: 1.0,
             }),
             Some(predictive_power_flat(plan.fractions[look], z, c)),
         )

@@ -89,6 +89,7 @@ pub fn kaplan_meier(rows: &[crate::dto::KmRow], risk_times: &[f64], unit: &str) 
         .y_ref("paper")
         .y(paper(first_row))
         .show_arrow(false)
+        .x_shift(-22.0)
         .text("At risk")
         .font(Font::new().size(11))];
     for (i, r) in rows.iter().enumerate() {
@@ -101,6 +102,7 @@ pub fn kaplan_meier(rows: &[crate::dto::KmRow], risk_times: &[f64], unit: &str) 
                 .x_anchor(plotly::common::Anchor::Right)
                 .y_ref("paper")
                 .y(y)
+                .x_shift(-22.0)
                 .show_arrow(false)
                 .text(short_label(&r.group))
                 .font(Font::new().size(11).color(colour)),
@@ -323,9 +325,17 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
     finish(&plot)
 }
 
+/// Conditional power over a range of effects, with the observed effect,
+/// the design's and the null marked as vertical lines, and the futility
+/// guideline's threshold as a horizontal one.
 pub fn conditional_power(data: &crate::dto::InterimView) -> Figure {
     let x: Vec<f64> = data.curve.iter().map(|p| p.0).collect();
     let y: Vec<f64> = data.curve.iter().map(|p| p.1).collect();
+    let (lo, hi) = x
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
     let mut plot = Plot::new();
     plot.add_trace(
         Scatter::new(x, y)
@@ -333,17 +343,57 @@ pub fn conditional_power(data: &crate::dto::InterimView) -> Figure {
             .line(Line::new().color(GREEN).width(2.0))
             .name("Conditional power"),
     );
+    let mut mark = |at: f64, name: String, colour: &'static str, dash: DashType| {
+        if at.is_finite() && at >= lo && at <= hi {
+            plot.add_trace(
+                Scatter::new(vec![at, at], vec![0.0, 1.0])
+                    .mode(Mode::Lines)
+                    .line(Line::new().color(colour).width(1.5).dash(dash))
+                    .name(name),
+            );
+        }
+    };
+    if let Some(e) = &data.cp_effects {
+        mark(
+            e.observed,
+            format!("Observed ({:.3})", e.observed),
+            BLACK,
+            DashType::Solid,
+        );
+        if let Some(d) = e.design {
+            mark(d, format!("Design ({d:.3})"), BLUE, DashType::Dash);
+        }
+        mark(
+            e.null,
+            format!("Null ({:.3})", e.null),
+            "#777777",
+            DashType::Dot,
+        );
+    }
+    if let (Some(g), true) = (data.cp_threshold, lo.is_finite()) {
+        plot.add_trace(
+            Scatter::new(vec![lo, hi], vec![g, g])
+                .mode(Mode::Lines)
+                .line(
+                    Line::new()
+                        .color(VERMILION)
+                        .width(1.5)
+                        .dash(DashType::DashDot),
+                )
+                .name(format!("Futility guideline (CP {:.0}%)", g * 100.0)),
+        );
+    }
     plot.set_layout(
         Layout::new()
-            .margin(Margin::new().left(50).right(20).top(20).bottom(50))
-            .height(320)
+            .margin(Margin::new().left(50).right(20).top(40).bottom(50))
+            .height(340)
             .x_axis(Axis::new().title(Title::with_text(data.effect_measure.as_str())))
             .y_axis(
                 Axis::new()
                     .title(Title::with_text("Conditional power"))
                     .range(vec![0.0, 1.0]),
             )
-            .show_legend(false),
+            .legend(legend_above()),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     finish(&plot)

@@ -4,7 +4,7 @@
 //! reference arm once decoded.
 
 use super::{closed_columns, line, value};
-use crate::components::format::p_fmt;
+use crate::components::format::p_is;
 use crate::dto::LinesTableData;
 use crate::server::firewall::ArmNames;
 use crate::server::report::labs::{ChangeStats, LabReport};
@@ -76,11 +76,11 @@ pub(super) fn change_table(labs: &LabReport, names: &ArmNames, order: &[String])
                     || "–".into(),
                     |d| {
                         format!(
-                            "{} ({} to {}), p = {}",
+                            "{} ({} to {}), {}",
                             value(d.estimate),
                             value(d.ci95.0),
                             value(d.ci95.1),
-                            p_fmt(d.p_value)
+                            p_is(d.p_value)
                         )
                     },
                 ));
