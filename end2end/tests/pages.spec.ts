@@ -43,6 +43,17 @@ test("the cut picker keeps the page, and the tabs keep the cut", async ({ page }
   const iabp = page.getByTestId("primary").locator("tr", { hasText: "IABP + SoC" });
   await expect(iabp).toContainText(String(early.primary_endpoint.evaluable_day60.IABP));
   await expect(iabp).toContainText(String(early.primary_endpoint.failures_death_within_60d.IABP));
+  // The title names the page, the trial and the cut (tabs, bookmarks, print).
+  await expect(page).toHaveTitle(/^Efficacy and futility · altshock2 · cut 2022-06-30/);
+
+  // Reviews and Reports keep the cut too, and lead back to it.
+  await page.getByRole("link", { name: "Reviews" }).click();
+  await expect(page).toHaveURL(/\/trial\/altshock2\/reviews\?cut=2022-06-30$/);
+  await expect(page).toHaveTitle(/^Reviews · altshock2 · cut 2022-06-30/);
+  await page.getByRole("link", { name: "Reports" }).click();
+  await expect(page).toHaveURL(/\/trial\/altshock2\/reports\?cut=2022-06-30$/);
+  await page.getByRole("link", { name: "Efficacy and futility" }).click();
+  await expect(page).toHaveURL(/\/trial\/altshock2\/efficacy\?cut=2022-06-30$/);
 
   // The newest cut needs no query; an unknown cut is refused, not guessed.
   await page.getByTestId("cut-select").selectOption("2024-12-31");

@@ -2,6 +2,7 @@
 //! and cut the route names.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The trial in the route (`/trial/:id`).
@@ -36,6 +37,20 @@ pub enum Tab {
     Reports,
 }
 
+impl Tab {
+    /// The page's name, as its tab and its title say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Safety => "Safety",
+            Tab::Efficacy => "Efficacy and futility",
+            Tab::Cuts => "Data cuts",
+            Tab::Reviews => "Reviews",
+            Tab::Reports => "Reports",
+        }
+    }
+}
+
 /// The tabs of a trial's pages (closed roles also see efficacy and the
 /// cuts) and the cut picker. The picker is a plain GET form: it reloads the
 /// same page at the chosen cut, with or without JavaScript, and the tabs
@@ -49,20 +64,30 @@ pub fn TrialNav(
     #[prop(optional)] shown: String,
     #[prop(optional)] cuts: Vec<String>,
 ) -> impl IntoView {
-    // The newest cut needs no query: links stay short and follow new cuts.
-    let query = if cuts.first().is_some_and(|newest| *newest != shown) && !shown.is_empty() {
-        format!("?cut={shown}")
+    // A page without a cut of its own (data cuts, reviews, reports) keeps
+    // the one it was reached with, so every tab returns to the same cut.
+    let kept = if shown.is_empty() {
+        cut_param().get_untracked().unwrap_or_default()
     } else {
-        String::new()
+        shown.clone()
     };
-    let link = move |t: Tab, tail: &str, label: &'static str| {
+    // The newest cut needs no query: links stay short and follow new cuts.
+    let newest = cuts.first().is_some_and(|n| *n == kept);
+    let query = if kept.is_empty() || newest {
+        String::new()
+    } else {
+        format!("?cut={kept}")
+    };
+    // The browser tab, a bookmark and a printed header name the page, the
+    // trial and the cut.
+    let title = match kept.as_str() {
+        "" => format!("{} · {trial} · DSMB monitor", tab.label()),
+        cut => format!("{} · {trial} · cut {cut} · DSMB monitor", tab.label()),
+    };
+    let link = move |t: Tab, tail: &str| {
         let current = (t == tab).then_some("page");
-        let href = if matches!(t, Tab::Cuts | Tab::Reviews | Tab::Reports) {
-            format!("/trial/{trial}{tail}")
-        } else {
-            format!("/trial/{trial}{tail}{query}")
-        };
-        view! { <a href=href aria-current=current>{label}</a> }
+        let href = format!("/trial/{trial}{tail}{query}");
+        view! { <a href=href aria-current=current>{t.label()}</a> }
     };
     let picker = (!cuts.is_empty()).then(|| {
         let options = cuts
@@ -87,19 +112,20 @@ pub fn TrialNav(
         }
     });
     view! {
+        <Title text=title/>
         <div class="trial-bar">
             <nav class="tabs" aria-label="Trial pages">
-                {link(Tab::Overview, "", "Overview")}
-                {link(Tab::Safety, "/safety", "Safety")}
+                {link(Tab::Overview, "")}
+                {link(Tab::Safety, "/safety")}
                 {closed
                     .then(|| {
                         view! {
-                            {link(Tab::Efficacy, "/efficacy", "Efficacy and futility")}
-                            {link(Tab::Cuts, "/cuts", "Data cuts")}
+                            {link(Tab::Efficacy, "/efficacy")}
+                            {link(Tab::Cuts, "/cuts")}
                         }
                     })}
-                {link(Tab::Reviews, "/reviews", "Reviews")}
-                {link(Tab::Reports, "/reports", "Reports")}
+                {link(Tab::Reviews, "/reviews")}
+                {link(Tab::Reports, "/reports")}
             </nav>
             {picker}
         </div>

@@ -131,11 +131,13 @@ fn summary(cut: &Path, trial: &Path, view: &str) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
-fn p_fmt(p: f64) -> String {
+/// A p-value as the documents write it in words: "p < 0.001", never
+/// "p = <0.001".
+fn p_words(p: f64) -> String {
     if p < 0.001 {
-        "<0.001".into()
+        "p < 0.001".into()
     } else {
-        format!("{p:.3}")
+        format!("p = {p:.3}")
     }
 }
 
@@ -294,8 +296,12 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
                     has(&text, &format!("{}/{}", g["subjects"], g["n"]), &what);
                 }
                 for c in cat["comparisons"].as_array().unwrap() {
-                    let p = p_fmt(c["p_value"].as_f64().unwrap());
-                    has(&text, &format!("p = {p} ("), &what);
+                    let p = p_words(c["p_value"].as_f64().unwrap());
+                    has(&text, &format!("{p} ("), &what);
+                    assert!(
+                        !text.contains("p = <"),
+                        "{what}: a p-value written \"p = <\""
+                    );
                 }
             }
             let i = &s["interim"];
