@@ -154,7 +154,16 @@ test("survival curves, numbers at risk and the subgroup forest", async ({ page }
   await expect(page.getByTestId("at-risk").locator("tbody tr").first().locator("td").first()).toHaveText("86");
   await expect(page.getByTestId("forest").locator("tbody tr")).toHaveCount(5);
   if (info.project.name === "js-on") {
-    await expect(page.getByTestId("km-chart").locator(".scatterlayer .trace")).toHaveCount(3);
+    // Three curves and their three sets of censoring ticks (the bands wait
+    // for a click on their legend entry).
+    const km = page.getByTestId("km-chart");
+    await expect(km.locator(".scatterlayer .trace")).toHaveCount(6);
+    // The numbers at risk under the axis, and a legend that covers no data:
+    // it ends above the plot area.
+    await expect(km.locator(".annotation-text", { hasText: "At risk" })).toBeVisible();
+    const legend = await km.locator(".legend").boundingBox();
+    const area = await km.locator(".nsewdrag").first().boundingBox();
+    expect(legend!.y + legend!.height).toBeLessThanOrEqual(area!.y + 1);
     await expect(page.getByTestId("forest-chart").locator("svg.main-svg").first()).toBeVisible();
   }
   await page.screenshot({ path: info.outputPath("efficacy-cdisc-survival.png"), fullPage: true });

@@ -47,6 +47,9 @@ struct Trace {
     labels: Vec<String>,
     /// Markers drawn as vertical ticks (`line-ns-open`: censoring marks).
     tick: bool,
+    /// Filled to the trace drawn before it (`fill: tonexty`), in this
+    /// colour (a region beyond a boundary).
+    fill: Option<String>,
 }
 
 /// An error bar's pluses and minuses: `array`, and `arrayminus` or the same.
@@ -153,6 +156,10 @@ fn traces(data: &[Value]) -> Vec<Trace> {
                 error_down: down,
                 tick: marker.and_then(|m| m.get("symbol")).and_then(Value::as_str)
                     == Some("line-ns-open"),
+                fill: (t.get("fill").and_then(Value::as_str) == Some("tonexty"))
+                    .then(|| t.get("fillcolor").and_then(Value::as_str))
+                    .flatten()
+                    .map(str::to_string),
             }
         })
         .collect()
@@ -190,6 +197,11 @@ pub fn svg(figure: &Figure, width: f64) -> Option<String> {
         r#"<rect width="{width}" height="{height}" fill="white"/>"#
     );
     plot.frame(&mut s);
+    for (i, t) in traces.iter().enumerate() {
+        if let (Some(colour), Some(before)) = (&t.fill, i.checked_sub(1).map(|j| &traces[j])) {
+            plot.region(&mut s, before, t, colour);
+        }
+    }
     for t in &traces {
         plot.trace(&mut s, t);
     }
@@ -322,6 +334,33 @@ impl Plot {
             r##"<line x1="{left:.1}" y1="{top:.1}" x2="{left:.1}" y2="{bottom:.1}" stroke="#444"/><text transform="translate(14 {:.1}) rotate(-90)" text-anchor="middle">{}</text>"##,
             (top + bottom) / 2.0,
             escape(&y.title)
+        );
+    }
+
+    /// The region between two traces (their points joined, the second's
+    /// reversed), filled with `colour`; drawn under every line.
+    fn region(&self, s: &mut String, a: &Trace, b: &Trace, colour: &str) {
+        let x = &self.xs[a.x_axis.min(self.xs.len() - 1)];
+        let pixels = |t: &Trace| -> Vec<(f64, f64)> {
+            t.x.iter()
+                .zip(&t.y)
+                .filter_map(|(u, v)| Some((x.place(u.as_ref()?)?, self.y.place(v.as_ref()?)?)))
+                .collect()
+        };
+        let mut points = pixels(a);
+        points.extend(pixels(b).into_iter().rev());
+        if points.len() < 3 {
+            return;
+        }
+        let d: Vec<String> = points
+            .iter()
+            .map(|(px, py)| format!("{px:.1},{py:.1}"))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polygon points="{}" fill="{}" stroke="none"/>"#,
+            d.join(" "),
+            escape(colour)
         );
     }
 

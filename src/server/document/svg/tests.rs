@@ -130,3 +130,18 @@ fn censoring_ticks_and_annotations_under_the_axis_are_drawn() {
     );
     assert!(svg.contains(r##"text-anchor="end" fill="#222">At risk</text>"##));
 }
+
+#[test]
+fn a_region_beyond_a_boundary_is_filled_under_the_lines() {
+    let fig = Figure(
+        r##"{"data":[{"type":"scatter","x":[0.5,1],"y":[4,4],"mode":"lines","line":{"width":0},"showlegend":false},
+           {"type":"scatter","x":[0.5,1],"y":[3,2],"mode":"lines","fill":"tonexty","fillcolor":"rgba(213,94,0,0.10)","name":"Efficacy"}],
+           "layout":{"height":300,"margin":{"t":20},"xaxis":{"range":[0,1]},"yaxis":{"range":[0,4]}}}"##
+            .into(),
+    );
+    let svg = svg(&fig, 600.0).unwrap();
+    let polygon = svg.find("<polygon").expect("a filled region");
+    assert!(svg[polygon..].contains(r#"fill="rgba(213,94,0,0.10)""#));
+    // Under the lines: the region comes before any trace's path.
+    assert!(polygon < svg.find("<path").unwrap());
+}

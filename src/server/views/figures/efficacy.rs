@@ -236,18 +236,47 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
     use plotly::common::Marker;
     let t = data.fractions.clone();
     let mut plot = Plot::new();
+    // The plot runs half a unit past every bound and every observed z, so
+    // that the regions beyond the bounds show as regions.
+    let zs = data.path.iter().map(|p| p.z).chain([data.z, 0.0]);
+    let all = data
+        .efficacy_bounds
+        .iter()
+        .copied()
+        .chain(data.harm_bounds.iter().flatten().copied())
+        .chain(zs)
+        .filter(|v| v.is_finite());
+    let (low, high) = all.fold((0.0_f64, 0.0_f64), |(a, b), v| (a.min(v), b.max(v)));
+    let (y_bottom, y_top) = (low - 0.5, high + 0.5);
+    let edge = |y: f64| {
+        Scatter::new(t.clone(), vec![y; t.len()])
+            .mode(Mode::Lines)
+            .line(Line::new().width(0.0).color(VERMILION))
+            .show_legend(false)
+            .hover_info(plotly::common::HoverInfo::Skip)
+    };
+    // The efficacy region: from the bound up, shaded.
+    plot.add_trace(edge(y_top));
     plot.add_trace(
         Scatter::new(t.clone(), data.efficacy_bounds.clone())
             .mode(Mode::LinesMarkers)
             .line(Line::new().color(VERMILION).width(2.0))
-            .name("Efficacy boundary"),
+            .fill(plotly::common::Fill::ToNextY)
+            .fill_color("rgba(213,94,0,0.10)")
+            .name("Efficacy boundary (stop above)"),
     );
     if let Some(h) = &data.harm_bounds {
+        // The harm region: from the bound down, shaded.
         plot.add_trace(
             Scatter::new(t.clone(), h.clone())
                 .mode(Mode::LinesMarkers)
                 .line(Line::new().color(VERMILION).width(2.0).dash(DashType::Dash))
-                .name("Harm boundary"),
+                .name("Harm boundary (stop below)"),
+        );
+        plot.add_trace(
+            edge(y_bottom)
+                .fill(plotly::common::Fill::ToNextY)
+                .fill_color("rgba(213,94,0,0.18)"),
         );
     }
     if let Some(f) = data.futility_bound {
@@ -318,7 +347,11 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
                     .title(Title::with_text("Information fraction"))
                     .range(vec![0.0, 1.05]),
             )
-            .y_axis(Axis::new().title(Title::with_text("z-statistic")))
+            .y_axis(
+                Axis::new()
+                    .title(Title::with_text("z-statistic"))
+                    .range(vec![y_bottom, y_top]),
+            )
             .legend(legend_above()),
     );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
