@@ -3,10 +3,10 @@
 
 use super::{BaselineKind, Sided, TrialConfig};
 
+/// An arm code takes the characters of a trial identifier (one rule, in
+/// `ids`).
 fn is_identifier(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    crate::server::ids::TrialId::parse(s).is_ok()
 }
 
 fn is_iso_date(s: &str) -> bool {

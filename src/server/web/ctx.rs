@@ -45,19 +45,9 @@ impl FromRequestParts<AppState> for Ctx {
         let Ok(trial) = TrialId::parse(raw) else {
             // Refused as an unknown trial is (a probe learns nothing), and
             // audited as every refusal is.
-            let e = AppError::Forbidden("no access to this trial".into());
             let shown: String = raw.chars().take(64).collect();
-            refusal::record(
-                &state.access.store,
-                auth.username(),
-                &auth.address,
-                &shown,
-                &what,
-                e.status(),
-                &e.to_string(),
-            )
-            .await;
-            return Err(e.into_response());
+            let e = AppError::Forbidden("no access to this trial".into());
+            return Err(refused(state, &auth, &shown, &what, e).await);
         };
         Ok(Ctx {
             state: state.clone(),
@@ -100,19 +90,7 @@ impl Ctx {
 
     /// Refuse with `e`, audited when it is a refusal.
     pub async fn refuse(&self, e: AppError) -> Response {
-        if e.is_refusal() {
-            refusal::record(
-                &self.state.access.store,
-                self.auth.username(),
-                &self.auth.address,
-                &self.trial,
-                &self.what,
-                e.status(),
-                &e.to_string(),
-            )
-            .await;
-        }
-        e.into_response()
+        refused(&self.state, &self.auth, &self.trial, &self.what, e).await
     }
 
     /// The one way a POST form is read: the caller's `role` on the trial is
@@ -153,6 +131,25 @@ impl Ctx {
     pub fn username(&self) -> &str {
         self.auth.username()
     }
+}
+
+/// The response refusing `e` to `auth` on `trial` for the request `what`,
+/// written to the audit trail first when it is a refusal (a server that
+/// cannot record or answer is not one).
+async fn refused(state: &AppState, auth: &Auth, trial: &str, what: &str, e: AppError) -> Response {
+    if e.is_refusal() {
+        refusal::record(
+            &state.access.store,
+            auth.username(),
+            &auth.address,
+            trial,
+            what,
+            e.status(),
+            &e.to_string(),
+        )
+        .await;
+    }
+    e.into_response()
 }
 
 /// A form's rejection in words (at most 300 characters: the body is the
