@@ -6,6 +6,7 @@
 //! ([`web`]), the access store ([`store`]), the command line ([`cli`]) and
 //! the observed information of the formal looks ([`looks`]).
 
+pub mod audit_export;
 pub mod catalog;
 pub mod cli;
 pub mod config;

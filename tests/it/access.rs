@@ -428,9 +428,13 @@ async fn dsmb_groups_are_coded_until_a_confirmed_decode_body() {
     assert_eq!(names, ["SoC", "IABP + SoC"]);
     // The statistician sees the decode in the audit trail.
     let s = sign_in(&state, "stat").await;
-    let r = send(&state, post("/api/get_audit", Some(&s), "action=decode")).await;
-    let rows: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    let rows = rows.as_array().unwrap();
+    let r = send(
+        &state,
+        post("/api/get_audit", Some(&s), "query[action]=decode"),
+    )
+    .await;
+    let page: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let rows = page["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["username"], "member");
     assert_eq!(rows[0]["trial"], "altshock2");

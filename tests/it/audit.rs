@@ -331,8 +331,8 @@ fn the_statisticians_audit_view_is_scoped_to_their_trials() {
         .await;
         assert_eq!(r.status, StatusCode::OK);
         let r = send(&state, post("/api/get_audit", Some(&stat), "")).await;
-        let rows: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-        let rows = rows.as_array().unwrap();
+        let page: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let rows = page["rows"].as_array().unwrap();
         let has = |user: &str, action: &str| {
             rows.iter()
                 .any(|e| e["username"] == user && e["action"] == action)

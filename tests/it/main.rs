@@ -4,6 +4,7 @@ mod access;
 mod adverse_events;
 mod altshock_interim;
 mod audit;
+mod audit_trail;
 mod baseline;
 mod blinding;
 mod cli;

@@ -399,6 +399,7 @@ pub fn report(args: &ReportArgs) -> ExitCode {
             document::Audience::Open => "open",
             document::Audience::Closed { coded: true } => "closed, coded",
             document::Audience::Closed { coded: false } => "closed",
+            document::Audience::AuditTrail => "audit trail",
         },
         doc.cut_date,
         doc.version

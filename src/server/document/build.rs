@@ -43,6 +43,7 @@ fn document(trial: &TrialConfig, cut: &str, meta: &Meta, audience: Audience) -> 
         version: meta.version,
         audience,
         band: audience.band().to_string(),
+        head: format!("{} · data cut {cut} · version {}", trial.id, meta.version),
         built_at: meta.built_at.clone(),
         subtitle: vec![
             format!("Data cut-off {cut}"),
@@ -57,6 +58,7 @@ fn document(trial: &TrialConfig, cut: &str, meta: &Meta, audience: Audience) -> 
                 Audience::Closed { coded: false } => {
                     "Closed report for the DSMB only: treatment arms decoded".into()
                 }
+                Audience::AuditTrail => "An export of the audit trail".into(),
             },
         ],
         sections: Vec::new(),

@@ -79,23 +79,18 @@ fn table(out: &mut String, t: &Table) {
 /// The document as HTML.
 pub fn html(doc: &Document) -> String {
     let mut out = String::with_capacity(64 * 1024);
-    let title = format!(
-        "{} — {} — data cut {} — version {}",
-        doc.trial_title, doc.band, doc.cut_date, doc.version
-    );
+    let title = format!("{} — {} — {}", doc.trial_title, doc.band, doc.head);
     let _ = write!(
         out,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>",
         escape(&title)
     );
-    let closed = matches!(doc.audience, super::model::Audience::Closed { .. });
+    let closed = !matches!(doc.audience, super::model::Audience::Open);
     let _ = write!(
         out,
-        "<header class=\"band{}\"><span>{} · data cut {} · version {}</span><strong>{}</strong></header>",
+        "<header class=\"band{}\"><span>{}</span><strong>{}</strong></header>",
         if closed { " closed" } else { "" },
-        escape(&doc.trial_id),
-        escape(&doc.cut_date),
-        doc.version,
+        escape(&doc.head),
         escape(&doc.band)
     );
     if let Some(w) = &doc.watermark {

@@ -14,6 +14,7 @@
 //!
 //! May not: compute statistics, read data files, know who asks.
 
+pub mod audit;
 pub mod build;
 mod efficacy;
 pub mod html;

@@ -11,7 +11,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     Open,
-    Closed { coded: bool },
+    Closed {
+        coded: bool,
+    },
+    /// An export of the audit trail (no trial data).
+    AuditTrail,
 }
 
 impl Audience {
@@ -20,6 +24,7 @@ impl Audience {
         match self {
             Audience::Open => "OPEN REPORT",
             Audience::Closed { .. } => "CLOSED REPORT: DSMB ONLY",
+            Audience::AuditTrail => "AUDIT TRAIL",
         }
     }
 }
@@ -33,6 +38,9 @@ pub struct Document {
     pub version: u32,
     pub audience: Audience,
     pub band: String,
+    /// The running head of every page (trial, cut and version of a
+    /// report; what and when of an export).
+    pub head: String,
     /// When it was built, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub built_at: String,
     /// The title page's lines under the title.

@@ -20,6 +20,8 @@ pub enum AuditAction {
     ViewUpload,
     /// A DSMB member decoded the coded groups.
     Decode,
+    /// The audit trail exported (CSV or PDF).
+    ExportAudit,
     // Users and roles (the command line).
     UserAdd,
     UserPasswd,
@@ -53,7 +55,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, for the audit page's filter.
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignInThrottled,
@@ -65,6 +67,7 @@ impl AuditAction {
         AuditAction::ViewUploads,
         AuditAction::ViewUpload,
         AuditAction::Decode,
+        AuditAction::ExportAudit,
         AuditAction::UserAdd,
         AuditAction::UserPasswd,
         AuditAction::UserDisable,
@@ -105,6 +108,7 @@ impl AuditAction {
             AuditAction::ViewUploads => "view-uploads",
             AuditAction::ViewUpload => "view-upload",
             AuditAction::Decode => "decode",
+            AuditAction::ExportAudit => "export-audit",
             AuditAction::UserAdd => "user-add",
             AuditAction::UserPasswd => "user-passwd",
             AuditAction::UserDisable => "user-disable",

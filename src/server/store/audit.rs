@@ -9,7 +9,8 @@
 //! written with.
 
 use super::audit_key::{AuditKey, Checkpoint};
-use super::error::{Result, StoreError};
+use super::audit_query::{self, row_to_entry, AuditFilter};
+use super::error::Result;
 use crate::server::digest::hex;
 use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -133,9 +134,8 @@ impl ChainBreak {
     }
 }
 
-/// Entries newest first, filtered in SQL: by user, by action, and by
-/// trials (an entry of one of `trials`, or a trial-less entry such as a
-/// sign-in by a user who holds a role on one of them), at most `limit`.
+/// Entries newest first, filtered by user, by action and by trials (see
+/// [`AuditFilter::scope`]), at most `limit`.
 pub fn entries(
     c: &Connection,
     user: Option<&str>,
@@ -143,26 +143,13 @@ pub fn entries(
     trials: Option<&[String]>,
     limit: usize,
 ) -> Result<Vec<AuditEntry>> {
-    let trials = trials
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let mut stmt = c.prepare_cached(
-        "SELECT id, at, username, action, trial, detail, address, prev_hash, hash
-         FROM audit
-         WHERE (?1 IS NULL OR username = ?1)
-           AND (?2 IS NULL OR action = ?2)
-           AND (?3 IS NULL
-                OR trial IN (SELECT value FROM json_each(?3))
-                OR (trial = '' AND username IN (
-                    SELECT u.username FROM roles r JOIN users u ON u.id = r.user_id
-                    WHERE r.trial IN (SELECT value FROM json_each(?3)))))
-         ORDER BY id DESC
-         LIMIT ?4",
-    )?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(rusqlite::params![user, action, trials, limit], row_to_entry)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let filter = AuditFilter {
+        user: user.map(str::to_string),
+        action: action.map(str::to_string),
+        scope: trials.map(<[String]>::to_vec),
+        ..AuditFilter::default()
+    };
+    audit_query::page(c, &filter, 0, u64::try_from(limit).unwrap_or(u64::MAX))
 }
 
 /// Recompute the chain: `Ok(count)` when every entry's hash matches its
@@ -262,18 +249,4 @@ pub fn verify(
             }
         }
     }
-}
-
-fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
-    Ok(AuditEntry {
-        id: r.get(0)?,
-        at: r.get(1)?,
-        username: r.get(2)?,
-        action: r.get(3)?,
-        trial: r.get(4)?,
-        detail: r.get(5)?,
-        address: r.get(6)?,
-        prev_hash: r.get(7)?,
-        hash: r.get(8)?,
-    })
 }

@@ -4,6 +4,7 @@
 use super::action::NewAudit;
 use super::audit::{self, AuditEntry};
 use super::audit_key::{AuditFiles, AuditKey, Checkpoint};
+use super::audit_query::{self, AuditFilter};
 use super::audit_writer::{AuditWriter, Effect, NewEntry};
 use super::error::{Result, StoreError};
 use rusqlite::{Connection, Transaction};
@@ -159,6 +160,35 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<AuditEntry>> {
         self.with(|c| audit::entries(c, user, action, trials, limit))
+    }
+
+    /// How many entries match.
+    pub fn audit_count(&self, filter: &AuditFilter) -> Result<u64> {
+        self.with(|c| audit_query::count(c, filter))
+    }
+
+    /// Matching entries newest first, `limit` of them after `offset`.
+    pub fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>> {
+        self.with(|c| audit_query::page(c, filter, offset, limit))
+    }
+
+    /// Every matching entry, oldest first, to `visit` (an export).
+    pub fn audit_each(
+        &self,
+        filter: &AuditFilter,
+        visit: impl FnMut(&AuditEntry) -> Result<()>,
+    ) -> Result<u64> {
+        self.with(|c| audit_query::each(c, filter, visit))
+    }
+
+    /// The users and trials the trail names within `scope`.
+    pub fn audit_names(&self, scope: Option<&[String]>) -> Result<(Vec<String>, Vec<String>)> {
+        self.with(|c| audit_query::names(c, scope))
     }
 
     /// Recompute the chain: `Ok(count)` when every entry's hash matches its

@@ -14,6 +14,7 @@
 pub mod action;
 pub mod audit;
 pub mod audit_key;
+pub mod audit_query;
 pub mod audit_writer;
 pub mod clock;
 pub mod coding;
@@ -29,6 +30,7 @@ pub mod users;
 pub use action::{AuditAction, NewAudit};
 pub use audit::{entry_hash, AuditEntry, ChainBreak, EntryFields};
 pub use audit_key::AuditFiles;
+pub use audit_query::AuditFilter;
 pub use clock::random_hex;
 pub use db::Store;
 pub use error::StoreError;

@@ -3,6 +3,7 @@
 //! can raise the view level. Closed views resolve the cut and the viewer's
 //! coding and write their audit entry here, before any data leave.
 
+use super::page_view::PageView;
 use super::refusal;
 use super::session::Auth;
 use super::state::AppState;
@@ -344,7 +345,8 @@ pub fn cut_dates(state: &AppState, trial: &str) -> Vec<String> {
 
 /// The arm names a closed-role viewer may see on `trial` (coded for a DSMB
 /// member until they decode), and an audit entry for the closed view
-/// `what`.
+/// `what` (its page's one entry when it is a section of a page rendered on
+/// the server: see [`super::page_view`]).
 pub async fn arm_names(
     state: &AppState,
     auth: &Auth,
@@ -364,16 +366,25 @@ pub async fn arm_names(
     let codes_in: Vec<String> = arms.iter().map(|a| a.0.clone()).collect();
     let store = state.access.store.clone();
     let (t, address, what) = (trial.to_string(), auth.address.clone(), what.to_string());
+    // A section of a page rendered on the server is noted for the page's
+    // one entry (written before the page leaves); one asked for on its own
+    // writes its own.
+    let noted = match leptos_axum::extract::<axum::Extension<PageView>>().await {
+        Ok(axum::Extension(page)) => page.note(trial, &what),
+        Err(_) => false,
+    };
     let (codes, decoded_at) = blocking(move || {
         let codes = store.arm_codes(&t, &codes_in)?;
         let decoded = store.decoded_at(user.id, &t)?;
-        store.audit(NewAudit {
-            username: &user.username,
-            action: AuditAction::ViewClosed,
-            trial: &t,
-            detail: &what,
-            address: &address,
-        })?;
+        if !noted {
+            store.audit(NewAudit {
+                username: &user.username,
+                action: AuditAction::ViewClosed,
+                trial: &t,
+                detail: &what,
+                address: &address,
+            })?;
+        }
         Ok::<_, crate::server::store::StoreError>((codes, decoded))
     })
     .await

@@ -19,6 +19,7 @@
 //! reports and the views.
 
 pub mod access;
+pub mod audit;
 pub mod bad_input;
 pub mod ctx;
 pub mod cuts;
@@ -26,6 +27,7 @@ pub mod decode;
 pub mod guard;
 pub mod headers;
 pub mod looks;
+pub mod page_view;
 pub mod refusal;
 pub mod registration;
 pub mod reports;

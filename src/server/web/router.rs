@@ -1,11 +1,13 @@
 //! The HTTP application: one function builds the whole router so that tests
 //! can drive it without a socket (`app(state).oneshot(request)`).
 
+use super::audit;
 use super::bad_input::arguments_are_400;
 use super::cuts;
 use super::decode::decode;
 use super::headers::security_headers;
 use super::looks;
+use super::page_view;
 use super::registration;
 use super::reports;
 use super::reviews;
@@ -53,6 +55,7 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
     let timed = Router::new()
         .route("/auth/logout", post(logout))
         .route("/trial/{id}/decode", post(decode))
+        .route("/audit/export", get(audit::export))
         .route("/trial/{id}/looks", post(looks::declare))
         .route("/trial/{id}/reviews", post(reviews::create))
         .route("/trial/{id}/reviews/{n}/sign", post(reviews::sign))
@@ -83,6 +86,10 @@ pub fn app_with_routes(state: AppState, routes: Vec<leptos_axum::AxumRouteListin
         .merge(uploads)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(arguments_are_400))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_view::record,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
