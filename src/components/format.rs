@@ -49,6 +49,18 @@ pub fn opt(x: Option<f64>, digits: usize) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
+/// A median time to event in days, or "not reached" (the survival curve,
+/// or the bound of its interval, never falls to one half: R prints `NA`).
+pub fn median_days(x: Option<f64>) -> String {
+    x.map_or("not reached".to_string(), |v| format!("{v:.0}"))
+}
+
+/// A median's 95% interval in days, "12 to not reached" when the upper
+/// bound is not.
+pub fn median_ci(ci: [Option<f64>; 2]) -> String {
+    format!("{} to {}", median_days(ci[0]), median_days(ci[1]))
+}
+
 /// Percentage with one decimal, e.g. `50.5`.
 pub fn percent(part: u32, whole: u32) -> String {
     if whole == 0 {

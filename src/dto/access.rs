@@ -28,6 +28,10 @@ pub struct Me {
     /// The session's CSRF token, sent back with every form that changes state.
     pub csrf: String,
     pub trials: Vec<TrialAccess>,
+    /// Why the form this session just sent was refused, shown once on the
+    /// page it went back to.
+    #[serde(default)]
+    pub flash: Option<String>,
 }
 
 /// One audit-trail entry.

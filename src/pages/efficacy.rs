@@ -3,7 +3,7 @@
 //! the subgroup forest.
 
 use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
-use crate::components::format::{opt, p_fmt};
+use crate::components::format::{median_ci, median_days, opt, p_fmt, p_is};
 use crate::components::{fragment, Chart, ErrorPanel};
 use crate::dto::{Efficacy, InterimView};
 use crate::serverfns::get_efficacy;
@@ -151,7 +151,7 @@ fn ForestSection(data: Efficacy) -> impl IntoView {
     let interactions = data
         .interactions
         .iter()
-        .map(|(v, p)| view! { <li>{v.clone()} ": p = " {p_fmt(*p)}</li> })
+        .map(|(v, p)| view! { <li>{v.clone()} ": " {p_is(*p)}</li> })
         .collect_view();
     view! {
         <section class="panel">
@@ -325,8 +325,8 @@ fn SurvivalSection(data: Efficacy) -> impl IntoView {
                     <th scope="row">{k.group.clone()}</th>
                     <td class="num">{k.n}</td>
                     <td class="num">{k.events}</td>
-                    <td class="num">{opt(k.median, 1)}</td>
-                    <td class="num">{format!("{} to {}", opt(k.median_ci95[0], 1), opt(k.median_ci95[1], 1))}</td>
+                    <td class="num">{median_days(k.median)}</td>
+                    <td class="num">{median_ci(k.median_ci95)}</td>
                 </tr>
             }
         })
@@ -390,13 +390,13 @@ fn SurvivalSection(data: Efficacy) -> impl IntoView {
                         <th scope="col">"Group"</th>
                         <th scope="col" class="num">"N"</th>
                         <th scope="col" class="num">"Events"</th>
-                        <th scope="col" class="num">"Median"</th>
+                        <th scope="col" class="num">"Median (days)"</th>
                         <th scope="col" class="num">"95% CI"</th>
                     </tr>
                 </thead>
                 <tbody>{km}</tbody>
             </table>
-            <p>"Log-rank test over all groups: p = " <span data-testid="logrank-p">{data.logrank_p.map(p_fmt).unwrap_or_else(|| "–".into())}</span></p>
+            <p>"Log-rank test over all groups: " <span data-testid="logrank-p">{data.logrank_p.map(p_is).unwrap_or_else(|| "not computed".into())}</span></p>
             <table class="data" data-testid="cox">
                 <thead>
                     <tr>

@@ -22,6 +22,18 @@ pub fn SignedIn() -> impl IntoView {
             </Transition>
         </header>
         <main id="main">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.await.ok().and_then(|me| me.flash).map(|why| {
+                        view! {
+                            <div class="panel error flash" role="alert" data-testid="flash">
+                                <strong>"Not done: "</strong>
+                                {why}
+                            </div>
+                        }
+                    })
+                })}
+            </Transition>
             <Outlet/>
         </main>
     }

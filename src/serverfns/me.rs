@@ -47,10 +47,15 @@ pub async fn get_me() -> Result<Me, AppError> {
             .collect::<Result<Vec<_>, crate::server::store::StoreError>>()
     })
     .await?;
+    let flash = auth
+        .token
+        .as_deref()
+        .and_then(|t| state.access.flashes.take(t));
     Ok(Me {
         username: user.username,
         csrf: user.csrf,
         trials,
+        flash,
     })
 }
 

@@ -93,6 +93,38 @@ fn the_chair_signs_once_with_the_password_and_the_sponsor_sees_only_the_open_par
         assert_eq!(refusals(&app, "password"), before + 1);
         let m = app.access.store.meeting("altshock2", id).unwrap().unwrap();
         assert!(!m.signed());
+        // A browser posting the form from the meeting's page goes back to
+        // it (303), audited as well, and that page says why, once, inside
+        // the app's frame.
+        let page = format!("/trial/altshock2/reviews/{id}");
+        let mut req = sign("wrong", &member, &c);
+        let h = req.headers_mut();
+        h.insert("sec-fetch-mode", "navigate".parse().unwrap());
+        h.insert(
+            "referer",
+            format!("http://localhost{page}").parse().unwrap(),
+        );
+        let r = send(&app, req).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.headers["location"], page.as_str());
+        assert_eq!(refusals(&app, "password"), before + 2);
+        let r = send(&app, get(&page, Some(&member))).await;
+        assert!(r.body.contains("data-testid=\"flash\""), "{}", r.body);
+        assert!(r
+            .body
+            .contains("the password is not right; the meeting was not signed"));
+        assert!(
+            r.body.contains("data-testid=\"sign-form\""),
+            "the form is there to try again"
+        );
+        let r = send(&app, get(&page, Some(&member))).await;
+        assert!(!r.body.contains("data-testid=\"flash\""), "shown once");
+        // A form posted from another site's page is no way back.
+        let mut req = sign("wrong", &member, &c);
+        let h = req.headers_mut();
+        h.insert("sec-fetch-mode", "navigate".parse().unwrap());
+        h.insert("referer", "http://evil.example/x".parse().unwrap());
+        assert_eq!(send(&app, req).await.status, StatusCode::UNAUTHORIZED);
 
         // The right password signs.
         let good = PASSWORD.replace(' ', "+");

@@ -5,7 +5,7 @@
 use super::model::{Section, Table};
 use super::sections::{p, CHART_WIDTH};
 use super::svg::svg;
-use crate::components::format::{p_is, pct};
+use crate::components::format::{median_ci, median_days, p_is, pct};
 use crate::dto::{Efficacy, PathPoint};
 use crate::server::config::TrialConfig;
 use crate::server::firewall::ArmNames;
@@ -14,10 +14,6 @@ use crate::server::views;
 
 fn o3(x: Option<f64>) -> String {
     x.map_or("–".to_string(), |v| format!("{v:.3}"))
-}
-
-fn days(x: Option<f64>) -> String {
-    x.map_or("not reached".to_string(), |v| format!("{v:.0}"))
 }
 
 /// The section, from the efficacy view the viewer's names call for.
@@ -242,8 +238,8 @@ fn survival(s: &mut Section, v: &Efficacy) {
                 k.group.clone(),
                 k.n.to_string(),
                 k.events.to_string(),
-                days(k.median),
-                format!("{} to {}", days(k.median_ci95[0]), days(k.median_ci95[1])),
+                median_days(k.median),
+                median_ci(k.median_ci95),
             ]);
         }
         if let Some(lr) = v.logrank_p {

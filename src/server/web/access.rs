@@ -142,6 +142,8 @@ pub struct Access {
     /// Mark cookies Secure and name the session cookie `__Host-…` (the app
     /// is served over TLS, directly or behind a proxy that terminates it).
     pub secure_cookies: bool,
+    /// Refused forms' messages, waiting for their session's next page.
+    pub flashes: super::flash::Flashes,
 }
 
 impl Access {
@@ -151,6 +153,7 @@ impl Access {
             throttle: Arc::new(Mutex::new(Throttle::default())),
             verifications: Arc::new(Semaphore::new(MAX_CONCURRENT_VERIFICATIONS)),
             secure_cookies,
+            flashes: super::flash::Flashes::default(),
         }
     }
 

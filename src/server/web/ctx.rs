@@ -27,6 +27,9 @@ pub struct Ctx {
     pub trial: TrialId,
     /// The request as the audit trail names it: method and path.
     pub what: String,
+    /// The page a browser's form came from: a refusal goes back there,
+    /// its message shown on it (see [`super::flash`]).
+    pub back: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -34,6 +37,7 @@ impl FromRequestParts<AppState> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let what = format!("{} {}", parts.method, parts.uri.path());
+        let back = super::flash::back_to(&parts.headers);
         // The gate puts the session on every request it lets through.
         let Some(auth) = parts.extensions.get::<Auth>().cloned() else {
             return Err(AppError::Unauthorized.into_response());
@@ -54,6 +58,7 @@ impl FromRequestParts<AppState> for Ctx {
             auth,
             trial,
             what,
+            back,
         })
     }
 }
@@ -88,9 +93,18 @@ impl Ctx {
         }
     }
 
-    /// Refuse with `e`, audited when it is a refusal.
+    /// Refuse with `e`, audited when it is a refusal. A browser's form
+    /// goes back to its page, which shows the message inside the app.
     pub async fn refuse(&self, e: AppError) -> Response {
-        refused(&self.state, &self.auth, &self.trial, &self.what, e).await
+        let message = e.to_string();
+        let response = refused(&self.state, &self.auth, &self.trial, &self.what, e).await;
+        match (&self.back, &self.auth.token) {
+            (Some(back), Some(token)) if self.auth.user.is_some() => {
+                self.state.access.flashes.put(token, message);
+                axum::response::Redirect::to(back).into_response()
+            }
+            _ => response,
+        }
     }
 
     /// The one way a POST form is read: the caller's `role` on the trial is

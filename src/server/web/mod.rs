@@ -24,6 +24,7 @@ pub mod bad_input;
 pub mod ctx;
 pub mod cuts;
 pub mod decode;
+pub mod flash;
 pub mod guard;
 pub mod headers;
 pub mod looks;

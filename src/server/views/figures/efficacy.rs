@@ -161,11 +161,13 @@ pub fn kaplan_meier(rows: &[crate::dto::KmRow], risk_times: &[f64], unit: &str) 
 }
 
 /// A group's name short enough to label a row of numbers at risk.
+/// A group's name beside its numbers at risk: whole up to 24 characters
+/// (every arm of both demos), the margin widened to hold it.
 fn short_label(name: &str) -> String {
-    if name.chars().count() <= 14 {
+    if name.chars().count() <= 24 {
         name.to_string()
     } else {
-        format!("{}…", name.chars().take(13).collect::<String>())
+        format!("{}…", name.chars().take(23).collect::<String>())
     }
 }
 

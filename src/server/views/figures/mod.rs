@@ -68,6 +68,9 @@ pub(crate) fn legend_above() -> Legend {
         .x_anchor(plotly::common::Anchor::Left)
         .y(1.02)
         .y_anchor(plotly::common::Anchor::Bottom)
+        // In the traces' order: plotly reverses it for filled (shaded)
+        // traces unless told.
+        .trace_order(plotly::layout::TraceOrder::Normal)
 }
 
 pub fn enrollment(data: &EnrollmentSummary) -> Figure {
