@@ -68,3 +68,33 @@ pub fn percent(part: u32, whole: u32) -> String {
     }
     format!("{:.1}", 100.0 * f64::from(part) / f64::from(whole))
 }
+
+/// A stored time (`YYYY-MM-DDTHH:MM:SS[.ffffff]Z`) to the second, with its
+/// zone: `YYYY-MM-DD HH:MM:SS UTC`; anything else as it is.
+pub fn utc_second(at: &str) -> String {
+    match (at.get(..10), at.get(11..19)) {
+        (Some(day), Some(time)) if at.as_bytes().get(10) == Some(&b'T') && at.ends_with('Z') => {
+            format!("{day} {time} UTC")
+        }
+        _ => at.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_is_shown_to_the_second_with_its_zone() {
+        assert_eq!(
+            utc_second("2026-12-07T17:14:51.702601Z"),
+            "2026-12-07 17:14:51 UTC"
+        );
+        assert_eq!(
+            utc_second("2026-12-07T17:14:51Z"),
+            "2026-12-07 17:14:51 UTC"
+        );
+        assert_eq!(utc_second("2026-12-07"), "2026-12-07");
+        assert_eq!(utc_second("not a time"), "not a time");
+    }
+}

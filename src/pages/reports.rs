@@ -5,6 +5,7 @@
 //! JavaScript.
 
 use super::trial_nav::{trial_param, Tab, TrialNav};
+use crate::components::format::utc_second;
 use crate::components::ErrorPanel;
 use crate::dto::{ReportLine, ReportsView};
 use crate::serverfns::get_reports;
@@ -33,7 +34,7 @@ fn short(hash: &str) -> String {
 fn ReportRow(r: ReportLine, trial: String, csrf: String) -> impl IntoView {
     let base = format!("/trial/{trial}/reports/{}", r.id);
     let status = match (&r.released_by, &r.released_at) {
-        (Some(by), Some(at)) => format!("released by {by} at {at}"),
+        (Some(by), Some(at)) => format!("released by {by} at {}", utc_second(at)),
         _ => "not released".to_string(),
     };
     let downloads = match &r.locked {
@@ -58,7 +59,7 @@ fn ReportRow(r: ReportLine, trial: String, csrf: String) -> impl IntoView {
             <td>{r.cut_date.clone()}</td>
             <th scope="row">{r.kind_label.clone()}</th>
             <td class="num">{r.version}</td>
-            <td>{format!("{} at {}", r.built_by, r.built_at)}</td>
+            <td>{format!("{} at {}", r.built_by, utc_second(&r.built_at))}</td>
             <td class="small">
                 <span title=r.pdf_sha256.clone()>{format!("PDF {}…", short(&r.pdf_sha256))}</span>
                 <br/>

@@ -4,6 +4,7 @@
 //! plain HTML posts (`server::web::reviews`): they work without JavaScript.
 
 use super::trial_nav::{trial_param, Tab, TrialNav};
+use crate::components::format::utc_second;
 use crate::components::{ErrorPanel, TextArea};
 use crate::dto::{MeetingRecord, Reviews};
 use crate::serverfns::{get_review, get_reviews};
@@ -193,7 +194,7 @@ fn RecordView(m: MeetingRecord) -> impl IntoView {
     let signature = match (&m.signed_by, &m.signed_at) {
         (Some(by), Some(at)) => view! {
             <p class="signed" data-testid="signature">
-                {format!("Signed by {by} on {at}: {}.", m.signature_meaning.clone().unwrap_or_default())}
+                {format!("Signed by {by} on {}: {}.", utc_second(at), m.signature_meaning.clone().unwrap_or_default())}
                 <br/><span class="small">{format!("SHA-256 of the record as signed: {}", m.signature_hash.clone().unwrap_or_default())}</span>
             </p>
         }
@@ -238,7 +239,7 @@ fn RecordView(m: MeetingRecord) -> impl IntoView {
                 <dt>"In words"</dt><dd class="pre">{m.recommendation_text.clone()}</dd>
                 <dt>"Open-session attendees"</dt><dd class="pre">{m.open_attendees.clone()}</dd>
                 <dt>"Open minutes"</dt><dd class="pre" data-testid="open-minutes">{m.open_minutes.clone()}</dd>
-                <dt>"Recorded by"</dt><dd>{format!("{} on {}", m.created_by, m.created_at)}</dd>
+                <dt>"Recorded by"</dt><dd>{format!("{} on {}", m.created_by, utc_second(&m.created_at))}</dd>
             </dl>
             {signature}
             {closed_part}

@@ -19,7 +19,7 @@ fn dsmb(args: &[&str]) -> Output {
         .expect("run dsmb")
 }
 
-fn out_dir() -> PathBuf {
+pub(crate) fn out_dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!(
         "dsmb-documents-{}-{}",
         std::process::id(),
@@ -31,7 +31,7 @@ fn out_dir() -> PathBuf {
 
 /// `dsmb report <cut> --trial <trial> --view <view> --format <format>`,
 /// into `out`; the access database is one that does not exist (no meeting).
-fn report(
+pub(crate) fn report(
     cut: &Path,
     trial: &Path,
     view: &str,
@@ -65,7 +65,7 @@ fn report(
     dsmb(&args)
 }
 
-fn ok(o: &Output, what: &str) {
+pub(crate) fn ok(o: &Output, what: &str) {
     assert!(
         o.status.success(),
         "{what}: {}\n{}",
@@ -202,7 +202,7 @@ fn save_pages(pdf: &Path, name: &str) -> usize {
         .count()
 }
 
-fn pdf_pages(pdf: &Path) -> usize {
+pub(crate) fn pdf_pages(pdf: &Path) -> usize {
     let o = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
     String::from_utf8_lossy(&o.stdout)
         .lines()

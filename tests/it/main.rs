@@ -13,6 +13,7 @@ mod conduct;
 mod declare_look;
 mod diff;
 mod disposition;
+mod document_layout;
 mod documents;
 mod enrollment;
 mod fixtures;

@@ -189,16 +189,7 @@ pub fn document(e: &Export<'_>, entries: &[AuditEntry], total: u64) -> Document 
     }
 }
 
-/// A stored time (`YYYY-MM-DDTHH:MM:SS.ffffffZ`) to the second, with its
-/// zone: `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn to_second(at: &str) -> String {
-    match (at.get(..10), at.get(11..19)) {
-        (Some(day), Some(time)) if at.as_bytes().get(10) == Some(&b'T') => {
-            format!("{day} {time} UTC")
-        }
-        _ => at.to_string(),
-    }
-}
+pub use crate::components::format::utc_second as to_second;
 
 #[cfg(test)]
 mod tests {

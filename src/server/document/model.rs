@@ -132,6 +132,10 @@ pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<Row>,
     pub notes: Vec<String>,
+    /// Which columns hold numbers (right-aligned, as on the page); set by
+    /// [`Table::mark_numeric`] when the document is typeset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numeric: Vec<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -165,6 +169,27 @@ impl Table {
             indent,
         });
         self
+    }
+
+    /// Mark the columns of numbers: every cell but the first column's is a
+    /// number, a count with its percentage, an interval or a p-value ("12",
+    /// "3 (1.5%)", "0.85 to 1.20", "<0.001"), or says there is none ("–",
+    /// "not reached"), and at least one is a number.
+    pub fn mark_numeric(&mut self) {
+        let neutral = |c: &str| matches!(c.trim(), "" | "–" | "-" | "not reached" | "NE" | "n/a");
+        let number = |c: &str| {
+            c.trim_start().chars().next().is_some_and(|ch| {
+                ch.is_ascii_digit() || matches!(ch, '<' | '>' | '−' | '-' | '+' | '≤' | '≥')
+            })
+        };
+        self.numeric = (0..self.header.len())
+            .map(|col| {
+                col > 0 && {
+                    let cells = || self.rows.iter().filter_map(|r| r.cells.get(col));
+                    cells().any(|c| number(c)) && cells().all(|c| neutral(c) || number(c))
+                }
+            })
+            .collect();
     }
 
     pub fn note(&mut self, s: impl Into<String>) -> &mut Self {

@@ -109,6 +109,7 @@ pub fn pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
                 for r in &mut t.rows {
                     r.cells.resize(n, String::new());
                 }
+                t.mark_numeric();
             }
         }
     }
