@@ -361,7 +361,7 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
                 }
                 has(
                     &text,
-                    "HGB: baseline against the worst post-baseline category",
+                    "Hemoglobin (g/dL): baseline against the worst post-baseline category",
                     &what,
                 );
                 has(&text, "Change from baseline at Day 3", &what);

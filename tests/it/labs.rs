@@ -461,7 +461,9 @@ fn the_safety_page_shows_the_section_by_role_and_the_listing_opens_the_profile_w
             "data-testid=\"edish-chart\"",
             "data-testid=\"hys-law-listing\"",
             "/trial/altshock2/lab-profile?cut=2024-12-31&amp;subject=ALTSHOCK2-06-007",
-            "HGB: baseline against the worst post-baseline category",
+            "Hemoglobin (g/dL): baseline against the worst post-baseline category",
+            // Each parameter by ADLB's PARAM with AVALU's unit, not its code.
+            "Alanine Aminotransferase (U/L), peak",
             "Change from baseline at Day 3",
         ] {
             assert!(page.body.contains(want), "the member's page lacks {want:?}");

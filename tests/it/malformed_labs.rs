@@ -208,7 +208,23 @@ fn the_demo_s_adlb_as_sas_transport_with_a1lo_a1hi_and_adtm_gives_the_same_secti
                 };
                 var(renamed, "", Values::Numeric(x))
             }
-            n => var(n, "", Values::Text(cells.collect())),
+            // A quoted CSV field ("Bilirubin, total (mg/dL)") as its text.
+            n => var(
+                n,
+                "",
+                Values::Text(
+                    cells
+                        .map(|c| {
+                            c.map(
+                                |c| match c.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+                                    Some(inner) => inner.replace("\"\"", "\""),
+                                    None => c,
+                                },
+                            )
+                        })
+                        .collect(),
+                ),
+            ),
         });
     }
     assert!(vars.iter().any(|v| v.name == "ADTM") && vars.iter().any(|v| v.name == "A1HI"));

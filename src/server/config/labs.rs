@@ -18,6 +18,10 @@ pub struct Labs {
     /// The visit (AVISITN) of the change from baseline compared between
     /// the groups.
     pub change_visit: f64,
+    /// What each parameter is called on the pages and in the documents
+    /// (`HGB = "Haemoglobin (g/dL)"`); without one, ADLB's PARAM with
+    /// AVALU's unit, or else the PARAMCD.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// The liver tests' PARAMCDs.
@@ -73,6 +77,7 @@ impl Default for Labs {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            labels: std::collections::BTreeMap::new(),
             change_visit: 3.0,
         }
     }

@@ -33,6 +33,10 @@ pub struct LabRecords {
     pub params: Vec<String>,
     /// AVISIT's values, by the index in VISIT.
     pub visits: Vec<String>,
+    /// Each parameter's name (PARAM, first seen), by the index in PARAM.
+    pub names: Vec<Option<String>>,
+    /// Each parameter's unit (AVALU, first seen), by the index in PARAM.
+    pub units: Vec<Option<String>>,
 }
 
 impl LabRecords {
@@ -44,6 +48,33 @@ impl LabRecords {
     /// The index PARAM holds for parameter `code`, if any record has it.
     pub fn param_index(&self, code: &str) -> Option<u32> {
         self.params.iter().position(|p| p == code).map(|i| i as u32)
+    }
+
+    /// Each parameter's label as the data give it: PARAM, with AVALU's
+    /// unit in brackets unless PARAM already ends with it; the PARAMCD
+    /// when there is no PARAM.
+    pub fn labels(&self) -> std::collections::BTreeMap<String, String> {
+        self.params
+            .iter()
+            .enumerate()
+            .map(|(i, code)| {
+                let name = self.names.get(i).cloned().flatten();
+                let unit = self.units.get(i).cloned().flatten();
+                (code.clone(), label(code, name.as_deref(), unit.as_deref()))
+            })
+            .collect()
+    }
+}
+
+/// A parameter's label from its code, PARAM and AVALU.
+pub fn label(code: &str, name: Option<&str>, unit: Option<&str>) -> String {
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(code);
+    match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) if !name.ends_with(&format!("({u})")) => format!("{name} ({u})"),
+        _ => name.to_string(),
     }
 }
 
@@ -83,8 +114,8 @@ pub fn present(dir: &Path) -> bool {
 /// The columns ADLB is read with.
 pub fn wanted() -> Vec<String> {
     [
-        "USUBJID", "PARAMCD", "AVAL", "ANRLO", "ANRHI", "A1LO", "A1HI", "ADT", "ADTM", "AVISIT",
-        "AVISITN", "ABLFL",
+        "USUBJID", "PARAMCD", "PARAM", "AVALU", "AVAL", "ANRLO", "ANRHI", "A1LO", "A1HI", "ADT",
+        "ADTM", "AVISIT", "AVISITN", "ABLFL",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -148,6 +179,15 @@ pub fn validate_adlb(
     } else {
         Column::full_null("ABLFL".into(), height, &DataType::String)
     };
+    let optional_text = |c: &mut Collector, name: &str| {
+        if f.has(name) {
+            f.text(c, name, false)
+        } else {
+            Some(Column::full_null(name.into(), height, &DataType::String))
+        }
+    };
+    let names = optional_text(c, "PARAM")?;
+    let units = optional_text(c, "AVALU")?;
     let ratio = trial.labs.ratio_params();
     let cut_days = epoch_days(cut_date);
     // Each column walked in row order across its chunks (a ChunkedArray's
@@ -160,6 +200,9 @@ pub fn validate_adlb(
     let (mut id_ca, mut param_ca) = (Walk::new(id_c), Walk::new(param_c));
     let (mut aval_ca, mut hi_ca) = (Walk::new(aval_c), Walk::new(hi_c));
     let (mut flag_ca, mut visit_ca) = (Walk::new(flag_c), Walk::new(visit_c));
+    let (mut name_ca, mut unit_ca) = (Walk::new(names.str().ok()?), Walk::new(units.str().ok()?));
+    let (mut param_names, mut param_units): (Vec<Option<String>>, Vec<Option<String>>) =
+        (Vec::new(), Vec::new());
     let (mut params_seen, mut visits_seen) = (Dictionary::default(), Dictionary::default());
     let mut param_index: Vec<u32> = Vec::with_capacity(height);
     let mut visit_index: Vec<Option<u32>> = Vec::with_capacity(height);
@@ -171,7 +214,19 @@ pub fn validate_adlb(
         let base = flag_ca.get(row) == Some("Y");
         is_base.push(base);
         let param = param_ca.get(row).unwrap_or("");
-        param_index.push(params_seen.index(param));
+        let index = params_seen.index(param) as usize;
+        param_index.push(index as u32);
+        if param_names.len() <= index {
+            param_names.resize(index + 1, None);
+            param_units.resize(index + 1, None);
+        }
+        // The first name and unit seen of each parameter.
+        if param_names[index].is_none() {
+            param_names[index] = name_ca.get(row).map(str::to_string);
+        }
+        if param_units[index].is_none() {
+            param_units[index] = unit_ca.get(row).map(str::to_string);
+        }
         visit_index.push(visit_ca.get(row).map(|v| visits_seen.index(v)));
         if aval_ca.get(row).is_some() && hi_ca.get(row).is_none() && ratio.contains(&param) {
             c.push(
@@ -232,8 +287,8 @@ pub fn validate_adlb(
             );
         }
     }
-    drop((id_ca, param_ca, visit_ca));
-    drop((ids, params, visit));
+    drop((id_ca, param_ca, visit_ca, name_ca, unit_ca));
+    drop((ids, params, visit, names, units));
     let frame = DataFrame::new_infer_height(vec![
         Column::new("SUBJ".into(), subject),
         Column::new("PARAM".into(), param_index),
@@ -250,12 +305,28 @@ pub fn validate_adlb(
         frame,
         params: params_seen.texts,
         visits: visits_seen.texts,
+        names: param_names,
+        units: param_units,
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Dictionary;
+    use super::{label, Dictionary};
+
+    #[test]
+    fn a_parameter_is_labelled_by_its_name_and_unit() {
+        assert_eq!(
+            label("HGB", Some("Hemoglobin"), Some("g/dL")),
+            "Hemoglobin (g/dL)"
+        );
+        assert_eq!(
+            label("ALT", Some("Alanine Aminotransferase (U/L)"), Some("U/L")),
+            "Alanine Aminotransferase (U/L)"
+        );
+        assert_eq!(label("PLAT", None, Some("10^9/L")), "PLAT (10^9/L)");
+        assert_eq!(label("CREAT", Some(" "), None), "CREAT");
+    }
 
     #[test]
     fn a_dictionary_gives_each_text_its_index_of_first_sight() {

@@ -209,9 +209,28 @@ pub struct LabReport {
     pub extremes: Vec<Extreme>,
     pub trends: Vec<Trend>,
     pub change: Vec<Change>,
+    /// Each parameter's label (PARAMCD → "Hemoglobin (g/dL)"): the trial's
+    /// `[labs.labels]`, else ADLB's PARAM and AVALU.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The labels of `trial`'s parameters: the configured ones over the data's.
+fn labels(trial: &TrialConfig, data: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut out = data;
+    out.extend(trial.labs.labels.clone());
+    out
 }
 
 impl LabReport {
+    /// What parameter `code` is called on the pages: its label, or the
+    /// code itself.
+    pub fn label(&self, code: &str) -> String {
+        self.labels
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+
     /// The section of a cut without ADLB.
     pub fn not_collected(trial: &TrialConfig) -> LabReport {
         LabReport {
@@ -228,6 +247,7 @@ impl LabReport {
             extremes: Vec::new(),
             trends: Vec::new(),
             change: Vec::new(),
+            labels: labels(trial, BTreeMap::new()),
         }
     }
 
@@ -324,6 +344,7 @@ pub fn lab_report(
         extremes: tables::extremes(&p, trial, &g),
         trends: tables::trends(&p, trial, &g),
         change: tables::change(&p, trial, &g),
+        labels: labels(trial, adlb.labels()),
     };
     if closed {
         report.profiles = profile::profiles(snap, adlb, trial, &report.hys_law)?;

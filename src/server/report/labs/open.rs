@@ -129,6 +129,19 @@ pub struct OpenLabs {
     pub shifts: Vec<OpenShift>,
     pub extremes: Vec<OpenExtreme>,
     pub trends: Vec<OpenTrend>,
+    /// Each parameter's label (see [`LabReport::labels`]): names, not
+    /// counts, so the sponsor's too.
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+impl OpenLabs {
+    /// What parameter `code` is called on the pages.
+    pub fn label(&self, code: &str) -> String {
+        self.labels
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
 }
 
 /// The sponsor's section from the pooled one, each count as `shown`
@@ -151,6 +164,7 @@ pub fn open_labs(
             shifts: Vec::new(),
             extremes: Vec::new(),
             trends: Vec::new(),
+            labels: labs.labels.clone(),
         };
     }
     let outside = subjects.saturating_sub(labs.population.total);
@@ -160,6 +174,7 @@ pub fn open_labs(
     };
     OpenLabs {
         collected: true,
+        labels: labs.labels.clone(),
         liver: labs.liver.clone(),
         records: labs.records,
         population,

@@ -85,7 +85,7 @@ pub(super) fn change_table(labs: &LabReport, names: &ArmNames, order: &[String])
                     },
                 ));
             }
-            line(c.param.clone(), false, out)
+            line(labs.label(&c.param), false, out)
         })
         .collect();
     let visit = labs

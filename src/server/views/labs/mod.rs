@@ -140,7 +140,7 @@ fn closed_series(
     labs.trends
         .iter()
         .map(|t| figures::TrendSeries {
-            param: t.param.clone(),
+            param: labs.label(&t.param),
             uln: t.uln,
             groups: order
                 .iter()
@@ -170,7 +170,7 @@ fn open_series(labs: &OpenLabs) -> Vec<figures::TrendSeries> {
     labs.trends
         .iter()
         .map(|t| figures::TrendSeries {
-            param: t.param.clone(),
+            param: labs.label(&t.param),
             uln: t.uln,
             groups: vec![(
                 "All subjects".into(),
@@ -276,7 +276,7 @@ pub fn closed_labs(role: Role, closed: &ClosedReport, names: &ArmNames) -> LabsV
                     lines.push(line(CATEGORY_LABELS[from.index()], true, cells));
                 }
             }
-            shift_table(&t.param, t.worst, lines)
+            shift_table(&labs.label(&t.param), t.worst, lines)
         })
         .collect();
     let extremes = LinesTableData {
@@ -289,7 +289,7 @@ pub fn closed_labs(role: Role, closed: &ClosedReport, names: &ArmNames) -> LabsV
             .map(|e| {
                 let (_, cells) = closed_columns(names, &e.values);
                 line(
-                    format!("{}, {}", e.param, e.statistic),
+                    format!("{}, {}", labs.label(&e.param), e.statistic),
                     false,
                     cells.iter().map(quartiles).collect(),
                 )
@@ -297,11 +297,11 @@ pub fn closed_labs(role: Role, closed: &ClosedReport, names: &ArmNames) -> LabsV
             .collect(),
         notes: vec!["Each subject's largest (peak) or smallest (nadir, where low values are worse) value after baseline; quartiles by R's default (type 7).".into()],
     };
-    let trend_params: Vec<String> = labs.trends.iter().map(|t| t.param.clone()).collect();
+    let trend_params: Vec<String> = labs.trends.iter().map(|t| labs.label(&t.param)).collect();
     let mut t_lines = Vec::new();
     for t in &labs.trends {
         t_lines.push(line(
-            t.param.clone(),
+            labs.label(&t.param),
             false,
             vec![String::new(); columns.len()],
         ));
@@ -403,7 +403,7 @@ pub fn open_labs(role: Role, open: &OpenReport) -> LabsView {
                 cells.push(total);
                 lines.push(line(CATEGORY_LABELS[from.index()], true, cells));
             }
-            shift_table(&t.param, t.worst, lines)
+            shift_table(&labs.label(&t.param), t.worst, lines)
         })
         .collect();
     let summary = |s: &Option<crate::server::report::labs::open::OpenSummary>| match s {
@@ -420,7 +420,7 @@ pub fn open_labs(role: Role, open: &OpenReport) -> LabsView {
             .iter()
             .map(|e| {
                 line(
-                    format!("{}, {}", e.param, e.statistic),
+                    format!("{}, {}", labs.label(&e.param), e.statistic),
                     false,
                     vec![summary(&e.values)],
                 )
@@ -430,7 +430,7 @@ pub fn open_labs(role: Role, open: &OpenReport) -> LabsView {
     };
     let mut t_lines = Vec::new();
     for t in &labs.trends {
-        t_lines.push(line(t.param.clone(), false, vec![String::new()]));
+        t_lines.push(line(labs.label(&t.param), false, vec![String::new()]));
         for v in &t.visits {
             t_lines.push(line(v.name.clone(), true, vec![summary(&v.values)]));
         }
@@ -445,8 +445,8 @@ pub fn open_labs(role: Role, open: &OpenReport) -> LabsView {
         quadrants,
         shifts,
         extremes,
-        trend_param: labs.trends.first().map(|t| t.param.clone()).unwrap_or_default(),
-        trend_params: labs.trends.iter().map(|t| t.param.clone()).collect(),
+        trend_param: labs.trends.first().map(|t| labs.label(&t.param)).unwrap_or_default(),
+        trend_params: labs.trends.iter().map(|t| labs.label(&t.param)).collect(),
         trend_chart: figures::trends(&open_series(labs)),
         trend_table: LinesTableData {
             title: "Values by visit (pooled): median (Q1–Q3)".into(),
