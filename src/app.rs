@@ -1,8 +1,8 @@
 //! The application shell and router.
 
 use crate::pages::{
-    AuditPage, CutsPage, DecodePage, EfficacyPage, LabProfilePage, LoginPage, NotFound,
-    OverviewPage, ReportsPage, ReviewPage, ReviewsPage, SafetyPage, SignedIn, TrialsPage,
+    AuditPage, CutsPage, DecodePage, DisclosurePage, EfficacyPage, LabProfilePage, LoginPage,
+    NotFound, OverviewPage, ReportsPage, ReviewPage, ReviewsPage, SafetyPage, SignedIn, TrialsPage,
     UploadPage,
 };
 use leptos::prelude::*;
@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("disclosure") view=DisclosurePage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -123,3 +123,11 @@ pub struct AuditPage {
     pub users: Vec<String>,
     pub trials: Vec<String>,
 }
+
+/// A trial's small-cell threshold, for the disclosure rule's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrialThreshold {
+    pub id: String,
+    pub title: String,
+    pub threshold: u32,
+}

@@ -3,6 +3,7 @@
 //! JavaScript), organ classes with their terms nested; for closed roles by
 //! group with risk differences and the dot chart.
 
+use super::disclosure::SuppressedNote;
 use super::trial_nav::query_param;
 use crate::components::{Chart, ErrorPanel};
 use crate::dto::AeView;
@@ -84,8 +85,9 @@ fn AeTable(data: AeView) -> impl IntoView {
                 {if closed {
                     "Cells: subjects with at least one event, n (% of the group), and [events]; risk differences in percentage points with 95% intervals."
                 } else {
-                    "Subjects with at least one event, pooled over all groups; small counts are suppressed."
+                    "Subjects with at least one event, pooled over all groups. "
                 }}
+                {(!closed).then(|| view! { <SuppressedNote/> })}
             </p>
             {(!data.collected)
                 .then(|| view! { <p class="caption" data-testid="ae-not-collected">{format!("{}: not collected in this cut.", data.label)}</p> })}

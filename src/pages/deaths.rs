@@ -2,6 +2,7 @@
 //! sponsor), and for closed roles the listing, newest first, a page at a
 //! time (`?deaths_page=N`, plain links, so it works without JavaScript).
 
+use super::disclosure::SuppressedNote;
 use super::trial_nav::query_param;
 use crate::components::{ErrorPanel, LinesTable};
 use crate::dto::{DeathsView, LISTING_PAGE};
@@ -91,7 +92,7 @@ fn DeathsTable(data: DeathsView) -> impl IntoView {
                 label="Deaths"
             />
             {notes}
-            {(!closed).then(|| view! { <p class="caption">"Pooled over all groups; small counts are suppressed."</p> })}
+            {(!closed).then(|| view! { <p class="caption">"Pooled over all groups. " <SuppressedNote/></p> })}
             {listing}
         </section>
     }

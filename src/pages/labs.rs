@@ -4,6 +4,7 @@
 //! profile page (`/trial/:id/lab-profile?subject=…`, closed roles). Links
 //! are plain, so everything works without JavaScript.
 
+use super::disclosure::SuppressedNote;
 use super::trial_nav::{cut_param, query_param, trial_param, Tab, TrialNav};
 use crate::components::{Chart, ErrorPanel, LinesTable};
 use crate::dto::{LabProfileView, LabsView, LinesTableData, LISTING_PAGE};
@@ -140,6 +141,7 @@ fn Labs(data: LabsView) -> impl IntoView {
         <section class=class id="labs" data-testid="labs">
             <h2>"Laboratory"</h2>
             {notes}
+            {(!closed).then(|| view! { <p class="caption"><SuppressedNote/></p> })}
             {table(data.quadrants.clone(), "edish-quadrants")}
             {closed.then(|| view! {
                 <Chart

@@ -2,6 +2,7 @@
 //! enrollment against target, by site and over time, follow-up completeness and timeliness (every role); enrollment by
 //! group (closed roles).
 
+use super::disclosure::SuppressedNote;
 use super::since_review::SinceReviewSection;
 use super::standing::StandingSection;
 use super::trial_nav::{cut_param, trial_param, Tab, TrialNav};
@@ -93,7 +94,7 @@ fn BaselineView(data: BaselineTable) -> impl IntoView {
             />
             <p class="caption">
                 "Medians and quartiles by R's default (type 7) quantiles. "
-                {(!closed).then_some("Pooled over all arms; small counts are suppressed.")}
+                {(!closed).then(|| view! { "Pooled over all arms. " <SuppressedNote/> })}
                 {std_diff.then_some(
                     "Std. diff.: the absolute standardized difference of the groups' means, or of a level's share of their subjects, over the pooled SD.",
                 )}
@@ -142,7 +143,7 @@ fn DispositionView(data: DispositionTable) -> impl IntoView {
             />
             <p class="caption">
                 "Percentages of the randomized in each column. "
-                {(!closed).then_some("Pooled over all arms; small counts are suppressed.")}
+                {(!closed).then(|| view! { "Pooled over all arms. " <SuppressedNote/> })}
             </p>
             {notes}
         </section>

@@ -3,6 +3,7 @@
 
 use super::adverse_events::AdverseEventsSection;
 use super::deaths::DeathsSection;
+use super::disclosure::SuppressedNote;
 use super::labs::LabsSection;
 use super::safety_rules::SafetyRulesSection;
 use super::trial_nav::{cut_param, query_param, trial_param, Tab, TrialNav};
@@ -98,7 +99,8 @@ fn OpenSafetyTable(data: OpenSafety) -> impl IntoView {
             <p class="subtitle">"Data cut " <time>{data.cut_date.clone()}</time></p>
             <p class="caption">
                 "Subjects with at least one event; exact (Clopper-Pearson) 95% intervals. Counts from 1 to "
-                {data.small_cell_threshold.saturating_sub(1)} " are suppressed in pooled views."
+                {data.small_cell_threshold.saturating_sub(1)} " are suppressed in pooled views. "
+                <SuppressedNote/>
             </p>
             <table class="data" data-testid="open-safety">
                 <thead>

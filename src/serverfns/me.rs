@@ -71,3 +71,24 @@ pub async fn get_decode(trial: String) -> Result<DecodeForm, AppError> {
         csrf: c.csrf(),
     })
 }
+
+/// The small-cell threshold of each trial the caller holds a role on (the
+/// disclosure rule's page: a setting, no count).
+#[server(endpoint = "get_disclosure")]
+pub async fn get_disclosure() -> Result<Vec<crate::dto::TrialThreshold>, AppError> {
+    use crate::server::web::guard;
+    let (state, auth) = guard::context().await?;
+    let user = auth.user.ok_or_else(|| AppError::Unauthorized.answered())?;
+    let catalog = state.catalog();
+    Ok(user
+        .roles
+        .iter()
+        .filter_map(|(id, _)| {
+            catalog.trial(id).map(|t| crate::dto::TrialThreshold {
+                id: id.clone(),
+                title: t.config.title.clone(),
+                threshold: t.config.open_view.small_cell_threshold,
+            })
+        })
+        .collect())
+}

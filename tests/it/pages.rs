@@ -394,3 +394,27 @@ fn follow_up_completeness_and_timeliness_match_r() {
     assert_eq!(tl.days_since_last_ae_onset, Some(81));
     assert!(tl.registered_at.is_some(), "the demo cuts are registered");
 }
+
+/// Where the sponsor reads "suppressed", the page links to the rule, and
+/// the rule's page gives each of the reader's trials' threshold.
+#[test]
+fn the_sponsors_suppressed_counts_link_to_the_disclosure_rule() {
+    block_on(async {
+        let app = state();
+        let sponsor = sign_in(&app, "sponsor").await;
+        for path in ["/trial/altshock2", "/trial/altshock2/safety"] {
+            let r = send(&app, crate::helpers::get(path, Some(&sponsor))).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            assert!(
+                r.body.contains("href=\"/disclosure#suppression\""),
+                "{path}: no link to the rule"
+            );
+        }
+        let r = send(&app, crate::helpers::get("/disclosure", Some(&sponsor))).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("Why a pooled count reads"));
+        let thresholds = call(&app, &sponsor, "get_disclosure", "").await;
+        assert_eq!(thresholds[0]["id"], "altshock2");
+        assert_eq!(thresholds[0]["threshold"], 5);
+    });
+}
