@@ -27,6 +27,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
+                // Without JavaScript the charts' empty drawing boxes take no
+                // room: the server-drawn SVG (in <noscript>) stands instead.
+                <noscript><style>".chart:empty { display: none; }"</style></noscript>
             </head>
             <body>
                 <App/>

@@ -1,8 +1,10 @@
 //! Charts. The figures are built on the server (`server::views::figures`) and come
 //! with each page's data as plotly JSON; plotly.js draws them in the browser
-//! from an `Effect` (effects never run during server-side rendering). Every
-//! number in a chart is also in a table on the same page, so nothing is lost
-//! with JavaScript off.
+//! from an `Effect` (effects never run during server-side rendering). With
+//! JavaScript off, the same figure drawn as SVG on the server by the drawer
+//! the documents use (`server::document::svg`) stands in its place, inside
+//! `<noscript>`: no blank boxes. Every number in a chart is also in a table
+//! on the same page.
 
 use crate::dto::Figure;
 use leptos::prelude::*;
@@ -15,7 +17,7 @@ use leptos::prelude::*;
 /// An island: the only part of a page that hydrates. Its props travel to the
 /// browser in the page, so the figure is sent once.
 #[island]
-pub fn Chart(id: String, label: String, figure: Figure) -> impl IntoView {
+pub fn ChartIsland(id: String, label: String, figure: Figure) -> impl IntoView {
     if figure.0.is_empty() {
         return None;
     }
@@ -24,6 +26,32 @@ pub fn Chart(id: String, label: String, figure: Figure) -> impl IntoView {
     Some(view! {
         <div id=id.clone() class="chart" data-testid=id role="img" aria-label=label></div>
     })
+}
+
+/// The width the server-drawn SVG is laid out at (it scales to its box).
+#[cfg(feature = "ssr")]
+pub const SVG_WIDTH: f64 = 900.0;
+
+/// A chart: the island plotly.js draws into, and, for a browser without
+/// JavaScript, the same figure as SVG drawn on the server.
+#[component]
+pub fn Chart(id: String, label: String, figure: Figure) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let drawn = crate::server::document::svg::svg(&figure, SVG_WIDTH);
+    #[cfg(not(feature = "ssr"))]
+    let drawn: Option<String> = None;
+    let fallback = drawn.map(|svg| {
+        let testid = format!("{id}-svg");
+        view! {
+            <noscript>
+                <div class="chart chart-svg" data-testid=testid role="img" aria-label=label.clone() inner_html=svg></div>
+            </noscript>
+        }
+    });
+    view! {
+        <ChartIsland id label figure/>
+        {fallback}
+    }
 }
 
 /// The binding to plotly.js (browser build).

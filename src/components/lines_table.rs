@@ -1,6 +1,7 @@
 //! A report table of lines (a heading or an indented statistic, a cell per
 //! column), as the baseline, disposition and deaths tables are.
 
+use super::LongTable;
 use crate::dto::BaselineLine;
 use leptos::prelude::*;
 
@@ -17,6 +18,7 @@ pub fn LinesTable(
         .into_iter()
         .map(|c| view! { <th scope="col" class="num">{c}</th> })
         .collect_view();
+    let count = lines.len();
     let rows = lines
         .into_iter()
         .map(|l| {
@@ -35,7 +37,7 @@ pub fn LinesTable(
         })
         .collect_view();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
+        <LongTable rows=count label=label id=testid>
             <table class="data" data-testid=testid>
                 <thead>
                     <tr>
@@ -45,6 +47,6 @@ pub fn LinesTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </LongTable>
     }
 }

@@ -25,10 +25,18 @@ pub struct KmRow {
 /// The treatment effect within one subgroup level, for the forest plot.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ForestRow {
+    /// The subgroup's variable (ADSL column).
     pub variable: String,
+    /// The subgroup as the trial labels it (the variable without a label).
+    #[serde(default)]
+    pub label: String,
     pub level: String,
     /// Subjects in the level (compared groups).
     pub n: u32,
+    /// Events over subjects in the level, `12/48`, of the compared group
+    /// then the reference (see `Efficacy::forest_groups`).
+    #[serde(default)]
+    pub events: Vec<String>,
     pub estimate: Option<f64>,
     pub ci95: Option<[f64; 2]>,
 }
@@ -195,6 +203,10 @@ pub struct Efficacy {
     /// difference in success rates for binary endpoints), with what it is.
     pub forest: Vec<ForestRow>,
     pub forest_measure: String,
+    /// The compared group then the reference, as the forest's events/n
+    /// columns name them.
+    #[serde(default)]
+    pub forest_groups: Vec<String>,
     /// Treatment-by-subgroup interaction p-values per variable.
     pub interactions: Vec<(String, f64)>,
     /// Kaplan-Meier curves; the forest plot.

@@ -5,6 +5,7 @@
 
 use super::disclosure::SuppressedNote;
 use super::trial_nav::query_param;
+use crate::components::LongTable;
 use crate::components::{Chart, ErrorPanel};
 use crate::dto::AeView;
 use crate::serverfns::get_adverse_events;
@@ -70,6 +71,7 @@ fn AeTable(data: AeView) -> impl IntoView {
         }
     };
     let overall = line(&data.overall, true);
+    let count = data.lines.len() + 1;
     let rows = data.lines.iter().map(|l| line(l, false)).collect_view();
     let empty = data.collected && data.lines.is_empty();
     view! {
@@ -92,7 +94,7 @@ fn AeTable(data: AeView) -> impl IntoView {
             {(!data.collected)
                 .then(|| view! { <p class="caption" data-testid="ae-not-collected">{format!("{}: not collected in this cut.", data.label)}</p> })}
             {empty.then(|| view! { <p class="caption">"No event of this category."</p> })}
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Adverse events">
+            <LongTable rows=count label="Adverse events" id="ae-table">
                 <table class="data" data-testid="ae-table">
                     <thead>
                         <tr>
@@ -102,7 +104,7 @@ fn AeTable(data: AeView) -> impl IntoView {
                     </thead>
                     <tbody>{overall}{rows}</tbody>
                 </table>
-            </div>
+            </LongTable>
             {(closed && !data.chart.0.is_empty()).then(|| view! {
                 <h3>"Most frequent terms"</h3>
                 <Chart

@@ -138,15 +138,26 @@ fn ForestSection(data: Efficacy) -> impl IntoView {
                 .ci95
                 .map(|[a, b]| format!("{a:.3} to {b:.3}"))
                 .unwrap_or_else(|| "–".into());
+            let events = r
+                .events
+                .iter()
+                .map(|e| view! { <td class="num">{e.clone()}</td> })
+                .collect_view();
             view! {
                 <tr>
-                    <th scope="row">{format!("{}: {}", r.variable, r.level)}</th>
+                    <th scope="row">{format!("{}: {}", r.label, r.level)}</th>
+                    {events}
                     <td class="num">{r.n}</td>
                     <td class="num">{est}</td>
                     <td class="num">{ci}</td>
                 </tr>
             }
         })
+        .collect_view();
+    let group_heads = data
+        .forest_groups
+        .iter()
+        .map(|g| view! { <th scope="col" class="num">{format!("{g}: events/n")}</th> })
         .collect_view();
     let interactions = data
         .interactions
@@ -166,6 +177,7 @@ fn ForestSection(data: Efficacy) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"Subgroup"</th>
+                        {group_heads}
                         <th scope="col" class="num">"N"</th>
                         <th scope="col" class="num">"Estimate"</th>
                         <th scope="col" class="num">"95% CI"</th>

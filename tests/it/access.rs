@@ -63,6 +63,8 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("GET", "/trial/no-such-trial", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN]),
         ("GET", "/trial/altshock2/decode", "", [SEE_OTHER, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
         ("GET", "/audit", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+        ("GET", "/audit/export?format=csv", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+        ("GET", "/disclosure", "", [SEE_OTHER, OK, OK, OK, OK]),
         ("GET", "/trial/altshock2/reviews", "", [SEE_OTHER, OK, OK, OK, FORBIDDEN]),
         ("GET", "/trial/cdisc-pilot01/reviews", "", [SEE_OTHER, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("GET", "/trial/altshock2/reviews/1", "", [SEE_OTHER, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
@@ -173,6 +175,7 @@ async fn the_role_by_endpoint_matrix_holds_body() {
         ("POST", "/api/get_disposition", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_arm_enrollment", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_audit", "", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN]),
+        ("POST", "/api/get_disclosure", "", [UNAUTHORIZED, OK, OK, OK, OK]),
         ("POST", "/api/get_decode", "trial=altshock2", [UNAUTHORIZED, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN]),
         ("POST", "/api/get_decode", "trial=cdisc-pilot01", [UNAUTHORIZED, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
         ("POST", "/api/get_enrollment", "trial=altshock2&cut=1999-01-01", [UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN]),
@@ -220,8 +223,12 @@ async fn the_role_by_endpoint_matrix_holds_body() {
     };
     let pages: std::collections::BTreeSet<String> =
         routes().iter().map(|r| r.path().to_string()).collect();
-    // Downloads are GET handlers, not pages.
-    let download = |p: &str| p.split('?').next().unwrap_or(p).ends_with("/download");
+    // Downloads (a report, the audit trail's export) are GET handlers, not
+    // pages.
+    let download = |p: &str| {
+        let path = p.split('?').next().unwrap_or(p);
+        path.ends_with("/download") || path == "/audit/export"
+    };
     let covered_pages: std::collections::BTreeSet<String> = matrix
         .iter()
         .filter(|r| r.0 == "GET" && !download(r.1))

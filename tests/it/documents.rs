@@ -368,8 +368,10 @@ fn the_closed_report_carries_the_summarys_numbers_in_pdf_and_html() {
                 // The eDISH plot, and each trend parameter's chart.
                 has(&text, "eDISH: each subject's peak ALT or AST", &what);
                 for t in labs["trends"].as_array().unwrap() {
+                    // Named as the data name it, with its unit.
                     let param = t["param"].as_str().unwrap();
-                    has(&text, &format!("{param}: median (Q1–Q3) by visit"), &what);
+                    let label = labs["labels"][param].as_str().unwrap();
+                    has(&text, &format!("{label}: median (Q1–Q3) by visit"), &what);
                 }
             } else {
                 has(&text, "Laboratory data: not collected", &what);

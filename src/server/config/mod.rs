@@ -339,6 +339,10 @@ pub struct LevelLabel {
 #[serde(deny_unknown_fields)]
 pub struct Subgroup {
     pub variable: String,
+    /// What the subgroup is called on the pages and in the documents ("Age,
+    /// years"); the variable's name without one.
+    #[serde(default)]
+    pub label: Option<String>,
     /// Numeric cut points: levels `<= c1`, `(c1, c2]`, ..., `> ck`.
     #[serde(default)]
     pub cuts: Option<Vec<f64>>,

@@ -286,25 +286,25 @@ fn subgroups(s: &mut Section, v: &Efficacy) {
             format!("Subgroups: {}", v.forest_measure),
             svg(&v.forest_chart, CHART_WIDTH),
         );
-        let mut t = Table::new(
-            format!("Subgroups ({})", v.forest_measure),
-            vec![
-                "Subgroup".into(),
-                "Level".into(),
-                "N".into(),
-                "Estimate".into(),
-                "95% CI".into(),
-            ],
-        );
+        let mut header = vec!["Subgroup".to_string(), "Level".into()];
+        header.extend(v.forest_groups.iter().map(|g| format!("{g}: events/n")));
+        header.extend(["N".into(), "Estimate".into(), "95% CI".into()]);
+        let mut t = Table::new(format!("Subgroups ({})", v.forest_measure), header);
         for f in &v.forest {
-            t.row(vec![
-                f.variable.clone(),
-                f.level.clone(),
-                f.n.to_string(),
-                f.estimate.map_or("–".into(), |e| format!("{e:.2}")),
-                f.ci95
-                    .map_or("–".into(), |c| format!("{:.2} to {:.2}", c[0], c[1])),
-            ]);
+            let mut cells = vec![f.label.clone(), f.level.clone()];
+            cells.extend(f.events.iter().cloned());
+            t.row(
+                [
+                    cells,
+                    vec![
+                        f.n.to_string(),
+                        f.estimate.map_or("–".into(), |e| format!("{e:.2}")),
+                        f.ci95
+                            .map_or("–".into(), |c| format!("{:.2} to {:.2}", c[0], c[1])),
+                    ],
+                ]
+                .concat(),
+            );
         }
         for (var, pv) in &v.interactions {
             t.note(format!("Interaction, {var}: {}", p_is(*pv)));

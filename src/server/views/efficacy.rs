@@ -257,6 +257,24 @@ pub fn efficacy(
     let cfg = config;
     let compared = compared_arms(cfg).map(|(_, t)| cfg.arms[t].code.clone());
     let by_time = config.design.endpoint == EndpointKind::TimeToEvent;
+    // Each subgroup by its label, and each level's events/n by group.
+    let label = |variable: &str| {
+        cfg.subgroups
+            .iter()
+            .find(|s| s.variable == variable)
+            .and_then(|s| s.label.clone())
+            .unwrap_or_else(|| variable.to_string())
+    };
+    let events_n = |r: &crate::server::report::SubgroupRow, t: &str| {
+        [t, reference.as_str()]
+            .iter()
+            .map(|c| {
+                r.by_arm
+                    .get(*c)
+                    .map_or("–".to_string(), |e| format!("{}/{}", e.events, e.n))
+            })
+            .collect::<Vec<_>>()
+    };
     let (forest, forest_measure) = match (&compared, by_time) {
         (Some(t), true) => (
             closed
@@ -264,7 +282,9 @@ pub fn efficacy(
                 .iter()
                 .map(|r| ForestRow {
                     variable: r.variable.clone(),
+                    label: label(&r.variable),
                     level: r.level.clone(),
+                    events: events_n(r, t),
                     n: r.by_arm.get(t).map_or(0, |e| e.n)
                         + r.by_arm.get(&reference).map_or(0, |e| e.n),
                     estimate: r.hazard_ratio.as_ref().map(|h| h.hr),
@@ -295,7 +315,9 @@ pub fn efficacy(
                     let rd = newcombe(success(a), u64::from(a.n), success(b), u64::from(b.n), 0.95);
                     ForestRow {
                         variable: r.variable.clone(),
+                        label: label(&r.variable),
                         level: r.level.clone(),
+                        events: events_n(r, t),
                         n: a.n + b.n,
                         estimate: rd.map(|x| x.estimate),
                         ci95: rd.map(|x| [x.ci.0, x.ci.1]),
@@ -309,8 +331,12 @@ pub fn efficacy(
     let interactions = closed
         .subgroup_interactions
         .iter()
-        .map(|i| (i.variable.clone(), i.p))
+        .map(|i| (label(&i.variable), i.p))
         .collect();
+    let forest_groups = compared
+        .as_ref()
+        .map(|t| vec![names.name(t), names.name(&reference)])
+        .unwrap_or_default();
     let risk_times = survival.map(|s| s.risk_times.clone()).unwrap_or_default();
     let km_chart = km_chart(&kaplan_meier, &risk_times);
     let forest_chart = if forest.iter().any(|r| r.ci95.is_some()) {
@@ -332,6 +358,7 @@ pub fn efficacy(
         hazard_ratios,
         forest,
         forest_measure,
+        forest_groups,
         interactions,
         km_chart,
         forest_chart,
@@ -391,6 +418,7 @@ pub fn coded_efficacy(
         hazard_ratios: Vec::new(),
         forest: Vec::new(),
         forest_measure: String::new(),
+        forest_groups: Vec::new(),
         interactions: Vec::new(),
         forest_chart: Default::default(),
         cuts,
