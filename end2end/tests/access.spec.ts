@@ -38,7 +38,9 @@ test("the sponsor sees pooled numbers only", async ({ page }, info) => {
   expect((await page.goto("/trial/altshock2/efficacy"))?.status()).toBe(403);
   const refusal = page.getByRole("alert");
   await expect(refusal).toContainText("Not open to your role");
-  await expect(refusal).toContainText("this view is not open to your role");
+  // It says what the role may see instead.
+  await expect(refusal).toContainText("this view is for the closed session");
+  await expect(refusal).toContainText("As the sponsor you see data pooled over all groups");
   await expect(refusal).not.toContainText("ServerError");
   await page.screenshot({ path: info.outputPath("sponsor-refused.png"), fullPage: false });
   expect(errors.filter((e) => !e.includes("403")), errors.join("\n")).toEqual([]);

@@ -145,8 +145,9 @@ impl Caller {
         if allowed(self.role) {
             return Ok(self);
         }
-        let why = "this view is not open to your role".to_string();
-        Err(self.refuse(AppError::Forbidden(why)).await)
+        Err(self
+            .refuse(AppError::Forbidden(what_you_may_see(self.role)))
+            .await)
     }
 
     /// Refuse this caller with `e`, written to the audit trail.
@@ -296,6 +297,16 @@ where
         .await
         .map_err(|e| failed(&e))?
         .map_err(|e| failed(&e))
+}
+
+/// A refusal of a view in words: it is not for this role, and what the
+/// role may see instead.
+pub fn what_you_may_see(role: Role) -> String {
+    match role {
+        Role::Sponsor => "this view is for the closed session (the DSMB and the independent statistician). As the sponsor you see data pooled over all groups: the overview, enrollment, safety, the open minutes of the reviews and the open report".into(),
+        Role::Dsmb => "this view is the independent statistician's. As a DSMB member you see every closed view of the trial (coded until you decode), its meetings and its reports".into(),
+        Role::Statistician => "this view is the DSMB members'. As the independent statistician you see every closed view of the trial with the arms named, the audit trail, the data cuts and the reports".into(),
+    }
 }
 
 /// The date of the cut a page asked for, `cut` (`YYYY-MM-DD`), or of the
