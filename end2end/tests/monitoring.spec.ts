@@ -169,4 +169,18 @@ test("survival curves, numbers at risk and the subgroup forest", async ({ page }
   await page.screenshot({ path: info.outputPath("efficacy-cdisc-survival.png"), fullPage: true });
   await page.goto("/trial/altshock2/efficacy");
   await expect(page.getByTestId("forest").locator("tbody tr")).toHaveCount(14);
+  // Each subgroup by its configured label, with events/n by group.
+  await expect(page.getByTestId("forest")).toContainText("Mean arterial pressure, mm Hg: <=70");
+  await expect(page.getByTestId("forest").locator("thead")).toContainText("SoC: events/n");
+  if (info.project.name === "js-on") {
+    // The forest's longest label is drawn whole, inside the chart.
+    const forest = page.getByTestId("forest-chart");
+    const chart = await forest.boundingBox();
+    const ticks = forest.locator(".ytick text");
+    await expect(ticks).toHaveCount(14);
+    for (let i = 0; i < 14; i++) {
+      const b = await ticks.nth(i).boundingBox();
+      expect(b!.x, await ticks.nth(i).textContent() ?? "").toBeGreaterThanOrEqual(chart!.x);
+    }
+  }
 });

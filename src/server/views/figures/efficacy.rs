@@ -187,6 +187,13 @@ pub fn forest(rows: &[crate::dto::ForestRow], measure: &str) -> Figure {
         .iter()
         .map(|r| format!("{}: {}", r.label, r.level))
         .collect();
+    // Room for the longest label (about 7 px a character at plotly's and
+    // the SVG drawer's 12 px), within bounds.
+    let left = labels
+        .iter()
+        .map(|l| 24.0 + 7.0 * l.chars().count() as f64)
+        .fold(100.0_f64, f64::max)
+        .min(340.0) as usize;
     let est: Vec<f64> = shown.iter().filter_map(|r| r.estimate).collect();
     let plus: Vec<f64> = shown
         .iter()
@@ -226,7 +233,7 @@ pub fn forest(rows: &[crate::dto::ForestRow], measure: &str) -> Figure {
     }
     plot.set_layout(
         Layout::new()
-            .margin(Margin::new().left(160).right(20).top(20).bottom(50))
+            .margin(Margin::new().left(left).right(20).top(20).bottom(50))
             .height(80 + 28 * labels.len())
             .x_axis(x)
             .y_axis(Axis::new().auto_range(true))
