@@ -1,4 +1,4 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect, type Locator, type Page } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { consoleErrors, signIn } from "./auth";
@@ -10,6 +10,23 @@ const expected = JSON.parse(
 const cut = (d: string) => expected.cuts[`cut-${d}`];
 
 /** Every chart element on the page is drawn by plotly.js (JS on only). */
+/** A chart's legend lies outside every plot area of the chart: it covers no
+ * data (above the plot, or below its axis). */
+async function legendCoversNoData(chart: Locator) {
+  const legend = chart.locator(".legend");
+  if ((await legend.count()) === 0) return;
+  const l = await legend.first().boundingBox();
+  if (!l || l.width === 0) return;
+  const areas = chart.locator(".nsewdrag");
+  for (let k = 0; k < (await areas.count()); k++) {
+    const a = await areas.nth(k).boundingBox();
+    if (!a) continue;
+    const overlaps =
+      l.x < a.x + a.width - 1 && a.x < l.x + l.width - 1 && l.y < a.y + a.height - 1 && a.y < l.y + l.height - 1;
+    expect(overlaps, `the legend of ${await chart.getAttribute("id")} covers its plot area`).toBe(false);
+  }
+}
+
 async function chartsDrawn(page: Page, js: boolean) {
   // The islands plotly.js draws into; without JavaScript each is an empty
   // box that takes no room, and the server's SVG of the same figure stands
@@ -17,8 +34,10 @@ async function chartsDrawn(page: Page, js: boolean) {
   const charts = page.locator(".chart:not(.chart-svg)");
   const n = await charts.count();
   for (let i = 0; i < n; i++) {
-    if (js) await expect(charts.nth(i).locator("svg.main-svg").first()).toBeVisible();
-    else await expect(charts.nth(i)).toBeHidden();
+    if (js) {
+      await expect(charts.nth(i).locator("svg.main-svg").first()).toBeVisible();
+      await legendCoversNoData(charts.nth(i));
+    } else await expect(charts.nth(i)).toBeHidden();
   }
   if (!js) {
     const drawn = page.locator(".chart-svg > svg");
@@ -82,6 +101,8 @@ const pages: Record<string, string[]> = {
 
 for (const [user, tails] of Object.entries(pages)) {
   test(`every page of both trials as ${user}: tables, charts, no console errors`, async ({ page }, info) => {
+    // Eight pages, each chart's legend measured against its plot areas.
+    test.setTimeout(90_000);
     const errors = consoleErrors(page);
     await signIn(page, user);
     const js = info.project.name === "js-on";
