@@ -14,7 +14,6 @@ use crate::server::ids::CutDate;
 use crate::server::store::{AuditAction, AuditFilter};
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
@@ -233,18 +232,11 @@ async fn export_response(
         chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
         format.extension()
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
+    Ok(super::headers::attachment(
+        format.content_type(),
+        &name,
         body,
-    )
-        .into_response())
+    ))
 }
 
 const CHUNK: usize = 64 * 1024;

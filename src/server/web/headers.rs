@@ -102,3 +102,25 @@ pub fn page_csp(nonce: &str) -> String {
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
+
+/// A download: `body` as the attachment `name` of type `content_type`,
+/// never cached (a report or an export of closed data).
+pub fn attachment(
+    content_type: &str,
+    name: &str,
+    body: impl axum::response::IntoResponse,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}

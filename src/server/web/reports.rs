@@ -22,7 +22,6 @@ use crate::server::views;
 use crate::server::views::diff::{closed_since, open_since};
 use crate::server::views::standing;
 use axum::extract::{Path, Query, Request};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// The answer for a report that does not exist, or that the role may not
@@ -508,18 +507,11 @@ async fn download_report(
         report.version,
         format.extension()
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
+    Ok(super::headers::attachment(
+        format.content_type(),
+        &name,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 impl WithCsrf for BuildForm {
