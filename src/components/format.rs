@@ -80,6 +80,14 @@ pub fn utc_second(at: &str) -> String {
     }
 }
 
+/// The column of the conditional-power guideline mapped onto z.
+pub fn cp_guideline_header(threshold: Option<f64>) -> String {
+    match threshold {
+        Some(g) => format!("Futility z (CP < {:.0}%)", 100.0 * g),
+        None => "Futility z (CP guideline)".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,6 +64,11 @@ pub struct BoundRow {
     pub efficacy_alpha: f64,
     /// The futility bound in z, where the design has one at this look.
     pub futility_z: Option<f64>,
+    /// The conditional-power futility guideline on the z scale at this
+    /// look (none at the last): below it, conditional power under the
+    /// current trend is under the guideline's threshold.
+    #[serde(default)]
+    pub futility_cp_z: Option<f64>,
     pub harm_z: Option<f64>,
     /// The nominal p-value at the harm bound (lower tail).
     pub harm_p: Option<f64>,
@@ -116,6 +121,10 @@ pub struct InterimView {
     pub repeated_p_value: f64,
     /// (effect, conditional power) over a range of effects.
     pub curve: Vec<(f64, f64)>,
+    /// Why the curve runs over another range than the usual one (it is
+    /// flat there).
+    #[serde(default)]
+    pub curve_note: Option<String>,
     pub verdict: String,
     /// efficacy, harm, futility, favours-reference, continue, final or
     /// no-formal-test.

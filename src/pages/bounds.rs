@@ -1,14 +1,18 @@
 //! The design's looks as rpact and gsDesign users read them: each look's
 //! efficacy (and harm) bound in z with its nominal p-value and the alpha
-//! spent by then, and the futility bound where the design has one.
+//! spent by then, and the futility bound where the design has one: a
+//! beta-spending bound, or the conditional-power guideline mapped onto z.
 
-use crate::components::format::{opt, small};
+use crate::components::format::{cp_guideline_header, opt, small};
 use crate::dto::BoundRow;
 use leptos::prelude::*;
 
 #[component]
-pub fn BoundsTable(rows: Vec<BoundRow>, look: usize) -> impl IntoView {
+pub fn BoundsTable(rows: Vec<BoundRow>, look: usize, cp_threshold: Option<f64>) -> impl IntoView {
     let harm = rows.iter().any(|r| r.harm_z.is_some());
+    let spent = rows.iter().any(|r| r.futility_z.is_some());
+    let guideline = rows.iter().any(|r| r.futility_cp_z.is_some());
+    let guideline_head = cp_guideline_header(cp_threshold);
     let body = rows
         .into_iter()
         .map(|r| {
@@ -25,7 +29,8 @@ pub fn BoundsTable(rows: Vec<BoundRow>, look: usize) -> impl IntoView {
                         <td class="num">{r.harm_p.map(small).unwrap_or_else(|| "–".into())}</td>
                         <td class="num">{r.harm_alpha.map(small).unwrap_or_else(|| "–".into())}</td>
                     })}
-                    <td class="num">{opt(r.futility_z, 3)}</td>
+                    {spent.then(|| view! { <td class="num">{opt(r.futility_z, 3)}</td> })}
+                    {guideline.then(|| view! { <td class="num">{opt(r.futility_cp_z, 3)}</td> })}
                 </tr>
             }
         })
@@ -45,7 +50,8 @@ pub fn BoundsTable(rows: Vec<BoundRow>, look: usize) -> impl IntoView {
                         <th scope="col" class="num">"Nominal p (harm)"</th>
                         <th scope="col" class="num">"Harm alpha spent"</th>
                     })}
-                    <th scope="col" class="num">"Futility z"</th>
+                    {spent.then(|| view! { <th scope="col" class="num">"Futility z"</th> })}
+                    {guideline.then(|| view! { <th scope="col" class="num">{guideline_head}</th> })}
                 </tr>
             </thead>
             <tbody>{body}</tbody>

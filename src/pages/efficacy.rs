@@ -284,7 +284,7 @@ fn InterimSection(i: InterimView) -> impl IntoView {
                 label="Group-sequential boundaries and the observed z-statistic; the numbers are in the table below.".to_string()
                 figure=i.boundary_chart.clone()
             />
-            <super::bounds::BoundsTable rows=i.bounds.clone() look=i.look/>
+            <super::bounds::BoundsTable rows=i.bounds.clone() look=i.look cp_threshold=i.cp_threshold/>
             <table class="data" data-testid="path">
                 <caption>"The observed statistic at each data cut"</caption>
                 <thead>
@@ -308,6 +308,7 @@ fn InterimSection(i: InterimView) -> impl IntoView {
                             label="Conditional power over a range of effects; the numbers are in the table below.".to_string()
                             figure=i.cp_chart.clone()
                         />
+                        {i.curve_note.clone().map(|n| view! { <p class="caption" data-testid="cp-curve-note">{n}</p> })}
                         <details>
                             <summary>"The numbers"</summary>
                             <table class="data" data-testid="cp-curve">

@@ -61,6 +61,39 @@ impl<'a> Design<'a> {
         self.crossings(k, &upper, &lower).0
     }
 
+    /// Conditional power at look `k` under the current trend on the
+    /// canonical scale: the drift estimated as z_k/√t_k per unit of
+    /// information fraction, the remaining looks' increments as planned.
+    /// For a time-to-event endpoint this is exactly the trend's conditional
+    /// power (information in events); for rates it is its large-sample form.
+    pub fn trend_conditional_power(&self, k: usize, z_k: f64) -> f64 {
+        let t = self.t;
+        let steps: Vec<f64> = (k..t.len()).map(|j| t[j] - t[j - 1]).collect();
+        let theta = z_k / t[k - 1].sqrt();
+        self.conditional_power(k, z_k, theta, &steps)
+            .last()
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The conditional-power futility guideline mapped onto the z scale: the
+    /// z at look `k` (k < K) below which conditional power under the current
+    /// trend falls under `gamma`. Conditional power rises with z, so the
+    /// root is bracketed and found by bisection to 1e-10. With two looks
+    /// it is √t (c₂ − √(1 − t) Φ⁻¹(1 − γ)) (Lachin 2005).
+    pub fn trend_futility_z(&self, k: usize, gamma: f64) -> f64 {
+        let (mut lo, mut hi) = (-12.0_f64, 12.0_f64);
+        while hi - lo > 1e-10 {
+            let mid = 0.5 * (lo + hi);
+            if self.trend_conditional_power(k, mid) < gamma {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+
     /// The conditional rejection probability at look `k` given the overall
     /// z-statistic: the chance of rejecting H0 under H0 from here on. As
     /// rpact: futility bounds count only when binding; a two-sided design
@@ -519,6 +552,32 @@ pub fn events_survival(t: &[f64], efficacy: &[f64], level: Level, hr: f64, r: f6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // R: the conditional-power guideline (CP under the trend below 20%) on
+    // the z scale at the interim of a two-look O'Brien-Fleming design,
+    //   d <- rpact::getDesignGroupSequential(kMax = 2, alpha = 0.025,
+    //          sided = 1, typeOfDesign = "asOF", informationRates = c(.5, 1))
+    //   sqrt(.5) * (d$criticalValues[2] - sqrt(.5) * qnorm(1 - .2))
+    // = 0.971196714142 (c2 = 1.968595646322, c1 = 2.962588042728).
+    #[test]
+    fn trend_futility_z_matches_the_closed_form_in_r() {
+        let t = [0.5, 1.0];
+        let b = [2.962_588_042_728, 1.968_595_646_322];
+        let d = Design::one_sided(&t, &b);
+        let z = d.trend_futility_z(1, 0.20);
+        assert!((z - 0.971_196_714_142).abs() < 1e-8, "{z}");
+        assert!((d.trend_conditional_power(1, z) - 0.20).abs() < 1e-8);
+        // Three looks: the root is where the trend's conditional power,
+        // with the middle look's bound in the way, is the guideline.
+        let t = [0.33, 0.67, 1.0];
+        let b = [3.710_303, 2.511_407, 1.992_970];
+        let d = Design::one_sided(&t, &b);
+        for k in 1..=2 {
+            let z = d.trend_futility_z(k, 0.10);
+            assert!((d.trend_conditional_power(k, z) - 0.10).abs() < 1e-8);
+            assert!(d.trend_conditional_power(k, z + 0.1) > 0.10);
+        }
+    }
 
     // R (validation/predictive_power.R): integrate conditional power over the
     // posterior numerically, t = 0.505, z = 0.745593040705, c = 1.96859564632.

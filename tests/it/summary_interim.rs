@@ -88,6 +88,16 @@ fn the_interim_block_matches_rpact_at_the_observed_information() {
         assert!((row.efficacy_alpha - alpha).abs() < 1e-7, "{row:?}");
         assert!((row.efficacy_p - level).abs() < 1e-7, "{row:?}");
     }
+    // The conditional-power guideline (trend below 20%) on the z scale at
+    // the interim, drawn as the futility region. R, with d as above:
+    //   sqrt(.505) * (d$criticalValues[2] - sqrt(.495) * qnorm(.8))
+    //   # 0.978491466867
+    // The observed z (0.746) lies below it, as the trend's conditional
+    // power (0.095) lies below 20%.
+    let zf = i.futility_cp_z.as_ref().unwrap();
+    assert_eq!(zf.len(), 1);
+    assert!((zf[0] - 0.978_491_466_867).abs() < 1e-5, "{zf:?}");
+    assert!(rows[0].futility_cp_z == Some(zf[0]) && rows[1].futility_cp_z.is_none());
     let cp = i.conditional_power.as_ref().unwrap();
     assert!(
         (cp.design.unwrap() - 0.516_497_308_451).abs() < 1e-4,

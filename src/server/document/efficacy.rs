@@ -157,10 +157,15 @@ fn look(s: &mut Section, v: &Efficacy) {
                 ]);
             }
             s.table(t);
-            s.figure(
-                "Conditional power against the assumed effect",
-                svg(&i.cp_chart, CHART_WIDTH),
-            );
+            if !i.curve.is_empty() {
+                s.figure(
+                    "Conditional power against the assumed effect",
+                    svg(&i.cp_chart, CHART_WIDTH),
+                );
+                if let Some(n) = &i.curve_note {
+                    s.text(n.clone());
+                }
+            }
         }
         None if v.withheld.is_none() => {
             s.absent("The trial has no group-sequential design for this endpoint: no boundaries or conditional power.");
@@ -186,7 +191,16 @@ fn bounds_table(i: &crate::dto::InterimView) -> Table {
     if harm {
         header.extend(["Harm z", "Nominal p (harm)", "Harm alpha spent"].map(String::from));
     }
-    header.push("Futility z".into());
+    let spent = i.bounds.iter().any(|r| r.futility_z.is_some());
+    let guideline = i.bounds.iter().any(|r| r.futility_cp_z.is_some());
+    if spent {
+        header.push("Futility z".into());
+    }
+    if guideline {
+        header.push(crate::components::format::cp_guideline_header(
+            i.cp_threshold,
+        ));
+    }
     let mut t = Table::new(
         "Each look's bounds, their nominal p-values and the alpha spent by then (cumulative)",
         header,
@@ -205,7 +219,12 @@ fn bounds_table(i: &crate::dto::InterimView) -> Table {
             cells.push(r.harm_p.map_or("–".into(), small));
             cells.push(r.harm_alpha.map_or("–".into(), small));
         }
-        cells.push(o3(r.futility_z));
+        if spent {
+            cells.push(o3(r.futility_z));
+        }
+        if guideline {
+            cells.push(o3(r.futility_cp_z));
+        }
         t.row(cells);
     }
     t

@@ -423,6 +423,10 @@ pub struct Interim {
     /// The alpha spent by each look of `fractions`, cumulated.
     pub efficacy_alpha: Vec<f64>,
     pub futility_bound: Option<f64>,
+    /// The conditional-power futility guideline on the z scale at each
+    /// look before the last (K − 1 values): below it, conditional power
+    /// under the current trend is under the guideline's threshold.
+    pub futility_cp_z: Option<Vec<f64>>,
     /// The harm (lower) boundary at this look and at every look of
     /// `fractions`, when the design sets one, and the harm alpha spent by
     /// each look, cumulated.
@@ -436,6 +440,9 @@ pub struct Interim {
     /// Conditional power over a range of effects (`effect_measure`; for
     /// rates the reference at its observed rate); empty at the final look.
     pub conditional_power_curve: Vec<CurvePoint>,
+    /// Why the curve's range differs from the usual one (it was flat
+    /// there), in words; none when it moves over the usual range.
+    pub curve_note: Option<String>,
     /// Repeated confidence interval of the effect at this look's boundary.
     pub repeated_ci: [f64; 2],
     pub repeated_p_value: f64,

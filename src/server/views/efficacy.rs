@@ -213,6 +213,7 @@ pub fn efficacy(
                 .iter()
                 .map(|p| (p.effect, p.conditional_power))
                 .collect(),
+            curve_note: i.curve_note.clone(),
             verdict: i.verdict.clone(),
             verdict_kind: i.verdict_kind.to_string(),
             basis: i.basis.clone(),
@@ -501,6 +502,7 @@ fn bound_rows(i: &crate::server::report::Interim, two_sided: bool) -> Vec<crate:
                 efficacy_p: tails * normal::sf(z),
                 efficacy_alpha: i.efficacy_alpha.get(k).copied().unwrap_or(f64::NAN),
                 futility_z: (k + 1 == i.look).then_some(i.futility_bound).flatten(),
+                futility_cp_z: i.futility_cp_z.as_ref().and_then(|f| f.get(k).copied()),
                 harm_z,
                 harm_p: harm_z.map(normal::cdf),
                 harm_alpha: i.harm_alpha.as_ref().and_then(|a| a.get(k).copied()),

@@ -111,6 +111,7 @@ impl LookPlan {
             efficacy_bounds: self.efficacy.clone(),
             efficacy_alpha: self.efficacy_alpha.clone(),
             futility_bound,
+            futility_cp_z: self.trend_futility_z(design),
             harm_bound,
             harm_bounds: self.harm.clone(),
             harm_alpha: self.harm_alpha.clone(),
@@ -120,9 +121,25 @@ impl LookPlan {
             conditional_power: f.conditional_power,
             predictive_power: f.predictive_power,
             conditional_power_curve: f.curve,
+            curve_note: f.curve_note,
             repeated_ci: f.repeated_ci,
             repeated_p_value: repeated_p_value(&self.fractions, k, f.z, self.two_sided, self.rule),
         }
+    }
+
+    /// The conditional-power futility guideline on the z scale at each look
+    /// before the last, when the design has one (one-sided designs only).
+    fn trend_futility_z(&self, design: &TrialDesign) -> Option<Vec<f64>> {
+        let gamma = design.futility.as_ref()?.conditional_power_below?;
+        if self.two_sided || self.fractions.len() < 2 {
+            return None;
+        }
+        let d = self.design();
+        Some(
+            (1..self.fractions.len())
+                .map(|k| d.trend_futility_z(k, gamma))
+                .collect(),
+        )
     }
 
     /// The look in words.
@@ -163,6 +180,7 @@ pub(super) struct LookFindings {
     pub conditional_power: Option<ConditionalPowers>,
     pub predictive_power: Option<f64>,
     pub curve: Vec<CurvePoint>,
+    pub curve_note: Option<String>,
     pub repeated_ci: [f64; 2],
 }
 

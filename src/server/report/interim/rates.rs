@@ -7,8 +7,8 @@ use crate::server::config::TrialConfig;
 use crate::server::data::load::Snapshot;
 use crate::server::firewall::ClosedSnapshot;
 use crate::server::report::frames::count_by;
-use crate::server::report::interim::compared_arms;
-use crate::server::report::types::{ConditionalPowers, CurvePoint, EventsN, Interim};
+use crate::server::report::interim::{compared_arms, cp_curve};
+use crate::server::report::types::{ConditionalPowers, EventsN, Interim};
 use crate::stats::gsd::efficacy_boundaries;
 use crate::stats::interim::{
     conditional_power_rates_by_look, predictive_power_flat, rates_z, repeated_ci_rates,
@@ -82,7 +82,7 @@ pub(super) fn interim_rates(
         u64::from(n_r),
     );
     let r = treatment.allocation / reference.allocation;
-    let mut curve = Vec::new();
+    let (mut curve, mut curve_note) = (Vec::new(), None);
     let (cp, pp) = if plan.is_last() {
         (None, None)
     } else {
@@ -117,16 +117,14 @@ pub(super) fn interim_rates(
         let trend = cp_at(p_t, p_r);
         // Differences from -0.20 to +0.40 in steps of 0.02, where both rates
         // stay inside (0, 1).
-        for step in 0..=30 {
-            let effect = -0.2 + 0.02 * f64::from(step);
-            let p1 = p_r + effect;
-            if p1 > 0.0 && p1 < 1.0 {
-                curve.push(CurvePoint {
-                    effect,
-                    conditional_power: cp_at(p1, p_r),
-                });
-            }
-        }
+        (curve, curve_note) = cp_curve(
+            -0.2,
+            0.02,
+            30,
+            |effect| p_r + effect > 0.0 && p_r + effect < 1.0,
+            |effect| cp_at(p_r + effect, p_r),
+            |effect| format!("{effect:+.2}"),
+        );
         let null = gs.conditional_rejection_probability(k, z);
         let c = plan.efficacy[plan.efficacy.len() - 1];
         (
@@ -207,6 +205,7 @@ pub(super) fn interim_rates(
             conditional_power: cp,
             predictive_power: pp,
             curve,
+            curve_note,
             repeated_ci: [lo, hi],
         },
     )))

@@ -4,8 +4,8 @@
 use super::look::{plan_look, LookFindings};
 use crate::server::config::{Sided, TrialConfig};
 use crate::server::report::efficacy::TimeToEvent;
-use crate::server::report::interim::compared_arms;
-use crate::server::report::types::{ConditionalPowers, CurvePoint, EventsN, Interim};
+use crate::server::report::interim::{compared_arms, cp_curve};
+use crate::server::report::types::{ConditionalPowers, EventsN, Interim};
 use crate::stats::gsd::efficacy_boundaries;
 use crate::stats::interim::{events_survival, predictive_power_flat, Level};
 use crate::stats::survival::log_rank;
@@ -63,7 +63,7 @@ pub(super) fn interim_survival(
     // √(r/(1 + r)²); the observed one is z (1 + r)/√(r D).
     let per_event = r / (1.0 + r).powi(2);
     let theta_obs = z / (per_event * d_obs).sqrt();
-    let mut curve = Vec::new();
+    let (mut curve, mut curve_note) = (Vec::new(), None);
     let (cp, pp) = if plan.is_last() {
         (None, None)
     } else {
@@ -81,14 +81,16 @@ pub(super) fn interim_survival(
         };
         let under_design = design.assumptions.hazard_ratio.map(|hr| cp_at(-hr.ln()));
         let trend = cp_at(theta_obs);
-        // Hazard ratios from 0.50 to 1.20 in steps of 0.025.
-        for step in 0..=28 {
-            let hr = 0.5 + 0.025 * f64::from(step);
-            curve.push(CurvePoint {
-                effect: hr,
-                conditional_power: cp_at(-f64::ln(hr)),
-            });
-        }
+        // Hazard ratios from 1.20 down to 0.50 in steps of 0.025 (lower
+        // favours treatment).
+        (curve, curve_note) = cp_curve(
+            1.2,
+            -0.025,
+            28,
+            |hr| hr > 0.01,
+            |hr| cp_at(-f64::ln(hr)),
+            |hr| format!("HR {hr:.3}"),
+        );
         let null = gs.conditional_rejection_probability(k, z);
         let c = plan.efficacy[plan.efficacy.len() - 1];
         (
@@ -135,6 +137,7 @@ pub(super) fn interim_survival(
             conditional_power: cp,
             predictive_power: pp,
             curve,
+            curve_note,
             repeated_ci,
         },
     ))

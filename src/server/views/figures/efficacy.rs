@@ -249,7 +249,12 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
     let mut plot = Plot::new();
     // The plot runs half a unit past every bound and every observed z, so
     // that the regions beyond the bounds show as regions.
-    let zs = data.path.iter().map(|p| p.z).chain([data.z, 0.0]);
+    let zs = data
+        .path
+        .iter()
+        .map(|p| p.z)
+        .chain([data.z, 0.0])
+        .chain(data.bounds.iter().filter_map(|r| r.futility_cp_z));
     let all = data
         .efficacy_bounds
         .iter()
@@ -288,6 +293,40 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
             edge(y_bottom)
                 .fill(plotly::common::Fill::ToNextY)
                 .fill_color("rgba(213,94,0,0.18)"),
+        );
+    }
+    // The conditional-power guideline on the z scale at the looks before
+    // the last: below the line, conditional power under the current trend
+    // is under the threshold (shaded down to the plot's floor).
+    let guideline: Vec<(f64, f64)> = data
+        .bounds
+        .iter()
+        .filter_map(|r| r.futility_cp_z.map(|z| (r.information_fraction, z)))
+        .collect();
+    if !guideline.is_empty() {
+        let (gt, gz): (Vec<f64>, Vec<f64>) = guideline.into_iter().unzip();
+        plot.add_trace(
+            Scatter::new(gt.clone(), vec![y_bottom; gt.len()])
+                .mode(Mode::Lines)
+                .line(Line::new().width(0.0).color(BLUE))
+                .show_legend(false)
+                .hover_info(plotly::common::HoverInfo::Skip),
+        );
+        let name = match data.cp_threshold {
+            Some(g) => format!(
+                "Futility region (conditional power, trend, below {:.0}%)",
+                100.0 * g
+            ),
+            None => "Futility region (conditional-power guideline)".into(),
+        };
+        plot.add_trace(
+            Scatter::new(gt, gz)
+                .mode(Mode::LinesMarkers)
+                .line(Line::new().color(BLUE).width(2.0).dash(DashType::DashDot))
+                .marker(Marker::new().color(BLUE).size(8))
+                .fill(plotly::common::Fill::ToNextY)
+                .fill_color("rgba(0,114,178,0.10)")
+                .name(name),
         );
     }
     if let Some(f) = data.futility_bound {
