@@ -218,6 +218,9 @@ pub struct Efficacy {
     pub forest_groups: Vec<String>,
     /// Treatment-by-subgroup interaction p-values per variable.
     pub interactions: Vec<(String, f64)>,
+    /// The models the interaction tests compare: "Cox" or "logistic".
+    #[serde(default)]
+    pub interaction_model: String,
     /// Kaplan-Meier curves; the forest plot.
     pub km_chart: Figure,
     pub forest_chart: Figure,

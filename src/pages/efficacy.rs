@@ -188,8 +188,8 @@ fn ForestSection(data: Efficacy) -> impl IntoView {
             {(!data.interactions.is_empty())
                 .then(|| {
                     view! {
-                        <p>"Treatment-by-subgroup interaction (likelihood ratio):"</p>
-                        <ul>{interactions}</ul>
+                        <p>{format!("Treatment-by-subgroup interaction (likelihood ratio, {} models):", data.interaction_model)}</p>
+                        <ul data-testid="interactions">{interactions}</ul>
                     }
                 })}
         </section>

@@ -6,6 +6,7 @@ pub mod descriptive;
 pub mod gsd;
 pub mod interim;
 pub mod linalg;
+pub mod logistic;
 pub mod monitoring;
 pub mod normal;
 pub mod proportions;

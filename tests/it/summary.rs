@@ -309,3 +309,34 @@ fn the_report_does_not_depend_on_the_order_of_adae_rows() {
         comparable(serde_json::to_value(&reordered).unwrap())
     );
 }
+
+/// The treatment-by-subgroup interaction of Altshock-2's binary primary
+/// endpoint at the interim, from logistic models of each level's deaths
+/// by arm (the Figure 3 counts). R, for each variable's 2 x 2 levels:
+///
+/// ```r
+/// d <- data.frame(e = c(2, 5, 8, 7), n = c(26, 23, 27, 25),  # AGE
+///                 arm = c(1, 0, 1, 0), lev = factor(c(1, 1, 2, 2)))
+/// anova(glm(cbind(e, n - e) ~ arm + lev, binomial, d),
+///       glm(cbind(e, n - e) ~ arm * lev, binomial, d), test = "LRT")
+/// ```
+#[test]
+fn a_binary_endpoint_has_logistic_interaction_tests_as_glm_in_r() {
+    let r = closed(&crate::helpers::altshock2().join("cut-2024-12-31"), false);
+    let want = [
+        ("AGE", 1.478_679_267_33, 0.223_981_277_554),
+        ("SEX", 1.100_834_838_62, 0.294_082_965_119),
+        ("ONSETHR", 0.029_504_411_555, 0.863_619_544_586),
+        ("MAP", 0.010_953_540_356, 0.916_646_267_309),
+        ("LACTATE", 1.156_283_147_72, 0.282_237_718_753),
+        ("LVEF", 0.213_204_042_874, 0.644_267_615_421),
+        ("SCAISTG", 0.859_180_940_724, 0.353_968_001_015),
+    ];
+    assert_eq!(r.subgroup_interactions.len(), want.len());
+    for (got, (v, chisq, p)) in r.subgroup_interactions.iter().zip(want) {
+        assert_eq!(got.variable, v);
+        assert_eq!((got.model, got.df), ("logistic", 1));
+        assert!((got.chisq - chisq).abs() < 1e-6, "{v}: {got:?}");
+        assert!((got.p - p).abs() < 1e-6, "{v}: {got:?}");
+    }
+}

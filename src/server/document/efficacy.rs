@@ -326,7 +326,11 @@ fn subgroups(s: &mut Section, v: &Efficacy) {
             );
         }
         for (var, pv) in &v.interactions {
-            t.note(format!("Interaction, {var}: {}", p_is(*pv)));
+            t.note(format!(
+                "Interaction, {var} (likelihood ratio, {} models): {}",
+                v.interaction_model,
+                p_is(*pv)
+            ));
         }
         s.table(t);
     }

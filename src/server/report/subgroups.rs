@@ -1,12 +1,14 @@
 //! The configured subgroups (closed report): the primary endpoint by arm
 //! within each level, and for a time-to-event primary the compared arms'
-//! hazard ratio per level and the treatment-by-subgroup interaction.
+//! hazard ratio per level; the treatment-by-subgroup interaction from Cox
+//! models (time to event) or logistic models (a binary endpoint).
 
 use super::efficacy::{subgroup_effects, ties, TimeToEvent};
 use super::frames::{arm_sum, sums};
 use super::interim::compared_arms;
 use super::types::{EventsN, SubgroupInteraction, SubgroupRow};
-use crate::server::config::TrialConfig;
+use crate::server::config::{EndpointKind, TrialConfig};
+use crate::stats::logistic::{interaction_lrt, Cell};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -128,6 +130,34 @@ pub fn subgroups(
             if let Some(t) = fx.interaction {
                 subgroup_interactions.push(SubgroupInteraction {
                     variable: s.variable.clone(),
+                    model: "Cox",
+                    chisq: t.chisq,
+                    df: t.df,
+                    p: t.p,
+                });
+            }
+        } else if let (EndpointKind::Binary, Some((ri, ti))) = (trial.design.endpoint, compared) {
+            // A binary endpoint: logistic models of the compared arms'
+            // events/n in each level.
+            let cells: Vec<Cell> = subgroups[first..]
+                .iter()
+                .enumerate()
+                .flat_map(|(level, row)| {
+                    [(ti, true), (ri, false)].map(|(arm, treated)| {
+                        let e = row.by_arm.get(&trial.arms[arm].code);
+                        Cell {
+                            level,
+                            treated,
+                            events: e.map_or(0.0, |e| f64::from(e.events)),
+                            n: e.map_or(0.0, |e| f64::from(e.n)),
+                        }
+                    })
+                })
+                .collect();
+            if let Some(t) = interaction_lrt(&cells) {
+                subgroup_interactions.push(SubgroupInteraction {
+                    variable: s.variable.clone(),
+                    model: "logistic",
                     chisq: t.chisq,
                     df: t.df,
                     p: t.p,

@@ -286,7 +286,9 @@ pub struct SubgroupRow {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SubgroupInteraction {
     pub variable: String,
-    /// Likelihood-ratio test from Cox models (time-to-event primary).
+    /// The models compared by the likelihood-ratio test: "Cox" (a
+    /// time-to-event primary) or "logistic" (a binary one).
+    pub model: &'static str,
     pub chisq: f64,
     pub df: usize,
     pub p: f64,

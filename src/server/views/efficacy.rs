@@ -334,6 +334,10 @@ pub fn efficacy(
         .iter()
         .map(|i| (label(&i.variable), i.p))
         .collect();
+    let interaction_model = closed
+        .subgroup_interactions
+        .first()
+        .map_or(String::new(), |i| i.model.to_string());
     let forest_groups = compared
         .as_ref()
         .map(|t| vec![names.name(t), names.name(&reference)])
@@ -361,6 +365,7 @@ pub fn efficacy(
         forest_measure,
         forest_groups,
         interactions,
+        interaction_model,
         km_chart,
         forest_chart,
         cuts,
@@ -421,6 +426,7 @@ pub fn coded_efficacy(
         forest_measure: String::new(),
         forest_groups: Vec::new(),
         interactions: Vec::new(),
+        interaction_model: String::new(),
         forest_chart: Default::default(),
         cuts,
         withheld: Some(WITHHELD.to_string()),
