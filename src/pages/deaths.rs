@@ -47,7 +47,7 @@ fn DeathsTable(data: DeathsView) -> impl IntoView {
             view! {
                 <tr>
                     <td>{d.group.clone()}</td>
-                    <td>{d.usubjid.clone()}</td>
+                    <td>{super::labs::subject_link(&data.trial_id, &data.cut_date, &d.usubjid)}</td>
                     <td>{d.date.clone().unwrap_or_else(|| "–".into())}</td>
                     <td class="num">{d.day.map(|x| x.to_string()).unwrap_or_else(|| "–".into())}</td>
                     <td>{d.cause.clone().unwrap_or_else(|| "–".into())}</td>

@@ -60,14 +60,7 @@ fn Labs(data: LabsView) -> impl IntoView {
         }
         .into_any();
     }
-    let profile = |id: &str| {
-        format!(
-            "/trial/{}/lab-profile?cut={}&subject={}",
-            data.trial_id,
-            data.cut_date,
-            urlencode(id)
-        )
-    };
+    let profile = |id: &str| profile_href(&data.trial_id, &data.cut_date, id);
     let link = |p: u32| format!("?cut={}&hys_page={p}#hys-law", data.cut_date);
     let (page, pages) = (data.hys_law_page, data.hys_law_pages);
     let first = (page.saturating_sub(1) as usize) * LISTING_PAGE + 1;
@@ -106,6 +99,7 @@ fn Labs(data: LabsView) -> impl IntoView {
                 {(page > 1).then(|| view! { <a href=link(page - 1)>"Previous"</a> " " })}
                 {(page < pages).then(|| view! { <a href=link(page + 1)>"Next"</a> })}
             </p>
+            {profile_by_id(&data.trial_id, &data.cut_date)}
             {(data.hys_law_total > 0).then(|| view! {
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Subjects in the Hy's law range">
                     <table class="data" data-testid="hys-law-listing">
@@ -175,6 +169,33 @@ pub(crate) fn urlencode(s: &str) -> String {
     out
 }
 
+/// Where subject `usubjid`'s lab profile at cut `cut` opens.
+pub fn profile_href(trial: &str, cut: &str, usubjid: &str) -> String {
+    format!(
+        "/trial/{trial}/lab-profile?cut={cut}&subject={}",
+        urlencode(usubjid)
+    )
+}
+
+/// A closed listing's subject identifier, linked to the subject's lab
+/// profile at the cut.
+pub fn subject_link(trial: &str, cut: &str, usubjid: &str) -> impl IntoView {
+    view! { <a href=profile_href(trial, cut, usubjid)>{usubjid.to_string()}</a> }
+}
+
+/// Open any subject's lab profile by identifier: a plain GET form (closed
+/// roles; the profile page refuses the others).
+fn profile_by_id(trial: &str, cut: &str) -> impl IntoView {
+    view! {
+        <form method="get" action=format!("/trial/{trial}/lab-profile") class="inline" data-testid="profile-by-id">
+            <input type="hidden" name="cut" value=cut.to_string()/>
+            <label>"Lab profile of subject " <input type="text" name="subject" required maxlength="200" size="16"/></label>
+            " "
+            <button type="submit">"Open"</button>
+        </form>
+    }
+}
+
 /// A subject's lab profile (closed roles).
 #[component]
 pub fn LabProfilePage() -> impl IntoView {
@@ -204,11 +225,13 @@ fn Profile(data: LabProfileView) -> impl IntoView {
         <section class="panel closed" data-testid="lab-profile">
             <h2>{format!("Lab profile: {} ({}), cut {}", data.usubjid, data.group, data.cut_date)}</h2>
             <p><a href=back>"Back to the laboratory section"</a></p>
-            <Chart
-                id="lab-profile-chart".to_string()
-                label="ALT, AST, bilirubin and ALP over study days in multiples of the ULN, with adverse events and death; the numbers are in the tables below".to_string()
-                figure=data.chart.clone()
-            />
+            {(!data.chart.0.is_empty()).then(|| view! {
+                <Chart
+                    id="lab-profile-chart".to_string()
+                    label="The liver tests over study days in multiples of the ULN, with adverse events and death; the numbers are in the tables below".to_string()
+                    figure=data.chart.clone()
+                />
+            })}
             {table(data.table.clone(), "lab-profile-values")}
             {table(data.events.clone(), "lab-profile-events")}
         </section>

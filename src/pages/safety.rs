@@ -349,7 +349,7 @@ fn SeriousSection(data: ClosedSafety) -> impl IntoView {
             view! {
                 <tr>
                     <td>{r.group.clone()}</td>
-                    <td>{r.usubjid.clone()}</td>
+                    <td>{super::labs::subject_link(&data.trial_id, &data.cut_date, &r.usubjid)}</td>
                     <td>{r.term.clone()}</td>
                     <td>{r.onset.clone().unwrap_or_else(|| "–".into())}</td>
                     <td class="num">{r.day.map(|d| d.to_string()).unwrap_or_else(|| "–".into())}</td>

@@ -209,7 +209,7 @@ fn new_events(data: &SinceReview) -> impl IntoView {
                     <td>{e.onset.clone()}</td>
                     <td class="num">{e.day.map(|d| d.to_string()).unwrap_or_default()}</td>
                     <td>{e.group.clone()}</td>
-                    <td>{e.usubjid.clone()}</td>
+                    <td>{super::labs::subject_link(&data.trial_id, &data.to_cut, &e.usubjid)}</td>
                     <td>{e.term.clone()}</td>
                     <td>{what}</td>
                 </tr>
@@ -243,15 +243,9 @@ fn new_hys_law(data: &SinceReview) -> impl IntoView {
         .new_hys_law
         .iter()
         .map(|h| {
-            let href = format!(
-                "/trial/{}/lab-profile?cut={}&subject={}",
-                data.trial_id,
-                data.to_cut,
-                super::labs::urlencode(&h.usubjid)
-            );
             view! {
                 <li>
-                    <a href=href>{h.usubjid.clone()}</a>
+                    {super::labs::subject_link(&data.trial_id, &data.to_cut, &h.usubjid)}
                     {format!(" ({}): {}", h.group, h.peaks)}
                 </li>
             }

@@ -48,25 +48,42 @@ pub async fn get_labs(
 }
 
 /// The lab profile of subject `usubjid` at the cut dated `cut` (closed
-/// roles; audited): a subject in the Hy's law range at that cut, else 404.
+/// roles; audited): any subject of the cut's ADSL, with every configured
+/// laboratory parameter and the subject's adverse events; 404 for a
+/// subject the cut does not have.
 #[server(endpoint = "get_lab_profile")]
 pub async fn get_lab_profile(
     trial: String,
     cut: Option<String>,
     usubjid: String,
 ) -> Result<LabProfileView, AppError> {
-    use crate::server::{views, web::guard};
+    use crate::server::{report::labs::subject_profile, views, web::guard};
+    let usubjid = usubjid.trim().to_string();
     if usubjid.is_empty() || usubjid.len() > 200 || usubjid.chars().any(char::is_control) {
         return Err(AppError::BadInput("usubjid: a subject identifier".into()).answered());
     }
     let c = guard::Caller::on(&trial).await?;
     let what = format!("laboratory profile of {usubjid}");
     let v = c.closed_view(cut.as_deref(), &what).await?;
-    match views::labs::profile(&v.report, &v.names, &usubjid) {
-        Some(p) => Ok(p),
-        None => Err(c.refuse(
-            AppError::NotFound("no lab profile of this subject at this cut: profiles are kept for the subjects in the Hy's law range".into()),
-        )
-        .await),
+    if let Some(p) = views::labs::kept_profile(&v.report, &usubjid) {
+        return Ok(views::labs::profile(&v.report, &v.names, p));
+    }
+    let id = usubjid.clone();
+    let made = v
+        .state
+        .with_closed_snapshot(&trial, &v.date, move |snap, config| {
+            subject_profile(snap, config, &id)
+        })
+        .await
+        .map_err(|e| AppError::Unavailable(format!("the cut could not be read: {e}")))?
+        .map_err(|e| AppError::Unavailable(format!("the profile could not be made: {e}")))?;
+    match made {
+        Some(p) => Ok(views::labs::profile(&v.report, &v.names, &p)),
+        None => Err(c
+            .refuse(AppError::NotFound(format!(
+                "no subject {usubjid} in the cut of {}",
+                v.date
+            )))
+            .await),
     }
 }

@@ -509,7 +509,7 @@ fn every_report_table_view_of_closed_data_is_audited() {
 }
 
 #[test]
-fn a_lab_profile_view_names_its_subject_and_a_subject_without_one_is_an_audited_404() {
+fn a_lab_profile_view_names_its_subject_and_an_unknown_subject_is_an_audited_404() {
     crate::helpers::block_on(async {
         let state = state();
         let all = |action: &str| {
@@ -553,7 +553,7 @@ fn a_lab_profile_view_names_its_subject_and_a_subject_without_one_is_an_audited_
                 last.detail
             );
         }
-        // A subject outside the Hy's law range: 404, and the refusal is an
+        // A subject the cut does not have: 404, and the refusal is an
         // entry of its own.
         let refused = all("refused").len();
         let r = send(
@@ -561,7 +561,7 @@ fn a_lab_profile_view_names_its_subject_and_a_subject_without_one_is_an_audited_
             post(
                 "/api/get_lab_profile",
                 Some(&m),
-                "trial=altshock2&usubjid=ALTSHOCK2-01-001",
+                "trial=altshock2&usubjid=ALTSHOCK2-99-999",
             ),
         )
         .await;

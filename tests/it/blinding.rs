@@ -150,10 +150,13 @@ async fn everything(
             assert_eq!(r.status, 200, "{f} at {date} as {user}: {}", r.body);
             out.insert(format!("{f} {date}"), scrub(&r.body, &csrf));
         }
-        // A subject in the Hy's law range at every demo cut: the lab
+        // A subject in the Hy's law range at every demo cut (a profile the
+        // report keeps) and one who never is (made on demand): the lab
         // profile, as data and as its page.
-        if closed && trial == "altshock2" {
-            let subject = "ALTSHOCK2-02-001";
+        for subject in ["ALTSHOCK2-02-001", "ALTSHOCK2-01-001"] {
+            if !(closed && trial == "altshock2") {
+                continue;
+            }
             let r = send(
                 app,
                 post(
@@ -164,7 +167,10 @@ async fn everything(
             )
             .await;
             assert_eq!(r.status, 200, "lab profile at {date} as {user}: {}", r.body);
-            out.insert(format!("get_lab_profile {date}"), scrub(&r.body, &csrf));
+            out.insert(
+                format!("get_lab_profile {date} {subject}"),
+                scrub(&r.body, &csrf),
+            );
             let path = format!("/trial/{trial}/lab-profile?cut={date}&subject={subject}");
             let r = send(app, get(&path, Some(&token))).await;
             assert_eq!(r.status, 200, "{path} as {user}");

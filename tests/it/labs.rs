@@ -238,16 +238,21 @@ fn every_count_list_and_median_matches_the_answer_key_at_every_cut_by_both_route
             assert_eq!(r.labs.profiles.len(), r.labs.hys_law.len(), "{what}");
             for (p, c) in r.labs.profiles.iter().zip(&r.labs.hys_law) {
                 assert_eq!(p.usubjid, c.usubjid);
-                assert_eq!(p.series.len(), 4, "{what}");
+                // The liver tests, then the trend parameters.
+                assert_eq!(p.series.len(), 8, "{what}");
                 assert!(
-                    p.series.iter().all(|s| !s.points.is_empty()),
+                    p.series.iter().filter(|s| s.liver).count() == 4
+                        && p.series
+                            .iter()
+                            .filter(|s| s.liver)
+                            .all(|s| !s.points.is_empty()),
                     "{what} {}",
                     p.usubjid
                 );
                 let peak = p.series[0]
                     .points
                     .iter()
-                    .map(|x| x.xuln)
+                    .filter_map(|x| x.xuln())
                     .fold(0.0, f64::max);
                 assert!(
                     (peak - c.alt.unwrap().xuln).abs() < 1e-9,
@@ -506,4 +511,83 @@ fn the_safety_page_shows_the_section_by_role_and_the_listing_opens_the_profile_w
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Laboratory data: not collected"));
     });
+}
+
+/// Any subject's lab profile, made on demand from the closed snapshot:
+/// every configured parameter (the liver tests, then the trend
+/// parameters) with the subject's ADLB values, read here from the blinded
+/// CSV with the csv crate (day = ADY, the data's study day), and the
+/// subject's adverse events with their seriousness from ADAE.
+#[test]
+fn any_subject_has_a_profile_of_every_configured_parameter_and_its_adverse_events() {
+    use dsmb::server::firewall::closed_snapshot;
+    use dsmb::server::report::labs::subject_profile;
+    let trial = crate::helpers::altshock2_trial();
+    let cut = altshock2().join("cut-2024-12-31");
+    let snap = closed_snapshot(&trial, &cut).unwrap();
+    let subject = "ALTSHOCK2-01-001";
+    let p = subject_profile(&snap, &trial, subject).unwrap().unwrap();
+    assert_eq!(p.usubjid, subject);
+    let codes: Vec<&str> = p.series.iter().map(|s| s.param.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["ALT", "AST", "BILI", "ALP", "HGB", "PLAT", "CREAT", "LACTATE"]
+    );
+    let read = |file: &str| {
+        let mut r = csv::Reader::from_path(cut.join("blinded").join(file)).unwrap();
+        let head = r.headers().unwrap().clone();
+        let at = move |name: &str| head.iter().position(|h| h == name).unwrap();
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        (at, rows)
+    };
+    let (at, rows) = read("adlb.csv");
+    let mine: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| &r[at("USUBJID")] == subject)
+        .collect();
+    for s in &p.series {
+        let mut want: Vec<(i64, f64)> = mine
+            .iter()
+            // A record without a value has no point.
+            .filter(|r| r[at("PARAMCD")] == s.param && !r[at("AVAL")].is_empty())
+            .map(|r| {
+                (
+                    r[at("ADY")].parse().unwrap(),
+                    r[at("AVAL")].parse().unwrap(),
+                )
+            })
+            .collect();
+        want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let got: Vec<(i64, f64)> = s.points.iter().map(|x| (x.day, x.value)).collect();
+        assert_eq!(got, want, "{}", s.param);
+        assert!(
+            !s.label.is_empty() && s.label != s.param,
+            "{}: a name",
+            s.param
+        );
+        // The record's range flags the value.
+        for x in &s.points {
+            let over = x.hi.is_some_and(|h| x.value > h);
+            assert_eq!(x.flag() == "H", over, "{} day {}", s.param, x.day);
+        }
+    }
+    assert!(p.series.iter().any(|s| !s.liver && !s.points.is_empty()));
+    let (at, rows) = read("adae.csv");
+    let mut want: Vec<(String, bool)> = rows
+        .iter()
+        .filter(|r| &r[at("USUBJID")] == subject)
+        .map(|r| (r[at("AEDECOD")].to_string(), &r[at("AESER")] == "Y"))
+        .collect();
+    want.sort();
+    let mut got: Vec<(String, bool)> = p
+        .events
+        .iter()
+        .map(|e| (e.term.clone(), e.serious))
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+    // A subject the cut does not have has no profile.
+    assert!(subject_profile(&snap, &trial, "ALTSHOCK2-99-999")
+        .unwrap()
+        .is_none());
 }

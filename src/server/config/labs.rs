@@ -86,6 +86,23 @@ impl Default for Labs {
 impl Labs {
     /// The parameters shown as multiples of their upper limit of normal
     /// (each record of them needs one).
+    /// The parameters a subject's lab profile shows: the liver tests, then
+    /// the shift and trend parameters, each once.
+    pub fn profile_params(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let all = self
+            .ratio_params()
+            .into_iter()
+            .chain(self.shifts.iter().map(|s| s.param.as_str()))
+            .chain(self.trends.iter().map(String::as_str));
+        for p in all {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
     pub fn ratio_params(&self) -> [&str; 4] {
         [
             self.liver.alt.as_str(),

@@ -240,6 +240,47 @@ impl AppState {
 }
 
 impl AppState {
+    /// `read` over the closed snapshot of `trial`'s cut dated `cut`, off
+    /// the async runtime: the one its report lent lately, else read again;
+    /// lent again afterwards, so that a board reading one subject after
+    /// another reads the cut once. Only closed roles' server functions call
+    /// this.
+    pub async fn with_closed_snapshot<R: Send + 'static>(
+        &self,
+        trial: &str,
+        cut: &str,
+        read: impl FnOnce(&ClosedSnapshot, &crate::server::config::TrialConfig) -> R + Send + 'static,
+    ) -> Result<R, CutReportError> {
+        let catalog = self.catalog();
+        let entry = catalog
+            .trial(trial)
+            .ok_or_else(|| CutReportError::NoTrial(trial.to_string()))?
+            .clone();
+        let served = entry
+            .cut(Some(cut))
+            .ok_or_else(|| CutReportError::NoCut {
+                trial: trial.to_string(),
+                cut: cut.to_string(),
+            })?
+            .clone();
+        let lent = self.lent.clone();
+        let trial = trial.to_string();
+        tokio::task::spawn_blocking(move || {
+            let snap = match lent.take(&trial, &served.date) {
+                Some(s) => s,
+                None => Arc::new(
+                    closed_snapshot(&entry.config, &served.dir)
+                        .map_err(CutReportError::Problems)?,
+                ),
+            };
+            let out = read(&snap, &entry.config);
+            lent.lend(&trial, &served.date, snap);
+            Ok(out)
+        })
+        .await
+        .map_err(|e| CutReportError::Stopped(e.to_string()))?
+    }
+
     /// The interim look of `trial`'s cut dated `cut`: its closed report's,
     /// when that is cached, else computed alone (ADLB left unparsed) and
     /// cached. Only closed roles' server functions call this.

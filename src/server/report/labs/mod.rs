@@ -20,7 +20,7 @@ mod tables;
 pub mod open;
 
 pub use pass::Category;
-pub use profile::{LabProfile, ProfileEvent, ProfilePoint, ProfileSeries};
+pub use profile::{subject_profile, LabProfile, ProfileEvent, ProfilePoint, ProfileSeries};
 
 use crate::server::config::TrialConfig;
 use crate::server::data::load::Snapshot;
@@ -215,7 +215,10 @@ pub struct LabReport {
 }
 
 /// The labels of `trial`'s parameters: the configured ones over the data's.
-fn labels(trial: &TrialConfig, data: BTreeMap<String, String>) -> BTreeMap<String, String> {
+pub(super) fn labels(
+    trial: &TrialConfig,
+    data: BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
     let mut out = data;
     out.extend(trial.labs.labels.clone());
     out
@@ -347,7 +350,12 @@ pub fn lab_report(
         labels: labels(trial, adlb.labels()),
     };
     if closed {
-        report.profiles = profile::profiles(snap, adlb, trial, &report.hys_law)?;
+        let listed: Vec<(String, String)> = report
+            .hys_law
+            .iter()
+            .map(|c| (c.usubjid.clone(), c.arm.clone()))
+            .collect();
+        report.profiles = profile::profiles(snap, Some(adlb), trial, &listed)?;
     }
     Ok(report)
 }

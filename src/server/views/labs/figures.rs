@@ -258,13 +258,20 @@ pub fn profile(p: &LabProfile) -> Figure {
     let mut y_max: f64 = BILI_XULN * 2.0;
     let mut y_min: f64 = 1.0;
     let mut last_day: i64 = 1;
-    for (i, s) in p.series.iter().enumerate() {
-        let x: Vec<f64> = s.points.iter().map(|q| q.day as f64).collect();
-        let y: Vec<f64> = s.points.iter().map(|q| q.xuln.max(FLOOR)).collect();
-        for q in &s.points {
-            y_max = y_max.max(q.xuln);
-            y_min = y_min.min(q.xuln.max(FLOOR));
-            last_day = last_day.max(q.day);
+    // The liver tests in multiples of their upper limit of normal (the
+    // other parameters are in the table, in their units).
+    for (i, s) in p.series.iter().filter(|s| s.liver).enumerate() {
+        let points: Vec<(i64, f64)> = s
+            .points
+            .iter()
+            .filter_map(|q| Some((q.day, q.xuln()?)))
+            .collect();
+        let x: Vec<f64> = points.iter().map(|q| q.0 as f64).collect();
+        let y: Vec<f64> = points.iter().map(|q| q.1.max(FLOOR)).collect();
+        for &(day, xuln) in &points {
+            y_max = y_max.max(xuln);
+            y_min = y_min.min(xuln.max(FLOOR));
+            last_day = last_day.max(day);
         }
         plot.add_trace(
             Scatter::new(x, y)

@@ -9,7 +9,7 @@ mod change;
 pub mod figures;
 mod profile;
 
-pub use profile::{listing_page, profile};
+pub use profile::{kept_profile, listing_page, profile};
 
 use crate::components::format::percent;
 use crate::dto::{BaselineLine, Figure, LabsView, LinesTableData, Role};

@@ -1,11 +1,12 @@
 //! The closed roles' listing of the Hy's law range, a page at a time, and
-//! a subject's lab profile (values in multiples of the ULN by study day,
-//! with the subject's adverse events and death).
+//! a subject's lab profile (every configured parameter by study day in its
+//! units, the liver tests charted in multiples of the ULN, the subject's
+//! adverse events with their seriousness and death).
 
 use super::{figures, line, value};
 use crate::dto::{BaselineLine, HysLawRow, LabProfileView, LabsView, LinesTableData, LISTING_PAGE};
 use crate::server::firewall::ArmNames;
-use crate::server::report::labs::{Peak, ALT_AST_XULN, BILI_XULN};
+use crate::server::report::labs::{LabProfile, Peak};
 use crate::server::report::ClosedReport;
 
 fn peak(p: Option<Peak>) -> String {
@@ -52,13 +53,24 @@ pub fn listing_page(
     view
 }
 
-/// A subject's lab profile, or `None` when the subject is not in the Hy's
-/// law range at the cut (the profiles the report keeps).
-pub fn profile(closed: &ClosedReport, names: &ArmNames, usubjid: &str) -> Option<LabProfileView> {
-    let p = closed.labs.profiles.iter().find(|p| p.usubjid == usubjid)?;
-    let chart = figures::profile(p);
-    let mut days: Vec<i64> = p
-        .series
+/// The profile the report keeps of subject `usubjid` (the subjects in the
+/// Hy's law range at the cut); others are made on demand.
+pub fn kept_profile<'a>(closed: &'a ClosedReport, usubjid: &str) -> Option<&'a LabProfile> {
+    closed.labs.profiles.iter().find(|p| p.usubjid == usubjid)
+}
+
+/// A subject's lab profile as the page shows it: the liver tests' chart,
+/// every configured parameter's values by study day in its units with
+/// H/L against the record's reference range, the adverse events.
+pub fn profile(closed: &ClosedReport, names: &ArmNames, p: &LabProfile) -> LabProfileView {
+    let chart = if p.series.iter().any(|s| s.liver && !s.points.is_empty()) {
+        figures::profile(p)
+    } else {
+        Default::default()
+    };
+    let shown: Vec<&crate::server::report::labs::ProfileSeries> =
+        p.series.iter().filter(|s| !s.points.is_empty()).collect();
+    let mut days: Vec<i64> = shown
         .iter()
         .flat_map(|s| s.points.iter().map(|x| x.day))
         .collect();
@@ -67,20 +79,25 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, usubjid: &str) -> Option
     let lines = days
         .iter()
         .map(|d| {
-            let cells = p
-                .series
+            let cells = shown
                 .iter()
                 .map(|s| {
                     s.points
                         .iter()
                         .filter(|x| x.day == *d)
-                        .map(|x| value(x.xuln))
+                        .map(|x| {
+                            let flag = x.flag();
+                            if flag.is_empty() {
+                                value(x.value)
+                            } else {
+                                format!("{} {flag}", value(x.value))
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
                 .collect();
-            let base = p
-                .series
+            let base = shown
                 .iter()
                 .any(|s| s.points.iter().any(|x| x.day == *d && x.baseline));
             line(
@@ -94,6 +111,18 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, usubjid: &str) -> Option
             )
         })
         .collect();
+    let missing: Vec<String> = p
+        .series
+        .iter()
+        .filter(|s| s.points.is_empty())
+        .map(|s| s.label.clone())
+        .collect();
+    let mut notes = vec![
+        "H, L: above or below the record's reference range. Study day: randomization = day 1. The chart draws the liver tests in multiples of the ULN.".to_string(),
+    ];
+    if !missing.is_empty() {
+        notes.push(format!("No values at this cut: {}.", missing.join("; ")));
+    }
     let mut events: Vec<BaselineLine> = p
         .events
         .iter()
@@ -101,10 +130,7 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, usubjid: &str) -> Option
             line(
                 e.day.map_or_else(|| "Day –".into(), |d| format!("Day {d}")),
                 false,
-                vec![
-                    e.term.clone(),
-                    if e.serious { "serious" } else { "" }.into(),
-                ],
+                vec![e.term.clone(), if e.serious { "yes" } else { "no" }.into()],
             )
         })
         .collect();
@@ -115,7 +141,7 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, usubjid: &str) -> Option
             vec!["Death".into(), String::new()],
         ));
     }
-    Some(LabProfileView {
+    LabProfileView {
         trial_id: closed.trial.clone(),
         cut_date: closed.cut_date.clone(),
         usubjid: p.usubjid.clone(),
@@ -123,13 +149,11 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, usubjid: &str) -> Option
         coded: names.coded,
         chart,
         table: LinesTableData {
-            title: "Liver tests in multiples of the ULN".into(),
+            title: "Laboratory values by study day, in their units".into(),
             first: "Study day".into(),
-            columns: p.series.iter().map(|s| s.param.clone()).collect(),
+            columns: shown.iter().map(|s| s.label.clone()).collect(),
             lines,
-            notes: vec![format!(
-                "Reference lines: {ALT_AST_XULN}× ULN (ALT, AST) and {BILI_XULN}× ULN (bilirubin). Study day: randomization = day 1."
-            )],
+            notes,
         },
         events: LinesTableData {
             title: "Adverse events and death".into(),
@@ -138,5 +162,5 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, usubjid: &str) -> Option
             lines: events,
             notes: Vec::new(),
         },
-    })
+    }
 }
