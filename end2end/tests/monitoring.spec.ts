@@ -57,6 +57,25 @@ test("the statistician finds the potential Hy's law cases and opens a lab profil
     await expect(page.locator("#lab-profile-chart .main-svg").first()).toBeVisible();
   }
   await page.screenshot({ path: info.outputPath("lab-profile.png"), fullPage: true });
+  // Every configured parameter in its units, not only the liver tests.
+  const values = page.getByTestId("lab-profile-values");
+  await expect(values).toContainText("Alanine Aminotransferase (U/L)");
+  await expect(values).toContainText("Hemoglobin (g/dL)");
+  await expect(page).toHaveTitle(/^Lab profile ALTSHOCK2-06-007 · altshock2 · cut 2024-12-31/);
+  await expect(page.getByTestId("lab-profile-events").locator("thead")).toContainText("Serious");
+  // Any subject, from the deaths listing and by identifier.
+  await page.goto("/trial/altshock2/safety");
+  const death = page.getByTestId("deaths-listing").locator("tbody tr").first().getByRole("link");
+  const id = (await death.textContent())!.trim();
+  await death.click();
+  await expect(page.getByTestId("lab-profile")).toContainText(`Lab profile: ${id}`);
+  await expect(page.getByTestId("lab-profile-events")).toContainText("Death");
+  await page.goto("/trial/altshock2/safety");
+  const form = page.getByTestId("profile-by-id");
+  await form.getByLabel("Lab profile of subject").fill("ALTSHOCK2-01-001");
+  await form.getByRole("button", { name: "Open" }).click();
+  await expect(page.getByTestId("lab-profile")).toContainText("Lab profile: ALTSHOCK2-01-001");
+  await expect(page.getByTestId("lab-profile-values")).toContainText("Day 1 (baseline)");
   expect(errors, errors.join("\n")).toEqual([]);
 });
 
@@ -86,10 +105,17 @@ test("the statistician reads the Altshock-2 futility look", async ({ page }, inf
   await expect(page.getByTestId("look-label")).toHaveText("Formal look 1 of 2");
   await expect(page.getByTestId("verdict-basis")).toContainText("conditional power under the current trend 9.5%");
   await expect(page.getByTestId("bounds").locator("tbody tr")).toHaveCount(2);
+  // The conditional-power guideline on the z scale (R: 0.978 at t = 0.505),
+  // beside the nominal p and the alpha spent, and drawn as a region.
+  await expect(page.getByTestId("bounds").locator("thead")).toContainText("Futility z (CP < 20%)");
+  await expect(page.getByTestId("bounds").locator("tbody tr").first()).toContainText("0.978");
   await expect(page.getByTestId("rci")).toBeVisible();
   if (info.project.name === "js-on") {
     await expect(page.getByTestId("boundary-chart").locator("svg.main-svg").first()).toBeVisible();
     await expect(page.getByTestId("cp-chart").locator("svg.main-svg").first()).toBeVisible();
+    await expect(page.getByTestId("boundary-chart").locator(".legendtext", { hasText: "Futility region" })).toBeVisible();
+  } else {
+    await expect(page.locator(".chart-svg svg text", { hasText: "Futility region" })).toHaveCount(1);
   }
   await page.screenshot({ path: info.outputPath("efficacy-statistician.png"), fullPage: true });
   // An earlier cut is a monitoring cut: no formal test, no verdict.
@@ -164,6 +190,20 @@ test("survival curves, numbers at risk and the subgroup forest", async ({ page }
     const legend = await km.locator(".legend").boundingBox();
     const area = await km.locator(".nsewdrag").first().boundingBox();
     expect(legend!.y + legend!.height).toBeLessThanOrEqual(area!.y + 1);
+    // Each group's curve runs to the last day the table has it at risk.
+    const heads = await page.getByTestId("at-risk").locator("thead th").allTextContents();
+    const days = heads.slice(1).map(Number);
+    const rows = page.getByTestId("at-risk").locator("tbody tr");
+    const ends: Record<string, number> = await km.evaluate((el) => {
+      const gd = el.querySelector(".js-plotly-plot") as unknown as { data: { name: string; x: number[] }[] };
+      return Object.fromEntries(gd.data.map((t) => [t.name, Math.max(...t.x)]));
+    });
+    for (let r = 0; r < (await rows.count()); r++) {
+      const group = (await rows.nth(r).locator("th").textContent())!.trim();
+      const counts = (await rows.nth(r).locator("td").allTextContents()).map(Number);
+      const last = Math.max(...days.filter((_, i) => counts[i] > 0));
+      expect(ends[group], `${group}: curve end`).toBeGreaterThanOrEqual(last);
+    }
     await expect(page.getByTestId("forest-chart").locator("svg.main-svg").first()).toBeVisible();
   }
   await page.screenshot({ path: info.outputPath("efficacy-cdisc-survival.png"), fullPage: true });

@@ -64,8 +64,9 @@ pub struct LabProfileView {
     pub group: String,
     pub coded: bool,
     pub chart: Figure,
-    /// Values by study day (xULN), one column per liver test.
-    pub table: LinesTableData,
+    /// Values by study day in their units: the liver tests, then the
+    /// other parameters a few to a table (so that each fits a page).
+    pub tables: Vec<LinesTableData>,
     /// Adverse events and death by study day.
     pub events: LinesTableData,
 }

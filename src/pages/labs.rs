@@ -221,7 +221,13 @@ pub fn LabProfilePage() -> impl IntoView {
 fn Profile(data: LabProfileView) -> impl IntoView {
     let back = format!("/trial/{}/safety?cut={}#labs", data.trial_id, data.cut_date);
     view! {
-        <TrialNav trial=data.trial_id.clone() closed=true tab=Tab::Safety/>
+        <TrialNav
+            trial=data.trial_id.clone()
+            closed=true
+            tab=Tab::Safety
+            shown=data.cut_date.clone()
+            page=format!("Lab profile {}", data.usubjid)
+        />
         <section class="panel closed" data-testid="lab-profile">
             <h2>{format!("Lab profile: {} ({}), cut {}", data.usubjid, data.group, data.cut_date)}</h2>
             <p><a href=back>"Back to the laboratory section"</a></p>
@@ -232,7 +238,9 @@ fn Profile(data: LabProfileView) -> impl IntoView {
                     figure=data.chart.clone()
                 />
             })}
-            {table(data.table.clone(), "lab-profile-values")}
+            <div data-testid="lab-profile-values">
+                {data.tables.iter().cloned().map(|t| table(t, "lab-profile-table")).collect_view()}
+            </div>
             {table(data.events.clone(), "lab-profile-events")}
         </section>
     }

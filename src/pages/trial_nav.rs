@@ -63,6 +63,10 @@ pub fn TrialNav(
     tab: Tab,
     #[prop(optional)] shown: String,
     #[prop(optional)] cuts: Vec<String>,
+    /// The page's name in the title when it is not the tab's (a subject's
+    /// lab profile under Safety).
+    #[prop(optional)]
+    page: String,
 ) -> impl IntoView {
     // A page without a cut of its own (data cuts, reviews, reports) keeps
     // the one it was reached with, so every tab returns to the same cut.
@@ -80,9 +84,14 @@ pub fn TrialNav(
     };
     // The browser tab, a bookmark and a printed header name the page, the
     // trial and the cut.
+    let name = if page.is_empty() {
+        tab.label().to_string()
+    } else {
+        page
+    };
     let title = match kept.as_str() {
-        "" => format!("{} · {trial} · DSMB monitor", tab.label()),
-        cut => format!("{} · {trial} · cut {cut} · DSMB monitor", tab.label()),
+        "" => format!("{name} · {trial} · DSMB monitor"),
+        cut => format!("{name} · {trial} · cut {cut} · DSMB monitor"),
     };
     let link = move |t: Tab, tail: &str| {
         let current = (t == tab).then_some("page");

@@ -1,6 +1,7 @@
 //! The documents' layout as a reader meets it, page by page (`pdftotext`
 //! per page, Debian's poppler-utils): every figure fits the page it starts
-//! on, and a table's group label is never left alone at a page's foot.
+//! on, no figure or table runs off a page (each page rendered by
+//! `pdftoppm`), and a table's group label is never left alone at a page's foot.
 
 use crate::documents::{ok, out_dir, pdf_pages, report};
 use crate::helpers::repo;
@@ -78,5 +79,90 @@ fn no_group_label_is_left_alone_at_a_pages_foot() {
             !labels.contains(&body_end),
             "page {n} ends with the group label {body_end:?}"
         );
+    }
+}
+
+/// A page rendered grey by `pdftoppm` (PGM, binary): width, height, pixels.
+fn grey_pages(pdf: &Path, dpi: u32) -> Vec<(usize, usize, Vec<u8>)> {
+    let dir = pdf.with_extension("pages");
+    std::fs::create_dir_all(&dir).unwrap();
+    let prefix = dir.join("p");
+    let o = Command::new("pdftoppm")
+        .args(["-gray", "-r", &dpi.to_string()])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).unwrap();
+            // "P5", width, height, maximum, then one byte a pixel.
+            let mut fields = Vec::new();
+            let mut at = 0;
+            while fields.len() < 4 {
+                while bytes[at].is_ascii_whitespace() {
+                    at += 1;
+                }
+                let start = at;
+                while !bytes[at].is_ascii_whitespace() {
+                    at += 1;
+                }
+                fields.push(String::from_utf8_lossy(&bytes[start..at]).to_string());
+            }
+            assert_eq!(fields[0], "P5", "{}", f.display());
+            let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+            let pixels = bytes[at + 1..].to_vec();
+            assert_eq!(pixels.len(), w * h, "{}", f.display());
+            (w, h, pixels)
+        })
+        .collect()
+}
+
+/// No figure or table runs off a page: every page of both Altshock-2
+/// reports and of the CDISC pilot's closed report, rendered, has no ink in
+/// the outermost 3 mm at any edge (well inside the page's margins, where
+/// only a figure wider or taller than its page box would reach).
+#[test]
+fn no_figure_or_table_runs_off_a_page() {
+    let pilot = repo().join("demo").join("cdisc-pilot01");
+    let cdisc = out_dir().join("layout-cdisc-closed.pdf");
+    ok(
+        &report(
+            &pilot.join("cut-2015-03-05").join("unblinded"),
+            &pilot.join("trial.toml"),
+            "closed",
+            "pdf",
+            &cdisc,
+            &[],
+        ),
+        "cdisc closed",
+    );
+    let dpi = 50;
+    let band = (3.0 / 25.4 * f64::from(dpi)).ceil() as usize;
+    for pdf in [altshock2_final("closed"), altshock2_final("open"), cdisc] {
+        let pages = grey_pages(&pdf, dpi);
+        assert_eq!(pages.len(), pdf_pages(&pdf));
+        for (n, (w, h, px)) in pages.iter().enumerate() {
+            let inked = |x: usize, y: usize| px[y * w + x] < 200;
+            let edge = (0..*h)
+                .flat_map(|y| (0..*w).map(move |x| (x, y)))
+                .find(|&(x, y)| {
+                    (x < band || y < band || x >= w - band || y >= h - band) && inked(x, y)
+                });
+            assert!(
+                edge.is_none(),
+                "{} page {}: ink at the page's edge, at {:?} of {w}x{h}",
+                pdf.display(),
+                n + 1,
+                edge
+            );
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! the subgroups' forest plot, the group-sequential boundaries with the
 //! observed path, and the conditional power curve.
 
-use super::{finish, legend_above, BLACK, BLUE, GREEN, GROUPS, VERMILION};
+use super::{finish, legend_above, BLACK, BLUE, GREEN, GROUPS, LIGHT_BLUE, VERMILION};
 use crate::dto::Figure;
 use plotly::common::{DashType, Line, LineShape, Mode, Title};
 use plotly::layout::{Axis, Margin};
@@ -296,22 +296,15 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
         );
     }
     // The conditional-power guideline on the z scale at the looks before
-    // the last: below the line, conditional power under the current trend
-    // is under the threshold (shaded down to the plot's floor).
+    // the last: at each, the band from the plot's floor up to the z below
+    // which conditional power under the current trend is under the
+    // threshold (one look's region is a band, not an area between looks).
     let guideline: Vec<(f64, f64)> = data
         .bounds
         .iter()
         .filter_map(|r| r.futility_cp_z.map(|z| (r.information_fraction, z)))
         .collect();
     if !guideline.is_empty() {
-        let (gt, gz): (Vec<f64>, Vec<f64>) = guideline.into_iter().unzip();
-        plot.add_trace(
-            Scatter::new(gt.clone(), vec![y_bottom; gt.len()])
-                .mode(Mode::Lines)
-                .line(Line::new().width(0.0).color(BLUE))
-                .show_legend(false)
-                .hover_info(plotly::common::HoverInfo::Skip),
-        );
         let name = match data.cp_threshold {
             Some(g) => format!(
                 "Futility region (conditional power, trend, below {:.0}%)",
@@ -319,14 +312,26 @@ pub fn boundaries(data: &crate::dto::InterimView) -> Figure {
             ),
             None => "Futility region (conditional-power guideline)".into(),
         };
+        for (i, &(t, z)) in guideline.iter().enumerate() {
+            plot.add_trace(
+                Scatter::new(vec![t, t], vec![y_bottom, z])
+                    .mode(Mode::Lines)
+                    .line(Line::new().color(LIGHT_BLUE).width(12.0))
+                    .legend_group("futility")
+                    .show_legend(i == 0)
+                    .hover_info(plotly::common::HoverInfo::Skip)
+                    .name(name.as_str()),
+            );
+        }
+        let (gt, gz): (Vec<f64>, Vec<f64>) = guideline.into_iter().unzip();
         plot.add_trace(
             Scatter::new(gt, gz)
                 .mode(Mode::LinesMarkers)
-                .line(Line::new().color(BLUE).width(2.0).dash(DashType::DashDot))
+                .line(Line::new().color(BLUE).width(1.5).dash(DashType::DashDot))
                 .marker(Marker::new().color(BLUE).size(8))
-                .fill(plotly::common::Fill::ToNextY)
-                .fill_color("rgba(0,114,178,0.10)")
-                .name(name),
+                .legend_group("futility")
+                .show_legend(false)
+                .name("Futility guideline (z)"),
         );
     }
     if let Some(f) = data.futility_bound {

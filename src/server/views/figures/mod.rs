@@ -56,6 +56,8 @@ pub const BLUE: &str = "#0072B2";
 pub const VERMILION: &str = "#D55E00";
 pub const GREEN: &str = "#009E73";
 pub const BLACK: &str = "#000000";
+/// A light blue (the Okabe-Ito blue, lightened) for a shaded band.
+pub const LIGHT_BLUE: &str = "#A6CEE8";
 
 /// Okabe-Ito colours for groups, in order.
 pub(crate) const GROUPS: [&str; 6] = [BLUE, VERMILION, GREEN, "#CC79A7", "#E69F00", "#56B4E9"];

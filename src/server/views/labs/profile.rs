@@ -6,7 +6,7 @@
 use super::{figures, line, value};
 use crate::dto::{BaselineLine, HysLawRow, LabProfileView, LabsView, LinesTableData, LISTING_PAGE};
 use crate::server::firewall::ArmNames;
-use crate::server::report::labs::{LabProfile, Peak};
+use crate::server::report::labs::{LabProfile, Peak, ProfileSeries};
 use crate::server::report::ClosedReport;
 
 fn peak(p: Option<Peak>) -> String {
@@ -68,9 +68,91 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, p: &LabProfile) -> LabPr
     } else {
         Default::default()
     };
-    let shown: Vec<&crate::server::report::labs::ProfileSeries> =
-        p.series.iter().filter(|s| !s.points.is_empty()).collect();
-    let mut days: Vec<i64> = shown
+    let shown: Vec<&ProfileSeries> = p.series.iter().filter(|s| !s.points.is_empty()).collect();
+    let liver: Vec<&ProfileSeries> = shown.iter().copied().filter(|s| s.liver).collect();
+    let others: Vec<&ProfileSeries> = shown.iter().copied().filter(|s| !s.liver).collect();
+    let mut tables = Vec::new();
+    if !liver.is_empty() {
+        tables.push(flowsheet(
+            "Liver tests by study day, in their units".into(),
+            &liver,
+        ));
+    }
+    let chunks: Vec<&[&ProfileSeries]> = others.chunks(PER_TABLE).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let title = if chunks.len() == 1 {
+            "Other laboratory parameters by study day, in their units".to_string()
+        } else {
+            format!(
+                "Other laboratory parameters by study day, in their units ({} of {})",
+                i + 1,
+                chunks.len()
+            )
+        };
+        tables.push(flowsheet(title, chunk));
+    }
+    let missing: Vec<String> = p
+        .series
+        .iter()
+        .filter(|s| s.points.is_empty())
+        .map(|s| s.label.clone())
+        .collect();
+    let mut notes = vec![
+        "H, L: above or below the record's reference range. Study day: randomization = day 1. The chart draws the liver tests in multiples of the ULN.".to_string(),
+    ];
+    if !missing.is_empty() {
+        notes.push(format!("No values at this cut: {}.", missing.join("; ")));
+    }
+    if let Some(last) = tables.last_mut() {
+        last.notes = notes;
+    }
+    let mut events: Vec<BaselineLine> = p
+        .events
+        .iter()
+        .map(|e| {
+            line(
+                e.term.clone(),
+                false,
+                vec![
+                    e.day.map_or_else(|| "–".into(), |d| d.to_string()),
+                    if e.serious { "yes" } else { "no" }.into(),
+                ],
+            )
+        })
+        .collect();
+    if let Some(d) = p.death_day {
+        events.push(line(
+            "Death".to_string(),
+            false,
+            vec![d.to_string(), String::new()],
+        ));
+    }
+    LabProfileView {
+        trial_id: closed.trial.clone(),
+        cut_date: closed.cut_date.clone(),
+        usubjid: p.usubjid.clone(),
+        group: names.name(&p.arm),
+        coded: names.coded,
+        chart,
+        tables,
+        events: LinesTableData {
+            title: "Adverse events and death".into(),
+            first: "Event".into(),
+            columns: vec!["Onset, study day".into(), "Serious".into()],
+            lines: events,
+            notes: Vec::new(),
+        },
+    }
+}
+
+/// Parameters a profile table shows side by side (more would not fit a
+/// page's width).
+const PER_TABLE: usize = 4;
+
+/// `series`' values by study day, one column each, flagged H/L against
+/// the record's range.
+fn flowsheet(title: String, series: &[&ProfileSeries]) -> LinesTableData {
+    let mut days: Vec<i64> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|x| x.day))
         .collect();
@@ -79,7 +161,7 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, p: &LabProfile) -> LabPr
     let lines = days
         .iter()
         .map(|d| {
-            let cells = shown
+            let cells = series
                 .iter()
                 .map(|s| {
                     s.points
@@ -97,7 +179,7 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, p: &LabProfile) -> LabPr
                         .join(", ")
                 })
                 .collect();
-            let base = shown
+            let base = series
                 .iter()
                 .any(|s| s.points.iter().any(|x| x.day == *d && x.baseline));
             line(
@@ -111,56 +193,11 @@ pub fn profile(closed: &ClosedReport, names: &ArmNames, p: &LabProfile) -> LabPr
             )
         })
         .collect();
-    let missing: Vec<String> = p
-        .series
-        .iter()
-        .filter(|s| s.points.is_empty())
-        .map(|s| s.label.clone())
-        .collect();
-    let mut notes = vec![
-        "H, L: above or below the record's reference range. Study day: randomization = day 1. The chart draws the liver tests in multiples of the ULN.".to_string(),
-    ];
-    if !missing.is_empty() {
-        notes.push(format!("No values at this cut: {}.", missing.join("; ")));
-    }
-    let mut events: Vec<BaselineLine> = p
-        .events
-        .iter()
-        .map(|e| {
-            line(
-                e.day.map_or_else(|| "Day –".into(), |d| format!("Day {d}")),
-                false,
-                vec![e.term.clone(), if e.serious { "yes" } else { "no" }.into()],
-            )
-        })
-        .collect();
-    if let Some(d) = p.death_day {
-        events.push(line(
-            format!("Day {d}"),
-            false,
-            vec!["Death".into(), String::new()],
-        ));
-    }
-    LabProfileView {
-        trial_id: closed.trial.clone(),
-        cut_date: closed.cut_date.clone(),
-        usubjid: p.usubjid.clone(),
-        group: names.name(&p.arm),
-        coded: names.coded,
-        chart,
-        table: LinesTableData {
-            title: "Laboratory values by study day, in their units".into(),
-            first: "Study day".into(),
-            columns: shown.iter().map(|s| s.label.clone()).collect(),
-            lines,
-            notes,
-        },
-        events: LinesTableData {
-            title: "Adverse events and death".into(),
-            first: "Onset".into(),
-            columns: vec!["Event".into(), "Serious".into()],
-            lines: events,
-            notes: Vec::new(),
-        },
+    LinesTableData {
+        title,
+        first: "Study day".into(),
+        columns: series.iter().map(|s| s.label.clone()).collect(),
+        lines,
+        notes: Vec::new(),
     }
 }
