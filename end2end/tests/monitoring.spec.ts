@@ -195,7 +195,8 @@ test("survival curves, numbers at risk and the subgroup forest", async ({ page }
     const days = heads.slice(1).map(Number);
     const rows = page.getByTestId("at-risk").locator("tbody tr");
     const ends: Record<string, number> = await km.evaluate((el) => {
-      const gd = el.querySelector(".js-plotly-plot") as unknown as { data: { name: string; x: number[] }[] };
+      // The chart's own element is the one plotly.js drew into.
+      const gd = el as unknown as { data: { name: string; x: number[] }[] };
       return Object.fromEntries(gd.data.map((t) => [t.name, Math.max(...t.x)]));
     });
     for (let r = 0; r < (await rows.count()); r++) {

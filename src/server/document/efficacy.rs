@@ -96,7 +96,7 @@ fn look(s: &mut Section, v: &Efficacy) {
                 ("Efficacy boundary at this look (z)".into(), bound),
                 (
                     "Futility boundary at this look (z)".into(),
-                    o3(i.futility_bound),
+                    futility_here(i),
                 ),
                 (
                     "Conditional power".into(),
@@ -171,6 +171,26 @@ fn look(s: &mut Section, v: &Efficacy) {
             s.absent("The trial has no group-sequential design for this endpoint: no boundaries or conditional power.");
         }
         None => {}
+    }
+}
+
+/// The futility bound at this look: the design's beta-spending bound, or
+/// the conditional-power guideline mapped onto z, said as such.
+fn futility_here(i: &crate::dto::InterimView) -> String {
+    if i.futility_bound.is_some() {
+        return o3(i.futility_bound);
+    }
+    let guideline = i
+        .bounds
+        .iter()
+        .find(|r| r.look == i.look)
+        .and_then(|r| r.futility_cp_z);
+    match (guideline, i.cp_threshold) {
+        (Some(z), Some(g)) => format!(
+            "{z:.3} (the conditional-power guideline on the z scale: below it, conditional power under the current trend is under {:.0}%)",
+            100.0 * g
+        ),
+        _ => "–".into(),
     }
 }
 
