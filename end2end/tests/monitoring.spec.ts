@@ -179,6 +179,13 @@ test("survival curves, numbers at risk and the subgroup forest", async ({ page }
   await expect(page.getByTestId("at-risk").locator("tbody tr")).toHaveCount(3);
   await expect(page.getByTestId("at-risk").locator("tbody tr").first().locator("td").first()).toHaveText("86");
   await expect(page.getByTestId("forest").locator("tbody tr")).toHaveCount(5);
+  // Conditional power is below 1% over the usual hazard ratios: the curve
+  // runs on to where it moves, and the observed HR (far above 1) is placed
+  // in words, having no mark on the curve.
+  const note = page.getByTestId("cp-curve-note");
+  await expect(note).toContainText("stays below 1% over effects HR 0.500 to HR 1.200");
+  await expect(note).toContainText("runs on to HR 0.275");
+  await expect(note).toContainText("The observed effect (4.595) lies outside the range shown.");
   if (info.project.name === "js-on") {
     // Three curves and their three sets of censoring ticks (the bands wait
     // for a click on their legend entry).

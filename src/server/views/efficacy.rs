@@ -225,6 +225,22 @@ pub fn efficacy(
             cp_chart: Default::default(),
             declare: None,
         };
+        // An observed effect outside the curve's range has no mark on it:
+        // say where it is instead.
+        if let (Some(e), Some(first), Some(last)) =
+            (&view.cp_effects, view.curve.first(), view.curve.last())
+        {
+            if e.observed < first.0 || e.observed > last.0 {
+                let said = format!(
+                    "The observed effect ({:.3}) lies outside the range shown.",
+                    e.observed
+                );
+                view.curve_note = Some(match view.curve_note.take() {
+                    Some(n) => format!("{n} {said}"),
+                    None => said,
+                });
+            }
+        }
         view.boundary_chart = figures::boundaries(&view);
         if !view.curve.is_empty() {
             view.cp_chart = figures::conditional_power(&view);
