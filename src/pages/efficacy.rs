@@ -344,6 +344,7 @@ fn SurvivalSection(data: Efficacy) -> impl IntoView {
             }
         })
         .collect_view();
+    let has_hr = !data.hazard_ratios.is_empty();
     let hr = data
         .hazard_ratios
         .iter()
@@ -410,17 +411,20 @@ fn SurvivalSection(data: Efficacy) -> impl IntoView {
                 <tbody>{km}</tbody>
             </table>
             <p>"Log-rank test over all groups: " <span data-testid="logrank-p">{data.logrank_p.map(p_is).unwrap_or_else(|| "not computed".into())}</span></p>
-            <table class="data" data-testid="cox">
-                <thead>
-                    <tr>
-                        <th scope="col">"Cox model"</th>
-                        <th scope="col" class="num">"Hazard ratio"</th>
-                        <th scope="col" class="num">"95% CI"</th>
-                        <th scope="col" class="num">"p"</th>
-                    </tr>
-                </thead>
-                <tbody>{hr}</tbody>
-            </table>
+            // No hazard ratios (coded groups, or one group): no empty table.
+            {has_hr.then(|| view! {
+                <table class="data" data-testid="cox">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Cox model"</th>
+                            <th scope="col" class="num">"Hazard ratio"</th>
+                            <th scope="col" class="num">"95% CI"</th>
+                            <th scope="col" class="num">"p"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{hr}</tbody>
+                </table>
+            })}
         </section>
     }
 }
