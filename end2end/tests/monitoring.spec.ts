@@ -110,6 +110,13 @@ test("the statistician reads the Altshock-2 futility look", async ({ page }, inf
   await expect(page.getByTestId("bounds").locator("thead")).toContainText("Futility z (CP < 20%)");
   await expect(page.getByTestId("bounds").locator("tbody tr").first()).toContainText("0.978");
   await expect(page.getByTestId("rci")).toBeVisible();
+  // The seed's Table 3 secondary endpoints (SoC vs IABP + SoC), with the
+  // trial's tests; Fisher's 1 as the paper prints it.
+  const secondary = page.getByTestId("secondary");
+  await expect(secondary.locator("tr", { hasText: "Durable LVAD" })).toContainText(/7\/48 \(14\.6%\)\s*12\/53 \(22\.6%\)/);
+  await expect(secondary.locator("tr", { hasText: "Durable LVAD" })).toContainText("p = 0.301 (chi-square)");
+  await expect(secondary.locator("tr", { hasText: "Escalation to Impella" })).toContainText("p > 0.99 (Fisher exact)");
+  await expect(secondary.locator("tr", { hasText: "Overall survival" })).toContainText("log-rank p = 0.439");
   if (info.project.name === "js-on") {
     await expect(page.getByTestId("boundary-chart").locator("svg.main-svg").first()).toBeVisible();
     await expect(page.getByTestId("cp-chart").locator("svg.main-svg").first()).toBeVisible();

@@ -11,21 +11,28 @@ pub fn ci_pct(ci: Option<[f64; 2]>) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
-/// A p-value as a report prints it.
+/// A p-value as a report prints it: three decimals, "<0.001" below and
+/// ">0.99" above (as journals print an exact test's 1.000: Altshock-2's
+/// Table 3 gives 0.99 where Fisher's test gives 1).
 pub fn p_fmt(p: f64) -> String {
     if !p.is_finite() {
         "–".into()
     } else if p < 0.001 {
         "<0.001".into()
+    } else if p > 0.99 {
+        ">0.99".into()
     } else {
         format!("{p:.3}")
     }
 }
 
-/// A p-value in words: "p = 0.123", "p < 0.001" (never "p = <0.001").
+/// A p-value in words: "p = 0.123", "p < 0.001", "p > 0.99" (never
+/// "p = <0.001").
 pub fn p_is(p: f64) -> String {
     if p.is_finite() && p < 0.001 {
         "p < 0.001".into()
+    } else if p.is_finite() && p > 0.99 {
+        "p > 0.99".into()
     } else {
         format!("p = {}", p_fmt(p))
     }
@@ -91,6 +98,16 @@ pub fn cp_guideline_header(threshold: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn p_values_read_as_a_journal_prints_them() {
+        assert_eq!(p_is(0.0004), "p < 0.001");
+        assert_eq!(p_is(0.300_744_684_687), "p = 0.301");
+        assert_eq!(p_is(1.0), "p > 0.99");
+        assert_eq!(p_fmt(0.995), ">0.99");
+        assert_eq!(p_fmt(0.99), "0.990");
+        assert_eq!(p_fmt(f64::NAN), "–");
+    }
 
     #[test]
     fn a_time_is_shown_to_the_second_with_its_zone() {

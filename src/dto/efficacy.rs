@@ -183,6 +183,20 @@ pub struct PrimaryRow {
     pub compared: bool,
 }
 
+/// A secondary endpoint by group (closed views).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecondaryRow {
+    pub name: String,
+    /// "binary" or "time to event".
+    pub kind: String,
+    /// What counts, in words.
+    pub definition: String,
+    /// Events/n (%) per group, in the groups' display order.
+    pub cells: Vec<String>,
+    /// The comparison in words (the test and its p; a hazard ratio).
+    pub comparison: String,
+}
+
 /// The test statistic at one cut.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PathPoint {
@@ -218,6 +232,12 @@ pub struct Efficacy {
     pub forest_groups: Vec<String>,
     /// Treatment-by-subgroup interaction p-values per variable.
     pub interactions: Vec<(String, f64)>,
+    /// The groups the secondary endpoints' columns name, and one row per
+    /// configured secondary endpoint.
+    #[serde(default)]
+    pub secondary_groups: Vec<String>,
+    #[serde(default)]
+    pub secondary: Vec<SecondaryRow>,
     /// The models the interaction tests compare: "Cox" or "logistic".
     #[serde(default)]
     pub interaction_model: String,

@@ -21,6 +21,7 @@ mod reports;
 mod reviews;
 mod safety;
 mod safety_rules;
+mod secondary;
 mod since_review;
 mod standing;
 pub mod trial_nav;

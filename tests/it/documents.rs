@@ -132,10 +132,12 @@ fn summary(cut: &Path, trial: &Path, view: &str) -> serde_json::Value {
 }
 
 /// A p-value as the documents write it in words: "p < 0.001", never
-/// "p = <0.001".
+/// "p = <0.001"; "p > 0.99" above, as the paper prints Fisher's 1.
 fn p_words(p: f64) -> String {
     if p < 0.001 {
         "p < 0.001".into()
+    } else if p > 0.99 {
+        "p > 0.99".into()
     } else {
         format!("p = {p:.3}")
     }

@@ -32,6 +32,7 @@ mod report_store;
 mod reviews;
 mod safety_rules;
 mod safety_time;
+mod secondary;
 mod sessions;
 mod snapshot;
 mod sponsor_leak;

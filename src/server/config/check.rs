@@ -32,6 +32,9 @@ impl TrialConfig {
                 return Err(format!("arms[{i}].allocation must be positive"));
             }
         }
+        for (i, s) in self.secondary.iter().enumerate() {
+            s.check(&format!("secondary[{i}]"))?;
+        }
         if self.enrollment.target == 0 {
             return Err("enrollment.target must be at least 1".into());
         }

@@ -9,6 +9,7 @@ mod columns;
 mod design;
 pub mod labs;
 mod rules;
+pub mod secondary;
 mod tables;
 
 pub use check::LookRefusal;
@@ -58,6 +59,9 @@ pub struct TrialConfig {
     /// Subgroups for the forest plot.
     #[serde(default)]
     pub subgroups: Vec<Subgroup>,
+    /// Secondary endpoints, by group in the closed view only.
+    #[serde(default)]
+    pub secondary: Vec<secondary::Secondary>,
     /// The baseline characteristics table: ADSL variables, in order.
     #[serde(default)]
     pub baseline: Vec<BaselineVariable>,

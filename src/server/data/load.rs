@@ -129,6 +129,7 @@ fn wanted_columns(
     adsl.extend(trial.subgroups.iter().map(|s| s.variable.clone()));
     adsl.extend(trial.baseline.iter().map(|b| b.variable.clone()));
     adsl.extend(trial.primary.adsl_flag.clone());
+    adsl.extend(trial.secondary.iter().filter_map(|s| s.variable.clone()));
     adsl.extend(
         trial
             .analysis

@@ -145,6 +145,13 @@ pub fn validate_adsl(
     if let Some(flag) = &trial.primary.adsl_flag {
         columns.push(f.text(c, flag, false)?.with_name("PRIMFL".into()));
     }
+    // Binary secondary endpoints read from ADSL: their variables as text
+    // (a missing one is a problem naming the file and the column).
+    for v in trial.secondary.iter().filter_map(|s| s.variable.as_ref()) {
+        if !columns.iter().any(|c| c.name().as_str() == v) {
+            columns.push(f.text(c, v, false)?);
+        }
+    }
     if let Some(days) = trial
         .analysis
         .exposure

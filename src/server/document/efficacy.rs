@@ -42,7 +42,34 @@ fn of_view(v: &Efficacy) -> Section {
     look(&mut s, v);
     survival(&mut s, v);
     subgroups(&mut s, v);
+    secondary(&mut s, v);
     s
+}
+
+/// The configured secondary endpoints by group, as the page shows them.
+fn secondary(s: &mut Section, v: &Efficacy) {
+    if v.secondary.is_empty() {
+        return;
+    }
+    s.heading("Secondary endpoints");
+    let mut header = vec!["Endpoint".to_string()];
+    header.extend(
+        v.secondary_groups
+            .iter()
+            .map(|g| format!("{g}: events/n (%)")),
+    );
+    header.push("Comparison".into());
+    let mut t = Table::new("Secondary endpoints by group", header);
+    for r in &v.secondary {
+        let mut cells = vec![format!("{} ({})", r.name, r.kind)];
+        cells.extend(r.cells.iter().cloned());
+        cells.push(r.comparison.clone());
+        t.row(cells);
+    }
+    for r in &v.secondary {
+        t.note(format!("{}: {}", r.name, r.definition));
+    }
+    s.table(t);
 }
 
 /// The primary endpoint by group, and why the directional results wait

@@ -73,6 +73,7 @@ pub fn closed_report(
         primary: numbers.primary,
         subgroups: numbers.subgroups,
         subgroup_interactions: numbers.subgroup_interactions,
+        secondary: numbers.secondary,
         interim: numbers.interim,
         incidence_days: numbers.incidence_days,
         serious_events_total: tables.serious.len(),
@@ -227,6 +228,7 @@ struct Monitoring {
     primary: ClosedPrimary,
     subgroups: Vec<SubgroupRow>,
     subgroup_interactions: Vec<SubgroupInteraction>,
+    secondary: Vec<super::secondary::SecondaryResult>,
     interim: Option<Interim>,
     incidence_days: Vec<f64>,
 }
@@ -310,6 +312,7 @@ fn monitoring(
         primary,
         subgroups,
         subgroup_interactions,
+        secondary: super::secondary::secondary(snap, trial)?,
         interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,
         incidence_days,
     })
@@ -324,6 +327,15 @@ fn primary_comparison(
     if trial.design.endpoint != EndpointKind::Binary {
         return None;
     }
+    compare_groups(trial, by_arm)
+}
+
+/// The design's compared arms' events/n in `by_arm` compared by the
+/// trial's configured test (the safety rule: chi-square or Fisher).
+pub(super) fn compare_groups(
+    trial: &TrialConfig,
+    by_arm: &BTreeMap<String, EventsN>,
+) -> Option<PrimaryComparison> {
     let (ri, ti) = compared_arms(trial)?;
     let (r, t) = (&trial.arms[ri].code, &trial.arms[ti].code);
     let (a, b) = (by_arm.get(t)?, by_arm.get(r)?);

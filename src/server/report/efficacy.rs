@@ -44,9 +44,19 @@ pub fn time_to_event(
     snap: &ClosedSnapshot,
     trial: &TrialConfig,
 ) -> Result<Option<TimeToEvent>, PolarsError> {
-    let Some(code) = &trial.primary.adtte_paramcd else {
-        return Ok(None);
-    };
+    match &trial.primary.adtte_paramcd {
+        Some(code) => time_to_event_of(snap, trial, code).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// ADTTE parameter `code`'s rows (event when CNSR = 0) with each subject's
+/// arm: the primary endpoint's, or a secondary one's.
+pub fn time_to_event_of(
+    snap: &ClosedSnapshot,
+    trial: &TrialConfig,
+    code: &str,
+) -> Result<TimeToEvent, PolarsError> {
     let rows = with_arm(primary_adtte(snap, code), snap).collect()?;
     let ids = rows.column("USUBJID")?.str()?.clone();
     let aval = rows.column("AVAL")?.f64()?.clone();
@@ -65,7 +75,7 @@ pub fn time_to_event(
         out.event.push(c == 0.0);
         out.arm.push(g);
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 /// Kaplan-Meier summary of one arm.

@@ -32,6 +32,7 @@ pub mod pooled;
 pub mod rules;
 pub mod safety;
 pub mod safety_time;
+pub mod secondary;
 pub mod subgroups;
 pub mod types;
 

@@ -316,6 +316,8 @@ pub struct ClosedReport {
     /// Time-to-event primary endpoints: one interaction test per subgroup
     /// variable.
     pub subgroup_interactions: Vec<SubgroupInteraction>,
+    /// The configured secondary endpoints by arm, in their order.
+    pub secondary: Vec<super::secondary::SecondaryResult>,
     /// The group-sequential look (binary endpoint, two arms); null otherwise.
     pub interim: Option<Interim>,
     /// The study days at which each category's `cumulative_incidence` is

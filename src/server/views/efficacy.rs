@@ -350,6 +350,7 @@ pub fn efficacy(
         .iter()
         .map(|i| (label(&i.variable), i.p))
         .collect();
+    let (secondary_groups, secondary) = super::secondary::secondary_rows(closed, names);
     let interaction_model = closed
         .subgroup_interactions
         .first()
@@ -382,6 +383,8 @@ pub fn efficacy(
         forest_groups,
         interactions,
         interaction_model,
+        secondary_groups,
+        secondary,
         km_chart,
         forest_chart,
         cuts,
@@ -418,6 +421,7 @@ pub fn coded_efficacy(
         .as_ref()
         .map(|s| s.risk_times.clone())
         .unwrap_or_default();
+    let (secondary_groups, secondary) = super::secondary::secondary_rows(closed, names);
     Efficacy {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
@@ -443,6 +447,8 @@ pub fn coded_efficacy(
         forest_groups: Vec::new(),
         interactions: Vec::new(),
         interaction_model: String::new(),
+        secondary_groups,
+        secondary,
         forest_chart: Default::default(),
         cuts,
         withheld: Some(WITHHELD.to_string()),

@@ -16,6 +16,7 @@ pub mod enrollment;
 pub mod figures;
 pub mod labs;
 pub mod safety;
+pub mod secondary;
 pub mod standing;
 
 /// Text for XML (SVG, HTML): one escape for the app's pages, its drawings

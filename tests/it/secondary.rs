@@ -1,0 +1,172 @@
+//! The configured secondary endpoints against the seed's Table 3 (SoC vs
+//! IABP + SoC at the final cut) and R, in the closed report, on the
+//! efficacy page's data (coded and decoded) and nowhere in the open view.
+//!
+//! R (the trial's rule: Pearson's chi-square without correction, Fisher's
+//! exact test when an expected count is below 5; IABP 53, SoC 48):
+//!
+//! ```r
+//! f <- function(a, b) {
+//!   m <- matrix(c(a, 53 - a, b, 48 - b), 2)
+//!   e <- suppressWarnings(chisq.test(m, correct = FALSE))
+//!   if (any(e$expected < 5)) fisher.test(m)$p.value else e$p.value
+//! }
+//! f(12, 7)  # durable LVAD       0.300744684687 (chi-square; Table 3: 0.30)
+//! f(9, 9)   # transplantation    0.816558192581 (chi-square; 0.82)
+//! f(1, 1)   # Impella            1              (Fisher; printed 0.99)
+//! f(3, 1)   # VA-ECMO            0.619296460258 (Fisher; 0.62)
+//! # Overall survival (ADTTE OS, blinded CSV with the randomization list):
+//! survdiff(Surv(AVAL, 1 - CNSR) ~ trt)  # p 0.438645317216
+//! coxph(Surv(AVAL, 1 - CNSR) ~ trt, ties = "efron")
+//! # HR 0.737703200738 (0.341123699010 to 1.595333346695)
+//! ```
+
+use crate::helpers::{altshock2, altshock2_trial};
+use crate::summary::closed;
+use dsmb::dto::Role;
+use dsmb::server::firewall::ArmNames;
+use dsmb::stats::proportions::TestName;
+
+#[test]
+fn table_3s_secondary_endpoints_come_out_exactly_at_the_final_cut() {
+    for blinded in [false, true] {
+        let r = closed(&altshock2().join("cut-2024-12-31"), blinded);
+        let rows: Vec<(&str, u32, u32, u32, u32, TestName, f64)> = vec![
+            (
+                "Durable LVAD",
+                7,
+                48,
+                12,
+                53,
+                TestName::ChiSquare,
+                0.300_744_684_687,
+            ),
+            (
+                "Heart transplantation",
+                9,
+                48,
+                9,
+                53,
+                TestName::ChiSquare,
+                0.816_558_192_581,
+            ),
+            ("Escalation to Impella", 1, 48, 1, 53, TestName::Fisher, 1.0),
+            (
+                "Escalation to VA-ECMO",
+                1,
+                48,
+                3,
+                53,
+                TestName::Fisher,
+                0.619_296_460_258,
+            ),
+        ];
+        assert_eq!(r.secondary.len(), 5);
+        for (got, (name, soc, n_soc, iabp, n_iabp, test, p)) in r.secondary.iter().zip(rows) {
+            assert_eq!(got.name, name);
+            assert_eq!(
+                (got.by_arm["SOC"].events, got.by_arm["SOC"].n),
+                (soc, n_soc),
+                "{name}"
+            );
+            assert_eq!(
+                (got.by_arm["IABP"].events, got.by_arm["IABP"].n),
+                (iabp, n_iabp),
+                "{name}"
+            );
+            let c = got.comparison.as_ref().unwrap();
+            assert_eq!(c.test, test, "{name}");
+            assert!((c.p_value - p).abs() < 1e-9, "{name}: {}", c.p_value);
+        }
+        let os = &r.secondary[4];
+        assert_eq!((os.by_arm["SOC"].events, os.by_arm["SOC"].n), (14, 48));
+        assert_eq!((os.by_arm["IABP"].events, os.by_arm["IABP"].n), (12, 53));
+        let s = os.survival.as_ref().unwrap();
+        assert!((s.logrank_p.unwrap() - 0.438_645_317_216).abs() < 1e-9);
+        let hr = &s.cox.as_ref().unwrap()[0];
+        assert!((hr.hr - 0.737_703_200_738).abs() < 1e-6, "{hr:?}");
+        assert!((hr.ci95[0] - 0.341_123_699_010).abs() < 1e-6);
+        assert!((hr.ci95[1] - 1.595_333_346_695).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn the_page_says_table_3s_numbers_and_a_coded_viewer_gets_no_hazard_ratio() {
+    let r = closed(&altshock2().join("cut-2024-12-31"), false);
+    let config = altshock2_trial();
+    let view = |role: Role| {
+        let names = ArmNames::for_viewer(role, config.arm_labels(), &[], None);
+        dsmb::server::views::efficacy::efficacy(
+            "altshock2".into(),
+            &config,
+            &r,
+            &names,
+            Vec::new(),
+            Vec::new(),
+        )
+    };
+    let stat = view(Role::Statistician);
+    assert_eq!(stat.secondary_groups, ["SoC", "IABP + SoC"]);
+    let row = |v: &dsmb::dto::Efficacy, i: usize| v.secondary[i].clone();
+    assert_eq!(row(&stat, 0).cells, ["7/48 (14.6%)", "12/53 (22.6%)"]);
+    assert!(row(&stat, 0).comparison.contains("p = 0.301 (chi-square)"));
+    assert!(row(&stat, 1).comparison.contains("p = 0.817 (chi-square)"));
+    // Fisher's 1 as the paper prints it.
+    assert!(row(&stat, 2).comparison.contains("p > 0.99 (Fisher exact)"));
+    assert!(row(&stat, 3)
+        .comparison
+        .contains("p = 0.619 (Fisher exact)"));
+    let os = row(&stat, 4).comparison;
+    assert!(
+        os.contains("log-rank p = 0.439")
+            && os.contains("HR, IABP + SoC vs SoC: 0.74 (0.34 to 1.60)"),
+        "{os}"
+    );
+    // Coded: the counts by letter and the symmetric tests stay; the hazard
+    // ratio tells the arms apart and waits for the decode.
+    let member = view(Role::Dsmb);
+    assert!(member.coded);
+    let os = row(&member, 4).comparison;
+    assert!(
+        os.contains("log-rank p = 0.439") && !os.contains("HR"),
+        "{os}"
+    );
+    for i in 0..4 {
+        assert!(
+            row(&member, i).comparison.contains(" p "),
+            "{:?}",
+            row(&member, i)
+        );
+    }
+}
+
+#[test]
+fn a_secondary_endpoint_must_say_where_its_data_are() {
+    let text = std::fs::read_to_string(altshock2().join("trial.toml")).unwrap();
+    for (bad, why) in [
+        (
+            "kind = \"binary\"\nvariable = \"HRTTYPE\"\n",
+            "secondary[0]: a binary endpoint from ADSL needs both variable and values",
+        ),
+        (
+            "kind = \"binary\"\nadtte_paramcd = \"OS\"\n",
+            "secondary[0].horizon",
+        ),
+        (
+            "kind = \"time-to-event\"\nvariable = \"X\"\nvalues = [\"Y\"]\n",
+            "secondary[0]: a time-to-event endpoint takes adtte_paramcd only",
+        ),
+    ] {
+        let start = text.find("[[secondary]]").unwrap();
+        let first_end = start + text[start..].find("\n\n").unwrap();
+        let edited = format!(
+            "{}[[secondary]]\nname = \"X\"\n{bad}{}",
+            &text[..start],
+            &text[first_end..]
+        );
+        let err = dsmb::server::config::TrialConfig::parse(&edited)
+            .err()
+            .unwrap_or_else(|| panic!("{bad:?} was accepted"));
+        assert!(err.contains(why), "{err}");
+    }
+}
