@@ -35,7 +35,12 @@ pub fn secondary_rows(closed: &ClosedReport, names: &ArmNames) -> (Vec<String>, 
                 .collect();
             let comparison = match s.kind {
                 SecondaryKind::Binary => match &s.comparison {
-                    Some(c) if two_groups || !names.coded => format!(
+                    // Coded: the two groups' test, which is the same
+                    // whichever group is which, without naming a direction.
+                    Some(c) if two_groups && names.coded => {
+                        format!("{} ({})", p_is(c.p_value), super::safety::test_name(c.test))
+                    }
+                    Some(c) if !names.coded => format!(
                         "{}: {} ({})",
                         names.versus(&c.arm, &c.reference),
                         p_is(c.p_value),
