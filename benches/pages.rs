@@ -120,7 +120,7 @@ fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = repo
         .join("target/bench-data")
-        .join(format!("pages-labs-{subjects}-{ae}"));
+        .join(format!("pages-v2-labs-{subjects}-{ae}"));
     let trial = root.join("altshock2");
     let cut = trial.join("cut-2024-12-31");
     if !cut.join("randlist.csv").is_file() {

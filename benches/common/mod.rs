@@ -28,8 +28,10 @@ pub fn wait_with_peak(pid: u32) -> (i32, i64) {
 pub fn synthetic_cut(subjects: usize, ae: usize) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let cut = root
+        // v2: the cut carries the secondary endpoints' columns (HRTTYPE, ESCDEV);
+        // a cut generated before them is not reused.
         .join("target/bench-data")
-        .join(format!("synth-labs-{subjects}-{ae}"))
+        .join(format!("synth-v2-labs-{subjects}-{ae}"))
         .join("cut-2024-12-31");
     if !cut.join("randlist.csv").is_file() {
         let t = Instant::now();

@@ -115,6 +115,10 @@ pub fn generate(subjects: usize, ae_per_subject: usize, seed: u64) -> PolarsResu
     let mut lactate = Vec::with_capacity(subjects);
     let mut lvef = Vec::with_capacity(subjects);
     let mut onset = Vec::with_capacity(subjects);
+    // Heart replacement therapy and escalation to another device (the
+    // demo's secondary endpoints): about a fifth and a twentieth.
+    let mut hrt: Vec<Option<&str>> = Vec::with_capacity(subjects);
+    let mut esc: Vec<Option<&str>> = Vec::with_capacity(subjects);
     let mut death: Vec<Option<i32>> = Vec::with_capacity(subjects);
     for i in 0..subjects {
         let site = 1 + rng.below(40);
@@ -130,6 +134,16 @@ pub fn generate(subjects: usize, ae_per_subject: usize, seed: u64) -> PolarsResu
         lactate.push((5.0 + rng.below(40) as f64) / 10.0);
         lvef.push(10.0 + rng.below(25) as f64);
         onset.push(rng.below(72) as f64);
+        hrt.push(match rng.below(10) {
+            0 => Some("LVAD"),
+            1 => Some("HTX"),
+            _ => None,
+        });
+        esc.push(match rng.below(40) {
+            0 => Some("IMPELLA"),
+            1 | 2 => Some("VA-ECMO"),
+            _ => None,
+        });
         death.push((rng.unit() < 0.22).then(|| (r + 1 + rng.below(59) as i32).min(cut)));
     }
     let to_date =
@@ -146,6 +160,8 @@ pub fn generate(subjects: usize, ae_per_subject: usize, seed: u64) -> PolarsResu
         Column::new("LACTATE".into(), lactate),
         Column::new("LVEF".into(), lvef),
         Column::new("ONSETHR".into(), onset),
+        Column::new("HRTTYPE".into(), hrt),
+        Column::new("ESCDEV".into(), esc),
         to_date(death.clone(), "DTHDT")?,
         Column::new("ARMCD".into(), arm.clone()),
     ])?;
