@@ -30,6 +30,25 @@ pub fn altshock2_trial() -> TrialConfig {
     TrialConfig::load(&altshock2().join("trial.toml")).expect("demo trial.toml")
 }
 
+/// The efficacy page's data of an Altshock-2 closed report as `role` sees
+/// it (no coding key: a member's groups are coded without letters), with
+/// no path over earlier cuts.
+pub fn altshock2_efficacy(
+    report: &dsmb::server::report::ClosedReport,
+    role: dsmb::dto::Role,
+) -> dsmb::dto::Efficacy {
+    let config = altshock2_trial();
+    let names = dsmb::server::firewall::ArmNames::for_viewer(role, config.arm_labels(), &[], None);
+    dsmb::server::views::efficacy::efficacy(
+        "altshock2".into(),
+        &config,
+        report,
+        &names,
+        Vec::new(),
+        Vec::new(),
+    )
+}
+
 /// The reconstruction's expected.json (written by its generator, not by us).
 pub fn expected() -> serde_json::Value {
     let text = std::fs::read_to_string(altshock2().join("expected.json")).expect("expected.json");

@@ -21,10 +21,9 @@
 //! # HR 0.737703200738 (0.341123699010 to 1.595333346695)
 //! ```
 
-use crate::helpers::{altshock2, altshock2_trial};
+use crate::helpers::{altshock2, altshock2_efficacy};
 use crate::summary::closed;
 use dsmb::dto::Role;
-use dsmb::server::firewall::ArmNames;
 use dsmb::stats::proportions::TestName;
 
 #[test]
@@ -93,18 +92,7 @@ fn table_3s_secondary_endpoints_come_out_exactly_at_the_final_cut() {
 #[test]
 fn the_page_says_table_3s_numbers_and_a_coded_viewer_gets_no_hazard_ratio() {
     let r = closed(&altshock2().join("cut-2024-12-31"), false);
-    let config = altshock2_trial();
-    let view = |role: Role| {
-        let names = ArmNames::for_viewer(role, config.arm_labels(), &[], None);
-        dsmb::server::views::efficacy::efficacy(
-            "altshock2".into(),
-            &config,
-            &r,
-            &names,
-            Vec::new(),
-            Vec::new(),
-        )
-    };
+    let view = |role: Role| altshock2_efficacy(&r, role);
     let stat = view(Role::Statistician);
     assert_eq!(stat.secondary_groups, ["SoC", "IABP + SoC"]);
     let row = |v: &dsmb::dto::Efficacy, i: usize| v.secondary[i].clone();

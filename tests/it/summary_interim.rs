@@ -65,21 +65,7 @@ fn the_interim_block_matches_rpact_at_the_observed_information() {
     //   d$stageLevels  # 0.00160998923367 0.0244730196808
     assert!((i.efficacy_alpha[0] - 0.001_609_989_233_67).abs() < 1e-7);
     assert!((i.efficacy_alpha[1] - 0.025).abs() < 1e-9);
-    let config = altshock2_trial();
-    let names = dsmb::server::firewall::ArmNames::for_viewer(
-        dsmb::dto::Role::Statistician,
-        config.arm_labels(),
-        &[],
-        None,
-    );
-    let view = dsmb::server::views::efficacy::efficacy(
-        "altshock2".into(),
-        &config,
-        &r,
-        &names,
-        Vec::new(),
-        Vec::new(),
-    );
+    let view = crate::helpers::altshock2_efficacy(&r, dsmb::dto::Role::Statistician);
     let rows = &view.interim.as_ref().unwrap().bounds;
     for (row, (alpha, level)) in rows.iter().zip([
         (0.001_609_989_233_67, 0.001_609_989_233_67),

@@ -71,7 +71,9 @@ type LentSnapshot = (Arc<ClosedSnapshot>, Instant);
 impl Lent {
     pub const KEEP: Duration = Duration::from_secs(10);
 
-    fn lend(&self, trial: &str, cut: &str, snap: Arc<ClosedSnapshot>) {
+    /// Lend `snap` for [`Lent::KEEP`]: dropped unused after that, whoever
+    /// lent it (a report, or a lab profile that borrowed it).
+    fn lend(self: &Arc<Self>, trial: &str, cut: &str, snap: Arc<ClosedSnapshot>) {
         let replaced = self
             .0
             .lock()
@@ -79,6 +81,13 @@ impl Lent {
             .insert((trial.to_string(), cut.to_string()), (snap, Instant::now()));
         // Freed here, outside the lock (what is too old goes in `expire`).
         drop(replaced);
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            let lent = self.clone();
+            rt.spawn(async move {
+                tokio::time::sleep(Self::KEEP).await;
+                lent.expire();
+            });
+        }
     }
 
     /// The snapshot of `trial`'s cut `cut`, if its report lent it lately
@@ -224,14 +233,6 @@ impl AppState {
                 let report = closed_report(&snap, &config)
                     .map_err(|e| CutReportError::Report(Arc::new(e)))?;
                 lent.lend(&trial_id, &served.date, Arc::new(snap));
-                // Dropped unused after a while, whoever asks next.
-                if let Ok(rt) = tokio::runtime::Handle::try_current() {
-                    let lent = lent.clone();
-                    rt.spawn(async move {
-                        tokio::time::sleep(Lent::KEEP).await;
-                        lent.expire();
-                    });
-                }
                 Ok(report)
             },
         )
