@@ -10,6 +10,7 @@ pub mod logistic;
 pub mod monitoring;
 pub mod normal;
 pub mod proportions;
+pub mod ranks;
 pub mod rates;
 pub mod special;
 pub mod survival;
