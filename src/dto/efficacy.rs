@@ -197,6 +197,22 @@ pub struct SecondaryRow {
     pub comparison: String,
 }
 
+/// A continuous secondary endpoint by group (closed views).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContinuousRow {
+    pub name: String,
+    /// What is summarised, in words.
+    pub definition: String,
+    /// n (missing), median (Q1–Q3), mean (SD), min–max: one cell per
+    /// group in display order.
+    pub lines: Vec<super::BaselineLine>,
+    /// The compared groups' difference of means with Welch's 95% interval,
+    /// in words ("withheld until the decode" while coded).
+    pub difference: String,
+    /// The configured test's p, in words.
+    pub comparison: String,
+}
+
 /// The test statistic at one cut.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PathPoint {
@@ -238,6 +254,9 @@ pub struct Efficacy {
     pub secondary_groups: Vec<String>,
     #[serde(default)]
     pub secondary: Vec<SecondaryRow>,
+    /// The continuous secondary endpoints, in the same groups' order.
+    #[serde(default)]
+    pub continuous: Vec<ContinuousRow>,
     /// The models the interaction tests compare: "Cox" or "logistic".
     #[serde(default)]
     pub interaction_model: String,

@@ -121,7 +121,7 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
         {interim.map(|i| view! { <InterimSection i/> })}
         {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
         {(!data.forest.is_empty()).then(|| view! { <ForestSection data=data.clone()/> })}
-        {(!data.secondary.is_empty()).then(|| view! { <super::secondary::SecondarySection data=data.clone()/> })}
+        {(!data.secondary.is_empty() || !data.continuous.is_empty()).then(|| view! { <super::secondary::SecondarySection data=data.clone()/> })}
     }
 }
 

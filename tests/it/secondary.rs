@@ -21,7 +21,7 @@
 //! # HR 0.737703200738 (0.341123699010 to 1.595333346695)
 //! ```
 
-use crate::helpers::{altshock2, altshock2_efficacy};
+use crate::helpers::{altshock2, altshock2_efficacy, repo};
 use crate::summary::closed;
 use dsmb::dto::Role;
 use dsmb::stats::proportions::TestName;
@@ -60,7 +60,7 @@ fn table_3s_secondary_endpoints_come_out_exactly_at_the_final_cut() {
                 0.619_296_460_258,
             ),
         ];
-        assert_eq!(r.secondary.len(), 5);
+        assert_eq!(r.secondary.len(), 7);
         for (got, (name, soc, n_soc, iabp, n_iabp, test, p)) in r.secondary.iter().zip(rows) {
             assert_eq!(got.name, name);
             assert_eq!(
@@ -140,6 +140,136 @@ fn a_secondary_endpoint_must_say_where_its_data_are() {
         (
             "kind = \"time-to-event\"\nvariable = \"X\"\nvalues = [\"Y\"]\n",
             "secondary[0]: a time-to-event endpoint takes adtte_paramcd only",
+        ),
+    ] {
+        let start = text.find("[[secondary]]").unwrap();
+        let first_end = start + text[start..].find("\n\n").unwrap();
+        let edited = format!(
+            "{}[[secondary]]\nname = \"X\"\n{bad}{}",
+            &text[..start],
+            &text[first_end..]
+        );
+        let err = dsmb::server::config::TrialConfig::parse(&edited)
+            .err()
+            .unwrap_or_else(|| panic!("{bad:?} was accepted"));
+        assert!(err.contains(why), "{err}");
+    }
+}
+
+/// The continuous secondary endpoints against validation/secondary_continuous.R
+/// (tests/fixtures/r_secondary_continuous.json): every summary by arm, the
+/// difference of means with Welch's interval and the configured test's p,
+/// on Altshock-2's final cut by both routes and on the CDISC pilot.
+#[test]
+fn continuous_secondary_endpoints_equal_r_on_both_demo_trials() {
+    let text =
+        std::fs::read_to_string(repo().join("tests/fixtures/r_secondary_continuous.json")).unwrap();
+    let want: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let check = |r: &dsmb::server::report::ClosedReport, want: &serde_json::Value, trial: &str| {
+        let mut seen = 0;
+        for s in r.secondary.iter().filter(|s| s.continuous.is_some()) {
+            let w = &want[&s.name];
+            assert!(w.is_object(), "{trial}: {} has no R value", s.name);
+            let c = s.continuous.as_ref().unwrap();
+            let near = |got: Option<f64>, w: &serde_json::Value, what: &str| {
+                let (g, w) = (got.unwrap(), w.as_f64().unwrap());
+                assert!(
+                    (g - w).abs() < 1e-9 * w.abs().max(1.0),
+                    "{trial} {}: {what} {g} vs R {w}",
+                    s.name
+                );
+            };
+            for (arm, wa) in w["by_arm"].as_object().unwrap() {
+                let g = &c.by_arm[arm];
+                assert_eq!(u64::from(g.n), wa["n"].as_u64().unwrap(), "{arm}");
+                assert_eq!(
+                    u64::from(g.missing),
+                    wa["missing"].as_u64().unwrap(),
+                    "{arm}"
+                );
+                for (what, got) in [
+                    ("median", g.median),
+                    ("q1", g.q1),
+                    ("q3", g.q3),
+                    ("mean", g.mean),
+                    ("sd", g.sd),
+                    ("min", g.min),
+                    ("max", g.max),
+                ] {
+                    near(got, &wa[what], what);
+                }
+            }
+            near(c.difference, &w["difference"], "difference");
+            near(c.ci95.map(|c| c[0]), &w["lo95"], "lower limit");
+            near(c.ci95.map(|c| c[1]), &w["hi95"], "upper limit");
+            near(c.p_value, &w["p"], "p");
+            seen += 1;
+        }
+        assert_eq!(seen, want.as_object().unwrap().len(), "{trial}");
+    };
+    for blinded in [false, true] {
+        let r = closed(&altshock2().join("cut-2024-12-31"), blinded);
+        check(&r, &want["altshock2"], "altshock2");
+    }
+    let pilot = repo().join("demo/cdisc-pilot01");
+    let trial = dsmb::server::config::TrialConfig::load(&pilot.join("trial.toml")).unwrap();
+    let snap = dsmb::server::firewall::load(
+        &pilot.join("cut-2015-03-05/unblinded"),
+        &trial,
+        &dsmb::server::firewall::LoadOptions::closed(None),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let r = dsmb::server::report::closed_report(&snap, &trial).unwrap();
+    check(&r, &want["cdisc-pilot01"], "cdisc-pilot01");
+}
+
+#[test]
+fn a_continuous_endpoint_shows_its_summaries_and_its_difference_only_after_the_decode() {
+    let r = closed(&altshock2().join("cut-2024-12-31"), false);
+    let stat = altshock2_efficacy(&r, Role::Statistician);
+    assert_eq!(stat.continuous.len(), 2);
+    let lact = &stat.continuous[0];
+    assert_eq!(lact.name, "Lactate at day 1, mmol/L");
+    // SoC first (the reference), then IABP + SoC, as the other tables.
+    let line = |label: &str| {
+        lact.lines
+            .iter()
+            .find(|l| l.label == label)
+            .unwrap_or_else(|| panic!("{label}"))
+            .cells
+            .clone()
+    };
+    assert_eq!(line("n (missing)"), ["46 (2)", "53 (0)"]);
+    assert_eq!(line("Median (Q1–Q3)"), ["1.3 (1.12–1.7)", "1.6 (1.3–2)"]);
+    assert_eq!(lact.difference, "IABP + SoC vs SoC: 0.09 (-0.33 to 0.51)");
+    assert_eq!(lact.comparison, "p = 0.058 (Wilcoxon rank-sum test)");
+    // Coded: the lines by letter and the two-group test; no difference.
+    let member = altshock2_efficacy(&r, Role::Dsmb);
+    let coded = &member.continuous[0];
+    assert_eq!(coded.difference, "after the decode");
+    assert_eq!(coded.comparison, "p = 0.058 (Wilcoxon rank-sum test)");
+    assert!(!format!("{member:?}").contains("0.09 (-0.33"));
+}
+
+#[test]
+fn a_continuous_endpoint_must_say_where_its_values_are() {
+    let text = std::fs::read_to_string(altshock2().join("trial.toml")).unwrap();
+    for (bad, why) in [
+        (
+            "kind = \"continuous\"\nadlb_paramcd = \"LACTATE\"\n",
+            "secondary[0]: a continuous endpoint from ADLB needs both adlb_paramcd and visit",
+        ),
+        (
+            "kind = \"continuous\"\nvariable = \"AGE\"\nvalues = [\"1\"]\n",
+            "secondary[0]: a continuous endpoint from ADSL takes a variable (numeric) and no values",
+        ),
+        (
+            "kind = \"binary\"\nvariable = \"HRTTYPE\"\nvalues = [\"LVAD\"]\ntest = \"welch\"\n",
+            "secondary[0]: adlb_paramcd, visit, change and test belong to a continuous endpoint",
+        ),
+        (
+            "kind = \"continuous\"\nvariable = \"AGE\"\ntest = \"median\"\n",
+            "unknown variant",
         ),
     ] {
         let start = text.find("[[secondary]]").unwrap();

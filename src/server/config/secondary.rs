@@ -16,6 +16,18 @@
 //!
 //! A binary endpoint may also be an ADTTE parameter's event within a
 //! `horizon` (in AVAL units).
+//!
+//! ```toml
+//! [[secondary]]
+//! name = "Lactate at day 1, mmol/L"
+//! kind = "continuous"
+//! adlb_paramcd = "LACTATE" # an ADLB parameter at a visit (AVISIT) ...
+//! visit = "Day 1"
+//! change = false           # ... its value, or its change from baseline
+//! test = "wilcoxon"        # or "welch" (the default)
+//! ```
+//!
+//! A continuous endpoint may also be a numeric ADSL `variable`.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +36,19 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "kebab-case")]
 pub enum SecondaryKind {
     Binary,
+    Continuous,
     TimeToEvent,
+}
+
+/// How a continuous endpoint's groups are compared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContinuousTest {
+    /// Welch's two-sample t-test (R `t.test(x, y)`).
+    #[default]
+    Welch,
+    /// The Wilcoxon rank-sum test (R `wilcox.test(x, y)`).
+    Wilcoxon,
 }
 
 /// One secondary endpoint.
@@ -46,6 +70,18 @@ pub struct Secondary {
     pub adtte_paramcd: Option<String>,
     #[serde(default)]
     pub horizon: Option<f64>,
+    /// A continuous endpoint from ADLB: the parameter, the visit (AVISIT)
+    /// and whether the change from the baseline record (ABLFL = Y) is
+    /// compared instead of the value.
+    #[serde(default)]
+    pub adlb_paramcd: Option<String>,
+    #[serde(default)]
+    pub visit: Option<String>,
+    #[serde(default)]
+    pub change: bool,
+    /// A continuous endpoint's test.
+    #[serde(default)]
+    pub test: Option<ContinuousTest>,
 }
 
 impl Secondary {
@@ -57,7 +93,30 @@ impl Secondary {
         }
         let from_adsl = self.variable.is_some() || self.values.is_some();
         let from_adtte = self.adtte_paramcd.is_some();
+        let from_adlb = self.adlb_paramcd.is_some() || self.visit.is_some() || self.change;
+        if self.kind != SecondaryKind::Continuous && (from_adlb || self.test.is_some()) {
+            return Err(format!(
+                "{at}: adlb_paramcd, visit, change and test belong to a continuous endpoint"
+            ));
+        }
         match self.kind {
+            SecondaryKind::Continuous => match (from_adsl, from_adlb, from_adtte) {
+                (true, false, false) => match (&self.variable, &self.values) {
+                    (Some(v), None) if !v.is_empty() && self.horizon.is_none() => Ok(()),
+                    _ => Err(format!(
+                        "{at}: a continuous endpoint from ADSL takes a variable (numeric) and no values"
+                    )),
+                },
+                (false, true, false) => match (&self.adlb_paramcd, &self.visit) {
+                    (Some(p), Some(v)) if !p.is_empty() && !v.is_empty() && self.horizon.is_none() => Ok(()),
+                    _ => Err(format!(
+                        "{at}: a continuous endpoint from ADLB needs both adlb_paramcd and visit"
+                    )),
+                },
+                _ => Err(format!(
+                    "{at}: a continuous endpoint takes either variable (ADSL) or adlb_paramcd and visit (ADLB)"
+                )),
+            },
             SecondaryKind::Binary => match (from_adsl, from_adtte) {
                 (true, false) => match (&self.variable, &self.values) {
                     (Some(v), Some(vals)) if !v.is_empty() && !vals.is_empty() => Ok(()),

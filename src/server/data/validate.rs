@@ -6,6 +6,7 @@
 use super::days::{date_text, day_numbers, epoch_days};
 use super::problem::{Collector, Problem};
 use super::read::Frame;
+use crate::server::config::secondary::SecondaryKind;
 use crate::server::config::{BaselineKind, ColumnRole, TrialConfig};
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -145,11 +146,19 @@ pub fn validate_adsl(
     if let Some(flag) = &trial.primary.adsl_flag {
         columns.push(f.text(c, flag, false)?.with_name("PRIMFL".into()));
     }
-    // Binary secondary endpoints read from ADSL: their variables as text
-    // (a missing one is a problem naming the file and the column).
-    for v in trial.secondary.iter().filter_map(|s| s.variable.as_ref()) {
+    // Secondary endpoints read from ADSL: a binary one's variable as text,
+    // a continuous one's as numbers (a missing column, or a value that is
+    // not a number, is a problem naming the file, the row and the column).
+    for s in &trial.secondary {
+        let Some(v) = s.variable.as_ref() else {
+            continue;
+        };
         if !columns.iter().any(|c| c.name().as_str() == v) {
-            columns.push(f.text(c, v, false)?);
+            columns.push(if s.kind == SecondaryKind::Continuous {
+                f.numbers(c, v, false)?
+            } else {
+                f.text(c, v, false)?
+            });
         }
     }
     if let Some(days) = trial

@@ -43,7 +43,41 @@ fn of_view(v: &Efficacy) -> Section {
     survival(&mut s, v);
     subgroups(&mut s, v);
     secondary(&mut s, v);
+    continuous(&mut s, v);
     s
+}
+
+/// The continuous secondary endpoints: each one's lines by group, and the
+/// difference and test below the table.
+fn continuous(s: &mut Section, v: &Efficacy) {
+    if v.continuous.is_empty() {
+        return;
+    }
+    if v.secondary.is_empty() {
+        s.heading("Secondary endpoints");
+    }
+    let mut lines = Vec::new();
+    for r in &v.continuous {
+        lines.push(crate::dto::BaselineLine {
+            label: r.name.clone(),
+            indent: false,
+            cells: vec![String::new(); v.secondary_groups.len()],
+        });
+        lines.extend(r.lines.iter().cloned());
+    }
+    let mut t = super::sections::lines_table(
+        "Continuous secondary endpoints by group",
+        "Endpoint",
+        &v.secondary_groups,
+        &lines,
+    );
+    for r in &v.continuous {
+        t.note(format!(
+            "{} ({}): difference in means (Welch 95% CI) {}; {}.",
+            r.name, r.definition, r.difference, r.comparison
+        ));
+    }
+    s.table(t);
 }
 
 /// The configured secondary endpoints by group, as the page shows them.

@@ -350,7 +350,11 @@ pub fn efficacy(
         .iter()
         .map(|i| (label(&i.variable), i.p))
         .collect();
-    let (secondary_groups, secondary) = super::secondary::secondary_rows(closed, names);
+    let super::secondary::SecondaryView {
+        groups: secondary_groups,
+        rows: secondary,
+        continuous,
+    } = super::secondary::secondary_rows(closed, names);
     let interaction_model = closed
         .subgroup_interactions
         .first()
@@ -385,6 +389,7 @@ pub fn efficacy(
         interaction_model,
         secondary_groups,
         secondary,
+        continuous,
         km_chart,
         forest_chart,
         cuts,
@@ -421,7 +426,11 @@ pub fn coded_efficacy(
         .as_ref()
         .map(|s| s.risk_times.clone())
         .unwrap_or_default();
-    let (secondary_groups, secondary) = super::secondary::secondary_rows(closed, names);
+    let super::secondary::SecondaryView {
+        groups: secondary_groups,
+        rows: secondary,
+        continuous,
+    } = super::secondary::secondary_rows(closed, names);
     Efficacy {
         trial_id: trial,
         cut_date: closed.cut_date.clone(),
@@ -449,6 +458,7 @@ pub fn coded_efficacy(
         interaction_model: String::new(),
         secondary_groups,
         secondary,
+        continuous,
         forest_chart: Default::default(),
         cuts,
         withheld: Some(WITHHELD.to_string()),
