@@ -2,6 +2,7 @@
 //! polars, no web types; every estimator is tested against values computed
 //! by an independent implementation (R), with the R call beside the test.
 
+pub mod bayes;
 pub mod descriptive;
 pub mod gsd;
 pub mod interim;
