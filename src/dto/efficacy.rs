@@ -213,6 +213,32 @@ pub struct ContinuousRow {
     pub comparison: String,
 }
 
+/// The primary endpoint's Bayesian summaries (decoded closed views).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BayesView {
+    /// "Difference in success rates, IABP + SoC vs SoC" or "Hazard ratio, ...".
+    pub measure: String,
+    /// The data the posteriors update on, in words.
+    pub data: String,
+    /// The MCID column's heading ("P(difference ≥ 0.10)"), when configured.
+    pub mcid_header: Option<String>,
+    pub rows: Vec<BayesRow>,
+    pub caption: String,
+}
+
+/// One prior's posterior, formatted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BayesRow {
+    pub prior: String,
+    pub prior_text: String,
+    /// The posterior mean (median for a hazard ratio) and 95% credible
+    /// interval.
+    pub estimate: String,
+    pub p_benefit: String,
+    pub p_harm: String,
+    pub p_mcid: Option<String>,
+}
+
 /// The test statistic at one cut.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PathPoint {
@@ -257,6 +283,9 @@ pub struct Efficacy {
     /// The continuous secondary endpoints, in the same groups' order.
     #[serde(default)]
     pub continuous: Vec<ContinuousRow>,
+    /// Bayesian summaries of the primary endpoint (not while coded).
+    #[serde(default)]
+    pub bayes: Option<BayesView>,
     /// The models the interaction tests compare: "Cox" or "logistic".
     #[serde(default)]
     pub interaction_model: String,

@@ -119,6 +119,7 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
             {marks_compared.then(|| view! { <p class="caption">"† the groups the group-sequential look compares; the percentage of a group outside it is of its randomized subjects."</p> })}
         </section>
         {interim.map(|i| view! { <InterimSection i/> })}
+        {data.bayes.clone().map(|b| view! { <super::bayes::BayesSection b/> })}
         {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
         {(!data.forest.is_empty()).then(|| view! { <ForestSection data=data.clone()/> })}
         {(!data.secondary.is_empty() || !data.continuous.is_empty()).then(|| view! { <super::secondary::SecondarySection data=data.clone()/> })}

@@ -6,6 +6,7 @@
 
 mod adverse_events;
 mod audit;
+mod bayes;
 mod bounds;
 mod cuts;
 mod deaths;

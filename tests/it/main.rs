@@ -6,6 +6,7 @@ mod altshock_interim;
 mod audit;
 mod audit_trail;
 mod baseline;
+mod bayes;
 mod blinding;
 mod cli;
 mod conditional_power;

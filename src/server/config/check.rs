@@ -35,6 +35,8 @@ impl TrialConfig {
         for (i, s) in self.secondary.iter().enumerate() {
             s.check(&format!("secondary[{i}]"))?;
         }
+        self.bayesian
+            .check(self.design.endpoint == super::design::EndpointKind::Binary)?;
         if self.enrollment.target == 0 {
             return Err("enrollment.target must be at least 1".into());
         }

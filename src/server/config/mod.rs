@@ -4,6 +4,7 @@
 //! small-cell threshold. The demo trials' `trial.toml` files are commented examples;
 //! `docs/DATA.md` describes cuts, manifests and the checks.
 
+pub mod bayes;
 mod check;
 mod columns;
 mod design;
@@ -62,6 +63,9 @@ pub struct TrialConfig {
     /// Secondary endpoints, by group in the closed view only.
     #[serde(default)]
     pub secondary: Vec<secondary::Secondary>,
+    /// Bayesian summaries of the primary endpoint (closed view only).
+    #[serde(default)]
+    pub bayesian: bayes::Bayesian,
     /// The baseline characteristics table: ADSL variables, in order.
     #[serde(default)]
     pub baseline: Vec<BaselineVariable>,

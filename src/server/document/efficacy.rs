@@ -40,11 +40,44 @@ fn of_view(v: &Efficacy) -> Section {
     ]);
     primary(&mut s, v);
     look(&mut s, v);
+    bayes(&mut s, v);
     survival(&mut s, v);
     subgroups(&mut s, v);
     secondary(&mut s, v);
     continuous(&mut s, v);
     s
+}
+
+/// The primary endpoint's posterior summaries, one row per prior.
+fn bayes(s: &mut Section, v: &Efficacy) {
+    let Some(b) = &v.bayes else {
+        return;
+    };
+    s.heading("Bayesian summaries of the primary endpoint");
+    let mut header = vec![
+        "Prior".to_string(),
+        "Posterior estimate (95% CrI)".into(),
+        "P(benefit)".into(),
+        "P(harm)".into(),
+    ];
+    header.extend(b.mcid_header.iter().cloned());
+    let mut t = Table::new(format!("{}: posterior summaries", b.measure), header);
+    for r in &b.rows {
+        let mut cells = vec![
+            format!("{} ({})", r.prior, r.prior_text),
+            r.estimate.clone(),
+            r.p_benefit.clone(),
+            r.p_harm.clone(),
+        ];
+        if b.mcid_header.is_some() {
+            cells.push(r.p_mcid.clone().unwrap_or_else(|| "–".into()));
+        }
+        t.row(cells);
+    }
+    t.mark_numeric();
+    t.note(format!("Data: {}.", b.data));
+    t.note(b.caption.clone());
+    s.table(t);
 }
 
 /// The continuous secondary endpoints: each one's lines by group, and the

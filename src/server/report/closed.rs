@@ -74,6 +74,7 @@ pub fn closed_report(
         subgroups: numbers.subgroups,
         subgroup_interactions: numbers.subgroup_interactions,
         secondary: numbers.secondary,
+        bayes: numbers.bayes,
         interim: numbers.interim,
         incidence_days: numbers.incidence_days,
         serious_events_total: tables.serious.len(),
@@ -229,6 +230,7 @@ struct Monitoring {
     subgroups: Vec<SubgroupRow>,
     subgroup_interactions: Vec<SubgroupInteraction>,
     secondary: Vec<super::secondary::SecondaryResult>,
+    bayes: Option<super::bayes::BayesSummary>,
     interim: Option<Interim>,
     incidence_days: Vec<f64>,
 }
@@ -291,6 +293,7 @@ fn monitoring(
         survival: times.as_ref().map(|d| survival_summary(d, trial)),
     };
     let (subgroups, subgroup_interactions) = subgroups(trial, &subjects, tte, ncat)?;
+    let bayes = super::bayes::bayes(trial, &primary.by_arm, tte);
 
     Ok(Monitoring {
         enrollment: ClosedEnrollment {
@@ -313,6 +316,7 @@ fn monitoring(
         subgroups,
         subgroup_interactions,
         secondary: super::secondary::secondary(snap, trial)?,
+        bayes,
         interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,
         incidence_days,
     })

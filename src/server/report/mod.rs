@@ -16,6 +16,7 @@
 
 pub mod adverse;
 pub mod baseline;
+pub mod bayes;
 pub mod closed;
 pub mod completeness;
 pub mod conduct;

@@ -318,6 +318,9 @@ pub struct ClosedReport {
     pub subgroup_interactions: Vec<SubgroupInteraction>,
     /// The configured secondary endpoints by arm, in their order.
     pub secondary: Vec<super::secondary::SecondaryResult>,
+    /// Bayesian summaries of the primary endpoint (the design's compared
+    /// arms), beside the frequentist look.
+    pub bayes: Option<super::bayes::BayesSummary>,
     /// The group-sequential look (binary endpoint, two arms); null otherwise.
     pub interim: Option<Interim>,
     /// The study days at which each category's `cumulative_incidence` is

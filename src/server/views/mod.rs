@@ -7,6 +7,7 @@
 
 pub mod adverse;
 pub mod baseline;
+pub mod bayes;
 pub mod conduct;
 pub mod cuts;
 pub mod diff;
