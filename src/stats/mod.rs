@@ -15,3 +15,4 @@ pub mod ranks;
 pub mod rates;
 pub mod special;
 pub mod survival;
+pub mod wins;
