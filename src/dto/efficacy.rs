@@ -239,6 +239,36 @@ pub struct BayesRow {
     pub p_mcid: Option<String>,
 }
 
+/// Benefit-risk in one view (decoded closed views).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenefitRiskView {
+    /// "IABP + SoC vs SoC".
+    pub comparison: String,
+    /// "53 × 48 = 2,544 pairs".
+    pub pairs: String,
+    pub levels: Vec<BenefitRiskLevel>,
+    /// (statistic, "estimate (95% CI)"): win ratio, net benefit, win odds,
+    /// DOOR probability.
+    pub statistics: Vec<(String, String)>,
+    /// The Finkelstein-Schoenfeld test, in words.
+    pub test: String,
+    /// Wins, losses and ties at each level.
+    pub chart: Figure,
+    pub caption: String,
+}
+
+/// What one level of the hierarchy decided, formatted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BenefitRiskLevel {
+    pub name: String,
+    pub compared: String,
+    /// Pairs reaching the level, and the wins and losses it decided, each
+    /// with its share of all pairs.
+    pub reached: String,
+    pub wins: String,
+    pub losses: String,
+}
+
 /// The test statistic at one cut.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PathPoint {
@@ -286,6 +316,9 @@ pub struct Efficacy {
     /// Bayesian summaries of the primary endpoint (not while coded).
     #[serde(default)]
     pub bayes: Option<BayesView>,
+    /// Benefit-risk in one view (not while coded).
+    #[serde(default)]
+    pub benefit_risk: Option<BenefitRiskView>,
     /// The models the interaction tests compare: "Cox" or "logistic".
     #[serde(default)]
     pub interaction_model: String,

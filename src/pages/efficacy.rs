@@ -120,6 +120,7 @@ fn EfficacyView(data: Efficacy) -> impl IntoView {
         </section>
         {interim.map(|i| view! { <InterimSection i/> })}
         {data.bayes.clone().map(|b| view! { <super::bayes::BayesSection b/> })}
+        {data.benefit_risk.clone().map(|b| view! { <super::benefit_risk::BenefitRiskSection b/> })}
         {(!data.kaplan_meier.is_empty()).then(|| view! { <SurvivalSection data=data.clone()/> })}
         {(!data.forest.is_empty()).then(|| view! { <ForestSection data=data.clone()/> })}
         {(!data.secondary.is_empty() || !data.continuous.is_empty()).then(|| view! { <super::secondary::SecondarySection data=data.clone()/> })}

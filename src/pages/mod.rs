@@ -7,6 +7,7 @@
 mod adverse_events;
 mod audit;
 mod bayes;
+mod benefit_risk;
 mod bounds;
 mod cuts;
 mod deaths;

@@ -7,6 +7,7 @@ mod audit;
 mod audit_trail;
 mod baseline;
 mod bayes;
+mod benefit_risk;
 mod blinding;
 mod cli;
 mod conditional_power;

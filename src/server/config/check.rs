@@ -37,6 +37,8 @@ impl TrialConfig {
         }
         self.bayesian
             .check(self.design.endpoint == super::design::EndpointKind::Binary)?;
+        let categories: Vec<String> = self.safety.iter().map(|c| c.name.clone()).collect();
+        self.benefit_risk.check(&categories)?;
         if self.enrollment.target == 0 {
             return Err("enrollment.target must be at least 1".into());
         }

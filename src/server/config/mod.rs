@@ -5,6 +5,7 @@
 //! `docs/DATA.md` describes cuts, manifests and the checks.
 
 pub mod bayes;
+pub mod benefit_risk;
 mod check;
 mod columns;
 mod design;
@@ -66,6 +67,9 @@ pub struct TrialConfig {
     /// Bayesian summaries of the primary endpoint (closed view only).
     #[serde(default)]
     pub bayesian: bayes::Bayesian,
+    /// Benefit-risk: a hierarchy of outcomes compared pairwise.
+    #[serde(default)]
+    pub benefit_risk: benefit_risk::BenefitRisk,
     /// The baseline characteristics table: ADSL variables, in order.
     #[serde(default)]
     pub baseline: Vec<BaselineVariable>,

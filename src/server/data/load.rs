@@ -132,6 +132,13 @@ fn wanted_columns(
     adsl.extend(trial.secondary.iter().filter_map(|s| s.variable.clone()));
     adsl.extend(
         trial
+            .benefit_risk
+            .levels
+            .iter()
+            .filter_map(|l| l.variable.clone()),
+    );
+    adsl.extend(
+        trial
             .analysis
             .exposure
             .as_ref()

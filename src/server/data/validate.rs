@@ -161,6 +161,17 @@ pub fn validate_adsl(
             });
         }
     }
+    // Benefit-risk outcomes read from ADSL: their variables as text.
+    for v in trial
+        .benefit_risk
+        .levels
+        .iter()
+        .filter_map(|l| l.variable.as_ref())
+    {
+        if !columns.iter().any(|c| c.name().as_str() == v) {
+            columns.push(f.text(c, v, false)?);
+        }
+    }
     if let Some(days) = trial
         .analysis
         .exposure

@@ -42,6 +42,7 @@ fn of_view(v: &Efficacy) -> Section {
     look(&mut s, v);
     bayes(&mut s, v);
     survival(&mut s, v);
+    benefit_risk(&mut s, v);
     subgroups(&mut s, v);
     secondary(&mut s, v);
     continuous(&mut s, v);
@@ -76,6 +77,53 @@ fn bayes(s: &mut Section, v: &Efficacy) {
     }
     t.mark_numeric();
     t.note(format!("Data: {}.", b.data));
+    t.note(b.caption.clone());
+    s.table(t);
+}
+
+/// Benefit-risk in one view: the chart, what each level decided and the
+/// win statistics.
+fn benefit_risk(s: &mut Section, v: &Efficacy) {
+    let Some(b) = &v.benefit_risk else {
+        return;
+    };
+    s.heading("Benefit-risk in one view");
+    s.text(format!(
+        "{}: {}, outcomes in order of importance.",
+        b.comparison, b.pairs
+    ));
+    s.figure(
+        "Wins, losses and ties at each level of the hierarchy (% of all pairs)",
+        svg(&b.chart, CHART_WIDTH),
+    );
+    let mut t = Table::new(
+        "Wins and losses decided at each level",
+        vec![
+            "Outcome".into(),
+            "Pairs reaching it".into(),
+            "Wins".into(),
+            "Losses".into(),
+        ],
+    );
+    for (i, l) in b.levels.iter().enumerate() {
+        t.row(vec![
+            format!("{}. {} ({})", i + 1, l.name, l.compared),
+            l.reached.clone(),
+            l.wins.clone(),
+            l.losses.clone(),
+        ]);
+    }
+    t.mark_numeric();
+    s.table(t);
+    let mut t = Table::new(
+        "Win statistics",
+        vec!["Statistic".into(), "Estimate (95% CI)".into()],
+    );
+    for (name, value) in &b.statistics {
+        t.row(vec![name.clone(), value.clone()]);
+    }
+    t.mark_numeric();
+    t.note(format!("{}.", b.test));
     t.note(b.caption.clone());
     s.table(t);
 }

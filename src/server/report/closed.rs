@@ -75,6 +75,7 @@ pub fn closed_report(
         subgroup_interactions: numbers.subgroup_interactions,
         secondary: numbers.secondary,
         bayes: numbers.bayes,
+        benefit_risk: numbers.benefit_risk,
         interim: numbers.interim,
         incidence_days: numbers.incidence_days,
         serious_events_total: tables.serious.len(),
@@ -231,6 +232,7 @@ struct Monitoring {
     subgroup_interactions: Vec<SubgroupInteraction>,
     secondary: Vec<super::secondary::SecondaryResult>,
     bayes: Option<super::bayes::BayesSummary>,
+    benefit_risk: Option<super::benefit_risk::BenefitRiskResult>,
     interim: Option<Interim>,
     incidence_days: Vec<f64>,
 }
@@ -263,6 +265,7 @@ fn monitoring(
 
     let incidence_days = super::safety_time::incidence_days(trial);
     let onsets = category_onsets(snap, &hits)?;
+    let benefit_risk = super::benefit_risk::benefit_risk(snap, trial, &hits)?;
     drop(hits);
     let safety = closed_rates(
         snap,
@@ -317,6 +320,7 @@ fn monitoring(
         subgroup_interactions,
         secondary: super::secondary::secondary(snap, trial)?,
         bayes,
+        benefit_risk,
         interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,
         incidence_days,
     })

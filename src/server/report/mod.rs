@@ -17,6 +17,7 @@
 pub mod adverse;
 pub mod baseline;
 pub mod bayes;
+pub mod benefit_risk;
 pub mod closed;
 pub mod completeness;
 pub mod conduct;

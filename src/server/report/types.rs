@@ -321,6 +321,8 @@ pub struct ClosedReport {
     /// Bayesian summaries of the primary endpoint (the design's compared
     /// arms), beside the frequentist look.
     pub bayes: Option<super::bayes::BayesSummary>,
+    /// Benefit-risk: the configured hierarchy compared pairwise.
+    pub benefit_risk: Option<super::benefit_risk::BenefitRiskResult>,
     /// The group-sequential look (binary endpoint, two arms); null otherwise.
     pub interim: Option<Interim>,
     /// The study days at which each category's `cumulative_incidence` is

@@ -394,6 +394,10 @@ pub fn efficacy(
             .bayes
             .as_ref()
             .map(|b| super::bayes::bayes_view(b, names)),
+        benefit_risk: closed
+            .benefit_risk
+            .as_ref()
+            .map(|b| super::benefit_risk::benefit_risk_view(b, names)),
         km_chart,
         forest_chart,
         cuts,
@@ -410,7 +414,7 @@ pub fn efficacy(
 }
 
 /// Why a coded viewer does not see the directional results.
-pub const WITHHELD: &str = "While the groups are coded, nothing directional is shown: the group-sequential look (z and B-value, boundaries, conditional and predictive power, repeated confidence interval, the verdict), hazard ratios, the subgroup effects and the Bayesian posteriors each tell which group is the experimental arm. They are shown after the decode, which is recorded in the audit trail.";
+pub const WITHHELD: &str = "While the groups are coded, nothing directional is shown: the group-sequential look (z and B-value, boundaries, conditional and predictive power, repeated confidence interval, the verdict), hazard ratios, the subgroup effects, the Bayesian posteriors and the benefit-risk comparison each tell which group is the experimental arm. They are shown after the decode, which is recorded in the audit trail.";
 
 /// The efficacy page of a viewer whose groups are coded: only what is the
 /// same whichever true arm stands behind each letter (per-group counts,
@@ -464,6 +468,7 @@ pub fn coded_efficacy(
         secondary,
         continuous,
         bayes: None,
+        benefit_risk: None,
         forest_chart: Default::default(),
         cuts,
         withheld: Some(WITHHELD.to_string()),

@@ -8,6 +8,7 @@
 pub mod adverse;
 pub mod baseline;
 pub mod bayes;
+pub mod benefit_risk;
 pub mod conduct;
 pub mod cuts;
 pub mod diff;

@@ -3,9 +3,11 @@
 //! here keeps the plotly crate (and a JSON serializer) out of the WebAssembly
 //! bundle. Every number in a figure is also in a table on the same page.
 
+mod benefit_risk;
 mod efficacy;
 mod safety;
 
+pub use benefit_risk::benefit_risk;
 pub use efficacy::{boundaries, conditional_power, forest, kaplan_meier};
 pub use safety::{ae_dot_chart, cumulative_incidence, Differences};
 
