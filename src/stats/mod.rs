@@ -4,6 +4,7 @@
 
 pub mod bayes;
 pub mod descriptive;
+pub mod fdr;
 pub mod gsd;
 pub mod interim;
 pub mod linalg;
