@@ -44,4 +44,40 @@ pub struct AeView {
     pub chart: Figure,
     /// The terms the chart shows, most frequent first.
     pub chart_terms: Vec<String>,
+    /// The signal screen (closed roles, the any-event category only).
+    #[serde(default)]
+    pub signals: Option<AeSignalsView>,
+}
+
+/// The adverse-event signal screen: two groups' terms by Fisher's exact
+/// test, adjusted by the double FDR procedure over organ classes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AeSignalsView {
+    /// "IABP + SoC vs SoC", or two coded groups in letter order.
+    pub comparison: String,
+    /// The two groups with their denominators.
+    pub columns: Vec<String>,
+    /// The flagged terms, most significant first.
+    pub flagged: Vec<AeSignalRow>,
+    /// "23 terms in 8 organ classes screened; 3 classes selected: ...".
+    pub summary: String,
+    /// Risk difference against −log10 p, flagged terms labelled.
+    pub volcano: Figure,
+    pub caption: String,
+    /// Why the screen waits for the decode (coded, more than two groups).
+    pub withheld: Option<String>,
+}
+
+/// A flagged term.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AeSignalRow {
+    pub organ_class: String,
+    pub term: String,
+    /// n (%) in each group, in `columns`' order.
+    pub cells: Vec<String>,
+    /// Percentage points, first group − second.
+    pub risk_difference: String,
+    pub relative_risk: String,
+    pub p: String,
+    pub p_adjusted: String,
 }

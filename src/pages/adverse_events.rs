@@ -114,5 +114,6 @@ fn AeTable(data: AeView) -> impl IntoView {
                 />
             })}
         </section>
+        {data.signals.clone().map(|s| view! { <super::ae_signals::AeSignalsSection s/> })}
     }
 }

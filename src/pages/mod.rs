@@ -5,6 +5,7 @@
 //! `since_review`, on the overview).
 
 mod adverse_events;
+mod ae_signals;
 mod audit;
 mod bayes;
 mod benefit_risk;

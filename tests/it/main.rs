@@ -2,6 +2,7 @@
 
 mod access;
 mod adverse_events;
+mod ae_signals;
 mod altshock_interim;
 mod audit;
 mod audit_trail;

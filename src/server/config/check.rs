@@ -39,6 +39,12 @@ impl TrialConfig {
             .check(self.design.endpoint == super::design::EndpointKind::Binary)?;
         let categories: Vec<String> = self.safety.iter().map(|c| c.name.clone()).collect();
         self.benefit_risk.check(&categories)?;
+        let fdr = self.adverse_events.signal_fdr;
+        if !(fdr > 0.0 && fdr < 1.0) {
+            return Err(format!(
+                "adverse_events.signal_fdr: {fdr} is not a false discovery rate (between 0 and 1)"
+            ));
+        }
         if self.enrollment.target == 0 {
             return Err("enrollment.target must be at least 1".into());
         }

@@ -393,6 +393,50 @@ pub fn adverse_events(s: &mut Section, v: &AeView) {
     }
     t.note("Cells: subjects n (%) [events].");
     s.table(t);
+    if let Some(sig) = &v.signals {
+        ae_signals(s, sig);
+    }
+}
+
+/// The signal screen: its volcano plot and the flagged terms.
+fn ae_signals(s: &mut Section, v: &crate::dto::AeSignalsView) {
+    s.heading("Adverse-event signals");
+    if let Some(why) = &v.withheld {
+        s.absent(why.clone());
+        return;
+    }
+    s.text(format!("{}: {}", v.comparison, v.summary));
+    s.figure(
+        "Volcano plot: risk difference against −log10 p, flagged terms labelled",
+        super::svg::svg(&v.volcano, CHART_WIDTH),
+    );
+    if !v.flagged.is_empty() {
+        let mut header = vec!["Flagged term (organ class)".to_string()];
+        header.extend(v.columns.iter().cloned());
+        header.extend([
+            "Difference, points".to_string(),
+            "Relative risk".into(),
+            "p".into(),
+            "Adjusted p".into(),
+        ]);
+        let mut t = Table::new("Flagged adverse-event terms", header);
+        for r in &v.flagged {
+            let mut cells = vec![format!("{} ({})", r.term, r.organ_class)];
+            cells.extend(r.cells.iter().cloned());
+            cells.extend([
+                r.risk_difference.clone(),
+                r.relative_risk.clone(),
+                r.p.clone(),
+                r.p_adjusted.clone(),
+            ]);
+            t.row(cells);
+        }
+        t.mark_numeric();
+        t.note(v.caption.clone());
+        s.table(t);
+    } else {
+        s.text(v.caption.clone());
+    }
 }
 
 /// Deaths: the table, and for closed roles the listing.

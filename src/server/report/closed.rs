@@ -82,6 +82,7 @@ pub fn closed_report(
         serious_events: tables.serious,
         baseline: tables.baseline,
         disposition: tables.disposition,
+        ae_signals: super::ae_signals::ae_signals(trial, &tables.adverse_events),
         adverse_events: tables.adverse_events,
         deaths: tables.deaths,
         exposure: tables.exposure,

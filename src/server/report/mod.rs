@@ -15,6 +15,7 @@
 //! May not: read files, know who is asking, or write words for a page.
 
 pub mod adverse;
+pub mod ae_signals;
 pub mod baseline;
 pub mod bayes;
 pub mod benefit_risk;

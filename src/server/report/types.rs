@@ -323,6 +323,8 @@ pub struct ClosedReport {
     pub bayes: Option<super::bayes::BayesSummary>,
     /// Benefit-risk: the configured hierarchy compared pairwise.
     pub benefit_risk: Option<super::benefit_risk::BenefitRiskResult>,
+    /// The adverse-event signal screen of the compared arms.
+    pub ae_signals: Option<super::ae_signals::AeSignals>,
     /// The group-sequential look (binary endpoint, two arms); null otherwise.
     pub interim: Option<Interim>,
     /// The study days at which each category's `cumulative_incidence` is

@@ -239,6 +239,10 @@ pub fn closed_table(
         lines,
         chart,
         chart_terms,
+        signals: (cat == AeCategory::Any)
+            .then_some(closed.ae_signals.as_ref())
+            .flatten()
+            .map(|s| super::ae_signals::signals_view(s, names)),
     }
 }
 
@@ -307,6 +311,7 @@ pub fn open_table(role: Role, open: &OpenReport, cat: AeCategory) -> AeView {
         lines,
         chart: Figure::default(),
         chart_terms: Vec::new(),
+        signals: None,
     }
 }
 

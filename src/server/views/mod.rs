@@ -6,6 +6,7 @@
 //! through `server::web::guard`), or read data files.
 
 pub mod adverse;
+pub mod ae_signals;
 pub mod baseline;
 pub mod bayes;
 pub mod benefit_risk;

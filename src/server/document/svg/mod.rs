@@ -43,8 +43,10 @@ struct Trace {
     /// One marker size per point (else `marker_size`).
     sizes: Vec<f64>,
     opacity: f64,
-    /// Text drawn at each point (mode "text").
+    /// Text drawn at each point (mode "text"), centred on it or, with
+    /// `textposition` "top ...", above its marker.
     labels: Vec<String>,
+    label_above: bool,
     /// Markers drawn as vertical ticks (`line-ns-open`: censoring marks).
     tick: bool,
     /// Filled to the trace drawn before it (`fill: tonexty`), in this
@@ -147,6 +149,10 @@ fn traces(data: &[Value]) -> Vec<Trace> {
                 } else {
                     Vec::new()
                 },
+                label_above: t
+                    .get("textposition")
+                    .and_then(Value::as_str)
+                    .is_some_and(|p| p.starts_with("top")),
                 name: text_of(t.get("name")),
                 legend: t.get("showlegend").and_then(Value::as_bool) != Some(false),
                 x_axis: usize::from(t.get("xaxis").and_then(Value::as_str) == Some("x2")),
@@ -471,10 +477,14 @@ impl Plot {
                 );
             }
             if let Some(label) = t.labels.get(i).filter(|l| !l.is_empty()) {
+                let y = if t.label_above {
+                    py - t.sizes.get(i).copied().unwrap_or(t.marker_size) / 2.0 - 3.0
+                } else {
+                    py + 4.0
+                };
                 let _ = write!(
                     s,
-                    r##"<text x="{px:.1}" y="{:.1}" text-anchor="middle" fill="#555">{}</text>"##,
-                    py + 4.0,
+                    r##"<text x="{px:.1}" y="{y:.1}" text-anchor="middle" fill="#555">{}</text>"##,
                     escape(label)
                 );
             }

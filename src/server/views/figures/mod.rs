@@ -9,7 +9,7 @@ mod safety;
 
 pub use benefit_risk::benefit_risk;
 pub use efficacy::{boundaries, conditional_power, forest, kaplan_meier};
-pub use safety::{ae_dot_chart, cumulative_incidence, Differences};
+pub use safety::{ae_dot_chart, cumulative_incidence, volcano, Differences};
 
 use crate::dto::{EnrollmentSummary, Figure};
 use plotly::common::{DashType, Line, LineShape, Mode, Title};

@@ -1,5 +1,5 @@
-//! The safety page's figures: cumulative incidence by group and the
-//! adverse-event dot chart.
+//! The safety page's figures: cumulative incidence by group, the
+//! adverse-event dot chart and the signal screen's volcano plot.
 
 use super::{choice_menu, finish, legend_above, BLACK, GROUPS, VERMILION};
 use crate::dto::Figure;
@@ -170,6 +170,59 @@ pub fn ae_dot_chart(
         );
     }
     plot.set_layout(layout);
+    plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
+    finish(&plot)
+}
+
+/// The signal screen's volcano plot: each term's risk difference (x) against
+/// −log10 of its p (y), the flagged terms in vermilion and labelled, the
+/// rest grey. `points` are (term, difference, −log10 p, flagged).
+pub fn volcano(points: &[(String, f64, f64, bool)], x_title: &str, fdr_percent: f64) -> Figure {
+    use plotly::common::{Marker, Position};
+    let mut plot = Plot::new();
+    for flagged in [false, true] {
+        let shown: Vec<&(String, f64, f64, bool)> =
+            points.iter().filter(|p| p.3 == flagged).collect();
+        if shown.is_empty() {
+            continue;
+        }
+        let x: Vec<f64> = shown.iter().map(|p| p.1).collect();
+        let y: Vec<f64> = shown.iter().map(|p| p.2).collect();
+        let names: Vec<String> = shown.iter().map(|p| p.0.clone()).collect();
+        let mut trace = Scatter::new(x, y)
+            .marker(
+                Marker::new()
+                    .color(if flagged { VERMILION } else { "#999999" })
+                    .size(if flagged { 10 } else { 7 }),
+            )
+            .hover_text_array(names.clone())
+            .name(if flagged {
+                format!("Flagged (adjusted p ≤ {fdr_percent:.0}%)")
+            } else {
+                "Not flagged".to_string()
+            });
+        trace = if flagged {
+            trace
+                .mode(Mode::MarkersText)
+                .text_array(names)
+                .text_position(Position::TopCenter)
+        } else {
+            trace.mode(Mode::Markers)
+        };
+        plot.add_trace(trace);
+    }
+    plot.set_layout(
+        Layout::new()
+            .legend(legend_above())
+            .margin(Margin::new().left(70).right(30).top(50).bottom(60))
+            .height(420)
+            .x_axis(Axis::new().title(Title::with_text(x_title)).zero_line(true))
+            .y_axis(
+                Axis::new()
+                    .title(Title::with_text("−log10 p (Fisher)"))
+                    .range_mode(plotly::layout::RangeMode::ToZero),
+            ),
+    );
     plot.set_configuration(Configuration::new().display_logo(false).responsive(true));
     finish(&plot)
 }
