@@ -11,6 +11,13 @@
 //! validating the files (`cut::load`) and computing the report
 //! (`closed_report`), then the whole `dsmb summary --view closed --json`
 //! process: wall time and peak resident memory (from `wait4`).
+//!
+//! Then what the sections beyond the primary cost (secondary endpoints,
+//! Bayesian posteriors, benefit-risk, the adverse-event signal screen):
+//! each one timed alone in process, and the Parquet process again with a
+//! trial.toml without them (the continuous secondaries, `[bayesian]` and
+//! the benefit-risk hierarchy left out, no term entering the signal
+//! screen), so the difference in time and peak memory is theirs.
 
 use dsmb::server::config::TrialConfig;
 use dsmb::server::firewall::{load, LoadOptions};
@@ -55,6 +62,8 @@ fn main() {
     for (label, dir, _) in &formats {
         process_run(label, dir, &trial_path, &cut);
     }
+    let without = without_sections(&trial_path, &cut);
+    process_run("parquet, without the sections", &formats[0].1, &without, &cut);
     for (label, dir, opts) in &formats {
         let mut read = Vec::new();
         let mut compute = Vec::new();
@@ -74,6 +83,60 @@ fn main() {
             median(compute)
         );
     }
+    sections(&trial, &formats[0].1);
+}
+
+/// Each section beyond the primary timed alone on the Parquet cut.
+fn sections(trial: &TrialConfig, dir: &Path) {
+    use dsmb::server::report::{ae_signals, bayes, benefit_risk, efficacy, secondary};
+    let snap = load(dir, trial, &LoadOptions::closed(None)).unwrap_or_else(|p| panic!("{p}"));
+    let report = closed_report(&snap, trial).expect("report");
+    let tte = efficacy::time_to_event(&snap, trial).expect("times");
+    let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..RUNS {
+        let t0 = Instant::now();
+        std::hint::black_box(secondary::secondary(&snap, trial).expect("secondary"));
+        let t1 = Instant::now();
+        std::hint::black_box(bayes::bayes(trial, &report.primary.by_arm, tte.as_ref()));
+        let t2 = Instant::now();
+        std::hint::black_box(benefit_risk::standalone(&snap, trial).expect("benefit-risk"));
+        let t3 = Instant::now();
+        std::hint::black_box(ae_signals::ae_signals(trial, &report.adverse_events));
+        let t4 = Instant::now();
+        for (v, d) in times.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t4 - t3]) {
+            v.push(d);
+        }
+    }
+    let [a, b, c, d] = times.map(median);
+    println!(
+        "sections alone (median of {RUNS}): secondary {a:.1?}  bayes {b:.1?}  benefit-risk {c:.1?}  ae signals {d:.1?}  (sum {:.1?})",
+        a + b + c + d
+    );
+}
+
+/// The demo's trial.toml without the sections (see the module's
+/// documentation), written beside the synthetic cut.
+fn without_sections(trial: &Path, cut: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(trial).expect("trial.toml");
+    let kept: Vec<&str> = text
+        .split("\n\n")
+        .filter(|block| {
+            let body: Vec<&str> = block.lines().filter(|l| !l.starts_with('#')).collect();
+            let head = body.first().copied().unwrap_or("");
+            !(head.starts_with("[bayesian")
+                || head.starts_with("[[bayesian")
+                || head.starts_with("[[benefit_risk")
+                || (head == "[[secondary]]" && body.contains(&"kind = \"continuous\"")))
+        })
+        .collect();
+    let out = cut.join("trial-without-sections.toml");
+    std::fs::write(
+        &out,
+        format!("{}\n\n[adverse_events]\nsignal_min_subjects = 4294967295\n", kept.join("\n\n")),
+    )
+    .expect("write");
+    TrialConfig::load(&out).expect("the stripped trial.toml parses");
+    out
 }
 
 fn synth_rows(cut: &Path) -> usize {

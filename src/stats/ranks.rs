@@ -123,6 +123,8 @@ mod tests {
     //   wilcox.test(c(1.83,0.50,1.62,2.48,1.68,1.88,1.55,3.06,1.30),
     //               c(0.878,0.647,0.598,2.05,1.06,1.29,1.07,3.14,1.31))
     //     W = 57, p-value = 0.161497326203209 (exact)
+    // The samples are R's (3.14 is not pi).
+    #[allow(clippy::approx_constant)]
     #[test]
     fn exact_without_ties_as_r() {
         let x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30];
@@ -147,6 +149,7 @@ mod tests {
     //             c(0.878,0.647,0.598,2.05,1.06,1.29,1.06,3.14,1.29)):
     //   W = 58, p = 0.132919458185319;
     // wilcox.test(c(1,2,3), c(1,2,3)): W = 4.5, p = 1.
+    #[allow(clippy::approx_constant)]
     #[test]
     fn ties_use_the_corrected_normal_approximation() {
         let r = wilcoxon_rank_sum(

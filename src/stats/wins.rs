@@ -85,13 +85,13 @@ pub struct Counts {
     pub pooled_scores: Vec<i64>,
 }
 
+/// Each subject's (wins, losses) against a reference set, and the (wins,
+/// losses) each level decided.
+type Against = (Vec<(u64, u64)>, Vec<(u64, u64)>);
+
 /// The subjects' (wins, losses, level deciding each) against `reference`,
 /// pair by pair.
-fn against_naive(
-    subjects: &[Vec<Outcome>],
-    reference: &[Vec<Outcome>],
-    levels: usize,
-) -> (Vec<(u64, u64)>, Vec<(u64, u64)>) {
+fn against_naive(subjects: &[Vec<Outcome>], reference: &[Vec<Outcome>], levels: usize) -> Against {
     let mut per = vec![(0u64, 0u64); subjects.len()];
     let mut by_level = vec![(0u64, 0u64); levels];
     for (i, a) in subjects.iter().enumerate() {
@@ -193,11 +193,7 @@ fn groups(reference: &[Vec<Outcome>]) -> Vec<Group> {
 
 /// The subjects' (wins, losses) against `reference` and what each level
 /// decided, by groups of patterns (see the module's documentation).
-fn against_fast(
-    subjects: &[Vec<Outcome>],
-    reference: &[Vec<Outcome>],
-    levels: usize,
-) -> (Vec<(u64, u64)>, Vec<(u64, u64)>) {
+fn against_fast(subjects: &[Vec<Outcome>], reference: &[Vec<Outcome>], levels: usize) -> Against {
     let groups = groups(reference);
     let mut by_level = vec![(0u64, 0u64); levels];
     let per = subjects

@@ -24,6 +24,26 @@ pub const ARM_WORDS: [&str; 14] = [
     "Enrollment by arm",
 ];
 
+/// The closed-only sections that compare groups beyond the primary
+/// endpoint (issue 30): their headings, statistics and keys, in the page
+/// and in the data.
+pub const COMPARISON_WORDS: [&str; 14] = [
+    "Secondary endpoints",
+    "Difference in means",
+    "Bayesian summaries",
+    "P(benefit)",
+    "\"bayes\"",
+    "Benefit-risk",
+    "Win ratio",
+    "DOOR",
+    "\"benefit_risk\"",
+    "Adverse-event signals",
+    "Flagged",
+    "\"signals\":{",
+    "\"ae_signals\"",
+    "Finkelstein",
+];
+
 /// Everything the sponsor can reach, including tampered requests, carries
 /// no arm data.
 #[test]
@@ -246,6 +266,18 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
             "trial=altshock2&cut=2022-06-30",
         ),
         post("/api/get_efficacy", Some(&t), "trial=altshock2"),
+        post(
+            "/api/get_efficacy",
+            Some(&t),
+            "trial=cdisc-pilot01&view=closed&role=statistician",
+        ),
+        post(
+            "/api/get_adverse_events",
+            Some(&t),
+            "trial=altshock2&category=any&view=closed&role=statistician",
+        ),
+        get("/trial/altshock2/safety?ae=any", Some(&t)),
+        get("/trial/altshock2/efficacy?view=closed", Some(&t)),
         post("/trial/altshock2/decode", Some(&t), "confirm=yes&csrf=x"),
     ];
     let n = requests.len();
@@ -261,7 +293,7 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
             found.push(format!("{what}: {} after {took:?}", r.status));
         }
         let body = crate::helpers::without_nonce(&r.body);
-        for word in ARM_WORDS {
+        for word in ARM_WORDS.iter().chain(&COMPARISON_WORDS) {
             if let Some(at) = body.find(word) {
                 let (from, to) = (
                     body.floor_char_boundary(at.saturating_sub(80)),
@@ -283,6 +315,25 @@ async fn nothing_the_sponsor_can_reach_carries_arm_data_body() {
         r.body.contains("IABP") && r.body.contains("by-arm"),
         "{}",
         r.body
+    );
+    // ... and the new sections' words too, where the statistician looks.
+    let r = send(&state, get("/trial/altshock2/efficacy", Some(&s))).await;
+    for word in [
+        "Secondary endpoints",
+        "Difference in means",
+        "Bayesian summaries",
+        "P(benefit)",
+        "Benefit-risk",
+        "Win ratio",
+        "DOOR",
+        "Finkelstein",
+    ] {
+        assert!(r.body.contains(word), "{word}");
+    }
+    let r = send(&state, get("/trial/altshock2/safety", Some(&s))).await;
+    assert!(
+        r.body.contains("Adverse-event signals"),
+        "signals on the safety page"
     );
     eprintln!("leak test: {n} sponsor requests, none with arm data");
 }

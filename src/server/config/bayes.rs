@@ -59,12 +59,13 @@ impl Bayesian {
     /// or time to event; the reason otherwise, naming the key.
     pub(super) fn check(&self, binary: bool) -> Result<(), String> {
         if let Some(m) = self.mcid {
-            if binary && !(m > -1.0 && m < 1.0) {
+            if binary && (m.is_nan() || m <= -1.0 || m >= 1.0) {
                 return Err(format!(
                     "bayesian.mcid: {m} is not a difference in success rates (between -1 and 1)"
                 ));
             }
-            if !binary && !(m > 0.0 && m.is_finite()) {
+            let hazard_ratio = m > 0.0 && m.is_finite();
+            if !binary && !hazard_ratio {
                 return Err(format!(
                     "bayesian.mcid: {m} is not a hazard ratio (a positive number)"
                 ));

@@ -53,6 +53,10 @@ pub struct AeSignals {
     pub terms: Vec<SignalTerm>,
 }
 
+/// An organ class and its terms: (term, subjects of the treatment arm and
+/// the control, Fisher's p).
+type ClassTerms = (String, Vec<(String, [u32; 2], f64)>);
+
 /// Fisher's p of two groups' counts, the same whichever group comes first
 /// (the table is put in one order before the test).
 fn fisher(a: (u32, u32), b: (u32, u32)) -> f64 {
@@ -81,7 +85,7 @@ pub fn ae_signals(trial: &TrialConfig, ae: &AdverseEvents) -> Option<AeSignals> 
         return None;
     }
     // Terms by organ class, in the table's order.
-    let mut classes: Vec<(String, Vec<(String, [u32; 2], f64)>)> = Vec::new();
+    let mut classes: Vec<ClassTerms> = Vec::new();
     for row in &table.rows {
         let Some(term) = &row.term else {
             classes.push((row.organ_class.clone(), Vec::new()));

@@ -120,6 +120,16 @@ pub fn benefit_risk(
     }))
 }
 
+/// The comparison of `snap` on its own (the safety categories' hits found
+/// here): what a benchmark times.
+pub fn standalone(
+    snap: &ClosedSnapshot,
+    trial: &TrialConfig,
+) -> Result<Option<BenefitRiskResult>, PolarsError> {
+    let hits = super::frames::category_hits(snap, trial)?;
+    benefit_risk(snap, trial, &hits)
+}
+
 /// One level's outcome for every ADSL row (in ADSL's order).
 fn level_outcomes(
     snap: &ClosedSnapshot,

@@ -47,7 +47,7 @@ pub fn closed_report(
     let (tables, labs, numbers) = std::thread::scope(|s| {
         let tables = s.spawn(|| report_tables(snap, trial, &groups, &subject_days));
         let labs = s.spawn(|| lab_report(snap, trial, &groups, true));
-        let numbers = monitoring(snap, trial, &subject_days);
+        let numbers = monitoring(snap, trial, &subject_days, true);
         (tables.join(), labs.join(), numbers)
     });
     let tables = tables.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
@@ -165,7 +165,7 @@ pub fn closed_look(snap: &ClosedSnapshot, trial: &TrialConfig) -> Result<ClosedL
                 hys_law_cases(snap, trial, &groups)?,
             ))
         });
-        let numbers = monitoring(snap, trial, &subject_days);
+        let numbers = monitoring(snap, trial, &subject_days, false);
         (listed.join(), numbers)
     });
     let (serious_events, deaths, hys_law) =
@@ -191,7 +191,7 @@ pub fn closed_interim(
     trial: &TrialConfig,
 ) -> Result<Option<Interim>, ReportError> {
     let subject_days = SubjectDays::of(snap)?;
-    Ok(monitoring(snap, trial, &subject_days)?.interim)
+    Ok(monitoring(snap, trial, &subject_days, false)?.interim)
 }
 
 /// The report tables of the closed report.
@@ -238,10 +238,14 @@ struct Monitoring {
     incidence_days: Vec<f64>,
 }
 
+/// With `beyond_primary`, the secondary endpoints, the Bayesian summaries
+/// and benefit-risk too (the whole report's; a look or an earlier cut's
+/// comparison reads none of them, and its snapshot may leave ADLB unread).
 fn monitoring(
     snap: &ClosedSnapshot,
     trial: &TrialConfig,
     subject_days: &SubjectDays,
+    beyond_primary: bool,
 ) -> Result<Monitoring, ReportError> {
     let codes: Vec<&str> = trial.arms.iter().map(|a| a.code.as_str()).collect();
     let total = u32_of(snap.adsl.height());
@@ -266,7 +270,11 @@ fn monitoring(
 
     let incidence_days = super::safety_time::incidence_days(trial);
     let onsets = category_onsets(snap, &hits)?;
-    let benefit_risk = super::benefit_risk::benefit_risk(snap, trial, &hits)?;
+    let benefit_risk = if beyond_primary {
+        super::benefit_risk::benefit_risk(snap, trial, &hits)?
+    } else {
+        None
+    };
     drop(hits);
     let safety = closed_rates(
         snap,
@@ -297,7 +305,9 @@ fn monitoring(
         survival: times.as_ref().map(|d| survival_summary(d, trial)),
     };
     let (subgroups, subgroup_interactions) = subgroups(trial, &subjects, tte, ncat)?;
-    let bayes = super::bayes::bayes(trial, &primary.by_arm, tte);
+    let bayes = beyond_primary
+        .then(|| super::bayes::bayes(trial, &primary.by_arm, tte))
+        .flatten();
 
     Ok(Monitoring {
         enrollment: ClosedEnrollment {
@@ -319,7 +329,11 @@ fn monitoring(
         primary,
         subgroups,
         subgroup_interactions,
-        secondary: super::secondary::secondary(snap, trial)?,
+        secondary: if beyond_primary {
+            super::secondary::secondary(snap, trial)?
+        } else {
+            Vec::new()
+        },
         bayes,
         benefit_risk,
         interim: interim(snap, trial, &per_arm_primary_events(&per_arm, ncat), tte)?,

@@ -8,6 +8,11 @@ use plotly::common::{Line, Mode, Title};
 use plotly::layout::{Axis, Margin};
 use plotly::{Configuration, Layout, Plot, Scatter};
 
+/// A bar's row: label, wins, losses and ties (% of all pairs).
+type Row = (String, f64, f64, f64);
+/// Where a segment of a row's bar starts and ends.
+type Segment<'a> = &'a dyn Fn(&Row) -> (f64, f64);
+
 /// Grey for pairs still tied.
 const GREY: &str = "#BBBBBB";
 
@@ -22,7 +27,7 @@ pub fn benefit_risk(b: &BenefitRiskResult, pairs: u64) -> Figure {
             100.0 * k as f64 / pairs as f64
         }
     };
-    let mut rows: Vec<(String, f64, f64, f64)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut reached = pairs;
     for l in &b.levels {
         let tied = reached - l.wins - l.losses;
@@ -38,7 +43,7 @@ pub fn benefit_risk(b: &BenefitRiskResult, pairs: u64) -> Figure {
         .fold(100.0_f64, f64::max)
         .min(340.0) as usize;
     let mut plot = Plot::new();
-    let segments = |from: &dyn Fn(&(String, f64, f64, f64)) -> (f64, f64)| {
+    let segments = |from: Segment| {
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
         for r in &rows {
             let (a, b) = from(r);
@@ -47,7 +52,7 @@ pub fn benefit_risk(b: &BenefitRiskResult, pairs: u64) -> Figure {
         }
         (xs, ys)
     };
-    let bars: [(&str, &str, &dyn Fn(&(String, f64, f64, f64)) -> (f64, f64)); 3] = [
+    let bars: [(&str, &str, Segment); 3] = [
         ("Wins", BLUE, &|r| (0.0, r.1)),
         ("Losses", VERMILION, &|r| (r.1, r.1 + r.2)),
         ("Tied", GREY, &|r| (r.1 + r.2, r.1 + r.2 + r.3)),
