@@ -63,7 +63,12 @@ fn main() {
         process_run(label, dir, &trial_path, &cut);
     }
     let without = without_sections(&trial_path, &cut);
-    process_run("parquet, without the sections", &formats[0].1, &without, &cut);
+    process_run(
+        "parquet, without the sections",
+        &formats[0].1,
+        &without,
+        &cut,
+    );
     for (label, dir, opts) in &formats {
         let mut read = Vec::new();
         let mut compute = Vec::new();
@@ -132,7 +137,10 @@ fn without_sections(trial: &Path, cut: &Path) -> PathBuf {
     let out = cut.join("trial-without-sections.toml");
     std::fs::write(
         &out,
-        format!("{}\n\n[adverse_events]\nsignal_min_subjects = 4294967295\n", kept.join("\n\n")),
+        format!(
+            "{}\n\n[adverse_events]\nsignal_min_subjects = 4294967295\n",
+            kept.join("\n\n")
+        ),
     )
     .expect("write");
     TrialConfig::load(&out).expect("the stripped trial.toml parses");

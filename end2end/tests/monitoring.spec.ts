@@ -117,12 +117,19 @@ test("the statistician reads the Altshock-2 futility look", async ({ page }, inf
   await expect(secondary.locator("tr", { hasText: "Durable LVAD" })).toContainText("p = 0.301 (chi-square)");
   await expect(secondary.locator("tr", { hasText: "Escalation to Impella" })).toContainText("p > 0.99 (Fisher exact)");
   await expect(secondary.locator("tr", { hasText: "Overall survival" })).toContainText("log-rank p = 0.439");
+  // Beyond the primary: a continuous secondary, the posteriors, benefit-risk.
+  await expect(page.getByTestId("secondary-continuous")).toContainText("IABP + SoC vs SoC: 0.09 (-0.33 to 0.51)");
+  await expect(page.getByTestId("bayes").locator("tr", { hasText: "Uniform" })).toContainText(/0\.060 \(-0\.099 to 0\.221\)\s*0\.770\s*0\.230\s*0\.310/);
+  await expect(page.getByTestId("benefit-risk")).toContainText("0.98 (0.50 to 1.93)");
+  await expect(page.getByTestId("benefit-risk-levels").locator("tr", { hasText: "Death by day 60" })).toContainText("578 (22.7%)");
   if (info.project.name === "js-on") {
+    await expect(page.getByTestId("benefit-risk-chart").locator("svg.main-svg").first()).toBeVisible();
     await expect(page.getByTestId("boundary-chart").locator("svg.main-svg").first()).toBeVisible();
     await expect(page.getByTestId("cp-chart").locator("svg.main-svg").first()).toBeVisible();
     await expect(page.getByTestId("boundary-chart").locator(".legendtext", { hasText: "Futility region" })).toBeVisible();
   } else {
     await expect(page.locator(".chart-svg svg text", { hasText: "Futility region" })).toHaveCount(1);
+    await expect(page.getByTestId("benefit-risk-chart-svg")).toBeAttached();
   }
   await page.screenshot({ path: info.outputPath("efficacy-statistician.png"), fullPage: true });
   // An earlier cut is a monitoring cut: no formal test, no verdict.

@@ -269,6 +269,11 @@ test("adverse events by organ class and term: categories, dot chart, pooled for 
   await expect(table.locator("tbody tr").first()).toContainText(/65 \(75\.6%\) \[281\]/);
   await expect(table.locator("tr.heading").first()).toContainText("GENERAL DISORDERS");
   if (js) await expect(page.getByTestId("ae-dot-chart").locator("svg.main-svg").first()).toBeVisible();
+  // The signal screen (R: validation/ae_signals.R): pruritus flagged first.
+  await expect(page.getByTestId("ae-signals-summary")).toContainText("Xanomeline High Dose vs Placebo: 23 terms in 8 organ classes screened");
+  await expect(page.getByTestId("ae-signals").locator("tbody tr").first()).toContainText(/PRURITUS.*26 \(31\.0%\)\s*8 \(9\.3%\)\s*21\.7\s*3\.33/);
+  if (js) await expect(page.getByTestId("ae-volcano").locator("svg.main-svg").first()).toBeVisible();
+  else await expect(page.getByTestId("ae-volcano-svg")).toBeAttached();
   await page.screenshot({ path: info.outputPath("ae-table-stat.png"), fullPage: true });
   // The category form works with or without JavaScript.
   await page.getByTestId("ae-select").selectOption("serious");
@@ -284,4 +289,5 @@ test("adverse events by organ class and term: categories, dot chart, pooled for 
   await expect(pooled.locator("thead th")).toHaveCount(2);
   await expect(pooled).toContainText("suppressed");
   await expect(page.getByTestId("ae-dot-chart")).toHaveCount(0);
+  await expect(page.getByTestId("ae-signals-summary")).toHaveCount(0);
 });

@@ -69,6 +69,14 @@ pub fn posterior_difference_exceeds(prior: BetaPrior, a: Count, b: Count, delta:
 /// ∫ f over [lo, hi] by adaptive Gauss-Kronrod (7-15 points), to an
 /// absolute error of about `tol`.
 pub fn integrate(f: &dyn Fn(f64) -> f64, lo: f64, hi: f64, tol: f64) -> f64 {
+    integrate_to(f, lo, hi, tol, 40)
+}
+
+/// [`integrate`] halving panels at most `max_depth` times: for an
+/// integrand whose evaluation carries noise above the tolerance (a Beta
+/// density of tens of thousands of subjects), where panels would otherwise
+/// be halved to the limit wherever the noise is.
+pub fn integrate_to(f: &dyn Fn(f64) -> f64, lo: f64, hi: f64, tol: f64, max_depth: u32) -> f64 {
     fn gk15(f: &dyn Fn(f64) -> f64, lo: f64, hi: f64) -> (f64, f64) {
         // Kronrod nodes (positive half) and weights; Gauss weights on the
         // odd-indexed nodes.
@@ -111,15 +119,18 @@ pub fn integrate(f: &dyn Fn(f64) -> f64, lo: f64, hi: f64, tol: f64) -> f64 {
         }
         (kronrod * h, ((kronrod - gauss) * h).abs())
     }
-    fn go(f: &dyn Fn(f64) -> f64, lo: f64, hi: f64, tol: f64, depth: u32) -> f64 {
+    fn go(f: &dyn Fn(f64) -> f64, lo: f64, hi: f64, tol: f64, depth: u32, max: u32) -> f64 {
         let (value, err) = gk15(f, lo, hi);
-        if err <= tol || depth >= 40 {
+        // Below rounding (a few ulps of the panel's value) the estimate is
+        // noise (QUADPACK's floor, 50 ulps of the result).
+        let floor = 50.0 * f64::EPSILON * value.abs();
+        if err <= tol.max(floor) || depth >= max {
             return value;
         }
         let mid = 0.5 * (lo + hi);
-        go(f, lo, mid, tol / 2.0, depth + 1) + go(f, mid, hi, tol / 2.0, depth + 1)
+        go(f, lo, mid, tol / 2.0, depth + 1, max) + go(f, mid, hi, tol / 2.0, depth + 1, max)
     }
-    go(f, lo, hi, tol, 0)
+    go(f, lo, hi, tol, 0, max_depth)
 }
 
 /// The kind of exact sequential boundary for a rate against p0.
