@@ -17,7 +17,8 @@
 //! each one timed alone in process, and the Parquet process again with a
 //! trial.toml without them (the continuous secondaries, `[bayesian]` and
 //! the benefit-risk hierarchy left out, no term entering the signal
-//! screen), so the difference in time and peak memory is theirs.
+//! screen), so the difference in time and peak memory is theirs
+//! (`SECTIONS=1` times the sections alone and nothing else).
 
 use dsmb::server::config::TrialConfig;
 use dsmb::server::firewall::{load, LoadOptions};
@@ -48,6 +49,11 @@ fn main() {
         cut.display()
     );
 
+    // `SECTIONS=1`: only the sections beyond the primary, timed alone.
+    if std::env::var_os("SECTIONS").is_some() {
+        sections(&trial, &cut.join("unblinded"));
+        return;
+    }
     let formats = [
         ("parquet", cut.join("unblinded"), LoadOptions::closed(None)),
         (
