@@ -69,7 +69,7 @@ fn the_page_gives_the_posteriors_to_decoded_viewers_only() {
     let stat = altshock2_efficacy(&r, Role::Statistician);
     let b = stat.bayes.expect("decoded: the posteriors");
     assert_eq!(b.measure, "Difference in success rates, IABP + SoC vs SoC");
-    assert_eq!(b.mcid_header.as_deref(), Some("P(difference ≥ 0.1)"));
+    assert_eq!(b.mcid_header.as_deref(), Some("P(difference ≥ 0.10)"));
     let uniform = &b.rows[0];
     assert_eq!(uniform.estimate, "0.060 (-0.099 to 0.221)");
     assert_eq!(

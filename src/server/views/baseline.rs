@@ -25,6 +25,25 @@ fn num(x: Option<f64>, digits: usize) -> String {
 
 /// The statistic lines of a continuous variable, one cell per summary.
 pub(crate) fn continuous_lines(cells: &[Option<&ContinuousSummary>]) -> Vec<BaselineLine> {
+    continuous_lines_to(cells, 1)
+}
+
+/// Two numbers as a range: "1.3–2" or, when either is negative (where a
+/// dash would read as a minus), "-0.5 to -0.01".
+fn range(a: Option<f64>, b: Option<f64>, digits: usize) -> String {
+    if a.is_some_and(|x| x < 0.0) || b.is_some_and(|x| x < 0.0) {
+        format!("{} to {}", num(a, digits), num(b, digits))
+    } else {
+        format!("{}–{}", num(a, digits), num(b, digits))
+    }
+}
+
+/// [`continuous_lines`] with the mean and SD to `mean_digits` decimals
+/// (a laboratory value's scale needs two).
+pub(crate) fn continuous_lines_to(
+    cells: &[Option<&ContinuousSummary>],
+    mean_digits: usize,
+) -> Vec<BaselineLine> {
     let line = |label: &str, f: &dyn Fn(&ContinuousSummary) -> String| BaselineLine {
         label: label.into(),
         indent: true,
@@ -33,14 +52,12 @@ pub(crate) fn continuous_lines(cells: &[Option<&ContinuousSummary>]) -> Vec<Base
     vec![
         line("n (missing)", &|c| format!("{} ({})", c.n, c.missing)),
         line("Median (Q1–Q3)", &|c| {
-            format!("{} ({}–{})", num(c.median, 2), num(c.q1, 2), num(c.q3, 2))
+            format!("{} ({})", num(c.median, 2), range(c.q1, c.q3, 2))
         }),
         line("Mean (SD)", &|c| {
-            format!("{} ({})", num(c.mean, 1), num(c.sd, 1))
+            format!("{} ({})", num(c.mean, mean_digits), num(c.sd, mean_digits))
         }),
-        line("Min–max", &|c| {
-            format!("{}–{}", num(c.min, 2), num(c.max, 2))
-        }),
+        line("Min–max", &|c| range(c.min, c.max, 2)),
     ]
 }
 

@@ -31,7 +31,7 @@ pub fn bayes_view(b: &BayesSummary, names: &ArmNames) -> BayesView {
         if hr {
             format!("P(HR ≤ {m})")
         } else {
-            format!("P(difference ≥ {m})")
+            format!("P(difference ≥ {m:.2})")
         }
     });
     let rows = b

@@ -130,7 +130,7 @@ fn continuous_row(
     names: &ArmNames,
 ) -> ContinuousRow {
     let cells: Vec<_> = order.iter().map(|code| c.by_arm.get(code)).collect();
-    let lines = super::baseline::continuous_lines(&cells);
+    let lines = super::baseline::continuous_lines_to(&cells, 2);
     let test = continuous_test_name(c.test);
     let (difference, comparison) = match (&c.arm, &c.reference, c.p_value) {
         _ if names.coded && order.len() != 2 => (
