@@ -244,7 +244,12 @@ fn a_continuous_endpoint_shows_its_summaries_and_its_difference_only_after_the_d
     assert_eq!(line("Mean (SD)"), ["1.73 (1.21)", "1.82 (0.82)"]);
     // Negative values: a range reads "to", not a dash that looks a minus.
     let change = &stat.continuous[1];
-    let median = &change.lines.iter().find(|l| l.label == "Median (Q1–Q3)").unwrap().cells;
+    let median = &change
+        .lines
+        .iter()
+        .find(|l| l.label == "Median (Q1–Q3)")
+        .unwrap()
+        .cells;
     assert_eq!(median[0], "-0.25 (-0.5 to -0.01)");
     assert_eq!(lact.difference, "IABP + SoC vs SoC: 0.09 (-0.33 to 0.51)");
     assert_eq!(lact.comparison, "p = 0.058 (Wilcoxon rank-sum test)");

@@ -88,12 +88,13 @@ fn benefit_risk(s: &mut Section, v: &Efficacy) {
         return;
     };
     s.heading("Benefit-risk in one view");
-    s.text(format!(
-        "{}: {}, outcomes in order of importance.",
-        b.comparison, b.pairs
-    ));
+    // The figure right under the heading (which keeps with it), the
+    // comparison in its caption.
     s.figure(
-        "Wins, losses and ties at each level of the hierarchy (% of all pairs)",
+        format!(
+            "Wins, losses and ties at each level of the hierarchy (% of all pairs): {}, {}, outcomes in order of importance",
+            b.comparison, b.pairs
+        ),
         svg(&b.chart, CHART_WIDTH),
     );
     let mut t = Table::new(

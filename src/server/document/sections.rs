@@ -405,9 +405,13 @@ fn ae_signals(s: &mut Section, v: &crate::dto::AeSignalsView) {
         s.absent(why.clone());
         return;
     }
-    s.text(format!("{}: {}", v.comparison, v.summary));
+    // The figure right under the heading (which keeps with it), what was
+    // screened in its caption.
     s.figure(
-        "Volcano plot: risk difference against −log10 p, flagged terms labelled",
+        format!(
+            "Volcano plot, risk difference against −log10 p, flagged terms labelled. {}: {}",
+            v.comparison, v.summary
+        ),
         super::svg::svg(&v.volcano, CHART_WIDTH),
     );
     if !v.flagged.is_empty() {
