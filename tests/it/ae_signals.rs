@@ -8,22 +8,6 @@ use crate::summary::closed;
 use dsmb::dto::Role;
 use dsmb::server::report::ae_signals::AeSignals;
 
-fn pilot_report() -> (
-    dsmb::server::config::TrialConfig,
-    dsmb::server::report::ClosedReport,
-) {
-    let pilot = repo().join("demo/cdisc-pilot01");
-    let trial = dsmb::server::config::TrialConfig::load(&pilot.join("trial.toml")).unwrap();
-    let snap = dsmb::server::firewall::load(
-        &pilot.join("cut-2015-03-05/unblinded"),
-        &trial,
-        &dsmb::server::firewall::LoadOptions::closed(None),
-    )
-    .unwrap_or_else(|p| panic!("{p}"));
-    let r = dsmb::server::report::closed_report(&snap, &trial).unwrap();
-    (trial, r)
-}
-
 fn check(s: &AeSignals, w: &serde_json::Value, trial: &str) {
     let pop: Vec<u64> = w["population"]
         .as_array()
@@ -98,7 +82,7 @@ fn the_screen_equals_r_on_both_demo_trials() {
             "altshock2",
         );
     }
-    let (_, r) = pilot_report();
+    let (_, r) = crate::helpers::pilot_closed();
     let s = r.ae_signals.as_ref().unwrap();
     check(s, &want["cdisc-pilot01"], "cdisc-pilot01");
     // Xanomeline's skin and application-site reactions are flagged.
@@ -116,7 +100,7 @@ fn the_screen_equals_r_on_both_demo_trials() {
 
 #[test]
 fn the_page_orders_the_screen_as_the_viewer_names_groups() {
-    let (trial, r) = pilot_report();
+    let (trial, r) = crate::helpers::pilot_closed();
     let view = |role: Role| {
         let names =
             dsmb::server::firewall::ArmNames::for_viewer(role, trial.arm_labels(), &[], None);

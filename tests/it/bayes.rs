@@ -46,15 +46,7 @@ fn posteriors_equal_r_on_both_demo_trials() {
         assert_eq!(b.data, "successes 43/53 vs 36/48");
         check(b, &want["altshock2"], "altshock2");
     }
-    let pilot = repo().join("demo/cdisc-pilot01");
-    let trial = dsmb::server::config::TrialConfig::load(&pilot.join("trial.toml")).unwrap();
-    let snap = dsmb::server::firewall::load(
-        &pilot.join("cut-2015-03-05/unblinded"),
-        &trial,
-        &dsmb::server::firewall::LoadOptions::closed(None),
-    )
-    .unwrap_or_else(|p| panic!("{p}"));
-    let r = dsmb::server::report::closed_report(&snap, &trial).unwrap();
+    let (_, r) = crate::helpers::pilot_closed();
     let b = r
         .bayes
         .as_ref()

@@ -49,6 +49,21 @@ pub fn altshock2_efficacy(
     )
 }
 
+/// The CDISC pilot demo's configuration and the closed report of its one
+/// cut (the unblinded files).
+pub fn pilot_closed() -> (TrialConfig, dsmb::server::report::ClosedReport) {
+    let pilot = repo().join("demo/cdisc-pilot01");
+    let trial = TrialConfig::load(&pilot.join("trial.toml")).expect("demo trial.toml");
+    let snap = dsmb::server::firewall::load(
+        &pilot.join("cut-2015-03-05/unblinded"),
+        &trial,
+        &dsmb::server::firewall::LoadOptions::closed(None),
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    let r = dsmb::server::report::closed_report(&snap, &trial).expect("report");
+    (trial, r)
+}
+
 /// The reconstruction's expected.json (written by its generator, not by us).
 pub fn expected() -> serde_json::Value {
     let text = std::fs::read_to_string(altshock2().join("expected.json")).expect("expected.json");

@@ -211,15 +211,7 @@ fn continuous_secondary_endpoints_equal_r_on_both_demo_trials() {
         let r = closed(&altshock2().join("cut-2024-12-31"), blinded);
         check(&r, &want["altshock2"], "altshock2");
     }
-    let pilot = repo().join("demo/cdisc-pilot01");
-    let trial = dsmb::server::config::TrialConfig::load(&pilot.join("trial.toml")).unwrap();
-    let snap = dsmb::server::firewall::load(
-        &pilot.join("cut-2015-03-05/unblinded"),
-        &trial,
-        &dsmb::server::firewall::LoadOptions::closed(None),
-    )
-    .unwrap_or_else(|p| panic!("{p}"));
-    let r = dsmb::server::report::closed_report(&snap, &trial).unwrap();
+    let (_, r) = crate::helpers::pilot_closed();
     check(&r, &want["cdisc-pilot01"], "cdisc-pilot01");
 }
 
